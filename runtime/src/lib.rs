@@ -1,5 +1,112 @@
 //! hookwire: webhooks and the API beside them, from your Rust types.
+//!
+//! Put `#[derive(Event)]` on each webhook payload and `#[derive(Events)]` on the enum that lists
+//! a service's events; from them come the Standard Webhooks envelope, JSON Schemas (draft
+//! 2020-12) and an OpenAPI 3.1 document with a `webhooks` entry per event. The
+//! [`signature`] module signs and verifies deliveries for Standard Webhooks, Stripe, GitHub,
+//! Shopify and Slack.
+//!
+//! ```
+//! use hookwire::schema::OpenApi;
+//! use hookwire::{Event, Events, JsonSchema, Parsed, Timestamp, schemars};
+//! use serde::{Deserialize, Serialize};
+//!
+//! /// An order left the warehouse.
+//! #[derive(Debug, Serialize, Deserialize, JsonSchema, Event)]
+//! #[hookwire(event = "order.shipped")]
+//! pub struct OrderShipped {
+//!     pub order_id: String,
+//! }
+//!
+//! /// Every event the shop sends.
+//! #[derive(Debug, Events)]
+//! pub enum ShopEvent {
+//!     OrderShipped(OrderShipped),
+//! }
+//!
+//! let event = ShopEvent::OrderShipped(OrderShipped { order_id: "98765".into() });
+//! let body = event.to_envelope(Timestamp::now())?;
+//! assert!(matches!(ShopEvent::from_envelope(&body)?, Parsed::Known(_)));
+//!
+//! let document = OpenApi::new("Shop", "1.0.0").webhooks::<ShopEvent>().build()?;
+//! assert!(document["webhooks"]["order.shipped"].is_object());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Deriving without a `schemars` dependency
+//!
+//! `#[derive(JsonSchema)]` writes paths that start with `schemars::`. Bring hookwire's re-export
+//! into scope with `use hookwire::schemars;` (as above) and your `Cargo.toml` needs only
+//! `hookwire` and `serde`.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod clock;
+mod envelope;
+mod event;
+pub mod schema;
 pub mod signature;
+mod timestamp;
+
+#[doc(hidden)]
+#[path = "__private.rs"]
+pub mod __private;
+
+pub use envelope::{Envelope, EnvelopeError, Parsed, UnknownEvent};
+pub use event::{Event, EventVisitor, Events};
+pub use timestamp::{Timestamp, TimestampError};
+
+/// Re-export of [schemars](https://docs.rs/schemars) 1.x, which hookwire generates schemas with.
+///
+/// `use hookwire::schemars;` lets `#[derive(JsonSchema)]` work without a direct dependency.
+pub use schemars;
+pub use schemars::JsonSchema;
+
+/// Derives [`Event`](trait@Event) for a webhook payload struct or enum.
+///
+/// `#[hookwire(event = "order.shipped")]` names the event type (required: dot-separated
+/// segments of letters, digits, `_` and `-`); `version = "2"` sets [`Event::VERSION`]; the doc
+/// comment becomes [`Event::DESCRIPTION`]; `#[deprecated]` sets [`Event::DEPRECATED`];
+/// `crate = "path"` names the hookwire crate when it is renamed or re-exported.
+///
+/// ```
+/// use hookwire::{Event, JsonSchema, schemars};
+/// use serde::{Deserialize, Serialize};
+///
+/// /// A payment went through.
+/// #[derive(Serialize, Deserialize, JsonSchema, Event)]
+/// #[hookwire(event = "payment.succeeded", crate = "hookwire")]
+/// struct PaymentSucceeded {
+///     payment_id: String,
+/// }
+/// assert_eq!(PaymentSucceeded::TYPE, "payment.succeeded");
+/// ```
+#[cfg(feature = "derive")]
+pub use hookwire_macros::Event;
+
+/// Derives [`Events`](trait@Events) for the enum that lists a service's events, one variant per
+/// event, each holding its payload: `OrderShipped(OrderShipped)`.
+///
+/// `#[hookwire(crate = "path")]` names the hookwire crate when it is renamed. Two variants
+/// whose events share a type name do not compile.
+///
+/// ```
+/// use hookwire::{Event, Events, JsonSchema, schemars};
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Serialize, Deserialize, JsonSchema, Event)]
+/// #[hookwire(event = "order.created")]
+/// struct OrderCreated {}
+///
+/// #[derive(Serialize, Deserialize, JsonSchema, Event)]
+/// #[hookwire(event = "order.shipped")]
+/// struct OrderShipped {}
+///
+/// #[derive(Events)]
+/// enum ShopEvent {
+///     OrderCreated(OrderCreated),
+///     OrderShipped(OrderShipped),
+/// }
+/// assert_eq!(ShopEvent::TYPES, ["order.created", "order.shipped"]);
+/// ```
+#[cfg(feature = "derive")]
+pub use hookwire_macros::Events;

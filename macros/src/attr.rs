@@ -1,0 +1,108 @@
+//! Parsing of `#[hookwire(...)]`: one branch per key, every problem recorded, none fatal.
+
+use proc_macro2::TokenTree;
+use syn::meta::ParseNestedMeta;
+use syn::{Attribute, LitStr, Token};
+
+use crate::ctxt::Ctxt;
+use crate::symbol::{self, CRATE, EVENT, HOOKWIRE, Symbol, VERSION};
+
+/// The keys a derive accepts on its type, as parsed.
+#[derive(Default)]
+pub(crate) struct ContainerAttrs {
+    /// `event = "..."`, kept as the literal so errors can point at it.
+    pub(crate) event: Option<LitStr>,
+    /// `version = "..."`.
+    pub(crate) version: Option<LitStr>,
+    /// `crate = "..."`, parsed into a path.
+    pub(crate) krate: Option<syn::Path>,
+}
+
+/// Reads every `#[hookwire(...)]` on a type. Keys outside `accepted` are reported with the list of
+/// keys the derive does accept; duplicates are reported on their second occurrence.
+pub(crate) fn container(cx: &Ctxt, attrs: &[Attribute], accepted: &[Symbol]) -> ContainerAttrs {
+    let mut out = ContainerAttrs::default();
+    for attr in attrs.iter().filter(|attr| attr.path() == HOOKWIRE) {
+        let result = attr.parse_nested_meta(|meta| {
+            if !accepted.iter().any(|key| meta.path == *key) {
+                unknown_key(cx, &meta, accepted);
+                return skip_value(&meta);
+            }
+            let value: LitStr = meta.value()?.parse()?;
+            if meta.path == EVENT {
+                set_once(cx, &meta, &mut out.event, value);
+            } else if meta.path == VERSION {
+                if value.value().trim().is_empty() {
+                    cx.error_spanned_by(&value, "`version` must not be empty, e.g. `version = \"2\"`");
+                }
+                set_once(cx, &meta, &mut out.version, value);
+            } else if meta.path == CRATE {
+                match value.parse::<syn::Path>() {
+                    Ok(path) => set_once(cx, &meta, &mut out.krate, path),
+                    Err(_) => cx.error_spanned_by(
+                        &value,
+                        format!(
+                            "`crate` must be a path to the hookwire crate, such as `crate = \"hookwire\"` \
+                             or `crate = \"::my_app::hookwire\"`, found `{}`",
+                            value.value()
+                        ),
+                    ),
+                }
+            }
+            Ok(())
+        });
+        if let Err(error) = result {
+            cx.syn_error(error);
+        }
+    }
+    out
+}
+
+/// Rejects `#[hookwire(...)]` where a derive reads none (fields, variants).
+pub(crate) fn reject_all(cx: &Ctxt, attrs: &[Attribute], place: &str) {
+    for attr in attrs.iter().filter(|attr| attr.path() == HOOKWIRE) {
+        cx.error_spanned_by(attr, format!("`#[hookwire(...)]` is not accepted on {place}"));
+    }
+}
+
+fn set_once<T>(cx: &Ctxt, meta: &ParseNestedMeta<'_>, slot: &mut Option<T>, value: T) {
+    if slot.is_some() {
+        let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+        cx.error_spanned_by(&meta.path, format!("duplicate hookwire attribute `{key}`"));
+    } else {
+        *slot = Some(value);
+    }
+}
+
+fn unknown_key(cx: &Ctxt, meta: &ParseNestedMeta<'_>, accepted: &[Symbol]) {
+    let key = meta
+        .path
+        .segments
+        .iter()
+        .map(|segment| segment.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::");
+    let expected = symbol::one_of(accepted);
+    let message = if accepted.len() == 1 {
+        format!("unknown hookwire attribute `{key}`, expected {expected}")
+    } else {
+        format!("unknown hookwire attribute `{key}`, expected one of {expected}")
+    };
+    cx.error_spanned_by(&meta.path, message);
+}
+
+/// Consumes the value of a key we do not know (`= tokens` or `(tokens)`) so parsing can go on to
+/// the next key and report its problems too.
+fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    let input = meta.input;
+    if input.peek(Token![=]) {
+        input.parse::<Token![=]>()?;
+        while !input.is_empty() && !input.peek(Token![,]) {
+            input.parse::<TokenTree>()?;
+        }
+    } else if input.peek(syn::token::Paren) {
+        input.parse::<TokenTree>()?;
+    }
+    Ok(())
+}
+

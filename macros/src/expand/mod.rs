@@ -1,0 +1,25 @@
+//! Code generation: one file per generated trait. This is the one place that spells the path of
+//! the runtime crate; everything generated refers to it as `_hookwire`.
+
+pub(crate) mod event;
+pub(crate) mod events;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Wraps generated items in `const _: () = { ... };` with the runtime crate in scope as
+/// `_hookwire`: `::hookwire` by default, or the path given with `#[hookwire(crate = "...")]`.
+pub(crate) fn wrap_in_const(krate: Option<&syn::Path>, items: TokenStream) -> TokenStream {
+    let import = match krate {
+        Some(path) => quote!(use #path as _hookwire;),
+        None => quote!(use ::hookwire as _hookwire;),
+    };
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, unused_qualifications, clippy::absolute_paths)]
+        const _: () = {
+            #import
+            #items
+        };
+    }
+}

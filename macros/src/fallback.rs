@@ -1,0 +1,56 @@
+//! Stub impls emitted beside compile errors, so a mistake in the attribute is reported once
+//! instead of again at every place the type is used as an event.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::DeriveInput;
+
+use crate::expand::wrap_in_const;
+
+/// `compile_error!`s plus an `Event` impl with an empty name.
+pub(crate) fn event(input: &DeriveInput, krate: Option<&syn::Path>, errors: TokenStream) -> TokenStream {
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let stub = wrap_in_const(
+        krate,
+        quote! {
+            #[automatically_derived]
+            impl #impl_generics _hookwire::Event for #ident #ty_generics #where_clause {
+                const TYPE: &'static str = "";
+            }
+        },
+    );
+    quote!(#errors #stub)
+}
+
+/// `compile_error!`s plus an `Events` impl that lists nothing.
+pub(crate) fn events(input: &DeriveInput, krate: Option<&syn::Path>, errors: TokenStream) -> TokenStream {
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let stub = wrap_in_const(
+        krate,
+        quote! {
+            #[automatically_derived]
+            impl #impl_generics _hookwire::Events for #ident #ty_generics #where_clause {
+                const TYPES: &'static [&'static str] = &[];
+                fn event_type(&self) -> &'static str {
+                    ::core::unreachable!()
+                }
+                fn serialize_data<__S: _hookwire::__private::Serializer>(
+                    &self,
+                    _: __S,
+                ) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    ::core::unreachable!()
+                }
+                fn from_data(
+                    _: &str,
+                    _: &_hookwire::__private::RawValue,
+                ) -> ::core::option::Option<_hookwire::__private::DataResult<Self>> {
+                    ::core::option::Option::None
+                }
+                fn visit<__V: _hookwire::EventVisitor>(_: &mut __V) {}
+            }
+        },
+    );
+    quote!(#errors #stub)
+}

@@ -1,0 +1,58 @@
+//! The keywords of `#[hookwire(...)]`, spelled once.
+
+use std::fmt;
+
+use syn::{Ident, Path};
+
+/// A keyword inside `#[hookwire(...)]`.
+#[derive(Copy, Clone)]
+pub(crate) struct Symbol(pub(crate) &'static str);
+
+/// The attribute every hookwire derive reads.
+pub(crate) const HOOKWIRE: Symbol = Symbol("hookwire");
+/// `event = "order.shipped"`: the event type name.
+pub(crate) const EVENT: Symbol = Symbol("event");
+/// `version = "2"`: the version of the event's payload.
+pub(crate) const VERSION: Symbol = Symbol("version");
+/// `crate = "path"`: where the `hookwire` runtime crate is found.
+pub(crate) const CRATE: Symbol = Symbol("crate");
+/// `#[doc = "..."]`, which doc comments desugar to.
+pub(crate) const DOC: Symbol = Symbol("doc");
+/// `#[deprecated]`.
+pub(crate) const DEPRECATED: Symbol = Symbol("deprecated");
+
+impl PartialEq<Symbol> for Ident {
+    fn eq(&self, word: &Symbol) -> bool {
+        self == word.0
+    }
+}
+
+impl PartialEq<Symbol> for &Ident {
+    fn eq(&self, word: &Symbol) -> bool {
+        *self == word.0
+    }
+}
+
+impl PartialEq<Symbol> for Path {
+    fn eq(&self, word: &Symbol) -> bool {
+        self.is_ident(word.0)
+    }
+}
+
+impl PartialEq<Symbol> for &Path {
+    fn eq(&self, word: &Symbol) -> bool {
+        self.is_ident(word.0)
+    }
+}
+
+impl fmt::Display for Symbol {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.0)
+    }
+}
+
+/// Renders a list of accepted keys for an error message: `` `a`, `b`, `c` ``.
+pub(crate) fn one_of(keys: &[Symbol]) -> String {
+    let quoted: Vec<String> = keys.iter().map(|key| format!("`{key}`")).collect();
+    quoted.join(", ")
+}

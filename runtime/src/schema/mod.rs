@@ -1,0 +1,188 @@
+//! JSON Schemas (draft 2020-12) for events and their envelopes, the OpenAPI 3.1 document, and
+//! the files a project commits and checks for drift.
+//!
+//! Schemas come from [schemars](https://docs.rs/schemars) with the *serialize* contract, since
+//! events are what a sender writes: serde's `rename`, `rename_all`, `tag`, `content`,
+//! `untagged`, `flatten`, `skip_serializing_if` and `default` are all reflected.
+//!
+//! ```
+//! use hookwire::{Event, JsonSchema, schemars};
+//! use serde::{Deserialize, Serialize};
+//!
+//! /// An order left the warehouse.
+//! #[derive(Serialize, Deserialize, JsonSchema, Event)]
+//! #[hookwire(event = "order.shipped")]
+//! struct OrderShipped {
+//!     order_id: String,
+//! }
+//!
+//! let schema = hookwire::schema::event_schema::<OrderShipped>();
+//! assert_eq!(schema.get("$schema").unwrap(), "https://json-schema.org/draft/2020-12/schema");
+//! assert_eq!(schema.get("description").unwrap(), "An order left the warehouse.");
+//!
+//! let envelope = hookwire::schema::envelope_schema::<OrderShipped>();
+//! assert_eq!(envelope.pointer("/properties/type/const").unwrap(), "order.shipped");
+//! assert_eq!(envelope.pointer("/properties/data/$ref").unwrap(), "#/$defs/OrderShipped");
+//! ```
+
+mod export;
+mod openapi;
+
+pub use export::{Drift, Export};
+pub use openapi::{OpenApi, OpenApiError};
+
+use schemars::generate::SchemaSettings;
+use schemars::{Schema, SchemaGenerator};
+use serde_json::{Map, Value, json};
+
+use crate::event::{Event, EventVisitor, Events};
+
+/// The JSON Schema dialect of every schema hookwire writes.
+pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// Schema settings for what is sent: draft 2020-12 with the serialize contract.
+///
+/// ```
+/// let settings = hookwire::schema::settings();
+/// assert_eq!(settings.meta_schema.as_deref(), Some(hookwire::schema::DIALECT));
+/// ```
+pub fn settings() -> SchemaSettings {
+    SchemaSettings::draft2020_12().for_serialize()
+}
+
+/// The standalone JSON Schema of an event's payload, with its subschemas under `$defs`.
+///
+/// ```
+/// # use hookwire::{Event, JsonSchema, schemars};
+/// # use serde::{Deserialize, Serialize};
+/// # #[derive(Serialize, Deserialize, JsonSchema, Event)]
+/// # #[hookwire(event = "ping")]
+/// # struct Ping { n: u32 }
+/// let schema = hookwire::schema::event_schema::<Ping>();
+/// assert_eq!(schema.pointer("/properties/n/type").unwrap(), "integer");
+/// ```
+pub fn event_schema<E: Event>() -> Schema {
+    settings().into_generator().into_root_schema_for::<E>()
+}
+
+/// The standalone JSON Schema of an event's envelope: `type` is the event's name as a `const`,
+/// `timestamp` a `date-time` string, and `data` the event, defined under `$defs`.
+///
+/// ```
+/// # use hookwire::{Event, JsonSchema, schemars};
+/// # use serde::{Deserialize, Serialize};
+/// # #[derive(Serialize, Deserialize, JsonSchema, Event)]
+/// # #[hookwire(event = "ping")]
+/// # struct Ping { n: u32 }
+/// let schema = hookwire::schema::envelope_schema::<Ping>();
+/// assert_eq!(schema.pointer("/required").unwrap(), &serde_json::json!(["type", "timestamp", "data"]));
+/// assert!(schema.pointer("/$defs/Ping").is_some());
+/// ```
+pub fn envelope_schema<E: Event>() -> Schema {
+    let mut generator = settings().into_generator();
+    let mut schema = envelope_for::<E>(&mut generator);
+    let definitions = generator.take_definitions(true);
+    let object = schema.ensure_object();
+    let mut root = Map::new();
+    root.insert("$schema".into(), DIALECT.into());
+    root.insert("title".into(), format!("{} webhook", E::TYPE).into());
+    root.append(object);
+    if !definitions.is_empty() {
+        root.insert("$defs".into(), Value::Object(definitions));
+    }
+    Schema::from(root)
+}
+
+/// The envelope schema of `E`, with `data` referring to `E`'s schema in `generator`.
+pub(crate) fn envelope_for<E: Event>(generator: &mut SchemaGenerator) -> Schema {
+    let data = generator.subschema_for::<E>();
+    let timestamp = generator.subschema_for::<crate::Timestamp>();
+    let mut schema = Schema::from(Map::new());
+    let object = schema.ensure_object();
+    object.insert("type".into(), "object".into());
+    if let Some(description) = E::DESCRIPTION {
+        object.insert("description".into(), description.into());
+    }
+    object.insert(
+        "properties".into(),
+        json!({
+            "type": { "const": E::TYPE, "description": "The event type." },
+            "timestamp": timestamp,
+            "data": data,
+        }),
+    );
+    object.insert("required".into(), json!(["type", "timestamp", "data"]));
+    if E::DEPRECATED {
+        object.insert("deprecated".into(), true.into());
+    }
+    schema
+}
+
+/// What hookwire knows of one event type, without its schema.
+///
+/// ```
+/// use hookwire::{Event, Events, JsonSchema, schemars};
+/// # use serde::{Deserialize, Serialize};
+/// /// Liveness check.
+/// #[derive(Serialize, Deserialize, JsonSchema, Event)]
+/// #[hookwire(event = "ping", version = "1")]
+/// struct Ping {}
+///
+/// #[derive(Events)]
+/// enum Catalog {
+///     Ping(Ping),
+/// }
+///
+/// let events = hookwire::schema::events::<Catalog>();
+/// assert_eq!(events[0].event_type, "ping");
+/// assert_eq!(events[0].version, Some("1"));
+/// assert_eq!(events[0].description, Some("Liveness check."));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EventInfo {
+    /// [`Event::TYPE`].
+    pub event_type: &'static str,
+    /// [`Event::VERSION`].
+    pub version: Option<&'static str>,
+    /// [`Event::DESCRIPTION`].
+    pub description: Option<&'static str>,
+    /// [`Event::DEPRECATED`].
+    pub deprecated: bool,
+}
+
+impl EventInfo {
+    /// The information of event type `E`.
+    ///
+    /// ```
+    /// # use hookwire::{Event, JsonSchema, schemars};
+    /// # use serde::{Deserialize, Serialize};
+    /// # #[derive(Serialize, Deserialize, JsonSchema, Event)]
+    /// # #[hookwire(event = "ping")]
+    /// # struct Ping {}
+    /// assert_eq!(hookwire::schema::EventInfo::of::<Ping>().event_type, "ping");
+    /// ```
+    pub fn of<E: Event>() -> Self {
+        EventInfo {
+            event_type: E::TYPE,
+            version: E::VERSION,
+            description: E::DESCRIPTION,
+            deprecated: E::DEPRECATED,
+        }
+    }
+}
+
+/// The events of catalog `C`, in declaration order.
+///
+/// See [`EventInfo`] for an example.
+pub fn events<C: Events>() -> Vec<EventInfo> {
+    struct Collect(Vec<EventInfo>);
+    impl EventVisitor for Collect {
+        fn visit<E: Event>(&mut self) {
+            self.0.push(EventInfo::of::<E>());
+        }
+    }
+    let mut collect = Collect(Vec::new());
+    C::visit(&mut collect);
+    collect.0
+}
