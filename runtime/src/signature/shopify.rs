@@ -1,0 +1,123 @@
+//! Shopify: `X-Shopify-Hmac-Sha256: <base64 HMAC-SHA256(body)>`.
+
+use base64::Engine as _;
+
+use crate::signature::encoding::{BASE64, base64_exact};
+use crate::signature::headers::require;
+use crate::signature::secret::Keyring;
+use crate::signature::{
+    HeaderLookup, Scheme, Secret, SecretError, SignError, SignedHeaders, Verified, VerifyError,
+    check_id, read_id,
+};
+
+const SIGNATURE: &str = "x-shopify-hmac-sha256";
+const EVENT_ID: &str = "x-shopify-event-id";
+const WEBHOOK_ID: &str = "x-shopify-webhook-id";
+const TOPIC: &str = "x-shopify-topic";
+const EXPECTED: &str = "the app's client secret (or the webhook signing secret) from shopify";
+
+/// Shopify webhook signatures.
+///
+/// - Signed content: the body; HMAC-SHA256 keyed with the app's client secret as given.
+/// - `X-Shopify-Hmac-Sha256: <base64>`.
+/// - No timestamp is signed, so there is no tolerance: deduplicate by id to resist replays.
+///   The id is read from `X-Shopify-Event-Id`, else `X-Shopify-Webhook-Id`; it is not signed.
+/// - The event type (topic) is in `X-Shopify-Topic`.
+///
+/// ```
+/// use hookwire::signature::{Scheme, Shopify};
+///
+/// let shopify = Shopify::new("hush")?;
+/// let body = br#"{"id":820982911946154508}"#;
+/// let headers = shopify.sign("b54557e4-bdd9-4b37-8a5f-bf7d70bcd043", 0, body)?;
+/// let verified = shopify.verify(&headers, body, 0)?;
+/// assert_eq!(verified.id(), Some("b54557e4-bdd9-4b37-8a5f-bf7d70bcd043"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Shopify {
+    keys: Keyring,
+}
+
+impl Shopify {
+    /// A verifier and signer for one secret.
+    ///
+    /// # Errors
+    ///
+    /// [`SecretError::EmptySecret`] when the secret is empty.
+    ///
+    /// ```
+    /// # use hookwire::signature::Shopify;
+    /// assert!(Shopify::new("hush").is_ok());
+    /// assert!(Shopify::new("").is_err());
+    /// ```
+    pub fn new(secret: impl Into<Secret>) -> Result<Self, SecretError> {
+        Ok(Self {
+            keys: Keyring::new(secret.into(), EXPECTED)?,
+        })
+    }
+
+    /// Adds another secret that verifies (rotation); signing keeps using the first.
+    ///
+    /// # Errors
+    ///
+    /// As [`new`](Shopify::new).
+    ///
+    /// ```
+    /// # use hookwire::signature::{Scheme, Shopify};
+    /// let both = Shopify::new("new")?.with_secret("old")?;
+    /// let headers = Shopify::new("old")?.sign("", 0, b"{}")?;
+    /// assert!(both.verify(&headers, b"{}", 0).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_secret(mut self, secret: impl Into<Secret>) -> Result<Self, SecretError> {
+        self.keys.push(secret.into(), EXPECTED)?;
+        Ok(self)
+    }
+}
+
+impl Scheme for Shopify {
+    fn name(&self) -> &'static str {
+        "shopify"
+    }
+
+    fn verify<'b>(
+        &self,
+        headers: &dyn HeaderLookup,
+        body: &'b [u8],
+        _now: i64,
+    ) -> Result<Verified<'b>, VerifyError> {
+        let header = require(headers, SIGNATURE)?;
+        let candidate =
+            base64_exact::<32>(header.trim().as_bytes()).ok_or(VerifyError::MalformedHeader {
+                name: SIGNATURE,
+                reason: "expected the base64 of a 32-byte hmac-sha256",
+            })?;
+        let id = read_id(headers, &[EVENT_ID, WEBHOOK_ID])?;
+        if self.keys.matches(&[body], &candidate) {
+            Ok(Verified::new(id, None, body))
+        } else {
+            Err(VerifyError::NoMatchingSignature)
+        }
+    }
+
+    fn sign(&self, id: &str, _timestamp: i64, body: &[u8]) -> Result<SignedHeaders, SignError> {
+        let mut headers = SignedHeaders::new();
+        if let Some(key) = self.keys.keys().first() {
+            headers.push(SIGNATURE, BASE64.encode(key.tag(&[body])));
+        }
+        if !id.is_empty() {
+            check_id(id.as_bytes())?;
+            headers.push(EVENT_ID, id.to_owned());
+        }
+        Ok(headers)
+    }
+
+    fn id_header(&self) -> Option<&'static str> {
+        Some(EVENT_ID)
+    }
+
+    fn event_type_header(&self) -> Option<&'static str> {
+        Some(TOPIC)
+    }
+}
