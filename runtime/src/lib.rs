@@ -61,6 +61,10 @@ pub use timestamp::{Timestamp, TimestampError};
 pub use schemars;
 pub use schemars::JsonSchema;
 
+/// Re-export of [serde_json](https://docs.rs/serde_json), whose `Value` and `RawValue` appear in
+/// hookwire's API.
+pub use serde_json;
+
 /// Derives [`Event`](trait@Event) for a webhook payload struct or enum.
 ///
 /// `#[hookwire(event = "order.shipped")]` names the event type (required: dot-separated

@@ -16,7 +16,7 @@ pub(crate) fn wrap_in_const(krate: Option<&syn::Path>, items: TokenStream) -> To
     };
     quote! {
         #[doc(hidden)]
-        #[allow(non_upper_case_globals, unused_qualifications, clippy::absolute_paths)]
+        #[allow(deprecated, non_upper_case_globals, unused_qualifications, clippy::absolute_paths)]
         const _: () = {
             #import
             #items
