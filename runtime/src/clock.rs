@@ -176,6 +176,7 @@ mod tests {
         let shared: Arc<dyn Clock> = Arc::new(FixedClock::new(3));
         assert_eq!(shared.now(), 3);
         let boxed: Box<dyn Clock> = Box::new(FixedClock::new(4));
-        assert_eq!((&boxed).now(), 4);
+        let by_ref: &dyn Clock = &boxed;
+        assert_eq!(by_ref.now(), 4);
     }
 }

@@ -41,9 +41,18 @@ fn missing_header_names_the_header() {
             Box::new(standard()),
             &["webhook-id", "webhook-timestamp", "webhook-signature"],
         ),
-        (Box::new(Stripe::new("whsec_x").unwrap()), &["stripe-signature"]),
-        (Box::new(GitHub::new("s").unwrap()), &["x-hub-signature-256"]),
-        (Box::new(Shopify::new("s").unwrap()), &["x-shopify-hmac-sha256"]),
+        (
+            Box::new(Stripe::new("whsec_x").unwrap()),
+            &["stripe-signature"],
+        ),
+        (
+            Box::new(GitHub::new("s").unwrap()),
+            &["x-hub-signature-256"],
+        ),
+        (
+            Box::new(Shopify::new("s").unwrap()),
+            &["x-shopify-hmac-sha256"],
+        ),
         (
             Box::new(Slack::new("s").unwrap()),
             &["x-slack-request-timestamp", "x-slack-signature"],
@@ -52,7 +61,9 @@ fn missing_header_names_the_header() {
     for (scheme, names) in cases {
         let pairs = signed_pairs(scheme.as_ref(), b"{}");
         for &name in names {
-            let err = scheme.verify(&without(&pairs, name), b"{}", TS).unwrap_err();
+            let err = scheme
+                .verify(&without(&pairs, name), b"{}", TS)
+                .unwrap_err();
             assert_eq!(err, VerifyError::MissingHeader { name: leak(name) });
             assert_eq!(err.to_string(), format!("missing header `{name}`"));
         }
@@ -84,7 +95,10 @@ fn malformed_headers_say_which_and_why() {
         };
         assert_eq!(*got, name);
         assert!(!reason.is_empty());
-        assert!(!err.to_string().contains(value) || value.is_empty(), "{err}");
+        assert!(
+            !err.to_string().contains(value) || value.is_empty(),
+            "{err}"
+        );
     }
 
     let stripe = Stripe::new("whsec_x").unwrap();
@@ -93,7 +107,13 @@ fn malformed_headers_say_which_and_why() {
             .verify(&[("stripe-signature", header)], b"{}", TS)
             .unwrap_err();
         assert!(
-            matches!(err, VerifyError::MalformedHeader { name: "stripe-signature", .. }),
+            matches!(
+                err,
+                VerifyError::MalformedHeader {
+                    name: "stripe-signature",
+                    ..
+                }
+            ),
             "{header}: {err:?}"
         );
     }
@@ -103,7 +123,10 @@ fn malformed_headers_say_which_and_why() {
         let err = github
             .verify(&[("x-hub-signature-256", header)], b"{}", TS)
             .unwrap_err();
-        assert!(matches!(err, VerifyError::MalformedHeader { .. }), "{header}");
+        assert!(
+            matches!(err, VerifyError::MalformedHeader { .. }),
+            "{header}"
+        );
     }
 
     let shopify = Shopify::new("s").unwrap();
@@ -115,14 +138,20 @@ fn malformed_headers_say_which_and_why() {
     let slack = Slack::new("s").unwrap();
     let err = slack
         .verify(
-            &[("x-slack-request-timestamp", "1"), ("x-slack-signature", "v1=00")],
+            &[
+                ("x-slack-request-timestamp", "1"),
+                ("x-slack-signature", "v1=00"),
+            ],
             b"{}",
             1,
         )
         .unwrap_err();
     assert!(matches!(
         err,
-        VerifyError::MalformedHeader { name: "x-slack-signature", .. }
+        VerifyError::MalformedHeader {
+            name: "x-slack-signature",
+            ..
+        }
     ));
 
     // Non-ASCII bytes in a header value, through an `http::HeaderMap`.
@@ -136,7 +165,10 @@ fn malformed_headers_say_which_and_why() {
     );
     assert!(matches!(
         scheme.verify(&map, b"{}", TS),
-        Err(VerifyError::MalformedHeader { name: "webhook-signature", .. })
+        Err(VerifyError::MalformedHeader {
+            name: "webhook-signature",
+            ..
+        })
     ));
 }
 
@@ -169,7 +201,11 @@ fn timestamp_outside_tolerance_says_by_how_much() {
     let custom = standard().tolerance(Tolerance::new(10, 0));
     assert!(matches!(
         custom.verify(&pairs, b"{}", TS - 1),
-        Err(VerifyError::TimestampOutsideTolerance { direction: Skew::Future, tolerance: 0, .. })
+        Err(VerifyError::TimestampOutsideTolerance {
+            direction: Skew::Future,
+            tolerance: 0,
+            ..
+        })
     ));
 }
 
@@ -178,7 +214,11 @@ fn no_supported_signature_names_the_expected_versions() {
     let hmac_only = standard();
     let pairs = signed_pairs(&hmac_only, b"{}");
     let err = hmac_only
-        .verify(&replaced(&pairs, "webhook-signature", "v1a,AAAA v2,BBBB"), b"{}", TS)
+        .verify(
+            &replaced(&pairs, "webhook-signature", "v1a,AAAA v2,BBBB"),
+            b"{}",
+            TS,
+        )
         .unwrap_err();
     assert_eq!(
         err,
@@ -216,9 +256,18 @@ fn malformed_and_empty_secrets_never_echo_the_secret() {
     let cases: Vec<(&str, Result<(), SecretError>)> = vec![
         ("whsec_", StandardWebhooks::new("whsec_").map(drop)),
         ("", StandardWebhooks::new("").map(drop)),
-        ("whsec_s3cr3t!!", StandardWebhooks::new("whsec_s3cr3t!!").map(drop)),
-        ("whsk_s3cr3tAAAA", StandardWebhooks::new("whsk_s3cr3tAAAA").map(drop)),
-        ("whpk_s3cr3tAAAA", StandardWebhooks::new("whpk_s3cr3tAAAA").map(drop)),
+        (
+            "whsec_s3cr3t!!",
+            StandardWebhooks::new("whsec_s3cr3t!!").map(drop),
+        ),
+        (
+            "whsk_s3cr3tAAAA",
+            StandardWebhooks::new("whsk_s3cr3tAAAA").map(drop),
+        ),
+        (
+            "whpk_s3cr3tAAAA",
+            StandardWebhooks::new("whpk_s3cr3tAAAA").map(drop),
+        ),
         ("", Stripe::new("").map(drop)),
         ("whsec_s3cr3t \n", Stripe::new("whsec_s3cr3t \n").map(drop)),
         ("", GitHub::new("").map(drop)),
@@ -247,8 +296,12 @@ fn malformed_and_empty_secrets_never_echo_the_secret() {
 
 #[test]
 fn sign_errors() {
-    let public = StandardWebhooks::new("whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=").unwrap();
-    assert_eq!(public.sign("msg_1", TS, b"{}"), Err(SignError::NoSigningKey));
+    let public =
+        StandardWebhooks::new("whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=").unwrap();
+    assert_eq!(
+        public.sign("msg_1", TS, b"{}"),
+        Err(SignError::NoSigningKey)
+    );
     let scheme = standard();
     for id in ["", "has space", "line\nbreak", &"x".repeat(257)] {
         assert!(
@@ -256,7 +309,10 @@ fn sign_errors() {
             "{id:?}"
         );
     }
-    assert_eq!(scheme.sign("msg_1", -1, b"{}"), Err(SignError::NegativeTimestamp));
+    assert_eq!(
+        scheme.sign("msg_1", -1, b"{}"),
+        Err(SignError::NegativeTimestamp)
+    );
     assert_eq!(
         Slack::new("s").unwrap().sign("", -1, b"{}"),
         Err(SignError::NegativeTimestamp)

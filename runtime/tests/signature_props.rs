@@ -31,10 +31,10 @@ fn build(kind: Kind, key: &[u8]) -> Box<dyn Scheme> {
     // Printable keys for the schemes whose secrets are text; raw bytes otherwise.
     let text: String = key.iter().map(|b| char::from(b'a' + b % 26)).collect();
     match kind {
-        Kind::StandardHmac => Box::new(StandardWebhooks::from_key(
-            StandardKey::hmac(key.to_vec()).unwrap(),
-        )
-        .tolerance(Tolerance::skip())),
+        Kind::StandardHmac => Box::new(
+            StandardWebhooks::from_key(StandardKey::hmac(key.to_vec()).unwrap())
+                .tolerance(Tolerance::skip()),
+        ),
         Kind::StandardEd25519 => {
             let mut seed = [0u8; 32];
             for (s, k) in seed.iter_mut().zip(key.iter().cycle()) {
@@ -217,7 +217,11 @@ proptest! {
 
 #[test]
 fn rotation_any_key_verifies() {
-    let keys = ["whsec_a2V5LW9uZQ==", "whsec_a2V5LXR3bw==", "whsk_VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlk="];
+    let keys = [
+        "whsec_a2V5LW9uZQ==",
+        "whsec_a2V5LXR3bw==",
+        "whsk_VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlk=",
+    ];
     for signer in keys {
         let sender = StandardWebhooks::new(signer).unwrap();
         let headers = sender.sign("msg_1", 100, b"{}").unwrap();

@@ -124,14 +124,18 @@ fn standard_webhooks_timestamp_window() {
     assert!(scheme.verify(&headers, SW_PAYLOAD, SW_TS - 301).is_err());
     // Source: libraries/go/webhook_asymmetric_test.go, "... passes when ignoring tolerance".
     let skip = scheme.tolerance(Tolerance::skip());
-    assert!(skip.verify(&headers, SW_PAYLOAD, SW_TS + 86_400 * 365).is_ok());
+    assert!(
+        skip.verify(&headers, SW_PAYLOAD, SW_TS + 86_400 * 365)
+            .is_ok()
+    );
 }
 
 // Source: standard-webhooks/standard-webhooks, libraries/go/webhook_asymmetric_test.go,
 // `TestAsymmetricWebhookSign`. Cross-checked with Python's `cryptography` (Ed25519PrivateKey
 // from the same seed signs the same bytes to the same value; its public key is `SW_V1A_PUBLIC`).
 const SW_V1A_SEED: &str = "VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlk=";
-const SW_V1A: &str = "v1a,tQ9V2XOqn7jL/DQenEFpqIugdBVtiMmER5mhSkXBNwM0mkATuDe6KYYUuxqtaiHeYGb7KaaBRdM5WqyeFiL8Ag==";
+const SW_V1A: &str =
+    "v1a,tQ9V2XOqn7jL/DQenEFpqIugdBVtiMmER5mhSkXBNwM0mkATuDe6KYYUuxqtaiHeYGb7KaaBRdM5WqyeFiL8Ag==";
 const SW_V1A_PUBLIC: &str = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
 
 #[test]
@@ -202,11 +206,17 @@ const STRIPE_V1: &str = "4f1cd7feda9826e746b7d482c4badebb657398df1099e1046364f61
 #[test]
 fn stripe_sign_and_verify_vector() {
     let stripe = Stripe::new(STRIPE_SECRET).unwrap();
-    let headers = stripe.sign("evt_test_webhook", 1_700_000_000, STRIPE_PAYLOAD).unwrap();
+    let headers = stripe
+        .sign("evt_test_webhook", 1_700_000_000, STRIPE_PAYLOAD)
+        .unwrap();
     let expected = format!("t=1700000000,v1={STRIPE_V1}");
     assert_eq!(headers.get("stripe-signature"), Some(expected.as_str()));
     let verified = stripe
-        .verify(&[("Stripe-Signature", expected.as_str())], STRIPE_PAYLOAD, 1_700_000_005)
+        .verify(
+            &[("Stripe-Signature", expected.as_str())],
+            STRIPE_PAYLOAD,
+            1_700_000_005,
+        )
         .unwrap();
     assert_eq!(verified.timestamp(), Some(1_700_000_000));
     assert_eq!(verified.id(), None);
@@ -222,7 +232,10 @@ fn stripe_every_v1_is_tried_and_others_ignored() {
         .unwrap()
         .sign("", ts, STRIPE_PAYLOAD)
         .unwrap();
-    let other = other.get("stripe-signature").unwrap().replace("t=1700000000,", "");
+    let other = other
+        .get("stripe-signature")
+        .unwrap()
+        .replace("t=1700000000,", "");
     for header in [
         format!("t={ts},v1={STRIPE_V1},{other}"),
         format!("t={ts},{other},v1={STRIPE_V1}"),
@@ -230,13 +243,20 @@ fn stripe_every_v1_is_tried_and_others_ignored() {
         format!("v1={STRIPE_V1},t={ts}"),
     ] {
         let headers = [("stripe-signature", header.as_str())];
-        assert!(stripe.verify(&headers, STRIPE_PAYLOAD, ts).is_ok(), "{header}");
+        assert!(
+            stripe.verify(&headers, STRIPE_PAYLOAD, ts).is_ok(),
+            "{header}"
+        );
     }
     // Only `v0` with the right value: no `v1`, so nothing to check (stripe-node "no
     // signatures with the expected scheme").
     let v0_only = format!("t={ts},v0={STRIPE_V1}");
     assert!(matches!(
-        stripe.verify(&[("stripe-signature", v0_only.as_str())], STRIPE_PAYLOAD, ts),
+        stripe.verify(
+            &[("stripe-signature", v0_only.as_str())],
+            STRIPE_PAYLOAD,
+            ts
+        ),
         Err(VerifyError::NoSupportedSignature { .. })
     ));
 }
@@ -248,10 +268,20 @@ fn stripe_future_timestamps_follow_stripe_libraries() {
     let stripe = Stripe::new(STRIPE_SECRET).unwrap();
     let header = format!("t=1700000000,v1={STRIPE_V1}");
     let headers = [("stripe-signature", header.as_str())];
-    assert!(stripe.verify(&headers, STRIPE_PAYLOAD, 1_600_000_000).is_ok());
-    assert!(stripe.verify(&headers, STRIPE_PAYLOAD, 1_700_000_301).is_err());
+    assert!(
+        stripe
+            .verify(&headers, STRIPE_PAYLOAD, 1_600_000_000)
+            .is_ok()
+    );
+    assert!(
+        stripe
+            .verify(&headers, STRIPE_PAYLOAD, 1_700_000_301)
+            .is_err()
+    );
     // stripe-go "ignoring tolerance": timestamp 12345 still verifies.
-    let old = Stripe::new(STRIPE_SECRET).unwrap().tolerance(Tolerance::skip());
+    let old = Stripe::new(STRIPE_SECRET)
+        .unwrap()
+        .tolerance(Tolerance::skip());
     let signed = old.sign("", 12_345, STRIPE_PAYLOAD).unwrap();
     assert!(old.verify(&signed, STRIPE_PAYLOAD, 1_700_000_000).is_ok());
 }
@@ -345,6 +375,9 @@ fn non_utf8_bodies_verify_like_any_other() {
         }
         let verified = scheme.verify(&map, body, 1_700_000_000).unwrap();
         assert_eq!(verified.body(), body, "{}", scheme.name());
-        assert!(std::ptr::eq(verified.body(), body), "the body is borrowed, not copied");
+        assert!(
+            std::ptr::eq(verified.body(), body),
+            "the body is borrowed, not copied"
+        );
     }
 }

@@ -134,8 +134,18 @@ mod tests {
     fn timestamps() {
         assert_eq!(parse_timestamp(b"0"), Some(0));
         assert_eq!(parse_timestamp(b"1614265330"), Some(1_614_265_330));
-        assert_eq!(parse_timestamp(b"999999999999999999"), Some(999_999_999_999_999_999));
-        for bad in [&b""[..], b"-1", b"+1", b" 1", b"1.5", b"9999999999999999999"] {
+        assert_eq!(
+            parse_timestamp(b"999999999999999999"),
+            Some(999_999_999_999_999_999)
+        );
+        for bad in [
+            &b""[..],
+            b"-1",
+            b"+1",
+            b" 1",
+            b"1.5",
+            b"9999999999999999999",
+        ] {
             assert_eq!(parse_timestamp(bad), None);
         }
         assert_eq!(Decimal::new(0).as_str(), "0");

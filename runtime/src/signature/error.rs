@@ -107,7 +107,9 @@ impl fmt::Display for Skew {
 #[non_exhaustive]
 pub enum SignError {
     /// The scheme holds only keys that verify (Ed25519 public keys), none that sign.
-    #[error("no signing key: this scheme holds only public keys, give it a `whsk_` or `whsec_` secret to sign")]
+    #[error(
+        "no signing key: this scheme holds only public keys, give it a `whsk_` or `whsec_` secret to sign"
+    )]
     NoSigningKey,
     /// The delivery id cannot be sent in a header or signed unambiguously.
     #[error("invalid delivery id: {reason}")]

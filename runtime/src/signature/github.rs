@@ -107,7 +107,10 @@ impl Scheme for GitHub {
     fn sign(&self, id: &str, _timestamp: i64, body: &[u8]) -> Result<SignedHeaders, SignError> {
         let mut headers = SignedHeaders::new();
         if let Some(key) = self.keys.keys().first() {
-            headers.push(SIGNATURE, format!("sha256={}", hex_lower(&key.tag(&[body]))));
+            headers.push(
+                SIGNATURE,
+                format!("sha256={}", hex_lower(&key.tag(&[body]))),
+            );
         }
         if !id.is_empty() {
             check_id(id.as_bytes())?;

@@ -132,7 +132,9 @@ impl SignedHeaders {
     /// assert_eq!(names, ["a", "b"]);
     /// ```
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&'static str, &str)> + '_ {
-        self.headers.iter().map(|(name, value)| (*name, value.as_str()))
+        self.headers
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
     }
 
     /// The number of headers.

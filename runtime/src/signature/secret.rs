@@ -171,7 +171,11 @@ impl Keyring {
         })
     }
 
-    pub(crate) fn push(&mut self, secret: Secret, expected: &'static str) -> Result<(), SecretError> {
+    pub(crate) fn push(
+        &mut self,
+        secret: Secret,
+        expected: &'static str,
+    ) -> Result<(), SecretError> {
         self.keys.push(key_from(&secret, expected)?);
         Ok(())
     }

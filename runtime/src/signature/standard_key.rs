@@ -211,12 +211,11 @@ impl StandardKey {
         if let Ok(seed) = <[u8; 32]>::try_from(bytes.as_slice()) {
             return Ok(Self::ed25519_seed(seed));
         }
-        let pair = <[u8; 64]>::try_from(bytes.as_slice()).map_err(|_| {
-            SecretError::MalformedSecret {
+        let pair =
+            <[u8; 64]>::try_from(bytes.as_slice()).map_err(|_| SecretError::MalformedSecret {
                 expected: EXPECTED_SIGNING,
                 reason: "wrong length",
-            }
-        })?;
+            })?;
         let pair = Zeroizing::new(pair);
         SigningKey::from_keypair_bytes(&pair)
             .map(|key| Self(KeyKind::Signing(Box::new(key))))
@@ -318,10 +317,21 @@ mod tests {
 
     #[test]
     fn errors_never_echo_the_secret() {
-        for text in ["", "whsec_", "whsk_", "whpk_", "whsec_%%%%", "whsk_AAAA", "whpk_AAAA"] {
+        for text in [
+            "",
+            "whsec_",
+            "whsk_",
+            "whpk_",
+            "whsec_%%%%",
+            "whsk_AAAA",
+            "whpk_AAAA",
+        ] {
             let err = StandardKey::parse(text).unwrap_err();
             let message = err.to_string();
-            assert!(!message.contains("%%%%") && !message.contains("AAAA"), "{message}");
+            assert!(
+                !message.contains("%%%%") && !message.contains("AAAA"),
+                "{message}"
+            );
         }
         assert!(matches!(
             StandardKey::parse("whsec_"),

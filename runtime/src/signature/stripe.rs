@@ -205,7 +205,15 @@ mod tests {
     fn timestamp_item() {
         assert_eq!(timestamp("t=12,v1=ab").unwrap(), ("12", 12));
         assert_eq!(timestamp(" v0=x, t=5").unwrap(), ("5", 5));
-        for bad in ["", "t=", "v1,t=1", "t=1,t=1", "t=-1", "v1=ab", "t=1,garbage"] {
+        for bad in [
+            "",
+            "t=",
+            "v1,t=1",
+            "t=1,t=1",
+            "t=-1",
+            "v1=ab",
+            "t=1,garbage",
+        ] {
             assert!(
                 matches!(timestamp(bad), Err(VerifyError::MalformedHeader { .. })),
                 "{bad}"
