@@ -183,10 +183,11 @@ impl From<SignedHeaders> for http::HeaderMap {
     fn from(signed: SignedHeaders) -> Self {
         let mut map = http::HeaderMap::with_capacity(signed.len());
         for (name, value) in signed {
-            // Every scheme emits lowercase token names and visible-ASCII values, which are
-            // always valid; anything else is skipped rather than panicking.
-            if let Ok(value) = http::HeaderValue::try_from(value) {
-                map.append(http::HeaderName::from_static(name), value);
+            // Every scheme emits token names and visible-ASCII values, which are always valid;
+            // a header pushed by hand that `http` rejects is skipped rather than panicking.
+            let name = http::HeaderName::from_bytes(name.as_bytes());
+            if let (Ok(name), Ok(value)) = (name, http::HeaderValue::try_from(value)) {
+                map.append(name, value);
             }
         }
         map
@@ -220,5 +221,30 @@ fn not_ascii(name: &'static str) -> crate::signature::VerifyError {
     crate::signature::VerifyError::MalformedHeader {
         name,
         reason: "expected ascii text",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversion_never_panics_on_hand_pushed_headers() {
+        let mut headers = SignedHeaders::new();
+        headers.push("X-Upper", "kept".to_owned());
+        headers.push("bad name", "dropped".to_owned());
+        headers.push("x-bad-value", "line\nbreak".to_owned());
+        let map: http::HeaderMap = headers.into();
+        assert_eq!(map.len(), 1);
+        assert_eq!(map.header("x-upper"), Some(&b"kept"[..]));
+    }
+
+    #[test]
+    fn lookups_are_case_insensitive_and_take_the_first() {
+        let pairs = vec![("A", "1"), ("a", "2")];
+        assert_eq!(pairs.header("a"), Some(&b"1"[..]));
+        let slice: &[(&str, &str)] = &pairs;
+        assert_eq!(slice.header("A"), Some(&b"1"[..]));
+        assert_eq!(slice.header("b"), None);
     }
 }

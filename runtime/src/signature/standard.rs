@@ -19,6 +19,10 @@ const SIGNATURE: &str = "webhook-signature";
 const SVIX_ID: &str = "svix-id";
 const SVIX_TIMESTAMP: &str = "svix-timestamp";
 const SVIX_SIGNATURE: &str = "svix-signature";
+/// At most this many `v1a` entries are checked per key: an Ed25519 verification costs tens of
+/// microseconds, and a header stuffed with bogus entries must not multiply it. Senders emit one
+/// entry per active key, so real headers hold one or two.
+const MAX_ASYMMETRIC_ENTRIES: usize = 8;
 
 /// The Standard Webhooks scheme, symmetric (`v1`, HMAC-SHA256) and asymmetric (`v1a`, Ed25519).
 ///
@@ -28,7 +32,8 @@ const SVIX_SIGNATURE: &str = "svix-signature";
 /// - `webhook-signature` is a space-separated list of `version,base64` entries; the request is
 ///   accepted when any entry verifies under any of the scheme's keys, so senders and receivers
 ///   can rotate keys without downtime. Unknown versions are ignored.
-/// - Signing emits one entry per signing key.
+/// - Signing emits one entry per signing key. At most 8 `v1a` entries are checked per key,
+///   bounding the Ed25519 work a forged header can cause.
 /// - Tolerance: 5 minutes into the past and 5 minutes into the future by default, as the
 ///   specification and its reference libraries; change it with
 ///   [`tolerance`](StandardWebhooks::tolerance).
@@ -275,7 +280,8 @@ fn verify_ed25519<K: MultipartVerifier<Signature>>(
     signed: &[&[u8]],
     supported: &mut bool,
 ) -> bool {
-    for (_, value) in entries(signatures).filter(|(v, _)| *v == "v1a") {
+    let v1a = entries(signatures).filter(|(v, _)| *v == "v1a");
+    for (_, value) in v1a.take(MAX_ASYMMETRIC_ENTRIES) {
         *supported = true;
         let Some(bytes) = base64_exact::<64>(value.as_bytes()) else {
             continue;
@@ -308,5 +314,32 @@ mod tests {
             .collect();
         let verified = scheme.verify(&svix, b"{}", 1_000).unwrap();
         assert_eq!(verified.id(), Some("msg_1"));
+    }
+
+    #[test]
+    fn bogus_v1a_entries_are_capped() {
+        let seed = *b"TESTSIGNINGKEYDONOTUSETHISFORANY";
+        let scheme = StandardWebhooks::from_key(StandardKey::ed25519_seed(seed));
+        let signed = scheme.sign("msg_1", 1_000, b"{}").unwrap();
+        let valid = signed.get("webhook-signature").unwrap();
+        let bogus = format!("v1a,{}", "A".repeat(86));
+        let within: Vec<&str> = std::iter::repeat_n(bogus.as_str(), MAX_ASYMMETRIC_ENTRIES - 1)
+            .chain([valid])
+            .collect();
+        let beyond: Vec<&str> = std::iter::repeat_n(bogus.as_str(), MAX_ASYMMETRIC_ENTRIES)
+            .chain([valid])
+            .collect();
+        let headers = |list: &[&str]| {
+            vec![
+                ("webhook-id", "msg_1".to_owned()),
+                ("webhook-timestamp", "1000".to_owned()),
+                ("webhook-signature", list.join(" ")),
+            ]
+        };
+        assert!(scheme.verify(&headers(&within), b"{}", 1_000).is_ok());
+        assert_eq!(
+            scheme.verify(&headers(&beyond), b"{}", 1_000),
+            Err(VerifyError::NoMatchingSignature)
+        );
     }
 }
