@@ -61,13 +61,20 @@ pub(crate) fn container(cx: &Ctxt, attrs: &[Attribute], accepted: &[Symbol]) -> 
 /// Rejects `#[hookwire(...)]` where a derive reads none (fields, variants).
 pub(crate) fn reject_all(cx: &Ctxt, attrs: &[Attribute], place: &str) {
     for attr in attrs.iter().filter(|attr| attr.path() == HOOKWIRE) {
-        cx.error_spanned_by(attr, format!("`#[hookwire(...)]` is not accepted on {place}"));
+        cx.error_spanned_by(
+            attr,
+            format!("`#[hookwire(...)]` is not accepted on {place}"),
+        );
     }
 }
 
 fn set_once<T>(cx: &Ctxt, meta: &ParseNestedMeta<'_>, slot: &mut Option<T>, value: T) {
     if slot.is_some() {
-        let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+        let key = meta
+            .path
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         cx.error_spanned_by(&meta.path, format!("duplicate hookwire attribute `{key}`"));
     } else {
         *slot = Some(value);
@@ -105,4 +112,3 @@ fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
     }
     Ok(())
 }
-

@@ -78,7 +78,12 @@ mod tests {
 
     #[test]
     fn accepts_provider_style_names() {
-        for name in ["order.shipped", "payment_intent.succeeded", "push", "orders-create.v2"] {
+        for name in [
+            "order.shipped",
+            "payment_intent.succeeded",
+            "push",
+            "orders-create.v2",
+        ] {
             assert_eq!(validate_event_name(name), Ok(()), "{name}");
         }
     }

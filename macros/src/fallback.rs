@@ -8,7 +8,15 @@ use syn::DeriveInput;
 use crate::expand::wrap_in_const;
 
 /// `compile_error!`s plus an `Event` impl with an empty name.
-pub(crate) fn event(input: &DeriveInput, krate: Option<&syn::Path>, errors: TokenStream) -> TokenStream {
+pub(crate) fn event(
+    input: &DeriveInput,
+    krate: Option<&syn::Path>,
+    errors: TokenStream,
+) -> TokenStream {
+    // A union can never satisfy `Event`'s supertraits: a stub would only add errors.
+    if matches!(input.data, syn::Data::Union(_)) {
+        return errors;
+    }
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let stub = wrap_in_const(
@@ -24,7 +32,11 @@ pub(crate) fn event(input: &DeriveInput, krate: Option<&syn::Path>, errors: Toke
 }
 
 /// `compile_error!`s plus an `Events` impl that lists nothing.
-pub(crate) fn events(input: &DeriveInput, krate: Option<&syn::Path>, errors: TokenStream) -> TokenStream {
+pub(crate) fn events(
+    input: &DeriveInput,
+    krate: Option<&syn::Path>,
+    errors: TokenStream,
+) -> TokenStream {
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let stub = wrap_in_const(

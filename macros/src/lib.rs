@@ -31,3 +31,6 @@ pub fn derive_events(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     expand::events::derive(&input).into()
 }
+
+#[cfg(test)]
+mod snapshots;

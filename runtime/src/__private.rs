@@ -26,8 +26,16 @@ pub fn position(types: &[&str], event_type: &str) -> Option<usize> {
     types.iter().position(|listed| *listed == event_type)
 }
 
+/// Serializes one event's data.
+pub fn serialize_data<E: Event, S: Serializer>(
+    event: &E,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    event.serialize(serializer)
+}
+
 /// Parses one event's data.
-pub fn from_data<T: DeserializeOwned>(data: &RawValue) -> DataResult<T> {
+pub fn from_data<E: Event>(data: &RawValue) -> DataResult<E> {
     serde_json::from_str(data.get())
 }
 

@@ -91,9 +91,15 @@ fn malformed_envelopes_are_malformed_errors() {
         match Shop::from_envelope(body) {
             Err(EnvelopeError::Malformed(error)) => {
                 let message = EnvelopeError::Malformed(error).to_string();
-                assert!(message.starts_with("the body is not a webhook envelope"), "{message}");
+                assert!(
+                    message.starts_with("the body is not a webhook envelope"),
+                    "{message}"
+                );
             }
-            other => panic!("{:?}: expected Malformed, got {other:?}", String::from_utf8_lossy(body)),
+            other => panic!(
+                "{:?}: expected Malformed, got {other:?}",
+                String::from_utf8_lossy(body)
+            ),
         }
     }
 }

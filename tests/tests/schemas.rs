@@ -161,7 +161,10 @@ fn webhook_operations_carry_what_a_sender_needs() {
         assert_eq!(body["properties"]["type"]["const"], name.as_str());
         assert_eq!(body["properties"]["timestamp"]["format"], "date-time");
         for status in ["2XX", "4XX", "410", "5XX"] {
-            assert!(post["responses"][status]["description"].is_string(), "{name} {status}");
+            assert!(
+                post["responses"][status]["description"].is_string(),
+                "{name} {status}"
+            );
         }
     }
     operation_ids.sort();
@@ -222,11 +225,17 @@ enum Mixed {
 
 #[test]
 fn two_types_with_one_name_get_two_components() {
-    let document = OpenApi::new("Mixed", "1").webhooks::<Mixed>().build().unwrap();
+    let document = OpenApi::new("Mixed", "1")
+        .webhooks::<Mixed>()
+        .build()
+        .unwrap();
     let schemas = document["components"]["schemas"].as_object().unwrap();
     let billing = &schemas["Item"];
     let catalog = &schemas["Item2"];
-    assert!(billing["properties"].get("invoice_id").is_some(), "{billing}");
+    assert!(
+        billing["properties"].get("invoice_id").is_some(),
+        "{billing}"
+    );
     assert!(catalog["properties"].get("sku").is_some(), "{catalog}");
     assert_eq!(
         document.pointer("/components/schemas/ItemRestocked/properties/item/$ref"),
@@ -241,12 +250,19 @@ fn deprecated_events_are_marked_in_schema_and_operation() {
     #[allow(deprecated)]
     let schema = event_schema::<catalog::ItemRestocked>();
     assert_eq!(schema.get("deprecated"), Some(&Value::Bool(true)));
-    let document = OpenApi::new("Mixed", "1").webhooks::<Mixed>().build().unwrap();
+    let document = OpenApi::new("Mixed", "1")
+        .webhooks::<Mixed>()
+        .build()
+        .unwrap();
     assert_eq!(
         document["webhooks"]["item.restocked"]["post"]["deprecated"],
         true
     );
-    assert!(document["webhooks"]["invoice.paid"]["post"].get("deprecated").is_none());
+    assert!(
+        document["webhooks"]["invoice.paid"]["post"]
+            .get("deprecated")
+            .is_none()
+    );
     #[allow(deprecated)]
     let envelope = envelope_schema::<catalog::ItemRestocked>();
     assert_eq!(envelope.get("deprecated"), Some(&Value::Bool(true)));

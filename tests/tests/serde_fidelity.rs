@@ -124,8 +124,14 @@ fn flatten() {
         extra: BTreeMap::from([("floor".into(), 3)]),
     }]);
     assert_valid(&schema, &json!({"name": "Ada", "city": "London"}));
-    assert_invalid(&schema, &json!({"name": "Ada", "address": {"city": "London"}}));
-    assert_invalid(&schema, &json!({"name": "Ada", "city": "London", "floor": "three"}));
+    assert_invalid(
+        &schema,
+        &json!({"name": "Ada", "address": {"city": "London"}}),
+    );
+    assert_invalid(
+        &schema,
+        &json!({"name": "Ada", "city": "London", "floor": "three"}),
+    );
 }
 
 #[derive(Serialize, Deserialize, JsonSchema, Event)]
@@ -171,7 +177,9 @@ struct Batch<T> {
 
 #[test]
 fn generic_payloads_get_their_parameters_schema() {
-    let schema = check(&[Batch { lines: vec![1u8, 2] }]);
+    let schema = check(&[Batch {
+        lines: vec![1u8, 2],
+    }]);
     assert_invalid(&schema, &json!({"lines": ["x"]}));
     assert_eq!(<Batch<u8> as Event>::TYPE, "fidelity.generic");
     assert_eq!(

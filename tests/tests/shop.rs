@@ -11,7 +11,8 @@ use hookwire_example_shop::{
 use hookwire_tests::{assert_invalid, assert_valid};
 use serde_json::{Value, json};
 
-const PRODUCT_RESPONSE: &str = include_str!("../../examples/shop/fixtures/get_product.response.json");
+const PRODUCT_RESPONSE: &str =
+    include_str!("../../examples/shop/fixtures/get_product.response.json");
 const ORDER_SHIPPED: &str = include_str!("../../examples/shop/fixtures/order.shipped.data.json");
 
 fn money(amount: &str) -> Money {
@@ -60,14 +61,19 @@ fn order_shipped_parses_round_trips_and_validates() {
 fn money_is_a_decimal_string_with_a_pattern() {
     let schema = event_schema::<OrderShipped>().to_value();
     assert_eq!(
-        schema.pointer("/$defs/Money/pattern").and_then(Value::as_str),
+        schema
+            .pointer("/$defs/Money/pattern")
+            .and_then(Value::as_str),
         Some(hookwire_example_shop::MONEY_PATTERN)
     );
     let mut wrong: Value = serde_json::from_str(ORDER_SHIPPED).unwrap();
     for bad in [json!(99.99), json!("99.999"), json!("€99"), json!("")] {
         wrong["total"] = bad.clone();
         assert_invalid(&schema, &wrong);
-        assert!(serde_json::from_value::<OrderShipped>(wrong.clone()).is_err(), "{bad}");
+        assert!(
+            serde_json::from_value::<OrderShipped>(wrong.clone()).is_err(),
+            "{bad}"
+        );
     }
 }
 

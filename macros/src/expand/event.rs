@@ -33,9 +33,11 @@ fn expand(container: &EventContainer<'_>) -> TokenStream {
     let description = container.docs.as_ref().map(|docs| {
         quote!(const DESCRIPTION: ::core::option::Option<&'static str> = ::core::option::Option::Some(#docs);)
     });
-    let deprecated = container
-        .deprecated
-        .then(|| quote!(const DEPRECATED: bool = true;));
+    let deprecated = container.deprecated.then(|| {
+        quote!(
+            const DEPRECATED: bool = true;
+        )
+    });
     // A generic payload is an event for the parameters that make it (de)serializable and
     // describable; rustc checks that, not the macro.
     let where_clause = if container.generics.params.is_empty() {

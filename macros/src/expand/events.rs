@@ -26,19 +26,35 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
 
 fn expand(container: &CatalogContainer<'_>) -> TokenStream {
     let ident = container.ident;
-    let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
-    let variants: Vec<_> = container.variants.iter().map(|v| v.ident).collect();
-    let types: Vec<_> = container.variants.iter().map(|v| v.ty).collect();
-    let indices = 0..variants.len();
+    let (impl_generics, ty_generics, _) = container.generics.split_for_impl();
+    let where_clause = bounds(container);
+    // Every use of a variant's type is spanned on it, so a type that is not an `Event` is
+    // reported at the variant, with `Event`'s own diagnostic.
+    let mut types = Vec::new();
+    let mut type_of = Vec::new();
+    let mut serialize = Vec::new();
+    let mut parse = Vec::new();
+    let mut visit = Vec::new();
+    for (index, variant) in container.variants.iter().enumerate() {
+        let (name, ty) = (variant.ident, variant.ty);
+        let span = ty.span();
+        types.push(quote_spanned!(span=> <#ty as _hookwire::Event>::TYPE));
+        type_of.push(
+            quote_spanned!(span=> Self::#name(ref data) => _hookwire::__private::type_of(data)),
+        );
+        serialize.push(quote_spanned!(span=> Self::#name(ref data) => _hookwire::__private::serialize_data(data, serializer)));
+        parse.push(quote_spanned!(span=> #index => _hookwire::__private::from_data::<#ty>(data).map(Self::#name)));
+        visit.push(quote_spanned!(span=> visitor.visit::<#ty>()));
+    }
     let unique = unique_names(container);
     quote! {
         #[automatically_derived]
         impl #impl_generics _hookwire::Events for #ident #ty_generics #where_clause {
-            const TYPES: &'static [&'static str] = &[#(<#types as _hookwire::Event>::TYPE),*];
+            const TYPES: &'static [&'static str] = &[#(#types),*];
 
             fn event_type(&self) -> &'static str {
                 match *self {
-                    #(Self::#variants(ref data) => _hookwire::__private::type_of(data),)*
+                    #(#type_of,)*
                 }
             }
 
@@ -47,7 +63,7 @@ fn expand(container: &CatalogContainer<'_>) -> TokenStream {
                 serializer: __S,
             ) -> ::core::result::Result<__S::Ok, __S::Error> {
                 match *self {
-                    #(Self::#variants(ref data) => _hookwire::__private::Serialize::serialize(data, serializer),)*
+                    #(#serialize,)*
                 }
             }
 
@@ -56,17 +72,34 @@ fn expand(container: &CatalogContainer<'_>) -> TokenStream {
                 data: &_hookwire::__private::RawValue,
             ) -> ::core::option::Option<_hookwire::__private::DataResult<Self>> {
                 ::core::option::Option::Some(match _hookwire::__private::position(Self::TYPES, event_type)? {
-                    #(#indices => _hookwire::__private::from_data(data).map(Self::#variants),)*
+                    #(#parse,)*
                     _ => return ::core::option::Option::None,
                 })
             }
 
             fn visit<__V: _hookwire::EventVisitor>(visitor: &mut __V) {
-                #(visitor.visit::<#types>();)*
+                #(#visit;)*
             }
         }
         #unique
     }
+}
+
+/// The input's where clause plus `Type: Event` for each variant, spanned on the variant's type.
+/// A type that is not an event is then reported once, at the variant, and the impl's body can
+/// rely on the bound.
+fn bounds(container: &CatalogContainer<'_>) -> TokenStream {
+    let existing = container
+        .generics
+        .where_clause
+        .as_ref()
+        .map(|clause| clause.predicates.iter().collect::<Vec<_>>())
+        .unwrap_or_default();
+    let events = container.variants.iter().map(|variant| {
+        let ty = variant.ty;
+        quote_spanned!(ty.span()=> #ty: _hookwire::Event)
+    });
+    quote!(where #(#existing,)* #(#events,)*)
 }
 
 /// For each variant after the first, a constant that fails to evaluate when its event's name was

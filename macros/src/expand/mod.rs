@@ -12,7 +12,9 @@ use quote::quote;
 pub(crate) fn wrap_in_const(krate: Option<&syn::Path>, items: TokenStream) -> TokenStream {
     let import = match krate {
         Some(path) => quote!(use #path as _hookwire;),
-        None => quote!(use ::hookwire as _hookwire;),
+        None => quote!(
+            use ::hookwire as _hookwire;
+        ),
     };
     quote! {
         #[doc(hidden)]

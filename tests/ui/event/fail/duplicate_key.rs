@@ -1,0 +1,11 @@
+use hookwire::{Event, JsonSchema, schemars};
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, JsonSchema, Event)]
+#[hookwire(event = "order.shipped")]
+#[hookwire(event = "order.sent")]
+pub struct OrderShipped {
+    pub order_id: String,
+}
+
+fn main() {}

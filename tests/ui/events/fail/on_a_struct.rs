@@ -1,0 +1,8 @@
+use hookwire::Events;
+
+#[derive(Events)]
+pub struct ShopEvent {
+    pub order_id: String,
+}
+
+fn main() {}

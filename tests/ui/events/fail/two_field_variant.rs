@@ -1,0 +1,13 @@
+use hookwire::{Event, Events, JsonSchema, schemars};
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, JsonSchema, Event)]
+#[hookwire(event = "order.shipped")]
+pub struct OrderShipped {}
+
+#[derive(Events)]
+pub enum ShopEvent {
+    OrderShipped(OrderShipped, u32),
+}
+
+fn main() {}

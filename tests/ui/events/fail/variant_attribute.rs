@@ -1,0 +1,14 @@
+use hookwire::{Event, Events, JsonSchema, schemars};
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, JsonSchema, Event)]
+#[hookwire(event = "order.shipped")]
+pub struct OrderShipped {}
+
+#[derive(Events)]
+pub enum ShopEvent {
+    #[hookwire(event = "order.sent")]
+    OrderShipped(OrderShipped),
+}
+
+fn main() {}
