@@ -119,8 +119,11 @@ impl<const N: usize> From<[u8; N]> for Secret {
 }
 
 /// HMAC-SHA256 keyed once: the inner and outer pads are hashed at construction, so each
-/// message costs only its own blocks plus the two finalising ones. The state zeroizes on drop
-/// (`sha2`'s `zeroize` feature).
+/// message costs only its own blocks plus the two finalising ones.
+///
+/// The secret's bytes are zeroized once the key is derived ([`Secret`] drops them), but this
+/// derived pad state is not: enabling `sha2`'s `zeroize` feature zeroizes every per-request
+/// copy too, which measured about 250 ns per verification (40% of a 256-byte verify).
 #[derive(Clone)]
 pub(crate) struct HmacKey {
     keyed: Hmac<Sha256>,
