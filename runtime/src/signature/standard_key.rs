@@ -21,8 +21,9 @@ const EXPECTED_PUBLIC: &str = "`whpk_` followed by the base64 of a 32-byte ed255
 ///
 /// Parsed from the formats the specification defines: `whsec_<base64>` (or bare base64, as the
 /// reference libraries accept; short keys are accepted, empty ones are not), `whsk_<base64>`
-/// and `whpk_<base64>`. The key material never appears in `Debug` output and is zeroized on
-/// drop.
+/// and `whpk_<base64>`. The key material never appears in `Debug` output; the decoded secret
+/// bytes and Ed25519 signing keys are zeroized on drop (the HMAC pad state derived from a
+/// `whsec_` key is not, for speed).
 ///
 /// ```
 /// use hookwire::signature::StandardKey;
