@@ -54,10 +54,10 @@ pub(crate) fn events(
                 ) -> ::core::result::Result<__S::Ok, __S::Error> {
                     ::core::unreachable!()
                 }
-                fn from_data(
+                fn from_data<'de, __D: _hookwire::__private::Deserializer<'de>>(
                     _: &str,
-                    _: &_hookwire::__private::RawValue,
-                ) -> ::core::option::Option<_hookwire::__private::DataResult<Self>> {
+                    _: __D,
+                ) -> ::core::option::Option<::core::result::Result<Self, __D::Error>> {
                     ::core::option::Option::None
                 }
                 fn visit<__V: _hookwire::EventVisitor>(_: &mut __V) {}

@@ -1,15 +1,11 @@
 //! What generated code needs from the runtime. Not public API: names here may change in any
 //! release.
 
-pub use serde::{Serialize, Serializer};
-pub use serde_json::value::RawValue;
+pub use serde::{Deserializer, Serialize, Serializer};
 
 use serde::de::DeserializeOwned;
 
 use crate::event::Event;
-
-/// The result of parsing one event's data.
-pub type DataResult<T> = Result<T, serde_json::Error>;
 
 /// What a generic event type must be for `#[derive(Event)]` to implement `Event` for it.
 pub trait EventBounds: Serialize + DeserializeOwned + schemars::JsonSchema {}
@@ -35,8 +31,8 @@ pub fn serialize_data<E: Event, S: Serializer>(
 }
 
 /// Parses one event's data.
-pub fn from_data<E: Event>(data: &RawValue) -> DataResult<E> {
-    serde_json::from_str(data.get())
+pub fn from_data<'de, E: Event, D: Deserializer<'de>>(data: D) -> Result<E, D::Error> {
+    E::deserialize(data)
 }
 
 /// Fails compilation when `types[index]` equals an earlier entry.

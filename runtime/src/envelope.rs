@@ -178,10 +178,10 @@ impl<E> Parsed<E> {
 /// ```
 /// # use hookwire::{Event, Events, EnvelopeError, JsonSchema, schemars};
 /// # use serde::{Deserialize, Serialize};
-/// # #[derive(Serialize, Deserialize, JsonSchema, Event)]
+/// # #[derive(Debug, Serialize, Deserialize, JsonSchema, Event)]
 /// # #[hookwire(event = "ping")]
 /// # struct Ping { n: u32 }
-/// # #[derive(Events)]
+/// # #[derive(Debug, Events)]
 /// # enum Catalog { Ping(Ping) }
 /// let wrong = br#"{"type":"ping","timestamp":"2024-05-01T12:00:00Z","data":{"n":"x"}}"#;
 /// match Catalog::from_envelope(wrong) {
@@ -243,6 +243,10 @@ pub(crate) fn parse<E: Events>(bytes: &[u8]) -> Result<Parsed<E>, EnvelopeError>
 
 impl fmt::Display for UnknownEvent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown event `{}` at {}", self.event_type, self.timestamp)
+        write!(
+            f,
+            "unknown event `{}` at {}",
+            self.event_type, self.timestamp
+        )
     }
 }

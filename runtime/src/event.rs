@@ -2,8 +2,7 @@
 //! service's events. Nothing here does I/O.
 
 use serde::de::DeserializeOwned;
-use serde::{Serialize, Serializer};
-use serde_json::value::RawValue;
+use serde::{Deserializer, Serialize, Serializer};
 
 use crate::envelope::{self, EnvelopeError, Parsed};
 use crate::timestamp::Timestamp;
@@ -142,8 +141,14 @@ pub trait Events: Sized {
     /// Whatever the payload's `Serialize` impl or the serializer reports.
     fn serialize_data<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
 
-    /// Parses a payload of the named event type; `None` when the catalog does not list it.
-    fn from_data(event_type: &str, data: &RawValue) -> Option<serde_json::Result<Self>>;
+    /// Parses a payload of the named event type from any serde deserializer; `None` when the
+    /// catalog does not list the type.
+    ///
+    /// Generic over the deserializer so that no parsing code is generated until it is used.
+    fn from_data<'de, D: Deserializer<'de>>(
+        event_type: &str,
+        data: D,
+    ) -> Option<Result<Self, D::Error>>;
 
     /// Calls `visitor` once per event type, in declaration order.
     fn visit<V: EventVisitor>(visitor: &mut V);

@@ -132,7 +132,10 @@ impl fmt::Display for Timestamp {
             second_of_day / 60 % 60,
             second_of_day % 60,
         );
-        write!(f, "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}")?;
+        write!(
+            f,
+            "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}"
+        )?;
         match self.nanos {
             0 => {}
             n if n % 1_000_000 == 0 => write!(f, ".{:03}", n / 1_000_000)?,
@@ -229,10 +232,16 @@ fn parse_rfc3339(s: &[u8]) -> Result<Timestamp, TimestampError> {
             }
             sign * (hours * 3600 + minutes * 60)
         }
-        _ => return Err(TimestampError::new("expected `Z` or an offset such as `+02:00`")),
+        _ => {
+            return Err(TimestampError::new(
+                "expected `Z` or an offset such as `+02:00`",
+            ));
+        }
     };
     if at != s.len() {
-        return Err(TimestampError::new("unexpected characters after the offset"));
+        return Err(TimestampError::new(
+            "unexpected characters after the offset",
+        ));
     }
     if !(1..=12).contains(&month) {
         return Err(TimestampError::new(format!("month {month} out of range")));
@@ -246,15 +255,18 @@ fn parse_rfc3339(s: &[u8]) -> Result<Timestamp, TimestampError> {
     if hour > 23 || minute > 59 || second > 60 {
         return Err(TimestampError::new("time of day out of range"));
     }
-    let seconds = days_from_civil(year, month, day) * SECONDS_PER_DAY
-        + hour * 3600
-        + minute * 60
-        + second
-        - offset;
+    let seconds =
+        days_from_civil(year, month, day) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second
+            - offset;
     Ok(Timestamp { seconds, nanos })
 }
 
-fn digits(s: &[u8], at: &mut usize, count: usize, what: &'static str) -> Result<i64, TimestampError> {
+fn digits(
+    s: &[u8],
+    at: &mut usize,
+    count: usize,
+    what: &'static str,
+) -> Result<i64, TimestampError> {
     let field = s
         .get(*at..*at + count)
         .filter(|field| field.iter().all(u8::is_ascii_digit))
@@ -306,7 +318,11 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let shifted_month = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
@@ -350,9 +366,17 @@ mod tests {
     #[test]
     fn rejects_malformed_text_without_panicking() {
         for text in [
-            "", "2024", "2024-01-01", "2024-01-01T00:00:00", "2024-13-01T00:00:00Z",
-            "2023-02-29T00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01T00:00:00.Z",
-            "2024-01-01T00:00:00+2400", "2024-01-01T00:00:00Zjunk", "２０２４-01-01T00:00:00Z",
+            "",
+            "2024",
+            "2024-01-01",
+            "2024-01-01T00:00:00",
+            "2024-13-01T00:00:00Z",
+            "2023-02-29T00:00:00Z",
+            "2024-01-01T24:00:00Z",
+            "2024-01-01T00:00:00.Z",
+            "2024-01-01T00:00:00+2400",
+            "2024-01-01T00:00:00Zjunk",
+            "２０２４-01-01T00:00:00Z",
         ] {
             assert!(text.parse::<Timestamp>().is_err(), "{text}");
         }

@@ -92,7 +92,8 @@ pub struct OrderShipped {
 impl OrderShipped {
     /// The sample shipment the demo sends (the shop's `order.shipped` fixture).
     pub fn example() -> Self {
-        let money = |amount: &str| Money::new(amount).unwrap_or_else(|_| unreachable!("a valid literal"));
+        let money =
+            |amount: &str| Money::new(amount).unwrap_or_else(|_| unreachable!("a valid literal"));
         OrderShipped {
             order_id: "98765".into(),
             status: OrderStatus::Shipped,

@@ -30,7 +30,11 @@ fn write_schemas(dir: Option<std::path::PathBuf>) -> Result {
     let dir = dir.unwrap_or_else(schemas_dir);
     let export = export()?;
     export.write_to(&dir)?;
-    println!("wrote {} files to {}", export.paths().count(), dir.display());
+    println!(
+        "wrote {} files to {}",
+        export.paths().count(),
+        dir.display()
+    );
     Ok(())
 }
 
@@ -58,7 +62,11 @@ fn demo() -> Result {
 
     let event = ShopEvent::OrderShipped(OrderShipped::example());
     let body = event.to_envelope(Timestamp::now())?;
-    println!("\nenvelope of order.shipped ({} bytes):\n  {}", body.len(), String::from_utf8_lossy(&body));
+    println!(
+        "\nenvelope of order.shipped ({} bytes):\n  {}",
+        body.len(),
+        String::from_utf8_lossy(&body)
+    );
     match ShopEvent::from_envelope(&body)? {
         Parsed::Known(envelope) if envelope.data == event => {
             println!("  parsed back into ShopEvent::OrderShipped: equal to what was sent");

@@ -29,7 +29,10 @@ pub struct InvalidMoney;
 
 impl fmt::Display for InvalidMoney {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "expected a decimal amount such as \"19.99\" matching {MONEY_PATTERN}")
+        write!(
+            f,
+            "expected a decimal amount such as \"19.99\" matching {MONEY_PATTERN}"
+        )
     }
 }
 
@@ -62,10 +65,11 @@ fn is_decimal(amount: &str) -> bool {
         None => (amount, None),
     };
     let whole_ok = whole == "0"
-        || (!whole.is_empty() && !whole.starts_with('0') && whole.bytes().all(|b| b.is_ascii_digit()));
-    let fraction_ok = fraction.is_none_or(|f| {
-        (1..=2).contains(&f.len()) && f.bytes().all(|b| b.is_ascii_digit())
-    });
+        || (!whole.is_empty()
+            && !whole.starts_with('0')
+            && whole.bytes().all(|b| b.is_ascii_digit()));
+    let fraction_ok = fraction
+        .is_none_or(|f| (1..=2).contains(&f.len()) && f.bytes().all(|b| b.is_ascii_digit()));
     whole_ok && fraction_ok
 }
 

@@ -43,7 +43,7 @@ fn expand(container: &CatalogContainer<'_>) -> TokenStream {
             quote_spanned!(span=> Self::#name(ref data) => _hookwire::__private::type_of(data)),
         );
         serialize.push(quote_spanned!(span=> Self::#name(ref data) => _hookwire::__private::serialize_data(data, serializer)));
-        parse.push(quote_spanned!(span=> #index => _hookwire::__private::from_data::<#ty>(data).map(Self::#name)));
+        parse.push(quote_spanned!(span=> #index => _hookwire::__private::from_data::<#ty, __D>(data).map(Self::#name)));
         visit.push(quote_spanned!(span=> visitor.visit::<#ty>()));
     }
     let unique = unique_names(container);
@@ -67,10 +67,10 @@ fn expand(container: &CatalogContainer<'_>) -> TokenStream {
                 }
             }
 
-            fn from_data(
+            fn from_data<'de, __D: _hookwire::__private::Deserializer<'de>>(
                 event_type: &str,
-                data: &_hookwire::__private::RawValue,
-            ) -> ::core::option::Option<_hookwire::__private::DataResult<Self>> {
+                data: __D,
+            ) -> ::core::option::Option<::core::result::Result<Self, __D::Error>> {
                 ::core::option::Option::Some(match _hookwire::__private::position(Self::TYPES, event_type)? {
                     #(#parse,)*
                     _ => return ::core::option::Option::None,

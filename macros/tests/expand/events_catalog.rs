@@ -36,18 +36,21 @@ const _: () = {
                 }
             }
         }
-        fn from_data(
+        fn from_data<'de, __D: _hookwire::__private::Deserializer<'de>>(
             event_type: &str,
-            data: &_hookwire::__private::RawValue,
-        ) -> ::core::option::Option<_hookwire::__private::DataResult<Self>> {
+            data: __D,
+        ) -> ::core::option::Option<::core::result::Result<Self, __D::Error>> {
             ::core::option::Option::Some(
                 match _hookwire::__private::position(Self::TYPES, event_type)? {
                     0usize => {
-                        _hookwire::__private::from_data::<OrderCreated>(data)
+                        _hookwire::__private::from_data::<OrderCreated, __D>(data)
                             .map(Self::OrderCreated)
                     }
                     1usize => {
-                        _hookwire::__private::from_data::<events::OrderShipped>(data)
+                        _hookwire::__private::from_data::<
+                            events::OrderShipped,
+                            __D,
+                        >(data)
                             .map(Self::OrderShipped)
                     }
                     _ => return ::core::option::Option::None,

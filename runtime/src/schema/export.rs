@@ -169,7 +169,11 @@ impl Export {
             for entry in entries {
                 let entry = entry?;
                 let name = entry.file_name().to_string_lossy().into_owned();
-                let path = if relative.is_empty() { name } else { format!("{relative}/{name}") };
+                let path = if relative.is_empty() {
+                    name
+                } else {
+                    format!("{relative}/{name}")
+                };
                 if entry.file_type()?.is_dir() {
                     pending.push(path);
                 } else if path.ends_with(".json") && !self.files.contains_key(&path) {
@@ -184,7 +188,10 @@ impl Export {
 
 impl EventVisitor for Export {
     fn visit<E: Event>(&mut self) {
-        self.insert(format!("events/{}.json", E::TYPE), event_schema::<E>().as_value());
+        self.insert(
+            format!("events/{}.json", E::TYPE),
+            event_schema::<E>().as_value(),
+        );
         self.insert(
             format!("envelopes/{}.json", E::TYPE),
             envelope_schema::<E>().as_value(),

@@ -160,7 +160,10 @@ impl OpenApi {
             .values()
             .filter_map(|item| item.pointer("/post/tags/0").and_then(Value::as_str))
             .collect();
-        let tags: Vec<Value> = tags.into_iter().map(|name| json!({ "name": name })).collect();
+        let tags: Vec<Value> = tags
+            .into_iter()
+            .map(|name| json!({ "name": name }))
+            .collect();
         let mut document = Map::new();
         document.insert("openapi".into(), OPENAPI_VERSION.into());
         document.insert("info".into(), Value::Object(self.info));
