@@ -114,3 +114,9 @@ pub use hookwire_macros::Event;
 /// ```
 #[cfg(feature = "derive")]
 pub use hookwire_macros::Events;
+
+#[cfg(feature = "axum")]
+pub mod receiver;
+
+#[cfg(feature = "reqwest")]
+pub mod client;

@@ -1,0 +1,2 @@
+//! Placeholder: the receive benchmark is being written.
+fn main() {}

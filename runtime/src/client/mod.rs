@@ -1,0 +1,3 @@
+//! Sending webhooks and calling APIs with reqwest.
+
+pub mod sender;

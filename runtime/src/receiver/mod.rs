@@ -1,0 +1,1 @@
+//! Receiving webhooks with axum.
