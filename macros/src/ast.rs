@@ -2,9 +2,9 @@
 
 use syn::{Attribute, Data, DeriveInput, Expr, Fields, Generics, Ident, Lit, LitStr, Meta, Type};
 
-use crate::attr::{self, ContainerAttrs};
+use crate::attr::{self, ContainerAttrs, FieldLocation};
 use crate::ctxt::Ctxt;
-use crate::symbol::{CRATE, DEPRECATED, DOC, EVENT, VERSION};
+use crate::symbol::{CRATE, DEPRECATED, DOC, EVENT, METHOD, OPERATION_ID, PATH, RESPONSE, VERSION};
 
 /// A type deriving `Event`.
 pub(crate) struct EventContainer<'a> {
@@ -29,6 +29,94 @@ pub(crate) struct CatalogContainer<'a> {
 pub(crate) struct CatalogVariant<'a> {
     pub(crate) ident: &'a Ident,
     pub(crate) ty: &'a Type,
+}
+
+/// A struct deriving `Endpoint`.
+pub(crate) struct EndpointContainer<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) generics: &'a Generics,
+    pub(crate) attrs: ContainerAttrs,
+    pub(crate) docs: Option<String>,
+    pub(crate) deprecated: bool,
+    pub(crate) fields: Vec<EndpointField<'a>>,
+}
+
+/// One field of an endpoint: a parameter or the body.
+pub(crate) struct EndpointField<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) ty: &'a Type,
+    /// Where it travels, with the key that said so; `None` is an error reported by `check`.
+    pub(crate) location: Option<(FieldLocation, syn::Path)>,
+    /// Its name on the wire: `name = "..."`, the header name, or the field's name.
+    pub(crate) wire_name: String,
+    pub(crate) docs: Option<String>,
+}
+
+impl EndpointField<'_> {
+    /// Whether a request may leave it out: its type is `Option<...>` (or a list, for a query).
+    pub(crate) fn optional(&self) -> bool {
+        let last = match self.ty {
+            Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        };
+        match (&self.location, last.as_deref()) {
+            (_, Some("Option")) => true,
+            (Some((FieldLocation::Query, _)), Some("Vec")) => true,
+            _ => false,
+        }
+    }
+}
+
+impl<'a> EndpointContainer<'a> {
+    /// Reads an `Endpoint` input, recording problems in `cx`.
+    pub(crate) fn from_ast(cx: &Ctxt, input: &'a DeriveInput) -> Self {
+        let attrs = attr::container(cx, &input.attrs, &[METHOD, PATH, RESPONSE, OPERATION_ID, CRATE]);
+        let mut fields = Vec::new();
+        match &input.data {
+            Data::Struct(data) => match &data.fields {
+                Fields::Named(named) => {
+                    for field in &named.named {
+                        let Some(ident) = field.ident.as_ref() else { continue };
+                        let field_attrs = attr::field(cx, &field.attrs);
+                        let wire_name = match (&field_attrs.name, &field_attrs.location) {
+                            (Some(name), _) => name.value(),
+                            (None, Some((FieldLocation::Header(Some(name)), _))) => name.value(),
+                            _ => ident.to_string(),
+                        };
+                        fields.push(EndpointField {
+                            ident,
+                            ty: &field.ty,
+                            location: field_attrs.location,
+                            wire_name,
+                            docs: docs(&field.attrs),
+                        });
+                    }
+                }
+                Fields::Unnamed(unnamed) => cx.error_spanned_by(
+                    unnamed,
+                    "an endpoint's fields need names: they name its parameters, as in \
+                     `struct GetProduct { #[hookwire(path)] product_id: String }`",
+                ),
+                Fields::Unit => {}
+            },
+            Data::Enum(data) => cx.error_spanned_by(
+                data.enum_token,
+                "`Endpoint` is derived on a struct whose fields are the request's parameters",
+            ),
+            Data::Union(data) => cx.error_spanned_by(
+                data.union_token,
+                "`Endpoint` is derived on a struct whose fields are the request's parameters",
+            ),
+        }
+        EndpointContainer {
+            ident: &input.ident,
+            generics: &input.generics,
+            attrs,
+            docs: docs(&input.attrs),
+            deprecated: input.attrs.iter().any(|attr| attr.path() == DEPRECATED),
+            fields,
+        }
+    }
 }
 
 impl<'a> EventContainer<'a> {

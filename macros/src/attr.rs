@@ -5,7 +5,10 @@ use syn::meta::ParseNestedMeta;
 use syn::{Attribute, LitStr, Token};
 
 use crate::ctxt::Ctxt;
-use crate::symbol::{self, CRATE, EVENT, HOOKWIRE, Symbol, VERSION};
+use crate::symbol::{
+    self, BODY, CRATE, EVENT, HEADER, HOOKWIRE, METHOD, NAME, OPERATION_ID, PATH, QUERY, RESPONSE,
+    Symbol, VERSION,
+};
 
 /// The keys a derive accepts on its type, as parsed.
 #[derive(Default)]
@@ -16,6 +19,14 @@ pub(crate) struct ContainerAttrs {
     pub(crate) version: Option<LitStr>,
     /// `crate = "..."`, parsed into a path.
     pub(crate) krate: Option<syn::Path>,
+    /// `method = "..."`.
+    pub(crate) method: Option<LitStr>,
+    /// `path = "..."`.
+    pub(crate) path: Option<LitStr>,
+    /// `response = Type`.
+    pub(crate) response: Option<syn::Type>,
+    /// `operation_id = "..."`.
+    pub(crate) operation_id: Option<LitStr>,
 }
 
 /// Reads every `#[hookwire(...)]` on a type. Keys outside `accepted` are reported with the list of
@@ -28,8 +39,19 @@ pub(crate) fn container(cx: &Ctxt, attrs: &[Attribute], accepted: &[Symbol]) -> 
                 unknown_key(cx, &meta, accepted);
                 return skip_value(&meta);
             }
+            if meta.path == RESPONSE {
+                let ty: syn::Type = meta.value()?.parse()?;
+                set_once(cx, &meta, &mut out.response, ty);
+                return Ok(());
+            }
             let value: LitStr = meta.value()?.parse()?;
-            if meta.path == EVENT {
+            if meta.path == METHOD {
+                set_once(cx, &meta, &mut out.method, value);
+            } else if meta.path == PATH {
+                set_once(cx, &meta, &mut out.path, value);
+            } else if meta.path == OPERATION_ID {
+                set_once(cx, &meta, &mut out.operation_id, value);
+            } else if meta.path == EVENT {
                 set_once(cx, &meta, &mut out.event, value);
             } else if meta.path == VERSION {
                 if value.value().trim().is_empty() {
@@ -48,6 +70,75 @@ pub(crate) fn container(cx: &Ctxt, attrs: &[Attribute], accepted: &[Symbol]) -> 
                         ),
                     ),
                 }
+            }
+            Ok(())
+        });
+        if let Err(error) = result {
+            cx.syn_error(error);
+        }
+    }
+    out
+}
+
+/// Where an endpoint field travels, as written on the field.
+#[derive(Clone)]
+pub(crate) enum FieldLocation {
+    /// `#[hookwire(path)]`.
+    Path,
+    /// `#[hookwire(query)]`.
+    Query,
+    /// `#[hookwire(header)]` or `#[hookwire(header = "X-Name")]`.
+    Header(Option<LitStr>),
+    /// `#[hookwire(body)]`.
+    Body,
+}
+
+/// The keys an endpoint accepts on a field, as parsed.
+#[derive(Default)]
+pub(crate) struct FieldAttrs {
+    /// The location and the key that set it, for errors.
+    pub(crate) location: Option<(FieldLocation, syn::Path)>,
+    /// `name = "..."`.
+    pub(crate) name: Option<LitStr>,
+}
+
+/// Reads every `#[hookwire(...)]` on an endpoint's field.
+pub(crate) fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
+    const ACCEPTED: &[Symbol] = &[PATH, QUERY, HEADER, BODY, NAME];
+    let mut out = FieldAttrs::default();
+    for attr in attrs.iter().filter(|attr| attr.path() == HOOKWIRE) {
+        let result = attr.parse_nested_meta(|meta| {
+            let location = if meta.path == PATH {
+                FieldLocation::Path
+            } else if meta.path == QUERY {
+                FieldLocation::Query
+            } else if meta.path == BODY {
+                FieldLocation::Body
+            } else if meta.path == HEADER {
+                let name = if meta.input.peek(Token![=]) {
+                    Some(meta.value()?.parse::<LitStr>()?)
+                } else {
+                    None
+                };
+                FieldLocation::Header(name)
+            } else if meta.path == NAME {
+                let value: LitStr = meta.value()?.parse()?;
+                set_once(cx, &meta, &mut out.name, value);
+                return Ok(());
+            } else {
+                unknown_key(cx, &meta, ACCEPTED);
+                return skip_value(&meta);
+            };
+            if let Some((_, first)) = &out.location {
+                cx.error_spanned_by(
+                    &meta.path,
+                    format!(
+                        "a field travels in one place, and this one is already marked `{}`",
+                        first.get_ident().map(ToString::to_string).unwrap_or_default()
+                    ),
+                );
+            } else {
+                out.location = Some((location, meta.path.clone()));
             }
             Ok(())
         });

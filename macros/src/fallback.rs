@@ -66,3 +66,37 @@ pub(crate) fn events(
     );
     quote!(#errors #stub)
 }
+
+/// `compile_error!`s plus an `Endpoint` impl whose methods are never reached.
+pub(crate) fn endpoint(input: &DeriveInput, krate: Option<&syn::Path>, errors: TokenStream) -> TokenStream {
+    if !matches!(input.data, syn::Data::Struct(_)) {
+        return errors;
+    }
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let stub = wrap_in_const(
+        krate,
+        quote! {
+            #[automatically_derived]
+            impl #impl_generics _hookwire::endpoint::Endpoint for #ident #ty_generics #where_clause {
+                type Response = ();
+                const METHOD: _hookwire::__private::http::Method = _hookwire::__private::http::Method::GET;
+                const PATH: &'static str = "/";
+                const OPERATION_ID: &'static str = "";
+                fn write_request(
+                    &self,
+                    _: &mut _hookwire::endpoint::Outgoing,
+                ) -> ::core::result::Result<(), _hookwire::endpoint::ParamError> {
+                    ::core::unreachable!()
+                }
+                fn read_request(
+                    _: &_hookwire::endpoint::Incoming<'_>,
+                ) -> ::core::result::Result<Self, _hookwire::endpoint::ParamError> {
+                    ::core::unreachable!()
+                }
+                fn describe<__D: _hookwire::endpoint::DescribeEndpoint>(_: &mut __D) {}
+            }
+        },
+    );
+    quote!(#errors #stub)
+}

@@ -32,5 +32,12 @@ pub fn derive_events(input: TokenStream) -> TokenStream {
     expand::events::derive(&input).into()
 }
 
+/// Implements `hookwire::endpoint::Endpoint` for an API request struct. See `hookwire::endpoint`.
+#[proc_macro_derive(Endpoint, attributes(hookwire))]
+pub fn derive_endpoint(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    expand::endpoint::derive(&input).into()
+}
+
 #[cfg(test)]
 mod snapshots;

@@ -16,6 +16,22 @@ pub(crate) const EVENT: Symbol = Symbol("event");
 pub(crate) const VERSION: Symbol = Symbol("version");
 /// `crate = "path"`: where the `hookwire` runtime crate is found.
 pub(crate) const CRATE: Symbol = Symbol("crate");
+/// `method = "GET"`: an endpoint's HTTP method.
+pub(crate) const METHOD: Symbol = Symbol("method");
+/// `path = "/products/{id}"` on an endpoint; `path` on a path parameter field.
+pub(crate) const PATH: Symbol = Symbol("path");
+/// `response = Type`: what an endpoint returns.
+pub(crate) const RESPONSE: Symbol = Symbol("response");
+/// `operation_id = "..."`: overrides an endpoint's operation id.
+pub(crate) const OPERATION_ID: Symbol = Symbol("operation_id");
+/// `query` on a query parameter field.
+pub(crate) const QUERY: Symbol = Symbol("query");
+/// `header` or `header = "X-Name"` on a header parameter field.
+pub(crate) const HEADER: Symbol = Symbol("header");
+/// `body` on the field that is the JSON body.
+pub(crate) const BODY: Symbol = Symbol("body");
+/// `name = "..."`: a parameter's name on the wire, when it differs from the field's.
+pub(crate) const NAME: Symbol = Symbol("name");
 /// `#[doc = "..."]`, which doc comments desugar to.
 pub(crate) const DOC: Symbol = Symbol("doc");
 /// `#[deprecated]`.

@@ -1,6 +1,7 @@
 //! What generated code needs from the runtime. Not public API: names here may change in any
 //! release.
 
+pub use http;
 pub use serde::{Deserializer, Serialize, Serializer};
 
 use serde::de::DeserializeOwned;

@@ -41,6 +41,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod clock;
+pub mod endpoint;
+pub mod problem;
 mod envelope;
 mod event;
 pub mod schema;
@@ -51,6 +53,7 @@ mod timestamp;
 #[path = "__private.rs"]
 pub mod __private;
 
+pub use endpoint::Endpoint;
 pub use envelope::{Envelope, EnvelopeError, Parsed, UnknownEvent};
 pub use event::{Event, EventVisitor, Events};
 pub use timestamp::{Timestamp, TimestampError};
@@ -115,8 +118,41 @@ pub use hookwire_macros::Event;
 #[cfg(feature = "derive")]
 pub use hookwire_macros::Events;
 
+/// Derives [`Endpoint`](trait@Endpoint) for an API request struct.
+///
+/// On the struct: `method = "GET"`, `path = "/products/{product_id}"`, `response = Type`
+/// (required), `operation_id = "..."` and `crate = "path"` (optional); the doc comment becomes
+/// the description. On each field, where it travels: `path`, `query`, `header = "X-Name"` (or
+/// `header` to use the field's name) or `body` (at most one), and `name = "..."` to rename it.
+/// A template `{name}` without its path field, a path field missing from the template, an
+/// unknown method and two body fields are compile errors.
+///
+/// ```
+/// use hookwire::{Endpoint, JsonSchema, schemars};
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Serialize, Deserialize, JsonSchema)]
+/// pub struct Product {
+///     pub product_id: String,
+/// }
+///
+/// /// Fetches one product.
+/// #[derive(Endpoint)]
+/// #[hookwire(method = "GET", path = "/products/{product_id}", response = Product)]
+/// pub struct GetProduct {
+///     #[hookwire(path)]
+///     pub product_id: String,
+/// }
+/// assert_eq!(GetProduct::METHOD, http::Method::GET);
+/// ```
+#[cfg(feature = "derive")]
+pub use hookwire_macros::Endpoint;
+
 #[cfg(feature = "axum")]
 pub mod receiver;
+
+#[cfg(feature = "axum")]
+pub mod server;
 
 #[cfg(feature = "reqwest")]
 pub mod client;

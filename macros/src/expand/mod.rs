@@ -1,6 +1,7 @@
 //! Code generation: one file per generated trait. This is the one place that spells the path of
 //! the runtime crate; everything generated refers to it as `_hookwire`.
 
+pub(crate) mod endpoint;
 pub(crate) mod event;
 pub(crate) mod events;
 

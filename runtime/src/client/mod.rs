@@ -1,3 +1,6 @@
 //! Sending webhooks and calling APIs with reqwest.
 
+mod api;
 pub mod sender;
+
+pub use api::{ApiClient, ApiError};

@@ -27,6 +27,7 @@
 
 mod export;
 mod openapi;
+mod paths;
 
 pub use export::{Drift, Export};
 pub use openapi::{OpenApi, OpenApiError};

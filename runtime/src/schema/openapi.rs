@@ -6,7 +6,9 @@ use std::collections::BTreeSet;
 use schemars::SchemaGenerator;
 use serde_json::{Map, Value, json};
 
+use super::paths::{self, PendingOperation};
 use super::{DIALECT, envelope_for, settings};
+use crate::endpoint::Endpoint;
 use crate::event::{Event, EventVisitor, Events};
 
 /// The OpenAPI version hookwire writes.
@@ -54,10 +56,14 @@ const OPENAPI_VERSION: &str = "3.1.0";
 /// ```
 pub struct OpenApi {
     info: Map<String, Value>,
+    /// What is sent: events, responses (serialize contract).
     generator: SchemaGenerator,
+    /// What is received by a server: parameters and request bodies (deserialize contract).
+    requests: SchemaGenerator,
     webhooks: Map<String, Value>,
+    operations: Vec<PendingOperation>,
     operation_ids: BTreeSet<String>,
-    duplicates: Vec<String>,
+    errors: Vec<OpenApiError>,
 }
 
 /// Why an OpenAPI document could not be built.
@@ -80,6 +86,17 @@ pub enum OpenApiError {
     /// Two events with the same type name were added.
     #[error("webhook `{0}` is described twice; each event type name must be unique")]
     DuplicateWebhook(String),
+    /// Two endpoints share a method and path.
+    #[error("`{method} {path}` is described twice")]
+    DuplicateOperation {
+        /// The HTTP method, upper case.
+        method: String,
+        /// The path template.
+        path: String,
+    },
+    /// Two endpoints share an `operationId`.
+    #[error("operationId `{0}` is used twice; set `operation_id = \"...\"` on one endpoint")]
+    DuplicateOperationId(String),
 }
 
 impl OpenApi {
@@ -95,18 +112,18 @@ impl OpenApi {
         let mut info = Map::new();
         info.insert("title".into(), Value::String(title.into()));
         info.insert("version".into(), Value::String(version.into()));
-        let generator = settings()
-            .with(|settings| {
-                settings.definitions_path = "/components/schemas".into();
-                settings.meta_schema = None;
-            })
-            .into_generator();
+        let components = |settings: &mut schemars::generate::SchemaSettings| {
+            settings.definitions_path = "/components/schemas".into();
+            settings.meta_schema = None;
+        };
         OpenApi {
             info,
-            generator,
+            generator: settings().with(components).into_generator(),
+            requests: settings().for_deserialize().with(components).into_generator(),
             webhooks: Map::new(),
+            operations: Vec::new(),
             operation_ids: BTreeSet::new(),
-            duplicates: Vec::new(),
+            errors: Vec::new(),
         }
     }
 
@@ -146,15 +163,87 @@ impl OpenApi {
         self
     }
 
+    /// Adds an API endpoint to `paths`: its parameters, its JSON body and its responses, with
+    /// request-side schemas under the deserialize contract and the response under the serialize
+    /// contract.
+    ///
+    /// ```
+    /// use hookwire::schema::OpenApi;
+    /// use hookwire::{Endpoint, JsonSchema, schemars};
+    /// use serde::{Deserialize, Serialize};
+    ///
+    /// #[derive(Serialize, Deserialize, JsonSchema)]
+    /// pub struct Product {
+    ///     pub product_id: String,
+    /// }
+    ///
+    /// /// Fetches one product.
+    /// #[derive(Endpoint)]
+    /// #[hookwire(method = "GET", path = "/products/{product_id}", response = Product)]
+    /// pub struct GetProduct {
+    ///     /// The product's id.
+    ///     #[hookwire(path)]
+    ///     pub product_id: String,
+    /// }
+    ///
+    /// let document = OpenApi::new("Shop", "1").endpoint::<GetProduct>().build()?;
+    /// let get = &document["paths"]["/products/{product_id}"]["get"];
+    /// assert_eq!(get["operationId"], "getProduct");
+    /// assert_eq!(get["parameters"][0]["in"], "path");
+    /// assert_eq!(
+    ///     get["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+    ///     "#/components/schemas/Product"
+    /// );
+    /// # Ok::<(), hookwire::schema::OpenApiError>(())
+    /// ```
+    pub fn endpoint<E: Endpoint>(mut self) -> Self {
+        let method = E::METHOD.as_str().to_owned();
+        if self
+            .operations
+            .iter()
+            .any(|op| op.path == E::PATH && op.method.eq_ignore_ascii_case(&method))
+        {
+            self.errors.push(OpenApiError::DuplicateOperation {
+                method,
+                path: E::PATH.to_owned(),
+            });
+            return self;
+        }
+        if !self.operation_ids.insert(E::OPERATION_ID.to_owned()) {
+            self.errors
+                .push(OpenApiError::DuplicateOperationId(E::OPERATION_ID.to_owned()));
+            return self;
+        }
+        let operation = paths::operation::<E>(&mut self.generator, &mut self.requests);
+        self.operations.push(operation);
+        self
+    }
+
     /// Finishes the document as JSON.
     ///
     /// # Errors
-    /// [`OpenApiError::DuplicateWebhook`] when two events share a type name.
+    /// The first [`OpenApiError`]: two events sharing a type name, or two endpoints sharing a
+    /// method and path or an `operationId`.
     pub fn build(mut self) -> Result<Value, OpenApiError> {
-        if let Some(name) = self.duplicates.into_iter().next() {
-            return Err(OpenApiError::DuplicateWebhook(name));
+        if let Some(error) = self.errors.into_iter().next() {
+            return Err(error);
         }
-        let schemas = self.generator.take_definitions(true);
+        let mut schemas = self.generator.take_definitions(true);
+        let renames = paths::merge(&mut schemas, self.requests.take_definitions(true));
+        let mut path_items = Map::new();
+        for pending in self.operations {
+            let mut operation = pending.operation;
+            for (key, mut value) in pending.request {
+                paths::rewrite_refs(&mut value, &renames);
+                operation.insert(key, value);
+            }
+            let item = path_items
+                .entry(pending.path)
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(item) = item {
+                item.insert(pending.method, Value::Object(operation));
+            }
+        }
         let tags: BTreeSet<&str> = self
             .webhooks
             .values()
@@ -171,7 +260,12 @@ impl OpenApi {
         if !tags.is_empty() {
             document.insert("tags".into(), Value::Array(tags));
         }
-        document.insert("webhooks".into(), Value::Object(self.webhooks));
+        if !path_items.is_empty() {
+            document.insert("paths".into(), Value::Object(path_items));
+        }
+        if !self.webhooks.is_empty() {
+            document.insert("webhooks".into(), Value::Object(self.webhooks));
+        }
         document.insert("components".into(), json!({ "schemas": schemas }));
         Ok(Value::Object(document))
     }
@@ -203,7 +297,8 @@ impl OpenApi {
 impl EventVisitor for OpenApi {
     fn visit<E: Event>(&mut self) {
         if self.webhooks.contains_key(E::TYPE) {
-            self.duplicates.push(E::TYPE.to_owned());
+            self.errors
+                .push(OpenApiError::DuplicateWebhook(E::TYPE.to_owned()));
             return;
         }
         let envelope = envelope_for::<E>(&mut self.generator);
