@@ -1,0 +1,293 @@
+//! [`SenderBuilder`]: the sender's configuration.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::attempt::Config;
+use super::retry::RetryPolicy;
+use super::sleep::{Sleeper, TokioSleeper};
+use super::{Inner, Sender};
+use crate::clock::{Clock, SystemClock};
+use crate::signature::{Scheme, SignError};
+
+/// The user agent of the client the sender builds.
+const USER_AGENT: &str = concat!("hookwire/", env!("CARGO_PKG_VERSION"));
+
+/// Configures a [`Sender`]; made by [`Sender::builder`].
+///
+/// | setting | default |
+/// |---|---|
+/// | [`client`](SenderBuilder::client) | a new `reqwest::Client` that does not follow redirects |
+/// | [`timeout`](SenderBuilder::timeout) | 15 seconds per attempt |
+/// | [`retry`](SenderBuilder::retry) | [`RetryPolicy::default`]: 8 attempts over about 28 hours |
+/// | [`max_in_flight`](SenderBuilder::max_in_flight) | 64 requests at once |
+/// | [`clock`](SenderBuilder::clock) | [`SystemClock`] |
+/// | [`sleeper`](SenderBuilder::sleeper) | [`TokioSleeper`] |
+/// | [`max_response_body`](SenderBuilder::max_response_body) | 1 KiB kept per response |
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::time::Duration;
+/// use hookwire::client::sender::{RetryPolicy, Sender};
+/// use hookwire::signature::StandardWebhooks;
+///
+/// let sender = Sender::builder(Arc::new(StandardWebhooks::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?))
+///     .timeout(Duration::from_secs(5))
+///     .retry(RetryPolicy::exponential(Duration::from_secs(1), 2, Duration::from_secs(60), 6))
+///     .max_in_flight(16)
+///     .build()?;
+/// # let _ = sender;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[must_use]
+pub struct SenderBuilder {
+    scheme: Arc<dyn Scheme>,
+    client: Option<reqwest::Client>,
+    timeout: Duration,
+    retry: RetryPolicy,
+    max_in_flight: usize,
+    clock: Arc<dyn Clock>,
+    sleeper: Arc<dyn Sleeper>,
+    max_response_body: usize,
+}
+
+impl fmt::Debug for SenderBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SenderBuilder")
+            .field("scheme", &self.scheme.name())
+            .field("custom_client", &self.client.is_some())
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("max_in_flight", &self.max_in_flight)
+            .field("sleeper", &self.sleeper)
+            .field("max_response_body", &self.max_response_body)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SenderBuilder {
+    pub(super) fn new(scheme: Arc<dyn Scheme>) -> Self {
+        Self {
+            scheme,
+            client: None,
+            timeout: Duration::from_secs(15),
+            retry: RetryPolicy::default(),
+            max_in_flight: 64,
+            clock: Arc::new(SystemClock),
+            sleeper: Arc::new(TokioSleeper),
+            max_response_body: 1024,
+        }
+    }
+
+    /// Sends with your own client: its TLS, proxies, connection pool and timeouts apply (the
+    /// per-attempt timeout is set on each request and overrides the client's).
+    ///
+    /// Build it with `reqwest::redirect::Policy::none()`: the sender treats a redirect as a
+    /// failed attempt and, when the client follows one anyway, records the attempt as
+    /// [`ErrorKind::Redirected`](super::ErrorKind::Redirected) (the target may have received the
+    /// body; receivers drop duplicates by id).
+    ///
+    /// The client the sender builds otherwise has the TLS support of the reqwest features
+    /// enabled in your build (hookwire enables none): for `https` endpoints enable one, such
+    /// as `reqwest = { version = "0.13", features = ["rustls"] }`, or pass a client.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use hookwire::client::sender::Sender;
+    /// # use hookwire::signature::GitHub;
+    /// let client = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .pool_max_idle_per_host(32)
+    ///     .build()?;
+    /// let sender = Sender::builder(Arc::new(GitHub::new("It's a Secret to Everybody")?))
+    ///     .client(client)
+    ///     .build()?;
+    /// # let _ = sender;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn client(mut self, client: reqwest::Client) -> Self {
+        self.client = Some(client);
+        self
+    }
+
+    /// The time one attempt may take, from connecting to the end of the response.
+    ///
+    /// ```
+    /// # use std::{sync::Arc, time::Duration};
+    /// # use hookwire::client::sender::Sender;
+    /// # use hookwire::signature::Shopify;
+    /// let builder = Sender::builder(Arc::new(Shopify::new("hush")?)).timeout(Duration::from_secs(3));
+    /// # builder.build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The retry schedule.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use hookwire::client::sender::{RetryPolicy, Sender};
+    /// # use hookwire::signature::Shopify;
+    /// let builder = Sender::builder(Arc::new(Shopify::new("hush")?)).retry(RetryPolicy::never());
+    /// # builder.build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The most requests in flight at once, over every delivery of this sender and its
+    /// clones. Deliveries waiting between retries hold no slot.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use hookwire::client::sender::Sender;
+    /// # use hookwire::signature::Shopify;
+    /// let builder = Sender::builder(Arc::new(Shopify::new("hush")?)).max_in_flight(8);
+    /// # builder.build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn max_in_flight(mut self, max: usize) -> Self {
+        self.max_in_flight = max;
+        self
+    }
+
+    /// Where signature timestamps and envelope timestamps come from.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use hookwire::client::sender::Sender;
+    /// # use hookwire::clock::FixedClock;
+    /// # use hookwire::signature::Shopify;
+    /// let clock = Arc::new(FixedClock::new(1_700_000_000));
+    /// let builder = Sender::builder(Arc::new(Shopify::new("hush")?)).clock(clock.clone());
+    /// # builder.build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// How the sender waits between attempts; see [`Sleeper`].
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use hookwire::client::sender::{Sender, TokioSleeper};
+    /// # use hookwire::signature::Shopify;
+    /// let builder = Sender::builder(Arc::new(Shopify::new("hush")?)).sleeper(TokioSleeper);
+    /// # builder.build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn sleeper(mut self, sleeper: impl Sleeper) -> Self {
+        self.sleeper = Arc::new(sleeper);
+        self
+    }
+
+    /// How many bytes of each response body to keep in the report; the connection is reused
+    /// when the body fits.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use hookwire::client::sender::Sender;
+    /// # use hookwire::signature::Shopify;
+    /// let builder = Sender::builder(Arc::new(Shopify::new("hush")?)).max_response_body(4096);
+    /// # builder.build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = bytes;
+        self
+    }
+
+    /// Builds the sender. No I/O happens until the first delivery.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::CannotSign`] when the scheme holds only verifying keys,
+    /// [`BuildError::InvalidConfig`] for a zero timeout or `max_in_flight`, and
+    /// [`BuildError::Client`] when reqwest cannot build its client.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use hookwire::client::sender::{BuildError, Sender};
+    /// use hookwire::signature::StandardWebhooks;
+    ///
+    /// let public = StandardWebhooks::new("whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=")?;
+    /// let err = Sender::builder(Arc::new(public)).build().unwrap_err();
+    /// assert!(matches!(err, BuildError::CannotSign(_)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn build(self) -> Result<Sender, BuildError> {
+        if self.max_in_flight == 0 {
+            return Err(BuildError::InvalidConfig {
+                reason: "max_in_flight must be at least 1",
+            });
+        }
+        if self.timeout.is_zero() {
+            return Err(BuildError::InvalidConfig {
+                reason: "the timeout must be longer than zero",
+            });
+        }
+        if let Err(error @ SignError::NoSigningKey) = self.scheme.sign("msg_probe", 0, b"") {
+            return Err(BuildError::CannotSign(error));
+        }
+        let client = match self.client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(USER_AGENT)
+                .build()
+                .map_err(BuildError::Client)?,
+        };
+        let max_in_flight = self.max_in_flight;
+        Ok(Sender {
+            inner: Arc::new(Inner {
+                config: Config {
+                    client,
+                    scheme: self.scheme,
+                    clock: self.clock,
+                    sleeper: self.sleeper,
+                    retry: self.retry,
+                    timeout: self.timeout,
+                    max_response_body: self.max_response_body,
+                },
+                pool: Arc::new(super::pool::Pool::new(max_in_flight)),
+                max_in_flight,
+            }),
+        })
+    }
+}
+
+/// Why a [`Sender`] could not be built.
+///
+/// ```
+/// use std::sync::Arc;
+/// use hookwire::client::sender::{BuildError, Sender};
+/// use hookwire::signature::Slack;
+///
+/// let err = Sender::builder(Arc::new(Slack::new("secret")?)).max_in_flight(0).build().unwrap_err();
+/// assert_eq!(err.to_string(), "invalid sender configuration: max_in_flight must be at least 1");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The scheme cannot sign (it holds only public keys).
+    #[error("the signature scheme cannot sign: {0}")]
+    CannotSign(#[source] SignError),
+    /// A setting is out of range.
+    #[error("invalid sender configuration: {reason}")]
+    InvalidConfig {
+        /// Which setting and what is accepted.
+        reason: &'static str,
+    },
+    /// reqwest could not build its client (TLS backend initialisation, for instance).
+    #[error("the http client could not be built")]
+    Client(#[source] reqwest::Error),
+}

@@ -1,0 +1,335 @@
+//! [`Delivery`]: one message to one endpoint, serialized once, and the errors of making one.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::Url;
+
+use super::id::new_id;
+use crate::event::Events;
+use crate::timestamp::Timestamp;
+
+/// One webhook message for one endpoint: its delivery id, the endpoint URL, the event type and
+/// the body bytes, serialized once and sent unchanged by every attempt.
+///
+/// The id is `msg_` and 22 random characters unless set with [`with_id`](Delivery::with_id).
+/// Cloning is cheap (the body is reference-counted). `Debug` shows the URL's scheme and host
+/// only, since endpoint paths and queries often embed tokens.
+///
+/// ```
+/// use hookwire::client::sender::Delivery;
+///
+/// let delivery = Delivery::new(
+///     "http://127.0.0.1:8080/webhooks",
+///     "order.shipped",
+///     br#"{"type":"order.shipped","timestamp":"2023-11-14T22:13:20Z","data":{}}"#.to_vec(),
+/// )?
+/// .with_id("msg_2Lq5")?;
+/// assert_eq!(delivery.id(), "msg_2Lq5");
+/// assert_eq!(delivery.event_type(), "order.shipped");
+/// assert_eq!(delivery.url().path(), "/webhooks");
+/// # Ok::<(), hookwire::client::sender::SendError>(())
+/// ```
+#[derive(Clone)]
+pub struct Delivery {
+    id: String,
+    url: Url,
+    event_type: Cow<'static, str>,
+    body: Bytes,
+}
+
+impl Delivery {
+    /// A delivery of pre-serialized `body` bytes, of type `event_type`, to `url`, with a new
+    /// random id. The body is sent as `application/json`, exactly as given.
+    ///
+    /// # Errors
+    ///
+    /// [`SendError::InvalidUrl`] unless `url` is an absolute `http` or `https` URL with a
+    /// host; [`SendError::InvalidEventType`] unless `event_type` is 1 to 256 visible ASCII
+    /// characters (it may be sent in a header).
+    ///
+    /// ```
+    /// use hookwire::client::sender::{Delivery, SendError};
+    ///
+    /// let ok = Delivery::new("https://example.com/hook", "ping", b"{}".to_vec())?;
+    /// assert!(ok.id().starts_with("msg_"));
+    /// assert!(matches!(
+    ///     Delivery::new("ftp://example.com", "ping", b"{}".to_vec()),
+    ///     Err(SendError::InvalidUrl { .. })
+    /// ));
+    /// # Ok::<(), SendError>(())
+    /// ```
+    pub fn new(
+        url: &str,
+        event_type: impl Into<Cow<'static, str>>,
+        body: impl Into<Bytes>,
+    ) -> Result<Self, SendError> {
+        let event_type = event_type.into();
+        check_event_type(&event_type)?;
+        Ok(Self {
+            id: new_id(),
+            url: parse_url(url)?,
+            event_type,
+            body: body.into(),
+        })
+    }
+
+    /// A delivery of `event` to `url`: the Standard Webhooks envelope stamped with
+    /// `timestamp` (when the event happened; each attempt's signature carries its own), serialized
+    /// once.
+    ///
+    /// # Errors
+    ///
+    /// [`SendError::Serialize`] when the payload's `Serialize` impl fails, and the errors of
+    /// [`new`](Delivery::new).
+    ///
+    /// ```
+    /// use hookwire::client::sender::Delivery;
+    /// use hookwire::{Event, Events, JsonSchema, Timestamp, schemars};
+    /// use serde::{Deserialize, Serialize};
+    ///
+    /// #[derive(Serialize, Deserialize, JsonSchema, Event)]
+    /// #[hookwire(event = "order.shipped")]
+    /// struct OrderShipped {
+    ///     order_id: String,
+    /// }
+    ///
+    /// #[derive(Events)]
+    /// enum ShopEvent {
+    ///     OrderShipped(OrderShipped),
+    /// }
+    ///
+    /// let event = ShopEvent::OrderShipped(OrderShipped { order_id: "98765".into() });
+    /// let delivery = Delivery::event("http://127.0.0.1:9/hooks", &event, Timestamp::from_unix(0))?;
+    /// assert_eq!(delivery.event_type(), "order.shipped");
+    /// assert_eq!(
+    ///     &delivery.body()[..],
+    ///     br#"{"type":"order.shipped","timestamp":"1970-01-01T00:00:00Z","data":{"order_id":"98765"}}"#
+    /// );
+    /// # Ok::<(), hookwire::client::sender::SendError>(())
+    /// ```
+    pub fn event<E: Events>(url: &str, event: &E, timestamp: Timestamp) -> Result<Self, SendError> {
+        let url = parse_url(url)?;
+        let body = event.to_envelope(timestamp).map_err(SendError::Serialize)?;
+        Ok(Self {
+            id: new_id(),
+            url,
+            event_type: Cow::Borrowed(event.event_type()),
+            body: body.into(),
+        })
+    }
+
+    /// Replaces the generated id, for instance with the id of the event in your outbox so
+    /// that a resent delivery keeps its id and the receiver can drop duplicates.
+    ///
+    /// # Errors
+    ///
+    /// [`SendError::InvalidId`] unless `id` is 1 to 256 visible ASCII characters.
+    ///
+    /// ```
+    /// use hookwire::client::sender::Delivery;
+    ///
+    /// let delivery = Delivery::new("http://localhost/", "ping", "{}")?;
+    /// assert_eq!(delivery.with_id("evt_42")?.id(), "evt_42");
+    /// # Ok::<(), hookwire::client::sender::SendError>(())
+    /// ```
+    pub fn with_id(mut self, id: impl Into<String>) -> Result<Self, SendError> {
+        let id = id.into();
+        if let Err(crate::signature::SignError::InvalidId { reason }) =
+            crate::signature::check_id(id.as_bytes())
+        {
+            return Err(SendError::InvalidId { reason });
+        }
+        self.id = id;
+        Ok(self)
+    }
+
+    /// The delivery id, the same for every attempt (`webhook-id` for Standard Webhooks).
+    ///
+    /// ```
+    /// # use hookwire::client::sender::Delivery;
+    /// let delivery = Delivery::new("http://localhost/", "ping", "{}")?;
+    /// assert_eq!(delivery.id().len(), 26);
+    /// # Ok::<(), hookwire::client::sender::SendError>(())
+    /// ```
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The endpoint URL.
+    ///
+    /// ```
+    /// # use hookwire::client::sender::Delivery;
+    /// let delivery = Delivery::new("http://localhost:3000/in", "ping", "{}")?;
+    /// assert_eq!(delivery.url().port(), Some(3000));
+    /// # Ok::<(), hookwire::client::sender::SendError>(())
+    /// ```
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// The event type, such as `order.shipped`.
+    ///
+    /// ```
+    /// # use hookwire::client::sender::Delivery;
+    /// let delivery = Delivery::new("http://localhost/", "ping", "{}")?;
+    /// assert_eq!(delivery.event_type(), "ping");
+    /// # Ok::<(), hookwire::client::sender::SendError>(())
+    /// ```
+    pub fn event_type(&self) -> &str {
+        &self.event_type
+    }
+
+    /// The body bytes, as sent.
+    ///
+    /// ```
+    /// # use hookwire::client::sender::Delivery;
+    /// let delivery = Delivery::new("http://localhost/", "ping", "{}")?;
+    /// assert_eq!(&delivery.body()[..], b"{}");
+    /// # Ok::<(), hookwire::client::sender::SendError>(())
+    /// ```
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+}
+
+impl fmt::Debug for Delivery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Delivery")
+            .field("id", &self.id)
+            .field("endpoint", &Redacted(&self.url))
+            .field("event_type", &self.event_type)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// A URL shown as `scheme://host:port/…`: paths and queries of webhook URLs often hold tokens.
+pub(crate) struct Redacted<'a>(pub(crate) &'a Url);
+
+impl fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for Redacted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = self.0;
+        write!(f, "{}://{}", url.scheme(), url.host_str().unwrap_or(""))?;
+        if let Some(port) = url.port() {
+            write!(f, ":{port}")?;
+        }
+        f.write_str("/…")
+    }
+}
+
+/// Why a delivery could not be made or sent. Messages never contain the URL, a secret or the
+/// body.
+///
+/// ```
+/// use hookwire::client::sender::{Delivery, SendError};
+///
+/// let err = Delivery::new("not a url", "ping", "{}").unwrap_err();
+/// assert!(matches!(err, SendError::InvalidUrl { .. }));
+/// assert_eq!(err.to_string(), "invalid endpoint url: relative URL without a base");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SendError {
+    /// The endpoint is not an absolute `http` or `https` URL with a host.
+    #[error("invalid endpoint url: {reason}")]
+    InvalidUrl {
+        /// What was wrong.
+        reason: Cow<'static, str>,
+    },
+    /// The delivery id cannot be sent in a header.
+    #[error("invalid delivery id: {reason}")]
+    InvalidId {
+        /// What is accepted.
+        reason: &'static str,
+    },
+    /// The event type cannot be sent in a header.
+    #[error("invalid event type: {reason}")]
+    InvalidEventType {
+        /// What is accepted.
+        reason: &'static str,
+    },
+    /// The event payload failed to serialize.
+    #[error("the event could not be serialized: {0}")]
+    Serialize(#[source] serde_json::Error),
+}
+
+fn parse_url(url: &str) -> Result<Url, SendError> {
+    let url = Url::parse(url).map_err(|e| SendError::InvalidUrl {
+        // The parser's messages are fixed strings that never echo the input.
+        reason: Cow::Owned(e.to_string()),
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(SendError::InvalidUrl {
+            reason: Cow::Borrowed("expected an http or https url"),
+        });
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(SendError::InvalidUrl {
+            reason: Cow::Borrowed("expected a host"),
+        });
+    }
+    Ok(url)
+}
+
+fn check_event_type(event_type: &str) -> Result<(), SendError> {
+    let ok =
+        (1..=256).contains(&event_type.len()) && event_type.bytes().all(|c| c.is_ascii_graphic());
+    if ok {
+        Ok(())
+    } else {
+        Err(SendError::InvalidEventType {
+            reason: "expected 1 to 256 visible ascii characters",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_path_query_and_body() {
+        let d = Delivery::new(
+            "https://user:pw@hooks.example.com:8443/T0/B0/secret-token?key=abc",
+            "ping",
+            "{\"secret\":1}",
+        )
+        .unwrap();
+        let text = format!("{d:?}");
+        assert!(text.contains("https://hooks.example.com:8443/…"), "{text}");
+        for hidden in ["secret", "token", "abc", "pw", "user"] {
+            assert!(!text.contains(hidden), "{text}");
+        }
+    }
+
+    #[test]
+    fn rejects_bad_input_without_echoing_it() {
+        for url in [
+            "",
+            "mailto:a@b.c",
+            "file:///etc/passwd",
+            "http://",
+            "/relative",
+        ] {
+            let err = Delivery::new(url, "ping", "").unwrap_err();
+            assert!(matches!(err, SendError::InvalidUrl { .. }), "{url}");
+        }
+        let err = Delivery::new("http://h/secret", "a b", "").unwrap_err();
+        assert!(matches!(err, SendError::InvalidEventType { .. }));
+        assert!(Delivery::new("http://h/", "", "").is_err());
+        let d = Delivery::new("http://h/", "ping", "").unwrap();
+        assert!(matches!(
+            d.clone().with_id("bad id"),
+            Err(SendError::InvalidId { .. })
+        ));
+        assert!(d.with_id("x".repeat(257)).is_err());
+    }
+}

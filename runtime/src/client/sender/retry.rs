@@ -1,0 +1,311 @@
+//! When to try again: the retry schedule, jitter, `Retry-After`, and what each response means.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use http::StatusCode;
+
+const MINUTE: u64 = 60;
+const HOUR: u64 = 60 * MINUTE;
+
+/// How many times to retry a failed delivery and how long to wait before each retry.
+///
+/// The default is the schedule Standard Webhooks senders use: the first attempt at once, then
+/// retries after 5 seconds, 5 minutes, 30 minutes, 2 hours, 5 hours, 10 hours and 10 hours
+/// (8 attempts over about 28 hours), each delay moved by a random ±20% so that endpoints
+/// recovering from an outage are not hit by every sender at the same second.
+///
+/// A response with `Retry-After` (seconds or an HTTP date) is honoured: the next retry waits at
+/// least that long, up to [`max_retry_after`](RetryPolicy::max_retry_after) (1 hour by
+/// default), so an endpoint cannot stall a delivery indefinitely.
+///
+/// ```
+/// use std::time::Duration;
+/// use hookwire::client::sender::RetryPolicy;
+///
+/// let default = RetryPolicy::default();
+/// assert_eq!(default.max_attempts(), 8);
+/// assert_eq!(default.delays()[0], Duration::from_secs(5));
+///
+/// // 1 s, 2 s, 4 s, 8 s (never more than 5 s), then 5 s: five retries.
+/// let fast = RetryPolicy::exponential(Duration::from_secs(1), 2, Duration::from_secs(5), 5)
+///     .jitter(0.1);
+/// assert_eq!(fast.delays(), [1, 2, 4, 5, 5].map(Duration::from_secs));
+///
+/// assert_eq!(RetryPolicy::never().max_attempts(), 1);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    delays: Vec<Duration>,
+    jitter: f64,
+    max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self::new(
+            [
+                5,
+                5 * MINUTE,
+                30 * MINUTE,
+                2 * HOUR,
+                5 * HOUR,
+                10 * HOUR,
+                10 * HOUR,
+            ]
+            .map(Duration::from_secs),
+        )
+    }
+}
+
+impl RetryPolicy {
+    /// Retries after each of `delays` in turn (the first attempt is always immediate), with
+    /// ±20% jitter and a 1 hour cap on `Retry-After`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use hookwire::client::sender::RetryPolicy;
+    ///
+    /// let policy = RetryPolicy::new([Duration::ZERO, Duration::from_secs(30)]);
+    /// assert_eq!(policy.max_attempts(), 3);
+    /// ```
+    pub fn new(delays: impl IntoIterator<Item = Duration>) -> Self {
+        Self {
+            delays: delays.into_iter().collect(),
+            jitter: 0.2,
+            max_retry_after: Duration::from_secs(HOUR),
+        }
+    }
+
+    /// One attempt, no retries.
+    ///
+    /// ```
+    /// # use hookwire::client::sender::RetryPolicy;
+    /// assert!(RetryPolicy::never().delays().is_empty());
+    /// ```
+    pub fn never() -> Self {
+        Self::new([])
+    }
+
+    /// Exponential backoff: `retries` retries, the first after `first`, each next one
+    /// `factor` times longer, none longer than `max`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use hookwire::client::sender::RetryPolicy;
+    ///
+    /// let policy = RetryPolicy::exponential(Duration::from_secs(10), 3, Duration::from_secs(60), 4);
+    /// assert_eq!(policy.delays(), [10, 30, 60, 60].map(Duration::from_secs));
+    /// ```
+    pub fn exponential(first: Duration, factor: u32, max: Duration, retries: usize) -> Self {
+        let delays = std::iter::successors(Some(first.min(max)), |delay| {
+            Some(delay.saturating_mul(factor).min(max))
+        })
+        .take(retries);
+        Self::new(delays)
+    }
+
+    /// Moves each delay by a random amount of up to `fraction` of it either way (`0.2` is
+    /// ±20%, `0.0` turns jitter off). Values outside `0.0..=1.0` are clamped; NaN means none.
+    ///
+    /// ```
+    /// # use hookwire::client::sender::RetryPolicy;
+    /// let exact = RetryPolicy::default().jitter(0.0);
+    /// # assert_eq!(exact.delays().len(), 7);
+    /// ```
+    #[must_use]
+    pub fn jitter(mut self, fraction: f64) -> Self {
+        self.jitter = if fraction.is_nan() {
+            0.0
+        } else {
+            fraction.clamp(0.0, 1.0)
+        };
+        self
+    }
+
+    /// The longest `Retry-After` honoured; a longer one waits this long (default 1 hour).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// # use hookwire::client::sender::RetryPolicy;
+    /// let policy = RetryPolicy::default().max_retry_after(Duration::from_secs(600));
+    /// # let _ = policy;
+    /// ```
+    #[must_use]
+    pub fn max_retry_after(mut self, max: Duration) -> Self {
+        self.max_retry_after = max;
+        self
+    }
+
+    /// The delays before each retry, without jitter.
+    ///
+    /// ```
+    /// # use hookwire::client::sender::RetryPolicy;
+    /// assert_eq!(RetryPolicy::default().delays().len(), 7);
+    /// ```
+    pub fn delays(&self) -> &[Duration] {
+        &self.delays
+    }
+
+    /// Attempts in all: the first one and one per delay.
+    ///
+    /// ```
+    /// # use hookwire::client::sender::RetryPolicy;
+    /// assert_eq!(RetryPolicy::default().max_attempts(), 8);
+    /// ```
+    pub fn max_attempts(&self) -> usize {
+        self.delays.len().saturating_add(1)
+    }
+
+    /// The wait before retry number `retry` (0 for the first retry), or `None` when the
+    /// schedule is exhausted. `unit` is a random number in `[0, 1)`; `retry_after` is what the
+    /// endpoint asked for.
+    pub(crate) fn delay(
+        &self,
+        retry: usize,
+        unit: f64,
+        retry_after: Option<Duration>,
+    ) -> Option<Duration> {
+        let scheduled = *self.delays.get(retry)?;
+        // unit in [0, 1) maps to a factor in [1 - jitter, 1 + jitter).
+        let factor = 1.0 + self.jitter * (2.0 * unit.clamp(0.0, 1.0) - 1.0);
+        let jittered =
+            Duration::try_from_secs_f64(scheduled.as_secs_f64() * factor).unwrap_or(scheduled);
+        let asked = retry_after.map_or(Duration::ZERO, |d| d.min(self.max_retry_after));
+        Some(jittered.max(asked))
+    }
+}
+
+/// What a response status means for the delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// 2xx: the endpoint has the event.
+    Delivered,
+    /// 410: the endpoint asks to be disabled.
+    Gone,
+    /// A 4xx other than 408, 410 and 429: retrying the same request will not help.
+    Rejected,
+    /// 3xx, 408, 429, 5xx, and anything else: try again later.
+    Retry,
+}
+
+/// Classifies a response status. Redirects are failures (the sender does not follow them) and
+/// are retried, like `408 Request Timeout` and `429 Too Many Requests`.
+pub(crate) fn classify(status: StatusCode) -> Verdict {
+    match status.as_u16() {
+        200..=299 => Verdict::Delivered,
+        410 => Verdict::Gone,
+        408 | 429 => Verdict::Retry,
+        400..=499 => Verdict::Rejected,
+        _ => Verdict::Retry,
+    }
+}
+
+/// Reads a `Retry-After` value: delay-seconds or an HTTP date (IMF-fixdate, RFC 850 or
+/// asctime), relative to `now` (Unix seconds). A date in the past means no wait. Anything else
+/// is ignored.
+pub(crate) fn parse_retry_after(value: &[u8], now: i64) -> Option<Duration> {
+    let text = std::str::from_utf8(value).ok()?.trim();
+    if !text.is_empty() && text.bytes().all(|c| c.is_ascii_digit()) {
+        // Overlong digit strings saturate rather than being ignored.
+        return Some(Duration::from_secs(text.parse().unwrap_or(u64::MAX)));
+    }
+    let date = httpdate::parse_http_date(text).ok()?;
+    let at = date.duration_since(UNIX_EPOCH).ok()?.as_secs();
+    let now = u64::try_from(now).unwrap_or(0);
+    Some(Duration::from_secs(at.saturating_sub(now)))
+}
+
+/// Seconds since the Unix epoch of an HTTP date, for tests.
+#[cfg(test)]
+fn http_date(secs: u64) -> String {
+    httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_schedule() {
+        let p = RetryPolicy::default().jitter(0.0);
+        let got: Vec<_> = (0..8).map(|i| p.delay(i, 0.5, None)).collect();
+        let secs = [5, 300, 1800, 7200, 18000, 36000, 36000].map(|s| Some(Duration::from_secs(s)));
+        assert_eq!(got[..7], secs);
+        assert_eq!(got[7], None);
+    }
+
+    #[test]
+    fn jitter_stays_within_twenty_percent() {
+        let p = RetryPolicy::default();
+        let low = p.delay(1, 0.0, None).unwrap();
+        let high = p.delay(1, 0.999_999, None).unwrap();
+        assert_eq!(low, Duration::from_secs(240));
+        assert!(high < Duration::from_secs(360) && high > Duration::from_secs(359));
+        assert_eq!(p.delay(1, 0.5, None), Some(Duration::from_secs(300)));
+        // Out-of-range randomness is clamped, never panics.
+        assert!(p.delay(1, f64::NAN, None).is_some());
+        assert!(p.delay(1, 7.0, None).is_some());
+    }
+
+    #[test]
+    fn retry_after_is_a_floor_and_capped() {
+        let p = RetryPolicy::default().jitter(0.0);
+        let ra = |s| Some(Duration::from_secs(s));
+        assert_eq!(p.delay(0, 0.5, ra(120)), ra(120));
+        assert_eq!(p.delay(0, 0.5, ra(1)), ra(5));
+        assert_eq!(p.delay(0, 0.5, ra(u64::MAX)), ra(3600));
+        let short = p.max_retry_after(Duration::from_secs(10));
+        assert_eq!(short.delay(0, 0.5, ra(99)), ra(10));
+    }
+
+    #[test]
+    fn exponential_saturates() {
+        let p = RetryPolicy::exponential(Duration::MAX, u32::MAX, Duration::MAX, 3);
+        assert_eq!(p.delays(), [Duration::MAX; 3]);
+        assert!(p.delay(2, 0.99, None).is_some());
+        assert!(RetryPolicy::default().jitter(f64::NAN).jitter.abs() < f64::EPSILON);
+        assert!((RetryPolicy::default().jitter(5.0).jitter - 1.0).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn classification() {
+        let v = |c| classify(StatusCode::from_u16(c).unwrap());
+        assert_eq!(v(200), Verdict::Delivered);
+        assert_eq!(v(204), Verdict::Delivered);
+        assert_eq!(v(301), Verdict::Retry);
+        assert_eq!(v(307), Verdict::Retry);
+        assert_eq!(v(400), Verdict::Rejected);
+        assert_eq!(v(401), Verdict::Rejected);
+        assert_eq!(v(404), Verdict::Rejected);
+        assert_eq!(v(408), Verdict::Retry);
+        assert_eq!(v(410), Verdict::Gone);
+        assert_eq!(v(429), Verdict::Retry);
+        assert_eq!(v(500), Verdict::Retry);
+        assert_eq!(v(503), Verdict::Retry);
+        assert_eq!(v(999), Verdict::Retry);
+    }
+
+    #[test]
+    fn retry_after_formats() {
+        let now = 1_700_000_000;
+        let secs = |s| Some(Duration::from_secs(s));
+        assert_eq!(parse_retry_after(b"120", now), secs(120));
+        assert_eq!(parse_retry_after(b" 0 ", now), secs(0));
+        assert_eq!(
+            parse_retry_after(b"99999999999999999999999", now),
+            secs(u64::MAX)
+        );
+        let date = http_date(1_700_000_090);
+        assert_eq!(parse_retry_after(date.as_bytes(), now), secs(90));
+        let past = http_date(1_600_000_000);
+        assert_eq!(parse_retry_after(past.as_bytes(), now), secs(0));
+        assert_eq!(
+            parse_retry_after(b"Sunday, 06-Nov-94 08:49:37 GMT", now),
+            secs(0)
+        );
+        assert_eq!(parse_retry_after(b"Sun Nov  6 08:49:37 1994", now), secs(0));
+        for bad in [&b""[..], b"-5", b"1.5", b"soon", b"\xff\xfe", b"12 s"] {
+            assert_eq!(parse_retry_after(bad, now), None, "{bad:?}");
+        }
+    }
+}
