@@ -1,0 +1,277 @@
+//! Where a delivery's event type is, and which part of the body is the event: the
+//! [`PayloadFormat`] of each provider.
+
+use std::fmt;
+use std::sync::Arc;
+
+use axum::http::{HeaderMap, HeaderName};
+
+use crate::Events;
+use crate::receiver::Delivery;
+use crate::receiver::parse::{self, CatalogSeed, Payload};
+use crate::receiver::problem::ReceiveError;
+
+/// The longest event type accepted, in bytes.
+pub(crate) const MAX_EVENT_TYPE: usize = 256;
+
+/// A user rule that names a delivery's event type from its headers and body.
+pub type TypeRule = Arc<dyn Fn(&HeaderMap, &[u8]) -> Option<String> + Send + Sync>;
+
+/// Where the event type is and which part of the body holds the event.
+///
+/// | format | event type | the event (what `T` is parsed from) | delivery id |
+/// |---|---|---|---|
+/// | [`Envelope`](Self::Envelope) (Standard Webhooks) | body `type` | body `data` | the scheme's (`webhook-id`) |
+/// | [`Stripe`](Self::Stripe) | body `type` | body `data.object` (the PaymentIntent, Invoice, ...) | body `id` (`evt_...`) |
+/// | [`Header`](Self::Header) (GitHub, Shopify) | a header (`X-GitHub-Event`, `X-Shopify-Topic`) | the whole body | the scheme's (`X-GitHub-Delivery`, `X-Shopify-Event-Id`) |
+/// | [`BodyType`](Self::BodyType) (Slack Events API) | body `type` | the whole body | none |
+/// | [`Rule`](Self::Rule) | your function of headers and body | the whole body | the scheme's |
+///
+/// [`for_scheme`](Self::for_scheme) picks the provider's format. Stripe users model the object
+/// an event is about (`#[hookwire(event = "payment_intent.succeeded")] struct PaymentIntent`);
+/// the event's id and `created` time come with the [`Delivery`], the whole Stripe event object
+/// with [`Delivery::body`].
+///
+/// ```
+/// use axum::http::HeaderMap;
+/// use hookwire::receiver::PayloadFormat;
+/// use hookwire::signature::{GitHub, Scheme, StandardWebhooks, Stripe};
+///
+/// assert!(matches!(PayloadFormat::for_scheme(&GitHub::new("s")?), PayloadFormat::Header(_)));
+/// assert!(matches!(PayloadFormat::for_scheme(&Stripe::new("s")?), PayloadFormat::Stripe));
+///
+/// // Your own rule: the type is the body's `kind`, or `ping` when absent.
+/// let rule = PayloadFormat::rule(|_headers: &HeaderMap, body: &[u8]| {
+///     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+///     Some(value.get("kind").and_then(|k| k.as_str()).unwrap_or("ping").to_owned())
+/// });
+/// assert_eq!(rule.event_type(&HeaderMap::new(), br#"{"kind":"a.b"}"#)?, "a.b");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum PayloadFormat {
+    /// The Standard Webhooks envelope `{"type", "timestamp", "data"}`.
+    Envelope,
+    /// A Stripe event object: `{"id", "type", "created", "data": {"object"}, ...}`.
+    Stripe,
+    /// The type in the named header; the whole body is the event.
+    Header(HeaderName),
+    /// The type in the body's top-level `type`; the whole body is the event.
+    BodyType,
+    /// The type from a user function; the whole body is the event.
+    Rule(TypeRule),
+}
+
+impl PayloadFormat {
+    /// The format a provider uses: the scheme's [event type
+    /// header](crate::signature::Scheme::event_type_header) when it has one, [`Stripe`] for
+    /// Stripe, [`BodyType`] for Slack, and the Standard Webhooks [`Envelope`] otherwise.
+    ///
+    /// [`Stripe`]: Self::Stripe
+    /// [`BodyType`]: Self::BodyType
+    /// [`Envelope`]: Self::Envelope
+    ///
+    /// ```
+    /// # use hookwire::receiver::PayloadFormat;
+    /// # use hookwire::signature::StandardWebhooks;
+    /// let scheme = StandardWebhooks::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?;
+    /// assert!(matches!(PayloadFormat::for_scheme(&scheme), PayloadFormat::Envelope));
+    /// # Ok::<(), hookwire::signature::SecretError>(())
+    /// ```
+    pub fn for_scheme(scheme: &dyn crate::signature::Scheme) -> Self {
+        if let Some(header) = scheme.event_type_header() {
+            return PayloadFormat::Header(HeaderName::from_static(header));
+        }
+        match scheme.name() {
+            "stripe" => PayloadFormat::Stripe,
+            "slack" => PayloadFormat::BodyType,
+            _ => PayloadFormat::Envelope,
+        }
+    }
+
+    /// A format whose event type comes from `rule`; the whole body is the event. Returning
+    /// `None` rejects the delivery with `400`.
+    ///
+    /// ```
+    /// # use hookwire::receiver::PayloadFormat;
+    /// let fixed = PayloadFormat::rule(|_, _| Some("ping".to_owned()));
+    /// ```
+    pub fn rule(
+        rule: impl Fn(&HeaderMap, &[u8]) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        PayloadFormat::Rule(Arc::new(rule))
+    }
+
+    /// Reads the event type of a delivery.
+    ///
+    /// # Errors
+    /// [`ReceiveError::MissingEventType`] when it is absent, empty or longer than 256 bytes,
+    /// [`ReceiveError::MalformedPayload`] when the body is not the format's JSON.
+    ///
+    /// ```
+    /// # use axum::http::HeaderMap;
+    /// # use hookwire::receiver::PayloadFormat;
+    /// let body = br#"{"type":"order.shipped","timestamp":"2024-01-01T00:00:00Z","data":{}}"#;
+    /// assert_eq!(PayloadFormat::Envelope.event_type(&HeaderMap::new(), body)?, "order.shipped");
+    /// # Ok::<(), hookwire::receiver::ReceiveError>(())
+    /// ```
+    pub fn event_type(&self, headers: &HeaderMap, body: &[u8]) -> Result<String, ReceiveError> {
+        self.locate(headers, body).map(|located| located.event_type)
+    }
+
+    /// Parses a delivery into catalog `E`: what the [`Webhook`](crate::receiver::Webhook)
+    /// extractor does after verification, for bytes verified earlier (taken from a queue, say).
+    /// The delivery id is filled in only when the body carries it (Stripe).
+    ///
+    /// # Errors
+    /// As [`event_type`](Self::event_type), and [`ReceiveError::MalformedPayload`] when the
+    /// event does not match its Rust type.
+    ///
+    /// ```
+    /// use axum::http::HeaderMap;
+    /// use hookwire::receiver::{Payload, PayloadFormat};
+    /// use hookwire::{Event, Events, JsonSchema, schemars};
+    /// use serde::{Deserialize, Serialize};
+    ///
+    /// #[derive(Serialize, Deserialize, JsonSchema, Event)]
+    /// #[hookwire(event = "ping")]
+    /// struct Ping {
+    ///     n: u32,
+    /// }
+    /// #[derive(Events)]
+    /// enum Catalog {
+    ///     Ping(Ping),
+    /// }
+    ///
+    /// let body = br#"{"type":"ping","timestamp":"2024-01-01T00:00:00Z","data":{"n":7}}"#;
+    /// let delivery = PayloadFormat::Envelope.parse::<Catalog>(&HeaderMap::new(), body)?;
+    /// assert!(matches!(delivery.event, Payload::Known(Catalog::Ping(Ping { n: 7 }))));
+    /// # Ok::<(), hookwire::receiver::ReceiveError>(())
+    /// ```
+    pub fn parse<E: Events>(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Delivery<Payload<E>>, ReceiveError> {
+        let located = self.locate(headers, body)?;
+        let (timestamp, event) = parse::parse::<CatalogSeed<E>>(self, body, &located.event_type)?;
+        Ok(Delivery {
+            id: located.body_id,
+            event_type: located.event_type,
+            timestamp,
+            body: bytes::Bytes::copy_from_slice(body),
+            event,
+        })
+    }
+
+    /// Finds the event type, and the delivery id when the body carries it.
+    pub(crate) fn locate(&self, headers: &HeaderMap, body: &[u8]) -> Result<Located, ReceiveError> {
+        let (event_type, body_id) = match self {
+            PayloadFormat::Envelope => match leading_type(body) {
+                Some(event_type) => (event_type.to_owned(), None),
+                None => (parse::body_type(body, "envelope")?, None),
+            },
+            PayloadFormat::BodyType => (parse::body_type(body, "body")?, None),
+            PayloadFormat::Stripe => {
+                let (event_type, id) = parse::stripe_head(body)?;
+                (event_type, Some(id))
+            }
+            PayloadFormat::Header(name) => {
+                let value = headers.get(name).ok_or(ReceiveError::MissingEventType(
+                    "the event type header is absent",
+                ))?;
+                let value = value.to_str().map_err(|_| {
+                    ReceiveError::MissingEventType("the event type header is not ascii text")
+                })?;
+                (value.trim().to_owned(), None)
+            }
+            PayloadFormat::Rule(rule) => (
+                rule(headers, body).ok_or(ReceiveError::MissingEventType(
+                    "the event type rule found none",
+                ))?,
+                None,
+            ),
+        };
+        if event_type.is_empty() || event_type.len() > MAX_EVENT_TYPE {
+            return Err(ReceiveError::MissingEventType(
+                "the event type is empty or longer than 256 bytes",
+            ));
+        }
+        Ok(Located {
+            event_type,
+            body_id,
+        })
+    }
+}
+
+/// What [`PayloadFormat::locate`] found before parsing.
+pub(crate) struct Located {
+    pub(crate) event_type: String,
+    pub(crate) body_id: Option<String>,
+}
+
+/// The event type of a body that starts `{"type":"<plain string>"` (Standard Webhooks senders
+/// put it first), read without parsing the rest; `None` sends the caller to a full scan.
+fn leading_type(body: &[u8]) -> Option<&str> {
+    fn ws(bytes: &[u8]) -> &[u8] {
+        let start = bytes
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .unwrap_or(bytes.len());
+        &bytes[start..]
+    }
+    let rest = ws(body).strip_prefix(b"{")?;
+    let rest = ws(rest).strip_prefix(b"\"type\"")?;
+    let rest = ws(rest).strip_prefix(b":")?;
+    let rest = ws(rest).strip_prefix(b"\"")?;
+    let end = rest
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+    if rest[end] != b'"' {
+        return None;
+    }
+    std::str::from_utf8(&rest[..end]).ok()
+}
+
+impl fmt::Debug for PayloadFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PayloadFormat::Envelope => f.write_str("Envelope"),
+            PayloadFormat::Stripe => f.write_str("Stripe"),
+            PayloadFormat::Header(name) => f.debug_tuple("Header").field(name).finish(),
+            PayloadFormat::BodyType => f.write_str("BodyType"),
+            PayloadFormat::Rule(_) => f.write_str("Rule(..)"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leading_type_reads_only_plain_leading_types() {
+        assert_eq!(
+            leading_type(br#" { "type" : "a.b", "data":1}"#),
+            Some("a.b")
+        );
+        assert_eq!(leading_type(br#"{"type":"a\"b"}"#), None);
+        assert_eq!(leading_type(br#"{"data":{},"type":"a"}"#), None);
+        assert_eq!(leading_type(br#"{"type":"unterminated"#), None);
+        assert_eq!(leading_type(b""), None);
+        assert_eq!(leading_type(b"{\"type\":\"\xff\"}"), None);
+    }
+
+    #[test]
+    fn locate_rejects_empty_and_long_types() {
+        let headers = HeaderMap::new();
+        let long = format!(r#"{{"type":"{}"}}"#, "a".repeat(300));
+        for body in [br#"{"type":""}"#.as_slice(), long.as_bytes()] {
+            assert!(matches!(
+                PayloadFormat::Envelope.locate(&headers, body),
+                Err(ReceiveError::MissingEventType(_))
+            ));
+        }
+    }
+}
