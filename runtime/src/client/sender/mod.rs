@@ -79,7 +79,7 @@ use crate::signature::Scheme;
 use crate::timestamp::Timestamp;
 use attempt::{Config, Next};
 use delivery::Redacted;
-use pool::{Active, Pool};
+use pool::Pool;
 
 /// Sends webhooks: signs each attempt, retries on schedule, and reports what happened.
 ///
@@ -292,7 +292,7 @@ impl Sender {
     /// ```
     pub async fn deliver(&self, delivery: Delivery) -> DeliveryReport {
         match self.inner.pool.enter() {
-            Some(active) => self.run(delivery, active).await,
+            Some(_active) => self.run(delivery).await,
             None => DeliveryReport::new(delivery, Vec::new(), Outcome::ShutDown),
         }
     }
@@ -325,17 +325,15 @@ impl Sender {
         self.inner.pool.is_shut_down()
     }
 
-    /// Runs a registered delivery to its end.
-    async fn run(&self, delivery: Delivery, active: Active) -> DeliveryReport {
+    /// Runs a delivery to its end; the caller holds its [`Active`](pool::Active) registration.
+    async fn run(&self, delivery: Delivery) -> DeliveryReport {
         let span = tracing::info_span!(
             "hookwire.deliver",
             id = %delivery.id(),
             event_type = %delivery.event_type(),
             endpoint = %Redacted(delivery.url()),
         );
-        let report = self.attempts(delivery).instrument(span).await;
-        drop(active);
-        report
+        self.attempts(delivery).instrument(span).await
     }
 
     async fn attempts(&self, delivery: Delivery) -> DeliveryReport {

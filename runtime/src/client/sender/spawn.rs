@@ -150,10 +150,13 @@ impl Sender {
         let id = delivery.id().to_owned();
         let sender = self.clone();
         let task = runtime.spawn(async move {
-            let report = sender.run(delivery, active).await;
+            let report = sender.run(delivery).await;
             if report.outcome == Outcome::ShutDown {
                 sender.inner.pool.hand_back(report.clone());
             }
+            // Finished only once handed back, so that shutdown, waiting for every delivery
+            // to finish, sees it.
+            drop(active);
             report
         });
         Ok(DeliveryHandle { id, task })
