@@ -92,10 +92,10 @@ impl Future for DeliveryHandle {
 pub enum SpawnError {
     /// The sender is shut down.
     #[error("the sender is shut down; the delivery was not started")]
-    ShutDown(Delivery),
+    ShutDown(Box<Delivery>),
     /// Not called from within a tokio runtime.
     #[error("no tokio runtime to spawn the delivery on; call spawn from within one")]
-    NoRuntime(Delivery),
+    NoRuntime(Box<Delivery>),
 }
 
 impl SpawnError {
@@ -109,7 +109,7 @@ impl SpawnError {
     /// ```
     pub fn into_delivery(self) -> Delivery {
         match self {
-            SpawnError::ShutDown(delivery) | SpawnError::NoRuntime(delivery) => delivery,
+            SpawnError::ShutDown(delivery) | SpawnError::NoRuntime(delivery) => *delivery,
         }
     }
 }
@@ -142,10 +142,10 @@ impl Sender {
     /// ```
     pub fn spawn(&self, delivery: Delivery) -> Result<DeliveryHandle, SpawnError> {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            return Err(SpawnError::NoRuntime(delivery));
+            return Err(SpawnError::NoRuntime(Box::new(delivery)));
         };
         let Some(active) = self.inner.pool.enter() else {
-            return Err(SpawnError::ShutDown(delivery));
+            return Err(SpawnError::ShutDown(Box::new(delivery)));
         };
         let id = delivery.id().to_owned();
         let sender = self.clone();
