@@ -7,6 +7,7 @@
 mod events;
 mod money;
 mod product;
+pub mod receiver;
 
 pub use events::{
     CancellationReason, Customer, LineItem, OrderCancelled, OrderCreated, OrderShipped,
