@@ -39,6 +39,9 @@ pub(crate) struct EndpointContainer<'a> {
     pub(crate) docs: Option<String>,
     pub(crate) deprecated: bool,
     pub(crate) fields: Vec<EndpointField<'a>>,
+    /// Whether the fields could be read: false for tuple structs, enums and unions, whose
+    /// error is already reported, so rules about fields are not checked again.
+    pub(crate) fields_readable: bool,
 }
 
 /// One field of an endpoint: a parameter or the body.
@@ -53,6 +56,21 @@ pub(crate) struct EndpointField<'a> {
 }
 
 impl EndpointField<'_> {
+    /// The type a parameter is documented as: `T` for an `Option<T>` field, since an absent
+    /// parameter is how `None` travels (there is no `null` in a query string or header).
+    pub(crate) fn documented_ty(&self) -> &Type {
+        if let Type::Path(path) = self.ty {
+            if let Some(last) = path.path.segments.last().filter(|s| s.ident == "Option") {
+                if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+                    if let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
+                        return inner;
+                    }
+                }
+            }
+        }
+        self.ty
+    }
+
     /// Whether a request may leave it out: its type is `Option<...>` (or a list, for a query).
     pub(crate) fn optional(&self) -> bool {
         let last = match self.ty {
@@ -72,6 +90,10 @@ impl<'a> EndpointContainer<'a> {
     pub(crate) fn from_ast(cx: &Ctxt, input: &'a DeriveInput) -> Self {
         let attrs = attr::container(cx, &input.attrs, &[METHOD, PATH, RESPONSE, OPERATION_ID, CRATE]);
         let mut fields = Vec::new();
+        let fields_readable = matches!(
+            &input.data,
+            Data::Struct(data) if !matches!(data.fields, Fields::Unnamed(_))
+        );
         match &input.data {
             Data::Struct(data) => match &data.fields {
                 Fields::Named(named) => {
@@ -115,6 +137,7 @@ impl<'a> EndpointContainer<'a> {
             docs: docs(&input.attrs),
             deprecated: input.attrs.iter().any(|attr| attr.path() == DEPRECATED),
             fields,
+            fields_readable,
         }
     }
 }

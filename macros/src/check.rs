@@ -129,7 +129,7 @@ pub(crate) fn endpoint(cx: &Ctxt, container: &EndpointContainer<'_>) -> Option<S
             _ => {}
         }
     }
-    if let Some(lit) = &attrs.path {
+    if let Some(lit) = attrs.path.as_ref().filter(|_| container.fields_readable) {
         for name in &placeholders {
             let declared = container.fields.iter().any(|field| {
                 matches!(field.location, Some((FieldLocation::Path, _))) && field.wire_name == *name

@@ -87,3 +87,26 @@ fn event_with_errors_emits_errors_and_a_stub() {
         crate::expand::event::derive,
     );
 }
+
+#[test]
+fn endpoint_with_every_location() {
+    snapshot(
+        "endpoint",
+        syn::parse_quote! {
+            /// Places an order.
+            #[hookwire(method = "post", path = "/shops/{shop_id}/orders", response = ApiResponse<Order>)]
+            pub struct CreateOrder {
+                /// The shop.
+                #[hookwire(path)]
+                pub shop_id: u64,
+                #[hookwire(query, name = "dry-run")]
+                pub dry_run: Option<bool>,
+                #[hookwire(header = "Idempotency-Key")]
+                pub key: String,
+                #[hookwire(body)]
+                pub order: NewOrder,
+            }
+        },
+        crate::expand::endpoint::derive,
+    );
+}

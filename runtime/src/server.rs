@@ -81,6 +81,22 @@ impl IntoResponse for Rejection {
     }
 }
 
+/// A [`Problem`] answers with its own `status` and an `application/problem+json` body.
+///
+/// ```
+/// use axum::response::IntoResponse;
+/// use hookwire::problem::Problem;
+///
+/// let response = Problem::new(404, "Not Found").with_detail("no product `9`").into_response();
+/// assert_eq!(response.status(), 404);
+/// ```
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        problem_response(status, &self)
+    }
+}
+
 /// A problem details response with `status`.
 fn problem_response(status: StatusCode, problem: &Problem) -> Response {
     let body = serde_json::to_vec(problem).unwrap_or_default();

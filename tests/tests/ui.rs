@@ -9,4 +9,6 @@ fn ui() {
     cases.pass("ui/events/pass/*.rs");
     cases.compile_fail("ui/event/fail/*.rs");
     cases.compile_fail("ui/events/fail/*.rs");
+    cases.pass("ui/endpoint/pass/*.rs");
+    cases.compile_fail("ui/endpoint/fail/*.rs");
 }

@@ -4,6 +4,7 @@
 //! `#[derive(Events)]` are all hookwire adds. From them come the envelope, the per-event JSON
 //! Schemas in `schemas/` and `schemas/openapi.json` (see [`export`]).
 
+pub mod api;
 mod events;
 mod money;
 mod product;
@@ -26,13 +27,16 @@ use hookwire::schema::{Export, OpenApi, OpenApiError};
 /// ```
 ///
 /// # Errors
-/// Never for the shop's catalog; the error is kept for duplicate webhook names.
+/// Never for the shop; the error is kept for duplicate webhook or operation names.
 pub fn openapi() -> Result<hookwire::serde_json::Value, OpenApiError> {
     OpenApi::new("Shop", env!("CARGO_PKG_VERSION"))
         .description(
             "An online store's order and payment webhooks. Each delivery is signed with \
              Standard Webhooks; verify `webhook-signature` before trusting the body.",
         )
+        .endpoint::<api::GetProduct>()
+        .endpoint::<api::ListProducts>()
+        .endpoint::<api::CreateOrder>()
         .webhooks::<ShopEvent>()
         .build()
 }

@@ -17,6 +17,7 @@ use crate::Money;
 /// assert_eq!(response.data.price.as_str(), "19.99");
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "ApiResponse_{T}")]
 pub struct ApiResponse<T> {
     /// Whether the call succeeded.
     pub status: ApiStatus,

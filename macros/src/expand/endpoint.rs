@@ -117,6 +117,7 @@ fn describe(field: &EndpointField<'_>) -> TokenStream {
         _ => return quote_spanned!(ty.span()=> describe.body::<#ty>(#docs)),
     };
     let required = !field.optional();
+    let ty = field.documented_ty();
     quote_spanned! {ty.span()=>
         describe.param::<#ty>(_hookwire::endpoint::ParamInfo::new(
             _hookwire::endpoint::Location::#location, #name, #required, #docs,

@@ -1,0 +1,9 @@
+use hookwire::Endpoint;
+
+#[derive(Endpoint)]
+#[hookwire(method = "GET", path = "/products", response = ())]
+pub struct ListProducts {
+    pub category: String,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use hookwire::Endpoint;
+
+#[derive(Endpoint)]
+pub struct ListProducts;
+
+fn main() {}

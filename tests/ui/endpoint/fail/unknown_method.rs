@@ -1,0 +1,7 @@
+use hookwire::Endpoint;
+
+#[derive(Endpoint)]
+#[hookwire(method = "FETCH", path = "/products", response = ())]
+pub struct ListProducts;
+
+fn main() {}
