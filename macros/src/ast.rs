@@ -88,7 +88,11 @@ impl EndpointField<'_> {
 impl<'a> EndpointContainer<'a> {
     /// Reads an `Endpoint` input, recording problems in `cx`.
     pub(crate) fn from_ast(cx: &Ctxt, input: &'a DeriveInput) -> Self {
-        let attrs = attr::container(cx, &input.attrs, &[METHOD, PATH, RESPONSE, OPERATION_ID, CRATE]);
+        let attrs = attr::container(
+            cx,
+            &input.attrs,
+            &[METHOD, PATH, RESPONSE, OPERATION_ID, CRATE],
+        );
         let mut fields = Vec::new();
         let fields_readable = matches!(
             &input.data,
@@ -98,7 +102,9 @@ impl<'a> EndpointContainer<'a> {
             Data::Struct(data) => match &data.fields {
                 Fields::Named(named) => {
                     for field in &named.named {
-                        let Some(ident) = field.ident.as_ref() else { continue };
+                        let Some(ident) = field.ident.as_ref() else {
+                            continue;
+                        };
                         let field_attrs = attr::field(cx, &field.attrs);
                         let wire_name = match (&field_attrs.name, &field_attrs.location) {
                             (Some(name), _) => name.value(),

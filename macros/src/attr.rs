@@ -134,7 +134,10 @@ pub(crate) fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                     &meta.path,
                     format!(
                         "a field travels in one place, and this one is already marked `{}`",
-                        first.get_ident().map(ToString::to_string).unwrap_or_default()
+                        first
+                            .get_ident()
+                            .map(ToString::to_string)
+                            .unwrap_or_default()
                     ),
                 );
             } else {

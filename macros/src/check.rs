@@ -152,7 +152,10 @@ fn missing(cx: &Ctxt, container: &EndpointContainer<'_>, example: &str) {
     let key = example.split(' ').next().unwrap_or(example);
     cx.error_spanned_by(
         container.ident,
-        format!("missing `{key}`: add `#[hookwire({example})]` to `{}`", container.ident),
+        format!(
+            "missing `{key}`: add `#[hookwire({example})]` to `{}`",
+            container.ident
+        ),
     );
 }
 
@@ -190,7 +193,11 @@ fn placeholders(template: &str, names: &mut Vec<String>) -> Result<(), String> {
                 }
                 names.push(name.to_owned());
             }
-            _ => return Err(format!("segment `{segment}` must be a whole `{{name}}` or plain text")),
+            _ => {
+                return Err(format!(
+                    "segment `{segment}` must be a whole `{{name}}` or plain text"
+                ));
+            }
         }
     }
     Ok(())

@@ -68,7 +68,11 @@ pub(crate) fn events(
 }
 
 /// `compile_error!`s plus an `Endpoint` impl whose methods are never reached.
-pub(crate) fn endpoint(input: &DeriveInput, krate: Option<&syn::Path>, errors: TokenStream) -> TokenStream {
+pub(crate) fn endpoint(
+    input: &DeriveInput,
+    krate: Option<&syn::Path>,
+    errors: TokenStream,
+) -> TokenStream {
     if !matches!(input.data, syn::Data::Struct(_)) {
         return errors;
     }

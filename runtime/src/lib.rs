@@ -42,9 +42,9 @@
 
 pub mod clock;
 pub mod endpoint;
-pub mod problem;
 mod envelope;
 mod event;
+pub mod problem;
 pub mod schema;
 pub mod signature;
 mod timestamp;

@@ -6,7 +6,8 @@ use hookwire_example_shop::api::{Catalogue, CreateOrder, GetProduct, ListProduct
 use hookwire_example_shop::{ApiStatus, Customer, LineItem, Money, OrderStatus, Product};
 use serde_json::Value;
 
-const PRODUCT_RESPONSE: &str = include_str!("../../examples/shop/fixtures/get_product.response.json");
+const PRODUCT_RESPONSE: &str =
+    include_str!("../../examples/shop/fixtures/get_product.response.json");
 
 /// Serves `app` on an ephemeral loopback port; returns its base URL.
 async fn serve(app: axum::Router) -> String {
@@ -35,10 +36,15 @@ async fn get_product_returns_the_seed_payload() {
     assert_eq!(response.data, Product::example());
 
     // On the wire, the same JSON as the payload.
-    let raw = reqwest::get(format!("{base}/products/12345")).await.unwrap();
+    let raw = reqwest::get(format!("{base}/products/12345"))
+        .await
+        .unwrap();
     assert_eq!(raw.status(), 200);
     let body: Value = raw.json().await.unwrap();
-    assert_eq!(body, serde_json::from_str::<Value>(PRODUCT_RESPONSE).unwrap());
+    assert_eq!(
+        body,
+        serde_json::from_str::<Value>(PRODUCT_RESPONSE).unwrap()
+    );
 }
 
 #[tokio::test]
@@ -105,7 +111,10 @@ async fn path_values_are_percent_encoded_and_decoded() {
             status, problem, ..
         } => {
             assert_eq!(status, 404);
-            assert_eq!(problem.unwrap().detail.as_deref(), Some("no product `a/b c?d`"));
+            assert_eq!(
+                problem.unwrap().detail.as_deref(),
+                Some("no product `a/b c?d`")
+            );
         }
         other => panic!("expected a 404, got {other:?}"),
     }
@@ -114,9 +123,14 @@ async fn path_values_are_percent_encoded_and_decoded() {
 #[tokio::test]
 async fn a_malformed_parameter_is_a_400_problem_naming_it() {
     let (base, _) = shop().await;
-    let response = reqwest::get(format!("{base}/products?limit=many")).await.unwrap();
+    let response = reqwest::get(format!("{base}/products?limit=many"))
+        .await
+        .unwrap();
     assert_eq!(response.status(), 400);
-    assert_eq!(response.headers()["content-type"], "application/problem+json");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
     let problem: Value = response.json().await.unwrap();
     assert_eq!(problem["status"], 400);
     assert_eq!(problem["parameter"], "limit");
@@ -136,7 +150,10 @@ async fn a_missing_body_is_a_400_problem() {
         .unwrap();
     assert_eq!(response.status(), 400);
     let problem: Value = response.json().await.unwrap();
-    assert_eq!(problem["detail"], "invalid request body: expected a JSON body, found none");
+    assert_eq!(
+        problem["detail"],
+        "invalid request body: expected a JSON body, found none"
+    );
 }
 
 #[tokio::test]

@@ -10,7 +10,9 @@ use hookwire::server::EndpointRouter;
 use hookwire::{Endpoint, JsonSchema, schemars};
 use serde::{Deserialize, Serialize};
 
-use crate::{ApiResponse, ApiStatus, Customer, LineItem, Money, OrderCreated, OrderStatus, Product};
+use crate::{
+    ApiResponse, ApiStatus, Customer, LineItem, Money, OrderCreated, OrderStatus, Product,
+};
 
 /// Fetches one product by its id.
 #[derive(Debug, Clone, PartialEq, Endpoint)]
@@ -83,7 +85,9 @@ impl Catalogue {
     }
 
     fn find(&self, product_id: &str) -> Option<&Product> {
-        self.products.iter().find(|product| product.product_id == product_id)
+        self.products
+            .iter()
+            .find(|product| product.product_id == product_id)
     }
 }
 
@@ -107,10 +111,14 @@ pub fn router(catalogue: Catalogue) -> Router {
         .endpoint(move |request: GetProduct| {
             let catalogue = by_id.clone();
             async move {
-                catalogue.find(&request.product_id).cloned().map(success).ok_or_else(|| {
-                    Problem::new(404, "Not Found")
-                        .with_detail(format!("no product `{}`", request.product_id))
-                })
+                catalogue
+                    .find(&request.product_id)
+                    .cloned()
+                    .map(success)
+                    .ok_or_else(|| {
+                        Problem::new(404, "Not Found")
+                            .with_detail(format!("no product `{}`", request.product_id))
+                    })
             }
         })
         .endpoint(move |request: ListProducts| {
@@ -165,7 +173,10 @@ fn create_order(catalogue: &Catalogue, order: NewOrder) -> Result<OrderCreated, 
 }
 
 fn to_cents(money: &Money) -> u64 {
-    let (whole, fraction) = money.as_str().split_once('.').unwrap_or((money.as_str(), "0"));
+    let (whole, fraction) = money
+        .as_str()
+        .split_once('.')
+        .unwrap_or((money.as_str(), "0"));
     let fraction = format!("{fraction:0<2}");
     whole.parse::<u64>().unwrap_or(0) * 100 + fraction.parse::<u64>().unwrap_or(0)
 }

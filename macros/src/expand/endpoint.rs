@@ -38,9 +38,11 @@ fn expand(container: &EndpointContainer<'_>, method: &str) -> TokenStream {
     let description = container.docs.as_ref().map(|docs| {
         quote!(const DESCRIPTION: ::core::option::Option<&'static str> = ::core::option::Option::Some(#docs);)
     });
-    let deprecated = container
-        .deprecated
-        .then(|| quote!(const DEPRECATED: bool = true;));
+    let deprecated = container.deprecated.then(|| {
+        quote!(
+            const DEPRECATED: bool = true;
+        )
+    });
     let writes = container.fields.iter().map(write);
     let reads = container.fields.iter().map(read);
     let describes = container.fields.iter().map(describe);

@@ -92,7 +92,10 @@ pub enum ApiError {
 }
 
 fn problem_detail(problem: &Option<Problem>) -> String {
-    match problem.as_ref().and_then(|problem| problem.detail.as_deref()) {
+    match problem
+        .as_ref()
+        .and_then(|problem| problem.detail.as_deref())
+    {
         Some(detail) => format!(": {detail}"),
         None => String::new(),
     }
@@ -137,13 +140,20 @@ impl ApiClient {
     /// let client = ApiClient::with_client(http, "http://127.0.0.1:8080")?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn with_client(client: reqwest::Client, base_url: impl Into<String>) -> Result<Self, ApiError> {
+    pub fn with_client(
+        client: reqwest::Client,
+        base_url: impl Into<String>,
+    ) -> Result<Self, ApiError> {
         let url = base_url.into();
         match reqwest::Url::parse(&url) {
-            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.query().is_none() => Ok(ApiClient {
-                http: client,
-                base: url.trim_end_matches('/').to_owned(),
-            }),
+            Ok(parsed)
+                if matches!(parsed.scheme(), "http" | "https") && parsed.query().is_none() =>
+            {
+                Ok(ApiClient {
+                    http: client,
+                    base: url.trim_end_matches('/').to_owned(),
+                })
+            }
             Ok(_) => Err(ApiError::BaseUrl {
                 url,
                 reason: "expected an http or https URL without a query".to_owned(),
@@ -204,10 +214,18 @@ impl ApiClient {
         let body = response.bytes().await.map_err(ApiError::Transport)?;
         if !status.is_success() {
             let problem = serde_json::from_slice::<Problem>(&body).ok();
-            return Err(ApiError::Status { status, problem, body });
+            return Err(ApiError::Status {
+                status,
+                problem,
+                body,
+            });
         }
         // An empty 2xx body reads as JSON `null`, so a unit response type decodes.
         let json: &[u8] = if body.is_empty() { b"null" } else { &body };
-        serde_json::from_slice(json).map_err(|source| ApiError::Decode { status, source, body })
+        serde_json::from_slice(json).map_err(|source| ApiError::Decode {
+            status,
+            source,
+            body,
+        })
     }
 }

@@ -49,7 +49,11 @@ impl<'a> Incoming<'a> {
     /// Adds a decoded path parameter.
     ///
     /// See [`Incoming`] for an example.
-    pub fn with_path_param(mut self, name: impl Into<Cow<'a, str>>, value: impl Into<Cow<'a, str>>) -> Self {
+    pub fn with_path_param(
+        mut self,
+        name: impl Into<Cow<'a, str>>,
+        value: impl Into<Cow<'a, str>>,
+    ) -> Self {
         self.path.push((name.into(), value.into()));
         self
     }
@@ -120,9 +124,9 @@ impl<'a> Incoming<'a> {
         let mut texts = Vec::new();
         if let Some(headers) = self.headers {
             for value in headers.get_all(name) {
-                let text = value
-                    .to_str()
-                    .map_err(|_| ParamError::invalid(Location::Header, name, "not visible ASCII"))?;
+                let text = value.to_str().map_err(|_| {
+                    ParamError::invalid(Location::Header, name, "not visible ASCII")
+                })?;
                 texts.push(text);
             }
         }
@@ -145,7 +149,11 @@ impl<'a> Incoming<'a> {
     }
 }
 
-fn parse<T: DeserializeOwned>(location: Location, name: &str, texts: &[&str]) -> Result<T, ParamError> {
+fn parse<T: DeserializeOwned>(
+    location: Location,
+    name: &str,
+    texts: &[&str],
+) -> Result<T, ParamError> {
     from_texts(texts).map_err(|TextError { missing, reason }| {
         if missing {
             ParamError::missing(location, name)

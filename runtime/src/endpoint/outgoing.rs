@@ -8,7 +8,11 @@ use super::{Endpoint, Location, ParamError};
 
 /// Everything but RFC 3986's unreserved characters is percent-encoded, in path segments and in
 /// query names and values alike.
-const ENCODE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const ENCODE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// A request being written by an [`Endpoint`]: its method, the path template's values, the
 /// query, the headers and the JSON body. An HTTP client turns it into a real request.
@@ -77,15 +81,24 @@ impl Outgoing {
     ///
     /// # Errors
     /// A value that is not exactly one string, number or boolean.
-    pub fn path<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), ParamError> {
-        let mut texts = to_texts(value).map_err(|reason| ParamError::invalid(Location::Path, name, reason))?;
+    pub fn path<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), ParamError> {
+        let mut texts =
+            to_texts(value).map_err(|reason| ParamError::invalid(Location::Path, name, reason))?;
         match (texts.pop(), texts.is_empty()) {
             (Some(text), true) => {
                 self.path.push((name, text));
                 Ok(())
             }
             (None, _) => Err(ParamError::missing(Location::Path, name)),
-            (Some(_), false) => Err(ParamError::invalid(Location::Path, name, "expected one value, found a list")),
+            (Some(_), false) => Err(ParamError::invalid(
+                Location::Path,
+                name,
+                "expected one value, found a list",
+            )),
         }
     }
 
@@ -93,9 +106,15 @@ impl Outgoing {
     ///
     /// # Errors
     /// A value that is a map or a list of maps.
-    pub fn query<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), ParamError> {
-        let texts = to_texts(value).map_err(|reason| ParamError::invalid(Location::Query, name, reason))?;
-        self.query.extend(texts.into_iter().map(|text| (name, text)));
+    pub fn query<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), ParamError> {
+        let texts =
+            to_texts(value).map_err(|reason| ParamError::invalid(Location::Query, name, reason))?;
+        self.query
+            .extend(texts.into_iter().map(|text| (name, text)));
         Ok(())
     }
 
@@ -103,14 +122,27 @@ impl Outgoing {
     ///
     /// # Errors
     /// A value that is a list or a map, or text that is not a valid header value.
-    pub fn header<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), ParamError> {
-        let mut texts = to_texts(value).map_err(|reason| ParamError::invalid(Location::Header, name, reason))?;
+    pub fn header<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), ParamError> {
+        let mut texts = to_texts(value)
+            .map_err(|reason| ParamError::invalid(Location::Header, name, reason))?;
         if texts.len() > 1 {
-            return Err(ParamError::invalid(Location::Header, name, "expected one value, found a list"));
+            return Err(ParamError::invalid(
+                Location::Header,
+                name,
+                "expected one value, found a list",
+            ));
         }
         if let Some(text) = texts.pop() {
             if http::HeaderValue::from_str(&text).is_err() {
-                return Err(ParamError::invalid(Location::Header, name, "not a valid header value"));
+                return Err(ParamError::invalid(
+                    Location::Header,
+                    name,
+                    "not a valid header value",
+                ));
             }
             self.headers.push((name, text));
         }
@@ -170,7 +202,9 @@ impl Outgoing {
     ///
     /// See [`Outgoing`] for an example.
     pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.headers.iter().map(|(name, value)| (*name, value.as_str()))
+        self.headers
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
     }
 
     /// The JSON body, when the endpoint has one.

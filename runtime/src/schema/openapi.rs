@@ -119,7 +119,10 @@ impl OpenApi {
         OpenApi {
             info,
             generator: settings().with(components).into_generator(),
-            requests: settings().for_deserialize().with(components).into_generator(),
+            requests: settings()
+                .for_deserialize()
+                .with(components)
+                .into_generator(),
             webhooks: Map::new(),
             operations: Vec::new(),
             operation_ids: BTreeSet::new(),
@@ -210,8 +213,9 @@ impl OpenApi {
             return self;
         }
         if !self.operation_ids.insert(E::OPERATION_ID.to_owned()) {
-            self.errors
-                .push(OpenApiError::DuplicateOperationId(E::OPERATION_ID.to_owned()));
+            self.errors.push(OpenApiError::DuplicateOperationId(
+                E::OPERATION_ID.to_owned(),
+            ));
             return self;
         }
         let operation = paths::operation::<E>(&mut self.generator, &mut self.requests);

@@ -39,7 +39,10 @@ impl DescribeEndpoint for RequestSide<'_> {
         if let Some(description) = info.description {
             parameter.insert("description".into(), description.into());
         }
-        parameter.insert("schema".into(), self.generator.subschema_for::<T>().to_value());
+        parameter.insert(
+            "schema".into(),
+            self.generator.subschema_for::<T>().to_value(),
+        );
         self.parameters.push(Value::Object(parameter));
     }
 
@@ -129,7 +132,10 @@ pub(super) fn merge(
             }
             let mut rewritten = schema.clone();
             rewrite_refs(&mut rewritten, &renames);
-            if schemas.get(name).is_some_and(|existing| *existing != rewritten) {
+            if schemas
+                .get(name)
+                .is_some_and(|existing| *existing != rewritten)
+            {
                 let mut candidate = format!("{name}Input");
                 let mut n = 2;
                 while schemas.contains_key(&candidate) || requests.contains_key(&candidate) {
@@ -167,9 +173,12 @@ pub(super) fn rewrite_refs(value: &mut Value, renames: &BTreeMap<String, String>
                     *reference = format!("#/components/schemas/{new}");
                 }
             }
-            map.values_mut().for_each(|child| rewrite_refs(child, renames));
+            map.values_mut()
+                .for_each(|child| rewrite_refs(child, renames));
         }
-        Value::Array(items) => items.iter_mut().for_each(|child| rewrite_refs(child, renames)),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|child| rewrite_refs(child, renames)),
         _ => {}
     }
 }
