@@ -124,16 +124,36 @@ fn headers(
         .scheme
         .sign(delivery.id(), timestamp, delivery.body())
         .map_err(|e| AttemptError::new(ErrorKind::Sign, e.to_string()))?;
-    let mut headers = HeaderMap::from(signed);
+    let mut headers = HeaderMap::with_capacity(signed.len() + 2);
+    for (name, value) in signed {
+        // Every scheme's values are visible ASCII; one that is not is left out, not a panic.
+        if let (Some(name), Ok(value)) = (header_name(name), HeaderValue::try_from(value)) {
+            headers.append(name, value);
+        }
+    }
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    if let Some(name) = config.scheme.event_type_header() {
+    if let Some(name) = config.scheme.event_type_header().and_then(header_name) {
         // Event types are checked to be visible ASCII when the delivery is made.
-        let name = HeaderName::from_static(name);
         if let Ok(value) = HeaderValue::from_str(delivery.event_type()) {
             headers.insert(name, value);
         }
     }
     Ok(headers)
+}
+
+/// A header name from a scheme's `'static` name, without copying it when it is lowercase
+/// (every scheme's are), and `None` when it is not a valid name.
+fn header_name(name: &'static str) -> Option<HeaderName> {
+    let lowercase_token = !name.is_empty()
+        && name
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
+    if lowercase_token {
+        // Cannot panic: `from_static` accepts every non-empty lowercase token.
+        Some(HeaderName::from_static(name))
+    } else {
+        HeaderName::from_bytes(name.as_bytes()).ok()
+    }
 }
 
 /// The kind of a transport error and whether a later attempt might succeed.

@@ -339,7 +339,8 @@ impl Sender {
     async fn attempts(&self, delivery: Delivery) -> DeliveryReport {
         let config = &self.inner.config;
         let pool = &self.inner.pool;
-        let mut attempts = Vec::new();
+        // Most deliveries succeed at the first attempt.
+        let mut attempts = Vec::with_capacity(1);
         let mut retry = 0usize;
         loop {
             let number = u32::try_from(retry.saturating_add(1)).unwrap_or(u32::MAX);

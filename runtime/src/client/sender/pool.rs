@@ -1,7 +1,7 @@
 //! Deliveries in flight: the bound on concurrent requests, the count of running deliveries,
 //! and graceful shutdown.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::{Notify, Semaphore, SemaphorePermit, watch};
@@ -13,7 +13,9 @@ use super::report::DeliveryReport;
 pub(crate) struct Pool {
     /// One permit per request in flight.
     permits: Semaphore,
-    /// `true` once shutdown has begun.
+    /// `true` once shutdown has begun: read on every attempt, so a plain flag.
+    down: AtomicBool,
+    /// The same, for waiting on: deliveries waiting for a slot or a retry wake on it.
     shutdown: watch::Sender<bool>,
     /// Deliveries started and not finished (spawned ones from when they are spawned).
     active: AtomicUsize,
@@ -46,6 +48,7 @@ impl Pool {
     pub(crate) fn new(max_in_flight: usize) -> Self {
         Self {
             permits: Semaphore::new(max_in_flight.min(Semaphore::MAX_PERMITS)),
+            down: AtomicBool::new(false),
             shutdown: watch::Sender::new(false),
             active: AtomicUsize::new(0),
             idle: Notify::new(),
@@ -69,7 +72,7 @@ impl Pool {
     }
 
     pub(crate) fn is_shut_down(&self) -> bool {
-        *self.shutdown.borrow()
+        self.down.load(Ordering::SeqCst)
     }
 
     /// Completes once shutdown begins.
@@ -81,6 +84,13 @@ impl Pool {
 
     /// A permit to send one request, or `Err` when shutdown begins first.
     pub(crate) async fn permit(&self) -> Result<SemaphorePermit<'_>, ShuttingDown> {
+        if self.is_shut_down() {
+            return Err(ShuttingDown);
+        }
+        // Fast path: a free slot, without subscribing to the shutdown signal.
+        if let Ok(permit) = self.permits.try_acquire() {
+            return Ok(permit);
+        }
         tokio::select! {
             biased;
             () = self.shut_down() => Err(ShuttingDown),
@@ -108,6 +118,7 @@ impl Pool {
     /// Begins shutdown, waits until no delivery is running, and returns the spawned
     /// deliveries it interrupted.
     pub(crate) async fn shutdown(&self) -> Vec<DeliveryReport> {
+        self.down.store(true, Ordering::SeqCst);
         self.shutdown.send_replace(true);
         loop {
             let idle = self.idle.notified();
