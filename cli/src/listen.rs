@@ -12,6 +12,8 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hookwire::receiver::{ReceiveError, VerifiedWebhook, WebhookConfig};
+use hookwire::{EventVisitor, Events};
+use serde::{Deserializer, Serializer};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
@@ -67,6 +69,9 @@ pub(crate) fn run(args: ListenArgs) -> Result<ExitCode, CliError> {
 }
 
 async fn serve(listener: Listener, port: u16) -> Result<(), CliError> {
+    // Installed before the first line is printed, so a Ctrl-C right after it stops cleanly.
+    let signals = Signals::install()
+        .map_err(|err| CliError::failed(format!("cannot handle signals: {err}")))?;
     let socket = TcpListener::bind(("127.0.0.1", port))
         .await
         .map_err(|err| CliError::failed(format!("cannot listen on 127.0.0.1:{port}: {err}")))?;
@@ -81,33 +86,50 @@ async fn serve(listener: Listener, port: u16) -> Result<(), CliError> {
     let stop = Arc::clone(&listener.stop);
     let app = Router::new().fallback(receive).with_state(listener);
     axum::serve(socket, app)
-        .with_graceful_shutdown(shutdown(stop))
+        .with_graceful_shutdown(signals.or(stop))
         .await
         .map_err(|err| CliError::failed(format!("the server stopped: {err}")))
 }
 
-/// Resolves on Ctrl-C, SIGTERM, or once `--count` requests were answered.
-async fn shutdown(stop: Arc<Notify>) {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
+/// Ctrl-C and, on Unix, SIGTERM.
+struct Signals {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    #[cfg(unix)]
+    fn install() -> std::io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
+    }
+
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => eprintln!("stopping (Ctrl-C)"),
-        () = terminate => eprintln!("stopping (terminated)"),
-        () = stop.notified() => {}
+    fn install() -> std::io::Result<Self> {
+        Ok(Signals {})
+    }
+
+    /// Resolves on a signal, or once `--count` requests were answered.
+    #[cfg(unix)]
+    async fn or(mut self, stop: Arc<Notify>) {
+        tokio::select! {
+            _ = self.interrupt.recv() => eprintln!("stopping (Ctrl-C)"),
+            _ = self.terminate.recv() => eprintln!("stopping (terminated)"),
+            () = stop.notified() => {}
+        }
+    }
+
+    #[cfg(not(unix))]
+    async fn or(self, stop: Arc<Notify>) {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => eprintln!("stopping (Ctrl-C)"),
+            () = stop.notified() => {}
+        }
     }
 }
 
@@ -117,7 +139,7 @@ async fn receive(State(listener): State<Listener>, request: Request) -> Response
     let headers = request.headers().clone();
     let (verdict, response) = if method == Method::POST {
         match VerifiedWebhook::from_request(request, &listener).await {
-            Ok(webhook) => accept(&listener.config, webhook),
+            Ok(webhook) => accept(webhook),
             Err(error) => reject(error),
         }
     } else {
@@ -127,35 +149,60 @@ async fn receive(State(listener): State<Listener>, request: Request) -> Response
     listener
         .printer
         .print(&method, &path, &headers, &verdict, response.status());
-    if let Some(remaining) = &listener.remaining {
-        if remaining.fetch_sub(1, Ordering::SeqCst) == 1 {
-            listener.stop.notify_one();
-        }
+    if let Some(remaining) = &listener.remaining
+        && remaining.fetch_sub(1, Ordering::SeqCst) == 1
+    {
+        listener.stop.notify_one();
     }
     response
 }
 
-/// A verified delivery: its event type must be where the scheme's payload format puts it
-/// (`400` otherwise, as the receiver answers), except for form-encoded Slack requests.
-fn accept(config: &WebhookConfig, webhook: VerifiedWebhook) -> (Verdict, Response) {
-    let event_type = if is_form(&webhook.headers) {
-        None
+/// A verified delivery, parsed the receiver's way into a catalog that lists no events, so
+/// every event takes the forward-compatible `Unknown` path: a body that is not the scheme's
+/// payload format (an envelope without `type`, say) is answered `400` as the receiver would.
+/// Form-encoded requests (Slack slash commands) are printed without parsing.
+fn accept(webhook: VerifiedWebhook) -> (Verdict, Response) {
+    let (id, event_type) = if is_form(&webhook.headers) {
+        (webhook.id.clone(), None)
     } else {
-        match config
-            .payload_format()
-            .event_type(&webhook.headers, &webhook.body)
-        {
-            Ok(event_type) => Some(event_type),
+        match webhook.parse::<AnyEvent>() {
+            Ok(delivery) => (delivery.id, Some(delivery.event_type)),
             Err(error) => return reject(error),
         }
     };
     let verdict = Verdict::Verified {
-        id: webhook.id,
+        id,
         timestamp: webhook.timestamp,
         event_type,
         body: webhook.body,
     };
     (verdict, StatusCode::NO_CONTENT.into_response())
+}
+
+/// A catalog of no events: every delivery parses as [`Payload::Unknown`].
+///
+/// [`Payload::Unknown`]: hookwire::receiver::Payload::Unknown
+enum AnyEvent {}
+
+impl Events for AnyEvent {
+    const TYPES: &'static [&'static str] = &[];
+
+    fn event_type(&self) -> &'static str {
+        match *self {}
+    }
+
+    fn serialize_data<S: Serializer>(&self, _serializer: S) -> Result<S::Ok, S::Error> {
+        match *self {}
+    }
+
+    fn from_data<'de, D: Deserializer<'de>>(
+        _event_type: &str,
+        _data: D,
+    ) -> Option<Result<Self, D::Error>> {
+        None
+    }
+
+    fn visit<V: EventVisitor>(_visitor: &mut V) {}
 }
 
 fn reject(error: ReceiveError) -> (Verdict, Response) {

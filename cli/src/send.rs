@@ -114,7 +114,7 @@ fn payload(
         SchemeName::Standard => serde_json::to_vec(&Envelope {
             event_type: &event_type,
             timestamp: Timestamp::now(),
-            data: &*data()?,
+            data: &data()?,
         }),
         SchemeName::Stripe => serde_json::to_vec(&StripeEvent {
             id: match id {
@@ -125,7 +125,7 @@ fn payload(
             created: Timestamp::now().unix_seconds(),
             livemode: false,
             event_type: &event_type,
-            data: StripeData { object: &*data()? },
+            data: StripeData { object: &data()? },
         }),
         // The type travels in X-GitHub-Event / X-Shopify-Topic; the body is the event itself.
         SchemeName::Github | SchemeName::Shopify => Ok(file),

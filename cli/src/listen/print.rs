@@ -99,10 +99,10 @@ fn pretty_body(body: &[u8]) -> String {
     if body.is_empty() {
         return "(empty body)\n".to_owned();
     }
-    if let Ok(value) = serde_json::from_slice::<Value>(body) {
-        if let Ok(pretty) = serde_json::to_string_pretty(&value) {
-            return pretty + "\n";
-        }
+    if let Ok(value) = serde_json::from_slice::<Value>(body)
+        && let Ok(pretty) = serde_json::to_string_pretty(&value)
+    {
+        return pretty + "\n";
     }
     match std::str::from_utf8(body) {
         Ok(text) => format!("{}\n", text.trim_end()),
