@@ -14,6 +14,14 @@
 //! | (shutdown) | stops before the next attempt | [`Outcome::ShutDown`] |
 //!
 //! Redirects are never followed by the client the sender builds: a 3xx is a failed attempt.
+//! A client you pass should not follow them either (see [`SenderBuilder::client`]). The client
+//! the sender builds has only the TLS support your build enables in reqwest (hookwire enables
+//! none): enable a reqwest TLS feature, or pass your own client, to reach `https` endpoints.
+//!
+//! The retry schedule lives in memory. [`Sender::shutdown`] hands back every delivery it
+//! interrupted, with its id and bytes, so a service can store them and send them again (with
+//! the same id) when it starts; for deliveries that must survive a crash, keep them in your own
+//! outbox and delete them once the report says they are done.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -57,6 +65,7 @@ mod id;
 mod pool;
 mod report;
 mod retry;
+mod run;
 mod sleep;
 mod spawn;
 
@@ -65,7 +74,6 @@ use std::fmt;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use tracing::Instrument as _;
 
 pub use builder::{BuildError, SenderBuilder};
 pub use delivery::{Delivery, SendError};
@@ -77,8 +85,7 @@ pub use spawn::{DeliveryHandle, SpawnError};
 use crate::event::Events;
 use crate::signature::Scheme;
 use crate::timestamp::Timestamp;
-use attempt::{Config, Next};
-use delivery::Redacted;
+use attempt::Config;
 use pool::Pool;
 
 /// Sends webhooks: signs each attempt, retries on schedule, and reports what happened.
@@ -270,7 +277,7 @@ impl Sender {
     /// Delivers `delivery`: attempts until the endpoint accepts it, refuses it, the schedule
     /// runs out, or the sender shuts down. The report hands the delivery back.
     ///
-    /// Dropping the future cancels the delivery after the current attempt's request.
+    /// Dropping the future abandons the delivery, cutting off an attempt in flight.
     ///
     /// ```
     /// # use std::sync::Arc;
@@ -323,82 +330,5 @@ impl Sender {
     /// ```
     pub fn is_shut_down(&self) -> bool {
         self.inner.pool.is_shut_down()
-    }
-
-    /// Runs a delivery to its end; the caller holds its [`Active`](pool::Active) registration.
-    async fn run(&self, delivery: Delivery) -> DeliveryReport {
-        let span = tracing::info_span!(
-            "hookwire.deliver",
-            id = %delivery.id(),
-            event_type = %delivery.event_type(),
-            endpoint = %Redacted(delivery.url()),
-        );
-        self.attempts(delivery).instrument(span).await
-    }
-
-    async fn attempts(&self, delivery: Delivery) -> DeliveryReport {
-        let config = &self.inner.config;
-        let pool = &self.inner.pool;
-        // Most deliveries succeed at the first attempt.
-        let mut attempts = Vec::with_capacity(1);
-        let mut retry = 0usize;
-        loop {
-            let number = u32::try_from(retry.saturating_add(1)).unwrap_or(u32::MAX);
-            let Ok(permit) = pool.permit().await else {
-                return shut_down(delivery, attempts);
-            };
-            let (mut record, next) = attempt::attempt(config, &delivery, number).await;
-            drop(permit);
-            log_attempt(&record);
-            if let Next::Done(outcome) = next {
-                attempts.push(record);
-                log_outcome(&outcome);
-                return DeliveryReport::new(delivery, attempts, outcome);
-            }
-            let delay = config.retry.delay(retry, id::unit(), record.retry_after);
-            record.next_delay = delay;
-            attempts.push(record);
-            let Some(delay) = delay else {
-                log_outcome(&Outcome::Exhausted);
-                return DeliveryReport::new(delivery, attempts, Outcome::Exhausted);
-            };
-            tracing::debug!(delay_ms = delay.as_millis() as u64, "retry scheduled");
-            if pool.wait(config.sleeper.sleep(delay)).await.is_err() {
-                return shut_down(delivery, attempts);
-            }
-            retry += 1;
-        }
-    }
-}
-
-fn shut_down(delivery: Delivery, attempts: Vec<report::Attempt>) -> DeliveryReport {
-    tracing::info!("sender shut down; delivery handed back");
-    DeliveryReport::new(delivery, attempts, Outcome::ShutDown)
-}
-
-fn log_attempt(attempt: &Attempt) {
-    let status = attempt.status.map(|s| s.as_u16());
-    let duration_ms = attempt.duration.as_millis() as u64;
-    match &attempt.error {
-        None => tracing::debug!(
-            attempt = attempt.number,
-            status,
-            duration_ms,
-            "attempt succeeded"
-        ),
-        Some(error) => tracing::debug!(
-            attempt = attempt.number,
-            status,
-            duration_ms,
-            error = %error,
-            "attempt failed"
-        ),
-    }
-}
-
-fn log_outcome(outcome: &Outcome) {
-    match outcome {
-        Outcome::Delivered => tracing::debug!("delivered"),
-        other => tracing::warn!(outcome = %other, "not delivered"),
     }
 }
