@@ -4,3 +4,4 @@ mod api;
 pub mod sender;
 
 pub use api::{ApiClient, ApiError};
+pub use sender::{Delivery, DeliveryReport, Outcome, RetryPolicy, Sender};
