@@ -20,6 +20,7 @@ use tokio::sync::Notify;
 use crate::error::CliError;
 use crate::{ListenArgs, scheme};
 
+mod pretty;
 mod print;
 
 use print::{Printer, Verdict};

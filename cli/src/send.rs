@@ -9,6 +9,7 @@ use hookwire::Timestamp;
 use hookwire::client::sender::{
     BuildError, Delivery, DeliveryReport, Outcome, RetryPolicy, SendError, Sender,
 };
+use hookwire::clock::{Clock, SystemClock};
 use hookwire::signature::Scheme;
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -113,7 +114,7 @@ fn payload(
     let body = match name {
         SchemeName::Standard => serde_json::to_vec(&Envelope {
             event_type: &event_type,
-            timestamp: Timestamp::now(),
+            timestamp: Timestamp::from_unix(SystemClock.now()),
             data: &data()?,
         }),
         SchemeName::Stripe => serde_json::to_vec(&StripeEvent {
@@ -122,7 +123,7 @@ fn payload(
                 None => format!("evt_{}", random::alphanumeric(24)?),
             },
             object: "event",
-            created: Timestamp::now().unix_seconds(),
+            created: SystemClock.now(),
             livemode: false,
             event_type: &event_type,
             data: StripeData { object: &data()? },

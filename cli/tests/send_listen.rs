@@ -127,8 +127,10 @@ fn text_output_shows_headers_verdict_and_pretty_json() {
     );
     assert!(block.contains(" -> 204\n"), "{block}");
     assert!(
-        block.contains("\n  \"data\": {\n    \"order_id\": \"1\"\n  },"),
-        "{block}"
+        block.ends_with(
+            "{\n  \"type\": \"order.created\",\n  \"timestamp\": \"2024-01-01T00:00:00Z\",\n  \"data\": {\n    \"order_id\": \"1\"\n  }\n}\n"
+        ),
+        "the body, indented, keys in the order received: {block}"
     );
 }
 

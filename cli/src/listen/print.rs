@@ -7,6 +7,8 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
+use super::pretty;
+
 /// What the receiver decided about one request.
 pub(super) enum Verdict {
     Verified {
@@ -99,10 +101,10 @@ fn pretty_body(body: &[u8]) -> String {
     if body.is_empty() {
         return "(empty body)\n".to_owned();
     }
-    if let Ok(value) = serde_json::from_slice::<Value>(body)
-        && let Ok(pretty) = serde_json::to_string_pretty(&value)
+    if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
+        && let Ok(text) = std::str::from_utf8(body)
     {
-        return pretty + "\n";
+        return pretty::indent(text) + "\n";
     }
     match std::str::from_utf8(body) {
         Ok(text) => format!("{}\n", text.trim_end()),
