@@ -1,6 +1,6 @@
 //! Reading bodies (files or standard input, as raw bytes) and `Name: value` headers.
 
-use std::io::Read as _;
+use std::io::{IsTerminal as _, Read as _};
 use std::path::{Path, PathBuf};
 
 use crate::error::CliError;
@@ -12,6 +12,10 @@ pub(crate) type Header = (String, Vec<u8>);
 /// non-UTF-8 body is read like any other).
 pub(crate) fn read_body(file: Option<&Path>) -> Result<Vec<u8>, CliError> {
     match file {
+        // Waiting for a body typed at a terminal is never what was meant without `-`.
+        None if std::io::stdin().is_terminal() => Err(CliError::usage(
+            "no body: give a FILE, pipe the body in, or pass `-` to type it",
+        )),
         None => read_stdin(),
         Some(path) if path.as_os_str() == "-" => read_stdin(),
         Some(path) => std::fs::read(path)
