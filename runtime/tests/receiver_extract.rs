@@ -211,11 +211,8 @@ async fn envelopes_parse_whatever_the_key_order() {
     }
     let ns: Vec<u32> = seen.lock().unwrap().iter().map(|d| d.event.n).collect();
     assert_eq!(ns, [1, 2, 3]);
-    let first = &seen.lock().unwrap()[0];
-    assert_eq!(
-        first.timestamp.map(|t| t.unix_seconds()),
-        Some(1_700_000_000)
-    );
+    let first = seen.lock().unwrap()[0].timestamp;
+    assert_eq!(first.map(|t| t.unix_seconds()), Some(1_700_000_000));
 
     // Duplicated members and trailing garbage are malformed.
     let bad: [&[u8]; 4] = [

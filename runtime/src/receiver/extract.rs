@@ -1,6 +1,7 @@
 //! The axum extractors: [`VerifiedWebhook`] (verified bytes, parse later) and [`Webhook`]
 //! (verified, duplicate-checked and parsed into a catalog).
 
+use axum::body::Body;
 use axum::extract::{FromRef, FromRequest, Request};
 use axum::http::HeaderMap;
 use bytes::Bytes;
@@ -91,7 +92,8 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ReceiveError> {
         let config = WebhookConfig::from_ref(state);
-        let checked = pipeline::read_and_verify(config.inner(), request)
+        let (headers, body) = pipeline::split(request);
+        let checked = pipeline::read_and_verify(config.inner(), headers, body)
             .await
             .inspect_err(pipeline::log_rejection)?;
         Ok(VerifiedWebhook {
@@ -208,7 +210,8 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ReceiveError> {
         let config = WebhookConfig::from_ref(state);
-        extract(&config, request)
+        let (headers, body) = pipeline::split(request);
+        extract(&config, headers, body)
             .await
             .inspect_err(pipeline::log_rejection)
     }
@@ -216,10 +219,11 @@ where
 
 async fn extract<E: Events>(
     config: &WebhookConfig,
-    request: Request,
+    headers: HeaderMap,
+    body: Body,
 ) -> Result<Webhook<E>, ReceiveError> {
     let inner = config.inner();
-    let checked = pipeline::read_and_verify(inner, request).await?;
+    let checked = pipeline::read_and_verify(inner, headers, body).await?;
     let located = inner.format.locate(&checked.headers, &checked.body)?;
     let id = located.body_id.or(checked.id);
     let claim = pipeline::claim(inner, id.as_deref()).await?;

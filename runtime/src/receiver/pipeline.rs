@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use axum::body::Body;
 use axum::extract::Request;
 use axum::http::HeaderMap;
 use axum::http::header::CONTENT_LENGTH;
@@ -21,36 +22,61 @@ pub(crate) struct Checked {
     pub(crate) timestamp: Option<i64>,
 }
 
+/// The headers and the body of a request; the rest is dropped before anything is awaited,
+/// which keeps the futures that hold them small.
+pub(crate) fn split(request: Request) -> (HeaderMap, Body) {
+    let (parts, body) = request.into_parts();
+    (parts.headers, body)
+}
+
 /// Checks the content type, reads the body under the limit and verifies it.
 pub(crate) async fn read_and_verify(
     inner: &Inner,
-    request: Request,
+    headers: HeaderMap,
+    body: Body,
 ) -> Result<Checked, ReceiveError> {
-    let (parts, body) = request.into_parts();
-    inner.content_types.check(&parts.headers)?;
+    let body = read_body(inner, &headers, body).await?;
+    verify(inner, headers, body)
+}
+
+/// Checks the content type and reads the body under the limit.
+pub(crate) async fn read_body(
+    inner: &Inner,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Bytes, ReceiveError> {
+    inner.content_types.check(headers)?;
     let limit = inner.body_limit;
-    let too_large = ReceiveError::PayloadTooLarge { limit };
-    let declared = parts
-        .headers
+    let declared = headers
         .get(CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
     if declared.is_some_and(|length| length > limit as u64) {
-        return Err(too_large);
+        return Err(ReceiveError::PayloadTooLarge { limit });
     }
-    let body = match Limited::new(body, limit).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(error) if error.is::<LengthLimitError>() => return Err(too_large),
-        Err(_) => return Err(ReceiveError::UnreadableBody),
-    };
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.is::<LengthLimitError>() => {
+            Err(ReceiveError::PayloadTooLarge { limit })
+        }
+        Err(_) => Err(ReceiveError::UnreadableBody),
+    }
+}
+
+/// Verifies a body read by [`read_body`].
+pub(crate) fn verify(
+    inner: &Inner,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Checked, ReceiveError> {
     let verified = inner
         .scheme
-        .verify(&parts.headers, &body, inner.clock.now())
+        .verify(&headers, &body, inner.clock.now())
         .map_err(ReceiveError::Signature)?;
     let timestamp = verified.timestamp();
     let id = verified.into_id();
     Ok(Checked {
-        headers: parts.headers,
+        headers,
         body,
         id,
         timestamp,
@@ -103,7 +129,11 @@ pub(crate) async fn claim(inner: &Inner, id: Option<&str>) -> Result<Option<Clai
     let (Some(store), Some(id)) = (&inner.dedup, id) else {
         return Ok(None);
     };
-    let key = format!("{}:{id}", inner.scheme.name());
+    let scheme = inner.scheme.name();
+    let mut key = String::with_capacity(scheme.len() + 1 + id.len());
+    key.push_str(scheme);
+    key.push(':');
+    key.push_str(id);
     match store.begin(&key).await {
         Ok(Begin::New) => Ok(Some(Claim {
             store: Arc::clone(store),

@@ -3,14 +3,17 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::Request;
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, post};
+use axum::routing::{MethodRouter, post_service};
 use bytes::Bytes;
 use serde_json::value::RawValue;
 use tracing::Instrument;
@@ -208,11 +211,7 @@ impl Receiver {
     /// # Ok::<(), hookwire::signature::SecretError>(())
     /// ```
     pub fn into_method_router<S: Clone + Send + Sync + 'static>(self) -> MethodRouter<S> {
-        let receiver = Arc::new(self);
-        post(move |request: Request| {
-            let receiver = Arc::clone(&receiver);
-            async move { receiver.receive(request).await }
-        })
+        post_service(ReceiverService(Arc::new(self)))
     }
 
     /// A router answering `POST /`, to [`nest`](axum::Router::nest) or serve as is.
@@ -228,50 +227,40 @@ impl Receiver {
         Router::new().route("/", self.into_method_router())
     }
 
-    async fn receive(&self, request: Request) -> Response {
+    /// The response to one request, in a `webhook` span. Only the headers and the body are
+    /// kept, so the future stays small (it is allocated per request).
+    fn receive(self: Arc<Self>, request: Request) -> impl Future<Output = Response> + Send {
         let span = tracing::info_span!(
             "webhook",
             scheme = self.config.scheme().name(),
             delivery_id = Empty,
             event_type = Empty,
         );
-        let handled = self.handle(request, &span).instrument(span.clone()).await;
-        match handled {
-            Ok(()) => StatusCode::OK.into_response(),
-            Err(error) => {
-                let _entered = span.enter();
-                pipeline::log_rejection(&error);
-                error.into_response()
+        let (headers, body) = pipeline::split(request);
+        // Boxed on its own: the pipeline's state stays below the allocator's small-size
+        // classes, and the outer future holds a pointer.
+        let handled = Box::pin(self.handle(headers, body));
+        async move {
+            match handled.await {
+                Ok(()) => StatusCode::OK.into_response(),
+                Err(error) => {
+                    pipeline::log_rejection(&error);
+                    error.into_response()
+                }
             }
         }
+        .instrument(span)
     }
 
-    async fn handle(&self, request: Request, span: &tracing::Span) -> Result<(), ReceiveError> {
+    async fn handle(self: Arc<Self>, headers: HeaderMap, body: Body) -> Result<(), ReceiveError> {
         let inner = self.config.inner();
-        let checked = pipeline::read_and_verify(inner, request).await?;
-        let located = inner.format.locate(&checked.headers, &checked.body)?;
-        let id = located.body_id.or(checked.id);
-        if let Some(id) = &id {
-            span.record("delivery_id", id.as_str());
-        }
-        span.record("event_type", located.event_type.as_str());
-        let route = match (self.routes.get(located.event_type.as_str()), &self.unknown) {
-            (Some(route), _) | (None, Unknown::Handle(route)) => route,
-            (None, Unknown::Ignore) => {
-                tracing::info!("no handler for this event type; ignored");
-                return Ok(());
-            }
-            (None, Unknown::Reject) => {
-                return Err(ReceiveError::UnknownEventType(located.event_type));
-            }
+        let body = pipeline::read_body(inner, &headers, body).await?;
+        let Some((route, meta, body)) = self.route(headers, body)? else {
+            tracing::info!("no handler for this event type; ignored");
+            return Ok(());
         };
-        let claim = pipeline::claim(inner, id.as_deref()).await?;
-        let meta = Meta {
-            id,
-            event_type: located.event_type,
-            signed_at: checked.timestamp,
-        };
-        let outcome = match route.start(&inner.format, meta, checked.body) {
+        let claim = pipeline::claim(inner, meta.id.as_deref()).await?;
+        let outcome = match route.start(&inner.format, meta, body) {
             Ok(future) => future.await.map_err(ReceiveError::Handler),
             Err(error) => Err(error),
         };
@@ -289,6 +278,38 @@ impl Receiver {
             (outcome, None) => outcome,
         }
     }
+
+    /// Verifies the body, finds the event type and its route; `Ok(None)` for an unknown type
+    /// that is ignored. Synchronous, so that nothing here is kept in the request's future.
+    #[allow(clippy::type_complexity)]
+    fn route(
+        &self,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Option<(&Arc<dyn Route>, Meta, Bytes)>, ReceiveError> {
+        let inner = self.config.inner();
+        let checked = pipeline::verify(inner, headers, body)?;
+        let located = inner.format.locate(&checked.headers, &checked.body)?;
+        let id = located.body_id.or(checked.id);
+        let span = tracing::Span::current();
+        if let Some(id) = &id {
+            span.record("delivery_id", id.as_str());
+        }
+        span.record("event_type", located.event_type.as_str());
+        let route = match (self.routes.get(located.event_type.as_str()), &self.unknown) {
+            (Some(route), _) | (None, Unknown::Handle(route)) => route,
+            (None, Unknown::Ignore) => return Ok(None),
+            (None, Unknown::Reject) => {
+                return Err(ReceiveError::UnknownEventType(located.event_type));
+            }
+        };
+        let meta = Meta {
+            id,
+            event_type: located.event_type,
+            signed_at: checked.timestamp,
+        };
+        Ok(Some((route, meta, checked.body)))
+    }
 }
 
 impl fmt::Debug for Receiver {
@@ -299,6 +320,29 @@ impl fmt::Debug for Receiver {
             .field("config", &self.config)
             .field("event_types", &types)
             .finish_non_exhaustive()
+    }
+}
+
+/// The receiver as a tower service: its future is boxed once, at the size of the pipeline's
+/// state (an axum handler closure would add its own wrapper to the same allocation).
+#[derive(Clone)]
+struct ReceiverService(Arc<Receiver>);
+
+impl tower::Service<Request> for ReceiverService {
+    type Response = Response;
+    type Error = std::convert::Infallible;
+    type Future = BoxFuture<'static, Result<Response, std::convert::Infallible>>;
+
+    fn poll_ready(
+        &mut self,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let response = Arc::clone(&self.0).receive(request);
+        Box::pin(async move { Ok(response.await) })
     }
 }
 
