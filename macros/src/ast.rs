@@ -59,14 +59,12 @@ impl EndpointField<'_> {
     /// The type a parameter is documented as: `T` for an `Option<T>` field, since an absent
     /// parameter is how `None` travels (there is no `null` in a query string or header).
     pub(crate) fn documented_ty(&self) -> &Type {
-        if let Type::Path(path) = self.ty {
-            if let Some(last) = path.path.segments.last().filter(|s| s.ident == "Option") {
-                if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
-                    if let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
-                        return inner;
-                    }
-                }
-            }
+        if let Type::Path(path) = self.ty
+            && let Some(last) = path.path.segments.last().filter(|s| s.ident == "Option")
+            && let syn::PathArguments::AngleBracketed(args) = &last.arguments
+            && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
+        {
+            return inner;
         }
         self.ty
     }
@@ -77,11 +75,10 @@ impl EndpointField<'_> {
             Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
             _ => None,
         };
-        match (&self.location, last.as_deref()) {
-            (_, Some("Option")) => true,
-            (Some((FieldLocation::Query, _)), Some("Vec")) => true,
-            _ => false,
-        }
+        matches!(
+            (&self.location, last.as_deref()),
+            (_, Some("Option")) | (Some((FieldLocation::Query, _)), Some("Vec"))
+        )
     }
 }
 

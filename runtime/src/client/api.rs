@@ -74,7 +74,7 @@ pub enum ApiError {
         /// The status.
         status: StatusCode,
         /// The problem details, when the body is `application/problem+json` or parses as one.
-        problem: Option<Problem>,
+        problem: Option<Box<Problem>>,
         /// The body as received.
         body: Bytes,
     },
@@ -91,7 +91,7 @@ pub enum ApiError {
     },
 }
 
-fn problem_detail(problem: &Option<Problem>) -> String {
+fn problem_detail(problem: &Option<Box<Problem>>) -> String {
     match problem
         .as_ref()
         .and_then(|problem| problem.detail.as_deref())
@@ -213,7 +213,7 @@ impl ApiClient {
         let status = response.status();
         let body = response.bytes().await.map_err(ApiError::Transport)?;
         if !status.is_success() {
-            let problem = serde_json::from_slice::<Problem>(&body).ok();
+            let problem = serde_json::from_slice::<Problem>(&body).ok().map(Box::new);
             return Err(ApiError::Status {
                 status,
                 problem,

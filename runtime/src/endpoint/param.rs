@@ -184,7 +184,7 @@ mod tests {
     fn scalars_options_sequences_and_enums_parse_from_text() {
         assert_eq!(from_texts::<u32>(&["42"]).unwrap(), 42);
         assert_eq!(from_texts::<String>(&["a b"]).unwrap(), "a b");
-        assert_eq!(from_texts::<bool>(&["true"]).unwrap(), true);
+        assert!(from_texts::<bool>(&["true"]).unwrap());
         assert_eq!(from_texts::<Option<u8>>(&[]).unwrap(), None);
         assert_eq!(from_texts::<Option<u8>>(&["7"]).unwrap(), Some(7));
         assert_eq!(from_texts::<Vec<u8>>(&["1", "2"]).unwrap(), vec![1, 2]);

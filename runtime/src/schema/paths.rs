@@ -165,13 +165,12 @@ pub(super) fn rewrite_refs(value: &mut Value, renames: &BTreeMap<String, String>
     }
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get_mut("$ref") {
-                if let Some(new) = reference
+            if let Some(Value::String(reference)) = map.get_mut("$ref")
+                && let Some(new) = reference
                     .strip_prefix("#/components/schemas/")
                     .and_then(|old| renames.get(old))
-                {
-                    *reference = format!("#/components/schemas/{new}");
-                }
+            {
+                *reference = format!("#/components/schemas/{new}");
             }
             map.values_mut()
                 .for_each(|child| rewrite_refs(child, renames));
