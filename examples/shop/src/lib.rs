@@ -5,6 +5,7 @@
 //! Schemas in `schemas/` and `schemas/openapi.json` (see [`export`]).
 
 pub mod api;
+pub mod demo;
 mod events;
 mod money;
 mod product;

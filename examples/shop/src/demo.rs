@@ -1,0 +1,144 @@
+//! The shop demo, end to end on 127.0.0.1: the shop serves its product API and
+//! `/openapi.json`, a customer runs a receiver for the shop's webhooks, the typed client fetches
+//! a product, and the sender delivers `order.shipped`, which the receiver verifies and handles.
+//!
+//! `cargo run -p hookwire-example-shop` runs it and prints each step; `tests/tests/demo.rs`
+//! runs the same function and checks what it returns.
+
+use std::error::Error;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use hookwire::client::ApiClient;
+use hookwire::client::sender::{Outcome, Sender};
+use hookwire::receiver::WebhookConfig;
+use hookwire::signature::{Scheme, StandardKey, StandardWebhooks};
+
+use crate::api::{Catalogue, GetProduct};
+use crate::receiver::{self, Inbox, Received};
+use crate::{ApiResponse, OrderShipped, Product, ShopEvent};
+
+/// What the demo saw, for a test to check.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct DemoRun {
+    /// The response of `GET /products/12345`.
+    pub product: ApiResponse<Product>,
+    /// The `paths` and `webhooks` the served `/openapi.json` lists.
+    pub documented: (usize, usize),
+    /// The id of the `order.shipped` delivery.
+    pub delivery_id: String,
+    /// How the signed delivery ended.
+    pub outcome: Outcome,
+    /// How the same delivery signed with the wrong secret ended.
+    pub forged_outcome: Outcome,
+    /// What the customer's receiver handled.
+    pub received: Vec<Received>,
+}
+
+async fn serve(app: axum::Router) -> Result<SocketAddr, Box<dyn Error>> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(address)
+}
+
+/// Runs the demo, printing each step with `say`.
+///
+/// # Errors
+/// A step that fails: a server that cannot bind, a call that fails.
+pub async fn run(mut say: impl FnMut(String)) -> Result<DemoRun, Box<dyn Error>> {
+    // 1. The shop: its product API and its OpenAPI document.
+    let shop = serve(crate::api::router(Catalogue::demo())).await?;
+    say(format!("shop API listening on http://{shop}"));
+
+    // 2. A customer's endpoint for the shop's webhooks, with the secret the shop issued it.
+    let secret = StandardKey::generate_hmac_secret()?;
+    let scheme: Arc<dyn Scheme> = Arc::new(StandardWebhooks::new(secret)?);
+    let inbox = Inbox::default();
+    let customer = receiver::receiver(WebhookConfig::from_arc(scheme.clone()), inbox.clone());
+    let endpoint =
+        serve(axum::Router::new().nest("/webhooks/shop", customer.into_router())).await?;
+    let endpoint_url = format!("http://{endpoint}/webhooks/shop");
+    say(format!("customer receiver listening on {endpoint_url}"));
+
+    // 3. The document, as served.
+    let document: hookwire::serde_json::Value = hookwire::serde_json::from_slice(
+        &reqwest::get(format!("http://{shop}/openapi.json"))
+            .await?
+            .bytes()
+            .await?,
+    )?;
+    let count = |key: &str| document[key].as_object().map_or(0, |map| map.len());
+    let documented = (count("paths"), count("webhooks"));
+    say(format!(
+        "GET /openapi.json: OpenAPI {} with {} paths and {} webhooks",
+        document["openapi"].as_str().unwrap_or("?"),
+        documented.0,
+        documented.1
+    ));
+
+    // 4. The typed client.
+    let client = ApiClient::new(format!("http://{shop}"))?;
+    let product = client
+        .call(&GetProduct {
+            product_id: "12345".into(),
+        })
+        .await?;
+    say(format!(
+        "client: GET /products/12345 -> {}",
+        hookwire::serde_json::to_string(&product)?
+    ));
+
+    // 5. The sender delivers order.shipped; the receiver verifies and handles it.
+    let sender = Sender::new(scheme)?;
+    let event = ShopEvent::OrderShipped(OrderShipped::example());
+    let report = sender.send(&endpoint_url, &event).await?;
+    let delivery_id = report.delivery.id().to_owned();
+    for attempt in &report.attempts {
+        say(format!(
+            "sender: {} attempt {} -> {} in {:?}",
+            delivery_id,
+            attempt.number,
+            attempt
+                .status
+                .map_or_else(|| "no response".to_owned(), |status| status.to_string()),
+            attempt.duration
+        ));
+    }
+    say(format!("sender: order.shipped {}", report.outcome));
+
+    // 6. A forged delivery: signed with another secret, refused with 401, never handled.
+    let forger = Sender::new(Arc::new(StandardWebhooks::new(
+        StandardKey::generate_hmac_secret()?,
+    )?))?;
+    let forged = forger.send(&endpoint_url, &event).await?;
+    say(format!("forged delivery: {}", forged.outcome));
+
+    let received = inbox.received();
+    say(format!(
+        "receiver handled {} event(s): {}",
+        received.len(),
+        received
+            .iter()
+            .map(|r| format!(
+                "{} ({})",
+                event_name(&r.event),
+                r.id.as_deref().unwrap_or("-")
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    Ok(DemoRun {
+        product,
+        documented,
+        delivery_id,
+        outcome: report.outcome,
+        forged_outcome: forged.outcome,
+        received,
+    })
+}
+
+fn event_name(event: &ShopEvent) -> &'static str {
+    hookwire::Events::event_type(event)
+}

@@ -1,0 +1,46 @@
+//! The README's first command, as a test: the shop demo's whole flow on 127.0.0.1.
+
+use hookwire::client::sender::Outcome;
+use hookwire_example_shop::{OrderShipped, Product, ShopEvent};
+
+#[tokio::test]
+async fn the_shop_demo_runs_end_to_end() {
+    let mut lines = Vec::new();
+    let run = hookwire_example_shop::demo::run(|line| lines.push(line))
+        .await
+        .unwrap();
+
+    assert_eq!(run.product.data, Product::example());
+    assert_eq!(run.documented, (3, 5));
+    assert!(
+        matches!(run.outcome, Outcome::Delivered),
+        "{:?}",
+        run.outcome
+    );
+    assert!(
+        matches!(run.forged_outcome, Outcome::Rejected(status) if status == 401),
+        "{:?}",
+        run.forged_outcome
+    );
+    assert_eq!(
+        run.received.len(),
+        1,
+        "the forged delivery must not be handled"
+    );
+    let received = &run.received[0];
+    assert_eq!(received.id.as_deref(), Some(run.delivery_id.as_str()));
+    assert_eq!(
+        received.event,
+        ShopEvent::OrderShipped(OrderShipped::example())
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.contains("GET /products/12345"))
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|line| line == "sender: order.shipped delivered")
+    );
+}
