@@ -8,8 +8,9 @@ use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
 
 use crate::clock::{Clock, SystemClock};
-use crate::receiver::dedup::{DedupStore, MemoryDedup};
+use crate::receiver::dedup::DedupStore;
 use crate::receiver::format::PayloadFormat;
+use crate::receiver::memory::MemoryDedup;
 use crate::receiver::problem::ReceiveError;
 use crate::signature::Scheme;
 

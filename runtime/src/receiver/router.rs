@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
-use std::marker::PhantomData;
 use std::sync::Arc;
 
 use axum::Router;
@@ -19,20 +18,20 @@ use serde_json::value::RawValue;
 use tracing::Instrument;
 use tracing::field::Empty;
 
+use crate::receiver::Handler;
 use crate::receiver::config::WebhookConfig;
 use crate::receiver::dedup::BoxFuture;
-use crate::receiver::format::PayloadFormat;
-use crate::receiver::parse::{self, DataSeed, KnownSeed, RawSeed, TypedSeed};
+use crate::receiver::parse::{KnownSeed, RawSeed, TypedSeed};
 use crate::receiver::pipeline;
-use crate::receiver::problem::{HandlerError, ReceiveError};
-use crate::receiver::{Delivery, Handler};
-use crate::{Event, Events, Timestamp};
+use crate::receiver::problem::ReceiveError;
+use crate::receiver::route::{Meta, Route, TypedRoute};
+use crate::{Event, Events};
 
 /// A webhook endpoint: verifies each request with the configured scheme, rejects replays,
 /// skips duplicates, parses the event and runs the handler registered for its type.
 ///
 /// - [`on::<T>`](Self::on) registers a handler for one event type, receiving
-///   [`Delivery<T>`](Delivery); [`events::<E>`](Self::events) one handler for every type of a
+///   [`Delivery<T>`](crate::receiver::Delivery); [`events::<E>`](Self::events) one handler for every type of a
 ///   catalog, receiving `Delivery<E>` (so a `match` makes the compiler check you handle them
 ///   all); a handler for a specific type wins over the catalog's.
 /// - Unknown types (no handler) are answered `200` and logged by default;
@@ -343,61 +342,5 @@ impl tower::Service<Request> for ReceiverService {
     fn call(&mut self, request: Request) -> Self::Future {
         let response = Arc::clone(&self.0).receive(request);
         Box::pin(async move { Ok(response.await) })
-    }
-}
-
-/// What is known of a delivery before its event is parsed.
-struct Meta {
-    id: Option<String>,
-    event_type: String,
-    signed_at: Option<i64>,
-}
-
-/// A handler with the parser for its event, its types erased.
-trait Route: Send + Sync + 'static {
-    /// Parses the event and returns the handler's future.
-    fn start(
-        &self,
-        format: &PayloadFormat,
-        meta: Meta,
-        body: Bytes,
-    ) -> Result<BoxFuture<'static, Result<(), HandlerError>>, ReceiveError>;
-}
-
-/// A handler and the seed that parses its event.
-struct TypedRoute<P, H> {
-    handler: H,
-    seed: PhantomData<fn() -> P>,
-}
-
-impl<P, H> TypedRoute<P, H> {
-    fn new(handler: H) -> Self {
-        TypedRoute {
-            handler,
-            seed: PhantomData,
-        }
-    }
-}
-
-impl<P, H> Route for TypedRoute<P, H>
-where
-    P: DataSeed + 'static,
-    H: Handler<P::Out>,
-{
-    fn start(
-        &self,
-        format: &PayloadFormat,
-        meta: Meta,
-        body: Bytes,
-    ) -> Result<BoxFuture<'static, Result<(), HandlerError>>, ReceiveError> {
-        let (timestamp, event) = parse::parse::<P>(format, &body, &meta.event_type)?;
-        let delivery = Delivery {
-            id: meta.id,
-            event_type: meta.event_type,
-            timestamp: timestamp.or(meta.signed_at.map(Timestamp::from_unix)),
-            body,
-            event,
-        };
-        Ok(self.handler.call(delivery))
     }
 }
