@@ -1,15 +1,17 @@
 //! GitHub: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(body)>`.
 
-use crate::signature::encoding::{hex_exact, hex_lower};
-use crate::signature::headers::require;
+use crate::signature::body_hmac::{BodyHmac, Tag};
 use crate::signature::secret::Keyring;
 use crate::signature::{
     HeaderLookup, Scheme, Secret, SecretError, SignError, SignedHeaders, Verified, VerifyError,
-    check_id, read_id,
 };
 
-const SIGNATURE: &str = "x-hub-signature-256";
-const DELIVERY: &str = "x-github-delivery";
+const WIRE: BodyHmac = BodyHmac {
+    signature: "x-hub-signature-256",
+    tag: Tag::PrefixedHex("sha256="),
+    malformed: "expected `sha256=` followed by 64 hex digits",
+    ids: &["x-github-delivery"],
+};
 const EVENT: &str = "x-github-event";
 const EXPECTED: &str = "the webhook secret configured on github";
 
@@ -88,39 +90,15 @@ impl Scheme for GitHub {
         body: &'b [u8],
         _now: i64,
     ) -> Result<Verified<'b>, VerifyError> {
-        let header = require(headers, SIGNATURE)?;
-        let candidate = header
-            .strip_prefix("sha256=")
-            .and_then(|hex| hex_exact::<32>(hex.as_bytes()))
-            .ok_or(VerifyError::MalformedHeader {
-                name: SIGNATURE,
-                reason: "expected `sha256=` followed by 64 hex digits",
-            })?;
-        let id = read_id(headers, &[DELIVERY])?;
-        if self.keys.matches(&[body], &candidate) {
-            Ok(Verified::new(id, None, body))
-        } else {
-            Err(VerifyError::NoMatchingSignature)
-        }
+        WIRE.verify(&self.keys, headers, body)
     }
 
     fn sign(&self, id: &str, _timestamp: i64, body: &[u8]) -> Result<SignedHeaders, SignError> {
-        let mut headers = SignedHeaders::new();
-        if let Some(key) = self.keys.keys().first() {
-            headers.push(
-                SIGNATURE,
-                format!("sha256={}", hex_lower(&key.tag(&[body]))),
-            );
-        }
-        if !id.is_empty() {
-            check_id(id.as_bytes())?;
-            headers.push(DELIVERY, id.to_owned());
-        }
-        Ok(headers)
+        WIRE.sign(&self.keys, id, body)
     }
 
     fn id_header(&self) -> Option<&'static str> {
-        Some(DELIVERY)
+        WIRE.id_header()
     }
 
     fn event_type_header(&self) -> Option<&'static str> {

@@ -205,6 +205,19 @@ pub(crate) fn require<'h>(
     ascii(raw, name)
 }
 
+/// Reads a timestamp header's value: a Unix time in seconds, as ASCII digits.
+pub(crate) fn read_timestamp(
+    raw: &[u8],
+    name: &'static str,
+) -> Result<i64, crate::signature::VerifyError> {
+    crate::signature::encoding::parse_timestamp(raw).ok_or(
+        crate::signature::VerifyError::MalformedHeader {
+            name,
+            reason: "expected a unix timestamp in seconds (ascii digits)",
+        },
+    )
+}
+
 pub(crate) fn ascii<'h>(
     raw: &'h [u8],
     name: &'static str,

@@ -33,6 +33,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod body_hmac;
 mod encoding;
 mod error;
 mod github;

@@ -1,18 +1,18 @@
 //! Shopify: `X-Shopify-Hmac-Sha256: <base64 HMAC-SHA256(body)>`.
 
-use base64::Engine as _;
-
-use crate::signature::encoding::{BASE64, base64_exact};
-use crate::signature::headers::require;
+use crate::signature::body_hmac::{BodyHmac, Tag};
 use crate::signature::secret::Keyring;
 use crate::signature::{
     HeaderLookup, Scheme, Secret, SecretError, SignError, SignedHeaders, Verified, VerifyError,
-    check_id, read_id,
 };
 
-const SIGNATURE: &str = "x-shopify-hmac-sha256";
-const EVENT_ID: &str = "x-shopify-event-id";
-const WEBHOOK_ID: &str = "x-shopify-webhook-id";
+/// The id is read from the event id, else the webhook id; signing sends the event id.
+const WIRE: BodyHmac = BodyHmac {
+    signature: "x-shopify-hmac-sha256",
+    tag: Tag::Base64,
+    malformed: "expected the base64 of a 32-byte hmac-sha256",
+    ids: &["x-shopify-event-id", "x-shopify-webhook-id"],
+};
 const TOPIC: &str = "x-shopify-topic";
 const EXPECTED: &str = "the app's client secret (or the webhook signing secret) from shopify";
 
@@ -87,34 +87,15 @@ impl Scheme for Shopify {
         body: &'b [u8],
         _now: i64,
     ) -> Result<Verified<'b>, VerifyError> {
-        let header = require(headers, SIGNATURE)?;
-        let candidate =
-            base64_exact::<32>(header.trim().as_bytes()).ok_or(VerifyError::MalformedHeader {
-                name: SIGNATURE,
-                reason: "expected the base64 of a 32-byte hmac-sha256",
-            })?;
-        let id = read_id(headers, &[EVENT_ID, WEBHOOK_ID])?;
-        if self.keys.matches(&[body], &candidate) {
-            Ok(Verified::new(id, None, body))
-        } else {
-            Err(VerifyError::NoMatchingSignature)
-        }
+        WIRE.verify(&self.keys, headers, body)
     }
 
     fn sign(&self, id: &str, _timestamp: i64, body: &[u8]) -> Result<SignedHeaders, SignError> {
-        let mut headers = SignedHeaders::new();
-        if let Some(key) = self.keys.keys().first() {
-            headers.push(SIGNATURE, BASE64.encode(key.tag(&[body])));
-        }
-        if !id.is_empty() {
-            check_id(id.as_bytes())?;
-            headers.push(EVENT_ID, id.to_owned());
-        }
-        Ok(headers)
+        WIRE.sign(&self.keys, id, body)
     }
 
     fn id_header(&self) -> Option<&'static str> {
-        Some(EVENT_ID)
+        WIRE.id_header()
     }
 
     fn event_type_header(&self) -> Option<&'static str> {

@@ -1,7 +1,7 @@
 //! Slack: `X-Slack-Signature: v0=<hex HMAC-SHA256("v0:" ts ":" body)>`.
 
-use crate::signature::encoding::{hex_exact, hex_lower, parse_timestamp};
-use crate::signature::headers::require;
+use crate::signature::body_hmac::Tag;
+use crate::signature::headers::{read_timestamp, require};
 use crate::signature::secret::Keyring;
 use crate::signature::{
     HeaderLookup, Scheme, Secret, SecretError, SignError, SignedHeaders, Tolerance, Verified,
@@ -10,6 +10,7 @@ use crate::signature::{
 
 const SIGNATURE: &str = "x-slack-signature";
 const TIMESTAMP: &str = "x-slack-request-timestamp";
+const TAG: Tag = Tag::PrefixedHex("v0=");
 const EXPECTED: &str = "the app's signing secret from slack (not the verification token)";
 
 /// Slack request signatures.
@@ -108,18 +109,12 @@ impl Scheme for Slack {
         now: i64,
     ) -> Result<Verified<'b>, VerifyError> {
         let raw_ts = require(headers, TIMESTAMP)?;
-        let ts = parse_timestamp(raw_ts.as_bytes()).ok_or(VerifyError::MalformedHeader {
-            name: TIMESTAMP,
-            reason: "expected a unix timestamp in seconds (ascii digits)",
-        })?;
+        let ts = read_timestamp(raw_ts.as_bytes(), TIMESTAMP)?;
         let header = require(headers, SIGNATURE)?;
-        let candidate = header
-            .strip_prefix("v0=")
-            .and_then(|hex| hex_exact::<32>(hex.as_bytes()))
-            .ok_or(VerifyError::MalformedHeader {
-                name: SIGNATURE,
-                reason: "expected `v0=` followed by 64 hex digits",
-            })?;
+        let candidate = TAG.decode(header).ok_or(VerifyError::MalformedHeader {
+            name: SIGNATURE,
+            reason: "expected `v0=` followed by 64 hex digits",
+        })?;
         self.tolerance.check(ts, now)?;
         if self
             .keys
@@ -137,7 +132,7 @@ impl Scheme for Slack {
         headers.push(TIMESTAMP, ts.as_str().to_owned());
         if let Some(key) = self.keys.keys().first() {
             let tag = key.tag(&[b"v0:", ts.as_bytes(), b":", body]);
-            headers.push(SIGNATURE, format!("v0={}", hex_lower(&tag)));
+            headers.push(SIGNATURE, TAG.encode(&tag));
         }
         Ok(headers)
     }

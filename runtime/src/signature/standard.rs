@@ -4,8 +4,8 @@ use base64::Engine as _;
 use ed25519_dalek::Signature;
 use ed25519_dalek::ed25519::signature::{MultipartSigner, MultipartVerifier};
 
-use crate::signature::encoding::{BASE64, base64_exact, parse_timestamp};
-use crate::signature::headers::ascii;
+use crate::signature::encoding::{BASE64, base64_exact};
+use crate::signature::headers::{ascii, read_timestamp};
 use crate::signature::secret::tags_equal;
 use crate::signature::standard_key::KeyKind;
 use crate::signature::{
@@ -184,10 +184,7 @@ impl Scheme for StandardWebhooks {
         let (raw_id, id_name) = first(headers, ID, SVIX_ID)?;
         let id = valid_id(raw_id, id_name)?;
         let (raw_ts, ts_name) = first(headers, TIMESTAMP, SVIX_TIMESTAMP)?;
-        let timestamp = parse_timestamp(raw_ts).ok_or(VerifyError::MalformedHeader {
-            name: ts_name,
-            reason: "expected a unix timestamp in seconds (ascii digits)",
-        })?;
+        let timestamp = read_timestamp(raw_ts, ts_name)?;
         let (raw_sig, sig_name) = first(headers, SIGNATURE, SVIX_SIGNATURE)?;
         let signatures = ascii(raw_sig, sig_name)?;
         self.tolerance.check(timestamp, now)?;
