@@ -9,63 +9,7 @@ use std::time::Duration;
 use hookwire::client::sender::{ErrorKind, Outcome, RetryPolicy, Sender};
 use hookwire::clock::FixedClock;
 use hookwire::signature::{GitHub, Scheme, StandardWebhooks};
-use hookwire::{Event, Events, JsonSchema, schemars};
 use sender_support::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, PartialEq, Serialize, Deserialize, JsonSchema, Event)]
-#[hookwire(event = "order.shipped")]
-struct OrderShipped {
-    order_id: String,
-}
-
-#[derive(Debug, PartialEq, Events)]
-enum ShopEvent {
-    OrderShipped(OrderShipped),
-}
-
-fn shipped() -> ShopEvent {
-    ShopEvent::OrderShipped(OrderShipped {
-        order_id: "98765".into(),
-    })
-}
-
-struct Setup {
-    clock: Arc<FixedClock>,
-    sleeper: RecordingSleeper,
-}
-
-impl Setup {
-    fn new() -> Self {
-        let clock = Arc::new(FixedClock::new(START));
-        let sleeper = RecordingSleeper::new(clock.clone());
-        Self { clock, sleeper }
-    }
-
-    fn sender(&self, scheme: Arc<dyn Scheme>, retry: RetryPolicy) -> Sender {
-        Sender::builder(scheme)
-            .clock(self.clock.clone())
-            .sleeper(self.sleeper.clone())
-            .retry(retry)
-            .build()
-            .unwrap()
-    }
-
-    async fn serve<F>(&self, respond: F) -> Server
-    where
-        F: Fn(usize) -> Reply + Send + Sync + 'static,
-    {
-        serve(standard(), self.clock.clone(), respond).await
-    }
-}
-
-fn statuses(report: &hookwire::client::sender::DeliveryReport) -> Vec<u16> {
-    report
-        .attempts
-        .iter()
-        .map(|a| a.status.map_or(0, |s| s.as_u16()))
-        .collect()
-}
 
 #[tokio::test]
 async fn redirects_are_failures_and_not_followed() {

@@ -4,72 +4,14 @@
 
 mod sender_support;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use hookwire::client::sender::{ErrorKind, Outcome, RetryPolicy, Sender};
-use hookwire::clock::FixedClock;
-use hookwire::signature::Scheme;
-use hookwire::{Event, Events, JsonSchema, Parsed, schemars};
+use hookwire::{Events, Parsed};
 use sender_support::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, PartialEq, Serialize, Deserialize, JsonSchema, Event)]
-#[hookwire(event = "order.shipped")]
-struct OrderShipped {
-    order_id: String,
-}
-
-#[derive(Debug, PartialEq, Events)]
-enum ShopEvent {
-    OrderShipped(OrderShipped),
-}
-
-fn shipped() -> ShopEvent {
-    ShopEvent::OrderShipped(OrderShipped {
-        order_id: "98765".into(),
-    })
-}
-
-struct Setup {
-    clock: Arc<FixedClock>,
-    sleeper: RecordingSleeper,
-}
-
-impl Setup {
-    fn new() -> Self {
-        let clock = Arc::new(FixedClock::new(START));
-        let sleeper = RecordingSleeper::new(clock.clone());
-        Self { clock, sleeper }
-    }
-
-    fn sender(&self, scheme: Arc<dyn Scheme>, retry: RetryPolicy) -> Sender {
-        Sender::builder(scheme)
-            .clock(self.clock.clone())
-            .sleeper(self.sleeper.clone())
-            .retry(retry)
-            .build()
-            .unwrap()
-    }
-
-    async fn serve<F>(&self, respond: F) -> Server
-    where
-        F: Fn(usize) -> Reply + Send + Sync + 'static,
-    {
-        serve(standard(), self.clock.clone(), respond).await
-    }
-}
 
 fn secs(s: u64) -> Duration {
     Duration::from_secs(s)
-}
-
-fn statuses(report: &hookwire::client::sender::DeliveryReport) -> Vec<u16> {
-    report
-        .attempts
-        .iter()
-        .map(|a| a.status.map_or(0, |s| s.as_u16()))
-        .collect()
 }
 
 #[tokio::test]

@@ -1,4 +1,4 @@
-//! Loopback servers, a recording sleeper and a shared clock for the sender tests.
+//! Loopback servers, a recording sleeper, a shared clock and a test event for the sender tests.
 #![allow(dead_code, unreachable_pub)]
 
 use std::future::Future;
@@ -10,9 +10,11 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use hookwire::client::sender::{Sleep, Sleeper};
+use hookwire::client::sender::{DeliveryReport, RetryPolicy, Sender, Sleep, Sleeper};
 use hookwire::clock::{Clock, FixedClock};
 use hookwire::signature::{Scheme, StandardWebhooks, VerifyError};
+use hookwire::{Event, Events, JsonSchema, schemars};
+use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
 
 pub const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -20,6 +22,63 @@ pub const START: i64 = 1_700_000_000;
 
 pub fn standard() -> Arc<dyn Scheme> {
     Arc::new(StandardWebhooks::new(SECRET).expect("valid secret"))
+}
+
+/// The event every sender test sends.
+#[derive(Debug, PartialEq, Serialize, Deserialize, JsonSchema, Event)]
+#[hookwire(event = "order.shipped")]
+pub struct OrderShipped {
+    pub order_id: String,
+}
+
+#[derive(Debug, PartialEq, Events)]
+pub enum ShopEvent {
+    OrderShipped(OrderShipped),
+}
+
+pub fn shipped() -> ShopEvent {
+    ShopEvent::OrderShipped(OrderShipped {
+        order_id: "98765".into(),
+    })
+}
+
+/// A test clock at [`START`] and a sleeper that advances it; senders and servers on both.
+pub struct Setup {
+    pub clock: Arc<FixedClock>,
+    pub sleeper: RecordingSleeper,
+}
+
+impl Setup {
+    pub fn new() -> Self {
+        let clock = Arc::new(FixedClock::new(START));
+        let sleeper = RecordingSleeper::new(clock.clone());
+        Self { clock, sleeper }
+    }
+
+    pub fn sender(&self, scheme: Arc<dyn Scheme>, retry: RetryPolicy) -> Sender {
+        Sender::builder(scheme)
+            .clock(self.clock.clone())
+            .sleeper(self.sleeper.clone())
+            .retry(retry)
+            .build()
+            .unwrap()
+    }
+
+    pub async fn serve<F>(&self, respond: F) -> Server
+    where
+        F: Fn(usize) -> Reply + Send + Sync + 'static,
+    {
+        serve(standard(), self.clock.clone(), respond).await
+    }
+}
+
+/// Each attempt's status, 0 for an attempt without one.
+pub fn statuses(report: &DeliveryReport) -> Vec<u16> {
+    report
+        .attempts
+        .iter()
+        .map(|a| a.status.map_or(0, |s| s.as_u16()))
+        .collect()
 }
 
 /// Returns at once, records each requested delay, and moves the clock forward by it.
