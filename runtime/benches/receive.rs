@@ -14,10 +14,12 @@
 //! measurement (best of 41 interleaved rounds, with a third column for the receiver without a duplicate
 //! store), so the ratios come from one run.
 
+mod support;
+
 use std::cell::Cell;
 use std::hint::black_box;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -30,6 +32,7 @@ use hookwire::receiver::{Delivery, MemoryDedup, Receiver, WebhookConfig};
 use hookwire::signature::{Scheme, StandardWebhooks};
 use hookwire::{Event, Events, JsonSchema, Timestamp, schemars};
 use serde::{Deserialize, Serialize};
+use support::{best_of_interleaved, label};
 use tower::ServiceExt;
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -201,10 +204,6 @@ impl Case {
     }
 }
 
-fn label(size: usize) -> String {
-    format!("{} KiB", size >> 10)
-}
-
 fn criterion_groups(c: &mut Criterion, cases: &[Case]) {
     let mut group = c.benchmark_group("receive_order_shipped");
     for case in cases {
@@ -220,30 +219,6 @@ fn criterion_groups(c: &mut Criterion, cases: &[Case]) {
     group.finish();
 }
 
-/// How many calls of `f` take about 5 ms.
-fn calibrate<R>(mut f: impl FnMut() -> R) -> u32 {
-    let mut iterations: u32 = 1;
-    loop {
-        let start = Instant::now();
-        for _ in 0..iterations {
-            black_box(f());
-        }
-        if start.elapsed() >= Duration::from_millis(5) || iterations >= 1 << 24 {
-            return iterations;
-        }
-        iterations *= 2;
-    }
-}
-
-/// Nanoseconds per call of one round of `iterations` calls.
-fn round<R>(iterations: u32, mut f: impl FnMut() -> R) -> f64 {
-    let start = Instant::now();
-    for _ in 0..iterations {
-        black_box(f());
-    }
-    start.elapsed().as_nanos() as f64 / f64::from(iterations)
-}
-
 fn ratio_table(cases: &[Case]) {
     println!();
     println!(
@@ -254,17 +229,13 @@ fn ratio_table(cases: &[Case]) {
         "body", "receiver ns", "no dedup ns", "hand ns", "receiver/hand", "no dedup/hand"
     );
     for case in cases {
-        let counts = [
-            calibrate(|| case.receiver()),
-            calibrate(|| case.no_dedup()),
-            calibrate(|| case.hand()),
-        ];
-        let mut best = [f64::INFINITY; 3];
-        for _ in 0..ROUNDS {
-            best[0] = best[0].min(round(counts[0], || case.receiver()));
-            best[1] = best[1].min(round(counts[1], || case.no_dedup()));
-            best[2] = best[2].min(round(counts[2], || case.hand()));
-        }
+        let best = best_of_interleaved(
+            ROUNDS,
+            Duration::from_millis(5),
+            || case.receiver(),
+            || case.no_dedup(),
+            || case.hand(),
+        );
         println!(
             "{:>8} | {:>12.0} | {:>12.0} | {:>12.0} | {:>13.3}x | {:>15.3}x",
             label(case.body.len()),

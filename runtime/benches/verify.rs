@@ -6,13 +6,16 @@
 //! measurement of the same three functions (best of 9 interleaved rounds per size), so the ratios
 //! come from one run on one machine.
 
+mod support;
+
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use hmac::{Hmac, KeyInit, Mac};
 use hookwire::signature::{Scheme, StandardWebhooks};
 use sha2::Sha256;
+use support::{best_of_interleaved, label};
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const ID: &str = "msg_p5jXN8AQM9LWM0D4loKWxJek";
@@ -94,16 +97,6 @@ impl Case {
     }
 }
 
-fn label(size: usize) -> String {
-    if size >= 1 << 20 {
-        format!("{} MiB", size >> 20)
-    } else if size >= 1 << 10 {
-        format!("{} KiB", size >> 10)
-    } else {
-        format!("{size} B")
-    }
-}
-
 fn criterion_groups(c: &mut Criterion, cases: &[Case]) {
     let mut group = c.benchmark_group("standard_webhooks_v1_verify");
     for case in cases {
@@ -128,45 +121,16 @@ fn criterion_groups(c: &mut Criterion, cases: &[Case]) {
     group.finish();
 }
 
-/// How many calls of `f` take about 20 ms.
-fn calibrate<R>(mut f: impl FnMut() -> R) -> u32 {
-    let mut iterations: u32 = 1;
-    loop {
-        let start = Instant::now();
-        for _ in 0..iterations {
-            black_box(f());
-        }
-        if start.elapsed() >= Duration::from_millis(20) || iterations >= 1 << 24 {
-            return iterations;
-        }
-        iterations *= 2;
-    }
-}
-
-/// Nanoseconds per call of one round of `iterations` calls.
-fn round<R>(iterations: u32, mut f: impl FnMut() -> R) -> f64 {
-    let start = Instant::now();
-    for _ in 0..iterations {
-        black_box(f());
-    }
-    start.elapsed().as_nanos() as f64 / f64::from(iterations)
-}
-
 /// Nanoseconds per call of hookwire, raw HMAC and the peer: the best of 9 rounds each, the
 /// three interleaved round by round so that load from other processes hits them alike.
 fn measure(case: &Case) -> [f64; 3] {
-    let counts = [
-        calibrate(|| case.hookwire()),
-        calibrate(|| case.raw()),
-        calibrate(|| case.peer()),
-    ];
-    let mut best = [f64::INFINITY; 3];
-    for _ in 0..9 {
-        best[0] = best[0].min(round(counts[0], || case.hookwire()));
-        best[1] = best[1].min(round(counts[1], || case.raw()));
-        best[2] = best[2].min(round(counts[2], || case.peer()));
-    }
-    best
+    best_of_interleaved(
+        9,
+        Duration::from_millis(20),
+        || case.hookwire(),
+        || case.raw(),
+        || case.peer(),
+    )
 }
 
 fn ratio_table(cases: &[Case]) {
