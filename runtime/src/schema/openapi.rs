@@ -311,14 +311,7 @@ impl EventVisitor for OpenApi {
         if let Some(tag) = E::TYPE.split('.').next().filter(|_| E::TYPE.contains('.')) {
             operation.insert("tags".into(), json!([tag]));
         }
-        if let Some(description) = E::DESCRIPTION {
-            let summary = description.split("\n\n").next().unwrap_or(description);
-            operation.insert("summary".into(), summary.replace('\n', " ").into());
-            operation.insert("description".into(), description.into());
-        }
-        if E::DEPRECATED {
-            operation.insert("deprecated".into(), true.into());
-        }
+        paths::describe(&mut operation, E::DESCRIPTION, E::DEPRECATED);
         operation.insert("parameters".into(), standard_webhooks_headers());
         operation.insert(
             "requestBody".into(),

@@ -73,14 +73,7 @@ pub(super) fn operation<E: Endpoint>(
     E::describe(&mut side);
     let mut operation = Map::new();
     operation.insert("operationId".into(), E::OPERATION_ID.into());
-    if let Some(description) = E::DESCRIPTION {
-        let summary = description.split("\n\n").next().unwrap_or(description);
-        operation.insert("summary".into(), summary.replace('\n', " ").into());
-        operation.insert("description".into(), description.into());
-    }
-    if E::DEPRECATED {
-        operation.insert("deprecated".into(), true.into());
-    }
+    describe(&mut operation, E::DESCRIPTION, E::DEPRECATED);
     let response = responses.subschema_for::<E::Response>();
     let problem = responses.subschema_for::<Problem>();
     operation.insert(
@@ -179,5 +172,22 @@ pub(super) fn rewrite_refs(value: &mut Value, renames: &BTreeMap<String, String>
             .iter_mut()
             .for_each(|child| rewrite_refs(child, renames)),
         _ => {}
+    }
+}
+
+/// An operation's `summary` (the description's first paragraph, on one line), `description`
+/// and `deprecated`: the same for webhooks and paths.
+pub(crate) fn describe(
+    operation: &mut Map<String, Value>,
+    description: Option<&str>,
+    deprecated: bool,
+) {
+    if let Some(description) = description {
+        let summary = description.split("\n\n").next().unwrap_or(description);
+        operation.insert("summary".into(), summary.replace('\n', " ").into());
+        operation.insert("description".into(), description.into());
+    }
+    if deprecated {
+        operation.insert("deprecated".into(), true.into());
     }
 }
