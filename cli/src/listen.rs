@@ -41,13 +41,7 @@ impl FromRef<Listener> for WebhookConfig {
 }
 
 pub(crate) fn run(args: ListenArgs) -> Result<ExitCode, CliError> {
-    let name = args.key.scheme;
-    let tolerance = scheme::tolerance(
-        name,
-        args.tolerance.tolerance,
-        args.tolerance.no_timestamp_check,
-    );
-    let scheme = scheme::build(name, args.key.secrets, tolerance)?;
+    let scheme = scheme::verifier(args.key, &args.tolerance)?;
     if args.count == Some(0) {
         return Err(CliError::usage("--count must be at least 1"));
     }

@@ -139,6 +139,15 @@ pub(crate) fn build(
     Ok(scheme)
 }
 
+/// The scheme a verifying command (`verify`, `listen`) builds from its options.
+pub(crate) fn verifier(
+    key: crate::KeyArgs,
+    options: &crate::ToleranceArgs,
+) -> Result<Arc<dyn Scheme>, CliError> {
+    let tolerance = tolerance(key.scheme, options.tolerance, options.no_timestamp_check);
+    build(key.scheme, key.secrets, tolerance)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

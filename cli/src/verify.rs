@@ -11,13 +11,7 @@ use crate::scheme;
 use crate::{VerifyArgs, input};
 
 pub(crate) fn run(args: VerifyArgs) -> Result<ExitCode, CliError> {
-    let name = args.key.scheme;
-    let tolerance = scheme::tolerance(
-        name,
-        args.tolerance.tolerance,
-        args.tolerance.no_timestamp_check,
-    );
-    let scheme = scheme::build(name, args.key.secrets, tolerance)?;
+    let scheme = scheme::verifier(args.key, &args.tolerance)?;
     let headers = input::collect_headers(&args.headers, args.headers_file.as_ref())?;
     let body = input::read_body(args.file.as_deref())?;
     let now = args.now.unwrap_or_else(|| SystemClock.now());
