@@ -36,6 +36,9 @@ pub struct Problem {
     /// The request parameter at fault, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
+    /// A stable snake_case name of the problem, for programs (`invalid_signature`, say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 fn about_blank() -> String {
@@ -53,6 +56,7 @@ impl Problem {
             status,
             detail: None,
             parameter: None,
+            code: None,
         }
     }
 
@@ -73,6 +77,18 @@ impl Problem {
     /// ```
     pub fn with_parameter(mut self, name: impl Into<String>) -> Self {
         self.parameter = Some(name.into());
+        self
+    }
+
+    /// Sets `code`, a stable name of the problem for programs.
+    ///
+    /// ```
+    /// # use hookwire::problem::Problem;
+    /// let problem = Problem::new(401, "Unauthorized").with_code("invalid_signature");
+    /// assert_eq!(problem.code.as_deref(), Some("invalid_signature"));
+    /// ```
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
         self
     }
 }

@@ -4,8 +4,8 @@ use std::fmt;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 
+use crate::problem::Problem;
 use crate::receiver::dedup::DedupError;
 use crate::signature::VerifyError;
 
@@ -205,41 +205,23 @@ impl fmt::Display for HandlerError {
 
 impl std::error::Error for HandlerError {}
 
-/// An RFC 9457 problem details object.
-#[derive(Serialize)]
-struct Problem<'a> {
-    #[serde(rename = "type")]
-    kind: &'a str,
-    title: &'a str,
-    status: u16,
-    detail: &'a str,
-    code: &'a str,
-}
-
 impl IntoResponse for ReceiveError {
     fn into_response(self) -> Response {
         let status = self.status();
         if status.is_success() {
             return status.into_response();
         }
-        let detail = self.detail();
-        let problem = Problem {
-            kind: "about:blank",
-            title: status.canonical_reason().unwrap_or("Error"),
-            status: status.as_u16(),
-            detail: &detail,
-            code: self.code(),
-        };
-        // Serializing a struct of strings and a number cannot fail; an empty body if it did.
-        let body = serde_json::to_vec(&problem).unwrap_or_default();
-        let mut response = (status, body).into_response();
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
+        let problem = Problem::new(
+            status.as_u16(),
+            status.canonical_reason().unwrap_or("Error"),
+        )
+        .with_detail(self.detail())
+        .with_code(self.code());
+        let mut response = problem.into_response();
         if matches!(self, ReceiveError::InFlight) {
-            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         }
         response
     }
