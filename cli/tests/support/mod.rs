@@ -59,7 +59,11 @@ pub fn run_stdin(args: &[&str], stdin: &[u8]) -> Run {
     // A command that fails early (a usage error) exits without reading its input: the pipe
     // is then closed, which is not a failure of the test.
     if let Err(error) = child.stdin.take().expect("stdin").write_all(stdin) {
-        assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {error}");
+        assert_eq!(
+            error.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "write stdin: {error}"
+        );
     }
     Run::from(child.wait_with_output().expect("wait"))
 }
