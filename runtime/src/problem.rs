@@ -1,26 +1,35 @@
 //! [`Problem`]: an RFC 9457 problem details object, the body of every error response hookwire's
 //! servers and receivers write (`application/problem+json`).
 
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 /// The media type of a [`Problem`].
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
-/// An RFC 9457 problem details object.
+/// An RFC 9457 problem details object: `type`, `title`, `status`, `detail`, and extension
+/// members, of which hookwire uses two: `parameter` (the request parameter at fault) and `code`
+/// (a stable snake_case name for programs).
 ///
 /// hookwire keeps `detail` short and never puts a secret, a signature or a request body in it.
 ///
 /// ```
 /// use hookwire::problem::Problem;
 ///
-/// let problem = Problem::new(400, "Bad Request").with_detail("missing query parameter `page`");
+/// let problem = Problem::new(400, "Bad Request")
+///     .with_detail("missing query parameter `page`")
+///     .with_parameter("page");
+/// assert_eq!(problem.parameter(), Some("page"));
 /// assert_eq!(
 ///     serde_json::to_string(&problem)?,
-///     r#"{"type":"about:blank","title":"Bad Request","status":400,"detail":"missing query parameter `page`"}"#
+///     r#"{"type":"about:blank","title":"Bad Request","status":400,"detail":"missing query parameter `page`","parameter":"page"}"#
 /// );
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Problem {
     /// A URI naming the problem type; `about:blank` when the status says it all.
@@ -33,12 +42,9 @@ pub struct Problem {
     /// What went wrong with this request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// The request parameter at fault, when there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameter: Option<String>,
-    /// A stable snake_case name of the problem, for programs (`invalid_signature`, say).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
+    /// Extension members, such as `parameter` and `code`.
+    #[serde(flatten)]
+    pub extensions: Map<String, Value>,
 }
 
 fn about_blank() -> String {
@@ -55,8 +61,7 @@ impl Problem {
             title: title.into(),
             status,
             detail: None,
-            parameter: None,
-            code: None,
+            extensions: Map::new(),
         }
     }
 
@@ -68,27 +73,77 @@ impl Problem {
         self
     }
 
-    /// Sets `parameter`, the request parameter at fault.
+    /// Sets the `parameter` member: the request parameter at fault.
     ///
-    /// ```
-    /// # use hookwire::problem::Problem;
-    /// let problem = Problem::new(400, "Bad Request").with_parameter("page");
-    /// assert_eq!(problem.parameter.as_deref(), Some("page"));
-    /// ```
-    pub fn with_parameter(mut self, name: impl Into<String>) -> Self {
-        self.parameter = Some(name.into());
-        self
+    /// See [`Problem`] for an example.
+    pub fn with_parameter(self, name: impl Into<String>) -> Self {
+        self.with_extension("parameter", name.into())
     }
 
-    /// Sets `code`, a stable name of the problem for programs.
+    /// Sets the `code` member: a stable name of the problem for programs.
     ///
     /// ```
     /// # use hookwire::problem::Problem;
     /// let problem = Problem::new(401, "Unauthorized").with_code("invalid_signature");
-    /// assert_eq!(problem.code.as_deref(), Some("invalid_signature"));
+    /// assert_eq!(problem.code(), Some("invalid_signature"));
     /// ```
-    pub fn with_code(mut self, code: impl Into<String>) -> Self {
-        self.code = Some(code.into());
+    pub fn with_code(self, code: impl Into<String>) -> Self {
+        self.with_extension("code", code.into())
+    }
+
+    /// Sets an extension member.
+    ///
+    /// ```
+    /// # use hookwire::problem::Problem;
+    /// let problem = Problem::new(429, "Too Many Requests").with_extension("retry_in", 30);
+    /// assert_eq!(problem.extensions["retry_in"], 30);
+    /// ```
+    pub fn with_extension(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.extensions.insert(name.into(), value.into());
         self
+    }
+
+    /// The `parameter` member, when it is a string.
+    ///
+    /// See [`Problem`] for an example.
+    pub fn parameter(&self) -> Option<&str> {
+        self.extensions.get("parameter").and_then(Value::as_str)
+    }
+
+    /// The `code` member, when it is a string.
+    ///
+    /// See [`with_code`](Problem::with_code) for an example.
+    pub fn code(&self) -> Option<&str> {
+        self.extensions.get("code").and_then(Value::as_str)
+    }
+}
+
+impl JsonSchema for Problem {
+    fn schema_name() -> Cow<'static, str> {
+        "Problem".into()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        "hookwire::problem::Problem".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "object",
+            "description": "An RFC 9457 problem details object.",
+            "properties": {
+                "type": {
+                    "type": "string",
+                    "description": "A URI naming the problem type; `about:blank` when the status says it all.",
+                    "default": "about:blank"
+                },
+                "title": { "type": "string", "description": "A short summary of the problem type." },
+                "status": { "type": "integer", "minimum": 100, "maximum": 599, "description": "The HTTP status code." },
+                "detail": { "type": "string", "description": "What went wrong with this request." },
+                "parameter": { "type": "string", "description": "The request parameter at fault, when there is one." },
+                "code": { "type": "string", "description": "A stable snake_case name of the problem, for programs." }
+            },
+            "required": ["title", "status"]
+        })
     }
 }

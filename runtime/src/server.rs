@@ -76,7 +76,9 @@ impl IntoResponse for Rejection {
             status.canonical_reason().unwrap_or("Error"),
         )
         .with_detail(self.to_string());
-        problem.parameter = parameter;
+        if let Some(parameter) = parameter {
+            problem = problem.with_parameter(parameter);
+        }
         problem_response(status, &problem)
     }
 }
