@@ -85,10 +85,18 @@ fn expand(container: &CatalogContainer<'_>) -> TokenStream {
     }
 }
 
-/// The input's where clause plus `Type: Event` for each variant, spanned on the variant's type.
-/// A type that is not an event is then reported once, at the variant, and the impl's body can
-/// rely on the bound.
+/// The input's where clause, plus `Type: Event` for each variant of a generic catalog (whose
+/// variant types may depend on its parameters).
+///
+/// A non-generic catalog gets no such bounds: each would sit in every method's environment,
+/// and rustc checks every obligation against all of them, which makes type-checking quadratic
+/// in the number of events (a tenth of the compile time of a 200-event catalog). A variant
+/// type that is not an event is reported at the variant either way, with `Event`'s diagnostic.
 fn bounds(container: &CatalogContainer<'_>) -> TokenStream {
+    if container.generics.params.is_empty() {
+        let clause = &container.generics.where_clause;
+        return quote!(#clause);
+    }
     let existing = container
         .generics
         .where_clause
@@ -102,27 +110,31 @@ fn bounds(container: &CatalogContainer<'_>) -> TokenStream {
     quote!(where #(#existing,)* #(#events,)*)
 }
 
-/// For each variant after the first, a constant that fails to evaluate when its event's name was
-/// already used by an earlier variant. The error lands on the variant's type. A constant cannot
-/// use a generic catalog's parameters, so generic catalogs are checked when their schemas are
-/// collected instead (`hookwire::schema`).
+/// A constant that fails to evaluate when two variants' events share a type name. It finds the
+/// first such variant once (by sorting hashes, cheap at compile time even for hundreds of
+/// events), then calls a panicking function spanned on that variant, so the error lands on it.
+/// A constant cannot use a generic catalog's parameters, so generic catalogs are not checked.
 fn unique_names(container: &CatalogContainer<'_>) -> TokenStream {
-    if !container.generics.params.is_empty() {
+    if !container.generics.params.is_empty() || container.variants.len() < 2 {
         return TokenStream::new();
     }
     let ident = container.ident;
-    container
+    let count = container.variants.len();
+    let arms = container
         .variants
         .iter()
         .enumerate()
         .skip(1)
         .map(|(index, variant)| {
-            quote_spanned! {variant.ty.span()=>
-                const _: () = _hookwire::__private::assert_unique_type(
-                    <#ident as _hookwire::Events>::TYPES,
-                    #index,
-                );
-            }
-        })
-        .collect()
+            let call = quote_spanned!(variant.ty.span()=> _hookwire::__private::duplicate_event_type());
+            quote!(#index => #call,)
+        });
+    quote! {
+        const _: () = match _hookwire::__private::first_duplicate::<#count>(
+            <#ident as _hookwire::Events>::TYPES,
+        ) {
+            #(#arms)*
+            _ => {}
+        };
+    }
 }

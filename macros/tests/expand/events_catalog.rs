@@ -8,11 +8,7 @@
 const _: () = {
     use ::hookwire as _hookwire;
     #[automatically_derived]
-    impl _hookwire::Events for ShopEvent
-    where
-        OrderCreated: _hookwire::Event,
-        events::OrderShipped: _hookwire::Event,
-    {
+    impl _hookwire::Events for ShopEvent {
         const TYPES: &'static [&'static str] = &[
             <OrderCreated as _hookwire::Event>::TYPE,
             <events::OrderShipped as _hookwire::Event>::TYPE,
@@ -62,8 +58,10 @@ const _: () = {
             visitor.visit::<events::OrderShipped>();
         }
     }
-    const _: () = _hookwire::__private::assert_unique_type(
-        <ShopEvent as _hookwire::Events>::TYPES,
-        1usize,
-    );
+    const _: () = match _hookwire::__private::first_duplicate::<
+        2usize,
+    >(<ShopEvent as _hookwire::Events>::TYPES) {
+        1usize => _hookwire::__private::duplicate_event_type(),
+        _ => {}
+    };
 };
