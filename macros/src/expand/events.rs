@@ -126,7 +126,8 @@ fn unique_names(container: &CatalogContainer<'_>) -> TokenStream {
         .enumerate()
         .skip(1)
         .map(|(index, variant)| {
-            let call = quote_spanned!(variant.ty.span()=> _hookwire::__private::duplicate_event_type());
+            let call =
+                quote_spanned!(variant.ty.span()=> _hookwire::__private::duplicate_event_type());
             quote!(#index => #call,)
         });
     quote! {
