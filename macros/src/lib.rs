@@ -3,9 +3,9 @@
 //! Depend on the `hookwire` crate, not on this one: it re-exports these derives and documents them
 //! next to the traits they implement, with examples that run.
 //!
-//! Every derive follows the same pipeline, one module per stage: [`ast`] reads the input into a
-//! model (with [`attr`] parsing `#[hookwire(...)]`), [`check`] applies the rules that span several
-//! items, [`expand`] writes the trait impls, and [`fallback`] writes stub impls beside the
+//! Every derive follows the same pipeline, one module per stage: `ast` reads the input into a
+//! model (with `attr` parsing `#[hookwire(...)]`), `check` applies the rules that span several
+//! items, `expand` writes the trait impls, and `fallback` writes stub impls beside the
 //! compile errors so users see one error instead of a cascade.
 
 mod ast;
