@@ -119,6 +119,39 @@ pub(crate) fn envelope_for<E: Event>(generator: &mut SchemaGenerator) -> Schema 
     schema
 }
 
+/// Every event of catalog `C` with its standalone payload schema (as [`event_schema`]), in
+/// declaration order.
+///
+/// ```
+/// use hookwire::{Event, Events, JsonSchema, schemars};
+/// # use serde::{Deserialize, Serialize};
+/// #[derive(Serialize, Deserialize, JsonSchema, Event)]
+/// #[hookwire(event = "ping")]
+/// struct Ping {
+///     n: u32,
+/// }
+///
+/// #[derive(Events)]
+/// enum Catalog {
+///     Ping(Ping),
+/// }
+///
+/// let schemas = hookwire::schema::event_schemas::<Catalog>();
+/// assert_eq!(schemas[0].0, "ping");
+/// assert_eq!(schemas[0].1.pointer("/properties/n/type").unwrap(), "integer");
+/// ```
+pub fn event_schemas<C: Events>() -> Vec<(&'static str, Schema)> {
+    struct Collect(Vec<(&'static str, Schema)>);
+    impl EventVisitor for Collect {
+        fn visit<E: Event>(&mut self) {
+            self.0.push((E::TYPE, event_schema::<E>()));
+        }
+    }
+    let mut collect = Collect(Vec::new());
+    C::visit(&mut collect);
+    collect.0
+}
+
 /// What hookwire knows of one event type, without its schema.
 ///
 /// ```
