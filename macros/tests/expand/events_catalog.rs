@@ -8,7 +8,11 @@
 const _: () = {
     use ::hookwire as _hookwire;
     #[automatically_derived]
-    impl _hookwire::Events for ShopEvent {
+    impl _hookwire::Events for ShopEvent
+    where
+        OrderCreated: _hookwire::Event,
+        events::OrderShipped: _hookwire::Event,
+    {
         const TYPES: &'static [&'static str] = &[
             <OrderCreated as _hookwire::Event>::TYPE,
             <events::OrderShipped as _hookwire::Event>::TYPE,
