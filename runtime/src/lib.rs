@@ -156,3 +156,6 @@ pub mod server;
 
 #[cfg(feature = "reqwest")]
 pub mod client;
+
+#[cfg(feature = "reqwest")]
+pub mod ssrf;
