@@ -159,3 +159,7 @@ pub mod client;
 
 #[cfg(feature = "reqwest")]
 pub mod ssrf;
+
+#[cfg(feature = "outbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
+pub mod store;

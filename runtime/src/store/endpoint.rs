@@ -1,0 +1,423 @@
+//! Endpoints: where deliveries go, which events they subscribe to, and how hard to push them.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::store::StoreError;
+
+/// An endpoint's id, assigned by the store.
+///
+/// ```
+/// use hookwire::store::EndpointId;
+///
+/// assert_eq!(EndpointId(3).to_string(), "3");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EndpointId(pub i64);
+
+impl fmt::Display for EndpointId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// The signing secrets of an endpoint, newest first. Every secret signs each delivery (a
+/// space-separated signature list), so a receiver rotating its secret accepts either.
+///
+/// It never shows its content in `Debug`.
+///
+/// ```
+/// use hookwire::store::Secrets;
+///
+/// let secrets = Secrets::new(["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]);
+/// assert_eq!(format!("{secrets:?}"), "Secrets([1 redacted])");
+/// assert_eq!(secrets.expose().len(), 1);
+/// ```
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Secrets(Vec<String>);
+
+impl Secrets {
+    /// The given secrets, newest first.
+    ///
+    /// ```
+    /// # use hookwire::store::Secrets;
+    /// assert_eq!(Secrets::new(["a", "b"]).expose(), ["a", "b"]);
+    /// ```
+    pub fn new<S: Into<String>>(secrets: impl IntoIterator<Item = S>) -> Self {
+        Self(secrets.into_iter().map(Into::into).collect())
+    }
+
+    /// The secrets' text, newest first: hand them only to a signature scheme.
+    ///
+    /// ```
+    /// # use hookwire::store::Secrets;
+    /// assert_eq!(Secrets::new(["s"]).expose()[0], "s");
+    /// ```
+    pub fn expose(&self) -> &[String] {
+        &self.0
+    }
+
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    pub(crate) fn to_json(&self) -> String {
+        serde_json::to_string(&self.0).unwrap_or_else(|_| "[]".to_owned())
+    }
+
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    pub(crate) fn from_json(text: &str) -> Result<Self, StoreError> {
+        serde_json::from_str(text)
+            .map(Self)
+            .map_err(|e| StoreError::Corrupt {
+                table: "hw_endpoint",
+                reason: format!("secrets are not a JSON list of strings: {e}"),
+            })
+    }
+}
+
+impl fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secrets([{} redacted])", self.0.len())
+    }
+}
+
+/// Which event types an endpoint receives: an exact name (`order.created`), a prefix written
+/// with a trailing `*` (`order.*`, `*` for every event).
+///
+/// ```
+/// use hookwire::store::TypeFilter;
+///
+/// let filter: TypeFilter = "order.*".parse()?;
+/// assert!(filter.matches("order.created"));
+/// assert!(!filter.matches("invoice.paid"));
+/// assert_eq!(filter.to_string(), "order.*");
+/// assert!("order.created".parse::<TypeFilter>()?.matches("order.created"));
+/// # Ok::<(), hookwire::store::StoreError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum TypeFilter {
+    /// Exactly this event type.
+    Exact(String),
+    /// Every event type starting with this text (`order.` for `order.*`; empty for `*`).
+    Prefix(String),
+}
+
+impl TypeFilter {
+    /// Whether an event of type `event_type` passes the filter.
+    ///
+    /// ```
+    /// # use hookwire::store::TypeFilter;
+    /// assert!(TypeFilter::Prefix(String::new()).matches("anything"));
+    /// ```
+    pub fn matches(&self, event_type: &str) -> bool {
+        match self {
+            TypeFilter::Exact(name) => name == event_type,
+            TypeFilter::Prefix(prefix) => event_type.starts_with(prefix.as_str()),
+        }
+    }
+
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    pub(crate) fn parts(&self) -> (bool, &str) {
+        match self {
+            TypeFilter::Exact(name) => (false, name),
+            TypeFilter::Prefix(prefix) => (true, prefix),
+        }
+    }
+
+    pub(crate) fn from_parts(is_prefix: bool, value: String) -> Self {
+        if is_prefix {
+            TypeFilter::Prefix(value)
+        } else {
+            TypeFilter::Exact(value)
+        }
+    }
+}
+
+impl std::str::FromStr for TypeFilter {
+    type Err = StoreError;
+
+    fn from_str(text: &str) -> Result<Self, StoreError> {
+        let (body, prefix) = match text.strip_suffix('*') {
+            Some(body) => (body, true),
+            None => (text, false),
+        };
+        let valid = body
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if !valid || body.contains('*') || (!prefix && body.is_empty()) {
+            return Err(StoreError::invalid(
+                "event type filter",
+                format!(
+                    "`{text}` is not an event type (`order.created`) or a prefix (`order.*`, `*`)"
+                ),
+            ));
+        }
+        Ok(TypeFilter::from_parts(prefix, body.to_owned()))
+    }
+}
+
+impl TryFrom<String> for TypeFilter {
+    type Error = StoreError;
+
+    fn try_from(text: String) -> Result<Self, StoreError> {
+        text.parse()
+    }
+}
+
+impl From<TypeFilter> for String {
+    fn from(filter: TypeFilter) -> String {
+        filter.to_string()
+    }
+}
+
+impl fmt::Display for TypeFilter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TypeFilter::Exact(name) => f.write_str(name),
+            TypeFilter::Prefix(prefix) => write!(f, "{prefix}*"),
+        }
+    }
+}
+
+/// A new endpoint to add with [`OutboxStore::add_endpoint`](crate::store::OutboxStore::add_endpoint).
+///
+/// By default it receives every event, is enabled, holds at most 16 deliveries in flight and
+/// has no rate limit.
+///
+/// ```
+/// use hookwire::store::NewEndpoint;
+///
+/// let endpoint = NewEndpoint::new("https://example.com/webhooks", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+///     .types(["order.*".parse()?])
+///     .max_in_flight(4)
+///     .rate_per_second(50);
+/// assert_eq!(endpoint.max_in_flight, 4);
+/// # Ok::<(), hookwire::store::StoreError>(())
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct NewEndpoint {
+    /// Where deliveries are POSTed.
+    pub url: String,
+    /// Signing secrets, newest first (at least one).
+    pub secrets: Secrets,
+    /// The event types it subscribes to; empty means every event.
+    pub types: Vec<TypeFilter>,
+    /// Whether deliveries may go to loopback, private and link-local addresses (tests and
+    /// internal endpoints); the worker refuses them otherwise.
+    pub allow_private: bool,
+    /// At most this many of its deliveries are attempted at once, across all workers.
+    pub max_in_flight: u32,
+    /// At most this many attempts start per second, across all workers; `None`: no limit.
+    pub rate_per_second: Option<u32>,
+    /// A free-form description for people.
+    pub description: String,
+}
+
+impl NewEndpoint {
+    /// An endpoint at `url` signing with `secret`, receiving every event.
+    ///
+    /// ```
+    /// # use hookwire::store::NewEndpoint;
+    /// let endpoint = NewEndpoint::new("https://example.com/hook", "whsec_c2VjcmV0");
+    /// assert!(endpoint.types.is_empty());
+    /// ```
+    pub fn new(url: impl Into<String>, secret: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            secrets: Secrets::new([secret.into()]),
+            types: Vec::new(),
+            allow_private: false,
+            max_in_flight: 16,
+            rate_per_second: None,
+            description: String::new(),
+        }
+    }
+
+    /// Subscribes to these event types only.
+    ///
+    /// ```
+    /// # use hookwire::store::{NewEndpoint, TypeFilter};
+    /// let endpoint = NewEndpoint::new("https://example.com/hook", "whsec_c2VjcmV0")
+    ///     .types([TypeFilter::Exact("order.created".into())]);
+    /// assert_eq!(endpoint.types.len(), 1);
+    /// ```
+    #[must_use]
+    pub fn types(mut self, types: impl IntoIterator<Item = TypeFilter>) -> Self {
+        self.types = types.into_iter().collect();
+        self
+    }
+
+    /// Allows loopback, private and link-local addresses for this endpoint.
+    ///
+    /// ```
+    /// # use hookwire::store::NewEndpoint;
+    /// assert!(NewEndpoint::new("http://127.0.0.1:9/", "whsec_c2VjcmV0").allow_private(true).allow_private);
+    /// ```
+    #[must_use]
+    pub fn allow_private(mut self, allow: bool) -> Self {
+        self.allow_private = allow;
+        self
+    }
+
+    /// Caps the deliveries in flight to this endpoint (at least 1).
+    ///
+    /// ```
+    /// # use hookwire::store::NewEndpoint;
+    /// assert_eq!(NewEndpoint::new("https://e.com/", "whsec_c2VjcmV0").max_in_flight(0).max_in_flight, 1);
+    /// ```
+    #[must_use]
+    pub fn max_in_flight(mut self, limit: u32) -> Self {
+        self.max_in_flight = limit.max(1);
+        self
+    }
+
+    /// Caps the attempts started per second to this endpoint (at least 1).
+    ///
+    /// ```
+    /// # use hookwire::store::NewEndpoint;
+    /// assert_eq!(NewEndpoint::new("https://e.com/", "whsec_c2VjcmV0").rate_per_second(10).rate_per_second, Some(10));
+    /// ```
+    #[must_use]
+    pub fn rate_per_second(mut self, rate: u32) -> Self {
+        self.rate_per_second = Some(rate.max(1));
+        self
+    }
+
+    /// Sets the description.
+    ///
+    /// ```
+    /// # use hookwire::store::NewEndpoint;
+    /// assert_eq!(NewEndpoint::new("https://e.com/", "whsec_c2VjcmV0").description("crm").description, "crm");
+    /// ```
+    #[must_use]
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.description = text.into();
+        self
+    }
+
+    /// Checks the URL's scheme and that there is a secret; backends call it before inserting.
+    ///
+    /// ```
+    /// # use hookwire::store::NewEndpoint;
+    /// assert!(NewEndpoint::new("ftp://e.com/", "whsec_c2VjcmV0").validate().is_err());
+    /// assert!(NewEndpoint::new("https://e.com/", "whsec_c2VjcmV0").validate().is_ok());
+    /// ```
+    pub fn validate(&self) -> Result<(), StoreError> {
+        let rest = self
+            .url
+            .strip_prefix("https://")
+            .or_else(|| self.url.strip_prefix("http://"));
+        match rest {
+            Some(host) if !host.is_empty() && !host.starts_with('/') => {}
+            _ => {
+                return Err(StoreError::invalid(
+                    "url",
+                    format!(
+                        "`{}` is not an http:// or https:// URL with a host",
+                        self.url
+                    ),
+                ));
+            }
+        }
+        if self.secrets.expose().is_empty() || self.secrets.expose().iter().any(String::is_empty) {
+            return Err(StoreError::invalid(
+                "secrets",
+                "an endpoint needs at least one non-empty signing secret",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Why an endpoint is disabled.
+///
+/// ```
+/// use hookwire::store::DisabledReason;
+///
+/// assert_eq!(DisabledReason::Gone.as_str(), "gone");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DisabledReason {
+    /// Someone disabled it.
+    Manual,
+    /// It answered `410 Gone`.
+    Gone,
+    /// Every attempt failed for the policy's sustained-failure period (5 days by default).
+    Failing,
+}
+
+impl DisabledReason {
+    /// The name stored in the database and printed by the CLI.
+    ///
+    /// ```
+    /// # use hookwire::store::DisabledReason;
+    /// assert_eq!(DisabledReason::Failing.as_str(), "failing");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DisabledReason::Manual => "manual",
+            DisabledReason::Gone => "gone",
+            DisabledReason::Failing => "failing",
+        }
+    }
+
+    /// The reason stored under `name`, if any.
+    ///
+    /// ```
+    /// # use hookwire::store::DisabledReason;
+    /// assert_eq!(DisabledReason::parse("gone"), Some(DisabledReason::Gone));
+    /// ```
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "manual" => DisabledReason::Manual,
+            "gone" => DisabledReason::Gone,
+            "failing" => DisabledReason::Failing,
+            _ => return None,
+        })
+    }
+}
+
+/// An endpoint as the store holds it.
+///
+/// ```
+/// # async fn demo(store: &impl hookwire::store::OutboxStore) -> Result<(), hookwire::store::StoreError> {
+/// for endpoint in store.endpoints(None, 100).await? {
+///     println!("{} {} enabled={}", endpoint.id, endpoint.url, endpoint.disabled.is_none());
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Endpoint {
+    /// Its id.
+    pub id: EndpointId,
+    /// Where deliveries are POSTed.
+    pub url: String,
+    /// Signing secrets, newest first.
+    #[serde(skip)]
+    pub secrets: Secrets,
+    /// Subscribed event types; empty: every event.
+    pub types: Vec<TypeFilter>,
+    /// Whether private addresses are allowed.
+    pub allow_private: bool,
+    /// Deliveries in flight at most.
+    pub max_in_flight: u32,
+    /// Attempts started per second at most.
+    pub rate_per_second: Option<u32>,
+    /// The description.
+    pub description: String,
+    /// `Some(reason)` when disabled: its deliveries are held, not attempted.
+    pub disabled: Option<DisabledReason>,
+    /// Attempts failed in a row (reset by a success).
+    pub consecutive_failures: u32,
+    /// Since when (Unix seconds) every attempt has failed; `None` after a success.
+    pub failing_since: Option<i64>,
+    /// No attempt starts before this time (Unix seconds): `429`, `Retry-After`, circuit breaker.
+    pub paused_until: i64,
+    /// When it was added (Unix seconds).
+    pub created_at: i64,
+}

@@ -1,0 +1,184 @@
+//! The durable outbox's store contract: what a backend keeps (events, endpoints, deliveries,
+//! the attempt log) and the operations workers and operators run on it. No SQL lives here;
+//! the SQLite (`sqlite` feature) and PostgreSQL (`postgres` feature) backends implement
+//! [`OutboxStore`], and each passes the same conformance suite.
+//!
+//! The flow: `publish` (a backend method taking the caller's own transaction) stores the
+//! event's envelope, serialized once, and fans it out in the same transaction to one delivery
+//! per subscribed endpoint, each with its own `webhook-id`. Workers [`claim`](OutboxStore::claim)
+//! due deliveries under a lease with a fencing token, attempt them, and
+//! [`record`](OutboxStore::record) the results; the store applies the [`Policy`] (retry
+//! schedule, pauses, breaker, disabling) using its injected [`Clock`](crate::clock::Clock).
+//!
+//! ```
+//! use hookwire::store::{AttemptOutcome, AttemptResult, ClaimRequest, OutboxStore, StoreError};
+//!
+//! /// One pass of a minimal worker: claim, "send", record.
+//! async fn pass(store: &impl OutboxStore) -> Result<usize, StoreError> {
+//!     let claimed = store.claim(ClaimRequest::new(16)).await?;
+//!     let results: Vec<AttemptResult> = claimed
+//!         .iter()
+//!         .map(|delivery| {
+//!             // POST delivery.payload to delivery.target.url, signed with its secrets ...
+//!             AttemptResult::new(delivery.lease, AttemptOutcome::Response { status: 204, retry_after: None })
+//!         })
+//!         .collect();
+//!     store.record(&results).await?;
+//!     Ok(claimed.len())
+//! }
+//! ```
+
+mod delivery;
+mod endpoint;
+mod error;
+mod ops;
+mod policy;
+
+use std::future::Future;
+use std::time::Duration;
+
+pub use delivery::{
+    AttemptOutcome, AttemptResult, ClaimRequest, Claimed, DeliveryId, DeliveryState, EXCERPT_LIMIT,
+    Lease, Recorded, Target,
+};
+pub use endpoint::{DisabledReason, Endpoint, EndpointId, NewEndpoint, Secrets, TypeFilter};
+pub use error::StoreError;
+pub use ops::{
+    AttemptLog, DeliveryInfo, DeliveryQuery, EndpointStats, OutboxStats, Purged, RawEvent,
+    StateCounts,
+};
+pub use policy::{Decision, EndpointChange, EndpointDisabled, Health, Policy};
+
+/// A durable outbox: endpoints, deliveries, leases, results and operations.
+///
+/// Every method takes the current time from the store's injected clock ([`now`](Self::now)),
+/// never from the database, so tests drive leases, retries and disabling with a
+/// [`FixedClock`](crate::clock::FixedClock). Methods that return lists are bounded (`limit`s,
+/// claims of at most `limit` deliveries), so memory stays bounded whatever the backlog.
+///
+/// Publishing a typed event inside the caller's transaction is a method of each backend (it
+/// takes that backend's connection type); [`publish_raw`](Self::publish_raw) publishes in a
+/// transaction of its own.
+///
+/// ```
+/// use hookwire::store::{DeliveryQuery, DeliveryState, OutboxStore, StoreError};
+///
+/// async fn failed_since(store: &impl OutboxStore, since: i64) -> Result<u64, StoreError> {
+///     let mut replayed = 0;
+///     for endpoint in store.endpoints(None, 1000).await? {
+///         replayed += store.recover(endpoint.id, since).await?;
+///     }
+///     Ok(replayed)
+/// }
+/// ```
+pub trait OutboxStore: Send + Sync {
+    /// The store's current time (Unix seconds), from its injected clock.
+    fn now(&self) -> i64;
+
+    /// The policy applied when results are recorded.
+    fn policy(&self) -> &Policy;
+
+    /// Adds an endpoint; it receives events published from now on.
+    fn add_endpoint(
+        &self,
+        endpoint: &NewEndpoint,
+    ) -> impl Future<Output = Result<EndpointId, StoreError>> + Send;
+
+    /// Replaces an endpoint's URL, secrets, filters, limits and description (its state,
+    /// deliveries and health stay). Secret rotation: pass the new secret first and keep the
+    /// old one until receivers have switched. [`StoreError::NotFound`] if there is no such
+    /// endpoint.
+    fn update_endpoint(
+        &self,
+        id: EndpointId,
+        endpoint: &NewEndpoint,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// One endpoint, if it exists.
+    fn endpoint(
+        &self,
+        id: EndpointId,
+    ) -> impl Future<Output = Result<Option<Endpoint>, StoreError>> + Send;
+
+    /// Endpoints in id order, `limit` (at most 1000) after `after`.
+    fn endpoints(
+        &self,
+        after: Option<EndpointId>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Endpoint>, StoreError>> + Send;
+
+    /// Enables or disables an endpoint. Disabling holds its pending and in-flight deliveries
+    /// (state `disabled`, results of attempts still in flight are refused); enabling releases
+    /// every held delivery for an attempt now and resets its health.
+    fn set_enabled(
+        &self,
+        id: EndpointId,
+        enabled: bool,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Publishes events in one transaction of the store's own, fanning each out to its
+    /// subscribed endpoints. Returns the new events' ids, in order.
+    fn publish_raw(
+        &self,
+        events: &[RawEvent],
+    ) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+
+    /// Claims up to `request.limit` due deliveries (pending and due, or in flight with an
+    /// expired lease), fairly across endpoints, never exceeding an endpoint's in-flight limit
+    /// or rate, skipping disabled and paused endpoints. Each gets a new fencing token, its
+    /// attempt count goes up by one and its lease runs for `request.lease`.
+    fn claim(
+        &self,
+        request: ClaimRequest,
+    ) -> impl Future<Output = Result<Vec<Claimed>, StoreError>> + Send;
+
+    /// Records attempt results (one transaction for all of them), applying the policy, and
+    /// appends them to the attempt log. A result whose lease was replaced is refused
+    /// ([`Recorded::Stale`]); a lease that ran out but was not claimed again still records.
+    fn record(
+        &self,
+        results: &[AttemptResult],
+    ) -> impl Future<Output = Result<Vec<Recorded>, StoreError>> + Send;
+
+    /// Gives deliveries back without an attempt (a worker shutting down): they are due at once
+    /// and their attempt count goes back down. Returns how many were released.
+    fn release(&self, leases: &[Lease]) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Waits until new work may have arrived (a publish in this process, or a notification
+    /// from the database) or `timeout` passed, whichever is first. Workers call it when a claim
+    /// came back empty; the timeout is their polling backstop for retries coming due.
+    fn wait_for_work(&self, timeout: Duration) -> impl Future<Output = ()> + Send;
+
+    /// Deliveries matching `query`, in id order, one page.
+    fn deliveries(
+        &self,
+        query: &DeliveryQuery,
+    ) -> impl Future<Output = Result<Vec<DeliveryInfo>, StoreError>> + Send;
+
+    /// A delivery's attempt log, oldest first (at most 100 entries).
+    fn attempts(
+        &self,
+        delivery: DeliveryId,
+    ) -> impl Future<Output = Result<Vec<AttemptLog>, StoreError>> + Send;
+
+    /// Schedules one delivery again now with a fresh retry schedule (any state but in
+    /// flight). Returns whether it was rescheduled; `false` while it is in flight. A delivery of
+    /// a disabled endpoint goes back to being held.
+    fn retry(&self, delivery: DeliveryId) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Schedules again, now and with a fresh schedule, every `failed` delivery of `endpoint`
+    /// created at or after `since` (Unix seconds): after a customer fixed their endpoint.
+    /// Returns how many.
+    fn recover(
+        &self,
+        endpoint: EndpointId,
+        since: i64,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Removes finished (`delivered`, `failed`) and held (`disabled`) deliveries created before
+    /// `before` (Unix seconds), their attempt logs, and events left with no delivery.
+    fn purge(&self, before: i64) -> impl Future<Output = Result<Purged, StoreError>> + Send;
+
+    /// Deliveries by state, overall and per endpoint.
+    fn stats(&self) -> impl Future<Output = Result<OutboxStats, StoreError>> + Send;
+}

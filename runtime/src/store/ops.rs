@@ -1,0 +1,338 @@
+//! Operations: publishing without a typed event, listing, the attempt log and statistics.
+
+use serde::Serialize;
+
+use crate::store::{DeliveryId, DeliveryState, EndpointId, StoreError};
+
+/// An event given as its type and JSON `data`, for publishing without a Rust type (the CLI,
+/// relays). The store wraps it in the Standard Webhooks envelope with the time of publishing.
+///
+/// ```
+/// use hookwire::store::RawEvent;
+///
+/// let event = RawEvent::new("order.created", serde_json::json!({"order_id": "1"}))?;
+/// assert_eq!(event.event_type(), "order.created");
+/// # Ok::<(), hookwire::store::StoreError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawEvent {
+    event_type: String,
+    data: serde_json::Value,
+}
+
+impl RawEvent {
+    /// An event of type `event_type` (dot-separated letters, digits, `_` and `-`).
+    ///
+    /// ```
+    /// # use hookwire::store::RawEvent;
+    /// assert!(RawEvent::new("bad type!", serde_json::Value::Null).is_err());
+    /// ```
+    pub fn new(event_type: impl Into<String>, data: serde_json::Value) -> Result<Self, StoreError> {
+        let event_type = event_type.into();
+        let valid = !event_type.is_empty()
+            && event_type.split('.').all(|segment| {
+                !segment.is_empty()
+                    && segment
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            });
+        if !valid {
+            return Err(StoreError::invalid(
+                "event type",
+                format!(
+                    "`{event_type}` is not dot-separated segments of letters, digits, `_` and `-`"
+                ),
+            ));
+        }
+        Ok(Self { event_type, data })
+    }
+
+    /// The event's type.
+    ///
+    /// ```
+    /// # use hookwire::store::RawEvent;
+    /// # let event = RawEvent::new("a.b", serde_json::Value::Null)?;
+    /// assert_eq!(event.event_type(), "a.b");
+    /// # Ok::<(), hookwire::store::StoreError>(())
+    /// ```
+    pub fn event_type(&self) -> &str {
+        &self.event_type
+    }
+
+    /// The event's `data`.
+    ///
+    /// ```
+    /// # use hookwire::store::RawEvent;
+    /// # let event = RawEvent::new("a.b", serde_json::json!(1))?;
+    /// assert_eq!(event.data(), &serde_json::json!(1));
+    /// # Ok::<(), hookwire::store::StoreError>(())
+    /// ```
+    pub fn data(&self) -> &serde_json::Value {
+        &self.data
+    }
+
+    /// The envelope's bytes at `timestamp`: `{"type":..,"timestamp":..,"data":..}`.
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    pub(crate) fn envelope(&self, timestamp: crate::Timestamp) -> Result<String, StoreError> {
+        #[derive(Serialize)]
+        struct Envelope<'a> {
+            #[serde(rename = "type")]
+            event_type: &'a str,
+            timestamp: crate::Timestamp,
+            data: &'a serde_json::Value,
+        }
+        serde_json::to_string(&Envelope {
+            event_type: &self.event_type,
+            timestamp,
+            data: &self.data,
+        })
+        .map_err(StoreError::Serialize)
+    }
+}
+
+/// Which deliveries [`OutboxStore::deliveries`](crate::store::OutboxStore::deliveries) lists:
+/// every filter set must match. Results come in id order, `limit` at a time; pass the last id
+/// seen as `after` for the next page.
+///
+/// ```
+/// use hookwire::store::{DeliveryQuery, DeliveryState, EndpointId};
+///
+/// let query = DeliveryQuery::new(100).state(DeliveryState::Failed).endpoint(EndpointId(3));
+/// assert_eq!(query.limit, 100);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct DeliveryQuery {
+    /// Only deliveries in this state.
+    pub state: Option<DeliveryState>,
+    /// Only deliveries to this endpoint.
+    pub endpoint: Option<EndpointId>,
+    /// Only deliveries of this event.
+    pub event_id: Option<String>,
+    /// Only deliveries with a larger id (the previous page's last).
+    pub after: Option<DeliveryId>,
+    /// At most this many (capped at 1000).
+    pub limit: u32,
+}
+
+impl DeliveryQuery {
+    /// Every delivery, `limit` at a time.
+    ///
+    /// ```
+    /// # use hookwire::store::DeliveryQuery;
+    /// assert_eq!(DeliveryQuery::new(5000).limit, 1000);
+    /// ```
+    pub fn new(limit: u32) -> Self {
+        Self {
+            limit: limit.clamp(1, 1000),
+            ..Self::default()
+        }
+    }
+
+    /// Only this state.
+    ///
+    /// ```
+    /// # use hookwire::store::{DeliveryQuery, DeliveryState};
+    /// assert_eq!(DeliveryQuery::new(1).state(DeliveryState::Pending).state, Some(DeliveryState::Pending));
+    /// ```
+    #[must_use]
+    pub fn state(mut self, state: DeliveryState) -> Self {
+        self.state = Some(state);
+        self
+    }
+
+    /// Only this endpoint.
+    ///
+    /// ```
+    /// # use hookwire::store::{DeliveryQuery, EndpointId};
+    /// assert_eq!(DeliveryQuery::new(1).endpoint(EndpointId(2)).endpoint, Some(EndpointId(2)));
+    /// ```
+    #[must_use]
+    pub fn endpoint(mut self, endpoint: EndpointId) -> Self {
+        self.endpoint = Some(endpoint);
+        self
+    }
+
+    /// Only this event.
+    ///
+    /// ```
+    /// # use hookwire::store::DeliveryQuery;
+    /// assert!(DeliveryQuery::new(1).event("evt_1").event_id.is_some());
+    /// ```
+    #[must_use]
+    pub fn event(mut self, event_id: impl Into<String>) -> Self {
+        self.event_id = Some(event_id.into());
+        self
+    }
+
+    /// The page after this id.
+    ///
+    /// ```
+    /// # use hookwire::store::{DeliveryId, DeliveryQuery};
+    /// assert_eq!(DeliveryQuery::new(1).after(DeliveryId(9)).after, Some(DeliveryId(9)));
+    /// ```
+    #[must_use]
+    pub fn after(mut self, id: DeliveryId) -> Self {
+        self.after = Some(id);
+        self
+    }
+}
+
+/// A delivery as listed.
+///
+/// ```
+/// # fn demo(delivery: &hookwire::store::DeliveryInfo) {
+/// println!("{} {} {:?} attempts={}", delivery.id, delivery.webhook_id, delivery.state, delivery.attempts);
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct DeliveryInfo {
+    /// Its id.
+    pub id: DeliveryId,
+    /// Its `webhook-id`.
+    pub webhook_id: String,
+    /// The event's id.
+    pub event_id: String,
+    /// The event's type.
+    pub event_type: String,
+    /// The endpoint.
+    pub endpoint: EndpointId,
+    /// Its state.
+    pub state: DeliveryState,
+    /// Attempts started so far.
+    pub attempts: u32,
+    /// Pending: when the next attempt is due; in flight: when the lease runs out (Unix seconds).
+    pub next_attempt_at: i64,
+    /// The last response's status, if any.
+    pub last_status: Option<u16>,
+    /// When it was created (Unix seconds).
+    pub created_at: i64,
+    /// When it last changed (Unix seconds).
+    pub updated_at: i64,
+}
+
+/// One entry of the attempt log.
+///
+/// ```
+/// # fn demo(attempt: &hookwire::store::AttemptLog) {
+/// println!("#{} status={:?} {} ms: {}", attempt.attempt, attempt.status, attempt.duration_ms, attempt.excerpt);
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct AttemptLog {
+    /// The delivery.
+    pub delivery: DeliveryId,
+    /// The attempt's number, from 1.
+    pub attempt: u32,
+    /// When it was recorded (Unix seconds).
+    pub at: i64,
+    /// `delivered`, `response`, `no_response` or `refused`.
+    pub outcome: String,
+    /// The HTTP status, if there was a response.
+    pub status: Option<u16>,
+    /// How long it took, in milliseconds.
+    pub duration_ms: u64,
+    /// A bounded excerpt of the response body or the error.
+    pub excerpt: String,
+}
+
+/// Deliveries counted by state.
+///
+/// ```
+/// use hookwire::store::StateCounts;
+///
+/// let counts = StateCounts::default();
+/// assert_eq!(serde_json::to_value(&counts)?["in_flight"], 0);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct StateCounts {
+    /// Waiting for an attempt.
+    pub pending: u64,
+    /// Claimed by a worker.
+    pub in_flight: u64,
+    /// Delivered.
+    pub delivered: u64,
+    /// The schedule ran out.
+    pub failed: u64,
+    /// Held for a disabled endpoint.
+    pub disabled: u64,
+}
+
+impl StateCounts {
+    /// Adds `count` deliveries in `state`.
+    ///
+    /// ```
+    /// # use hookwire::store::{DeliveryState, StateCounts};
+    /// let mut counts = StateCounts::default();
+    /// counts.add(DeliveryState::Failed, 2);
+    /// assert_eq!(counts.failed, 2);
+    /// ```
+    pub fn add(&mut self, state: DeliveryState, count: u64) {
+        let slot = match state {
+            DeliveryState::Pending => &mut self.pending,
+            DeliveryState::InFlight => &mut self.in_flight,
+            DeliveryState::Delivered => &mut self.delivered,
+            DeliveryState::Failed => &mut self.failed,
+            DeliveryState::Disabled => &mut self.disabled,
+        };
+        *slot += count;
+    }
+}
+
+/// One endpoint's line in [`OutboxStats`].
+///
+/// ```
+/// # fn demo(line: &hookwire::store::EndpointStats) {
+/// println!("{} {}: {} pending", line.id, line.url, line.states.pending);
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct EndpointStats {
+    /// The endpoint.
+    pub id: EndpointId,
+    /// Its URL.
+    pub url: String,
+    /// `null` when enabled, else why it is disabled.
+    pub disabled: Option<crate::store::DisabledReason>,
+    /// Its deliveries by state.
+    pub states: StateCounts,
+}
+
+/// The `hookwire outbox stats --json` document: deliveries by state, and by endpoint.
+///
+/// ```
+/// use hookwire::store::OutboxStats;
+///
+/// let stats = OutboxStats::default();
+/// assert_eq!(
+///     serde_json::to_string(&stats)?,
+///     r#"{"states":{"pending":0,"in_flight":0,"delivered":0,"failed":0,"disabled":0},"endpoints":[]}"#
+/// );
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct OutboxStats {
+    /// Every delivery by state.
+    pub states: StateCounts,
+    /// Per endpoint, in id order.
+    pub endpoints: Vec<EndpointStats>,
+}
+
+/// What [`OutboxStore::purge`](crate::store::OutboxStore::purge) removed.
+///
+/// ```
+/// let report = hookwire::store::Purged::default();
+/// assert_eq!(report.deliveries + report.events, 0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[non_exhaustive]
+pub struct Purged {
+    /// Deliveries removed (with their attempt logs).
+    pub deliveries: u64,
+    /// Events removed (those left with no delivery).
+    pub events: u64,
+}
