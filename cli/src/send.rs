@@ -6,10 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hookwire::Timestamp;
-use hookwire::client::sender::{
-    BuildError, Delivery, DeliveryReport, Outcome, RetryPolicy, SendError, Sender,
-};
 use hookwire::clock::{Clock, SystemClock};
+use hookwire::sender::{
+    BuildError, DeliveryReport, Message, Outcome, RetryPolicy, SendError, SenderBuilder,
+};
 use hookwire::signature::Scheme;
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -38,14 +38,14 @@ pub(crate) fn run(args: SendArgs) -> Result<ExitCode, CliError> {
     let file = input::read_body(Some(&args.file))?;
     let (event_type, body) = payload(name, args.event_type, args.id.as_deref(), file, &args.file)?;
 
-    let mut delivery = Delivery::new(&args.url, event_type, body).map_err(send_error)?;
+    let mut message = Message::new(&args.url, event_type, body).map_err(send_error)?;
     if let Some(id) = args.id {
-        delivery = delivery.with_id(id).map_err(send_error)?;
+        message = message.with_id(id).map_err(send_error)?;
     }
     let retries = usize::try_from(args.attempts.saturating_sub(1)).unwrap_or(0);
     let retry =
         RetryPolicy::exponential(Duration::from_secs(args.retry_delay), 2, MAX_DELAY, retries);
-    let sender = Sender::builder(Arc::clone(&scheme))
+    let sender = SenderBuilder::from_arc(Arc::clone(&scheme))
         .timeout(Duration::from_secs(args.timeout.max(1)))
         .retry(retry)
         .build()
@@ -58,7 +58,7 @@ pub(crate) fn run(args: SendArgs) -> Result<ExitCode, CliError> {
         .enable_all()
         .build()
         .map_err(|err| CliError::failed(format!("cannot start the runtime: {err}")))?;
-    let report = runtime.block_on(sender.deliver(delivery));
+    let report = runtime.block_on(sender.deliver(message));
 
     if args.json {
         println!("{:#}", report_json(&report, &*scheme));
@@ -185,21 +185,21 @@ fn send_error(err: SendError) -> CliError {
 }
 
 fn print_report(report: &DeliveryReport) {
-    let delivery = &report.delivery;
+    let message = &report.message;
     let attempts = report.attempts.len();
     let plural = if attempts == 1 { "" } else { "s" };
     let head = format!(
         "{} ({}) to {}",
-        delivery.id(),
-        delivery.event_type(),
-        target(delivery)
+        message.id(),
+        message.event_type(),
+        target(message)
     );
     match &report.outcome {
         Outcome::Delivered => println!("delivered {head} in {attempts} attempt{plural}"),
         other => println!("not delivered {head} after {attempts} attempt{plural}: {other}"),
     }
-    for attempt in &report.attempts {
-        let mut line = format!("  attempt {}: ", attempt.number);
+    for (number, attempt) in (1..).zip(&report.attempts) {
+        let mut line = format!("  attempt {number}: ");
         match (&attempt.status, &attempt.error) {
             (Some(status), _) => line.push_str(&status.to_string()),
             (None, Some(error)) => line.push_str(&error.to_string()),
@@ -220,8 +220,8 @@ fn print_report(report: &DeliveryReport) {
 }
 
 /// The endpoint without its query, which may carry tokens.
-fn target(delivery: &Delivery) -> String {
-    let url = delivery.url();
+fn target(message: &Message) -> String {
+    let url = message.url();
     format!("{}{}", url.origin().ascii_serialization(), url.path())
 }
 
@@ -229,7 +229,7 @@ fn report_json(report: &DeliveryReport, scheme: &dyn Scheme) -> Value {
     let outcome = match &report.outcome {
         Outcome::Delivered => "delivered",
         Outcome::Gone => "gone",
-        Outcome::Rejected(_) => "rejected",
+        Outcome::Stopped(_) => "stopped",
         Outcome::Exhausted => "exhausted",
         Outcome::ShutDown => "shut_down",
         _ => "failed",
@@ -237,9 +237,10 @@ fn report_json(report: &DeliveryReport, scheme: &dyn Scheme) -> Value {
     let attempts: Vec<Value> = report
         .attempts
         .iter()
-        .map(|a| {
+        .zip(1..)
+        .map(|(a, number)| {
             json!({
-                "number": a.number,
+                "number": number,
                 "timestamp": a.timestamp,
                 "status": a.status.map(|s| s.as_u16()),
                 "error": a.error.as_ref().map(ToString::to_string),
@@ -254,9 +255,9 @@ fn report_json(report: &DeliveryReport, scheme: &dyn Scheme) -> Value {
         "outcome": outcome,
         "message": report.outcome.to_string(),
         "scheme": scheme.name(),
-        "id": report.delivery.id(),
-        "event_type": report.delivery.event_type(),
-        "url": target(&report.delivery),
+        "id": report.message.id(),
+        "event_type": report.message.event_type(),
+        "url": target(&report.message),
         "attempts": attempts,
     })
 }

@@ -2,7 +2,7 @@
 //! hookwire's sender against a plain reqwest loop POSTing the same pre-signed bytes, both with
 //! 16 requests in flight. Run with `cargo bench -p hookwire --bench send`.
 //!
-//! hookwire's side does everything a real delivery does: make the `Delivery` (URL, id), sign
+//! hookwire's side does everything a real delivery does: make the `Message` (URL, id), sign
 //! with a fresh timestamp, POST, read the response, classify it and build the report. The
 //! plain side only POSTs bytes signed once, before the clock starts, and reads the response.
 //!
@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
-use hookwire::client::sender::{Delivery, Sender};
+use hookwire::sender::{Message, Sender};
 use hookwire::signature::{Scheme, StandardWebhooks};
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -76,7 +76,7 @@ impl Bench {
             http::header::CONTENT_TYPE,
             http::HeaderValue::from_static("application/json"),
         );
-        let sender = Sender::builder(Arc::new(scheme))
+        let sender = Sender::builder(scheme)
             .max_in_flight(usize::try_from(CONCURRENCY).expect("fits"))
             .build()
             .expect("sender");
@@ -103,9 +103,9 @@ impl Bench {
                     let (sender, url, next) = (self.sender.clone(), self.url.clone(), next.clone());
                     tokio::spawn(async move {
                         while next.fetch_add(1, Ordering::Relaxed) < count {
-                            let delivery =
-                                Delivery::new(&url, "order.shipped", BODY).expect("delivery");
-                            let report = sender.deliver(delivery).await;
+                            let message =
+                                Message::new(&url, "order.shipped", BODY).expect("delivery");
+                            let report = sender.deliver(message).await;
                             assert!(report.is_delivered(), "{:?}", report.outcome);
                             black_box(report);
                         }

@@ -158,6 +158,9 @@ pub mod server;
 pub mod client;
 
 #[cfg(feature = "reqwest")]
+pub mod sender;
+
+#[cfg(feature = "reqwest")]
 pub mod ssrf;
 
 #[cfg(feature = "outbox")]

@@ -6,8 +6,8 @@ mod sender_support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hookwire::client::sender::{ErrorKind, Outcome, RetryPolicy, Sender};
 use hookwire::clock::FixedClock;
+use hookwire::sender::{ErrorKind, Outcome, RetryPolicy, SenderBuilder};
 use hookwire::signature::{GitHub, Scheme, StandardWebhooks};
 use sender_support::*;
 
@@ -35,7 +35,7 @@ async fn a_client_that_follows_redirects_is_reported() {
     let server = t
         .serve(|_| reply_with(307, &[("location", "/elsewhere".into())]))
         .await;
-    let sender = Sender::builder(standard())
+    let sender = SenderBuilder::from_arc(standard())
         .client(reqwest::Client::new())
         .clock(t.clock.clone())
         .sleeper(t.sleeper.clone())
@@ -65,10 +65,7 @@ async fn other_schemes_send_their_headers() {
     let received = server.received();
     assert_eq!(received[0].verified, Ok(()));
     assert_eq!(received[0].header("x-github-event"), "order.shipped");
-    assert_eq!(
-        received[0].header("x-github-delivery"),
-        report.delivery.id()
-    );
+    assert_eq!(received[0].header("x-github-delivery"), report.message.id());
 }
 
 #[tokio::test]
@@ -99,7 +96,7 @@ async fn an_unsignable_attempt_fails_without_a_request() {
     let clock = Arc::new(FixedClock::new(-5));
     let sleeper = RecordingSleeper::new(clock.clone());
     let server = serve(standard(), clock.clone(), |_| reply(204)).await;
-    let sender = Sender::builder(standard())
+    let sender = SenderBuilder::from_arc(standard())
         .clock(clock)
         .sleeper(sleeper.clone())
         .build()

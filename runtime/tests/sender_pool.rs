@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use hookwire::client::sender::{Delivery, Outcome, RetryPolicy, Sender, SpawnError};
 use hookwire::clock::FixedClock;
+use hookwire::sender::{Message, Outcome, RetryPolicy, Sender, SenderBuilder, SpawnError};
 use sender_support::*;
 use tokio::sync::Semaphore;
 
@@ -59,7 +59,7 @@ async fn until(mut condition: impl FnMut() -> bool) {
 }
 
 fn sender(clock: &Arc<FixedClock>, max_in_flight: usize) -> Sender {
-    Sender::builder(standard())
+    SenderBuilder::from_arc(standard())
         .clock(clock.clone())
         .sleeper(Forever)
         .max_in_flight(max_in_flight)
@@ -75,8 +75,8 @@ async fn requests_in_flight_stay_under_the_bound() {
 
     let handles: Vec<_> = (0..12)
         .map(|_| {
-            let delivery = Delivery::new(&g.server.url, "ping", "{}").unwrap();
-            sender.spawn(delivery).unwrap()
+            let message = Message::new(&g.server.url, "ping", "{}").unwrap();
+            sender.spawn(message).unwrap()
         })
         .collect();
     until(|| g.current.load(Ordering::SeqCst) == 3).await;
@@ -101,18 +101,18 @@ async fn shutdown_hands_back_deliveries_waiting_for_a_retry() {
     let handles: Vec<_> = (0..5)
         .map(|i| {
             let body = format!("{{\"n\":{i}}}");
-            let delivery = Delivery::new(&server.url, "ping", body).unwrap();
-            ids.insert(delivery.id().to_owned());
-            sender.spawn(delivery).unwrap()
+            let message = Message::new(&server.url, "ping", body).unwrap();
+            ids.insert(message.id().to_owned());
+            sender.spawn(message).unwrap()
         })
         .collect();
-    // Every delivery made its first attempt and now waits (forever) for its retry.
+    // Every message made its first attempt and now waits (forever) for its retry.
     until(|| server.received().len() == 5 && sender.in_flight() == 0).await;
 
     let pending = sender.shutdown().await;
 
     assert_eq!(pending.len(), 5);
-    let handed_back: BTreeSet<_> = pending.iter().map(|r| r.delivery.id().to_owned()).collect();
+    let handed_back: BTreeSet<_> = pending.iter().map(|r| r.message.id().to_owned()).collect();
     assert_eq!(handed_back, ids);
     for report in &pending {
         assert_eq!(report.outcome, Outcome::ShutDown);
@@ -121,7 +121,7 @@ async fn shutdown_hands_back_deliveries_waiting_for_a_retry() {
             report.attempts[0].status,
             Some(StatusCode::SERVICE_UNAVAILABLE)
         );
-        assert!(report.delivery.body().starts_with(b"{\"n\":"));
+        assert!(report.message.body().starts_with(b"{\"n\":"));
     }
     for handle in handles {
         assert_eq!(handle.await.unwrap().outcome, Outcome::ShutDown);
@@ -136,12 +136,12 @@ async fn shutdown_lets_requests_in_flight_finish() {
     let sender = sender(&clock, 1);
 
     let first = sender
-        .spawn(Delivery::new(&g.server.url, "ping", "1").unwrap())
+        .spawn(Message::new(&g.server.url, "ping", "1").unwrap())
         .unwrap();
     until(|| g.current.load(Ordering::SeqCst) == 1).await;
     // The second waits for the only slot.
     let second = sender
-        .spawn(Delivery::new(&g.server.url, "ping", "2").unwrap())
+        .spawn(Message::new(&g.server.url, "ping", "2").unwrap())
         .unwrap();
     let second_id = second.id().to_owned();
 
@@ -156,7 +156,7 @@ async fn shutdown_lets_requests_in_flight_finish() {
     let pending = shutdown.await.unwrap();
     assert_eq!(first.await.unwrap().outcome, Outcome::Delivered);
     assert_eq!(pending.len(), 1);
-    assert_eq!(pending[0].delivery.id(), second_id);
+    assert_eq!(pending[0].message.id(), second_id);
     assert!(pending[0].attempts.is_empty());
     assert_eq!(second.await.unwrap().outcome, Outcome::ShutDown);
     assert_eq!(g.server.received().len(), 1);
@@ -170,18 +170,18 @@ async fn an_awaited_delivery_hands_itself_back() {
 
     let running = tokio::spawn({
         let sender = sender.clone();
-        let delivery = Delivery::new(&server.url, "ping", "{}")
+        let message = Message::new(&server.url, "ping", "{}")
             .unwrap()
             .with_id("evt_1")
             .unwrap();
-        async move { sender.deliver(delivery).await }
+        async move { sender.deliver(message).await }
     });
     until(|| server.received().len() == 1).await;
     // Spawned deliveries only: the awaited one comes back through its own report.
     assert!(sender.shutdown().await.is_empty());
     let report = running.await.unwrap();
     assert_eq!(report.outcome, Outcome::ShutDown);
-    assert_eq!(report.delivery.id(), "evt_1");
+    assert_eq!(report.message.id(), "evt_1");
     assert_eq!(report.attempts.len(), 1);
 }
 
@@ -198,11 +198,11 @@ async fn nothing_starts_after_shutdown() {
     assert_eq!(report.outcome, Outcome::ShutDown);
     assert!(report.attempts.is_empty());
 
-    let delivery = Delivery::new(&server.url, "ping", "{}").unwrap();
-    let id = delivery.id().to_owned();
-    let err = clone.spawn(delivery).unwrap_err();
+    let message = Message::new(&server.url, "ping", "{}").unwrap();
+    let id = message.id().to_owned();
+    let err = clone.spawn(message).unwrap_err();
     assert!(matches!(err, SpawnError::ShutDown(_)));
-    assert_eq!(err.into_delivery().id(), id);
+    assert_eq!(err.into_message().id(), id);
     assert!(server.received().is_empty());
     assert_eq!(
         RetryPolicy::default().max_attempts(),

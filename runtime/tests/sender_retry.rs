@@ -6,7 +6,8 @@ mod sender_support;
 
 use std::time::Duration;
 
-use hookwire::client::sender::{ErrorKind, Outcome, RetryPolicy, Sender};
+use axum::http::StatusCode;
+use hookwire::sender::{ErrorKind, Outcome, RetryPolicy, SenderBuilder, Verdict};
 use hookwire::{Events, Parsed};
 use sender_support::*;
 
@@ -34,15 +35,19 @@ async fn fails_three_times_then_succeeds_with_one_id_and_fresh_signatures() {
         .map(|r| r.header("webhook-timestamp").parse().unwrap())
         .collect();
     assert_eq!(timestamps, [START, START + 5, START + 305, START + 2105]);
-    let attempt_timestamps: Vec<i64> = report.attempts.iter().map(|a| a.timestamp).collect();
+    let attempt_timestamps: Vec<i64> = report
+        .attempts
+        .iter()
+        .map(|a| a.timestamp.unix_seconds())
+        .collect();
     assert_eq!(attempt_timestamps, timestamps);
     for r in &received {
         assert_eq!(r.verified, Ok(()));
-        assert_eq!(r.header("webhook-id"), report.delivery.id());
+        assert_eq!(r.header("webhook-id"), report.message.id());
         assert_eq!(r.header("content-type"), "application/json");
         // Serialized once: the envelope (and its timestamp) is the same in every attempt.
         assert_eq!(r.body, received[0].body);
-        assert_eq!(&r.body[..], &report.delivery.body()[..]);
+        assert_eq!(&r.body[..], &report.message.body()[..]);
     }
     let Parsed::Known(envelope) = ShopEvent::from_envelope(&received[3].body).unwrap() else {
         panic!("known event");
@@ -94,7 +99,7 @@ async fn a_stalled_endpoint_times_out_and_is_retried() {
             })
         })
         .await;
-    let sender = Sender::builder(standard())
+    let sender = SenderBuilder::from_arc(standard())
         .clock(t.clock.clone())
         .sleeper(t.sleeper.clone())
         .retry(RetryPolicy::new([Duration::ZERO]))
@@ -168,16 +173,40 @@ async fn gone_stops_at_once() {
 }
 
 #[tokio::test]
-async fn client_errors_are_rejected_without_retry() {
-    for status in [400, 401, 404, 413, 422] {
+async fn every_status_but_gone_is_retried_by_default() {
+    // What a hookwire receiver answers while the same message is handled (409), for an
+    // unknown type (422), during a secret rotation (401), and what a proxy may answer.
+    for status in [400, 401, 403, 404, 409, 413, 415, 422, 500] {
+        let t = Setup::new();
+        let server = t
+            .serve(move |n| if n == 0 { reply(status) } else { reply(204) })
+            .await;
+        let sender = t.sender(standard(), RetryPolicy::default().jitter(0.0));
+        let report = sender.send(&server.url, &shipped()).await.unwrap();
+        assert_eq!(report.outcome, Outcome::Delivered, "{status}");
+        assert_eq!(statuses(&report), [status, 204]);
+        assert_eq!(report.attempts[0].verdict, Verdict::Retry);
+        assert_eq!(t.sleeper.delays(), [secs(5)], "{status}");
+    }
+}
+
+#[tokio::test]
+async fn statuses_on_the_stop_list_end_the_message() {
+    for status in [400, 422] {
         let t = Setup::new();
         let server = t.serve(move |_| reply(status)).await;
-        let sender = t.sender(standard(), RetryPolicy::default());
+        let sender = SenderBuilder::from_arc(standard())
+            .clock(t.clock.clone())
+            .sleeper(t.sleeper.clone())
+            .stop_on([StatusCode::BAD_REQUEST, StatusCode::UNPROCESSABLE_ENTITY])
+            .build()
+            .unwrap();
         let report = sender.send(&server.url, &shipped()).await.unwrap();
         assert_eq!(
             report.outcome,
-            Outcome::Rejected(axum::http::StatusCode::from_u16(status).unwrap())
+            Outcome::Stopped(StatusCode::from_u16(status).unwrap())
         );
+        assert_eq!(report.attempts[0].verdict, Verdict::Stopped);
         assert_eq!(server.received().len(), 1, "{status}");
         assert!(t.sleeper.delays().is_empty());
     }

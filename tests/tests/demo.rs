@@ -1,6 +1,6 @@
 //! The README's first command, as a test: the shop demo's whole flow on 127.0.0.1.
 
-use hookwire::client::sender::Outcome;
+use hookwire::sender::Outcome;
 use hookwire_example_shop::{OrderShipped, Product, ShopEvent};
 
 #[tokio::test]
@@ -18,10 +18,11 @@ async fn the_shop_demo_runs_end_to_end() {
         run.outcome
     );
     assert!(
-        matches!(run.forged_outcome, Outcome::Rejected(status) if status == 401),
+        matches!(run.forged_outcome, Outcome::Exhausted),
         "{:?}",
         run.forged_outcome
     );
+    assert_eq!(run.forged_status.map(|s| s.as_u16()), Some(401));
     assert_eq!(
         run.received.len(),
         1,

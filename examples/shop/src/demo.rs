@@ -10,8 +10,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use hookwire::client::ApiClient;
-use hookwire::client::sender::{Outcome, Sender};
 use hookwire::receiver::WebhookConfig;
+use hookwire::sender::{Outcome, RetryPolicy, Sender, SenderBuilder};
 use hookwire::signature::{Scheme, StandardKey, StandardWebhooks};
 
 use crate::api::{Catalogue, GetProduct};
@@ -32,6 +32,8 @@ pub struct DemoRun {
     pub outcome: Outcome,
     /// How the same delivery signed with the wrong secret ended.
     pub forged_outcome: Outcome,
+    /// The status the receiver answered the forged delivery.
+    pub forged_status: Option<axum::http::StatusCode>,
     /// What the customer's receiver handled.
     pub received: Vec<Received>,
 }
@@ -91,15 +93,15 @@ pub async fn run(mut say: impl FnMut(String)) -> Result<DemoRun, Box<dyn Error>>
     ));
 
     // 5. The sender delivers order.shipped; the receiver verifies and handles it.
-    let sender = Sender::new(scheme)?;
+    let sender = SenderBuilder::from_arc(scheme).build()?;
     let event = ShopEvent::OrderShipped(OrderShipped::example());
     let report = sender.send(&endpoint_url, &event).await?;
-    let delivery_id = report.delivery.id().to_owned();
-    for attempt in &report.attempts {
+    let delivery_id = report.message.id().to_owned();
+    for (number, attempt) in (1..).zip(&report.attempts) {
         say(format!(
             "sender: {} attempt {} -> {} in {:?}",
             delivery_id,
-            attempt.number,
+            number,
             attempt
                 .status
                 .map_or_else(|| "no response".to_owned(), |status| status.to_string()),
@@ -109,11 +111,17 @@ pub async fn run(mut say: impl FnMut(String)) -> Result<DemoRun, Box<dyn Error>>
     say(format!("sender: order.shipped {}", report.outcome));
 
     // 6. A forged delivery: signed with another secret, refused with 401, never handled.
-    let forger = Sender::new(Arc::new(StandardWebhooks::new(
-        StandardKey::generate_hmac_secret()?,
-    )?))?;
+    // A sender retries a 401 (the receiver may be rotating its secret); this one tries once.
+    let forger = Sender::builder(StandardWebhooks::new(StandardKey::generate_hmac_secret()?)?)
+        .retry(RetryPolicy::never())
+        .build()?;
     let forged = forger.send(&endpoint_url, &event).await?;
-    say(format!("forged delivery: {}", forged.outcome));
+    let forged_status = forged.last_attempt().and_then(|attempt| attempt.status);
+    say(format!(
+        "forged delivery: {} ({})",
+        forged.outcome,
+        forged_status.map_or_else(|| "no response".to_owned(), |status| status.to_string())
+    ));
 
     let received = inbox.received();
     say(format!(
@@ -135,6 +143,7 @@ pub async fn run(mut say: impl FnMut(String)) -> Result<DemoRun, Box<dyn Error>>
         delivery_id,
         outcome: report.outcome,
         forged_outcome: forged.outcome,
+        forged_status,
         received,
     })
 }

@@ -5,7 +5,7 @@
 
 use std::process::ExitCode;
 
-use hookwire::client::sender::Outcome;
+use hookwire::sender::Outcome;
 use hookwire_example_shop::{export, schemas_dir};
 
 fn main() -> ExitCode {

@@ -1,7 +1,7 @@
-//! Sending webhooks and calling APIs with reqwest.
+//! The typed API client: calls [`Endpoint`](crate::Endpoint)s with reqwest.
+//!
+//! Sending webhooks is [`hookwire::sender`](crate::sender)'s job.
 
 mod api;
-pub mod sender;
 
 pub use api::{ApiClient, ApiError};
-pub use sender::{Delivery, DeliveryReport, Outcome, RetryPolicy, Sender};

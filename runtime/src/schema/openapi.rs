@@ -367,9 +367,10 @@ fn sender_responses() -> Value {
                                  `webhook-id` is also acknowledged with 2XX. The sender stops." },
         "410": { "description": "Gone: the endpoint asks to receive no more deliveries. The sender \
                                  stops and disables the endpoint." },
-        "4XX": { "description": "Rejected: the signature, timestamp or payload was refused. The \
-                                 sender stops retrying this delivery (429 is retried after \
-                                 `Retry-After`)." },
-        "5XX": { "description": "The receiver failed. The sender retries with exponential backoff." }
+        "4XX": { "description": "Not accepted now: the signature or timestamp was refused, the same \
+                                 delivery is being handled (409), the event type is unknown (422). \
+                                 The sender retries on its schedule, no sooner than `Retry-After`." },
+        "5XX": { "description": "The receiver failed. The sender retries on its schedule, no sooner \
+                                 than `Retry-After`." }
     })
 }

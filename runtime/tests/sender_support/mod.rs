@@ -10,8 +10,8 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use hookwire::client::sender::{DeliveryReport, RetryPolicy, Sender, Sleep, Sleeper};
 use hookwire::clock::{Clock, FixedClock};
+use hookwire::sender::{DeliveryReport, RetryPolicy, Sender, SenderBuilder, Sleep, Sleeper};
 use hookwire::signature::{Scheme, StandardWebhooks, VerifyError};
 use hookwire::{Event, Events, JsonSchema, schemars};
 use serde::{Deserialize, Serialize};
@@ -56,7 +56,7 @@ impl Setup {
     }
 
     pub fn sender(&self, scheme: Arc<dyn Scheme>, retry: RetryPolicy) -> Sender {
-        Sender::builder(scheme)
+        SenderBuilder::from_arc(scheme)
             .clock(self.clock.clone())
             .sleeper(self.sleeper.clone())
             .retry(retry)

@@ -2,12 +2,10 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use http::StatusCode;
-
 const MINUTE: u64 = 60;
 const HOUR: u64 = 60 * MINUTE;
 
-/// How many times to retry a failed delivery and how long to wait before each retry.
+/// How many times to retry a failed message and how long to wait before each retry.
 ///
 /// The default is the schedule Standard Webhooks senders use: the first attempt at once, then
 /// retries after 5 seconds, 5 minutes, 30 minutes, 2 hours, 5 hours, 10 hours and 10 hours
@@ -16,11 +14,11 @@ const HOUR: u64 = 60 * MINUTE;
 ///
 /// A response with `Retry-After` (seconds or an HTTP date) is honoured: the next retry waits at
 /// least that long, up to [`max_retry_after`](RetryPolicy::max_retry_after) (1 hour by
-/// default), so an endpoint cannot stall a delivery indefinitely.
+/// default), so an endpoint cannot stall a message indefinitely.
 ///
 /// ```
 /// use std::time::Duration;
-/// use hookwire::client::sender::RetryPolicy;
+/// use hookwire::sender::RetryPolicy;
 ///
 /// let default = RetryPolicy::default();
 /// assert_eq!(default.max_attempts(), 8);
@@ -63,7 +61,7 @@ impl RetryPolicy {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use hookwire::client::sender::RetryPolicy;
+    /// use hookwire::sender::RetryPolicy;
     ///
     /// let policy = RetryPolicy::new([Duration::ZERO, Duration::from_secs(30)]);
     /// assert_eq!(policy.max_attempts(), 3);
@@ -79,7 +77,7 @@ impl RetryPolicy {
     /// One attempt, no retries.
     ///
     /// ```
-    /// # use hookwire::client::sender::RetryPolicy;
+    /// # use hookwire::sender::RetryPolicy;
     /// assert!(RetryPolicy::never().delays().is_empty());
     /// ```
     pub fn never() -> Self {
@@ -91,7 +89,7 @@ impl RetryPolicy {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use hookwire::client::sender::RetryPolicy;
+    /// use hookwire::sender::RetryPolicy;
     ///
     /// let policy = RetryPolicy::exponential(Duration::from_secs(10), 3, Duration::from_secs(60), 4);
     /// assert_eq!(policy.delays(), [10, 30, 60, 60].map(Duration::from_secs));
@@ -108,7 +106,7 @@ impl RetryPolicy {
     /// ±20%, `0.0` turns jitter off). Values outside `0.0..=1.0` are clamped; NaN means none.
     ///
     /// ```
-    /// # use hookwire::client::sender::RetryPolicy;
+    /// # use hookwire::sender::RetryPolicy;
     /// let exact = RetryPolicy::default().jitter(0.0);
     /// # assert_eq!(exact.delays().len(), 7);
     /// ```
@@ -126,7 +124,7 @@ impl RetryPolicy {
     ///
     /// ```
     /// use std::time::Duration;
-    /// # use hookwire::client::sender::RetryPolicy;
+    /// # use hookwire::sender::RetryPolicy;
     /// let policy = RetryPolicy::default().max_retry_after(Duration::from_secs(600));
     /// # let _ = policy;
     /// ```
@@ -139,7 +137,7 @@ impl RetryPolicy {
     /// The delays before each retry, without jitter.
     ///
     /// ```
-    /// # use hookwire::client::sender::RetryPolicy;
+    /// # use hookwire::sender::RetryPolicy;
     /// assert_eq!(RetryPolicy::default().delays().len(), 7);
     /// ```
     pub fn delays(&self) -> &[Duration] {
@@ -149,7 +147,7 @@ impl RetryPolicy {
     /// Attempts in all: the first one and one per delay.
     ///
     /// ```
-    /// # use hookwire::client::sender::RetryPolicy;
+    /// # use hookwire::sender::RetryPolicy;
     /// assert_eq!(RetryPolicy::default().max_attempts(), 8);
     /// ```
     pub fn max_attempts(&self) -> usize {
@@ -172,31 +170,6 @@ impl RetryPolicy {
             Duration::try_from_secs_f64(scheduled.as_secs_f64() * factor).unwrap_or(scheduled);
         let asked = retry_after.map_or(Duration::ZERO, |d| d.min(self.max_retry_after));
         Some(jittered.max(asked))
-    }
-}
-
-/// What a response status means for the delivery.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Verdict {
-    /// 2xx: the endpoint has the event.
-    Delivered,
-    /// 410: the endpoint asks to be disabled.
-    Gone,
-    /// A 4xx other than 408, 410 and 429: retrying the same request will not help.
-    Rejected,
-    /// 3xx, 408, 429, 5xx, and anything else: try again later.
-    Retry,
-}
-
-/// Classifies a response status. Redirects are failures (the sender does not follow them) and
-/// are retried, like `408 Request Timeout` and `429 Too Many Requests`.
-pub(crate) fn classify(status: StatusCode) -> Verdict {
-    match status.as_u16() {
-        200..=299 => Verdict::Delivered,
-        410 => Verdict::Gone,
-        408 | 429 => Verdict::Retry,
-        400..=499 => Verdict::Rejected,
-        _ => Verdict::Retry,
     }
 }
 
@@ -265,24 +238,6 @@ mod tests {
         assert!(p.delay(2, 0.99, None).is_some());
         assert!(RetryPolicy::default().jitter(f64::NAN).jitter.abs() < f64::EPSILON);
         assert!((RetryPolicy::default().jitter(5.0).jitter - 1.0).abs() < f64::EPSILON);
-    }
-
-    #[test]
-    fn classification() {
-        let v = |c| classify(StatusCode::from_u16(c).unwrap());
-        assert_eq!(v(200), Verdict::Delivered);
-        assert_eq!(v(204), Verdict::Delivered);
-        assert_eq!(v(301), Verdict::Retry);
-        assert_eq!(v(307), Verdict::Retry);
-        assert_eq!(v(400), Verdict::Rejected);
-        assert_eq!(v(401), Verdict::Rejected);
-        assert_eq!(v(404), Verdict::Rejected);
-        assert_eq!(v(408), Verdict::Retry);
-        assert_eq!(v(410), Verdict::Gone);
-        assert_eq!(v(429), Verdict::Retry);
-        assert_eq!(v(500), Verdict::Retry);
-        assert_eq!(v(503), Verdict::Retry);
-        assert_eq!(v(999), Verdict::Retry);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Randomness for delivery ids and jitter: the operating system's generator, with a fallback
+//! Randomness for message ids and jitter: the operating system's generator, with a fallback
 //! that never fails.
 
 use std::cell::RefCell;
@@ -12,7 +12,7 @@ const ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn
 /// Base-62 digits of one 64-bit half: `62^11 > 2^64`.
 const HALF_DIGITS: usize = 11;
 
-/// A new delivery id: `msg_` and 22 base-62 characters from 128 random bits (two 64-bit
+/// A new message id: `msg_` and 22 base-62 characters from 128 random bits (two 64-bit
 /// halves of 11 characters each), the shape Standard Webhooks senders use.
 pub(crate) fn new_id() -> String {
     let bytes: [u8; 16] = random_bytes();

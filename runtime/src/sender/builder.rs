@@ -4,10 +4,12 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::attempt::Config;
+use http::StatusCode;
+
+use super::attempt::AttemptOptions;
 use super::retry::RetryPolicy;
 use super::sleep::{Sleeper, TokioSleeper};
-use super::{Inner, Sender};
+use super::{Config, Inner, Sender};
 use crate::clock::{Clock, SystemClock};
 use crate::signature::{Scheme, SignError};
 
@@ -25,14 +27,14 @@ const USER_AGENT: &str = concat!("hookwire/", env!("CARGO_PKG_VERSION"));
 /// | [`clock`](SenderBuilder::clock) | [`SystemClock`] |
 /// | [`sleeper`](SenderBuilder::sleeper) | [`TokioSleeper`] |
 /// | [`max_response_body`](SenderBuilder::max_response_body) | 1 KiB kept per response |
+/// | [`stop_on`](SenderBuilder::stop_on) | none: every non-2xx status but `410` is retried |
 ///
 /// ```
-/// use std::sync::Arc;
 /// use std::time::Duration;
-/// use hookwire::client::sender::{RetryPolicy, Sender};
+/// use hookwire::sender::{RetryPolicy, Sender};
 /// use hookwire::signature::StandardWebhooks;
 ///
-/// let sender = Sender::builder(Arc::new(StandardWebhooks::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?))
+/// let sender = Sender::builder(StandardWebhooks::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?)
 ///     .timeout(Duration::from_secs(5))
 ///     .retry(RetryPolicy::exponential(Duration::from_secs(1), 2, Duration::from_secs(60), 6))
 ///     .max_in_flight(16)
@@ -44,12 +46,11 @@ const USER_AGENT: &str = concat!("hookwire/", env!("CARGO_PKG_VERSION"));
 pub struct SenderBuilder {
     scheme: Arc<dyn Scheme>,
     client: Option<reqwest::Client>,
-    timeout: Duration,
+    options: AttemptOptions,
     retry: RetryPolicy,
     max_in_flight: usize,
     clock: Arc<dyn Clock>,
     sleeper: Arc<dyn Sleeper>,
-    max_response_body: usize,
 }
 
 impl fmt::Debug for SenderBuilder {
@@ -57,26 +58,36 @@ impl fmt::Debug for SenderBuilder {
         f.debug_struct("SenderBuilder")
             .field("scheme", &self.scheme.name())
             .field("custom_client", &self.client.is_some())
-            .field("timeout", &self.timeout)
+            .field("options", &self.options)
             .field("retry", &self.retry)
             .field("max_in_flight", &self.max_in_flight)
             .field("sleeper", &self.sleeper)
-            .field("max_response_body", &self.max_response_body)
             .finish_non_exhaustive()
     }
 }
 
 impl SenderBuilder {
-    pub(super) fn new(scheme: Arc<dyn Scheme>) -> Self {
+    /// [`Sender::builder`] for a scheme chosen at run time, already shared.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use hookwire::sender::SenderBuilder;
+    /// use hookwire::signature::{Scheme, Shopify};
+    ///
+    /// let scheme: Arc<dyn Scheme> = Arc::new(Shopify::new("hush")?);
+    /// let sender = SenderBuilder::from_arc(scheme).build()?;
+    /// # let _ = sender;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_arc(scheme: Arc<dyn Scheme>) -> Self {
         Self {
             scheme,
             client: None,
-            timeout: Duration::from_secs(15),
+            options: AttemptOptions::default(),
             retry: RetryPolicy::default(),
             max_in_flight: 64,
             clock: Arc::new(SystemClock),
             sleeper: Arc::new(TokioSleeper),
-            max_response_body: 1024,
         }
     }
 
@@ -93,14 +104,13 @@ impl SenderBuilder {
     /// as `reqwest = { version = "0.13", features = ["rustls"] }`, or pass a client.
     ///
     /// ```
-    /// # use std::sync::Arc;
-    /// # use hookwire::client::sender::Sender;
+    /// # use hookwire::sender::Sender;
     /// # use hookwire::signature::GitHub;
     /// let client = reqwest::Client::builder()
     ///     .redirect(reqwest::redirect::Policy::none())
     ///     .pool_max_idle_per_host(32)
     ///     .build()?;
-    /// let sender = Sender::builder(Arc::new(GitHub::new("It's a Secret to Everybody")?))
+    /// let sender = Sender::builder(GitHub::new("It's a Secret to Everybody")?)
     ///     .client(client)
     ///     .build()?;
     /// # let _ = sender;
@@ -114,25 +124,24 @@ impl SenderBuilder {
     /// The time one attempt may take, from connecting to the end of the response.
     ///
     /// ```
-    /// # use std::{sync::Arc, time::Duration};
-    /// # use hookwire::client::sender::Sender;
+    /// # use std::time::Duration;
+    /// # use hookwire::sender::Sender;
     /// # use hookwire::signature::Shopify;
-    /// let builder = Sender::builder(Arc::new(Shopify::new("hush")?)).timeout(Duration::from_secs(3));
+    /// let builder = Sender::builder(Shopify::new("hush")?).timeout(Duration::from_secs(3));
     /// # builder.build()?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.options = self.options.timeout(timeout);
         self
     }
 
     /// The retry schedule.
     ///
     /// ```
-    /// # use std::sync::Arc;
-    /// # use hookwire::client::sender::{RetryPolicy, Sender};
+    /// # use hookwire::sender::{RetryPolicy, Sender};
     /// # use hookwire::signature::Shopify;
-    /// let builder = Sender::builder(Arc::new(Shopify::new("hush")?)).retry(RetryPolicy::never());
+    /// let builder = Sender::builder(Shopify::new("hush")?).retry(RetryPolicy::never());
     /// # builder.build()?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -141,14 +150,13 @@ impl SenderBuilder {
         self
     }
 
-    /// The most requests in flight at once, over every delivery of this sender and its
+    /// The most requests in flight at once, over every message of this sender and its
     /// clones. Deliveries waiting between retries hold no slot.
     ///
     /// ```
-    /// # use std::sync::Arc;
-    /// # use hookwire::client::sender::Sender;
+    /// # use hookwire::sender::Sender;
     /// # use hookwire::signature::Shopify;
-    /// let builder = Sender::builder(Arc::new(Shopify::new("hush")?)).max_in_flight(8);
+    /// let builder = Sender::builder(Shopify::new("hush")?).max_in_flight(8);
     /// # builder.build()?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -161,11 +169,11 @@ impl SenderBuilder {
     ///
     /// ```
     /// # use std::sync::Arc;
-    /// # use hookwire::client::sender::Sender;
+    /// # use hookwire::sender::Sender;
     /// # use hookwire::clock::FixedClock;
     /// # use hookwire::signature::Shopify;
     /// let clock = Arc::new(FixedClock::new(1_700_000_000));
-    /// let builder = Sender::builder(Arc::new(Shopify::new("hush")?)).clock(clock.clone());
+    /// let builder = Sender::builder(Shopify::new("hush")?).clock(clock.clone());
     /// # builder.build()?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -177,10 +185,9 @@ impl SenderBuilder {
     /// How the sender waits between attempts; see [`Sleeper`].
     ///
     /// ```
-    /// # use std::sync::Arc;
-    /// # use hookwire::client::sender::{Sender, TokioSleeper};
+    /// # use hookwire::sender::{Sender, TokioSleeper};
     /// # use hookwire::signature::Shopify;
-    /// let builder = Sender::builder(Arc::new(Shopify::new("hush")?)).sleeper(TokioSleeper);
+    /// let builder = Sender::builder(Shopify::new("hush")?).sleeper(TokioSleeper);
     /// # builder.build()?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -193,19 +200,37 @@ impl SenderBuilder {
     /// when the body fits.
     ///
     /// ```
-    /// # use std::sync::Arc;
-    /// # use hookwire::client::sender::Sender;
+    /// # use hookwire::sender::Sender;
     /// # use hookwire::signature::Shopify;
-    /// let builder = Sender::builder(Arc::new(Shopify::new("hush")?)).max_response_body(4096);
+    /// let builder = Sender::builder(Shopify::new("hush")?).max_response_body(4096);
     /// # builder.build()?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn max_response_body(mut self, bytes: usize) -> Self {
-        self.max_response_body = bytes;
+        self.options = self.options.max_response_body(bytes);
         self
     }
 
-    /// Builds the sender. No I/O happens until the first delivery.
+    /// Statuses that end a message at once ([`Outcome::Stopped`](super::Outcome::Stopped))
+    /// instead of being retried; see [`AttemptOptions::stop_on`]. Empty by default: every
+    /// non-2xx answer but `410 Gone` is retried, as Standard Webhooks, Svix and Stripe do.
+    ///
+    /// ```
+    /// # use hookwire::sender::Sender;
+    /// # use hookwire::signature::Shopify;
+    /// use http::StatusCode;
+    ///
+    /// let builder = Sender::builder(Shopify::new("hush")?)
+    ///     .stop_on([StatusCode::BAD_REQUEST, StatusCode::UNPROCESSABLE_ENTITY]);
+    /// # builder.build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn stop_on(mut self, statuses: impl IntoIterator<Item = StatusCode>) -> Self {
+        self.options = self.options.stop_on(statuses);
+        self
+    }
+
+    /// Builds the sender. No I/O happens until the first message.
     ///
     /// # Errors
     ///
@@ -214,12 +239,11 @@ impl SenderBuilder {
     /// [`BuildError::Client`] when reqwest cannot build its client.
     ///
     /// ```
-    /// use std::sync::Arc;
-    /// use hookwire::client::sender::{BuildError, Sender};
+    /// use hookwire::sender::{BuildError, Sender};
     /// use hookwire::signature::StandardWebhooks;
     ///
     /// let public = StandardWebhooks::new("whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=")?;
-    /// let err = Sender::builder(Arc::new(public)).build().unwrap_err();
+    /// let err = Sender::builder(public).build().unwrap_err();
     /// assert!(matches!(err, BuildError::CannotSign(_)));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -229,7 +253,7 @@ impl SenderBuilder {
                 reason: "max_in_flight must be at least 1",
             });
         }
-        if self.timeout.is_zero() {
+        if self.options.timeout_duration().is_zero() {
             return Err(BuildError::InvalidConfig {
                 reason: "the timeout must be longer than zero",
             });
@@ -254,8 +278,7 @@ impl SenderBuilder {
                     clock: self.clock,
                     sleeper: self.sleeper,
                     retry: self.retry,
-                    timeout: self.timeout,
-                    max_response_body: self.max_response_body,
+                    options: self.options,
                 },
                 pool: Arc::new(super::pool::Pool::new(max_in_flight)),
                 max_in_flight,
@@ -267,11 +290,10 @@ impl SenderBuilder {
 /// Why a [`Sender`] could not be built.
 ///
 /// ```
-/// use std::sync::Arc;
-/// use hookwire::client::sender::{BuildError, Sender};
+/// use hookwire::sender::{BuildError, Sender};
 /// use hookwire::signature::Slack;
 ///
-/// let err = Sender::builder(Arc::new(Slack::new("secret")?)).max_in_flight(0).build().unwrap_err();
+/// let err = Sender::builder(Slack::new("secret")?).max_in_flight(0).build().unwrap_err();
 /// assert_eq!(err.to_string(), "invalid sender configuration: max_in_flight must be at least 1");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -1,4 +1,4 @@
-//! [`Delivery`]: one message to one endpoint, serialized once, and the errors of making one.
+//! [`Message`]: one message to one endpoint, serialized once, and the errors of making one.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -10,37 +10,37 @@ use super::id::new_id;
 use crate::event::Events;
 use crate::timestamp::Timestamp;
 
-/// One webhook message for one endpoint: its delivery id, the endpoint URL, the event type and
+/// One webhook message for one endpoint: its message id, the endpoint URL, the event type and
 /// the body bytes, serialized once and sent unchanged by every attempt.
 ///
-/// The id is `msg_` and 22 random characters unless set with [`with_id`](Delivery::with_id).
+/// The id is `msg_` and 22 random characters unless set with [`with_id`](Message::with_id).
 /// Cloning is cheap (the body is reference-counted). `Debug` shows the URL's scheme and host
 /// only, since endpoint paths and queries often embed tokens.
 ///
 /// ```
-/// use hookwire::client::sender::Delivery;
+/// use hookwire::sender::Message;
 ///
-/// let delivery = Delivery::new(
+/// let message = Message::new(
 ///     "http://127.0.0.1:8080/webhooks",
 ///     "order.shipped",
 ///     br#"{"type":"order.shipped","timestamp":"2023-11-14T22:13:20Z","data":{}}"#.to_vec(),
 /// )?
 /// .with_id("msg_2Lq5")?;
-/// assert_eq!(delivery.id(), "msg_2Lq5");
-/// assert_eq!(delivery.event_type(), "order.shipped");
-/// assert_eq!(delivery.url().path(), "/webhooks");
-/// # Ok::<(), hookwire::client::sender::SendError>(())
+/// assert_eq!(message.id(), "msg_2Lq5");
+/// assert_eq!(message.event_type(), "order.shipped");
+/// assert_eq!(message.url().path(), "/webhooks");
+/// # Ok::<(), hookwire::sender::SendError>(())
 /// ```
 #[derive(Clone)]
-pub struct Delivery {
+pub struct Message {
     id: String,
     url: Url,
     event_type: Cow<'static, str>,
     body: Bytes,
 }
 
-impl Delivery {
-    /// A delivery of pre-serialized `body` bytes, of type `event_type`, to `url`, with a new
+impl Message {
+    /// A message of pre-serialized `body` bytes, of type `event_type`, to `url`, with a new
     /// random id. The body is sent as `application/json`, exactly as given.
     ///
     /// # Errors
@@ -50,12 +50,12 @@ impl Delivery {
     /// characters (it may be sent in a header).
     ///
     /// ```
-    /// use hookwire::client::sender::{Delivery, SendError};
+    /// use hookwire::sender::{Message, SendError};
     ///
-    /// let ok = Delivery::new("https://example.com/hook", "ping", b"{}".to_vec())?;
+    /// let ok = Message::new("https://example.com/hook", "ping", b"{}".to_vec())?;
     /// assert!(ok.id().starts_with("msg_"));
     /// assert!(matches!(
-    ///     Delivery::new("ftp://example.com", "ping", b"{}".to_vec()),
+    ///     Message::new("ftp://example.com", "ping", b"{}".to_vec()),
     ///     Err(SendError::InvalidUrl { .. })
     /// ));
     /// # Ok::<(), SendError>(())
@@ -75,17 +75,17 @@ impl Delivery {
         })
     }
 
-    /// A delivery of `event` to `url`: the Standard Webhooks envelope stamped with
+    /// A message of `event` to `url`: the Standard Webhooks envelope stamped with
     /// `timestamp` (when the event happened; each attempt's signature carries its own), serialized
     /// once.
     ///
     /// # Errors
     ///
     /// [`SendError::Serialize`] when the payload's `Serialize` impl fails, and the errors of
-    /// [`new`](Delivery::new).
+    /// [`new`](Message::new).
     ///
     /// ```
-    /// use hookwire::client::sender::Delivery;
+    /// use hookwire::sender::Message;
     /// use hookwire::{Event, Events, JsonSchema, Timestamp, schemars};
     /// use serde::{Deserialize, Serialize};
     ///
@@ -101,13 +101,13 @@ impl Delivery {
     /// }
     ///
     /// let event = ShopEvent::OrderShipped(OrderShipped { order_id: "98765".into() });
-    /// let delivery = Delivery::event("http://127.0.0.1:9/hooks", &event, Timestamp::from_unix(0))?;
-    /// assert_eq!(delivery.event_type(), "order.shipped");
+    /// let message = Message::event("http://127.0.0.1:9/hooks", &event, Timestamp::from_unix(0))?;
+    /// assert_eq!(message.event_type(), "order.shipped");
     /// assert_eq!(
-    ///     &delivery.body()[..],
+    ///     &message.body()[..],
     ///     br#"{"type":"order.shipped","timestamp":"1970-01-01T00:00:00Z","data":{"order_id":"98765"}}"#
     /// );
-    /// # Ok::<(), hookwire::client::sender::SendError>(())
+    /// # Ok::<(), hookwire::sender::SendError>(())
     /// ```
     pub fn event<E: Events>(url: &str, event: &E, timestamp: Timestamp) -> Result<Self, SendError> {
         let url = parse_url(url)?;
@@ -121,18 +121,18 @@ impl Delivery {
     }
 
     /// Replaces the generated id, for instance with the id of the event in your outbox so
-    /// that a resent delivery keeps its id and the receiver can drop duplicates.
+    /// that a resent message keeps its id and the receiver can drop duplicates.
     ///
     /// # Errors
     ///
     /// [`SendError::InvalidId`] unless `id` is 1 to 256 visible ASCII characters.
     ///
     /// ```
-    /// use hookwire::client::sender::Delivery;
+    /// use hookwire::sender::Message;
     ///
-    /// let delivery = Delivery::new("http://localhost/", "ping", "{}")?;
-    /// assert_eq!(delivery.with_id("evt_42")?.id(), "evt_42");
-    /// # Ok::<(), hookwire::client::sender::SendError>(())
+    /// let message = Message::new("http://localhost/", "ping", "{}")?;
+    /// assert_eq!(message.with_id("evt_42")?.id(), "evt_42");
+    /// # Ok::<(), hookwire::sender::SendError>(())
     /// ```
     pub fn with_id(mut self, id: impl Into<String>) -> Result<Self, SendError> {
         let id = id.into();
@@ -145,13 +145,13 @@ impl Delivery {
         Ok(self)
     }
 
-    /// The delivery id, the same for every attempt (`webhook-id` for Standard Webhooks).
+    /// The message id, the same for every attempt (`webhook-id` for Standard Webhooks).
     ///
     /// ```
-    /// # use hookwire::client::sender::Delivery;
-    /// let delivery = Delivery::new("http://localhost/", "ping", "{}")?;
-    /// assert_eq!(delivery.id().len(), 26);
-    /// # Ok::<(), hookwire::client::sender::SendError>(())
+    /// # use hookwire::sender::Message;
+    /// let message = Message::new("http://localhost/", "ping", "{}")?;
+    /// assert_eq!(message.id().len(), 26);
+    /// # Ok::<(), hookwire::sender::SendError>(())
     /// ```
     pub fn id(&self) -> &str {
         &self.id
@@ -160,10 +160,10 @@ impl Delivery {
     /// The endpoint URL.
     ///
     /// ```
-    /// # use hookwire::client::sender::Delivery;
-    /// let delivery = Delivery::new("http://localhost:3000/in", "ping", "{}")?;
-    /// assert_eq!(delivery.url().port(), Some(3000));
-    /// # Ok::<(), hookwire::client::sender::SendError>(())
+    /// # use hookwire::sender::Message;
+    /// let message = Message::new("http://localhost:3000/in", "ping", "{}")?;
+    /// assert_eq!(message.url().port(), Some(3000));
+    /// # Ok::<(), hookwire::sender::SendError>(())
     /// ```
     pub fn url(&self) -> &Url {
         &self.url
@@ -172,10 +172,10 @@ impl Delivery {
     /// The event type, such as `order.shipped`.
     ///
     /// ```
-    /// # use hookwire::client::sender::Delivery;
-    /// let delivery = Delivery::new("http://localhost/", "ping", "{}")?;
-    /// assert_eq!(delivery.event_type(), "ping");
-    /// # Ok::<(), hookwire::client::sender::SendError>(())
+    /// # use hookwire::sender::Message;
+    /// let message = Message::new("http://localhost/", "ping", "{}")?;
+    /// assert_eq!(message.event_type(), "ping");
+    /// # Ok::<(), hookwire::sender::SendError>(())
     /// ```
     pub fn event_type(&self) -> &str {
         &self.event_type
@@ -184,19 +184,19 @@ impl Delivery {
     /// The body bytes, as sent.
     ///
     /// ```
-    /// # use hookwire::client::sender::Delivery;
-    /// let delivery = Delivery::new("http://localhost/", "ping", "{}")?;
-    /// assert_eq!(&delivery.body()[..], b"{}");
-    /// # Ok::<(), hookwire::client::sender::SendError>(())
+    /// # use hookwire::sender::Message;
+    /// let message = Message::new("http://localhost/", "ping", "{}")?;
+    /// assert_eq!(&message.body()[..], b"{}");
+    /// # Ok::<(), hookwire::sender::SendError>(())
     /// ```
     pub fn body(&self) -> &Bytes {
         &self.body
     }
 }
 
-impl fmt::Debug for Delivery {
+impl fmt::Debug for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Delivery")
+        f.debug_struct("Message")
             .field("id", &self.id)
             .field("endpoint", &Redacted(&self.url))
             .field("event_type", &self.event_type)
@@ -225,13 +225,13 @@ impl fmt::Display for Redacted<'_> {
     }
 }
 
-/// Why a delivery could not be made or sent. Messages never contain the URL, a secret or the
+/// Why a message could not be made or sent. Messages never contain the URL, a secret or the
 /// body.
 ///
 /// ```
-/// use hookwire::client::sender::{Delivery, SendError};
+/// use hookwire::sender::{Message, SendError};
 ///
-/// let err = Delivery::new("not a url", "ping", "{}").unwrap_err();
+/// let err = Message::new("not a url", "ping", "{}").unwrap_err();
 /// assert!(matches!(err, SendError::InvalidUrl { .. }));
 /// assert_eq!(err.to_string(), "invalid endpoint url: relative URL without a base");
 /// ```
@@ -244,8 +244,8 @@ pub enum SendError {
         /// What was wrong.
         reason: Cow<'static, str>,
     },
-    /// The delivery id cannot be sent in a header.
-    #[error("invalid delivery id: {reason}")]
+    /// The message id cannot be sent in a header.
+    #[error("invalid message id: {reason}")]
     InvalidId {
         /// What is accepted.
         reason: &'static str,
@@ -297,7 +297,7 @@ mod tests {
 
     #[test]
     fn debug_hides_path_query_and_body() {
-        let d = Delivery::new(
+        let d = Message::new(
             "https://user:pw@hooks.example.com:8443/T0/B0/secret-token?key=abc",
             "ping",
             "{\"secret\":1}",
@@ -319,13 +319,13 @@ mod tests {
             "http://",
             "/relative",
         ] {
-            let err = Delivery::new(url, "ping", "").unwrap_err();
+            let err = Message::new(url, "ping", "").unwrap_err();
             assert!(matches!(err, SendError::InvalidUrl { .. }), "{url}");
         }
-        let err = Delivery::new("http://h/secret", "a b", "").unwrap_err();
+        let err = Message::new("http://h/secret", "a b", "").unwrap_err();
         assert!(matches!(err, SendError::InvalidEventType { .. }));
-        assert!(Delivery::new("http://h/", "", "").is_err());
-        let d = Delivery::new("http://h/", "ping", "").unwrap();
+        assert!(Message::new("http://h/", "", "").is_err());
+        let d = Message::new("http://h/", "ping", "").unwrap();
         assert!(matches!(
             d.clone().with_id("bad id"),
             Err(SendError::InvalidId { .. })

@@ -16,9 +16,9 @@ pub type Sleep<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
 /// timestamps consistent.
 ///
 /// ```
-/// use std::sync::{Arc, Mutex};
+/// use std::sync::Mutex;
 /// use std::time::Duration;
-/// use hookwire::client::sender::{Sleep, Sleeper};
+/// use hookwire::sender::{Sleep, Sleeper};
 ///
 /// /// Returns at once and remembers every requested delay.
 /// #[derive(Debug, Default)]
@@ -47,7 +47,7 @@ pub trait Sleeper: Send + Sync + fmt::Debug + 'static {
 ///
 /// ```
 /// use std::time::Duration;
-/// use hookwire::client::sender::{Sleeper, TokioSleeper};
+/// use hookwire::sender::{Sleeper, TokioSleeper};
 ///
 /// # tokio::runtime::Builder::new_current_thread().enable_time().build()?.block_on(async {
 /// TokioSleeper.sleep(Duration::from_millis(1)).await;

@@ -25,7 +25,7 @@ pub(crate) struct Pool {
     pending: Mutex<Vec<DeliveryReport>>,
 }
 
-/// Marks one delivery as running; dropping it marks it finished (also when its future is
+/// Marks one message as running; dropping it marks it finished (also when its future is
 /// cancelled).
 #[derive(Debug)]
 pub(crate) struct Active {
@@ -40,7 +40,7 @@ impl Drop for Active {
     }
 }
 
-/// Why a delivery stopped waiting.
+/// Why a message stopped waiting.
 #[derive(Debug)]
 pub(crate) struct ShuttingDown;
 
@@ -56,10 +56,10 @@ impl Pool {
         }
     }
 
-    /// Registers a delivery, unless shutdown has begun.
+    /// Registers a message, unless shutdown has begun.
     ///
     /// The count goes up before the flag is read, and shutdown sets the flag before it reads
-    /// the count, so either shutdown waits for this delivery or the delivery sees the flag.
+    /// the count, so either shutdown waits for this message or the message sees the flag.
     pub(crate) fn enter(self: &Arc<Self>) -> Option<Active> {
         self.active.fetch_add(1, Ordering::SeqCst);
         let active = Active {
@@ -107,7 +107,7 @@ impl Pool {
         }
     }
 
-    /// Keeps a spawned delivery that shutdown interrupted, for [`shutdown`](Self::shutdown).
+    /// Keeps a spawned message that shutdown interrupted, for [`shutdown`](Self::shutdown).
     pub(crate) fn hand_back(&self, report: DeliveryReport) {
         self.pending
             .lock()
@@ -115,7 +115,7 @@ impl Pool {
             .push(report);
     }
 
-    /// Begins shutdown, waits until no delivery is running, and returns the spawned
+    /// Begins shutdown, waits until no message is running, and returns the spawned
     /// deliveries it interrupted.
     pub(crate) async fn shutdown(&self) -> Vec<DeliveryReport> {
         self.down.store(true, Ordering::SeqCst);
