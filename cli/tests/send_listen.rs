@@ -53,7 +53,7 @@ fn a_typed_event_is_delivered_verified_and_printed() {
     assert!(seen["body"]["timestamp"].as_str().unwrap().ends_with('Z'));
     assert_eq!(seen["headers"]["webhook-id"], "msg_cli1");
 
-    // A delivery signed with another secret: 401, the sender stops (4xx) and exits 1.
+    // A delivery signed with another secret: 401 on its only attempt, so it exits 1.
     let out = send(
         &url,
         &["--secret", OTHER, "--type", "order.shipped"],
