@@ -166,3 +166,7 @@ pub mod ssrf;
 #[cfg(feature = "outbox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
 pub mod store;
+
+#[cfg(all(feature = "outbox", feature = "reqwest"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
+pub mod outbox;

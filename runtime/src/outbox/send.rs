@@ -1,0 +1,102 @@
+//! One claimed delivery: check the destination, sign with the endpoint's secrets, make one
+//! attempt with the sender's one-attempt function, and turn what happened into the result the
+//! store records.
+
+use bytes::Bytes;
+
+use crate::sender::{Attempt, AttemptOptions, Message, Verdict, attempt};
+use crate::signature::StandardWebhooks;
+use crate::ssrf;
+use crate::store::{AttemptOutcome, AttemptResult, Claimed};
+use crate::timestamp::Timestamp;
+
+/// The HTTP clients a worker sends with.
+#[derive(Debug, Clone)]
+pub(crate) struct Clients {
+    /// For customer endpoints: the SSRF guard's resolver, no redirects, no proxy.
+    pub(crate) guarded: reqwest::Client,
+    /// For endpoints added with `allow_private`: no redirects, any address.
+    pub(crate) open: reqwest::Client,
+}
+
+/// Attempts `claimed` once at `now` and returns the result to record.
+pub(crate) async fn deliver(
+    clients: &Clients,
+    options: &AttemptOptions,
+    claimed: Claimed,
+    now: i64,
+) -> AttemptResult {
+    let lease = claimed.lease;
+    let refused =
+        |reason: String| AttemptResult::new(lease, AttemptOutcome::Refused).excerpt(reason);
+    let target = claimed.target;
+    let message = Message::new(
+        &target.url,
+        claimed.event_type,
+        Bytes::from(claimed.payload),
+    )
+    .and_then(|message| message.with_id(claimed.webhook_id));
+    let message = match message {
+        Ok(message) => message,
+        Err(error) => return refused(error.to_string()),
+    };
+    let client = if target.allow_private {
+        &clients.open
+    } else {
+        if let Err(error) = ssrf::check_url(message.url()) {
+            return refused(error.to_string());
+        }
+        &clients.guarded
+    };
+    let scheme = match signer(target.secrets.expose()) {
+        Ok(scheme) => scheme,
+        Err(reason) => return refused(reason),
+    };
+    let attempt = attempt(
+        client,
+        &scheme,
+        &message,
+        Timestamp::from_unix(now),
+        options,
+    )
+    .await;
+    result(lease, &attempt)
+}
+
+/// Standard Webhooks with every secret of the endpoint (newest first): during a rotation the
+/// receiver accepts whichever it knows.
+fn signer(secrets: &[String]) -> Result<StandardWebhooks, String> {
+    let mut secrets = secrets.iter();
+    let first = secrets
+        .next()
+        .ok_or_else(|| "the endpoint has no secret to sign with".to_owned())?;
+    let mut scheme =
+        StandardWebhooks::new(first.as_str()).map_err(|e| format!("the endpoint's secret: {e}"))?;
+    for secret in secrets {
+        scheme = scheme
+            .with_secret(secret.as_str())
+            .map_err(|e| format!("one of the endpoint's secrets: {e}"))?;
+    }
+    Ok(scheme)
+}
+
+/// The store's view of an attempt: the status (with `Retry-After`) when the endpoint
+/// answered, no response, or refused when retrying cannot help.
+fn result(lease: crate::store::Lease, attempt: &Attempt) -> AttemptResult {
+    let outcome = match (attempt.verdict, attempt.status) {
+        (Verdict::Failed, _) => AttemptOutcome::Refused,
+        (Verdict::NoResponse, _) | (_, None) => AttemptOutcome::NoResponse,
+        (_, Some(status)) => AttemptOutcome::Response {
+            status: status.as_u16(),
+            retry_after: attempt.retry_after,
+        },
+    };
+    let excerpt = match (&attempt.error, attempt.status) {
+        // No answer: say why (timeout, refused connection, the SSRF guard's refusal).
+        (Some(error), None) => error.to_string(),
+        _ => String::from_utf8_lossy(&attempt.response_body).into_owned(),
+    };
+    AttemptResult::new(lease, outcome)
+        .duration(attempt.duration)
+        .excerpt(excerpt)
+}
