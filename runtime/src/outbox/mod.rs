@@ -388,3 +388,6 @@ pub struct WorkerReport {
     /// Claims that failed (and were retried).
     pub claim_errors: u64,
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,292 @@
+//! The worker against a scripted store: what it signs and sends, what it records, the SSRF
+//! guard, the bound on attempts in flight, and shutdown. The backends' behaviour (leases,
+//! fencing, fairness) is covered by the conformance suite and the crash and fairness tests.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+
+use super::Worker;
+use crate::signature::{Scheme, StandardWebhooks};
+use crate::store::{
+    AttemptLog, AttemptOutcome, AttemptResult, ClaimRequest, Claimed, DeliveryId, DeliveryInfo,
+    DeliveryQuery, DeliveryState, Endpoint, EndpointId, Lease, NewEndpoint, OutboxStats,
+    OutboxStore, Policy, Purged, RawEvent, Recorded, Secrets, StoreError, Target,
+};
+
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const OLD_SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+
+/// Hands out the deliveries it was given and keeps what the worker records and releases.
+#[derive(Default)]
+struct Scripted {
+    queue: Mutex<VecDeque<Claimed>>,
+    recorded: Mutex<Vec<AttemptResult>>,
+    released: Mutex<Vec<Lease>>,
+    policy: Policy,
+}
+
+fn claimed(n: i64, url: &str, allow_private: bool) -> Claimed {
+    Claimed {
+        lease: Lease {
+            delivery: DeliveryId(n),
+            token: 100 + n,
+        },
+        webhook_id: format!("msg_test{n}"),
+        event_id: format!("evt_{n}"),
+        event_type: "order.created".into(),
+        payload: format!(
+            r#"{{"type":"order.created","timestamp":"2026-01-01T00:00:00Z","data":{{"n":{n}}}}}"#
+        ),
+        attempt: 1,
+        lease_until: 0,
+        target: Target {
+            id: EndpointId(1),
+            url: url.to_owned(),
+            secrets: Secrets::new([SECRET, OLD_SECRET]),
+            allow_private,
+        },
+    }
+}
+
+impl Scripted {
+    fn with(deliveries: impl IntoIterator<Item = Claimed>) -> Arc<Self> {
+        let store = Scripted::default();
+        store.queue.lock().unwrap().extend(deliveries);
+        Arc::new(store)
+    }
+
+    fn recorded(&self) -> Vec<AttemptResult> {
+        self.recorded.lock().unwrap().clone()
+    }
+}
+
+fn unused<T>() -> Result<T, StoreError> {
+    Err(StoreError::invalid("operation", "not used by the worker"))
+}
+
+impl OutboxStore for Scripted {
+    fn now(&self) -> i64 {
+        // The signature's timestamp: the receiver checks it against its own clock.
+        crate::clock::Clock::now(&crate::clock::SystemClock)
+    }
+    fn policy(&self) -> &Policy {
+        &self.policy
+    }
+    async fn add_endpoint(&self, _: &NewEndpoint) -> Result<EndpointId, StoreError> {
+        unused()
+    }
+    async fn update_endpoint(&self, _: EndpointId, _: &NewEndpoint) -> Result<(), StoreError> {
+        unused()
+    }
+    async fn endpoint(&self, _: EndpointId) -> Result<Option<Endpoint>, StoreError> {
+        unused()
+    }
+    async fn endpoints(&self, _: Option<EndpointId>, _: u32) -> Result<Vec<Endpoint>, StoreError> {
+        unused()
+    }
+    async fn set_enabled(&self, _: EndpointId, _: bool) -> Result<(), StoreError> {
+        unused()
+    }
+    async fn publish_raw(&self, _: &[RawEvent]) -> Result<Vec<String>, StoreError> {
+        unused()
+    }
+    async fn claim(&self, request: ClaimRequest) -> Result<Vec<Claimed>, StoreError> {
+        let mut queue = self.queue.lock().unwrap();
+        let n = queue.len().min(request.limit as usize);
+        Ok(queue.drain(..n).collect())
+    }
+    async fn record(&self, results: &[AttemptResult]) -> Result<Vec<Recorded>, StoreError> {
+        self.recorded.lock().unwrap().extend_from_slice(results);
+        Ok(results
+            .iter()
+            .map(|_| Recorded::Done {
+                state: DeliveryState::Delivered,
+                next_attempt_at: None,
+                endpoint_disabled: None,
+            })
+            .collect())
+    }
+    async fn release(&self, leases: &[Lease]) -> Result<u64, StoreError> {
+        self.released.lock().unwrap().extend_from_slice(leases);
+        Ok(leases.len() as u64)
+    }
+    async fn wait_for_work(&self, timeout: Duration) {
+        tokio::time::sleep(timeout).await;
+    }
+    async fn deliveries(&self, _: &DeliveryQuery) -> Result<Vec<DeliveryInfo>, StoreError> {
+        unused()
+    }
+    async fn attempts(&self, _: DeliveryId) -> Result<Vec<AttemptLog>, StoreError> {
+        unused()
+    }
+    async fn retry(&self, _: DeliveryId) -> Result<bool, StoreError> {
+        unused()
+    }
+    async fn recover(&self, _: EndpointId, _: i64) -> Result<u64, StoreError> {
+        unused()
+    }
+    async fn purge(&self, _: i64) -> Result<Purged, StoreError> {
+        unused()
+    }
+    async fn stats(&self) -> Result<OutboxStats, StoreError> {
+        unused()
+    }
+}
+
+/// A server on 127.0.0.1: `/ok` verifies the signature with the *old* secret (a receiver that
+/// has not rotated yet) and answers 204, or 401; `/hang` never answers. Returns the base URL
+/// and the ids that reached `/ok`.
+async fn server() -> (String, Arc<Mutex<Vec<String>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let verifier = Arc::new(StandardWebhooks::new(OLD_SECRET).unwrap());
+    let ok = {
+        let seen = Arc::clone(&seen);
+        move |headers: HeaderMap, body: Bytes| async move {
+            let Ok(verified) = verifier.verify_now(&headers, &body) else {
+                return StatusCode::UNAUTHORIZED;
+            };
+            seen.lock()
+                .unwrap()
+                .push(verified.id().unwrap_or_default().to_owned());
+            StatusCode::NO_CONTENT
+        }
+    };
+    let app = Router::new().route("/ok", post(ok)).route(
+        "/hang",
+        post(|| async {
+            std::future::pending::<()>().await;
+            StatusCode::NO_CONTENT
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (base, seen)
+}
+
+async fn run_for(
+    store: &Arc<Scripted>,
+    concurrency: usize,
+    how_long: Duration,
+) -> super::WorkerReport {
+    Worker::builder(Arc::clone(store))
+        .concurrency(concurrency)
+        .timeout(Duration::from_secs(5))
+        .poll_interval(Duration::from_millis(5))
+        .grace(Duration::from_millis(50))
+        .build()
+        .unwrap()
+        .run_until(tokio::time::sleep(how_long))
+        .await
+}
+
+#[tokio::test]
+async fn signs_with_every_secret_under_the_fixed_id_and_records_the_status() {
+    let (base, seen) = server().await;
+    let url = format!("{base}/ok");
+    let store = Scripted::with((1..=3).map(|n| claimed(n, &url, true)));
+    let report = run_for(&store, 2, Duration::from_millis(300)).await;
+
+    let mut ids = seen.lock().unwrap().clone();
+    ids.sort();
+    assert_eq!(ids, ["msg_test1", "msg_test2", "msg_test3"]);
+    let recorded = store.recorded();
+    assert_eq!(recorded.len(), 3);
+    for result in &recorded {
+        assert_eq!(
+            result.outcome,
+            AttemptOutcome::Response {
+                status: 204,
+                retry_after: None
+            }
+        );
+        assert_eq!(result.lease.token, 100 + result.lease.delivery.0);
+    }
+    assert_eq!(
+        (report.claimed, report.attempts, report.delivered),
+        (3, 3, 3)
+    );
+}
+
+#[tokio::test]
+async fn the_ssrf_guard_refuses_private_literals_and_names_that_resolve_to_them() {
+    let (base, seen) = server().await;
+    let port = base.rsplit(':').next().unwrap();
+    let store = Scripted::with([
+        claimed(1, &format!("{base}/ok"), false),
+        claimed(2, &format!("http://localhost:{port}/ok"), false),
+        claimed(3, "http://169.254.169.254/latest/meta-data/", false),
+    ]);
+    run_for(&store, 4, Duration::from_millis(300)).await;
+
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "nothing reached the server"
+    );
+    let mut recorded = store.recorded();
+    recorded.sort_by_key(|r| r.lease.delivery);
+    // An IP literal: refused before sending, and the delivery fails at once.
+    assert_eq!(recorded[0].outcome, AttemptOutcome::Refused);
+    assert!(
+        recorded[0].excerpt.contains("loopback"),
+        "{}",
+        recorded[0].excerpt
+    );
+    // A name: refused when resolved (DNS can change, so it is retried on schedule).
+    assert_eq!(recorded[1].outcome, AttemptOutcome::NoResponse);
+    assert!(
+        recorded[1]
+            .excerpt
+            .contains("refused to connect to localhost"),
+        "{}",
+        recorded[1].excerpt
+    );
+    assert_eq!(recorded[2].outcome, AttemptOutcome::Refused);
+    assert!(
+        recorded[2].excerpt.contains("cloud metadata"),
+        "{}",
+        recorded[2].excerpt
+    );
+}
+
+#[tokio::test]
+async fn holds_at_most_its_concurrency_and_releases_what_it_cut_off_at_shutdown() {
+    let (base, _) = server().await;
+    let url = format!("{base}/hang");
+    let store = Scripted::with((1..=10).map(|n| claimed(n, &url, true)));
+    let report = run_for(&store, 3, Duration::from_millis(200)).await;
+
+    assert_eq!(report.claimed, 3, "{report:?}");
+    assert_eq!(report.released, 3, "{report:?}");
+    assert!(store.recorded().is_empty());
+    assert_eq!(store.released.lock().unwrap().len(), 3);
+    assert_eq!(
+        store.queue.lock().unwrap().len(),
+        7,
+        "the rest were never claimed"
+    );
+}
+
+#[tokio::test]
+async fn an_unusable_secret_or_url_fails_the_delivery_without_sending() {
+    let mut bad_secret = claimed(1, "http://127.0.0.1:9/ok", true);
+    bad_secret.target.secrets = Secrets::new(["not-a-secret"]);
+    let bad_url = claimed(2, "ftp://example.com/", true);
+    let store = Scripted::with([bad_secret, bad_url]);
+    run_for(&store, 2, Duration::from_millis(100)).await;
+
+    let recorded = store.recorded();
+    assert_eq!(recorded.len(), 2);
+    assert!(
+        recorded
+            .iter()
+            .all(|r| r.outcome == AttemptOutcome::Refused)
+    );
+    assert!(recorded.iter().all(|r| !r.excerpt.contains("not-a-secret")));
+}
