@@ -322,16 +322,23 @@ impl AttemptResult {
     #[must_use]
     pub fn excerpt(mut self, text: impl Into<String>) -> Self {
         let mut text = text.into();
-        if text.len() > EXCERPT_LIMIT {
-            let mut end = EXCERPT_LIMIT;
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
-            text.truncate(end);
-        }
+        let end = bounded(&text).len();
+        text.truncate(end);
         self.excerpt = text;
         self
     }
+}
+
+/// `text` cut to [`EXCERPT_LIMIT`] bytes at a character boundary.
+pub(crate) fn bounded(text: &str) -> &str {
+    if text.len() <= EXCERPT_LIMIT {
+        return text;
+    }
+    let mut end = EXCERPT_LIMIT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// What recording one result did.

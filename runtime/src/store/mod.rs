@@ -31,12 +31,22 @@
 mod delivery;
 mod endpoint;
 mod error;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod id;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod lanes;
 mod ops;
 mod policy;
+
+#[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
+pub mod sqlite;
 
 use std::future::Future;
 use std::time::Duration;
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) use delivery::bounded;
 pub use delivery::{
     AttemptOutcome, AttemptResult, ClaimRequest, Claimed, DeliveryId, DeliveryState, EXCERPT_LIMIT,
     Lease, Recorded, Target,

@@ -1,0 +1,419 @@
+//! The outbox on SQLite: one file, no server. WAL journal with `synchronous = NORMAL`, every
+//! write transaction begins with `BEGIN IMMEDIATE` (so it waits for the writer lock under the
+//! busy timeout instead of failing with `SQLITE_BUSY` on upgrade), the schema is created on
+//! first use.
+//!
+//! ```
+//! use hookwire::store::{NewEndpoint, OutboxStore, RawEvent};
+//! use hookwire::store::sqlite::SqliteOutbox;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let dir = std::env::temp_dir().join(format!("hookwire-doc-{}", std::process::id()));
+//! # std::fs::create_dir_all(&dir)?;
+//! # let path = dir.join("sqlite-mod.db");
+//! # let _ = std::fs::remove_file(&path);
+//! let outbox = SqliteOutbox::open(&format!("sqlite://{}", path.display())).await?;
+//! outbox.add_endpoint(&NewEndpoint::new("https://example.com/hooks", "whsec_c2VjcmV0")).await?;
+//!
+//! // Publish in your own transaction: the event exists exactly when your change commits.
+//! let mut tx = outbox.begin().await?;
+//! // sqlx::query("INSERT INTO orders ...").execute(&mut *tx).await?;
+//! let event_id = outbox.publish_raw_in(&mut tx, &RawEvent::new("order.created", serde_json::json!({"id": 1}))?).await?;
+//! tx.commit().await?;
+//! assert!(event_id.starts_with("evt_"));
+//! assert_eq!(outbox.stats().await?.states.pending, 1);
+//! # Ok(()) }
+//! ```
+
+mod claim;
+mod ops;
+mod record;
+mod sql;
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
+};
+use sqlx::{Row, Sqlite, Transaction};
+use tokio::sync::Notify;
+
+use crate::clock::{Clock, SystemClock};
+use crate::event::Events;
+use crate::store::{OutboxStore, Policy, RawEvent, StoreError, id};
+use crate::timestamp::Timestamp;
+
+const SCHEMA_VERSION: i64 = 1;
+
+/// The outbox on a SQLite database file. Cheap to clone: clones share the pool, clock, policy
+/// and wake-ups.
+///
+/// ```
+/// # async fn demo() -> Result<(), hookwire::store::StoreError> {
+/// use std::sync::Arc;
+/// use hookwire::clock::FixedClock;
+/// use hookwire::store::Policy;
+/// use hookwire::store::sqlite::SqliteOutbox;
+///
+/// let outbox = SqliteOutbox::open("sqlite://outbox.db")
+///     .await?
+///     .with_clock(Arc::new(FixedClock::new(1_700_000_000)))
+///     .with_policy(Policy::default().jitter(0.0));
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct SqliteOutbox {
+    pool: SqlitePool,
+    clock: Arc<dyn Clock>,
+    policy: Policy,
+    wake: Arc<Notify>,
+}
+
+impl std::fmt::Debug for SqliteOutbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteOutbox")
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+pub(super) fn db(error: sqlx::Error) -> StoreError {
+    StoreError::database(error)
+}
+
+impl SqliteOutbox {
+    /// Opens (creating it if missing) the database at `url` (`sqlite://PATH` or
+    /// `sqlite:PATH`) in WAL mode with `synchronous = NORMAL` and a 5 second busy timeout, and
+    /// creates or migrates the outbox tables.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), hookwire::store::StoreError> {
+    /// let outbox = hookwire::store::sqlite::SqliteOutbox::open("sqlite://outbox.db").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::invalid("url", format!("`{url}`: {e}")))?
+            .create_if_missing(true);
+        Self::open_with(options).await
+    }
+
+    /// Opens with your connection options; WAL, `synchronous = NORMAL`, foreign keys and the
+    /// busy timeout (5 s) are set on top of them.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), hookwire::store::StoreError> {
+    /// use sqlx::sqlite::SqliteConnectOptions;
+    /// let options = SqliteConnectOptions::new().filename("outbox.db").create_if_missing(true);
+    /// let outbox = hookwire::store::sqlite::SqliteOutbox::open_with(options).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn open_with(options: SqliteConnectOptions) -> Result<Self, StoreError> {
+        let options = options
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(db)?;
+        Self::from_pool(pool).await
+    }
+
+    /// Uses an existing pool (open it in WAL mode), creating or migrating the outbox tables.
+    ///
+    /// ```no_run
+    /// # async fn demo(pool: sqlx::SqlitePool) -> Result<(), hookwire::store::StoreError> {
+    /// let outbox = hookwire::store::sqlite::SqliteOutbox::from_pool(pool).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn from_pool(pool: SqlitePool) -> Result<Self, StoreError> {
+        let outbox = Self {
+            pool,
+            clock: Arc::new(SystemClock),
+            policy: Policy::default(),
+            wake: Arc::new(Notify::new()),
+        };
+        outbox.migrate().await?;
+        Ok(outbox)
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let migration = |e: sqlx::Error| StoreError::Migration(Box::new(e));
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(migration)?;
+        sqlx::raw_sql(sql::SCHEMA)
+            .execute(&mut *tx)
+            .await
+            .map_err(migration)?;
+        let found: i64 = sqlx::query(sql::SCHEMA_VERSION)
+            .fetch_one(&mut *tx)
+            .await
+            .and_then(|row| row.try_get(0))
+            .map_err(migration)?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::SchemaTooNew {
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        tx.commit().await.map_err(migration)
+    }
+
+    /// Uses `clock` for every decision (leases, schedule, pauses, disabling).
+    ///
+    /// ```
+    /// # fn demo(outbox: hookwire::store::sqlite::SqliteOutbox) {
+    /// let outbox = outbox.with_clock(std::sync::Arc::new(hookwire::clock::FixedClock::new(0)));
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Applies `policy` to recorded results.
+    ///
+    /// ```
+    /// # fn demo(outbox: hookwire::store::sqlite::SqliteOutbox) {
+    /// let outbox = outbox.with_policy(hookwire::store::Policy::default().jitter(0.0));
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn with_policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The connection pool, for your own tables in the same database.
+    ///
+    /// ```
+    /// # fn demo(outbox: &hookwire::store::sqlite::SqliteOutbox) {
+    /// let pool: &sqlx::SqlitePool = outbox.pool();
+    /// # }
+    /// ```
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Begins a write transaction with `BEGIN IMMEDIATE`: use it for your change and
+    /// [`publish`](Self::publish), then commit.
+    ///
+    /// ```
+    /// # async fn demo(outbox: &hookwire::store::sqlite::SqliteOutbox) -> Result<(), hookwire::store::StoreError> {
+    /// let tx = outbox.begin().await?;
+    /// tx.commit().await.map_err(hookwire::store::StoreError::database)?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn begin(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)
+    }
+
+    /// Publishes a typed event inside your transaction (or on any connection to this
+    /// database): the envelope is serialized once, stored, and fanned out to one delivery per
+    /// subscribed endpoint. A rollback sends nothing. Returns the event's id.
+    ///
+    /// ```
+    /// # async fn demo<E: hookwire::Events>(outbox: &hookwire::store::sqlite::SqliteOutbox, event: &E) -> Result<(), hookwire::store::StoreError> {
+    /// let mut tx = outbox.begin().await?;
+    /// let event_id = outbox.publish(&mut tx, event).await?;
+    /// tx.commit().await.map_err(hookwire::store::StoreError::database)?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn publish<E: Events>(
+        &self,
+        conn: &mut SqliteConnection,
+        event: &E,
+    ) -> Result<String, StoreError> {
+        let now = self.clock.now();
+        let bytes = event
+            .to_envelope(Timestamp::from_unix(now))
+            .map_err(StoreError::Serialize)?;
+        let payload = String::from_utf8(bytes).map_err(|e| StoreError::Corrupt {
+            table: "hw_event",
+            reason: format!("the envelope is not UTF-8: {e}"),
+        })?;
+        self.insert_event(conn, event.event_type(), &payload, now)
+            .await
+    }
+
+    /// Publishes an event given as type and JSON data inside your transaction.
+    ///
+    /// ```
+    /// # async fn demo(outbox: &hookwire::store::sqlite::SqliteOutbox) -> Result<(), hookwire::store::StoreError> {
+    /// use hookwire::store::RawEvent;
+    /// let mut tx = outbox.begin().await?;
+    /// outbox.publish_raw_in(&mut tx, &RawEvent::new("order.created", serde_json::json!({}))?).await?;
+    /// tx.commit().await.map_err(hookwire::store::StoreError::database)?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn publish_raw_in(
+        &self,
+        conn: &mut SqliteConnection,
+        event: &RawEvent,
+    ) -> Result<String, StoreError> {
+        let now = self.clock.now();
+        let payload = event.envelope(Timestamp::from_unix(now))?;
+        self.insert_event(conn, event.event_type(), &payload, now)
+            .await
+    }
+
+    async fn insert_event(
+        &self,
+        conn: &mut SqliteConnection,
+        event_type: &str,
+        payload: &str,
+        now: i64,
+    ) -> Result<String, StoreError> {
+        let event_id = id::new_event_id();
+        let pk: i64 = sqlx::query(sql::INSERT_EVENT)
+            .bind(&event_id)
+            .bind(event_type)
+            .bind(payload)
+            .bind(now)
+            .fetch_one(&mut *conn)
+            .await
+            .and_then(|row| row.try_get(0))
+            .map_err(db)?;
+        sqlx::query(sql::FAN_OUT)
+            .bind(pk)
+            .bind(now)
+            .bind(event_type)
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+        // A worker woken before the commit waits for the writer lock, then sees the rows.
+        self.wake();
+        Ok(event_id)
+    }
+
+    /// Wakes the workers of this process waiting in `wait_for_work` (and the next one to wait).
+    fn wake(&self) {
+        self.wake.notify_waiters();
+        self.wake.notify_one();
+    }
+}
+
+impl OutboxStore for SqliteOutbox {
+    fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    async fn add_endpoint(
+        &self,
+        endpoint: &crate::store::NewEndpoint,
+    ) -> Result<crate::store::EndpointId, StoreError> {
+        ops::add_endpoint(self, endpoint).await
+    }
+
+    async fn update_endpoint(
+        &self,
+        id: crate::store::EndpointId,
+        endpoint: &crate::store::NewEndpoint,
+    ) -> Result<(), StoreError> {
+        ops::update_endpoint(self, id, endpoint).await
+    }
+
+    async fn endpoint(
+        &self,
+        id: crate::store::EndpointId,
+    ) -> Result<Option<crate::store::Endpoint>, StoreError> {
+        ops::endpoint(self, id).await
+    }
+
+    async fn endpoints(
+        &self,
+        after: Option<crate::store::EndpointId>,
+        limit: u32,
+    ) -> Result<Vec<crate::store::Endpoint>, StoreError> {
+        ops::endpoints(self, after, limit).await
+    }
+
+    async fn set_enabled(
+        &self,
+        id: crate::store::EndpointId,
+        enabled: bool,
+    ) -> Result<(), StoreError> {
+        ops::set_enabled(self, id, enabled).await
+    }
+
+    async fn publish_raw(&self, events: &[RawEvent]) -> Result<Vec<String>, StoreError> {
+        let mut tx = self.begin().await?;
+        let mut ids = Vec::with_capacity(events.len());
+        for event in events {
+            ids.push(self.publish_raw_in(&mut tx, event).await?);
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(ids)
+    }
+
+    async fn claim(
+        &self,
+        request: crate::store::ClaimRequest,
+    ) -> Result<Vec<crate::store::Claimed>, StoreError> {
+        claim::claim(self, request).await
+    }
+
+    async fn record(
+        &self,
+        results: &[crate::store::AttemptResult],
+    ) -> Result<Vec<crate::store::Recorded>, StoreError> {
+        record::record(self, results).await
+    }
+
+    async fn release(&self, leases: &[crate::store::Lease]) -> Result<u64, StoreError> {
+        record::release(self, leases).await
+    }
+
+    async fn wait_for_work(&self, timeout: Duration) {
+        let _ = tokio::time::timeout(timeout, self.wake.notified()).await;
+    }
+
+    async fn deliveries(
+        &self,
+        query: &crate::store::DeliveryQuery,
+    ) -> Result<Vec<crate::store::DeliveryInfo>, StoreError> {
+        ops::deliveries(self, query).await
+    }
+
+    async fn attempts(
+        &self,
+        delivery: crate::store::DeliveryId,
+    ) -> Result<Vec<crate::store::AttemptLog>, StoreError> {
+        ops::attempts(self, delivery).await
+    }
+
+    async fn retry(&self, delivery: crate::store::DeliveryId) -> Result<bool, StoreError> {
+        ops::retry(self, delivery).await
+    }
+
+    async fn recover(
+        &self,
+        endpoint: crate::store::EndpointId,
+        since: i64,
+    ) -> Result<u64, StoreError> {
+        ops::recover(self, endpoint, since).await
+    }
+
+    async fn purge(&self, before: i64) -> Result<crate::store::Purged, StoreError> {
+        ops::purge(self, before).await
+    }
+
+    async fn stats(&self) -> Result<crate::store::OutboxStats, StoreError> {
+        ops::stats(self).await
+    }
+}

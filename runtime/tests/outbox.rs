@@ -1,0 +1,147 @@
+//! The outbox conformance suite (`outbox_conformance/`) against every backend: SQLite on a
+//! temporary file, PostgreSQL in a schema of its own per test (from
+//! `HOOKWIRE_TEST_POSTGRES_URL`; skipped with a message when it is unset).
+
+mod outbox_conformance;
+
+use std::sync::Arc;
+
+use hookwire::clock::FixedClock;
+use hookwire::store::Policy;
+use hookwire::store::sqlite::SqliteOutbox;
+use outbox_conformance::{Backend, Case};
+
+struct Sqlite {
+    url: String,
+}
+
+impl Sqlite {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join("hookwire-outbox-tests");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}-{}.db", std::process::id()));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        Sqlite {
+            url: format!("sqlite://{}", path.display()),
+        }
+    }
+}
+
+impl Backend for Sqlite {
+    type Store = SqliteOutbox;
+
+    async fn open(&self, clock: Arc<FixedClock>, policy: Policy) -> SqliteOutbox {
+        SqliteOutbox::open(&self.url)
+            .await
+            .unwrap()
+            .with_clock(clock)
+            .with_policy(policy)
+    }
+}
+
+macro_rules! conformance {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            use super::*;
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let backend = Sqlite::new(stringify!($case));
+                    outbox_conformance::$case(Case::new(backend, Policy::default()).await).await;
+                }
+            )*
+        }
+    };
+}
+
+conformance!(
+    fan_out_and_filters,
+    fencing,
+    lease_expiry,
+    schedule_survives_reopen,
+    gone_disables,
+    breaker_and_sustained_failure,
+    success_heals,
+    throttle_pauses_endpoint,
+    fair_claims_and_limits,
+    recover_and_retry,
+    purge,
+    stats_listing_and_endpoints,
+    bounded_claims,
+);
+
+mod sqlite_transactions {
+    use hookwire::store::{NewEndpoint, OutboxStore, RawEvent};
+    use hookwire::{Event, Events, JsonSchema, schemars};
+    use serde::{Deserialize, Serialize};
+
+    use super::*;
+
+    /// An order was placed.
+    #[derive(Serialize, Deserialize, JsonSchema, Event)]
+    #[hookwire(event = "order.created")]
+    struct OrderCreated {
+        order_id: String,
+    }
+
+    #[derive(Events)]
+    enum Shop {
+        OrderCreated(OrderCreated),
+    }
+
+    /// Publish joins the caller's transaction: a rollback sends nothing, a commit stores the
+    /// event with the business row, serialized once into the envelope.
+    #[tokio::test]
+    async fn publish_in_the_callers_transaction() {
+        let backend = Sqlite::new("transactions");
+        let outbox = backend
+            .open(
+                Arc::new(FixedClock::new(outbox_conformance::T0)),
+                Policy::default(),
+            )
+            .await;
+        outbox
+            .add_endpoint(&NewEndpoint::new("http://127.0.0.1:9/", "whsec_c2VjcmV0"))
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE orders (id TEXT PRIMARY KEY)")
+            .execute(outbox.pool())
+            .await
+            .unwrap();
+        let event = Shop::OrderCreated(OrderCreated {
+            order_id: "o-1".into(),
+        });
+
+        let mut tx = outbox.begin().await.unwrap();
+        sqlx::query("INSERT INTO orders (id) VALUES ('o-1')")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        outbox.publish(&mut tx, &event).await.unwrap();
+        tx.rollback().await.unwrap();
+        assert_eq!(outbox.stats().await.unwrap().states.pending, 0);
+
+        let mut tx = outbox.begin().await.unwrap();
+        sqlx::query("INSERT INTO orders (id) VALUES ('o-1')")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let id = outbox.publish(&mut tx, &event).await.unwrap();
+        let raw = RawEvent::new("order.created", serde_json::json!({"order_id": "o-2"})).unwrap();
+        outbox.publish_raw_in(&mut tx, &raw).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let claimed = outbox
+            .claim(hookwire::store::ClaimRequest::new(10))
+            .await
+            .unwrap();
+        assert_eq!(claimed.len(), 2);
+        let typed = claimed.iter().find(|c| c.event_id == id).unwrap();
+        assert_eq!(
+            typed.payload,
+            r#"{"type":"order.created","timestamp":"2023-11-14T22:13:20Z","data":{"order_id":"o-1"}}"#
+        );
+    }
+}

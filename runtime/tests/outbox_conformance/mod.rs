@@ -1,0 +1,690 @@
+//! The outbox conformance suite: one generic async function per behaviour, run against every
+//! backend by `tests/outbox.rs`. Time comes from a `FixedClock`; nothing sleeps.
+
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use hookwire::clock::{Clock, FixedClock};
+use hookwire::store::{
+    AttemptOutcome, AttemptResult, ClaimRequest, Claimed, DeliveryQuery, DeliveryState,
+    DisabledReason, EndpointDisabled, EndpointId, NewEndpoint, OutboxStore, Policy, RawEvent,
+    Recorded,
+};
+
+pub(crate) const T0: i64 = 1_700_000_000;
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+/// A backend under test: opens (or reopens) a store on the same database.
+pub(crate) trait Backend {
+    type Store: OutboxStore;
+    async fn open(&self, clock: Arc<FixedClock>, policy: Policy) -> Self::Store;
+}
+
+/// A store, its clock, and the endpoint-disabled events its policy hook saw.
+pub(crate) struct Case<B: Backend> {
+    pub(crate) backend: B,
+    pub(crate) clock: Arc<FixedClock>,
+    pub(crate) disabled: Arc<Mutex<Vec<EndpointDisabled>>>,
+    pub(crate) policy: Policy,
+    pub(crate) store: B::Store,
+}
+
+impl<B: Backend> Case<B> {
+    pub(crate) async fn new(backend: B, policy: Policy) -> Self {
+        let clock = Arc::new(FixedClock::new(T0));
+        let disabled = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&disabled);
+        let policy = policy.on_endpoint_disabled(move |event| {
+            seen.lock().unwrap().push(event.clone());
+        });
+        let store = backend.open(Arc::clone(&clock), policy.clone()).await;
+        Case {
+            backend,
+            clock,
+            disabled,
+            policy,
+            store,
+        }
+    }
+
+    pub(crate) async fn reopen(&mut self) {
+        self.store = self
+            .backend
+            .open(Arc::clone(&self.clock), self.policy.clone())
+            .await;
+    }
+}
+
+fn endpoint(url: &str) -> NewEndpoint {
+    NewEndpoint::new(url, SECRET).allow_private(true)
+}
+
+async fn publish<S: OutboxStore>(store: &S, event_type: &str, n: i64) -> String {
+    let event = RawEvent::new(event_type, serde_json::json!({ "n": n })).unwrap();
+    store.publish_raw(&[event]).await.unwrap().remove(0)
+}
+
+async fn claim<S: OutboxStore>(store: &S, limit: u32) -> Vec<Claimed> {
+    store
+        .claim(ClaimRequest::new(limit).lease(Duration::from_secs(30)))
+        .await
+        .unwrap()
+}
+
+fn response(status: u16) -> AttemptOutcome {
+    AttemptOutcome::Response {
+        status,
+        retry_after: None,
+    }
+}
+
+async fn record<S: OutboxStore>(store: &S, claimed: &Claimed, outcome: AttemptOutcome) -> Recorded {
+    let result = AttemptResult::new(claimed.lease, outcome)
+        .duration(Duration::from_millis(7))
+        .excerpt("body");
+    store.record(&[result]).await.unwrap().remove(0)
+}
+
+async fn count<S: OutboxStore>(store: &S, state: DeliveryState) -> usize {
+    store
+        .deliveries(&DeliveryQuery::new(1000).state(state))
+        .await
+        .unwrap()
+        .len()
+}
+
+/// Fan-out and filters: one delivery per subscribed endpoint, each with its own webhook-id,
+/// the same envelope; prefix and exact filters; held for a disabled endpoint.
+pub(crate) async fn fan_out_and_filters<B: Backend>(case: Case<B>) {
+    let store = &case.store;
+    let all = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/all"))
+        .await
+        .unwrap();
+    let orders = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/orders").types(["order.*".parse().unwrap()]))
+        .await
+        .unwrap();
+    let invoices = store
+        .add_endpoint(
+            &endpoint("http://127.0.0.1:9/invoices").types(["invoice.paid".parse().unwrap()]),
+        )
+        .await
+        .unwrap();
+    let off = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/off"))
+        .await
+        .unwrap();
+    store.set_enabled(off, false).await.unwrap();
+    // `order_` must not match the prefix `order.` (no LIKE wildcards).
+    let under = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/under").types(["order_x.*".parse().unwrap()]))
+        .await
+        .unwrap();
+
+    let event_id = publish(store, "order.created", 1).await;
+    let listed = store
+        .deliveries(&DeliveryQuery::new(100).event(event_id.clone()))
+        .await
+        .unwrap();
+    let mut targets: Vec<(EndpointId, DeliveryState)> =
+        listed.iter().map(|d| (d.endpoint, d.state)).collect();
+    targets.sort_by_key(|(id, _)| *id);
+    assert_eq!(
+        targets,
+        [
+            (all, DeliveryState::Pending),
+            (orders, DeliveryState::Pending),
+            (off, DeliveryState::Disabled)
+        ]
+    );
+    let _ = (invoices, under);
+
+    let claimed = claim(store, 10).await;
+    assert_eq!(claimed.len(), 2);
+    assert_ne!(claimed[0].webhook_id, claimed[1].webhook_id);
+    for delivery in &claimed {
+        assert_eq!(delivery.event_id, event_id);
+        assert_eq!(delivery.event_type, "order.created");
+        assert_eq!(delivery.attempt, 1);
+        assert!(delivery.webhook_id.starts_with("msg_"));
+        assert_eq!(delivery.target.secrets.expose(), [SECRET]);
+        let body: serde_json::Value = serde_json::from_str(&delivery.payload).unwrap();
+        assert_eq!(body["type"], "order.created");
+        assert_eq!(body["data"]["n"], 1);
+        assert_eq!(body["timestamp"], "2023-11-14T22:13:20Z");
+    }
+    assert_eq!(claimed[0].payload, claimed[1].payload);
+
+    let paid = publish(store, "invoice.paid", 2).await;
+    let listed = store
+        .deliveries(&DeliveryQuery::new(100).event(paid))
+        .await
+        .unwrap();
+    let mut got: Vec<EndpointId> = listed.iter().map(|d| d.endpoint).collect();
+    got.sort();
+    assert_eq!(got, [all, invoices, off]);
+}
+
+/// A stale worker's result is refused; the new holder's is stored.
+pub(crate) async fn fencing<B: Backend>(case: Case<B>) {
+    let store = &case.store;
+    store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/"))
+        .await
+        .unwrap();
+    publish(store, "a.b", 1).await;
+    let first = claim(store, 1).await.remove(0);
+    case.clock.advance(31);
+    let second = claim(store, 1).await.remove(0);
+    assert_eq!(second.lease.delivery, first.lease.delivery);
+    assert_ne!(second.lease.token, first.lease.token);
+    assert_eq!(second.webhook_id, first.webhook_id);
+    assert_eq!(second.attempt, 2);
+
+    assert_eq!(record(store, &first, response(204)).await, Recorded::Stale);
+    assert!(record(store, &second, response(204)).await.is_done());
+    assert_eq!(record(store, &second, response(204)).await, Recorded::Stale);
+    assert_eq!(count(store, DeliveryState::Delivered).await, 1);
+    let log = store.attempts(first.lease.delivery).await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].attempt, 2);
+    assert_eq!(log[0].status, Some(204));
+    assert_eq!(log[0].duration_ms, 7);
+    assert_eq!(log[0].excerpt, "body");
+}
+
+/// A crashed worker's delivery comes back when its lease runs out, with the same webhook-id;
+/// an expired lease nobody took over still records.
+pub(crate) async fn lease_expiry<B: Backend>(case: Case<B>) {
+    let store = &case.store;
+    store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/"))
+        .await
+        .unwrap();
+    publish(store, "a.b", 1).await;
+    let held = claim(store, 5).await;
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].lease_until, T0 + 30);
+    case.clock.advance(29);
+    assert!(claim(store, 5).await.is_empty());
+    assert_eq!(count(store, DeliveryState::InFlight).await, 1);
+    case.clock.advance(1);
+    let again = claim(store, 5).await;
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].webhook_id, held[0].webhook_id);
+
+    case.clock.advance(60);
+    assert!(record(store, &again[0], response(200)).await.is_done());
+
+    // Release: back at once, attempt count restored.
+    publish(store, "a.b", 2).await;
+    let taken = claim(store, 5).await;
+    assert_eq!(store.release(&[taken[0].lease]).await.unwrap(), 1);
+    let back = claim(store, 5).await;
+    assert_eq!(back.len(), 1);
+    assert_eq!(back[0].attempt, 1);
+    assert_eq!(
+        record(store, &taken[0], response(200)).await,
+        Recorded::Stale
+    );
+}
+
+/// The retry schedule and attempt count are stored: they survive reopening the store.
+pub(crate) async fn schedule_survives_reopen<B: Backend>(mut case: Case<B>) {
+    case.policy = case
+        .policy
+        .clone()
+        .schedule([10, 100].map(Duration::from_secs))
+        .jitter(0.0);
+    case.reopen().await;
+    case.store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/"))
+        .await
+        .unwrap();
+    publish(&case.store, "a.b", 1).await;
+
+    let first = claim(&case.store, 1).await.remove(0);
+    let recorded = record(&case.store, &first, response(500)).await;
+    assert_eq!(
+        recorded,
+        Recorded::Done {
+            state: DeliveryState::Pending,
+            next_attempt_at: Some(T0 + 10),
+            endpoint_disabled: None
+        }
+    );
+    case.reopen().await;
+    case.clock.advance(9);
+    assert!(claim(&case.store, 1).await.is_empty());
+    case.clock.advance(1);
+    let second = claim(&case.store, 1).await.remove(0);
+    assert_eq!(second.attempt, 2);
+    assert_eq!(second.webhook_id, first.webhook_id);
+    record(&case.store, &second, AttemptOutcome::NoResponse).await;
+
+    case.reopen().await;
+    case.clock.advance(99);
+    assert!(claim(&case.store, 1).await.is_empty());
+    case.clock.advance(1);
+    let third = claim(&case.store, 1).await.remove(0);
+    assert_eq!(third.attempt, 3);
+    let last = record(&case.store, &third, response(502)).await;
+    assert!(matches!(
+        last,
+        Recorded::Done {
+            state: DeliveryState::Failed,
+            ..
+        }
+    ));
+    let log = case.store.attempts(first.lease.delivery).await.unwrap();
+    let statuses: Vec<Option<u16>> = log.iter().map(|a| a.status).collect();
+    assert_eq!(statuses, [Some(500), None, Some(502)]);
+    assert_eq!(log[1].outcome, "no_response");
+}
+
+/// `410 Gone` disables the endpoint, holds its deliveries, calls the hook once; enabling
+/// releases them.
+pub(crate) async fn gone_disables<B: Backend>(case: Case<B>) {
+    let store = &case.store;
+    let gone = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/gone"))
+        .await
+        .unwrap();
+    let fine = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/fine").types(["never".parse().unwrap()]))
+        .await
+        .unwrap();
+    let _ = fine;
+    for n in 0..3 {
+        publish(store, "a.b", n).await;
+    }
+    let claimed = claim(store, 1).await;
+    let recorded = record(store, &claimed[0], response(410)).await;
+    assert_eq!(
+        recorded,
+        Recorded::Done {
+            state: DeliveryState::Disabled,
+            next_attempt_at: None,
+            endpoint_disabled: Some(DisabledReason::Gone)
+        }
+    );
+    let endpoint = store.endpoint(gone).await.unwrap().unwrap();
+    assert_eq!(endpoint.disabled, Some(DisabledReason::Gone));
+    assert_eq!(count(store, DeliveryState::Disabled).await, 3);
+    assert!(claim(store, 10).await.is_empty());
+    publish(store, "a.b", 9).await;
+    assert_eq!(count(store, DeliveryState::Disabled).await, 4);
+    {
+        let seen = case.disabled.lock().unwrap();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].endpoint, gone);
+        assert_eq!(seen[0].reason, DisabledReason::Gone);
+    }
+
+    store.set_enabled(gone, true).await.unwrap();
+    assert_eq!(count(store, DeliveryState::Pending).await, 4);
+    assert_eq!(claim(store, 10).await.len(), 4);
+}
+
+/// The circuit breaker spaces trials (one probe at a time while open), and an endpoint
+/// failing for the sustained period is disabled with the hook called.
+pub(crate) async fn breaker_and_sustained_failure<B: Backend>(mut case: Case<B>) {
+    case.policy = case
+        .policy
+        .clone()
+        .schedule(vec![Duration::from_secs(1); 50])
+        .jitter(0.0)
+        .breaker(3, Duration::from_secs(60), Duration::from_secs(3600));
+    case.reopen().await;
+    let store = &case.store;
+    let id = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/"))
+        .await
+        .unwrap();
+    for n in 0..5 {
+        publish(store, "a.b", n).await;
+    }
+    // Three failures in a row open the breaker for 60 s.
+    let claimed = claim(store, 3).await;
+    assert_eq!(claimed.len(), 3);
+    for delivery in &claimed {
+        record(store, delivery, AttemptOutcome::NoResponse).await;
+    }
+    let endpoint = store.endpoint(id).await.unwrap().unwrap();
+    assert_eq!(endpoint.consecutive_failures, 3);
+    assert_eq!(endpoint.failing_since, Some(T0));
+    assert_eq!(endpoint.paused_until, T0 + 60);
+    case.clock.advance(59);
+    assert!(claim(store, 10).await.is_empty());
+    case.clock.advance(1);
+    // Half open: one probe at a time.
+    let probe = claim(store, 10).await;
+    assert_eq!(probe.len(), 1);
+    assert!(claim(store, 10).await.is_empty());
+    record(store, &probe[0], response(500)).await;
+    assert_eq!(
+        store.endpoint(id).await.unwrap().unwrap().paused_until,
+        T0 + 60 + 120
+    );
+
+    // Five days after the first failure, the next failure disables it.
+    case.clock.set(T0 + 5 * 86_400);
+    let probe = claim(store, 10).await;
+    assert_eq!(probe.len(), 1);
+    let recorded = record(store, &probe[0], AttemptOutcome::NoResponse).await;
+    assert!(matches!(
+        recorded,
+        Recorded::Done {
+            endpoint_disabled: Some(DisabledReason::Failing),
+            ..
+        }
+    ));
+    assert_eq!(count(store, DeliveryState::Disabled).await, 5);
+    let seen = case.disabled.lock().unwrap();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].reason, DisabledReason::Failing);
+    assert_eq!(seen[0].failing_since, Some(T0));
+}
+
+/// A success heals the endpoint: failures and `failing_since` reset.
+pub(crate) async fn success_heals<B: Backend>(case: Case<B>) {
+    let store = &case.store;
+    let id = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/"))
+        .await
+        .unwrap();
+    publish(store, "a.b", 1).await;
+    publish(store, "a.b", 2).await;
+    let claimed = claim(store, 2).await;
+    record(store, &claimed[0], response(500)).await;
+    assert_eq!(
+        store
+            .endpoint(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .consecutive_failures,
+        1
+    );
+    record(store, &claimed[1], response(204)).await;
+    let endpoint = store.endpoint(id).await.unwrap().unwrap();
+    assert_eq!(endpoint.consecutive_failures, 0);
+    assert_eq!(endpoint.failing_since, None);
+}
+
+/// `429` with `Retry-After` pauses that endpoint only; a refused attempt fails at once.
+pub(crate) async fn throttle_pauses_endpoint<B: Backend>(case: Case<B>) {
+    let store = &case.store;
+    let slow = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/slow").types(["slow".parse().unwrap()]))
+        .await
+        .unwrap();
+    store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/fast").types(["fast".parse().unwrap()]))
+        .await
+        .unwrap();
+    publish(store, "slow", 1).await;
+    publish(store, "slow", 2).await;
+    let first = claim(store, 1).await.remove(0);
+    assert_eq!(first.target.id, slow);
+    let throttled = AttemptOutcome::Response {
+        status: 429,
+        retry_after: Some(Duration::from_secs(120)),
+    };
+    let recorded = record(store, &first, throttled).await;
+    assert!(matches!(recorded, Recorded::Done { next_attempt_at: Some(at), .. } if at >= T0 + 120));
+    publish(store, "fast", 3).await;
+    let claimed = claim(store, 10).await;
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].event_type, "fast");
+    let refused = record(store, &claimed[0], AttemptOutcome::Refused).await;
+    assert!(matches!(
+        refused,
+        Recorded::Done {
+            state: DeliveryState::Failed,
+            ..
+        }
+    ));
+    case.clock.advance(120);
+    assert_eq!(claim(store, 10).await.len(), 2);
+}
+
+/// Fair claims: an endpoint is held to its in-flight limit and its rate; the others flow.
+pub(crate) async fn fair_claims_and_limits<B: Backend>(case: Case<B>) {
+    let store = &case.store;
+    let narrow = store
+        .add_endpoint(
+            &endpoint("http://127.0.0.1:9/narrow")
+                .types(["n".parse().unwrap()])
+                .max_in_flight(2),
+        )
+        .await
+        .unwrap();
+    let wide = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/wide").types(["w".parse().unwrap()]))
+        .await
+        .unwrap();
+    let rated = store
+        .add_endpoint(
+            &endpoint("http://127.0.0.1:9/rated")
+                .types(["r".parse().unwrap()])
+                .rate_per_second(3),
+        )
+        .await
+        .unwrap();
+    for n in 0..10 {
+        publish(store, "n", n).await;
+        publish(store, "w", n).await;
+        publish(store, "r", n).await;
+    }
+    let claimed = claim(store, 12).await;
+    let per = |list: &[Claimed], id: EndpointId| list.iter().filter(|c| c.target.id == id).count();
+    assert_eq!(per(&claimed, narrow), 2);
+    assert_eq!(per(&claimed, rated), 3);
+    assert_eq!(per(&claimed, wide), 7);
+    let more = claim(store, 12).await;
+    assert_eq!(per(&more, narrow), 0);
+    assert_eq!(per(&more, rated), 0);
+    assert_eq!(per(&more, wide), 3);
+    // A finished delivery frees a slot; the next second refills the rate.
+    let done = claimed.iter().find(|c| c.target.id == narrow).unwrap();
+    record(store, done, response(204)).await;
+    case.clock.advance(1);
+    let next = claim(store, 12).await;
+    assert_eq!(per(&next, narrow), 1);
+    assert_eq!(per(&next, rated), 3);
+}
+
+/// Recover replays an endpoint's failed deliveries since a time; retry replays one.
+pub(crate) async fn recover_and_retry<B: Backend>(mut case: Case<B>) {
+    case.policy = case.policy.clone().schedule([]);
+    case.reopen().await;
+    let store = &case.store;
+    let id = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/"))
+        .await
+        .unwrap();
+    publish(store, "a.b", 1).await;
+    case.clock.advance(100);
+    publish(store, "a.b", 2).await;
+    publish(store, "a.b", 3).await;
+    for delivery in claim(store, 10).await {
+        let recorded = record(store, &delivery, response(500)).await;
+        assert!(matches!(
+            recorded,
+            Recorded::Done {
+                state: DeliveryState::Failed,
+                ..
+            }
+        ));
+    }
+    assert_eq!(count(store, DeliveryState::Failed).await, 3);
+    assert_eq!(store.recover(id, T0 + 100).await.unwrap(), 2);
+    assert_eq!(count(store, DeliveryState::Failed).await, 1);
+    let replayed = claim(store, 10).await;
+    assert_eq!(replayed.len(), 2);
+    assert!(replayed.iter().all(|d| d.attempt == 1));
+
+    let failed = store
+        .deliveries(&DeliveryQuery::new(10).state(DeliveryState::Failed))
+        .await
+        .unwrap();
+    assert!(store.retry(failed[0].id).await.unwrap());
+    assert!(!store.retry(replayed[0].lease.delivery).await.unwrap());
+    let again = claim(store, 10).await;
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].lease.delivery, failed[0].id);
+}
+
+/// Purge removes finished deliveries (and their logs and events) older than the cutoff only.
+pub(crate) async fn purge<B: Backend>(case: Case<B>) {
+    let store = &case.store;
+    store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/"))
+        .await
+        .unwrap();
+    let old = publish(store, "a.b", 1).await;
+    let delivered = claim(store, 1).await.remove(0);
+    record(store, &delivered, response(200)).await;
+    let waiting = publish(store, "a.b", 2).await;
+    case.clock.advance(86_400);
+    let fresh = publish(store, "a.b", 3).await;
+
+    let purged = store.purge(T0 + 1).await.unwrap();
+    assert_eq!(purged.deliveries, 1);
+    assert_eq!(purged.events, 1);
+    let left = |event: String| async move {
+        store
+            .deliveries(&DeliveryQuery::new(10).event(event))
+            .await
+            .unwrap()
+            .len()
+    };
+    assert_eq!(left(old).await, 0);
+    assert_eq!(left(waiting).await, 1);
+    assert_eq!(left(fresh).await, 1);
+    assert!(
+        store
+            .attempts(delivered.lease.delivery)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// Statistics by state and endpoint, listing pages, endpoint settings round-trip.
+pub(crate) async fn stats_listing_and_endpoints<B: Backend>(case: Case<B>) {
+    let store = &case.store;
+    let a = store
+        .add_endpoint(
+            &endpoint("http://127.0.0.1:9/a")
+                .types(["x.*".parse().unwrap(), "y".parse().unwrap()])
+                .max_in_flight(3)
+                .rate_per_second(9)
+                .description("crm"),
+        )
+        .await
+        .unwrap();
+    let b = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/b"))
+        .await
+        .unwrap();
+    let got = store.endpoint(a).await.unwrap().unwrap();
+    assert_eq!(got.types.len(), 2);
+    assert_eq!(got.max_in_flight, 3);
+    assert_eq!(got.rate_per_second, Some(9));
+    assert_eq!(got.description, "crm");
+    assert!(got.allow_private);
+    assert_eq!(got.created_at, T0);
+    assert!(store.endpoint(EndpointId(999_999)).await.unwrap().is_none());
+
+    // Rotation: the new secret first, the old one kept.
+    let rotated = NewEndpoint::new("http://127.0.0.1:9/b2", "whsec_bmV3").allow_private(true);
+    let mut rotated = rotated;
+    rotated.secrets = hookwire::store::Secrets::new(["whsec_bmV3", SECRET]);
+    store.update_endpoint(b, &rotated).await.unwrap();
+    let got = store.endpoint(b).await.unwrap().unwrap();
+    assert_eq!(got.secrets.expose(), ["whsec_bmV3", SECRET]);
+    assert_eq!(got.url, "http://127.0.0.1:9/b2");
+    assert!(
+        store
+            .update_endpoint(EndpointId(999_999), &rotated)
+            .await
+            .is_err()
+    );
+    assert!(
+        store
+            .add_endpoint(&NewEndpoint::new("ftp://x", SECRET))
+            .await
+            .is_err()
+    );
+
+    let page = store.endpoints(None, 1).await.unwrap();
+    assert_eq!(page.len(), 1);
+    let rest = store.endpoints(Some(page[0].id), 10).await.unwrap();
+    assert_eq!(rest.len(), 1);
+
+    for n in 0..5 {
+        publish(store, "x.1", n).await;
+    }
+    let claimed = claim(store, 2).await;
+    record(store, &claimed[0], response(204)).await;
+    let stats = store.stats().await.unwrap();
+    assert_eq!(
+        stats.states.pending + stats.states.in_flight + stats.states.delivered,
+        10
+    );
+    assert_eq!(stats.states.delivered, 1);
+    assert_eq!(stats.states.in_flight, 1);
+    assert_eq!(stats.endpoints.len(), 2);
+    assert_eq!(
+        stats.endpoints[0].states.pending + stats.endpoints[1].states.pending,
+        8
+    );
+    let json = serde_json::to_value(&stats).unwrap();
+    assert!(json["states"]["in_flight"].is_number());
+    assert!(json["endpoints"].is_array());
+
+    let first = store.deliveries(&DeliveryQuery::new(4)).await.unwrap();
+    assert_eq!(first.len(), 4);
+    let second = store
+        .deliveries(&DeliveryQuery::new(100).after(first[3].id))
+        .await
+        .unwrap();
+    assert_eq!(second.len(), 6);
+    assert!(second[0].id > first[3].id);
+    let of_a = store
+        .deliveries(&DeliveryQuery::new(100).endpoint(a))
+        .await
+        .unwrap();
+    assert_eq!(of_a.len(), 5);
+}
+
+/// Claims are bounded and a claim of zero claims nothing.
+pub(crate) async fn bounded_claims<B: Backend>(case: Case<B>) {
+    let store = &case.store;
+    store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/"))
+        .await
+        .unwrap();
+    let events: Vec<RawEvent> = (0..50)
+        .map(|n| RawEvent::new("a.b", serde_json::json!(n)).unwrap())
+        .collect();
+    assert_eq!(store.publish_raw(&events).await.unwrap().len(), 50);
+    assert!(claim(store, 0).await.is_empty());
+    assert_eq!(claim(store, 7).await.len(), 7);
+    let hits = AtomicUsize::new(0);
+    loop {
+        let batch = claim(store, 10).await;
+        if batch.is_empty() {
+            break;
+        }
+        hits.fetch_add(batch.len(), Ordering::SeqCst);
+    }
+    assert_eq!(hits.load(Ordering::SeqCst), 9);
+    let _ = case.clock.now();
+}
