@@ -1,0 +1,237 @@
+//! Definitions -> Rust tokens: derives, serde attributes, doc comments.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+use serde_json::Value;
+
+use crate::ir::{Def, Field, Kind, Ty, Variant, VariantBody};
+
+/// What every emitted item derives, beyond `Debug`, `Clone` and `PartialEq`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Derives {
+    pub(crate) serialize: bool,
+    pub(crate) json_schema: bool,
+}
+
+/// `name` as an identifier (raw when written `r#name`).
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// The tokens of a type.
+pub(crate) fn ty(defs: &[Def], ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::Unit => quote!(()),
+        Ty::Bool => quote!(bool),
+        Ty::Int(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+        Ty::F64 => quote!(f64),
+        Ty::String => quote!(String),
+        Ty::Value => quote!(hookwire::serde_json::Value),
+        Ty::Named(id) => {
+            let name = ident(&defs[*id].name);
+            quote!(#name)
+        }
+        Ty::Vec(inner) => {
+            let inner = self::ty(defs, inner);
+            quote!(Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = self::ty(defs, inner);
+            quote!(::std::collections::BTreeMap<String, #inner>)
+        }
+        Ty::Option(inner) => {
+            let inner = self::ty(defs, inner);
+            quote!(Option<#inner>)
+        }
+        Ty::Boxed(inner) => {
+            let inner = self::ty(defs, inner);
+            quote!(Box<#inner>)
+        }
+    }
+}
+
+/// Doc attributes for `text`, a line each. Code fences without a language are marked
+/// `text` so rustdoc does not run provider prose as doctests; `changed` reports that.
+pub(crate) fn doc(text: Option<&str>) -> (TokenStream, bool) {
+    let Some(text) = text else {
+        return (TokenStream::new(), false);
+    };
+    let mut changed = false;
+    let mut in_fence = false;
+    let lines = text.lines().map(|line| {
+        let trimmed = line.trim_start();
+        let mut line = line.replace('\t', "    ");
+        if trimmed.starts_with("```") {
+            if !in_fence && trimmed.trim_end() == "```" {
+                line = line.replacen("```", "```text", 1);
+                changed = true;
+            } else if !in_fence && !trimmed.starts_with("```text") {
+                line = line.replacen("```", "```text ", 1);
+                changed = true;
+            }
+            in_fence = !in_fence;
+        } else if line.starts_with("    ") && !in_fence {
+            line = line.trim_start().to_owned();
+            changed = true;
+        }
+        let line = if line.is_empty() {
+            line
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #line])
+    });
+    let tokens: TokenStream = lines.collect();
+    (tokens, changed)
+}
+
+/// `#[schemars(extend(...))]` for the kept keywords.
+fn extend(pairs: &[(String, Value)], derives: Derives) -> TokenStream {
+    if !derives.json_schema || pairs.is_empty() {
+        return TokenStream::new();
+    }
+    let entries = pairs.iter().map(|(key, value)| {
+        let value: TokenStream = serde_json::to_string(value)
+            .unwrap_or_else(|_| "null".to_owned())
+            .parse()
+            .unwrap_or_else(|_| quote!(null));
+        quote!(#key = #value)
+    });
+    quote!(#[schemars(extend(#(#entries),*))])
+}
+
+fn described(text: Option<&str>, derives: Derives) -> TokenStream {
+    let (doc, changed) = doc(text);
+    match text {
+        Some(text) if changed && derives.json_schema => {
+            quote!(#doc #[schemars(description = #text)])
+        }
+        _ => doc,
+    }
+}
+
+fn fields(defs: &[Def], fields: &[Field], derives: Derives, public: bool) -> TokenStream {
+    let vis = if public { quote!(pub) } else { quote!() };
+    let fields = fields.iter().map(|field| {
+        let name = ident(&field.ident);
+        let ty = ty(defs, &field.ty);
+        let docs = described(field.doc.as_deref(), derives);
+        let unraw = field.ident.trim_start_matches("r#");
+        let wire = &field.wire;
+        let rename = (unraw != wire).then(|| quote!(#[serde(rename = #wire)]));
+        let optional = field
+            .optional
+            .then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
+        let extend = extend(&field.extend, derives);
+        quote! { #docs #rename #optional #extend #vis #name: #ty }
+    });
+    quote!(#(#fields),*)
+}
+
+fn variant(defs: &[Def], variant: &Variant, derives: Derives, renamed: bool) -> TokenStream {
+    let name = ident(&variant.ident);
+    let docs = described(variant.doc.as_deref(), derives);
+    let wire = &variant.wire;
+    let rename = (renamed && variant.ident != *wire).then(|| quote!(#[serde(rename = #wire)]));
+    let body = match &variant.body {
+        VariantBody::Unit => quote!(),
+        VariantBody::Fields(list) => {
+            let list = fields(defs, list, derives, false);
+            quote!({ #list })
+        }
+        VariantBody::Newtype(inner) => {
+            let inner = ty(defs, inner);
+            quote!((#inner))
+        }
+    };
+    quote! { #docs #rename #name #body }
+}
+
+/// The item for one definition.
+pub(crate) fn item(defs: &[Def], def: &Def, derives: Derives) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = described(def.doc.as_deref(), derives);
+    let string_enum = matches!(def.kind, Kind::StringEnum(_));
+    let mut derive = if string_enum {
+        quote!(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)
+    } else {
+        quote!(Debug, Clone, PartialEq, serde::Deserialize)
+    };
+    if derives.serialize {
+        derive.extend(quote!(, serde::Serialize));
+    }
+    if derives.json_schema {
+        derive.extend(quote!(, hookwire::JsonSchema));
+    }
+    let event = def
+        .event
+        .as_ref()
+        .map(|event| quote!(#[hookwire(event = #event)]));
+    if event.is_some() {
+        derive.extend(quote!(, hookwire::Event));
+    }
+    let schemars = derives.json_schema.then(|| {
+        let rename = def
+            .schema_name
+            .as_ref()
+            .map(|schema_name| quote!(, rename = #schema_name));
+        quote!(#[schemars(crate = "hookwire::schemars" #rename)])
+    });
+    let extend = extend(&def.extend, derives);
+    let head = quote! {
+        #docs
+        #[derive(#derive)]
+        #schemars
+        #extend
+        #event
+    };
+    match &def.kind {
+        Kind::Pending | Kind::Newtype(_) => {
+            let inner = match &def.kind {
+                Kind::Newtype(inner) => ty(defs, inner),
+                _ => quote!(hookwire::serde_json::Value),
+            };
+            quote! { #head pub struct #name(pub #inner); }
+        }
+        Kind::Struct {
+            fields: list,
+            extra,
+        } => {
+            let list = fields(defs, list, derives, true);
+            let extra = extra.as_ref().map(|extra| {
+                let extra = ty(defs, extra);
+                let comma = if list.is_empty() { quote!() } else { quote!(,) };
+                quote! {
+                    #comma
+                    /// Members not listed above.
+                    #[serde(flatten)]
+                    pub extra: #extra
+                }
+            });
+            quote! { #head pub struct #name { #list #extra } }
+        }
+        Kind::StringEnum(variants) => {
+            let variants = variants.iter().map(|v| variant(defs, v, derives, true));
+            quote! { #head pub enum #name { #(#variants),* } }
+        }
+        Kind::Tagged { tag, variants } => {
+            let variants = variants.iter().map(|v| variant(defs, v, derives, true));
+            quote! { #head #[serde(tag = #tag)] pub enum #name { #(#variants),* } }
+        }
+        Kind::Untagged(variants) => {
+            let variants = variants.iter().map(|v| variant(defs, v, derives, false));
+            quote! {
+                #head
+                #[serde(untagged)]
+                #[allow(clippy::large_enum_variant)]
+                pub enum #name { #(#variants),* }
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! What can stop a generation: the input, not the schemas in it (those fall back and are
+//! reported, see [`Report`](crate::Report)).
+
+use std::path::PathBuf;
+
+/// Why [`generate`](crate::generate) produced nothing.
+///
+/// ```
+/// use hookwire_codegen::{GenerateError, Options, generate};
+///
+/// let error = generate("does/not/exist.json".as_ref(), &Options::default()).unwrap_err();
+/// assert!(matches!(error, GenerateError::Read { .. }));
+/// assert!(error.to_string().contains("does/not/exist.json"));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GenerateError {
+    /// A file or folder could not be read.
+    #[error("cannot read `{}`: {source}", path.display())]
+    Read {
+        /// The file or folder.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// A file is not JSON (YAML documents must be converted to JSON first).
+    #[error("`{}` is not JSON: {source}; convert YAML to JSON first (e.g. `yq -o json`)", path.display())]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// Where the JSON parser stopped.
+        source: serde_json::Error,
+    },
+    /// The input is neither an OpenAPI document with webhooks nor a folder of JSON Schemas.
+    #[error(
+        "`{}` has nothing to generate: expected an OpenAPI 3.1 document with `webhooks`, an \
+         OpenAPI 3.0 document with `x-webhooks`, or a folder of JSON Schema files (one per event); {why}",
+        path.display()
+    )]
+    NothingToGenerate {
+        /// The input.
+        path: PathBuf,
+        /// What was found instead.
+        why: String,
+    },
+    /// The generated code did not parse as Rust: a bug in the generator; please report it with
+    /// the input.
+    #[error(
+        "internal error: the generated code for `{item}` is not valid Rust ({message}); please report this with the input"
+    )]
+    Internal {
+        /// The item being emitted.
+        item: String,
+        /// The parser's message.
+        message: String,
+    },
+    /// `--check`: the committed file differs from what the input generates now.
+    #[error(
+        "`{}` is stale: it differs from what the input generates now; regenerate it with `{command}`",
+        path.display()
+    )]
+    Stale {
+        /// The committed file.
+        path: PathBuf,
+        /// The command that regenerates it.
+        command: String,
+    },
+}

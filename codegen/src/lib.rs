@@ -1,0 +1,234 @@
+//! Rust types with hookwire's derives from a provider's published description of its
+//! webhooks: the engine of `hookwire generate`, usable from a build script.
+//!
+//! The input is an OpenAPI 3.1 document (its `webhooks`), an OpenAPI 3.0 document with
+//! `x-webhooks`, or a folder of JSON Schema files, one per event (`push/event.schema.json`
+//! is the event `push`, `pull_request/opened.schema.json` the event `pull_request.opened`;
+//! files under `common/` and files other files `$ref` are shared parts, not events). The
+//! output is one formatted Rust module: a type per payload deriving `Deserialize` (and
+//! `Serialize`, `JsonSchema` when asked) and `hookwire::Event` with the event's name, a catalog
+//! enum deriving `hookwire::Events`, and doc comments from the descriptions.
+//!
+//! JSON Schema maps to Rust like this; what does not map is typed `serde_json::Value` and
+//! listed in the [`Report`] with its JSON pointer, never a panic:
+//!
+//! | schema | Rust |
+//! |---|---|
+//! | `properties` | a struct; members not `required` are `Option` with `#[serde(default)]` |
+//! | `type: [T, "null"]`, 3.0 `nullable`, `oneOf: [X, {type: null}]` | `Option<T>` |
+//! | `allOf` | one struct with every part's members; `allOf: [$ref X, narrowing]` is `X` |
+//! | `oneOf`/`anyOf` whose branches share a member holding a `const` or one-value `enum` | `#[serde(tag = "...")]` enum |
+//! | other `oneOf`/`anyOf` | `#[serde(untagged)]` enum |
+//! | string `enum`, string `const` | a unit enum |
+//! | `additionalProperties: {schema}` | `BTreeMap<String, T>` (flattened beside `properties`) |
+//! | `$ref` (same file, other files, `$id`-relative) | the referenced type; recursion is `Box`ed |
+//! | `{}`, `true` | `serde_json::Value` (any JSON; not a fallback) |
+//!
+//! ```
+//! use hookwire_codegen::{Options, generate};
+//!
+//! let dir = std::env::temp_dir().join(format!("hookwire-codegen-doc-{}", std::process::id()));
+//! std::fs::create_dir_all(dir.join("order"))?;
+//! std::fs::write(
+//!     dir.join("order/shipped.schema.json"),
+//!     r#"{"type": "object", "description": "An order left the warehouse.",
+//!         "required": ["order_id"], "properties": {"order_id": {"type": "string"}}}"#,
+//! )?;
+//! let generated = generate(&dir, &Options::default())?;
+//! assert!(generated.code.contains(r#"#[hookwire(event = "order.shipped")]"#));
+//! assert!(generated.code.contains("pub struct OrderShipped"));
+//! assert_eq!(generated.report.fully_typed(), 1);
+//! # std::fs::remove_dir_all(&dir)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod convert;
+mod dispatch;
+mod emit;
+mod error;
+mod input;
+mod ir;
+mod names;
+mod object;
+mod pipeline;
+mod report;
+mod source;
+mod union;
+
+use std::path::Path;
+
+pub use error::GenerateError;
+pub use report::{EventReport, Fallback, Report};
+
+/// What to generate besides the payload types.
+///
+/// ```
+/// use hookwire_codegen::Options;
+///
+/// let options = Options::default().catalog("GitHubEvent").github(true).serialize(true);
+/// assert_eq!(options.catalog_name(), "GitHubEvent");
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Options {
+    catalog: String,
+    serialize: bool,
+    json_schema: bool,
+    github: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            catalog: "WebhookEvent".to_owned(),
+            serialize: true,
+            json_schema: true,
+            github: false,
+        }
+    }
+}
+
+impl Options {
+    /// The name of the catalog enum (default `WebhookEvent`).
+    ///
+    /// ```
+    /// # use hookwire_codegen::Options;
+    /// assert_eq!(Options::default().catalog_name(), "WebhookEvent");
+    /// ```
+    pub fn catalog(mut self, name: impl Into<String>) -> Self {
+        self.catalog = name.into();
+        self
+    }
+
+    /// The catalog enum's name.
+    ///
+    /// ```
+    /// # use hookwire_codegen::Options;
+    /// assert_eq!(Options::default().catalog("Svix").catalog_name(), "Svix");
+    /// ```
+    pub fn catalog_name(&self) -> &str {
+        &self.catalog
+    }
+
+    /// Also derive `Serialize` (to send or re-emit the payloads).
+    ///
+    /// ```
+    /// # use hookwire_codegen::Options;
+    /// let options = Options::default().serialize(true);
+    /// ```
+    pub fn serialize(mut self, on: bool) -> Self {
+        self.serialize = on;
+        self
+    }
+
+    /// Also derive `JsonSchema` (and `Serialize`), keeping the schema keywords Rust types do
+    /// not carry (`pattern`, `format`, `examples`, ...) so hookwire's documents re-emit them.
+    ///
+    /// ```
+    /// # use hookwire_codegen::Options;
+    /// let options = Options::default().json_schema(true);
+    /// ```
+    pub fn json_schema(mut self, on: bool) -> Self {
+        self.json_schema = on;
+        self
+    }
+
+    /// Emit GitHub's dispatch helpers: `github_event_type(header, body)` names a delivery
+    /// `<X-GitHub-Event>.<action>` (`pull_request.opened`) or `<X-GitHub-Event>` (`push`),
+    /// the names the events are generated with from octokit's payload schemas.
+    ///
+    /// ```
+    /// # use hookwire_codegen::Options;
+    /// let options = Options::default().github(true);
+    /// ```
+    pub fn github(mut self, on: bool) -> Self {
+        self.github = on;
+        self
+    }
+}
+
+/// The generated module and what went into it.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Generated {
+    /// The Rust source, formatted by prettyplease.
+    pub code: String,
+    /// The events, the type count and every fallback.
+    pub report: Report,
+}
+
+/// Generates the module for the OpenAPI document or JSON Schema folder at `input`.
+///
+/// The output depends only on the input's content and `options`: running it twice gives the
+/// same bytes.
+///
+/// # Errors
+/// [`GenerateError`] when the input cannot be read, is not JSON, or describes no events.
+/// Unsupported schema constructs are not errors: see [`Report::fallbacks`].
+///
+/// ```
+/// # use hookwire_codegen::{Options, generate};
+/// assert!(generate("missing.json".as_ref(), &Options::default()).is_err());
+/// ```
+pub fn generate(input: &Path, options: &Options) -> Result<Generated, GenerateError> {
+    let read = input::read(input)?;
+    let source_name = input
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    pipeline::run(&read, options, &source_name)
+}
+
+/// Generates into `output`, writing only when the content changed (so a build script does not
+/// trigger rebuilds), and returns the report. For a `build.rs`:
+///
+/// ```no_run
+/// // build.rs
+/// let out = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("github.rs");
+/// let options = hookwire_codegen::Options::default().github(true);
+/// hookwire_codegen::write("schemas/github".as_ref(), &out, &options).unwrap();
+/// println!("cargo::rerun-if-changed=schemas/github");
+/// // src/lib.rs: include!(concat!(env!("OUT_DIR"), "/github.rs"));
+/// ```
+///
+/// # Errors
+/// As [`generate`], and [`GenerateError::Read`] when `output` cannot be written.
+pub fn write(input: &Path, output: &Path, options: &Options) -> Result<Report, GenerateError> {
+    let generated = generate(input, options)?;
+    if std::fs::read_to_string(output).ok().as_deref() != Some(generated.code.as_str()) {
+        std::fs::write(output, &generated.code).map_err(|source| GenerateError::Read {
+            path: output.to_owned(),
+            source,
+        })?;
+    }
+    Ok(generated.report)
+}
+
+/// Fails when `output` differs from what `input` generates now (for CI: `hookwire generate
+/// --check`). `command` is the command the error tells the user to run.
+///
+/// # Errors
+/// [`GenerateError::Stale`] when the file is missing or differs, and the errors of
+/// [`generate`].
+///
+/// ```
+/// # use hookwire_codegen::{GenerateError, Options, check};
+/// let error = check("missing.json".as_ref(), "out.rs".as_ref(), &Options::default(), "make gen");
+/// assert!(error.is_err());
+/// ```
+pub fn check(
+    input: &Path,
+    output: &Path,
+    options: &Options,
+    command: &str,
+) -> Result<Report, GenerateError> {
+    let generated = generate(input, options)?;
+    if std::fs::read_to_string(output).ok().as_deref() == Some(generated.code.as_str()) {
+        Ok(generated.report)
+    } else {
+        Err(GenerateError::Stale {
+            path: output.to_owned(),
+            command: command.to_owned(),
+        })
+    }
+}
