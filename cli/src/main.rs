@@ -5,6 +5,7 @@
 //! failed, 2 a usage error (bad arguments, an unreadable file, a malformed secret).
 
 mod error;
+mod generate;
 mod input;
 mod listen;
 mod random;
@@ -52,6 +53,9 @@ enum Command {
     /// Generate a new secret (or an Ed25519 key pair) in the scheme's format
     #[command(after_help = SECRET_EXAMPLES)]
     Secret(SecretArgs),
+    /// Generate Rust types with hookwire's derives from a provider's OpenAPI or JSON Schemas
+    #[command(after_help = generate::EXAMPLES)]
+    Generate(generate::GenerateArgs),
 }
 
 const SIGN_EXAMPLES: &str = "\
@@ -230,6 +234,7 @@ fn main() -> ExitCode {
         Command::Send(args) => send::run(args),
         Command::Listen(args) => listen::run(args),
         Command::Secret(args) => secret::run(args),
+        Command::Generate(args) => generate::run(args),
     };
     result.unwrap_or_else(CliError::report)
 }

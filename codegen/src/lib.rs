@@ -81,8 +81,8 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             catalog: "WebhookEvent".to_owned(),
-            serialize: true,
-            json_schema: true,
+            serialize: false,
+            json_schema: false,
             github: false,
         }
     }

@@ -15,6 +15,10 @@ use crate::report::{EventReport, Report};
 use crate::source::Loc;
 use crate::{Generated, Options};
 
+/// `hookwire::Event` is `Serialize + DeserializeOwned + JsonSchema` in this release, so every
+/// generated type derives all three whatever the options say.
+const EVENT_NEEDS_SERIALIZE_AND_SCHEMA: bool = true;
+
 pub(crate) fn run(
     input: &Input,
     options: &Options,
@@ -22,7 +26,8 @@ pub(crate) fn run(
 ) -> Result<Generated, GenerateError> {
     let mut types = Scope::types();
     let catalog_name = types.claim(options.catalog.clone());
-    let mut conv = Converter::new(&input.sources, types, options.json_schema);
+    let keep_schema = options.json_schema || EVENT_NEEDS_SERIALIZE_AND_SCHEMA;
+    let mut conv = Converter::new(&input.sources, types, keep_schema);
     let mut entries = Vec::new();
     let mut variants = Scope::default();
     for event in &input.events {
@@ -34,8 +39,8 @@ pub(crate) fn run(
     }
     let report = report(&conv, input, &entries);
     let derives = Derives {
-        serialize: options.serialize || options.json_schema,
-        json_schema: options.json_schema,
+        serialize: options.serialize || options.json_schema || EVENT_NEEDS_SERIALIZE_AND_SCHEMA,
+        json_schema: options.json_schema || EVENT_NEEDS_SERIALIZE_AND_SCHEMA,
     };
     let mut tokens = TokenStream::new();
     if !entries.is_empty() {

@@ -5,13 +5,22 @@ use std::fmt;
 /// A construct the generator does not support, typed as `serde_json::Value` instead.
 ///
 /// ```
-/// use hookwire_codegen::Fallback;
+/// use hookwire_codegen::{Options, generate};
 ///
-/// let fallback = Fallback {
-///     pointer: "events.json#/properties/x".into(),
-///     reason: "`type: [string, integer]` (several types) is not supported".into(),
-/// };
-/// assert_eq!(fallback.to_string(), "events.json#/properties/x: `type: [string, integer]` (several types) is not supported");
+/// let dir = std::env::temp_dir().join(format!("hookwire-fallback-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// std::fs::write(
+///     dir.join("ping.json"),
+///     r#"{"type": "object", "properties": {"id": {"type": ["string", "integer"]}}}"#,
+/// )?;
+/// let report = generate(&dir, &Options::default())?.report;
+/// assert_eq!(
+///     report.fallbacks[0].to_string(),
+///     "ping.json#/properties/id: `type: [string, integer]` (several types) is not supported"
+/// );
+/// assert_eq!(report.fully_typed(), 0);
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 #[non_exhaustive]

@@ -1,0 +1,100 @@
+//! `hookwire generate`: Rust types with hookwire's derives from a provider's OpenAPI document
+//! or JSON Schemas, through `hookwire-codegen`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Args;
+use hookwire_codegen::{GenerateError, Options};
+
+use crate::error::CliError;
+
+pub(crate) const EXAMPLES: &str = "\
+Examples:
+  hookwire generate svix-openapi.json -o src/svix.rs
+  hookwire generate payload-schemas/api.github.com --github --catalog GitHubEvent -o src/github.rs
+  hookwire generate openapi.json --serialize --json-schema -o src/events.rs
+  hookwire generate svix-openapi.json -o src/svix.rs --check   # CI: exit 1 when stale
+The report (events, types, every fallback to serde_json::Value with its JSON pointer) goes to
+standard error.";
+
+#[derive(Debug, Args)]
+pub(crate) struct GenerateArgs {
+    /// An OpenAPI 3.1 document (`webhooks`), an OpenAPI 3.0 document (`x-webhooks`), or a
+    /// folder of JSON Schema files, one per event
+    #[arg(value_name = "INPUT")]
+    input: PathBuf,
+    /// Write the module here instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Write nothing; exit 1 when FILE differs from what INPUT generates now
+    #[arg(long, requires = "output")]
+    check: bool,
+    /// The name of the catalog enum
+    #[arg(long, value_name = "NAME", default_value = "WebhookEvent")]
+    catalog: String,
+    /// GitHub dispatch: events named `<X-GitHub-Event>.<action>`, with `github_event_type`
+    #[arg(long)]
+    github: bool,
+    /// Also derive Serialize
+    #[arg(long)]
+    serialize: bool,
+    /// Also derive JsonSchema (and Serialize), keeping pattern, format, examples...
+    #[arg(long)]
+    json_schema: bool,
+}
+
+pub(crate) fn run(args: GenerateArgs) -> Result<ExitCode, CliError> {
+    let options = Options::default()
+        .catalog(args.catalog.clone())
+        .github(args.github)
+        .serialize(args.serialize)
+        .json_schema(args.json_schema);
+    let started = Instant::now();
+    let report = match (&args.output, args.check) {
+        (Some(output), true) => {
+            let command = regenerate_command(&args);
+            match hookwire_codegen::check(&args.input, output, &options, &command) {
+                Err(stale @ GenerateError::Stale { .. }) => return Err(CliError::failed(stale)),
+                other => other.map_err(CliError::usage)?,
+            }
+        }
+        (Some(output), false) => {
+            hookwire_codegen::write(&args.input, output, &options).map_err(CliError::usage)?
+        }
+        (None, _) => {
+            let generated =
+                hookwire_codegen::generate(&args.input, &options).map_err(CliError::usage)?;
+            print!("{}", generated.code);
+            generated.report
+        }
+    };
+    eprint!("{report}");
+    eprintln!(
+        "generated from {} in {:.2} s",
+        args.input.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn regenerate_command(args: &GenerateArgs) -> String {
+    let mut command = format!("hookwire generate {}", args.input.display());
+    if let Some(output) = &args.output {
+        command.push_str(&format!(" -o {}", output.display()));
+    }
+    if args.catalog != "WebhookEvent" {
+        command.push_str(&format!(" --catalog {}", args.catalog));
+    }
+    for (on, flag) in [
+        (args.github, " --github"),
+        (args.serialize, " --serialize"),
+        (args.json_schema, " --json-schema"),
+    ] {
+        if on {
+            command.push_str(flag);
+        }
+    }
+    command
+}
