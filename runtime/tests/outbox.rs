@@ -8,8 +8,10 @@ use std::sync::Arc;
 
 use hookwire::clock::FixedClock;
 use hookwire::store::Policy;
+use hookwire::store::postgres::PgOutbox;
 use hookwire::store::sqlite::SqliteOutbox;
 use outbox_conformance::{Backend, Case};
+use sqlx::postgres::PgConnectOptions;
 
 struct Sqlite {
     url: String,
@@ -41,6 +43,77 @@ impl Backend for Sqlite {
     }
 }
 
+/// A schema of its own in the test database, dropped at the end of the test.
+#[derive(Clone)]
+struct Postgres {
+    options: PgConnectOptions,
+    schema: String,
+}
+
+impl Postgres {
+    /// `None` (and a message) when `HOOKWIRE_TEST_POSTGRES_URL` is unset.
+    async fn new(name: &str) -> Option<Self> {
+        let Ok(url) = std::env::var("HOOKWIRE_TEST_POSTGRES_URL") else {
+            eprintln!(
+                "skipped: HOOKWIRE_TEST_POSTGRES_URL is not set (postgres conformance `{name}`)"
+            );
+            return None;
+        };
+        let options: PgConnectOptions = url.parse().unwrap();
+        let schema = format!(
+            "hwt_{}_{:x}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        );
+        let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect_with(&options)
+            .await
+            .unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\"")))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        sqlx::Connection::close(admin).await.unwrap();
+        Some(Postgres { options, schema })
+    }
+
+    async fn drop_schema(&self) {
+        let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect_with(&self.options)
+            .await
+            .unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP SCHEMA \"{}\" CASCADE",
+            self.schema
+        )))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    }
+}
+
+impl Backend for Postgres {
+    type Store = PgOutbox;
+
+    async fn open(&self, clock: Arc<FixedClock>, policy: Policy) -> PgOutbox {
+        let options = self
+            .options
+            .clone()
+            .options([("search_path", self.schema.as_str())]);
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .unwrap();
+        PgOutbox::from_pool(pool)
+            .await
+            .unwrap()
+            .with_clock(clock)
+            .with_policy(policy)
+    }
+}
+
 macro_rules! conformance {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
@@ -50,6 +123,21 @@ macro_rules! conformance {
                 async fn $case() {
                     let backend = Sqlite::new(stringify!($case));
                     outbox_conformance::$case(Case::new(backend, Policy::default()).await).await;
+                }
+            )*
+        }
+
+        mod postgres {
+            use super::*;
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let Some(backend) = Postgres::new(stringify!($case)).await else {
+                        return;
+                    };
+                    let cleanup = backend.clone();
+                    outbox_conformance::$case(Case::new(backend, Policy::default()).await).await;
+                    cleanup.drop_schema().await;
                 }
             )*
         }
@@ -70,6 +158,7 @@ conformance!(
     purge,
     stats_listing_and_endpoints,
     bounded_claims,
+    concurrent_claims,
 );
 
 mod sqlite_transactions {
@@ -143,5 +232,68 @@ mod sqlite_transactions {
             typed.payload,
             r#"{"type":"order.created","timestamp":"2023-11-14T22:13:20Z","data":{"order_id":"o-1"}}"#
         );
+    }
+}
+
+mod postgres_transactions {
+    use hookwire::store::{ClaimRequest, NewEndpoint, OutboxStore, RawEvent};
+
+    use super::*;
+
+    /// Publish joins the caller's PostgreSQL transaction: a rollback sends nothing; a commit
+    /// stores the event and notifies waiting workers.
+    #[tokio::test]
+    async fn publish_in_the_callers_transaction() {
+        let Some(backend) = Postgres::new("transactions").await else {
+            return;
+        };
+        let outbox = backend
+            .open(
+                Arc::new(FixedClock::new(outbox_conformance::T0)),
+                Policy::default(),
+            )
+            .await;
+        outbox
+            .add_endpoint(&NewEndpoint::new("http://127.0.0.1:9/", "whsec_c2VjcmV0"))
+            .await
+            .unwrap();
+        let raw = RawEvent::new("order.created", serde_json::json!({"order_id": "o-1"})).unwrap();
+
+        let mut tx = outbox.pool().begin().await.unwrap();
+        outbox.publish_raw_in(&mut tx, &raw).await.unwrap();
+        tx.rollback().await.unwrap();
+        assert_eq!(outbox.stats().await.unwrap().states.pending, 0);
+
+        // A worker waiting (with no polling backstop to speak of) wakes on a commit's
+        // notification. The listener starts in the background, so publish until it is woken.
+        let waiter = {
+            let outbox = outbox.clone();
+            tokio::spawn(async move {
+                outbox
+                    .wait_for_work(std::time::Duration::from_secs(3600))
+                    .await;
+            })
+        };
+        for _ in 0..100 {
+            let mut tx = outbox.pool().begin().await.unwrap();
+            outbox.publish_raw_in(&mut tx, &raw).await.unwrap();
+            tx.commit().await.unwrap();
+            if waiter.is_finished() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(
+            waiter.is_finished(),
+            "no notification woke the waiting worker"
+        );
+        assert!(
+            !outbox
+                .claim(ClaimRequest::new(10))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        backend.drop_schema().await;
     }
 }

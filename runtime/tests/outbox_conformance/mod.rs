@@ -688,3 +688,29 @@ pub(crate) async fn bounded_claims<B: Backend>(case: Case<B>) {
     assert_eq!(hits.load(Ordering::SeqCst), 9);
     let _ = case.clock.now();
 }
+
+/// Concurrent claims never hand out one delivery twice, and together respect the endpoint's
+/// in-flight limit.
+pub(crate) async fn concurrent_claims<B: Backend>(case: Case<B>) {
+    let store = &case.store;
+    store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/").max_in_flight(10))
+        .await
+        .unwrap();
+    let events: Vec<RawEvent> = (0..40)
+        .map(|n| RawEvent::new("a.b", serde_json::json!(n)).unwrap())
+        .collect();
+    store.publish_raw(&events).await.unwrap();
+    let (a, b, c) = tokio::join!(claim(store, 6), claim(store, 6), claim(store, 6));
+    let mut ids: Vec<i64> = a
+        .iter()
+        .chain(&b)
+        .chain(&c)
+        .map(|d| d.lease.delivery.0)
+        .collect();
+    let total = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), total);
+    assert_eq!(total, 10);
+}

@@ -1,0 +1,468 @@
+//! The outbox on PostgreSQL, for several workers on several machines: claims lock their
+//! endpoints' lanes in id order and take deliveries with `FOR UPDATE SKIP LOCKED`; each publish
+//! sends `pg_notify` (delivered at commit) so waiting workers wake at once. The tables live in
+//! the connection's current schema (the first entry of `search_path`) and are created on first
+//! use.
+//!
+//! ```no_run
+//! use hookwire::store::{NewEndpoint, OutboxStore, RawEvent};
+//! use hookwire::store::postgres::PgOutbox;
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let outbox = PgOutbox::connect("postgres://postgres@127.0.0.1:5432/shop").await?;
+//! outbox.add_endpoint(&NewEndpoint::new("https://example.com/hooks", "whsec_c2VjcmV0")).await?;
+//!
+//! let mut tx = outbox.pool().begin().await?;
+//! // sqlx::query("INSERT INTO orders ...").execute(&mut *tx).await?;
+//! outbox.publish_raw_in(&mut tx, &RawEvent::new("order.created", serde_json::json!({"id": 1}))?).await?;
+//! tx.commit().await?;
+//! # Ok(()) }
+//! ```
+
+mod claim;
+mod ops;
+mod record;
+mod sql;
+
+use std::str::FromStr;
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+
+use sqlx::Row;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgListener, PgPool, PgPoolOptions};
+use tokio::sync::Notify;
+
+use crate::clock::{Clock, SystemClock};
+use crate::event::Events;
+use crate::store::{OutboxStore, Policy, RawEvent, StoreError, id};
+use crate::timestamp::Timestamp;
+
+const SCHEMA_VERSION: i64 = 1;
+
+/// The outbox on a PostgreSQL database. Cheap to clone: clones share the pool, clock, policy
+/// and wake-ups.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), hookwire::store::StoreError> {
+/// use sqlx::postgres::PgConnectOptions;
+/// use hookwire::store::postgres::PgOutbox;
+///
+/// // The outbox's tables in the schema `webhooks`.
+/// let options: PgConnectOptions = "postgres://postgres@127.0.0.1:5432/shop".parse()
+///     .map_err(hookwire::store::StoreError::database)?;
+/// let outbox = PgOutbox::connect_with(options.options([("search_path", "webhooks")])).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct PgOutbox {
+    pool: PgPool,
+    clock: Arc<dyn Clock>,
+    policy: Policy,
+    channel: Arc<str>,
+    wake: Arc<Notify>,
+    listening: Arc<Mutex<bool>>,
+}
+
+impl std::fmt::Debug for PgOutbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgOutbox")
+            .field("channel", &self.channel)
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+pub(super) fn db(error: sqlx::Error) -> StoreError {
+    StoreError::database(error)
+}
+
+/// `hookwire_outbox.<schema>`, or with a hash of the schema where that would pass
+/// PostgreSQL's 63-byte identifier limit.
+fn channel_name(schema: &str) -> String {
+    let name = format!("hookwire_outbox.{schema}");
+    if name.len() <= 63 {
+        return name;
+    }
+    let hash = schema
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("hookwire_outbox.{hash:016x}")
+}
+
+impl PgOutbox {
+    /// Connects to `url` (`postgres://...`) with a pool of 10 connections and creates or
+    /// migrates the outbox tables in the connection's current schema.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), hookwire::store::StoreError> {
+    /// let outbox = hookwire::store::postgres::PgOutbox::connect("postgres://127.0.0.1/shop").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::invalid("url", format!("`{url}`: {e}")))?;
+        Self::connect_with(options).await
+    }
+
+    /// Connects with your options (set `search_path` there to choose the schema).
+    ///
+    /// ```no_run
+    /// # async fn demo(options: sqlx::postgres::PgConnectOptions) -> Result<(), hookwire::store::StoreError> {
+    /// let outbox = hookwire::store::postgres::PgOutbox::connect_with(options).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect_with(options: PgConnectOptions) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .connect_with(options)
+            .await
+            .map_err(db)?;
+        Self::from_pool(pool).await
+    }
+
+    /// Uses an existing pool, creating or migrating the outbox tables.
+    ///
+    /// ```no_run
+    /// # async fn demo(pool: sqlx::PgPool) -> Result<(), hookwire::store::StoreError> {
+    /// let outbox = hookwire::store::postgres::PgOutbox::from_pool(pool).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn from_pool(pool: PgPool) -> Result<Self, StoreError> {
+        let migration = |e: sqlx::Error| StoreError::Migration(Box::new(e));
+        let mut tx = pool.begin().await.map_err(migration)?;
+        sqlx::query(sql::MIGRATION_LOCK)
+            .execute(&mut *tx)
+            .await
+            .map_err(migration)?;
+        let schema: Option<String> = sqlx::query(sql::CURRENT_SCHEMA)
+            .fetch_one(&mut *tx)
+            .await
+            .and_then(|row| row.try_get(0))
+            .map_err(migration)?;
+        let Some(schema) = schema else {
+            return Err(StoreError::Migration(
+                "the connection has no current schema: create the first schema of its search_path"
+                    .into(),
+            ));
+        };
+        sqlx::raw_sql(sql::SCHEMA)
+            .execute(&mut *tx)
+            .await
+            .map_err(migration)?;
+        let found: i64 = sqlx::query(sql::SCHEMA_VERSION)
+            .fetch_one(&mut *tx)
+            .await
+            .and_then(|row| row.try_get(0))
+            .map_err(migration)?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::SchemaTooNew {
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        tx.commit().await.map_err(migration)?;
+        Ok(Self {
+            pool,
+            clock: Arc::new(SystemClock),
+            policy: Policy::default(),
+            channel: channel_name(&schema).into(),
+            wake: Arc::new(Notify::new()),
+            listening: Arc::new(Mutex::new(false)),
+        })
+    }
+
+    /// Uses `clock` for every decision (leases, schedule, pauses, disabling).
+    ///
+    /// ```no_run
+    /// # fn demo(outbox: hookwire::store::postgres::PgOutbox) {
+    /// let outbox = outbox.with_clock(std::sync::Arc::new(hookwire::clock::FixedClock::new(0)));
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Applies `policy` to recorded results.
+    ///
+    /// ```no_run
+    /// # fn demo(outbox: hookwire::store::postgres::PgOutbox) {
+    /// let outbox = outbox.with_policy(hookwire::store::Policy::default().jitter(0.0));
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn with_policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The connection pool, for your own tables and transactions.
+    ///
+    /// ```no_run
+    /// # fn demo(outbox: &hookwire::store::postgres::PgOutbox) {
+    /// let pool: &sqlx::PgPool = outbox.pool();
+    /// # }
+    /// ```
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// The `LISTEN` channel publishes notify: `hookwire_outbox.<schema>` (the schema hashed
+    /// when the name would be longer than 63 bytes).
+    ///
+    /// ```no_run
+    /// # fn demo(outbox: &hookwire::store::postgres::PgOutbox) {
+    /// assert!(outbox.channel().starts_with("hookwire_outbox."));
+    /// # }
+    /// ```
+    pub fn channel(&self) -> &str {
+        &self.channel
+    }
+
+    /// Publishes a typed event inside your transaction (its connection must see the outbox's
+    /// schema): the envelope is serialized once, stored, and fanned out to one delivery per
+    /// subscribed endpoint in the same statement. A rollback sends nothing. Returns the
+    /// event's id.
+    ///
+    /// ```no_run
+    /// # async fn demo<E: hookwire::Events>(outbox: &hookwire::store::postgres::PgOutbox, event: &E) -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut tx = outbox.pool().begin().await?;
+    /// let event_id = outbox.publish(&mut tx, event).await?;
+    /// tx.commit().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn publish<E: Events>(
+        &self,
+        conn: &mut PgConnection,
+        event: &E,
+    ) -> Result<String, StoreError> {
+        let now = self.clock.now();
+        let bytes = event
+            .to_envelope(Timestamp::from_unix(now))
+            .map_err(StoreError::Serialize)?;
+        let payload = String::from_utf8(bytes).map_err(|e| StoreError::Corrupt {
+            table: "hw_event",
+            reason: format!("the envelope is not UTF-8: {e}"),
+        })?;
+        self.insert_event(conn, event.event_type(), &payload, now)
+            .await
+    }
+
+    /// Publishes an event given as type and JSON data inside your transaction.
+    ///
+    /// ```no_run
+    /// # async fn demo(outbox: &hookwire::store::postgres::PgOutbox) -> Result<(), Box<dyn std::error::Error>> {
+    /// use hookwire::store::RawEvent;
+    /// let mut tx = outbox.pool().begin().await?;
+    /// outbox.publish_raw_in(&mut tx, &RawEvent::new("order.created", serde_json::json!({}))?).await?;
+    /// tx.commit().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn publish_raw_in(
+        &self,
+        conn: &mut PgConnection,
+        event: &RawEvent,
+    ) -> Result<String, StoreError> {
+        let now = self.clock.now();
+        let payload = event.envelope(Timestamp::from_unix(now))?;
+        self.insert_event(conn, event.event_type(), &payload, now)
+            .await
+    }
+
+    async fn insert_event(
+        &self,
+        conn: &mut PgConnection,
+        event_type: &str,
+        payload: &str,
+        now: i64,
+    ) -> Result<String, StoreError> {
+        let event_id = id::new_event_id();
+        sqlx::query(sql::PUBLISH)
+            .bind(&event_id)
+            .bind(event_type)
+            .bind(payload)
+            .bind(now)
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+        sqlx::query(sql::NOTIFY)
+            .bind(&*self.channel)
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+        Ok(event_id)
+    }
+
+    /// Wakes this process's waiting workers (and the next one to wait).
+    fn wake(&self) {
+        self.wake.notify_waiters();
+        self.wake.notify_one();
+    }
+
+    /// Starts, once, the task that LISTENs on the channel and wakes waiting workers; it stops
+    /// when the last clone of this store is dropped, and reconnects after errors.
+    fn listen(&self) {
+        let Ok(mut started) = self.listening.lock() else {
+            return;
+        };
+        if *started {
+            return;
+        }
+        *started = true;
+        let pool = self.pool.clone();
+        let channel = self.channel.to_string();
+        let wake: Weak<Notify> = Arc::downgrade(&self.wake);
+        tokio::spawn(async move {
+            loop {
+                let listener = async {
+                    let mut listener = PgListener::connect_with(&pool).await?;
+                    listener.listen(&channel).await?;
+                    Ok::<_, sqlx::Error>(listener)
+                };
+                let mut listener = match listener.await {
+                    Ok(listener) => listener,
+                    Err(_) => {
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        if wake.strong_count() == 0 {
+                            return;
+                        }
+                        continue;
+                    }
+                };
+                loop {
+                    let next = tokio::time::timeout(Duration::from_secs(5), listener.recv()).await;
+                    let Some(notify) = wake.upgrade() else {
+                        return;
+                    };
+                    match next {
+                        Ok(Ok(_)) => {
+                            notify.notify_waiters();
+                            notify.notify_one();
+                        }
+                        Ok(Err(_)) => break,
+                        Err(_) => {}
+                    }
+                }
+            }
+        });
+    }
+}
+
+impl OutboxStore for PgOutbox {
+    fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    async fn add_endpoint(
+        &self,
+        endpoint: &crate::store::NewEndpoint,
+    ) -> Result<crate::store::EndpointId, StoreError> {
+        ops::add_endpoint(self, endpoint).await
+    }
+
+    async fn update_endpoint(
+        &self,
+        id: crate::store::EndpointId,
+        endpoint: &crate::store::NewEndpoint,
+    ) -> Result<(), StoreError> {
+        ops::update_endpoint(self, id, endpoint).await
+    }
+
+    async fn endpoint(
+        &self,
+        id: crate::store::EndpointId,
+    ) -> Result<Option<crate::store::Endpoint>, StoreError> {
+        ops::endpoint(self, id).await
+    }
+
+    async fn endpoints(
+        &self,
+        after: Option<crate::store::EndpointId>,
+        limit: u32,
+    ) -> Result<Vec<crate::store::Endpoint>, StoreError> {
+        ops::endpoints(self, after, limit).await
+    }
+
+    async fn set_enabled(
+        &self,
+        id: crate::store::EndpointId,
+        enabled: bool,
+    ) -> Result<(), StoreError> {
+        ops::set_enabled(self, id, enabled).await
+    }
+
+    async fn publish_raw(&self, events: &[RawEvent]) -> Result<Vec<String>, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let mut ids = Vec::with_capacity(events.len());
+        for event in events {
+            ids.push(self.publish_raw_in(&mut tx, event).await?);
+        }
+        tx.commit().await.map_err(db)?;
+        self.wake();
+        Ok(ids)
+    }
+
+    async fn claim(
+        &self,
+        request: crate::store::ClaimRequest,
+    ) -> Result<Vec<crate::store::Claimed>, StoreError> {
+        claim::claim(self, request).await
+    }
+
+    async fn record(
+        &self,
+        results: &[crate::store::AttemptResult],
+    ) -> Result<Vec<crate::store::Recorded>, StoreError> {
+        record::record(self, results).await
+    }
+
+    async fn release(&self, leases: &[crate::store::Lease]) -> Result<u64, StoreError> {
+        record::release(self, leases).await
+    }
+
+    async fn wait_for_work(&self, timeout: Duration) {
+        self.listen();
+        let _ = tokio::time::timeout(timeout, self.wake.notified()).await;
+    }
+
+    async fn deliveries(
+        &self,
+        query: &crate::store::DeliveryQuery,
+    ) -> Result<Vec<crate::store::DeliveryInfo>, StoreError> {
+        ops::deliveries(self, query).await
+    }
+
+    async fn attempts(
+        &self,
+        delivery: crate::store::DeliveryId,
+    ) -> Result<Vec<crate::store::AttemptLog>, StoreError> {
+        ops::attempts(self, delivery).await
+    }
+
+    async fn retry(&self, delivery: crate::store::DeliveryId) -> Result<bool, StoreError> {
+        ops::retry(self, delivery).await
+    }
+
+    async fn recover(
+        &self,
+        endpoint: crate::store::EndpointId,
+        since: i64,
+    ) -> Result<u64, StoreError> {
+        ops::recover(self, endpoint, since).await
+    }
+
+    async fn purge(&self, before: i64) -> Result<crate::store::Purged, StoreError> {
+        ops::purge(self, before).await
+    }
+
+    async fn stats(&self) -> Result<crate::store::OutboxStats, StoreError> {
+        ops::stats(self).await
+    }
+}

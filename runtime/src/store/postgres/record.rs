@@ -1,0 +1,218 @@
+//! Recording results on PostgreSQL in one transaction per batch: every success in a single
+//! statement (fenced, endpoints healed, attempts logged); each failure with its delivery and
+//! endpoint rows locked, decided by the policy.
+
+use std::collections::HashSet;
+
+use sqlx::Row;
+use sqlx::postgres::PgConnection;
+
+use super::{PgOutbox, db, sql};
+use crate::store::{
+    AttemptOutcome, AttemptResult, DeliveryState, EndpointChange, EndpointDisabled, EndpointId,
+    Health, Lease, Recorded, StoreError,
+};
+
+pub(super) async fn record(
+    store: &PgOutbox,
+    results: &[AttemptResult],
+) -> Result<Vec<Recorded>, StoreError> {
+    if results.is_empty() {
+        return Ok(Vec::new());
+    }
+    let now = store.clock.now();
+    let mut tx = store.pool.begin().await.map_err(db)?;
+    let mut outcomes = vec![Recorded::Stale; results.len()];
+
+    let successes: Vec<usize> = (0..results.len())
+        .filter(|&i| results[i].outcome.is_success())
+        .collect();
+    if !successes.is_empty() {
+        let pick = |f: &dyn Fn(&AttemptResult) -> i64| -> Vec<i64> {
+            successes.iter().map(|&i| f(&results[i])).collect()
+        };
+        let ids = pick(&|r| r.lease.delivery.0);
+        let tokens = pick(&|r| r.lease.token);
+        let statuses = pick(&|r| r.outcome.status().map_or(0, i64::from));
+        let millis = pick(&|r| i64::try_from(r.duration.as_millis()).unwrap_or(i64::MAX));
+        let excerpts: Vec<&str> = successes
+            .iter()
+            .map(|&i| crate::store::bounded(&results[i].excerpt))
+            .collect();
+        let done: HashSet<i64> = sqlx::query(sql::DELIVERED)
+            .bind(&ids)
+            .bind(&tokens)
+            .bind(&statuses)
+            .bind(&millis)
+            .bind(&excerpts)
+            .bind(now)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db)?
+            .iter()
+            .map(|row| row.try_get::<i64, _>(0))
+            .collect::<Result<_, _>>()
+            .map_err(db)?;
+        for &i in &successes {
+            if done.contains(&results[i].lease.delivery.0) {
+                outcomes[i] = Recorded::Done {
+                    state: DeliveryState::Delivered,
+                    next_attempt_at: None,
+                    endpoint_disabled: None,
+                };
+            }
+        }
+    }
+
+    let mut disabled = Vec::new();
+    for (i, result) in results.iter().enumerate() {
+        if !result.outcome.is_success() {
+            outcomes[i] = record_failure(store, &mut tx, result, now, &mut disabled).await?;
+        }
+    }
+    tx.commit().await.map_err(db)?;
+    for event in &disabled {
+        store.policy.notify_disabled(event);
+    }
+    Ok(outcomes)
+}
+
+async fn record_failure(
+    store: &PgOutbox,
+    conn: &mut PgConnection,
+    result: &AttemptResult,
+    now: i64,
+    disabled: &mut Vec<EndpointDisabled>,
+) -> Result<Recorded, StoreError> {
+    let Lease { delivery, token } = result.lease;
+    let Some(row) = sqlx::query(sql::LEASED)
+        .bind(delivery.0)
+        .bind(token)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?
+    else {
+        return Ok(Recorded::Stale);
+    };
+    let attempt: i64 = row.try_get(0).map_err(db)?;
+    let endpoint: i64 = row.try_get(1).map_err(db)?;
+    let row = sqlx::query(sql::HEALTH)
+        .bind(endpoint)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db)?;
+    let health = Health {
+        consecutive_failures: u32::try_from(row.try_get::<i64, _>(0).map_err(db)?).unwrap_or(0),
+        failing_since: row.try_get(1).map_err(db)?,
+        paused_until: row.try_get(2).map_err(db)?,
+    };
+    let attempt = u32::try_from(attempt).unwrap_or(u32::MAX);
+    let decision = store
+        .policy
+        .decide(delivery.0, attempt, result.outcome, health, now);
+
+    sqlx::query(sql::FINISH)
+        .bind(delivery.0)
+        .bind(decision.state.as_str())
+        .bind(decision.next_attempt_at.unwrap_or(now))
+        .bind(result.outcome.status().map(i64::from))
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+
+    let mut endpoint_disabled = None;
+    match decision.endpoint {
+        EndpointChange::Unchanged => {}
+        EndpointChange::Healthy => {
+            sqlx::query(sql::HEALTHY)
+                .bind(endpoint)
+                .execute(&mut *conn)
+                .await
+                .map_err(db)?;
+        }
+        EndpointChange::Failing(next) => {
+            sqlx::query(sql::FAILING)
+                .bind(endpoint)
+                .bind(i64::from(next.consecutive_failures))
+                .bind(next.failing_since)
+                .bind(next.paused_until)
+                .execute(&mut *conn)
+                .await
+                .map_err(db)?;
+        }
+        EndpointChange::Disable(reason) => {
+            let changed = sqlx::query(sql::DISABLE)
+                .bind(endpoint)
+                .bind(reason.as_str())
+                .execute(&mut *conn)
+                .await
+                .map_err(db)?
+                .rows_affected();
+            sqlx::query(sql::HOLD)
+                .bind(endpoint)
+                .bind(now)
+                .execute(&mut *conn)
+                .await
+                .map_err(db)?;
+            if changed > 0 {
+                endpoint_disabled = Some(reason);
+                disabled.push(EndpointDisabled {
+                    endpoint: EndpointId(endpoint),
+                    reason,
+                    at: now,
+                    failing_since: health.failing_since,
+                });
+            }
+        }
+    }
+
+    sqlx::query(sql::LOG_ATTEMPT)
+        .bind(delivery.0)
+        .bind(i64::from(attempt))
+        .bind(now)
+        .bind(outcome_name(&result.outcome))
+        .bind(result.outcome.status().map(i64::from))
+        .bind(i64::try_from(result.duration.as_millis()).unwrap_or(i64::MAX))
+        .bind(crate::store::bounded(&result.excerpt))
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    Ok(Recorded::Done {
+        state: decision.state,
+        next_attempt_at: match decision.state {
+            DeliveryState::Pending => decision.next_attempt_at,
+            _ => None,
+        },
+        endpoint_disabled,
+    })
+}
+
+fn outcome_name(outcome: &AttemptOutcome) -> &'static str {
+    match outcome {
+        _ if outcome.is_success() => "delivered",
+        AttemptOutcome::Response { .. } => "response",
+        AttemptOutcome::NoResponse => "no_response",
+        AttemptOutcome::Refused => "refused",
+    }
+}
+
+pub(super) async fn release(store: &PgOutbox, leases: &[Lease]) -> Result<u64, StoreError> {
+    if leases.is_empty() {
+        return Ok(0);
+    }
+    let ids: Vec<i64> = leases.iter().map(|l| l.delivery.0).collect();
+    let tokens: Vec<i64> = leases.iter().map(|l| l.token).collect();
+    let released = sqlx::query(sql::RELEASE)
+        .bind(&ids)
+        .bind(&tokens)
+        .bind(store.clock.now())
+        .execute(&store.pool)
+        .await
+        .map_err(db)?
+        .rows_affected();
+    if released > 0 {
+        store.wake();
+    }
+    Ok(released)
+}

@@ -1,0 +1,213 @@
+//! The PostgreSQL backend's statements. Times are bound parameters from the injected clock,
+//! never `now()`. The index serving each claim statement is named beside it (see
+//! `schema.sql`).
+
+pub(super) const SCHEMA: &str = include_str!("schema.sql");
+
+/// Serializes concurrent first uses of one schema.
+pub(super) const MIGRATION_LOCK: &str =
+    "SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') || '.hookwire_outbox'))";
+
+pub(super) const CURRENT_SCHEMA: &str = "SELECT current_schema()";
+
+pub(super) const SCHEMA_VERSION: &str = "SELECT value FROM hw_meta WHERE key = 'schema_version'";
+
+/// Publish: the event, and in the same statement its fan-out, one delivery per endpoint
+/// subscribed to the type, each with its own `webhook-id`; held for a disabled endpoint.
+pub(super) const PUBLISH: &str = "\
+WITH ev AS (
+    INSERT INTO hw_event (event_id, event_type, payload, created_at)
+    VALUES ($1, $2, $3, $4) RETURNING id
+)
+INSERT INTO hw_delivery (webhook_id, event_pk, endpoint_id, state, attempts, run_at, created_at, updated_at)
+SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), ev.id, e.id,
+       CASE WHEN e.disabled IS NULL THEN 'pending' ELSE 'disabled' END, 0, $4, $4, $4
+FROM ev CROSS JOIN hw_endpoint e
+WHERE e.all_types
+   OR EXISTS (SELECT 1 FROM hw_endpoint_type t
+              WHERE t.endpoint_id = e.id
+                AND ((NOT t.is_prefix AND t.value = $2)
+                  OR (t.is_prefix AND starts_with($2, t.value))))";
+
+pub(super) const NOTIFY: &str = "SELECT pg_notify($1, '')";
+
+/// Lanes: enabled, unpaused endpoints with a due delivery (index `hw_delivery_due`), locked
+/// in id order (no deadlock between claimers) so an endpoint's in-flight limit holds across
+/// every worker.
+pub(super) const LANES: &str = "\
+SELECT e.id, e.url, e.secrets, e.allow_private, e.max_in_flight, e.consecutive_failures,
+       e.rate_per_second, e.rate_window, e.rate_count
+FROM hw_endpoint e
+WHERE e.disabled IS NULL AND e.paused_until <= $1
+  AND EXISTS (SELECT 1 FROM hw_delivery d
+              WHERE d.endpoint_id = e.id AND d.state IN ('pending', 'in_flight') AND d.run_at <= $1)
+ORDER BY e.id
+FOR NO KEY UPDATE OF e";
+
+/// What the locked lanes have in flight (index `hw_delivery_in_flight`), read after locking.
+pub(super) const BUSY: &str = "\
+SELECT endpoint_id, count(*) FROM hw_delivery
+WHERE endpoint_id = ANY($1) AND state = 'in_flight' AND run_at > $2
+GROUP BY endpoint_id";
+
+/// Claims each lane's share ($1 endpoints, $2 counts) in one statement (index
+/// `hw_delivery_due`), skipping rows another transaction holds.
+pub(super) const CLAIM: &str = "\
+WITH picked AS (
+    SELECT x.id
+    FROM unnest($1::bigint[], $2::bigint[]) AS l (endpoint_id, take)
+    CROSS JOIN LATERAL (
+        SELECT d.id FROM hw_delivery d
+        WHERE d.endpoint_id = l.endpoint_id AND d.state IN ('pending', 'in_flight') AND d.run_at <= $3
+        ORDER BY d.run_at, d.id
+        LIMIT l.take
+        FOR UPDATE SKIP LOCKED
+    ) x
+)
+UPDATE hw_delivery d
+SET state = 'in_flight', run_at = $4, lease_token = $5, attempts = d.attempts + 1, updated_at = $3
+FROM picked, hw_event v
+WHERE d.id = picked.id AND v.id = d.event_pk
+RETURNING d.id, d.webhook_id, d.endpoint_id, d.attempts, v.event_id, v.event_type, v.payload";
+
+pub(super) const UPDATE_RATE: &str =
+    "UPDATE hw_endpoint SET rate_window = $2, rate_count = $3 WHERE id = $1";
+
+/// Successes, all at once: fenced by lease token, the endpoints healed, the attempts logged.
+pub(super) const DELIVERED: &str = "\
+WITH input AS (
+    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[])
+        AS i (id, token, status, ms, excerpt)
+), done AS (
+    UPDATE hw_delivery d
+    SET state = 'delivered', lease_token = NULL, last_status = i.status, run_at = $6, updated_at = $6
+    FROM input i
+    WHERE d.id = i.id AND d.lease_token = i.token AND d.state = 'in_flight'
+    RETURNING d.id, d.endpoint_id, d.attempts, i.status, i.ms, i.excerpt
+), healed AS (
+    UPDATE hw_endpoint e SET consecutive_failures = 0, failing_since = NULL
+    WHERE e.id IN (SELECT endpoint_id FROM done)
+      AND (e.consecutive_failures <> 0 OR e.failing_since IS NOT NULL)
+), logged AS (
+    INSERT INTO hw_attempt (delivery_id, attempt, at, outcome, status, duration_ms, excerpt)
+    SELECT id, attempts, $6, 'delivered', status, ms, excerpt FROM done
+)
+SELECT id FROM done";
+
+/// The leased delivery, locked; no row: the lease is stale.
+pub(super) const LEASED: &str = "\
+SELECT attempts, endpoint_id FROM hw_delivery
+WHERE id = $1 AND lease_token = $2 AND state = 'in_flight'
+FOR UPDATE";
+
+pub(super) const HEALTH: &str = "\
+SELECT consecutive_failures, failing_since, paused_until FROM hw_endpoint WHERE id = $1
+FOR NO KEY UPDATE";
+
+pub(super) const FINISH: &str = "\
+UPDATE hw_delivery SET state = $2, run_at = $3, lease_token = NULL, last_status = $4, updated_at = $5
+WHERE id = $1";
+
+pub(super) const HEALTHY: &str = "\
+UPDATE hw_endpoint SET consecutive_failures = 0, failing_since = NULL
+WHERE id = $1 AND (consecutive_failures <> 0 OR failing_since IS NOT NULL)";
+
+pub(super) const FAILING: &str = "\
+UPDATE hw_endpoint SET consecutive_failures = $2, failing_since = $3, paused_until = $4 WHERE id = $1";
+
+pub(super) const DISABLE: &str =
+    "UPDATE hw_endpoint SET disabled = $2 WHERE id = $1 AND disabled IS NULL";
+
+pub(super) const HOLD: &str = "\
+UPDATE hw_delivery SET state = 'disabled', lease_token = NULL, updated_at = $2
+WHERE endpoint_id = $1 AND state IN ('pending', 'in_flight')";
+
+pub(super) const ENABLE: &str = "\
+UPDATE hw_endpoint SET disabled = NULL, consecutive_failures = 0, failing_since = NULL, paused_until = 0
+WHERE id = $1";
+
+pub(super) const UNHOLD: &str = "\
+UPDATE hw_delivery SET state = 'pending', run_at = $2, updated_at = $2
+WHERE endpoint_id = $1 AND state = 'disabled'";
+
+pub(super) const LOG_ATTEMPT: &str = "\
+INSERT INTO hw_attempt (delivery_id, attempt, at, outcome, status, duration_ms, excerpt)
+VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+pub(super) const RELEASE: &str = "\
+UPDATE hw_delivery d SET state = 'pending', run_at = $3, lease_token = NULL,
+       attempts = greatest(d.attempts - 1, 0), updated_at = $3
+FROM unnest($1::bigint[], $2::bigint[]) AS l (id, token)
+WHERE d.id = l.id AND d.lease_token = l.token AND d.state = 'in_flight'";
+
+pub(super) const INSERT_ENDPOINT: &str = "\
+INSERT INTO hw_endpoint (url, secrets, all_types, allow_private, max_in_flight, rate_per_second,
+                         description, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+
+pub(super) const UPDATE_ENDPOINT: &str = "\
+UPDATE hw_endpoint SET url = $2, secrets = $3, all_types = $4, allow_private = $5,
+       max_in_flight = $6, rate_per_second = $7, description = $8
+WHERE id = $1";
+
+pub(super) const DELETE_TYPES: &str = "DELETE FROM hw_endpoint_type WHERE endpoint_id = $1";
+
+pub(super) const INSERT_TYPE: &str = "\
+INSERT INTO hw_endpoint_type (endpoint_id, is_prefix, value) VALUES ($1, $2, $3)
+ON CONFLICT DO NOTHING";
+
+pub(super) const ENDPOINTS: &str = "\
+SELECT id, url, secrets, allow_private, max_in_flight, rate_per_second, description, disabled,
+       consecutive_failures, failing_since, paused_until, created_at
+FROM hw_endpoint WHERE id > $1 ORDER BY id LIMIT $2";
+
+pub(super) const ENDPOINT: &str = "\
+SELECT id, url, secrets, allow_private, max_in_flight, rate_per_second, description, disabled,
+       consecutive_failures, failing_since, paused_until, created_at
+FROM hw_endpoint WHERE id = $1";
+
+pub(super) const ENDPOINT_TYPES: &str = "\
+SELECT endpoint_id, is_prefix, value FROM hw_endpoint_type
+WHERE endpoint_id = ANY($1) ORDER BY endpoint_id, is_prefix, value";
+
+/// Listing: each filter applies when its parameter is not NULL.
+pub(super) const DELIVERIES: &str = "\
+SELECT d.id, d.webhook_id, v.event_id, v.event_type, d.endpoint_id, d.state, d.attempts,
+       d.run_at, d.last_status, d.created_at, d.updated_at
+FROM hw_delivery d JOIN hw_event v ON v.id = d.event_pk
+WHERE d.id > $1
+  AND ($2::text IS NULL OR d.state = $2)
+  AND ($3::bigint IS NULL OR d.endpoint_id = $3)
+  AND ($4::text IS NULL OR v.event_id = $4)
+ORDER BY d.id LIMIT $5";
+
+pub(super) const ATTEMPTS: &str = "\
+SELECT delivery_id, attempt, at, outcome, status, duration_ms, excerpt FROM hw_attempt
+WHERE delivery_id = $1 ORDER BY id LIMIT 100";
+
+/// Retry one: a fresh schedule now; held again if its endpoint is disabled.
+pub(super) const RETRY: &str = "\
+UPDATE hw_delivery d
+SET state = CASE WHEN e.disabled IS NULL THEN 'pending' ELSE 'disabled' END,
+    attempts = 0, run_at = $2, lease_token = NULL, updated_at = $2
+FROM hw_endpoint e
+WHERE d.id = $1 AND e.id = d.endpoint_id AND d.state <> 'in_flight'";
+
+pub(super) const RECOVER: &str = "\
+UPDATE hw_delivery SET state = 'pending', attempts = 0, run_at = $3, updated_at = $3
+WHERE endpoint_id = $1 AND state = 'failed' AND created_at >= $2";
+
+pub(super) const PURGE_ATTEMPTS: &str = "\
+DELETE FROM hw_attempt WHERE delivery_id IN
+  (SELECT id FROM hw_delivery WHERE state IN ('delivered', 'failed', 'disabled') AND created_at < $1)";
+
+pub(super) const PURGE_DELIVERIES: &str = "DELETE FROM hw_delivery WHERE state IN ('delivered', 'failed', 'disabled') AND created_at < $1";
+
+pub(super) const PURGE_EVENTS: &str = "\
+DELETE FROM hw_event v WHERE v.created_at < $1
+  AND NOT EXISTS (SELECT 1 FROM hw_delivery d WHERE d.event_pk = v.id)";
+
+pub(super) const STATS: &str =
+    "SELECT endpoint_id, state, count(*) FROM hw_delivery GROUP BY endpoint_id, state";
+
+pub(super) const STATS_ENDPOINTS: &str = "SELECT id, url, disabled FROM hw_endpoint ORDER BY id";
