@@ -12,6 +12,28 @@ pub struct ReadmeDoctests;
 /// The official OpenAPI 3.1 schema (see `fixtures/SOURCES.md`).
 pub const OPENAPI_31_SCHEMA: &str = include_str!("fixtures/openapi-3.1-schema.json");
 
+/// The official OpenAPI 3.0 schema, draft-04 (see `fixtures/SOURCES.md`).
+pub const OPENAPI_30_SCHEMA: &str = include_str!("fixtures/openapi-3.0-schema.json");
+
+/// The official AsyncAPI 3.0.0 schema, draft-07 (see `fixtures/SOURCES.md`).
+pub const ASYNCAPI_30_SCHEMA: &str = include_str!("fixtures/asyncapi-3.0.0-schema.json");
+
+/// Every error of `instance` against a meta-schema that names its own draft in `$schema`
+/// (draft-04, draft-07, ...), formats asserted, nothing fetched: empty when it is valid.
+///
+/// # Panics
+/// When the meta-schema does not compile.
+pub fn meta_schema_errors(meta_schema: &Value, instance: &Value) -> Vec<String> {
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(meta_schema)
+        .unwrap_or_else(|error| panic!("meta-schema does not compile: {error}"));
+    validator
+        .iter_errors(instance)
+        .map(|error| format!("{} at {}", error, error.instance_path()))
+        .collect()
+}
+
 /// Builds a validator for `schema` (draft 2020-12, formats asserted).
 ///
 /// # Panics

@@ -141,7 +141,21 @@ impl JsonSchema for Problem {
                 "status": { "type": "integer", "minimum": 100, "maximum": 599, "description": "The HTTP status code." },
                 "detail": { "type": "string", "description": "What went wrong with this request." },
                 "parameter": { "type": "string", "description": "The request parameter at fault, when there is one." },
-                "code": { "type": "string", "description": "A stable snake_case name of the problem, for programs." }
+                "code": { "type": "string", "description": "A stable snake_case name of the problem, for programs." },
+                "errors": {
+                    "type": "array",
+                    "description": "Each place a request breaks the API document.",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "in": { "enum": ["path", "query", "header", "body"], "description": "Where the value travels." },
+                            "parameter": { "type": "string", "description": "The parameter at fault." },
+                            "pointer": { "type": "string", "description": "The JSON pointer of the value at fault in the body." },
+                            "detail": { "type": "string", "description": "Which rule the value breaks." }
+                        },
+                        "required": ["in", "detail"]
+                    }
+                }
             },
             "required": ["title", "status"]
         })

@@ -136,7 +136,15 @@ async fn a_malformed_parameter_is_a_400_problem_naming_it() {
     assert_eq!(problem["parameter"], "limit");
     assert_eq!(
         problem["detail"],
-        "invalid query parameter `limit`: expected a non-negative integer, found `many`"
+        "query parameter `limit`: value is not of type \"integer\""
+    );
+    assert_eq!(
+        problem["errors"],
+        serde_json::json!([{
+            "in": "query",
+            "parameter": "limit",
+            "detail": "value is not of type \"integer\""
+        }])
     );
 }
 
@@ -150,10 +158,7 @@ async fn a_missing_body_is_a_400_problem() {
         .unwrap();
     assert_eq!(response.status(), 400);
     let problem: Value = response.json().await.unwrap();
-    assert_eq!(
-        problem["detail"],
-        "invalid request body: expected a JSON body, found none"
-    );
+    assert_eq!(problem["detail"], "body: a JSON body is required");
 }
 
 #[tokio::test]

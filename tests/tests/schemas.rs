@@ -104,7 +104,8 @@ fn every_component_schema_is_a_valid_2020_12_schema() {
 #[test]
 fn every_exported_schema_is_a_valid_2020_12_schema() {
     let export = hookwire_example_shop::export().unwrap();
-    for path in export.paths().filter(|path| *path != "openapi.json") {
+    let documents = ["openapi.json", "openapi-3.0.json", "asyncapi.json"];
+    for path in export.paths().filter(|path| !documents.contains(path)) {
         let schema: Value = serde_json::from_str(export.contents(path).unwrap()).unwrap();
         assert_eq!(schema["$schema"], hookwire::schema::DIALECT, "{path}");
         if let Err(error) = jsonschema::draft202012::meta::validate(&schema) {

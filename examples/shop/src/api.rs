@@ -98,7 +98,8 @@ fn success<T>(data: T) -> ApiResponse<T> {
     }
 }
 
-/// The shop's API server: the product and order endpoints, and `/openapi.json`.
+/// The shop's API server: the product and order endpoints, `/openapi.json` and the browsable
+/// reference at `/docs`.
 ///
 /// ```
 /// let app = hookwire_example_shop::api::router(hookwire_example_shop::api::Catalogue::demo());
@@ -139,13 +140,24 @@ pub fn router(catalogue: Catalogue) -> Router {
             let catalogue = ordering.clone();
             async move { create_order(&catalogue, request.order).map(success) }
         })
-        .route("/openapi.json", get(openapi_json))
+        .merge(documentation())
 }
 
-async fn openapi_json() -> Result<axum::Json<hookwire::serde_json::Value>, Problem> {
-    crate::openapi()
-        .map(axum::Json)
-        .map_err(|error| Problem::new(500, "Internal Server Error").with_detail(error.to_string()))
+/// `/openapi.json` and `/docs`; if the document cannot be built, `/openapi.json` says why.
+fn documentation() -> Router {
+    match crate::openapi() {
+        Ok(document) => hookwire::server::docs_router(&document),
+        Err(error) => {
+            let problem = Problem::new(500, "Internal Server Error").with_detail(error.to_string());
+            Router::new().route(
+                "/openapi.json",
+                get(move || {
+                    let problem = problem.clone();
+                    async move { problem }
+                }),
+            )
+        }
+    }
 }
 
 /// Prices a new order from the catalogue.
@@ -153,7 +165,7 @@ fn create_order(catalogue: &Catalogue, order: NewOrder) -> Result<OrderCreated, 
     let mut cents: u64 = 0;
     for item in &order.items {
         let product = catalogue.find(&item.product_id).ok_or_else(|| {
-            Problem::new(422, "Unprocessable Content")
+            Problem::new(404, "Not Found")
                 .with_detail(format!("no product `{}`", item.product_id))
                 .with_parameter("items")
         })?;

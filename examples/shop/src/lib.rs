@@ -10,6 +10,7 @@ mod events;
 mod money;
 mod product;
 pub mod receiver;
+pub mod serve;
 
 pub use events::{
     CancellationReason, Customer, LineItem, OrderCancelled, OrderCreated, OrderShipped,
@@ -18,7 +19,7 @@ pub use events::{
 pub use money::{InvalidMoney, MONEY_PATTERN, Money};
 pub use product::{ApiResponse, ApiStatus, Product};
 
-use hookwire::schema::{Export, OpenApi, OpenApiError};
+use hookwire::schema::{AsyncApi, Export, OpenApi, OpenApiError, openapi_30};
 
 /// The shop's OpenAPI 3.1 document.
 ///
@@ -42,6 +43,23 @@ pub fn openapi() -> Result<hookwire::serde_json::Value, OpenApiError> {
         .build()
 }
 
+/// The shop's event catalog as an AsyncAPI 3.0 document.
+///
+/// ```
+/// let document = hookwire_example_shop::asyncapi();
+/// assert_eq!(document["asyncapi"], "3.0.0");
+/// assert!(document["channels"]["order.shipped"].is_object());
+/// ```
+pub fn asyncapi() -> hookwire::serde_json::Value {
+    AsyncApi::new("Shop", env!("CARGO_PKG_VERSION"))
+        .description(
+            "An online store's order and payment events, POSTed to each subscriber's webhook URL \
+             and signed with Standard Webhooks.",
+        )
+        .events::<ShopEvent>()
+        .build()
+}
+
 /// Everything the shop commits under `schemas/`: one call, for a binary or a test.
 ///
 /// ```
@@ -53,7 +71,11 @@ pub fn openapi() -> Result<hookwire::serde_json::Value, OpenApiError> {
 /// # Errors
 /// As [`openapi`].
 pub fn export() -> Result<Export, OpenApiError> {
-    Ok(Export::catalog::<ShopEvent>().with_file("openapi.json", &openapi()?))
+    let openapi = openapi()?;
+    Ok(Export::catalog::<ShopEvent>()
+        .with_file("openapi.json", &openapi)
+        .with_file("openapi-3.0.json", &openapi_30(&openapi))
+        .with_file("asyncapi.json", &asyncapi()))
 }
 
 /// Where the shop's generated schemas are committed: `schemas/` at the workspace root.

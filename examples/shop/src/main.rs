@@ -2,6 +2,9 @@
 //!
 //! `cargo run -p hookwire-example-shop -- export [DIR]` writes the shop's schemas and OpenAPI
 //! document (to `schemas/` at the workspace root by default), the files a test checks for drift.
+//!
+//! `cargo run -p hookwire-example-shop -- serve --port P` serves the shop's API, `/openapi.json`
+//! and `/docs` on 127.0.0.1:P until interrupted.
 
 use std::process::ExitCode;
 
@@ -12,8 +15,12 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("export") => write_schemas(args.get(1).map(Into::into)),
+        Some("serve") => serve(&args[1..]),
         None => demo(),
-        Some(other) => Err(format!("unknown command `{other}`; usage: shop [export [DIR]]").into()),
+        Some(other) => Err(format!(
+            "unknown command `{other}`; usage: shop [export [DIR] | serve [--port P]]"
+        )
+        .into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -36,6 +43,14 @@ fn write_schemas(dir: Option<std::path::PathBuf>) -> Result {
         dir.display()
     );
     Ok(())
+}
+
+fn serve(args: &[String]) -> Result {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(hookwire_example_shop::serve::run(args))
 }
 
 fn demo() -> Result {

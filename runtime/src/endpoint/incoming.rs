@@ -86,6 +86,52 @@ impl<'a> Incoming<'a> {
         self
     }
 
+    /// The texts parameter `name` arrived as at `location`, in order (none when absent); header
+    /// values that are not UTF-8 are decoded lossily.
+    ///
+    /// ```
+    /// use hookwire::endpoint::{Incoming, Location};
+    /// let incoming = Incoming::new().with_query("tag=a&tag=b");
+    /// assert_eq!(incoming.texts(Location::Query, "tag"), ["a", "b"]);
+    /// assert!(incoming.texts(Location::Path, "id").is_empty());
+    /// ```
+    pub fn texts(&self, location: Location, name: &str) -> Vec<Cow<'_, str>> {
+        match location {
+            Location::Path => self
+                .path
+                .iter()
+                .filter(|(param, _)| param == name)
+                .map(|(_, value)| Cow::Borrowed(value.as_ref()))
+                .collect(),
+            Location::Query => self
+                .query
+                .iter()
+                .filter(|(param, _)| param == name)
+                .map(|(_, value)| Cow::Borrowed(value.as_str()))
+                .collect(),
+            Location::Header => self
+                .headers
+                .map(|headers| {
+                    headers
+                        .get_all(name)
+                        .iter()
+                        .map(|value| String::from_utf8_lossy(value.as_bytes()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The raw body.
+    ///
+    /// ```
+    /// let incoming = hookwire::endpoint::Incoming::new().with_body(b"{}");
+    /// assert_eq!(incoming.raw_body(), b"{}");
+    /// ```
+    pub fn raw_body(&self) -> &'a [u8] {
+        self.body
+    }
+
     /// Reads path parameter `name` as a `T`.
     ///
     /// # Errors

@@ -197,6 +197,26 @@ pub trait Endpoint: Sized + Send + 'static {
     const DESCRIPTION: Option<&'static str> = None;
     /// Whether the struct is `#[deprecated]`.
     const DEPRECATED: bool = false;
+    /// The error statuses the handler may answer with (as an RFC 9457 problem), besides those
+    /// the server gives by itself (`400`, `405`, `413`, `415`, `500`): `errors(404, 409)` in
+    /// the derive. They are listed under the operation's `responses`, the client turns each
+    /// into [`ApiError::Problem`](https://docs.rs/hookwire/latest/hookwire/client/enum.ApiError.html),
+    /// and in debug builds a handler answering an undeclared status is reported.
+    ///
+    /// ```
+    /// # use hookwire::endpoint::Endpoint;
+    /// # use hookwire::{JsonSchema, schemars};
+    /// # #[derive(serde::Serialize, serde::Deserialize, JsonSchema)]
+    /// # pub struct Product { pub id: String }
+    /// #[derive(hookwire::Endpoint)]
+    /// #[hookwire(method = "GET", path = "/products/{id}", response = Product)]
+    /// pub struct GetProduct {
+    ///     #[hookwire(path)]
+    ///     pub id: String,
+    /// }
+    /// assert!(GetProduct::ERRORS.is_empty());
+    /// ```
+    const ERRORS: &'static [u16] = &[];
 
     /// Writes this request's parameters and body.
     ///

@@ -25,14 +25,19 @@
 //! assert_eq!(envelope.pointer("/properties/data/$ref").unwrap(), "#/$defs/OrderShipped");
 //! ```
 
+mod asyncapi;
 mod export;
 mod openapi;
+mod openapi30;
 mod paths;
 
+pub use asyncapi::AsyncApi;
 pub use export::{Drift, Export};
 pub use openapi::{OpenApi, OpenApiError};
+pub use openapi30::openapi_30;
 
 use schemars::generate::SchemaSettings;
+use schemars::transform::RecursiveTransform;
 use schemars::{Schema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
@@ -41,14 +46,61 @@ use crate::event::{Event, EventVisitor, Events};
 /// The JSON Schema dialect of every schema hookwire writes.
 pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 
-/// Schema settings for what is sent: draft 2020-12 with the serialize contract.
+/// Schema settings for what is sent: draft 2020-12 with the serialize contract, and the range of
+/// each sized integer (`u32`, `i64`, ...) stated as `minimum`/`maximum`, so a document's reader
+/// knows what the Rust type accepts.
 ///
 /// ```
 /// let settings = hookwire::schema::settings();
 /// assert_eq!(settings.meta_schema.as_deref(), Some(hookwire::schema::DIALECT));
+/// let schema = settings.into_generator().into_root_schema_for::<u32>();
+/// assert_eq!(schema.get("maximum").unwrap(), 4294967295u32);
 /// ```
 pub fn settings() -> SchemaSettings {
-    SchemaSettings::draft2020_12().for_serialize()
+    SchemaSettings::draft2020_12()
+        .for_serialize()
+        .with_transform(RecursiveTransform(integer_range))
+}
+
+/// `generator.subschema_for::<T>()` with the generator's transforms applied to it too: schemars
+/// applies them to definitions and root schemas, not to a subschema it returns inline (an
+/// `Option<u32>` parameter, say).
+pub(crate) fn subschema<T: schemars::JsonSchema + ?Sized>(
+    generator: &mut SchemaGenerator,
+) -> Schema {
+    let mut schema = generator.subschema_for::<T>();
+    if schema.get("$ref").is_none() {
+        for transform in generator.transforms_mut() {
+            transform.transform(&mut schema);
+        }
+    }
+    schema
+}
+
+/// Adds the `minimum` and `maximum` of an integer's `format` (`int8` to `int64`, `uint8` to
+/// `uint64`) when the schema states none.
+fn integer_range(schema: &mut Schema) {
+    let range: (i128, i128) = match schema.get("format").and_then(Value::as_str) {
+        Some("int8") => (i8::MIN.into(), i8::MAX.into()),
+        Some("int16") => (i16::MIN.into(), i16::MAX.into()),
+        Some("int32") => (i32::MIN.into(), i32::MAX.into()),
+        Some("int64") => (i64::MIN.into(), i64::MAX.into()),
+        Some("uint8") => (0, u8::MAX.into()),
+        Some("uint16") => (0, u16::MAX.into()),
+        Some("uint32") => (0, u32::MAX.into()),
+        Some("uint64") => (0, u64::MAX.into()),
+        _ => return,
+    };
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    for (key, bound) in [("minimum", range.0), ("maximum", range.1)] {
+        let bound = match i64::try_from(bound) {
+            Ok(signed) => Value::from(signed),
+            Err(_) => Value::from(u64::MAX),
+        };
+        object.entry(key).or_insert(bound);
+    }
 }
 
 /// The standalone JSON Schema of an event's payload, with its subschemas under `$defs`.
@@ -96,7 +148,7 @@ pub fn envelope_schema<E: Event>() -> Schema {
 
 /// The envelope schema of `E`, with `data` referring to `E`'s schema in `generator`.
 pub(crate) fn envelope_for<E: Event>(generator: &mut SchemaGenerator) -> Schema {
-    let data = generator.subschema_for::<E>();
+    let data = subschema::<E>(generator);
     let timestamp = generator.subschema_for::<crate::Timestamp>();
     let mut schema = Schema::from(Map::new());
     let object = schema.ensure_object();

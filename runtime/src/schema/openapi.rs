@@ -331,7 +331,7 @@ impl EventVisitor for OpenApi {
 }
 
 /// The three Standard Webhooks headers every delivery carries.
-fn standard_webhooks_headers() -> Value {
+pub(super) fn standard_webhooks_headers() -> Value {
     json!([
         {
             "name": "webhook-id",

@@ -41,7 +41,7 @@ impl DescribeEndpoint for RequestSide<'_> {
         }
         parameter.insert(
             "schema".into(),
-            self.generator.subschema_for::<T>().to_value(),
+            super::subschema::<T>(self.generator).to_value(),
         );
         self.parameters.push(Value::Object(parameter));
     }
@@ -54,7 +54,7 @@ impl DescribeEndpoint for RequestSide<'_> {
         body.insert("required".into(), true.into());
         body.insert(
             "content".into(),
-            json!({ "application/json": { "schema": self.generator.subschema_for::<T>() } }),
+            json!({ "application/json": { "schema": super::subschema::<T>(self.generator) } }),
         );
         self.body = Some(Value::Object(body));
     }
@@ -74,24 +74,16 @@ pub(super) fn operation<E: Endpoint>(
     let mut operation = Map::new();
     operation.insert("operationId".into(), E::OPERATION_ID.into());
     describe(&mut operation, E::DESCRIPTION, E::DEPRECATED);
-    let response = responses.subschema_for::<E::Response>();
+    let response = super::subschema::<E::Response>(responses);
     let problem = responses.subschema_for::<Problem>();
     operation.insert(
         "responses".into(),
-        json!({
-            "200": {
-                "description": "The call succeeded.",
-                "content": { "application/json": { "schema": response } }
-            },
-            "400": {
-                "description": "A parameter or the body is missing or malformed; `parameter` names it.",
-                "content": { PROBLEM_JSON: { "schema": problem } }
-            },
-            "default": {
-                "description": "The call failed.",
-                "content": { PROBLEM_JSON: { "schema": problem } }
-            }
-        }),
+        Value::Object(answers(
+            response.to_value(),
+            &problem.to_value(),
+            E::ERRORS,
+            side.body.is_some(),
+        )),
     );
     let mut request = Map::new();
     if !side.parameters.is_empty() {
@@ -106,6 +98,53 @@ pub(super) fn operation<E: Endpoint>(
         operation,
         request,
     }
+}
+
+/// Every answer of an operation: `200` with the response, each declared error, and the
+/// server's own `400`, `405`, `413`, `415` (with a body) and `500`, all with the problem schema.
+fn answers(response: Value, problem: &Value, errors: &[u16], has_body: bool) -> Map<String, Value> {
+    let mut answers = Map::new();
+    answers.insert(
+        "200".into(),
+        json!({
+            "description": "The call succeeded.",
+            "content": { "application/json": { "schema": response } }
+        }),
+    );
+    let mut statuses: Vec<(u16, &str)> = errors
+        .iter()
+        .map(|status| (*status, "Declared by the endpoint."))
+        .collect();
+    statuses.push((
+        400,
+        "The request breaks this document: `errors` lists each violation, with `in` and \
+         `parameter`, or `pointer` into the body.",
+    ));
+    statuses.push((
+        405,
+        "The path does not take this method; `Allow` lists those it takes.",
+    ));
+    statuses.push((413, "The body is larger than the server reads (2 MiB)."));
+    if has_body {
+        statuses.push((415, "The body is not `application/json`."));
+    }
+    statuses.push((500, "The server failed."));
+    statuses.sort_by_key(|(status, _)| *status);
+    statuses.dedup_by_key(|(status, _)| *status);
+    for (status, what) in statuses {
+        let reason = http::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|status| status.canonical_reason())
+            .unwrap_or("Error");
+        answers.insert(
+            status.to_string(),
+            json!({
+                "description": format!("{reason}. {what}"),
+                "content": { PROBLEM_JSON: { "schema": problem } }
+            }),
+        );
+    }
+    answers
 }
 
 /// Merges request-side definitions into `schemas`. A request-side schema identical to the
