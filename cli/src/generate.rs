@@ -37,6 +37,9 @@ pub(crate) struct GenerateArgs {
     /// GitHub dispatch: events named `<X-GitHub-Event>.<action>`, with `github_event_type`
     #[arg(long)]
     github: bool,
+    /// Generate only this event (repeat for more) and the types it uses
+    #[arg(long = "event", value_name = "NAME")]
+    events: Vec<String>,
     /// Also derive Serialize
     #[arg(long)]
     serialize: bool,
@@ -50,7 +53,8 @@ pub(crate) fn run(args: GenerateArgs) -> Result<ExitCode, CliError> {
         .catalog(args.catalog.clone())
         .github(args.github)
         .serialize(args.serialize)
-        .json_schema(args.json_schema);
+        .json_schema(args.json_schema)
+        .events(args.events.clone());
     let started = Instant::now();
     let report = match (&args.output, args.check) {
         (Some(output), true) => {
@@ -86,6 +90,9 @@ fn regenerate_command(args: &GenerateArgs) -> String {
     }
     if args.catalog != "WebhookEvent" {
         command.push_str(&format!(" --catalog {}", args.catalog));
+    }
+    for event in &args.events {
+        command.push_str(&format!(" --event {event}"));
     }
     for (on, flag) in [
         (args.github, " --github"),

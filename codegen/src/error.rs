@@ -43,6 +43,14 @@ pub enum GenerateError {
         /// What was found instead.
         why: String,
     },
+    /// The input has no event of this name.
+    #[error("no event `{name}` in the input; it has {}", known.join(", "))]
+    UnknownEvent {
+        /// The name asked for.
+        name: String,
+        /// Some of the input's events.
+        known: Vec<String>,
+    },
     /// The generated code did not parse as Rust: a bug in the generator; please report it with
     /// the input.
     #[error(

@@ -52,6 +52,7 @@ mod names;
 mod object;
 mod pipeline;
 mod report;
+mod sample;
 mod source;
 mod union;
 
@@ -75,6 +76,7 @@ pub struct Options {
     serialize: bool,
     json_schema: bool,
     github: bool,
+    events: Vec<String>,
 }
 
 impl Default for Options {
@@ -84,6 +86,7 @@ impl Default for Options {
             serialize: false,
             json_schema: false,
             github: false,
+            events: Vec::new(),
         }
     }
 }
@@ -143,6 +146,20 @@ impl Options {
     /// ```
     pub fn github(mut self, on: bool) -> Self {
         self.github = on;
+        self
+    }
+}
+
+impl Options {
+    /// Generates only these events (and the types they use) instead of every event of the
+    /// input; names that are not in the input are ignored.
+    ///
+    /// ```
+    /// # use hookwire_codegen::Options;
+    /// let options = Options::default().github(true).events(["push", "pull_request.opened"]);
+    /// ```
+    pub fn events<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.events = names.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -231,4 +248,45 @@ pub fn check(
             command: command.to_owned(),
         })
     }
+}
+
+/// A small JSON payload the schema of `event` accepts: every required member, the first
+/// choice of each union and enum, member names as text. For test fixtures of a receiver built
+/// from the generated types.
+///
+/// # Errors
+/// As [`generate`], and [`GenerateError::UnknownEvent`] when the input has no such event.
+///
+/// ```
+/// use hookwire_codegen::sample;
+///
+/// let dir = std::env::temp_dir().join(format!("hookwire-sample-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(dir.join("push"))?;
+/// std::fs::write(
+///     dir.join("push/event.schema.json"),
+///     r#"{"type": "object", "required": ["ref", "forced"],
+///         "properties": {"ref": {"type": "string"}, "forced": {"type": "boolean"},
+///                        "note": {"type": "string"}}}"#,
+/// )?;
+/// let payload = sample(&dir, "push")?;
+/// assert_eq!(payload, serde_json::json!({"ref": "ref", "forced": false}));
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn sample(input: &Path, event: &str) -> Result<serde_json::Value, GenerateError> {
+    let read = input::read(input)?;
+    let spec = read
+        .events
+        .iter()
+        .find(|spec| spec.name == event)
+        .ok_or_else(|| GenerateError::UnknownEvent {
+            name: event.to_owned(),
+            known: read
+                .events
+                .iter()
+                .take(20)
+                .map(|e| e.name.clone())
+                .collect(),
+        })?;
+    Ok(sample::sample(&read.sources, &spec.schema, "", 0))
 }

@@ -30,14 +30,19 @@ pub(crate) fn run(
     let mut conv = Converter::new(&input.sources, types, keep_schema);
     let mut entries = Vec::new();
     let mut variants = Scope::default();
-    for event in &input.events {
+    let selected: Vec<&EventSpec> = input
+        .events
+        .iter()
+        .filter(|event| options.events.is_empty() || options.events.contains(&event.name))
+        .collect();
+    for event in &selected {
         let def = event_def(&mut conv, event);
         entries.push(Entry {
             variant: variants.claim(names::pascal(&event.name)),
             def,
         });
     }
-    let report = report(&conv, input, &entries);
+    let report = report(&conv, &selected, &entries);
     let derives = Derives {
         serialize: options.serialize || options.json_schema || EVENT_NEEDS_SERIALIZE_AND_SCHEMA,
         json_schema: options.json_schema || EVENT_NEEDS_SERIALIZE_AND_SCHEMA,
@@ -144,14 +149,14 @@ fn unwrap_envelope(conv: &Converter<'_>, schema: &Loc, name: &str) -> Loc {
     data.clone()
 }
 
-fn report(conv: &Converter<'_>, input: &Input, entries: &[Entry]) -> Report {
+fn report(conv: &Converter<'_>, events: &[&EventSpec], entries: &[Entry]) -> Report {
     let mut uses: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (from, to) in &conv.edges {
         uses.entry(*from).or_default().push(*to);
     }
     let events = entries
         .iter()
-        .zip(&input.events)
+        .zip(events)
         .map(|(entry, event)| {
             let mut seen = BTreeSet::from([entry.def]);
             let mut stack = vec![entry.def];
