@@ -104,7 +104,7 @@ impl Bench {
                     tokio::spawn(async move {
                         while next.fetch_add(1, Ordering::Relaxed) < count {
                             let message =
-                                Message::new(&url, "order.shipped", BODY).expect("delivery");
+                                Message::new(&url, "order.shipped", BODY).expect("message");
                             let report = sender.deliver(message).await;
                             assert!(report.is_delivered(), "{:?}", report.outcome);
                             black_box(report);

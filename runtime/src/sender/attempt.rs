@@ -225,7 +225,7 @@ pub async fn attempt(
     record.retry_after = response
         .headers()
         .get(RETRY_AFTER)
-        .and_then(|value| parse_retry_after(value.as_bytes(), timestamp.unix_seconds()));
+        .and_then(|value| parse_retry_after(value.as_bytes(), timestamp));
     let redirected = response.url() != message.url();
     // Reading the body lets the connection be reused; an error here does not change what
     // the status says.

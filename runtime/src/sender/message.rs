@@ -225,8 +225,8 @@ impl fmt::Display for Redacted<'_> {
     }
 }
 
-/// Why a message could not be made or sent. Messages never contain the URL, a secret or the
-/// body.
+/// Why a [`Message`] could not be made or sent. The error texts never contain the URL, a
+/// secret or the body.
 ///
 /// ```
 /// use hookwire::sender::{Message, SendError};

@@ -2,6 +2,8 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
+use crate::timestamp::Timestamp;
+
 const MINUTE: u64 = 60;
 const HOUR: u64 = 60 * MINUTE;
 
@@ -174,9 +176,8 @@ impl RetryPolicy {
 }
 
 /// Reads a `Retry-After` value: delay-seconds or an HTTP date (IMF-fixdate, RFC 850 or
-/// asctime), relative to `now` (Unix seconds). A date in the past means no wait. Anything else
-/// is ignored.
-pub(crate) fn parse_retry_after(value: &[u8], now: i64) -> Option<Duration> {
+/// asctime), relative to `now`. A date in the past means no wait. Anything else is ignored.
+pub(crate) fn parse_retry_after(value: &[u8], now: Timestamp) -> Option<Duration> {
     let text = std::str::from_utf8(value).ok()?.trim();
     if !text.is_empty() && text.bytes().all(|c| c.is_ascii_digit()) {
         // Overlong digit strings saturate rather than being ignored.
@@ -184,7 +185,7 @@ pub(crate) fn parse_retry_after(value: &[u8], now: i64) -> Option<Duration> {
     }
     let date = httpdate::parse_http_date(text).ok()?;
     let at = date.duration_since(UNIX_EPOCH).ok()?.as_secs();
-    let now = u64::try_from(now).unwrap_or(0);
+    let now = u64::try_from(now.unix_seconds()).unwrap_or(0);
     Some(Duration::from_secs(at.saturating_sub(now)))
 }
 
@@ -242,7 +243,7 @@ mod tests {
 
     #[test]
     fn retry_after_formats() {
-        let now = 1_700_000_000;
+        let now = Timestamp::from_unix(1_700_000_000);
         let secs = |s| Some(Duration::from_secs(s));
         assert_eq!(parse_retry_after(b"120", now), secs(120));
         assert_eq!(parse_retry_after(b" 0 ", now), secs(0));
