@@ -167,6 +167,10 @@ pub mod ssrf;
 #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
 pub mod store;
 
+#[cfg(feature = "outbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
+pub mod feed;
+
 #[cfg(all(feature = "outbox", feature = "reqwest"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
 pub mod outbox;

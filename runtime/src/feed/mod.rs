@@ -1,0 +1,311 @@
+//! The events feed: reading the outbox's published events in order, from a cursor, so a
+//! receiver that was down longer than the senders' retry schedule can catch up by polling.
+//!
+//! A [`FeedPage`] holds events in the order readers must see them and the [`Cursor`] to ask
+//! from next. No reader ever skips an event, even when the transactions that published them
+//! commit out of order:
+//!
+//! - On PostgreSQL ([`PgFeed`]) an event's row id is taken before its transaction commits, so
+//!   `id > cursor` would pass over a row that commits after a higher one was read. The feed
+//!   orders by the publishing transaction's id (`xid8`, recorded with each event) and then the
+//!   row id, and serves only rows of transactions below `pg_snapshot_xmin(pg_current_snapshot())`,
+//!   which every later transaction's id exceeds. A row appears in the feed once every earlier
+//!   transaction has finished: a long open transaction anywhere in the cluster holds the
+//!   feed back (never loses events).
+//! - On SQLite ([`SqliteFeed`]) writers are serialized, so ids commit in order and the cursor
+//!   is the row id.
+//!
+//! Events stay readable for the outbox's retention (its `purge`).
+//!
+//! ```
+//! use hookwire::feed::{Cursor, FeedQuery};
+//!
+//! let query = FeedQuery::after(Cursor::parse("42")?).types(["order.created", "invoice.*"]).limit(100);
+//! assert_eq!(query.limit_or_default(), 100);
+//! # Ok::<(), hookwire::feed::FeedError>(())
+//! ```
+
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "postgres")]
+pub use postgres::PgFeed;
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteFeed;
+
+/// Where a reader stands in the feed: opaque to readers, who store it and send it back.
+///
+/// ```
+/// use hookwire::feed::Cursor;
+/// let cursor = Cursor::parse("1234-56")?;
+/// assert_eq!(cursor.as_str(), "1234-56");
+/// assert!(Cursor::parse("not a cursor").is_err());
+/// # Ok::<(), hookwire::feed::FeedError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(transparent)]
+pub struct Cursor(String);
+
+impl Cursor {
+    /// Checks a cursor's shape (digits, optionally two groups joined by `-`).
+    ///
+    /// # Errors
+    /// [`FeedError::InvalidCursor`] for anything a feed never hands out.
+    ///
+    /// ```
+    /// # use hookwire::feed::Cursor;
+    /// assert!(Cursor::parse("7").is_ok());
+    /// ```
+    pub fn parse(text: &str) -> Result<Self, FeedError> {
+        let valid = !text.is_empty()
+            && text.len() <= 41
+            && text.split('-').count() <= 2
+            && text
+                .split('-')
+                .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+        if valid {
+            Ok(Cursor(text.to_owned()))
+        } else {
+            Err(FeedError::InvalidCursor(text.to_owned()))
+        }
+    }
+
+    /// The cursor as sent in `?after=`.
+    ///
+    /// ```
+    /// # use hookwire::feed::Cursor;
+    /// assert_eq!(Cursor::parse("7")?.as_str(), "7");
+    /// # Ok::<(), hookwire::feed::FeedError>(())
+    /// ```
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The cursor's numbers (one on SQLite, two on PostgreSQL).
+    #[cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
+    pub(crate) fn parts(&self) -> Result<(u64, Option<u64>), FeedError> {
+        let invalid = || FeedError::InvalidCursor(self.0.clone());
+        let mut parts = self.0.split('-');
+        let first = parts
+            .next()
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(invalid)?;
+        let second = match parts.next() {
+            Some(p) => Some(p.parse().map_err(|_| invalid())?),
+            None => None,
+        };
+        Ok((first, second))
+    }
+}
+
+impl fmt::Display for Cursor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What to read: after which cursor, which types, how many.
+///
+/// ```
+/// use hookwire::feed::FeedQuery;
+/// let query = FeedQuery::from_start().types(["order.*"]);
+/// assert_eq!(query.limit_or_default(), FeedQuery::DEFAULT_LIMIT);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeedQuery {
+    after: Option<Cursor>,
+    types: Vec<String>,
+    limit: Option<u32>,
+}
+
+impl FeedQuery {
+    /// Events per page unless asked otherwise.
+    pub const DEFAULT_LIMIT: u32 = 100;
+    /// The most events per page.
+    pub const MAX_LIMIT: u32 = 1_000;
+
+    /// From the oldest event kept.
+    ///
+    /// ```
+    /// # use hookwire::feed::FeedQuery;
+    /// assert!(FeedQuery::from_start().cursor().is_none());
+    /// ```
+    pub fn from_start() -> Self {
+        Self::default()
+    }
+
+    /// After `cursor` (a page's [`next`](FeedPage::next)).
+    ///
+    /// ```
+    /// # use hookwire::feed::{Cursor, FeedQuery};
+    /// let query = FeedQuery::after(Cursor::parse("9")?);
+    /// # Ok::<(), hookwire::feed::FeedError>(())
+    /// ```
+    pub fn after(cursor: Cursor) -> Self {
+        FeedQuery {
+            after: Some(cursor),
+            ..Self::default()
+        }
+    }
+
+    /// Only these types: exact names, or `prefix.*` for a family.
+    ///
+    /// ```
+    /// # use hookwire::feed::FeedQuery;
+    /// let query = FeedQuery::from_start().types(["order.created", "invoice.*"]);
+    /// ```
+    #[must_use]
+    pub fn types<T: Into<String>>(mut self, types: impl IntoIterator<Item = T>) -> Self {
+        self.types = types.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// At most `limit` events (1 to [`MAX_LIMIT`](Self::MAX_LIMIT)).
+    ///
+    /// ```
+    /// # use hookwire::feed::FeedQuery;
+    /// assert_eq!(FeedQuery::from_start().limit(5_000).limit_or_default(), 1_000);
+    /// ```
+    #[must_use]
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// The cursor asked from, if any.
+    ///
+    /// ```
+    /// # use hookwire::feed::FeedQuery;
+    /// assert!(FeedQuery::from_start().cursor().is_none());
+    /// ```
+    pub fn cursor(&self) -> Option<&Cursor> {
+        self.after.as_ref()
+    }
+
+    /// The page size this query reads, within 1 ..= [`MAX_LIMIT`](Self::MAX_LIMIT).
+    ///
+    /// ```
+    /// # use hookwire::feed::FeedQuery;
+    /// assert_eq!(FeedQuery::from_start().limit(0).limit_or_default(), 1);
+    /// ```
+    pub fn limit_or_default(&self) -> u32 {
+        self.limit
+            .unwrap_or(Self::DEFAULT_LIMIT)
+            .clamp(1, Self::MAX_LIMIT)
+    }
+
+    /// Exact names and prefixes (`order.*` becomes `order.`), as the queries bind them.
+    #[cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
+    pub(crate) fn type_filters(&self) -> (Vec<String>, Vec<String>) {
+        let mut exact = Vec::new();
+        let mut prefixes = Vec::new();
+        for name in &self.types {
+            match name.strip_suffix('*') {
+                Some(prefix) => prefixes.push(prefix.to_owned()),
+                None => exact.push(name.clone()),
+            }
+        }
+        (exact, prefixes)
+    }
+
+    #[cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
+    pub(crate) fn filtered(&self) -> bool {
+        !self.types.is_empty()
+    }
+}
+
+/// One published event, as the feed serves it.
+///
+/// ```
+/// use hookwire::feed::{Cursor, FeedEvent};
+/// let event = FeedEvent {
+///     cursor: Cursor::parse("3")?,
+///     id: "evt_1".into(),
+///     event_type: "order.created".into(),
+///     created_at: 1_700_000_000,
+///     envelope: serde_json::json!({"type": "order.created", "data": {}}),
+/// };
+/// assert_eq!(serde_json::to_value(&event)?["type"], "order.created");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct FeedEvent {
+    /// Ask `after` this to read what follows this event.
+    pub cursor: Cursor,
+    /// The event id (the same `webhook-id` base its deliveries carry).
+    pub id: String,
+    /// The event type.
+    #[serde(rename = "type")]
+    pub event_type: String,
+    /// When it was published, Unix seconds.
+    pub created_at: i64,
+    /// The envelope as published (`type`, `timestamp`, `data`).
+    pub envelope: serde_json::Value,
+}
+
+/// A page of the feed: the events, and where to continue.
+///
+/// ```
+/// use hookwire::feed::{Cursor, FeedPage};
+/// let page = FeedPage { data: vec![], next: Some(Cursor::parse("9")?), done: true };
+/// assert!(page.data.is_empty());
+/// # Ok::<(), hookwire::feed::FeedError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct FeedPage {
+    /// Events in feed order.
+    pub data: Vec<FeedEvent>,
+    /// The cursor to ask `after` next: the last event's, or the one asked with when the page
+    /// is empty (`null` only for an empty feed read from the start).
+    pub next: Option<Cursor>,
+    /// Whether this page reached the end of what can be read now (fewer events than asked).
+    pub done: bool,
+}
+
+impl FeedPage {
+    #[cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
+    pub(crate) fn new(data: Vec<FeedEvent>, query: &FeedQuery) -> Self {
+        let done = data.len() < query.limit_or_default() as usize;
+        let next = data
+            .last()
+            .map(|event| event.cursor.clone())
+            .or_else(|| query.after.clone());
+        FeedPage { data, next, done }
+    }
+}
+
+/// A feed read failed.
+///
+/// ```
+/// use hookwire::feed::FeedError;
+/// assert!(FeedError::InvalidCursor("x".into()).to_string().contains("`x`"));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FeedError {
+    /// The `after` value is not a cursor this feed hands out.
+    #[error("`{0}` is not a feed cursor: pass back a page's `next` or an event's `cursor`")]
+    InvalidCursor(String),
+    /// The database failed.
+    #[error("events feed database error: {0}")]
+    Database(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A stored event does not have the shape the outbox writes.
+    #[error("unexpected data in the events table: {0}")]
+    Corrupt(String),
+}
+
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+pub(crate) fn db(error: sqlx::Error) -> FeedError {
+    FeedError::Database(Box::new(error))
+}
+
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+pub(crate) fn envelope(payload: &str) -> Result<serde_json::Value, FeedError> {
+    serde_json::from_str(payload).map_err(|e| FeedError::Corrupt(format!("envelope: {e}")))
+}

@@ -1,0 +1,131 @@
+//! [`PgFeed`]: the events feed on the PostgreSQL outbox.
+
+use sqlx::Row;
+use sqlx::postgres::PgPool;
+
+use crate::feed::{Cursor, FeedError, FeedEvent, FeedPage, FeedQuery, db, envelope};
+
+/// Records the publishing transaction of every event (`pg_current_xact_id()` is the inserting
+/// transaction's id), and the index the feed reads by. Added to the outbox's `hw_event` when
+/// missing.
+const HAS_XID: &str = "
+SELECT EXISTS (SELECT 1 FROM information_schema.columns
+               WHERE table_schema = current_schema() AND table_name = 'hw_event' AND column_name = 'xid')";
+
+const ADD_XID: &str = "
+SELECT pg_advisory_xact_lock(hashtext('hookwire.hw_event.xid'));
+ALTER TABLE hw_event ADD COLUMN IF NOT EXISTS xid xid8 NOT NULL DEFAULT pg_current_xact_id();
+CREATE INDEX IF NOT EXISTS hw_event_feed ON hw_event (xid, id);
+";
+
+/// Rows after the cursor in (transaction, id) order, only of transactions older than every
+/// transaction still running: a later commit always has a larger transaction id than the
+/// snapshot's xmin, so it sorts after everything already served.
+const READ: &str = "
+SELECT id, xid::text, event_id, event_type, payload, created_at
+FROM hw_event
+WHERE (xid, id) > ($1::text::xid8, $2)
+  AND xid < pg_snapshot_xmin(pg_current_snapshot())
+  AND ($3 OR event_type = ANY($4)
+       OR EXISTS (SELECT 1 FROM unnest($5::text[]) AS p (prefix) WHERE starts_with(event_type, p.prefix)))
+ORDER BY xid, id
+LIMIT $6";
+
+/// The events feed of a PostgreSQL outbox (feature `postgres`). Cheap to clone.
+///
+/// ```no_run
+/// use hookwire::feed::{FeedQuery, PgFeed};
+/// use hookwire::store::postgres::PgOutbox;
+///
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// let outbox = PgOutbox::connect("postgres://postgres@127.0.0.1:5432/shop").await?;
+/// let feed = PgFeed::new(outbox.pool().clone()).await?;
+/// let page = feed.read(&FeedQuery::from_start().limit(50)).await?;
+/// for event in &page.data {
+///     println!("{} {}", event.id, event.event_type);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct PgFeed {
+    pool: PgPool,
+}
+
+impl PgFeed {
+    /// The feed over the outbox tables in the pool's current schema (create the outbox
+    /// first). Adds the publishing transaction's id to `hw_event` if it is missing.
+    ///
+    /// # Errors
+    /// The database failed, or the outbox's `hw_event` table does not exist.
+    ///
+    /// ```no_run
+    /// # async fn demo(pool: sqlx::PgPool) -> Result<(), hookwire::feed::FeedError> {
+    /// let feed = hookwire::feed::PgFeed::new(pool).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn new(pool: PgPool) -> Result<Self, FeedError> {
+        let has_xid: bool = sqlx::query_scalar(HAS_XID)
+            .fetch_one(&pool)
+            .await
+            .map_err(db)?;
+        if !has_xid {
+            let mut tx = pool.begin().await.map_err(db)?;
+            sqlx::raw_sql(ADD_XID).execute(&mut *tx).await.map_err(db)?;
+            tx.commit().await.map_err(db)?;
+        }
+        Ok(PgFeed { pool })
+    }
+
+    /// One page of events after the query's cursor.
+    ///
+    /// # Errors
+    /// [`FeedError::InvalidCursor`] for a cursor of another backend, or a database error.
+    ///
+    /// ```no_run
+    /// # async fn demo(feed: hookwire::feed::PgFeed) -> Result<(), hookwire::feed::FeedError> {
+    /// use hookwire::feed::FeedQuery;
+    /// let mut query = FeedQuery::from_start();
+    /// loop {
+    ///     let page = feed.read(&query).await?;
+    ///     // handle page.data ...
+    ///     if page.done { break; }
+    ///     query = FeedQuery::after(page.next.expect("a full page has a cursor"));
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn read(&self, query: &FeedQuery) -> Result<FeedPage, FeedError> {
+        let (xid, id) = match query.cursor() {
+            None => (0, 0),
+            Some(cursor) => match cursor.parts()? {
+                (xid, Some(id)) => (xid, id),
+                (_, None) => return Err(FeedError::InvalidCursor(cursor.to_string())),
+            },
+        };
+        let id = i64::try_from(id).map_err(|_| FeedError::InvalidCursor(id.to_string()))?;
+        let (exact, prefixes) = query.type_filters();
+        let rows = sqlx::query(READ)
+            .bind(xid.to_string())
+            .bind(id)
+            .bind(!query.filtered())
+            .bind(exact)
+            .bind(prefixes)
+            .bind(i64::from(query.limit_or_default()))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        let mut data = Vec::with_capacity(rows.len());
+        for row in rows {
+            let id: i64 = row.try_get(0).map_err(db)?;
+            let xid: String = row.try_get(1).map_err(db)?;
+            let payload: String = row.try_get(4).map_err(db)?;
+            data.push(FeedEvent {
+                cursor: Cursor::parse(&format!("{xid}-{id}"))?,
+                id: row.try_get(2).map_err(db)?,
+                event_type: row.try_get(3).map_err(db)?,
+                created_at: row.try_get(5).map_err(db)?,
+                envelope: envelope(&payload)?,
+            });
+        }
+        Ok(FeedPage::new(data, query))
+    }
+}
