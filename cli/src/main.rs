@@ -4,6 +4,7 @@
 //! its own module. Exit codes: 0 success, 1 a signature that does not verify or a delivery that
 //! failed, 2 a usage error (bad arguments, an unreadable file, a malformed secret).
 
+mod durable;
 mod error;
 mod generate;
 mod input;
@@ -56,6 +57,18 @@ enum Command {
     /// Generate Rust types with hookwire's derives from a provider's OpenAPI or JSON Schemas
     #[command(after_help = generate::EXAMPLES)]
     Generate(generate::GenerateArgs),
+    /// Add or list the durable outbox's endpoints
+    #[command(after_help = durable::ENDPOINT_EXAMPLES)]
+    Endpoint(durable::EndpointArgs),
+    /// Publish events to the durable outbox (fanned out to subscribed endpoints)
+    #[command(after_help = durable::PUBLISH_EXAMPLES)]
+    Publish(durable::PublishArgs),
+    /// Deliver the outbox's deliveries until SIGINT or SIGTERM
+    #[command(after_help = durable::WORKER_EXAMPLES)]
+    Worker(durable::WorkerArgs),
+    /// Inspect the durable outbox
+    #[command(after_help = durable::OUTBOX_EXAMPLES)]
+    Outbox(durable::OutboxArgs),
 }
 
 const SIGN_EXAMPLES: &str = "\
@@ -235,6 +248,10 @@ fn main() -> ExitCode {
         Command::Listen(args) => listen::run(args),
         Command::Secret(args) => secret::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::Endpoint(args) => durable::endpoint(args),
+        Command::Publish(args) => durable::publish(args),
+        Command::Worker(args) => durable::worker(args),
+        Command::Outbox(args) => durable::outbox(args),
     };
     result.unwrap_or_else(CliError::report)
 }

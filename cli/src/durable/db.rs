@@ -1,0 +1,116 @@
+//! Opening the outbox named by `--db`, on a tokio runtime, and running a command on it.
+
+use hookwire::store::OutboxStore;
+
+use crate::error::CliError;
+
+/// A command that runs on whichever backend `--db` names.
+pub(crate) trait OnStore {
+    /// What the command returns.
+    type Output;
+
+    /// Runs the command on `store`.
+    async fn run<S: OutboxStore + 'static>(self, store: S) -> Result<Self::Output, CliError>;
+}
+
+/// The backends `--db` can name.
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+fn backend(url: &str) -> Result<Backend, CliError> {
+    if url.starts_with("sqlite:") {
+        Ok(Backend::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Backend::Postgres)
+    } else {
+        Err(CliError::usage(format!(
+            "--db must be sqlite://PATH or postgres://..., not `{}`",
+            redact(url)
+        )))
+    }
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme + 3],
+                    &credentials[..colon],
+                    &url[at..]
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Opens the outbox at `url` (creating or migrating its schema) and runs `command` on it, on a
+/// runtime with `threads` worker threads (0: on the current thread).
+pub(crate) fn run<C: OnStore>(
+    url: &str,
+    threads: usize,
+    command: C,
+) -> Result<C::Output, CliError> {
+    let backend = backend(url)?;
+    let runtime = if threads == 0 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .enable_all()
+            .build()
+    }
+    .map_err(|e| CliError::failed(format!("cannot start the async runtime: {e}")))?;
+    let open_failed = |e: hookwire::store::StoreError| {
+        CliError::failed(format!("cannot open the outbox at {}: {e}", redact(url)))
+    };
+    runtime.block_on(async {
+        match backend {
+            Backend::Sqlite => {
+                let store = hookwire::store::sqlite::SqliteOutbox::open(url)
+                    .await
+                    .map_err(open_failed)?;
+                command.run(store).await
+            }
+            Backend::Postgres => {
+                let store = hookwire::store::postgres::PgOutbox::connect(url)
+                    .await
+                    .map_err(open_failed)?;
+                command.run(store).await
+            }
+        }
+    })
+}
+
+/// A store error as the command's failure.
+pub(crate) fn failed(error: hookwire::store::StoreError) -> CliError {
+    match error {
+        hookwire::store::StoreError::Invalid { .. } => CliError::usage(error),
+        other => CliError::failed(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_left_out_of_messages() {
+        assert_eq!(
+            redact("postgres://app:hunter2@db.internal:5432/app"),
+            "postgres://app:***@db.internal:5432/app"
+        );
+        assert_eq!(redact("postgres://app@db/app"), "postgres://app@db/app");
+        assert_eq!(redact("sqlite://outbox.db"), "sqlite://outbox.db");
+        assert!(backend("mysql://x").is_err());
+    }
+}

@@ -1,0 +1,199 @@
+//! The durable outbox from the command line: `endpoint add|list`, `publish`, `worker` and
+//! `outbox stats`. Scripts depend on exactly these names, flags and output shapes.
+//!
+//! `--db` is `sqlite://PATH` or `postgres://...`; the schema is created or migrated on first use.
+
+mod db;
+mod endpoint;
+mod publish;
+mod stats;
+mod worker;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+
+use crate::error::CliError;
+
+pub(crate) const ENDPOINT_EXAMPLES: &str = "\
+Examples:
+  hookwire endpoint add --db sqlite://outbox.db --url https://example.com/hooks --secret \"$SECRET\" --types 'order.*'
+  hookwire endpoint add --db sqlite://outbox.db --url http://127.0.0.1:8080/ --secret \"$SECRET\" --allow-private
+  hookwire endpoint list --db postgres://postgres@127.0.0.1/app --json";
+
+pub(crate) const PUBLISH_EXAMPLES: &str = "\
+Examples:
+  hookwire publish --db sqlite://outbox.db --type order.created order.json
+  echo '{\"order_id\": \"1\"}' | hookwire publish --db sqlite://outbox.db --type order.created -
+  printf '%s\\n' '{\"type\": \"order.created\", \"data\": {}}' | hookwire publish --db sqlite://outbox.db --jsonl
+Prints the id of each event published, one per line.";
+
+pub(crate) const WORKER_EXAMPLES: &str = "\
+Examples:
+  hookwire worker --db sqlite://outbox.db
+  hookwire worker --db postgres://postgres@127.0.0.1/app --concurrency 64
+Stops on SIGINT or SIGTERM after finishing the attempts in flight. Killed outright, it loses
+nothing: its deliveries are attempted again once their lease (--lease) runs out.";
+
+pub(crate) const OUTBOX_EXAMPLES: &str = "\
+Examples:
+  hookwire outbox stats --db sqlite://outbox.db --json";
+
+/// `hookwire endpoint ...`
+#[derive(Debug, Args)]
+pub(crate) struct EndpointArgs {
+    #[command(subcommand)]
+    command: EndpointCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum EndpointCommand {
+    /// Add an endpoint and print its id
+    Add(EndpointAddArgs),
+    /// List the endpoints
+    List(EndpointListArgs),
+}
+
+/// The outbox database.
+#[derive(Debug, Args)]
+pub(crate) struct DbArgs {
+    /// The outbox database: sqlite://PATH or postgres://USER@HOST/DB
+    #[arg(long, value_name = "URL", env = "HOOKWIRE_DB")]
+    db: String,
+}
+
+#[derive(Debug, Args)]
+struct EndpointAddArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Where deliveries are POSTed: an http:// or https:// URL
+    #[arg(long)]
+    url: String,
+    /// The signing secret (whsec_...); repeat it to sign with several during a rotation,
+    /// newest first
+    #[arg(long = "secret", value_name = "SECRET", required = true)]
+    secrets: Vec<String>,
+    /// Event types to subscribe to: exact names or prefixes such as 'order.*', comma-separated
+    /// or repeated [default: every type]
+    #[arg(long, value_name = "TYPES", value_delimiter = ',')]
+    types: Vec<String>,
+    /// Allow loopback, private and link-local destinations (tests, internal endpoints)
+    #[arg(long)]
+    allow_private: bool,
+    /// Attempts to this endpoint in flight at once, across all workers
+    #[arg(long, value_name = "N")]
+    max_in_flight: Option<u32>,
+    /// Attempts started per second at most, across all workers
+    #[arg(long, value_name = "N")]
+    rate: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+struct EndpointListArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Print a JSON array
+    #[arg(long)]
+    json: bool,
+}
+
+/// `hookwire publish ...`
+#[derive(Debug, Args)]
+pub(crate) struct PublishArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The event's type
+    #[arg(long = "type", value_name = "TYPE", required_unless_present = "jsonl")]
+    event_type: Option<String>,
+    /// Read one {"type": ..., "data": ...} object per line of standard input and publish them
+    /// all in one transaction
+    #[arg(long, conflicts_with_all = ["event_type", "file"])]
+    jsonl: bool,
+    /// The event's data, a JSON file; `-` or nothing reads standard input
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+}
+
+/// `hookwire worker ...`
+#[derive(Debug, Args)]
+pub(crate) struct WorkerArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Attempts in flight at once in this worker
+    #[arg(long, value_name = "N", default_value_t = 32,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    concurrency: u32,
+    /// Seconds one attempt may take (connect, send, answer)
+    #[arg(long, value_name = "SECS", default_value_t = 30, env = "HOOKWIRE_TIMEOUT",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    timeout: u64,
+    /// Seconds a claimed delivery stays this worker's; must exceed --timeout. A killed worker's
+    /// deliveries are attempted again once it runs out [default: --timeout + 15]
+    #[arg(long, value_name = "SECS", env = "HOOKWIRE_LEASE",
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    lease: Option<u64>,
+    /// Milliseconds between looks for due work when nothing wakes the worker
+    #[arg(long, value_name = "MS", default_value_t = 100, env = "HOOKWIRE_POLL_MS",
+          value_parser = clap::value_parser!(u64).range(1..=60_000))]
+    poll_ms: u64,
+}
+
+/// `hookwire outbox ...`
+#[derive(Debug, Args)]
+pub(crate) struct OutboxArgs {
+    #[command(subcommand)]
+    command: OutboxCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum OutboxCommand {
+    /// Deliveries by state and by endpoint
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Args)]
+struct StatsArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Print {"states": {...}, "endpoints": [...]} as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+/// Writes `text` to standard output; a closed pipe (`| head`) is not an error.
+pub(crate) fn print(text: &str) -> Result<(), CliError> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::failed(format!(
+            "cannot write to standard output: {e}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Runs `hookwire endpoint ...`.
+pub(crate) fn endpoint(args: EndpointArgs) -> Result<ExitCode, CliError> {
+    match args.command {
+        EndpointCommand::Add(args) => endpoint::add(args),
+        EndpointCommand::List(args) => endpoint::list(args),
+    }
+}
+
+/// Runs `hookwire publish ...`.
+pub(crate) fn publish(args: PublishArgs) -> Result<ExitCode, CliError> {
+    publish::run(args)
+}
+
+/// Runs `hookwire worker ...`.
+pub(crate) fn worker(args: WorkerArgs) -> Result<ExitCode, CliError> {
+    worker::run(args)
+}
+
+/// Runs `hookwire outbox ...`.
+pub(crate) fn outbox(args: OutboxArgs) -> Result<ExitCode, CliError> {
+    match args.command {
+        OutboxCommand::Stats(args) => stats::run(args),
+    }
+}

@@ -1,0 +1,95 @@
+//! `hookwire publish`: one event from a JSON file, or many from JSON lines in one transaction.
+
+use std::process::ExitCode;
+
+use hookwire::store::{OutboxStore, RawEvent};
+use serde::Deserialize;
+
+use super::db::{self, OnStore};
+use super::{PublishArgs, print};
+use crate::error::CliError;
+use crate::input::read_body;
+
+struct Publish(Vec<RawEvent>);
+
+impl OnStore for Publish {
+    type Output = Vec<String>;
+
+    async fn run<S: OutboxStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
+        store.publish_raw(&self.0).await.map_err(db::failed)
+    }
+}
+
+/// One line of `--jsonl` input.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Line {
+    #[serde(rename = "type")]
+    event_type: String,
+    data: serde_json::Value,
+}
+
+/// Publishes and prints the id of each event, one per line.
+pub(crate) fn run(args: PublishArgs) -> Result<ExitCode, CliError> {
+    let events = if args.jsonl {
+        read_lines(std::io::stdin().lock())?
+    } else {
+        let event_type = args.event_type.unwrap_or_default();
+        let body = read_body(args.file.as_deref())?;
+        let data: serde_json::Value = serde_json::from_slice(&body)
+            .map_err(|e| CliError::usage(format!("the event's data is not JSON: {e}")))?;
+        vec![RawEvent::new(event_type, data).map_err(db::failed)?]
+    };
+    if events.is_empty() {
+        return Err(CliError::usage("no events on standard input"));
+    }
+    let ids = db::run(&args.db.db, 0, Publish(events))?;
+    let mut out = String::with_capacity(ids.len() * 32);
+    for id in ids {
+        out.push_str(&id);
+        out.push('\n');
+    }
+    print(&out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads `{"type": ..., "data": ...}` lines (blank lines skipped); the first bad line stops
+/// everything, so nothing is published from malformed input.
+fn read_lines(input: impl std::io::BufRead) -> Result<Vec<RawEvent>, CliError> {
+    let mut events = Vec::new();
+    for (number, line) in input.lines().enumerate() {
+        let line = line.map_err(|e| CliError::usage(format!("cannot read standard input: {e}")))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let at = |reason: String| CliError::usage(format!("line {}: {reason}", number + 1));
+        let parsed: Line = serde_json::from_str(&line)
+            .map_err(|e| at(format!("expected {{\"type\": ..., \"data\": ...}}: {e}")))?;
+        events.push(RawEvent::new(parsed.event_type, parsed.data).map_err(|e| at(e.to_string()))?);
+    }
+    Ok(events)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_become_events_and_a_bad_line_names_its_number() {
+        let input = b"{\"type\":\"order.created\",\"data\":{\"id\":1}}\n\n{\"type\":\"a.b\",\"data\":null}\n";
+        let events = read_lines(&input[..]).unwrap();
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[1].event_type(), "a.b");
+
+        let bad = b"{\"type\":\"ok\",\"data\":1}\n{\"data\":1}\n";
+        let Err(CliError::Usage(message)) = read_lines(&bad[..]) else {
+            panic!("expected a usage error");
+        };
+        assert!(message.starts_with("line 2:"), "{message}");
+        let Err(CliError::Usage(message)) = read_lines(&b"{\"type\":\"bad type\",\"data\":1}"[..])
+        else {
+            panic!("expected a usage error");
+        };
+        assert!(message.contains("bad type"), "{message}");
+    }
+}

@@ -1,0 +1,53 @@
+//! `hookwire outbox stats`.
+
+use std::process::ExitCode;
+
+use hookwire::store::{OutboxStats, OutboxStore, StateCounts};
+
+use super::db::{self, OnStore};
+use super::{StatsArgs, print};
+use crate::error::CliError;
+
+struct Stats;
+
+impl OnStore for Stats {
+    type Output = OutboxStats;
+
+    async fn run<S: OutboxStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
+        store.stats().await.map_err(db::failed)
+    }
+}
+
+/// Prints deliveries by state and by endpoint: `{"states": {...}, "endpoints": [...]}` with
+/// `--json`, a table otherwise.
+pub(crate) fn run(args: StatsArgs) -> Result<ExitCode, CliError> {
+    let stats = db::run(&args.db.db, 0, Stats)?;
+    if args.json {
+        let text = serde_json::to_string(&stats)
+            .map_err(|e| CliError::failed(format!("cannot print the statistics: {e}")))?;
+        print(&format!("{text}\n"))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut text = format!(
+        "{:<10} {:>9} {:>9} {:>9} {:>9} {:>9}  url\n",
+        "endpoint", "pending", "in_flight", "delivered", "failed", "disabled"
+    );
+    for endpoint in &stats.endpoints {
+        text.push_str(&format!(
+            "{:<10} {}  {}\n",
+            endpoint.id,
+            row(&endpoint.states),
+            endpoint.url
+        ));
+    }
+    text.push_str(&format!("{:<10} {}\n", "all", row(&stats.states)));
+    print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn row(states: &StateCounts) -> String {
+    format!(
+        "{:>9} {:>9} {:>9} {:>9} {:>9}",
+        states.pending, states.in_flight, states.delivered, states.failed, states.disabled
+    )
+}

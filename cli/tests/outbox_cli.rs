@@ -1,0 +1,143 @@
+//! `hookwire endpoint add|list`, `publish` and `outbox stats`: the output shapes scripts
+//! depend on, on a fresh SQLite outbox (the schema is created on first use).
+
+mod support;
+
+use support::{run, run_stdin};
+
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+fn temp_db() -> (std::path::PathBuf, String) {
+    use std::hash::{BuildHasher as _, RandomState};
+    let dir = std::env::temp_dir().join(format!(
+        "hookwire-cli-outbox-{}-{:x}",
+        std::process::id(),
+        RandomState::new().hash_one(std::time::SystemTime::now())
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}", dir.join("outbox.db").display());
+    (dir, url)
+}
+
+#[test]
+fn endpoints_publish_and_stats_print_what_scripts_read() {
+    let (dir, db) = temp_db();
+    let orders = run(&[
+        "endpoint",
+        "add",
+        "--db",
+        &db,
+        "--url",
+        "https://hooks.example.com/orders",
+        "--secret",
+        SECRET,
+        "--types",
+        "order.*",
+    ])
+    .expect(0);
+    assert_eq!(orders.stdout, "1\n");
+    let everything = run(&[
+        "endpoint",
+        "add",
+        "--db",
+        &db,
+        "--url",
+        "http://127.0.0.1:9/all",
+        "--secret",
+        SECRET,
+        "--allow-private",
+    ])
+    .expect(0);
+    assert_eq!(everything.stdout, "2\n");
+
+    let listed = run(&["endpoint", "list", "--db", &db, "--json"]).expect(0);
+    let listed: serde_json::Value = serde_json::from_str(&listed.stdout).unwrap();
+    assert_eq!(listed[0]["id"], 1);
+    assert_eq!(listed[0]["url"], "https://hooks.example.com/orders");
+    assert_eq!(listed[0]["types"], serde_json::json!(["order.*"]));
+    assert_eq!(listed[1]["allow_private"], true);
+    assert!(
+        listed[0].get("secrets").is_none(),
+        "secrets are never printed"
+    );
+    let text = run(&["endpoint", "list", "--db", &db]).expect(0);
+    assert!(!text.stdout.contains(SECRET));
+    assert!(
+        text.stdout
+            .starts_with("1\thttps://hooks.example.com/orders\torder.*\tenabled\n")
+    );
+
+    let data = support::TempFile::new("order.json", br#"{"order_id": "98765"}"#);
+    let one = run(&[
+        "publish",
+        "--db",
+        &db,
+        "--type",
+        "order.created",
+        data.arg(),
+    ])
+    .expect(0);
+    assert_eq!(one.stdout.lines().count(), 1);
+    assert!(one.stdout.starts_with("evt_"), "{}", one.stdout);
+    let lines = "{\"type\": \"order.shipped\", \"data\": {}}\n{\"type\": \"invoice.paid\", \"data\": {\"n\": 1}}\n";
+    let many = run_stdin(&["publish", "--db", &db, "--jsonl"], lines.as_bytes()).expect(0);
+    assert_eq!(many.stdout.lines().count(), 2);
+
+    let stats = run(&["outbox", "stats", "--db", &db, "--json"]).expect(0);
+    let stats: serde_json::Value = serde_json::from_str(&stats.stdout).unwrap();
+    // Two order events for both endpoints, the invoice for the second only.
+    assert_eq!(
+        stats["states"],
+        serde_json::json!({"pending": 5, "in_flight": 0, "delivered": 0, "failed": 0, "disabled": 0})
+    );
+    assert_eq!(stats["endpoints"][0]["id"], 1);
+    assert_eq!(stats["endpoints"][0]["states"]["pending"], 2);
+    assert_eq!(stats["endpoints"][1]["states"]["pending"], 3);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn mistakes_are_usage_errors_that_name_the_fix() {
+    let (dir, db) = temp_db();
+    let private = run(&[
+        "endpoint",
+        "add",
+        "--db",
+        &db,
+        "--url",
+        "http://10.0.0.5/hooks",
+        "--secret",
+        SECRET,
+    ])
+    .expect(2);
+    assert!(private.stderr.contains("private") && private.stderr.contains("--allow-private"));
+
+    let bad_db = run(&["outbox", "stats", "--db", "mysql://db", "--json"]).expect(2);
+    assert!(
+        bad_db.stderr.contains("sqlite://PATH or postgres://"),
+        "{}",
+        bad_db.stderr
+    );
+
+    let bad_line = run_stdin(
+        &["publish", "--db", &db, "--jsonl"],
+        b"{\"type\": \"a.b\", \"data\": 1}\nnot json\n",
+    )
+    .expect(2);
+    assert!(bad_line.stderr.contains("line 2"), "{}", bad_line.stderr);
+    // Nothing from a bad batch was published.
+    let stats = run(&["outbox", "stats", "--db", &db, "--json"]).expect(0);
+    assert!(stats.stdout.contains("\"pending\":0"), "{}", stats.stdout);
+
+    let bad_type =
+        run_stdin(&["publish", "--db", &db, "--type", "no spaces", "-"], b"{}").expect(2);
+    assert!(
+        bad_type.stderr.contains("event type"),
+        "{}",
+        bad_type.stderr
+    );
+
+    let lease = run(&["worker", "--db", &db, "--timeout", "30", "--lease", "10"]).expect(2);
+    assert!(lease.stderr.contains("--lease"), "{}", lease.stderr);
+    let _ = std::fs::remove_dir_all(dir);
+}

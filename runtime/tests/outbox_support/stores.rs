@@ -1,0 +1,70 @@
+//! Stores for the outbox tests and benchmark: SQLite in a fresh temporary file, PostgreSQL in
+//! a schema of its own (from `HOOKWIRE_TEST_POSTGRES_URL`; `None`, with a message, when unset).
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::PathBuf;
+
+use hookwire::store::postgres::PgOutbox;
+use hookwire::store::sqlite::SqliteOutbox;
+
+/// A fresh temporary directory's path for `name`.
+pub fn temp_path(name: &str) -> PathBuf {
+    use std::hash::{BuildHasher as _, RandomState};
+    let dir = std::env::temp_dir().join(format!(
+        "hookwire-outbox-{}-{:x}",
+        std::process::id(),
+        RandomState::new().hash_one(std::time::SystemTime::now())
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir.join(name)
+}
+
+/// An empty SQLite outbox in a new temporary file.
+pub async fn sqlite() -> SqliteOutbox {
+    let url = format!("sqlite://{}", temp_path("outbox.db").display());
+    SqliteOutbox::open(&url)
+        .await
+        .expect("open the SQLite outbox")
+}
+
+/// A new schema in the test database (`None`, with a message, when
+/// `HOOKWIRE_TEST_POSTGRES_URL` is unset), and the URL whose connections use it.
+pub async fn postgres_schema(name: &str) -> Option<String> {
+    let Ok(base) = std::env::var("HOOKWIRE_TEST_POSTGRES_URL") else {
+        eprintln!("skipped: HOOKWIRE_TEST_POSTGRES_URL is not set (PostgreSQL `{name}`)");
+        return None;
+    };
+    use std::hash::{BuildHasher as _, RandomState};
+    let schema = format!(
+        "hw_{name}_{}_{:x}",
+        std::process::id(),
+        RandomState::new().hash_one(std::time::SystemTime::now()) & 0xffff_ffff
+    );
+    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&base)
+        .await
+        .expect("connect to HOOKWIRE_TEST_POSTGRES_URL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\"")))
+        .execute(&mut admin)
+        .await
+        .expect("create the test schema");
+    let _ = sqlx::Connection::close(admin).await;
+    let separator = if base.contains('?') { '&' } else { '?' };
+    Some(format!(
+        "{base}{separator}options=-c%20search_path%3D{schema}"
+    ))
+}
+
+/// A PostgreSQL outbox at `url` (from [`postgres_schema`]).
+pub async fn postgres_at(url: &str) -> PgOutbox {
+    PgOutbox::connect(url)
+        .await
+        .expect("open the PostgreSQL outbox")
+}
+
+/// An empty PostgreSQL outbox in a schema of its own, or `None` when PostgreSQL is not
+/// configured.
+pub async fn postgres(name: &str) -> Option<PgOutbox> {
+    let url = postgres_schema(name).await?;
+    Some(postgres_at(&url).await)
+}
