@@ -12,8 +12,8 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hookwire::receiver::{ReceiveError, VerifiedWebhook, WebhookConfig};
-use hookwire::{EventVisitor, Events};
-use serde::{Deserializer, Serializer};
+use hookwire::Events;
+use serde::Deserializer;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
@@ -186,18 +186,11 @@ impl Events for AnyEvent {
         match *self {}
     }
 
-    fn serialize_data<S: Serializer>(&self, _serializer: S) -> Result<S::Ok, S::Error> {
-        match *self {}
+    fn from_data<'de, D: Deserializer<'de>>(index: usize, _data: D) -> Result<Self, D::Error> {
+        Err(serde::de::Error::custom(format_args!(
+            "a catalog of no events has no event at index {index}"
+        )))
     }
-
-    fn from_data<'de, D: Deserializer<'de>>(
-        _event_type: &str,
-        _data: D,
-    ) -> Option<Result<Self, D::Error>> {
-        None
-    }
-
-    fn visit<V: EventVisitor>(_visitor: &mut V) {}
 }
 
 fn reject(error: ReceiveError) -> (Verdict, Response) {

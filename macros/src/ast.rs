@@ -1,4 +1,5 @@
-//! The model each derive works from, read once from `syn::DeriveInput`.
+//! The parsed input of each derive, read once from `syn::DeriveInput`: shapes and attributes as
+//! written, not yet validated. `check` turns it into the `model` the expanders use.
 
 use syn::{Attribute, Data, DeriveInput, Expr, Fields, Generics, Ident, Lit, LitStr, Meta, Type};
 
@@ -53,33 +54,6 @@ pub(crate) struct EndpointField<'a> {
     /// Its name on the wire: `name = "..."`, the header name, or the field's name.
     pub(crate) wire_name: String,
     pub(crate) docs: Option<String>,
-}
-
-impl EndpointField<'_> {
-    /// The type a parameter is documented as: `T` for an `Option<T>` field, since an absent
-    /// parameter is how `None` travels (there is no `null` in a query string or header).
-    pub(crate) fn documented_ty(&self) -> &Type {
-        if let Type::Path(path) = self.ty
-            && let Some(last) = path.path.segments.last().filter(|s| s.ident == "Option")
-            && let syn::PathArguments::AngleBracketed(args) = &last.arguments
-            && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
-        {
-            return inner;
-        }
-        self.ty
-    }
-
-    /// Whether a request may leave it out: its type is `Option<...>` (or a list, for a query).
-    pub(crate) fn optional(&self) -> bool {
-        let last = match self.ty {
-            Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
-            _ => None,
-        };
-        matches!(
-            (&self.location, last.as_deref()),
-            (_, Some("Option")) | (Some((FieldLocation::Query, _)), Some("Vec"))
-        )
-    }
 }
 
 impl<'a> EndpointContainer<'a> {

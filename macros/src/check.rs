@@ -1,37 +1,65 @@
-//! Rules that look at a whole input: the event name's grammar, repeated catalog variants.
+//! Validation: each derive's parsed input ([`ast`](crate::ast)) becomes its validated model
+//! ([`model`](crate::model)), or errors in the [`Ctxt`]. Every rule is checked and reported,
+//! not just the first broken one; the model is returned only when all hold.
 
 use quote::ToTokens;
-use syn::LitStr;
 
-use crate::ast::{CatalogContainer, EndpointContainer, EventContainer};
+use crate::ast::{CatalogContainer, EndpointContainer, EndpointField, EventContainer};
 use crate::attr::FieldLocation;
 use crate::ctxt::Ctxt;
+use crate::model::{
+    self, Catalog, CatalogVariant, Endpoint, EventName, Field, Location, Method, PathTemplate,
+};
 
-/// The methods an endpoint may use, as `http::Method` constants spell them.
-const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
-
-/// Checks an `Event` input: it must name its event type, and the name must be well formed.
-pub(crate) fn event(cx: &Ctxt, container: &EventContainer<'_>) {
-    match &container.attrs.event {
-        Some(name) => event_name(cx, name),
-        None => cx.error_spanned_by(
-            container.ident,
-            format!(
-                "missing event type name: add `#[hookwire(event = \"...\")]` to `{}`, \
-                 e.g. `#[hookwire(event = \"order.shipped\")]`",
-                container.ident
-            ),
-        ),
-    }
+/// Validates an `Event` input: it names its event type, and the name is well formed.
+pub(crate) fn event<'a>(cx: &Ctxt, container: EventContainer<'a>) -> Option<model::Event<'a>> {
+    let name = match &container.attrs.event {
+        Some(lit) => match EventName::new(lit) {
+            Ok(name) => Some(name),
+            Err(why) => {
+                cx.error_spanned_by(
+                    lit,
+                    format!(
+                        "malformed event type name `{}`: {why}; expected letters, digits, `_` \
+                         and `-` in segments separated by `.` or `/`, such as `order.shipped`, \
+                         `orders/create` or `pull_request`",
+                        lit.value().escape_default()
+                    ),
+                );
+                None
+            }
+        },
+        None => {
+            cx.error_spanned_by(
+                container.ident,
+                format!(
+                    "missing event type name: add `#[hookwire(event = \"...\")]` to `{}`, \
+                     e.g. `#[hookwire(event = \"order.shipped\")]`",
+                    container.ident
+                ),
+            );
+            None
+        }
+    };
+    Some(model::Event {
+        ident: container.ident,
+        generics: container.generics,
+        krate: container.attrs.krate,
+        name: name?,
+        version: container.attrs.version,
+        docs: container.docs,
+        deprecated: container.deprecated,
+    })
 }
 
-/// Checks an `Events` input: no event type may be listed by two variants.
+/// Validates an `Events` input: no event type may be listed by two variants.
 ///
 /// Names live on the event types, out of the macro's sight, so the generated code also checks
 /// them at compile time; this catches the same type written twice with a clearer message.
-pub(crate) fn catalog(cx: &Ctxt, container: &CatalogContainer<'_>) {
+pub(crate) fn catalog<'a>(cx: &Ctxt, container: CatalogContainer<'a>) -> Catalog<'a> {
     let mut seen: Vec<(String, &syn::Ident)> = Vec::new();
-    for variant in &container.variants {
+    let mut variants = Vec::with_capacity(container.variants.len());
+    for variant in container.variants {
         let ty = variant.ty.to_token_stream().to_string();
         if let Some((_, first)) = seen.iter().find(|(earlier, _)| *earlier == ty) {
             cx.error_spanned_by(
@@ -41,50 +69,93 @@ pub(crate) fn catalog(cx: &Ctxt, container: &CatalogContainer<'_>) {
         } else {
             seen.push((ty, variant.ident));
         }
+        variants.push(CatalogVariant {
+            ident: variant.ident,
+            ty: variant.ty,
+        });
+    }
+    Catalog {
+        ident: container.ident,
+        generics: container.generics,
+        krate: container.attrs.krate,
+        variants,
     }
 }
 
-/// Checks an `Endpoint` input and returns its method in upper case when it is valid.
+/// Validates an `Endpoint` input.
 ///
 /// The rules: `method`, `path` and `response` are given; the method is a known one; the path
 /// template is well formed; every field says where it travels; path fields and the template's
 /// `{name}`s match one to one; at most one body, and none for `GET` or `HEAD`; header names are
 /// valid HTTP header names.
-pub(crate) fn endpoint(cx: &Ctxt, container: &EndpointContainer<'_>) -> Option<String> {
+pub(crate) fn endpoint<'a>(cx: &Ctxt, container: EndpointContainer<'a>) -> Option<Endpoint<'a>> {
     let attrs = &container.attrs;
     let method = match &attrs.method {
-        Some(lit) => {
-            let upper = lit.value().to_ascii_uppercase();
-            if METHODS.contains(&upper.as_str()) {
-                Some(upper)
-            } else {
+        Some(lit) => Method::new(&lit.value()).or_else(|| {
+            cx.error_spanned_by(
+                lit,
+                format!(
+                    "unknown HTTP method `{}`, expected one of {}",
+                    lit.value(),
+                    Method::ALL.join(", ")
+                ),
+            );
+            None
+        }),
+        None => missing(cx, &container, "method = \"GET\""),
+    };
+    if attrs.response.is_none() {
+        missing::<()>(cx, &container, "response = MyResponse");
+    }
+    let path = match &attrs.path {
+        Some(lit) => match PathTemplate::new(lit) {
+            Ok(template) => Some(template),
+            Err(why) => {
                 cx.error_spanned_by(
                     lit,
                     format!(
-                        "unknown HTTP method `{}`, expected one of {}",
-                        lit.value(),
-                        METHODS.join(", ")
+                        "malformed path template `{}`: {why}, e.g. `/products/{{product_id}}`",
+                        lit.value()
                     ),
                 );
                 None
             }
-        }
-        None => {
-            missing(cx, container, "method = \"GET\"");
-            None
-        }
+        },
+        None => missing(cx, &container, "path = \"/things/{id}\""),
     };
-    if attrs.response.is_none() {
-        missing(cx, container, "response = MyResponse");
+    let fields = fields(cx, &container, method.as_ref(), path.as_ref());
+    if let (Some(path), true) = (&path, container.fields_readable) {
+        template_fields(cx, &container, path);
     }
-    let placeholders = match &attrs.path {
-        Some(lit) => path_template(cx, lit),
-        None => {
-            missing(cx, container, "path = \"/things/{id}\"");
-            Vec::new()
-        }
+    let attrs = container.attrs;
+    let operation_id = match &attrs.operation_id {
+        Some(lit) => lit.value(),
+        None => lower_camel(&container.ident.to_string()),
     };
+    Some(Endpoint {
+        ident: container.ident,
+        generics: container.generics,
+        krate: attrs.krate,
+        method: method?,
+        path: path?,
+        response: attrs.response?,
+        operation_id,
+        docs: container.docs,
+        deprecated: container.deprecated,
+        fields: fields?,
+    })
+}
+
+/// Checks each field's place; `None` when any is wrong.
+fn fields<'a>(
+    cx: &Ctxt,
+    container: &EndpointContainer<'a>,
+    method: Option<&Method>,
+    path: Option<&PathTemplate>,
+) -> Option<Vec<Field<'a>>> {
+    let mut valid = true;
     let mut body_seen = false;
+    let mut fields = Vec::with_capacity(container.fields.len());
     for field in &container.fields {
         let Some((location, key)) = &field.location else {
             cx.error_spanned_by(
@@ -95,60 +166,87 @@ pub(crate) fn endpoint(cx: &Ctxt, container: &EndpointContainer<'_>) -> Option<S
                     field.ident
                 ),
             );
+            valid = false;
             continue;
         };
-        match location {
-            FieldLocation::Path if !placeholders.contains(&field.wire_name) => {
-                if let Some(lit) = &attrs.path {
+        let location = match location {
+            FieldLocation::Path => {
+                if let Some(path) = path.filter(|p| !p.params().contains(&field.wire_name)) {
                     cx.error_spanned_by(
                         key,
                         format!(
                             "path parameter `{}` does not appear in the path template `{}`; \
                              add `{{{}}}` to the template or mark the field `query`",
                             field.wire_name,
-                            lit.value(),
+                            path.lit().value(),
                             field.wire_name
                         ),
                     );
+                    valid = false;
                 }
+                Location::Path
             }
-            FieldLocation::Body if body_seen => cx.error_spanned_by(
-                key,
-                "an endpoint has at most one body field; group the body's fields in one struct",
-            ),
+            FieldLocation::Query => Location::Query,
+            FieldLocation::Header(_) => {
+                if !model::is_header_name(&field.wire_name) {
+                    cx.error_spanned_by(
+                        key,
+                        format!("`{}` is not a valid HTTP header name", field.wire_name),
+                    );
+                    valid = false;
+                }
+                Location::Header
+            }
+            FieldLocation::Body if body_seen => {
+                cx.error_spanned_by(
+                    key,
+                    "an endpoint has at most one body field; group the body's fields in one struct",
+                );
+                valid = false;
+                Location::Body
+            }
             FieldLocation::Body => {
                 body_seen = true;
-                if let Some(method) = method.as_deref().filter(|m| matches!(*m, "GET" | "HEAD")) {
-                    cx.error_spanned_by(key, format!("a {method} request has no body"));
+                if let Some(method) = method.filter(|m| m.forbids_body()) {
+                    cx.error_spanned_by(key, format!("a {} request has no body", method.as_str()));
+                    valid = false;
                 }
+                Location::Body
             }
-            FieldLocation::Header(_) if !is_token(&field.wire_name) => cx.error_spanned_by(
-                key,
-                format!("`{}` is not a valid HTTP header name", field.wire_name),
-            ),
-            _ => {}
-        }
+        };
+        fields.push(Field {
+            ident: field.ident,
+            ty: field.ty,
+            location,
+            wire_name: field.wire_name.clone(),
+            docs: field.docs.clone(),
+            required: !optional(field, location),
+            documented_ty: documented_ty(field.ty),
+        });
     }
-    if let Some(lit) = attrs.path.as_ref().filter(|_| container.fields_readable) {
-        for name in &placeholders {
-            let declared = container.fields.iter().any(|field| {
-                matches!(field.location, Some((FieldLocation::Path, _))) && field.wire_name == *name
-            });
-            if !declared {
-                cx.error_spanned_by(
-                    lit,
-                    format!(
-                        "the path template has `{{{name}}}` but no field is marked \
-                         `#[hookwire(path)]` with that name"
-                    ),
-                );
-            }
-        }
-    }
-    method
+    valid.then_some(fields)
 }
 
-fn missing(cx: &Ctxt, container: &EndpointContainer<'_>, example: &str) {
+/// Every `{name}` of the template has a path field.
+fn template_fields(cx: &Ctxt, container: &EndpointContainer<'_>, path: &PathTemplate) {
+    for name in path.params() {
+        let declared = container.fields.iter().any(|field| {
+            matches!(field.location, Some((FieldLocation::Path, _))) && field.wire_name == *name
+        });
+        if !declared {
+            cx.error_spanned_by(
+                path.lit(),
+                format!(
+                    "the path template has `{{{name}}}` but no field is marked \
+                     `#[hookwire(path)]` with that name"
+                ),
+            );
+        }
+    }
+}
+
+/// Reports a missing key; always `None`, to be used in place of the value.
+fn missing<T>(cx: &Ctxt, container: &EndpointContainer<'_>, example: &str) -> Option<T> {
     let key = example.split(' ').next().unwrap_or(example);
     cx.error_spanned_by(
         container.ident,
@@ -157,126 +255,38 @@ fn missing(cx: &Ctxt, container: &EndpointContainer<'_>, example: &str) {
             container.ident
         ),
     );
+    None
 }
 
-/// The `{name}`s of a path template, in order; reports a malformed template.
-fn path_template(cx: &Ctxt, lit: &LitStr) -> Vec<String> {
-    let template = lit.value();
-    let mut names = Vec::new();
-    let problem = if !template.starts_with('/') {
-        Some("it must start with `/`".to_owned())
-    } else if template.contains('?') || template.contains('#') {
-        Some("query parameters are fields marked `query`, not part of the template".to_owned())
-    } else {
-        placeholders(&template, &mut names).err()
+/// Whether a request may leave a field out: its type is `Option<...>` (or a list, for a query).
+fn optional(field: &EndpointField<'_>, location: Location) -> bool {
+    let last = match field.ty {
+        syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
     };
-    if let Some(why) = problem {
-        cx.error_spanned_by(
-            lit,
-            format!("malformed path template `{template}`: {why}, e.g. `/products/{{product_id}}`"),
-        );
-    }
-    names
+    matches!(
+        (location, last.as_deref()),
+        (_, Some("Option")) | (Location::Query, Some("Vec"))
+    )
 }
 
-fn placeholders(template: &str, names: &mut Vec<String>) -> Result<(), String> {
-    for segment in template.split('/').skip(1) {
-        match (segment.find('{'), segment.find('}')) {
-            (None, None) => {}
-            (Some(0), Some(close)) if close == segment.len() - 1 => {
-                let name = &segment[1..close];
-                if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                    return Err(format!("`{{{name}}}` is not a parameter name"));
-                }
-                if names.iter().any(|seen| seen == name) {
-                    return Err(format!("`{{{name}}}` appears twice"));
-                }
-                names.push(name.to_owned());
-            }
-            _ => {
-                return Err(format!(
-                    "segment `{segment}` must be a whole `{{name}}` or plain text"
-                ));
-            }
-        }
+/// `T` for `Option<T>`, else the type itself.
+fn documented_ty(ty: &syn::Type) -> &syn::Type {
+    if let syn::Type::Path(path) = ty
+        && let Some(last) = path.path.segments.last().filter(|s| s.ident == "Option")
+        && let syn::PathArguments::AngleBracketed(args) = &last.arguments
+        && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
+    {
+        return inner;
     }
-    Ok(())
+    ty
 }
 
-/// An RFC 9110 token: what an HTTP header name may be.
-fn is_token(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-}
-
-/// An event type name: dot-separated segments of `[A-Za-z0-9_-]`, none empty.
-fn event_name(cx: &Ctxt, lit: &LitStr) {
-    if let Err(why) = validate_event_name(&lit.value()) {
-        cx.error_spanned_by(
-            lit,
-            format!(
-                "malformed event type name `{}`: {why}; expected dot-separated segments of \
-                 letters, digits, `_` and `-`, such as `order.shipped`",
-                lit.value()
-            ),
-        );
-    }
-}
-
-fn validate_event_name(name: &str) -> Result<(), String> {
-    if name.is_empty() {
-        return Err("it is empty".to_owned());
-    }
-    for segment in name.split('.') {
-        if segment.is_empty() {
-            return Err("it has an empty segment".to_owned());
-        }
-        if let Some(bad) = segment
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
-        {
-            return Err(format!("`{}` is not allowed", bad.escape_default()));
-        }
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::validate_event_name;
-
-    #[test]
-    fn accepts_provider_style_names() {
-        for name in [
-            "order.shipped",
-            "payment_intent.succeeded",
-            "push",
-            "orders-create.v2",
-        ] {
-            assert_eq!(validate_event_name(name), Ok(()), "{name}");
-        }
-    }
-
-    #[test]
-    fn rejects_empty_segments_and_other_characters() {
-        assert_eq!(validate_event_name(""), Err("it is empty".to_owned()));
-        assert_eq!(
-            validate_event_name("order..shipped"),
-            Err("it has an empty segment".to_owned())
-        );
-        assert_eq!(
-            validate_event_name(".order"),
-            Err("it has an empty segment".to_owned())
-        );
-        assert_eq!(
-            validate_event_name("order shipped"),
-            Err("` ` is not allowed".to_owned())
-        );
-        assert_eq!(
-            validate_event_name("orders/create"),
-            Err("`/` is not allowed".to_owned())
-        );
-    }
+/// `GetProduct` -> `getProduct`.
+fn lower_camel(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|first| first.to_ascii_lowercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }

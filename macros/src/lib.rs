@@ -3,17 +3,20 @@
 //! Depend on the `hookwire` crate, not on this one: it re-exports these derives and documents them
 //! next to the traits they implement, with examples that run.
 //!
-//! Every derive follows the same pipeline, one module per stage: `ast` reads the input into a
-//! model (with `attr` parsing `#[hookwire(...)]`), `check` applies the rules that span several
-//! items, `expand` writes the trait impls, and `fallback` writes stub impls beside the
-//! compile errors so users see one error instead of a cascade.
+//! Every derive runs the same pipeline (`derive`), one module per stage: `ast` reads the input
+//! (with `attr` parsing `#[hookwire(...)]` and `symbol` spelling its keys), `check` validates it
+//! into the `model` the expanders trust, `expand` writes the trait impls, and `fallback` (a leaf)
+//! writes stub impls beside the compile errors, collected in one `ctxt`, so users see every
+//! error once instead of a cascade.
 
 mod ast;
 mod attr;
 mod check;
 mod ctxt;
+mod derive;
 mod expand;
 mod fallback;
+mod model;
 mod symbol;
 
 use proc_macro::TokenStream;
@@ -22,21 +25,22 @@ use proc_macro::TokenStream;
 #[proc_macro_derive(Event, attributes(hookwire))]
 pub fn derive_event(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    expand::event::derive(&input).into()
+    derive::event(&input).into()
 }
 
-/// Implements `hookwire::Events` for the enum that lists a service's events. See `hookwire::Events`.
+/// Implements `hookwire::Events` (and `SendEvents`, `DescribeEvents` where its events allow)
+/// for the enum that lists a service's events. See `hookwire::Events`.
 #[proc_macro_derive(Events, attributes(hookwire))]
 pub fn derive_events(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    expand::events::derive(&input).into()
+    derive::events(&input).into()
 }
 
 /// Implements `hookwire::endpoint::Endpoint` for an API request struct. See `hookwire::endpoint`.
 #[proc_macro_derive(Endpoint, attributes(hookwire))]
 pub fn derive_endpoint(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    expand::endpoint::derive(&input).into()
+    derive::endpoint(&input).into()
 }
 
 #[cfg(test)]

@@ -44,7 +44,7 @@ fn event_struct() {
                 pub order_id: String,
             }
         },
-        crate::expand::event::derive,
+        crate::derive::event,
     );
 }
 
@@ -58,7 +58,7 @@ fn event_generic_with_crate_override() {
                 pub records: Vec<T>,
             }
         },
-        crate::expand::event::derive,
+        crate::derive::event,
     );
 }
 
@@ -72,7 +72,61 @@ fn events_catalog() {
                 OrderShipped(events::OrderShipped),
             }
         },
-        crate::expand::events::derive,
+        crate::derive::events,
+    );
+}
+
+#[test]
+fn receive_only_events_with_provider_names() {
+    snapshot(
+        "events_provider_names",
+        syn::parse_quote! {
+            pub enum Shopify {
+                OrderCreate(OrderCreate),
+                AppUninstalled(AppUninstalled),
+            }
+        },
+        crate::derive::events,
+    );
+}
+
+#[test]
+fn generic_catalog_keeps_the_linear_lookup() {
+    snapshot(
+        "events_generic",
+        syn::parse_quote! {
+            pub enum Paged<T> where T: Clone {
+                Page(Page<T>),
+            }
+        },
+        crate::derive::events,
+    );
+}
+
+#[test]
+fn events_with_errors_emit_errors_and_stubs() {
+    snapshot(
+        "events_errors",
+        syn::parse_quote! {
+            pub enum ShopEvent {
+                Shipped { order_id: String },
+            }
+        },
+        crate::derive::events,
+    );
+}
+
+#[test]
+fn endpoint_with_errors_emits_errors_and_a_stub() {
+    snapshot(
+        "endpoint_errors",
+        syn::parse_quote! {
+            #[hookwire(method = "FETCH", path = "/orders/{id}", response = Order)]
+            pub struct GetOrder {
+                pub id: String,
+            }
+        },
+        crate::derive::endpoint,
     );
 }
 
@@ -84,7 +138,7 @@ fn event_with_errors_emits_errors_and_a_stub() {
             #[hookwire(evnt = "order.shipped")]
             pub struct OrderShipped {}
         },
-        crate::expand::event::derive,
+        crate::derive::event,
     );
 }
 
@@ -107,6 +161,6 @@ fn endpoint_with_every_location() {
                 pub order: NewOrder,
             }
         },
-        crate::expand::endpoint::derive,
+        crate::derive::endpoint,
     );
 }

@@ -9,22 +9,17 @@ use serde::de::DeserializeOwned;
 use crate::event::Event;
 
 /// What a generic event type must be for `#[derive(Event)]` to implement `Event` for it.
-pub trait EventBounds: Serialize + DeserializeOwned + schemars::JsonSchema {}
+pub trait EventBounds: DeserializeOwned {}
 
-impl<T: Serialize + DeserializeOwned + schemars::JsonSchema> EventBounds for T {}
+impl<T: DeserializeOwned> EventBounds for T {}
 
 /// The type name of an event value.
 pub fn type_of<E: Event>(_: &E) -> &'static str {
     E::TYPE
 }
 
-/// The index of `event_type` in a catalog's list.
-pub fn position(types: &[&str], event_type: &str) -> Option<usize> {
-    types.iter().position(|listed| *listed == event_type)
-}
-
 /// Serializes one event's data.
-pub fn serialize_data<E: Event, S: Serializer>(
+pub fn serialize_data<E: Serialize, S: Serializer>(
     event: &E,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
@@ -36,12 +31,14 @@ pub fn from_data<'de, E: Event, D: Deserializer<'de>>(data: D) -> Result<E, D::E
     E::deserialize(data)
 }
 
-/// The index of the first entry of `types` whose name an earlier entry already has, or
-/// `usize::MAX` when all are distinct. `N` is `types.len()`.
-///
-/// Runs at compile time for every catalog, so it sorts 64-bit hashes (O(n log n) cheap steps)
-/// instead of comparing every pair of names, and compares names only for equal hashes.
-pub const fn first_duplicate<const N: usize>(types: &[&str]) -> usize {
+/// The error for an index past the end of a catalog's `TYPES`.
+pub fn no_such_event<E: serde::de::Error>(index: usize) -> E {
+    E::custom(format_args!("the catalog lists no event at index {index}"))
+}
+
+/// A catalog's type names as `(hash, index)` pairs sorted by hash, computed at compile time:
+/// the table [`lookup`] searches and [`first_duplicate`] checks. `N` is `types.len()`.
+pub const fn sorted_types<const N: usize>(types: &[&str]) -> [(u64, usize); N] {
     let mut keys = [(0u64, 0usize); N];
     let mut i = 0;
     while i < N && i < types.len() {
@@ -49,10 +46,31 @@ pub const fn first_duplicate<const N: usize>(types: &[&str]) -> usize {
         i += 1;
     }
     heap_sort(&mut keys);
+    keys
+}
+
+/// The index in `types` of `event_type`: one binary search over the hashes of [`sorted_types`]
+/// and one string comparison (more only when hashes collide).
+pub fn lookup(sorted: &[(u64, usize)], types: &[&str], event_type: &str) -> Option<usize> {
+    let hash = fnv1a(event_type.as_bytes());
+    let start = sorted.partition_point(|(key, _)| *key < hash);
+    sorted[start..]
+        .iter()
+        .take_while(|(key, _)| *key == hash)
+        .map(|(_, index)| *index)
+        .find(|index| types.get(*index) == Some(&event_type))
+}
+
+/// The index of the first entry of `types` whose name an earlier entry already has, or
+/// `usize::MAX` when all are distinct, from the table [`sorted_types`] made of them.
+///
+/// Runs at compile time for every catalog; sorting hashes is O(n log n) cheap steps, and names
+/// are compared only for equal hashes.
+pub const fn first_duplicate(sorted: &[(u64, usize)], types: &[&str]) -> usize {
     let mut first = usize::MAX;
     let mut i = 1;
-    while i < N {
-        let (a, b) = (keys[i - 1], keys[i]);
+    while i < sorted.len() {
+        let (a, b) = (sorted[i - 1], sorted[i]);
         if a.0 == b.0 && bytes_eq(types[a.1].as_bytes(), types[b.1].as_bytes()) {
             let later = if a.1 > b.1 { a.1 } else { b.1 };
             if later < first {
@@ -133,18 +151,47 @@ const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::first_duplicate;
+    use super::{first_duplicate, lookup, sorted_types};
+
+    fn duplicate<const N: usize>(types: &[&str]) -> usize {
+        first_duplicate(&sorted_types::<N>(types), types)
+    }
 
     #[test]
     fn finds_the_first_later_duplicate() {
-        assert_eq!(first_duplicate::<0>(&[]), usize::MAX);
-        assert_eq!(first_duplicate::<3>(&["a", "b", "c"]), usize::MAX);
-        assert_eq!(first_duplicate::<4>(&["a", "b", "a", "b"]), 2);
-        assert_eq!(first_duplicate::<4>(&["x", "b", "c", "b"]), 3);
+        assert_eq!(duplicate::<0>(&[]), usize::MAX);
+        assert_eq!(duplicate::<3>(&["a", "b", "c"]), usize::MAX);
+        assert_eq!(duplicate::<4>(&["a", "b", "a", "b"]), 2);
+        assert_eq!(duplicate::<4>(&["x", "b", "c", "b"]), 3);
         let many: Vec<String> = (0..300).map(|i| format!("resource{i}.changed")).collect();
         let mut names: Vec<&str> = many.iter().map(String::as_str).collect();
-        assert_eq!(first_duplicate::<300>(&names), usize::MAX);
+        assert_eq!(duplicate::<300>(&names), usize::MAX);
         names[250] = names[17];
-        assert_eq!(first_duplicate::<300>(&names), 250);
+        assert_eq!(duplicate::<300>(&names), 250);
+    }
+
+    #[test]
+    fn lookup_finds_every_listed_name_and_nothing_else() {
+        let many: Vec<String> = (0..300).map(|i| format!("resource{i}.changed")).collect();
+        let names: Vec<&str> = many.iter().map(String::as_str).collect();
+        let sorted = sorted_types::<300>(&names);
+        for (index, name) in names.iter().enumerate() {
+            assert_eq!(lookup(&sorted, &names, name), Some(index));
+        }
+        for absent in ["", "resource300.changed", "resource1.change", "orders/create"] {
+            assert_eq!(lookup(&sorted, &names, absent), None, "{absent}");
+        }
+        let empty: [(u64, usize); 0] = sorted_types::<0>(&[]);
+        assert_eq!(lookup(&empty, &[], "a"), None);
+    }
+
+    #[test]
+    fn lookup_compares_names_when_hashes_collide() {
+        // Two entries with one hash (as a collision would have), only the second matching.
+        let types = ["a", "b"];
+        let hash = super::fnv1a(b"b");
+        let sorted = [(hash, 0), (hash, 1)];
+        assert_eq!(lookup(&sorted, &types, "b"), Some(1));
+        assert_eq!(lookup(&sorted, &types, "c"), None);
     }
 }

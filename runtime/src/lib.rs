@@ -55,7 +55,7 @@ pub mod __private;
 
 pub use endpoint::Endpoint;
 pub use envelope::{Envelope, EnvelopeError, Parsed, UnknownEvent};
-pub use event::{Event, EventVisitor, Events};
+pub use event::{DescribeEvent, DescribeEvents, Event, EventVisitor, Events, SendEvents};
 pub use timestamp::{Timestamp, TimestampError};
 
 /// Re-export of [schemars](https://docs.rs/schemars) 1.x, which hookwire generates schemas with.
@@ -70,10 +70,27 @@ pub use serde_json;
 
 /// Derives [`Event`](trait@Event) for a webhook payload struct or enum.
 ///
-/// `#[hookwire(event = "order.shipped")]` names the event type (required: dot-separated
-/// segments of letters, digits, `_` and `-`); `version = "2"` sets [`Event::VERSION`]; the doc
-/// comment becomes [`Event::DESCRIPTION`]; `#[deprecated]` sets [`Event::DEPRECATED`];
-/// `crate = "path"` names the hookwire crate when it is renamed or re-exported.
+/// `#[hookwire(event = "order.shipped")]` names the event type (required: letters, digits,
+/// `_` and `-` in segments separated by `.` or `/`, at most 256 bytes, such as `order.shipped`,
+/// Stripe's `payment_intent.succeeded`, Shopify's `orders/create`, GitHub's `pull_request` or
+/// Slack's `app_mention`); `version = "2"` sets [`Event::VERSION`]; the doc comment becomes
+/// [`Event::DESCRIPTION`]; `#[deprecated]` sets [`Event::DEPRECATED`]; `crate = "path"` names
+/// the hookwire crate when it is renamed or re-exported.
+///
+/// The type must be `Deserialize`. Add `Serialize` to send it and `JsonSchema` to document it;
+/// a type you only receive needs neither:
+///
+/// ```
+/// use hookwire::Event;
+/// use serde::Deserialize;
+///
+/// #[derive(Deserialize, Event)]
+/// #[hookwire(event = "orders/create")]
+/// struct OrderCreate {
+///     id: u64,
+/// }
+/// assert_eq!(OrderCreate::TYPE, "orders/create");
+/// ```
 ///
 /// ```
 /// use hookwire::{Event, JsonSchema, schemars};
@@ -95,6 +112,10 @@ pub use hookwire_macros::Event;
 ///
 /// `#[hookwire(crate = "path")]` names the hookwire crate when it is renamed. Two variants
 /// whose events share a type name do not compile.
+///
+/// Besides [`Events`](trait@Events) (reading envelopes, the receiver), it implements
+/// [`SendEvents`] when every event is `Serialize` and [`DescribeEvents`] when every event is
+/// `JsonSchema`, so a catalog of events you only receive needs neither.
 ///
 /// ```
 /// use hookwire::{Event, Events, JsonSchema, schemars};

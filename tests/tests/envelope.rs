@@ -78,7 +78,7 @@ fn malformed_envelopes_are_malformed_errors() {
         b"null",
         b"[]",
         b"{}",
-        br#"{"type":"order.shipped","data":{}}"#,
+        br#"{"type":"order.shipped","data":{"order_id":"1"}}"#,
         br#"{"type":"order.shipped","timestamp":"2024-01-01T00:00:00Z"}"#,
         br#"{"type":1,"timestamp":"2024-01-01T00:00:00Z","data":{}}"#,
         br#"{"type":"order.shipped","timestamp":"yesterday","data":{"order_id":"1"}}"#,
@@ -148,4 +148,88 @@ fn serialization_errors_are_returned_not_panicked() {
         map: BTreeMap::from([((1, 2), 3)]),
     });
     assert!(event.to_envelope(Timestamp::from_unix(0)).is_err());
+}
+
+/// One event per provider, named as the provider names it.
+mod providers {
+    use super::*;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize, Event)]
+    #[hookwire(event = "orders/create")]
+    pub(super) struct ShopifyOrderCreate {
+        pub(super) id: u64,
+    }
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize, Event)]
+    #[hookwire(event = "pull_request")]
+    pub(super) struct GitHubPullRequest {
+        pub(super) action: String,
+    }
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize, Event)]
+    #[hookwire(event = "payment_intent.succeeded")]
+    pub(super) struct StripePaymentIntent {
+        pub(super) amount: u64,
+    }
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize, Event)]
+    #[hookwire(event = "app_mention")]
+    pub(super) struct SlackAppMention {
+        pub(super) text: String,
+    }
+
+    #[derive(Debug, PartialEq, Events)]
+    pub(super) enum Providers {
+        Shopify(ShopifyOrderCreate),
+        GitHub(GitHubPullRequest),
+        Stripe(StripePaymentIntent),
+        Slack(SlackAppMention),
+    }
+}
+
+#[test]
+fn every_providers_names_round_trip_through_envelopes() {
+    use providers::*;
+    let events = [
+        Providers::Shopify(ShopifyOrderCreate { id: 820_982_911 }),
+        Providers::GitHub(GitHubPullRequest {
+            action: "opened".into(),
+        }),
+        Providers::Stripe(StripePaymentIntent { amount: 2000 }),
+        Providers::Slack(SlackAppMention {
+            text: "<@U0LAN0Z89> is it everything a river should be?".into(),
+        }),
+    ];
+    let names = ["orders/create", "pull_request", "payment_intent.succeeded", "app_mention"];
+    assert_eq!(Providers::TYPES, names);
+    for (event, name) in events.into_iter().zip(names) {
+        let bytes = event.to_envelope(Timestamp::from_unix(0)).unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.starts_with(&format!(r#"{{"type":"{name}""#)), "{text}");
+        let Parsed::Known(envelope) = Providers::from_envelope(&bytes).unwrap() else {
+            panic!("{name} came back unknown")
+        };
+        assert_eq!(envelope.event_type(), name);
+        assert_eq!(envelope.data, event);
+    }
+}
+
+#[test]
+fn data_before_type_is_parsed_in_the_same_read() {
+    let body = br#"{"data":{"order_id":"1","quantity":2},"timestamp":"2024-01-01T00:00:00Z","type":"order.created"}"#;
+    let Parsed::Known(envelope) = Shop::from_envelope(body).unwrap() else {
+        panic!("known event came back unknown")
+    };
+    assert_eq!(
+        envelope.data,
+        Shop::Created(OrderCreated {
+            order_id: "1".into(),
+            quantity: 2
+        })
+    );
+    let wrong = br#"{"data":{"order_id":1},"timestamp":"2024-01-01T00:00:00Z","type":"order.created"}"#;
+    match Shop::from_envelope(wrong) {
+        Err(EnvelopeError::Data { event_type, .. }) => assert_eq!(event_type, "order.created"),
+        other => panic!("{other:?}"),
+    }
 }

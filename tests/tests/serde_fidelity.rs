@@ -5,16 +5,16 @@
 use std::collections::BTreeMap;
 
 use hookwire::schema::event_schema;
-use hookwire::{Event, JsonSchema, schemars};
+use hookwire::{DescribeEvent, Event, JsonSchema, schemars};
 use hookwire_tests::{assert_invalid, assert_valid};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-fn schema<E: Event>() -> Value {
+fn schema<E: DescribeEvent>() -> Value {
     event_schema::<E>().to_value()
 }
 
-fn check<E: Event>(samples: &[E]) -> Value {
+fn check<E: DescribeEvent + Serialize>(samples: &[E]) -> Value {
     let schema = schema::<E>();
     for sample in samples {
         let value = serde_json::to_value(sample).unwrap();

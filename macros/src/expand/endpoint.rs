@@ -3,49 +3,29 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
-use syn::DeriveInput;
 use syn::spanned::Spanned;
 
-use super::wrap_in_const;
-use crate::ast::{EndpointContainer, EndpointField};
-use crate::attr::FieldLocation;
-use crate::check;
-use crate::ctxt::Ctxt;
-use crate::fallback;
+use crate::model::{Endpoint, Field, Location};
 
-/// Expands `#[derive(Endpoint)]`.
-pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
-    let cx = Ctxt::default();
-    let container = EndpointContainer::from_ast(&cx, input);
-    let method = check::endpoint(&cx, &container);
-    let krate = container.attrs.krate.as_ref();
-    match (cx.finish(), method) {
-        (None, Some(method)) => wrap_in_const(krate, expand(&container, &method)),
-        (errors, _) => fallback::endpoint(input, krate, errors.unwrap_or_default()),
-    }
-}
-
-fn expand(container: &EndpointContainer<'_>, method: &str) -> TokenStream {
-    let ident = container.ident;
-    let (impl_generics, ty_generics, where_clause) = container.generics.split_for_impl();
-    let response = &container.attrs.response;
-    let method = format_ident!("{}", method);
-    let path = &container.attrs.path;
-    let operation_id = match &container.attrs.operation_id {
-        Some(lit) => lit.value(),
-        None => lower_camel(&ident.to_string()),
-    };
-    let description = container.docs.as_ref().map(|docs| {
+/// The `Endpoint` impl of a validated endpoint.
+pub(crate) fn expand(endpoint: &Endpoint<'_>) -> TokenStream {
+    let ident = endpoint.ident;
+    let (impl_generics, ty_generics, where_clause) = endpoint.generics.split_for_impl();
+    let response = &endpoint.response;
+    let method = format_ident!("{}", endpoint.method.as_str());
+    let path = endpoint.path.lit();
+    let operation_id = &endpoint.operation_id;
+    let description = endpoint.docs.as_ref().map(|docs| {
         quote!(const DESCRIPTION: ::core::option::Option<&'static str> = ::core::option::Option::Some(#docs);)
     });
-    let deprecated = container.deprecated.then(|| {
+    let deprecated = endpoint.deprecated.then(|| {
         quote!(
             const DEPRECATED: bool = true;
         )
     });
-    let writes = container.fields.iter().map(write);
-    let reads = container.fields.iter().map(read);
-    let describes = container.fields.iter().map(describe);
+    let writes = endpoint.fields.iter().map(write);
+    let reads = endpoint.fields.iter().map(read);
+    let describes = endpoint.fields.iter().map(describe);
     quote! {
         #[automatically_derived]
         impl #impl_generics _hookwire::endpoint::Endpoint for #ident #ty_generics #where_clause {
@@ -77,61 +57,44 @@ fn expand(container: &EndpointContainer<'_>, method: &str) -> TokenStream {
     }
 }
 
-/// The runtime method that handles a field's location.
-fn method_of(field: &EndpointField<'_>) -> syn::Ident {
-    let name = match field.location {
-        Some((FieldLocation::Path, _)) => "path",
-        Some((FieldLocation::Query, _)) => "query",
-        Some((FieldLocation::Header(_), _)) => "header",
-        _ => "body",
-    };
-    syn::Ident::new(name, field.ty.span())
+/// The runtime method that handles a field's location, spanned on its type.
+fn method_of(field: &Field<'_>) -> syn::Ident {
+    syn::Ident::new(field.location.method(), field.ty.span())
 }
 
-fn write(field: &EndpointField<'_>) -> TokenStream {
+fn write(field: &Field<'_>) -> TokenStream {
     let (ident, name, method) = (field.ident, &field.wire_name, method_of(field));
-    if method == "body" {
+    if field.location == Location::Body {
         quote_spanned!(field.ty.span()=> request.body(&self.#ident)?;)
     } else {
         quote_spanned!(field.ty.span()=> request.#method(#name, &self.#ident)?;)
     }
 }
 
-fn read(field: &EndpointField<'_>) -> TokenStream {
+fn read(field: &Field<'_>) -> TokenStream {
     let (ident, name, method) = (field.ident, &field.wire_name, method_of(field));
-    if method == "body" {
+    if field.location == Location::Body {
         quote_spanned!(field.ty.span()=> #ident: request.body()?)
     } else {
         quote_spanned!(field.ty.span()=> #ident: request.#method(#name)?)
     }
 }
 
-fn describe(field: &EndpointField<'_>) -> TokenStream {
+fn describe(field: &Field<'_>) -> TokenStream {
     let (ty, name) = (field.ty, &field.wire_name);
     let docs = match &field.docs {
         Some(docs) => quote!(::core::option::Option::Some(#docs)),
         None => quote!(::core::option::Option::None),
     };
-    let location = match field.location {
-        Some((FieldLocation::Path, _)) => quote!(Path),
-        Some((FieldLocation::Query, _)) => quote!(Query),
-        Some((FieldLocation::Header(_), _)) => quote!(Header),
-        _ => return quote_spanned!(ty.span()=> describe.body::<#ty>(#docs)),
+    let Some(location) = field.location.parameter() else {
+        return quote_spanned!(ty.span()=> describe.body::<#ty>(#docs));
     };
-    let required = !field.optional();
-    let ty = field.documented_ty();
+    let location = format_ident!("{}", location);
+    let required = field.required;
+    let ty = field.documented_ty;
     quote_spanned! {ty.span()=>
         describe.param::<#ty>(_hookwire::endpoint::ParamInfo::new(
             _hookwire::endpoint::Location::#location, #name, #required, #docs,
         ))
     }
-}
-
-/// `GetProduct` -> `getProduct`.
-fn lower_camel(name: &str) -> String {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .map(|first| first.to_ascii_lowercase().to_string() + chars.as_str())
-        .unwrap_or_default()
 }

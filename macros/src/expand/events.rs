@@ -1,30 +1,16 @@
-//! `#[derive(Events)]`: the catalog impl. Each method is one `match` or one list; the work
-//! (parsing, envelopes, schemas) is done by the runtime's provided methods.
+//! `#[derive(Events)]`: the catalog impls. Each method is one `match` or one list; the work
+//! (reading envelopes, schemas) is done by the runtime's provided methods. `SendEvents` and
+//! `DescribeEvents` apply only when every event is `Serialize` or `JsonSchema`, so a catalog of
+//! events that are only received compiles without either.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
-use syn::DeriveInput;
 use syn::spanned::Spanned;
 
-use super::wrap_in_const;
-use crate::ast::CatalogContainer;
-use crate::check;
-use crate::ctxt::Ctxt;
-use crate::fallback;
+use crate::model::Catalog;
 
-/// Expands `#[derive(Events)]`.
-pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
-    let cx = Ctxt::default();
-    let container = CatalogContainer::from_ast(&cx, input);
-    check::catalog(&cx, &container);
-    let krate = container.attrs.krate.as_ref();
-    match cx.finish() {
-        Some(errors) => fallback::events(input, krate, errors),
-        None => wrap_in_const(krate, expand(&container)),
-    }
-}
-
-fn expand(container: &CatalogContainer<'_>) -> TokenStream {
+/// The impls of a validated catalog.
+pub(crate) fn expand(container: &Catalog<'_>) -> TokenStream {
     let ident = container.ident;
     let (impl_generics, ty_generics, _) = container.generics.split_for_impl();
     let where_clause = bounds(container);
@@ -32,9 +18,7 @@ fn expand(container: &CatalogContainer<'_>) -> TokenStream {
     // reported at the variant, with `Event`'s own diagnostic.
     let mut types = Vec::new();
     let mut type_of = Vec::new();
-    let mut serialize = Vec::new();
     let mut parse = Vec::new();
-    let mut visit = Vec::new();
     for (index, variant) in container.variants.iter().enumerate() {
         let (name, ty) = (variant.ident, variant.ty);
         let span = ty.span();
@@ -42,11 +26,12 @@ fn expand(container: &CatalogContainer<'_>) -> TokenStream {
         type_of.push(
             quote_spanned!(span=> Self::#name(ref data) => _hookwire::__private::type_of(data)),
         );
-        serialize.push(quote_spanned!(span=> Self::#name(ref data) => _hookwire::__private::serialize_data(data, serializer)));
         parse.push(quote_spanned!(span=> #index => _hookwire::__private::from_data::<#ty, __D>(data).map(Self::#name)));
-        visit.push(quote_spanned!(span=> visitor.visit::<#ty>()));
     }
-    let unique = unique_names(container);
+    let index_of = index_of(container);
+    let send = send_events(container);
+    let describe = describe_events(container);
+    let sorted = sorted_types(container);
     quote! {
         #[automatically_derived]
         impl #impl_generics _hookwire::Events for #ident #ty_generics #where_clause {
@@ -58,30 +43,100 @@ fn expand(container: &CatalogContainer<'_>) -> TokenStream {
                 }
             }
 
+            #index_of
+
+            fn from_data<'de, __D: _hookwire::__private::Deserializer<'de>>(
+                index: usize,
+                data: __D,
+            ) -> ::core::result::Result<Self, __D::Error> {
+                match index {
+                    #(#parse,)*
+                    _ => ::core::result::Result::Err(_hookwire::__private::no_such_event(index)),
+                }
+            }
+        }
+        #send
+        #describe
+        #sorted
+    }
+}
+
+/// `for<'__hookwire> Type: Trait` for each variant, spanned on the variant's type: the
+/// conditions under which the catalog can be sent (`Serialize`) or documented
+/// (`DescribeEvent`: `Event + JsonSchema`).
+///
+/// The unused lifetime keeps rustc from rejecting a bound on a concrete type that does not
+/// hold (stable Rust has no `trivial_bounds`): the impl then simply does not apply, and using
+/// it is a compile error naming the event that lacks the trait, at the call that needs it.
+fn variant_bounds(container: &Catalog<'_>, bound: &TokenStream) -> TokenStream {
+    let existing = container
+        .generics
+        .where_clause
+        .as_ref()
+        .map(|clause| clause.predicates.iter().collect::<Vec<_>>())
+        .unwrap_or_default();
+    let bounds = container.variants.iter().map(|variant| {
+        let ty = variant.ty;
+        quote_spanned!(ty.span()=> for<'__hookwire> #ty: #bound)
+    });
+    // `Self: Events` is the supertrait; guarded the same way, a variant that is not an `Event`
+    // is reported once, by the `Events` impl, not again by each of these.
+    quote!(where #(#existing,)* for<'__hookwire> Self: _hookwire::Events, #(#bounds,)*)
+}
+
+/// `SendEvents`, when every event is `Serialize`.
+fn send_events(container: &Catalog<'_>) -> TokenStream {
+    let ident = container.ident;
+    let (impl_generics, ty_generics, _) = container.generics.split_for_impl();
+    let where_clause = variant_bounds(container, &quote!(_hookwire::__private::Serialize));
+    let arms = container.variants.iter().map(|variant| {
+        let name = variant.ident;
+        quote_spanned!(variant.ty.span()=> Self::#name(ref data) => _hookwire::__private::serialize_data(data, serializer))
+    });
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics _hookwire::SendEvents for #ident #ty_generics #where_clause {
             fn serialize_data<__S: _hookwire::__private::Serializer>(
                 &self,
                 serializer: __S,
             ) -> ::core::result::Result<__S::Ok, __S::Error> {
                 match *self {
-                    #(#serialize,)*
+                    #(#arms,)*
                 }
             }
+        }
+    }
+}
 
-            fn from_data<'de, __D: _hookwire::__private::Deserializer<'de>>(
-                event_type: &str,
-                data: __D,
-            ) -> ::core::option::Option<::core::result::Result<Self, __D::Error>> {
-                ::core::option::Option::Some(match _hookwire::__private::position(Self::TYPES, event_type)? {
-                    #(#parse,)*
-                    _ => return ::core::option::Option::None,
-                })
-            }
-
+/// `DescribeEvents`, when every event is `JsonSchema` (a `DescribeEvent`).
+fn describe_events(container: &Catalog<'_>) -> TokenStream {
+    let ident = container.ident;
+    let (impl_generics, ty_generics, _) = container.generics.split_for_impl();
+    let where_clause = variant_bounds(container, &quote!(_hookwire::DescribeEvent));
+    let visits = container.variants.iter().map(|variant| {
+        let ty = variant.ty;
+        quote_spanned!(ty.span()=> visitor.visit::<#ty>())
+    });
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics _hookwire::DescribeEvents for #ident #ty_generics #where_clause {
             fn visit<__V: _hookwire::EventVisitor>(visitor: &mut __V) {
-                #(#visit;)*
+                #(#visits;)*
             }
         }
-        #unique
+    }
+}
+
+/// `index_of` through the table [`sorted_types`] computes at compile time; catalogs without
+/// the table (see [`has_sorted_types`]) keep the trait's linear default.
+fn index_of(container: &Catalog<'_>) -> TokenStream {
+    if !has_sorted_types(container) {
+        return TokenStream::new();
+    }
+    quote! {
+        fn index_of(event_type: &str) -> ::core::option::Option<usize> {
+            _hookwire::__private::lookup(&__SORTED_TYPES, Self::TYPES, event_type)
+        }
     }
 }
 
@@ -96,7 +151,7 @@ const BOUNDED_VARIANTS: usize = 64;
 /// against all of them, which makes type-checking quadratic in the number of events: for a
 /// 200-event catalog, about 8% of the instructions rustc spent on the crate. So large catalogs
 /// go without; generic ones keep them, since their variant types may depend on the parameters.
-fn bounds(container: &CatalogContainer<'_>) -> TokenStream {
+fn bounds(container: &Catalog<'_>) -> TokenStream {
     if container.generics.params.is_empty() && container.variants.len() > BOUNDED_VARIANTS {
         let clause = &container.generics.where_clause;
         return quote!(#clause);
@@ -114,12 +169,12 @@ fn bounds(container: &CatalogContainer<'_>) -> TokenStream {
     quote!(where #(#existing,)* #(#events,)*)
 }
 
-/// A constant that fails to evaluate when two variants' events share a type name. It finds the
-/// first such variant once (by sorting hashes, cheap at compile time even for hundreds of
-/// events), then calls a panicking function spanned on that variant, so the error lands on it.
-/// A constant cannot use a generic catalog's parameters, so generic catalogs are not checked.
-fn unique_names(container: &CatalogContainer<'_>) -> TokenStream {
-    if !container.generics.params.is_empty() || container.variants.len() < 2 {
+/// The catalog's type names sorted by hash, computed once at compile time: `index_of`
+/// searches it, and a constant check fails to evaluate when two variants' events share a type
+/// name. The check finds the first such variant, then calls a panicking function spanned on
+/// it, so the error lands on that variant.
+fn sorted_types(container: &Catalog<'_>) -> TokenStream {
+    if !has_sorted_types(container) {
         return TokenStream::new();
     }
     let ident = container.ident;
@@ -135,11 +190,20 @@ fn unique_names(container: &CatalogContainer<'_>) -> TokenStream {
             quote!(#index => #call,)
         });
     quote! {
-        const _: () = match _hookwire::__private::first_duplicate::<#count>(
+        const __SORTED_TYPES: [(u64, usize); #count] =
+            _hookwire::__private::sorted_types::<#count>(<#ident as _hookwire::Events>::TYPES);
+        const _: () = match _hookwire::__private::first_duplicate(
+            &__SORTED_TYPES,
             <#ident as _hookwire::Events>::TYPES,
         ) {
             #(#arms)*
             _ => {}
         };
     }
+}
+
+/// Whether the catalog gets the compile-time table: not when generic (a constant cannot use
+/// the parameters), and not for a single event, which needs neither a search nor a check.
+fn has_sorted_types(container: &Catalog<'_>) -> bool {
+    container.generics.params.is_empty() && container.variants.len() > 1
 }

@@ -1,9 +1,14 @@
-//! Code generation: one file per generated trait. This is the one place that spells the path of
-//! the runtime crate; everything generated refers to it as `_hookwire`.
+//! Code generation from the validated model: one file per generated trait, each trusting the
+//! model it is given. This is the one place that spells the path of the runtime crate;
+//! everything generated refers to it as `_hookwire`.
 
-pub(crate) mod endpoint;
-pub(crate) mod event;
-pub(crate) mod events;
+mod endpoint;
+mod event;
+mod events;
+
+pub(crate) use endpoint::expand as endpoint;
+pub(crate) use event::expand as event;
+pub(crate) use events::expand as events;
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -23,6 +23,37 @@ const _: () = {
                 Self::OrderShipped(ref data) => _hookwire::__private::type_of(data),
             }
         }
+        fn index_of(event_type: &str) -> ::core::option::Option<usize> {
+            _hookwire::__private::lookup(&__SORTED_TYPES, Self::TYPES, event_type)
+        }
+        fn from_data<'de, __D: _hookwire::__private::Deserializer<'de>>(
+            index: usize,
+            data: __D,
+        ) -> ::core::result::Result<Self, __D::Error> {
+            match index {
+                0usize => {
+                    _hookwire::__private::from_data::<OrderCreated, __D>(data)
+                        .map(Self::OrderCreated)
+                }
+                1usize => {
+                    _hookwire::__private::from_data::<events::OrderShipped, __D>(data)
+                        .map(Self::OrderShipped)
+                }
+                _ => {
+                    ::core::result::Result::Err(
+                        _hookwire::__private::no_such_event(index),
+                    )
+                }
+            }
+        }
+    }
+    #[automatically_derived]
+    impl _hookwire::SendEvents for ShopEvent
+    where
+        for<'__hookwire> Self: _hookwire::Events,
+        for<'__hookwire> OrderCreated: _hookwire::__private::Serialize,
+        for<'__hookwire> events::OrderShipped: _hookwire::__private::Serialize,
+    {
         fn serialize_data<__S: _hookwire::__private::Serializer>(
             &self,
             serializer: __S,
@@ -36,35 +67,26 @@ const _: () = {
                 }
             }
         }
-        fn from_data<'de, __D: _hookwire::__private::Deserializer<'de>>(
-            event_type: &str,
-            data: __D,
-        ) -> ::core::option::Option<::core::result::Result<Self, __D::Error>> {
-            ::core::option::Option::Some(
-                match _hookwire::__private::position(Self::TYPES, event_type)? {
-                    0usize => {
-                        _hookwire::__private::from_data::<OrderCreated, __D>(data)
-                            .map(Self::OrderCreated)
-                    }
-                    1usize => {
-                        _hookwire::__private::from_data::<
-                            events::OrderShipped,
-                            __D,
-                        >(data)
-                            .map(Self::OrderShipped)
-                    }
-                    _ => return ::core::option::Option::None,
-                },
-            )
-        }
+    }
+    #[automatically_derived]
+    impl _hookwire::DescribeEvents for ShopEvent
+    where
+        for<'__hookwire> Self: _hookwire::Events,
+        for<'__hookwire> OrderCreated: _hookwire::DescribeEvent,
+        for<'__hookwire> events::OrderShipped: _hookwire::DescribeEvent,
+    {
         fn visit<__V: _hookwire::EventVisitor>(visitor: &mut __V) {
             visitor.visit::<OrderCreated>();
             visitor.visit::<events::OrderShipped>();
         }
     }
-    const _: () = match _hookwire::__private::first_duplicate::<
+    const __SORTED_TYPES: [(u64, usize); 2usize] = _hookwire::__private::sorted_types::<
         2usize,
-    >(<ShopEvent as _hookwire::Events>::TYPES) {
+    >(<ShopEvent as _hookwire::Events>::TYPES);
+    const _: () = match _hookwire::__private::first_duplicate(
+        &__SORTED_TYPES,
+        <ShopEvent as _hookwire::Events>::TYPES,
+    ) {
         1usize => _hookwire::__private::duplicate_event_type(),
         _ => {}
     };

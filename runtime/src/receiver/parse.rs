@@ -9,36 +9,13 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+pub(crate) use crate::envelope::DataSeed;
+use crate::envelope::{self, Seed};
+pub use crate::envelope::Payload;
+pub(crate) use crate::event::CatalogSeed;
 use crate::receiver::format::PayloadFormat;
 use crate::receiver::problem::ReceiveError;
 use crate::{Event, Events, Timestamp};
-
-/// A delivery's event parsed into catalog `E`, or kept raw when `E` does not list its type.
-///
-/// ```
-/// use hookwire::receiver::Payload;
-///
-/// fn describe<E: std::fmt::Debug>(payload: &Payload<E>) -> String {
-///     match payload {
-///         Payload::Known(event) => format!("{event:?}"),
-///         Payload::Unknown(raw) => format!("unknown: {}", raw.get()),
-///     }
-/// }
-/// ```
-#[derive(Debug, Clone)]
-pub enum Payload<E> {
-    /// An event the catalog lists, parsed.
-    Known(E),
-    /// An event the catalog does not list, exactly as received.
-    Unknown(Box<RawValue>),
-}
-
-/// Parses the event part of a body; generic over the deserializer so that each event type
-/// is read straight from the input.
-pub(crate) trait DataSeed {
-    type Out;
-    fn parse<'de, D: Deserializer<'de>>(event_type: &str, data: D) -> Result<Self::Out, D::Error>;
-}
 
 /// One event type, `T`.
 pub(crate) struct TypedSeed<T>(PhantomData<fn() -> T>);
@@ -50,30 +27,16 @@ impl<T: Event> DataSeed for TypedSeed<T> {
     }
 }
 
-/// Any event of catalog `E`, chosen by type; an unlisted type is kept raw.
-pub(crate) struct CatalogSeed<E>(PhantomData<fn() -> E>);
-
-impl<E: Events> DataSeed for CatalogSeed<E> {
-    type Out = Payload<E>;
-    fn parse<'de, D: Deserializer<'de>>(event_type: &str, data: D) -> Result<Payload<E>, D::Error> {
-        if !E::TYPES.contains(&event_type) {
-            return Box::<RawValue>::deserialize(data).map(Payload::Unknown);
-        }
-        match E::from_data(event_type, data) {
-            Some(result) => result.map(Payload::Known),
-            None => Err(de::Error::custom("the catalog does not parse its own type")),
-        }
-    }
-}
-
 /// Catalog `E`, for the types it lists (a receiver routes only those to it).
 pub(crate) struct KnownSeed<E>(PhantomData<fn() -> E>);
 
 impl<E: Events> DataSeed for KnownSeed<E> {
     type Out = E;
     fn parse<'de, D: Deserializer<'de>>(event_type: &str, data: D) -> Result<E, D::Error> {
-        E::from_data(event_type, data)
-            .unwrap_or_else(|| Err(de::Error::custom("the catalog does not list this type")))
+        match E::index_of(event_type) {
+            Some(index) => E::from_data(index, data),
+            None => Err(de::Error::custom("the catalog does not list this type")),
+        }
     }
 }
 
@@ -87,28 +50,6 @@ impl DataSeed for RawSeed {
     }
 }
 
-/// A [`DataSeed`] as a serde seed, with the event type it parses.
-struct Seed<'t, P> {
-    event_type: &'t str,
-    seed: PhantomData<fn() -> P>,
-}
-
-impl<'t, P> Seed<'t, P> {
-    fn new(event_type: &'t str) -> Self {
-        Seed {
-            event_type,
-            seed: PhantomData,
-        }
-    }
-}
-
-impl<'de, P: DataSeed> DeserializeSeed<'de> for Seed<'_, P> {
-    type Value = P::Out;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<P::Out, D::Error> {
-        P::parse(self.event_type, deserializer)
-    }
-}
-
 /// Parses `body` of a delivery of `event_type` in `format`, returning the format's timestamp
 /// (the envelope's `timestamp`, Stripe's `created`) and the event.
 pub(crate) fn parse<P: DataSeed>(
@@ -116,76 +57,22 @@ pub(crate) fn parse<P: DataSeed>(
     body: &[u8],
     event_type: &str,
 ) -> Result<(Option<Timestamp>, P::Out), ReceiveError> {
+    if let PayloadFormat::Envelope = format {
+        return envelope::read::<P>(body, Some(event_type))
+            .map(|read| (Some(read.timestamp), read.data))
+            .map_err(|error| {
+                ReceiveError::malformed(&format!("a `{event_type}` event"), error.source())
+            });
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let seed = Seed::<P>::new(event_type);
     let parsed = match format {
-        PayloadFormat::Envelope => (&mut de)
-            .deserialize_map(EnvelopeVisitor { seed })
-            .map(|(timestamp, data)| (Some(timestamp), data)),
         PayloadFormat::Stripe => (&mut de).deserialize_map(StripeVisitor { seed }),
         _ => P::parse(event_type, &mut de).map(|data| (None, data)),
     };
     parsed
         .and_then(|parsed| de.end().map(|()| parsed))
         .map_err(|error| ReceiveError::malformed(&format!("a `{event_type}` event"), &error))
-}
-
-#[derive(Deserialize)]
-#[serde(field_identifier, rename_all = "lowercase")]
-enum EnvelopeKey {
-    Type,
-    Timestamp,
-    Data,
-    #[serde(other)]
-    Other,
-}
-
-struct EnvelopeVisitor<'t, P> {
-    seed: Seed<'t, P>,
-}
-
-impl<'de, P: DataSeed> Visitor<'de> for EnvelopeVisitor<'_, P> {
-    type Value = (Timestamp, P::Out);
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an envelope with `type`, `timestamp` and `data`")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let expected = self.seed.event_type;
-        let mut seed = Some(self.seed);
-        let (mut seen_type, mut timestamp, mut data) = (false, None, None);
-        while let Some(key) = map.next_key::<EnvelopeKey>()? {
-            match key {
-                EnvelopeKey::Type => {
-                    let event_type: Cow<'de, str> = map.next_value()?;
-                    if seen_type || event_type != expected {
-                        return Err(de::Error::duplicate_field("type"));
-                    }
-                    seen_type = true;
-                }
-                EnvelopeKey::Timestamp if timestamp.is_none() => {
-                    timestamp = Some(map.next_value::<Timestamp>()?);
-                }
-                EnvelopeKey::Data => {
-                    let seed = seed
-                        .take()
-                        .ok_or_else(|| de::Error::duplicate_field("data"))?;
-                    data = Some(map.next_value_seed(seed)?);
-                }
-                EnvelopeKey::Timestamp => return Err(de::Error::duplicate_field("timestamp")),
-                EnvelopeKey::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        if !seen_type {
-            return Err(de::Error::missing_field("type"));
-        }
-        let timestamp = timestamp.ok_or_else(|| de::Error::missing_field("timestamp"))?;
-        let data = data.ok_or_else(|| de::Error::missing_field("data"))?;
-        Ok((timestamp, data))
-    }
 }
 
 #[derive(Deserialize)]

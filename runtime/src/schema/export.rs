@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{envelope_schema, event_schema};
-use crate::event::{Event, EventVisitor, Events};
+use crate::event::{DescribeEvent, DescribeEvents, EventVisitor};
 
 /// A set of generated JSON files, by path relative to an output folder.
 ///
@@ -77,7 +77,7 @@ impl Export {
     /// `envelopes/<type>.json` (the envelope around it).
     ///
     /// See [`Export`] for an example.
-    pub fn catalog<C: Events>() -> Self {
+    pub fn catalog<C: DescribeEvents>() -> Self {
         let mut export = Export::default();
         C::visit(&mut export);
         export
@@ -187,7 +187,7 @@ impl Export {
 }
 
 impl EventVisitor for Export {
-    fn visit<E: Event>(&mut self) {
+    fn visit<E: DescribeEvent>(&mut self) {
         self.insert(
             format!("events/{}.json", E::TYPE),
             event_schema::<E>().as_value(),

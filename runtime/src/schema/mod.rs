@@ -41,7 +41,7 @@ use schemars::transform::RecursiveTransform;
 use schemars::{Schema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
-use crate::event::{Event, EventVisitor, Events};
+use crate::event::{DescribeEvent, DescribeEvents, Event, EventVisitor};
 
 /// The JSON Schema dialect of every schema hookwire writes.
 pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
@@ -114,7 +114,7 @@ fn integer_range(schema: &mut Schema) {
 /// let schema = hookwire::schema::event_schema::<Ping>();
 /// assert_eq!(schema.pointer("/properties/n/type").unwrap(), "integer");
 /// ```
-pub fn event_schema<E: Event>() -> Schema {
+pub fn event_schema<E: DescribeEvent>() -> Schema {
     settings().into_generator().into_root_schema_for::<E>()
 }
 
@@ -131,7 +131,7 @@ pub fn event_schema<E: Event>() -> Schema {
 /// assert_eq!(schema.pointer("/required").unwrap(), &serde_json::json!(["type", "timestamp", "data"]));
 /// assert!(schema.pointer("/$defs/Ping").is_some());
 /// ```
-pub fn envelope_schema<E: Event>() -> Schema {
+pub fn envelope_schema<E: DescribeEvent>() -> Schema {
     let mut generator = settings().into_generator();
     let mut schema = envelope_for::<E>(&mut generator);
     let definitions = generator.take_definitions(true);
@@ -147,7 +147,7 @@ pub fn envelope_schema<E: Event>() -> Schema {
 }
 
 /// The envelope schema of `E`, with `data` referring to `E`'s schema in `generator`.
-pub(crate) fn envelope_for<E: Event>(generator: &mut SchemaGenerator) -> Schema {
+pub(crate) fn envelope_for<E: DescribeEvent>(generator: &mut SchemaGenerator) -> Schema {
     let data = subschema::<E>(generator);
     let timestamp = generator.subschema_for::<crate::Timestamp>();
     let mut schema = Schema::from(Map::new());
@@ -192,10 +192,10 @@ pub(crate) fn envelope_for<E: Event>(generator: &mut SchemaGenerator) -> Schema 
 /// assert_eq!(schemas[0].0, "ping");
 /// assert_eq!(schemas[0].1.pointer("/properties/n/type").unwrap(), "integer");
 /// ```
-pub fn event_schemas<C: Events>() -> Vec<(&'static str, Schema)> {
+pub fn event_schemas<C: DescribeEvents>() -> Vec<(&'static str, Schema)> {
     struct Collect(Vec<(&'static str, Schema)>);
     impl EventVisitor for Collect {
-        fn visit<E: Event>(&mut self) {
+        fn visit<E: DescribeEvent>(&mut self) {
             self.0.push((E::TYPE, event_schema::<E>()));
         }
     }
@@ -261,10 +261,10 @@ impl EventInfo {
 /// The events of catalog `C`, in declaration order.
 ///
 /// See [`EventInfo`] for an example.
-pub fn events<C: Events>() -> Vec<EventInfo> {
+pub fn events<C: DescribeEvents>() -> Vec<EventInfo> {
     struct Collect(Vec<EventInfo>);
     impl EventVisitor for Collect {
-        fn visit<E: Event>(&mut self) {
+        fn visit<E: DescribeEvent>(&mut self) {
             self.0.push(EventInfo::of::<E>());
         }
     }

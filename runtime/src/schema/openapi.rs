@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use super::paths::{self, PendingOperation};
 use super::{DIALECT, envelope_for, settings};
 use crate::endpoint::Endpoint;
-use crate::event::{Event, EventVisitor, Events};
+use crate::event::{DescribeEvent, DescribeEvents, EventVisitor};
 
 /// The OpenAPI version hookwire writes.
 const OPENAPI_VERSION: &str = "3.1.0";
@@ -144,7 +144,7 @@ impl OpenApi {
     }
 
     /// Adds every event of catalog `C` to `webhooks`. See [`OpenApi`] for an example.
-    pub fn webhooks<C: Events>(mut self) -> Self {
+    pub fn webhooks<C: DescribeEvents>(mut self) -> Self {
         C::visit(&mut self);
         self
     }
@@ -161,7 +161,7 @@ impl OpenApi {
     /// assert!(document["webhooks"]["ping"]["post"].is_object());
     /// # Ok::<(), hookwire::schema::OpenApiError>(())
     /// ```
-    pub fn webhook<E: Event>(mut self) -> Self {
+    pub fn webhook<E: DescribeEvent>(mut self) -> Self {
         self.visit::<E>();
         self
     }
@@ -279,7 +279,7 @@ impl OpenApi {
         let mut base = String::with_capacity(event_type.len());
         let mut upper = false;
         for c in event_type.chars() {
-            if matches!(c, '.' | '_' | '-') {
+            if matches!(c, '.' | '/' | '_' | '-') {
                 upper = !base.is_empty();
             } else if upper {
                 base.push(c.to_ascii_uppercase());
@@ -299,7 +299,7 @@ impl OpenApi {
 }
 
 impl EventVisitor for OpenApi {
-    fn visit<E: Event>(&mut self) {
+    fn visit<E: DescribeEvent>(&mut self) {
         if self.webhooks.contains_key(E::TYPE) {
             self.errors
                 .push(OpenApiError::DuplicateWebhook(E::TYPE.to_owned()));
@@ -308,7 +308,7 @@ impl EventVisitor for OpenApi {
         let envelope = envelope_for::<E>(&mut self.generator);
         let mut operation = Map::new();
         operation.insert("operationId".into(), self.operation_id(E::TYPE).into());
-        if let Some(tag) = E::TYPE.split('.').next().filter(|_| E::TYPE.contains('.')) {
+        if let Some(tag) = E::TYPE.split(['.', '/']).next().filter(|_| E::TYPE.contains(['.', '/'])) {
             operation.insert("tags".into(), json!([tag]));
         }
         paths::describe(&mut operation, E::DESCRIPTION, E::DEPRECATED);

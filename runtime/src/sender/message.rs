@@ -7,7 +7,7 @@ use bytes::Bytes;
 use reqwest::Url;
 
 use super::id::new_id;
-use crate::event::Events;
+use crate::event::SendEvents;
 use crate::timestamp::Timestamp;
 
 /// One webhook message for one endpoint: its message id, the endpoint URL, the event type and
@@ -109,7 +109,7 @@ impl Message {
     /// );
     /// # Ok::<(), hookwire::sender::SendError>(())
     /// ```
-    pub fn event<E: Events>(url: &str, event: &E, timestamp: Timestamp) -> Result<Self, SendError> {
+    pub fn event<E: SendEvents>(url: &str, event: &E, timestamp: Timestamp) -> Result<Self, SendError> {
         let url = parse_url(url)?;
         let body = event.to_envelope(timestamp).map_err(SendError::Serialize)?;
         Ok(Self {

@@ -95,7 +95,7 @@ pub use spawn::{DeliveryHandle, SpawnError};
 pub use verdict::{Attempt, AttemptError, ErrorKind, Verdict};
 
 use crate::clock::Clock;
-use crate::event::Events;
+use crate::event::SendEvents;
 use crate::signature::Scheme;
 use crate::timestamp::Timestamp;
 use pool::Pool;
@@ -220,7 +220,7 @@ impl Sender {
     /// assert_eq!(&message.body()[..], br#"{"type":"ping","timestamp":"1970-01-01T00:00:00Z","data":{}}"#);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn message<E: Events>(&self, url: &str, event: &E) -> Result<Message, SendError> {
+    pub fn message<E: SendEvents>(&self, url: &str, event: &E) -> Result<Message, SendError> {
         let now = Timestamp::from_unix(self.inner.config.clock.now());
         Message::event(url, event, now)
     }
@@ -257,7 +257,7 @@ impl Sender {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn send<E: Events>(&self, url: &str, event: &E) -> Result<DeliveryReport, SendError> {
+    pub async fn send<E: SendEvents>(&self, url: &str, event: &E) -> Result<DeliveryReport, SendError> {
         let message = self.message(url, event)?;
         Ok(self.deliver(message).await)
     }

@@ -2,7 +2,7 @@ use hookwire::{Event, JsonSchema, schemars};
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, JsonSchema, Event)]
-#[hookwire(event = "orders/create")]
+#[hookwire(event = "order.shipped!")]
 pub struct OrderShipped {
     pub order_id: String,
 }

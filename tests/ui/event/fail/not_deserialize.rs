@@ -1,7 +1,8 @@
+// Every event is received, so it must be `Deserialize`.
 use hookwire::Event;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-#[derive(Serialize, Deserialize, Event)]
+#[derive(Serialize, Event)]
 #[hookwire(event = "order.shipped")]
 pub struct OrderShipped {
     pub order_id: String,

@@ -1,15 +1,20 @@
-//! The Standard Webhooks envelope, `{"type": ..., "timestamp": ..., "data": ...}`: writing a
-//! catalog event into it, and reading one back by its type name.
+//! The Standard Webhooks envelope, `{"type": ..., "timestamp": ..., "data": ...}`: the values a
+//! delivery carries, writing one, and reading one in a single pass ([`read`]).
+//!
+//! This module knows nothing of events or catalogs: it reads and writes the envelope around any
+//! data, so `event` builds on it and never the other way round.
 
-use std::borrow::Cow;
+mod read;
+
 use std::fmt;
 
-use serde::ser::SerializeStruct;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::Serialize;
+use serde::ser::{SerializeStruct, Serializer};
 use serde_json::value::RawValue;
 
-use crate::event::Events;
 use crate::timestamp::Timestamp;
+
+pub(crate) use read::{DataSeed, ReadError, Seed, read};
 
 /// An event of catalog `E` with the time it occurred: what a webhook delivery carries.
 ///
@@ -45,7 +50,7 @@ pub struct Envelope<E> {
     pub data: E,
 }
 
-impl<E: Events> Envelope<E> {
+impl<E> Envelope<E> {
     /// Wraps an event with its timestamp.
     ///
     /// ```
@@ -57,50 +62,21 @@ impl<E: Events> Envelope<E> {
     pub fn new(timestamp: Timestamp, data: E) -> Self {
         Envelope { timestamp, data }
     }
-
-    /// The type name of the event inside.
-    ///
-    /// ```
-    /// # fn demo<E: hookwire::Events>(envelope: hookwire::Envelope<E>) -> &'static str {
-    /// envelope.event_type()
-    /// # }
-    /// ```
-    pub fn event_type(&self) -> &'static str {
-        self.data.event_type()
-    }
 }
 
-impl<E: Events> Serialize for Envelope<E> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        EnvelopeRef {
-            timestamp: self.timestamp,
-            event: &self.data,
-        }
-        .serialize(serializer)
-    }
-}
-
-/// An envelope that borrows its event, so sending never clones one.
-struct EnvelopeRef<'a, E> {
+/// Writes `{"type": event_type, "timestamp": timestamp, "data": data}`, the members in that
+/// order, serializing `data` straight into the output.
+pub(crate) fn write<S: Serializer, D: Serialize + ?Sized>(
+    serializer: S,
+    event_type: &str,
     timestamp: Timestamp,
-    event: &'a E,
-}
-
-impl<E: Events> Serialize for EnvelopeRef<'_, E> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        /// The event's payload alone.
-        struct Data<'a, E>(&'a E);
-        impl<E: Events> Serialize for Data<'_, E> {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                self.0.serialize_data(serializer)
-            }
-        }
-        let mut envelope = serializer.serialize_struct("Envelope", 3)?;
-        envelope.serialize_field("type", self.event.event_type())?;
-        envelope.serialize_field("timestamp", &self.timestamp)?;
-        envelope.serialize_field("data", &Data(self.event))?;
-        envelope.end()
-    }
+    data: &D,
+) -> Result<S::Ok, S::Error> {
+    let mut envelope = serializer.serialize_struct("Envelope", 3)?;
+    envelope.serialize_field("type", event_type)?;
+    envelope.serialize_field("timestamp", &timestamp)?;
+    envelope.serialize_field("data", data)?;
+    envelope.end()
 }
 
 /// An envelope whose type the catalog does not list, kept whole so nothing is lost: log it,
@@ -137,7 +113,7 @@ pub struct UnknownEvent {
     pub data: Box<RawValue>,
 }
 
-/// What [`Events::from_envelope`] found: an event the catalog lists, or one it does not.
+/// What [`Events::from_envelope`](crate::Events::from_envelope) found: an event the catalog lists, or one it does not.
 ///
 /// ```
 /// # use hookwire::{Events, Parsed};
@@ -173,6 +149,29 @@ impl<E> Parsed<E> {
     }
 }
 
+/// A delivery's event parsed into catalog `E`, or kept raw when `E` does not list its type.
+///
+/// ```
+/// # #[cfg(feature = "axum")] {
+/// use hookwire::receiver::Payload;
+///
+/// fn describe<E: std::fmt::Debug>(payload: &Payload<E>) -> String {
+///     match payload {
+///         Payload::Known(event) => format!("{event:?}"),
+///         Payload::Unknown(raw) => format!("unknown: {}", raw.get()),
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[cfg_attr(not(feature = "axum"), allow(unreachable_pub))]
+pub enum Payload<E> {
+    /// An event the catalog lists, parsed.
+    Known(E),
+    /// An event the catalog does not list, exactly as received.
+    Unknown(Box<RawValue>),
+}
+
 /// Why bytes could not be read as an envelope of a catalog.
 ///
 /// ```
@@ -206,39 +205,6 @@ pub enum EnvelopeError {
         #[source]
         source: serde_json::Error,
     },
-}
-
-/// The envelope's members, borrowed from the input; `data` is kept raw until `type` is known.
-#[derive(Deserialize)]
-struct RawEnvelope<'a> {
-    #[serde(rename = "type", borrow)]
-    event_type: Cow<'a, str>,
-    timestamp: Timestamp,
-    #[serde(borrow)]
-    data: &'a RawValue,
-}
-
-pub(crate) fn to_vec<E: Events>(event: &E, timestamp: Timestamp) -> serde_json::Result<Vec<u8>> {
-    serde_json::to_vec(&EnvelopeRef { timestamp, event })
-}
-
-pub(crate) fn parse<E: Events>(bytes: &[u8]) -> Result<Parsed<E>, EnvelopeError> {
-    let raw: RawEnvelope<'_> = serde_json::from_slice(bytes).map_err(EnvelopeError::Malformed)?;
-    match E::from_data(&raw.event_type, raw.data) {
-        Some(Ok(data)) => Ok(Parsed::Known(Envelope {
-            timestamp: raw.timestamp,
-            data,
-        })),
-        Some(Err(source)) => Err(EnvelopeError::Data {
-            event_type: raw.event_type.into_owned(),
-            source,
-        }),
-        None => Ok(Parsed::Unknown(UnknownEvent {
-            event_type: raw.event_type.into_owned(),
-            timestamp: raw.timestamp,
-            data: raw.data.to_owned(),
-        })),
-    }
 }
 
 impl fmt::Display for UnknownEvent {
