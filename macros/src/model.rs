@@ -269,12 +269,22 @@ mod tests {
 
     #[test]
     fn accepts_github_events() {
-        accepts(&["push", "pull_request", "pull_request_review_comment", "check_run"]);
+        accepts(&[
+            "push",
+            "pull_request",
+            "pull_request_review_comment",
+            "check_run",
+        ]);
     }
 
     #[test]
     fn accepts_slack_event_types() {
-        accepts(&["app_mention", "url_verification", "event_callback", "message"]);
+        accepts(&[
+            "app_mention",
+            "url_verification",
+            "event_callback",
+            "message",
+        ]);
     }
 
     #[test]
@@ -285,9 +295,19 @@ mod tests {
     #[test]
     fn rejects_empty_names_and_segments() {
         assert_eq!(validate_event_name(""), Err("it is empty".to_owned()));
-        for name in ["order..shipped", ".order", "order.", "orders//create", "/orders", "a./b"] {
+        for name in [
+            "order..shipped",
+            ".order",
+            "order.",
+            "orders//create",
+            "/orders",
+            "a./b",
+        ] {
             let error = validate_event_name(name).expect_err(name);
-            assert!(error.starts_with("it has an empty segment"), "{name}: {error}");
+            assert!(
+                error.starts_with("it has an empty segment"),
+                "{name}: {error}"
+            );
         }
     }
 
@@ -309,7 +329,10 @@ mod tests {
         let longest = "a".repeat(256);
         assert_eq!(validate_event_name(&longest), Ok(()));
         let error = validate_event_name(&format!("{longest}b")).expect_err("too long");
-        assert_eq!(error, "it is 257 bytes long and receivers accept at most 256");
+        assert_eq!(
+            error,
+            "it is 257 bytes long and receivers accept at most 256"
+        );
     }
 
     #[test]
@@ -328,7 +351,10 @@ mod tests {
             ("shops", "it must start with `/`"),
             ("/a?b=1", "query parameters are fields marked `query`"),
             ("/a/{id}/{id}", "`{id}` appears twice"),
-            ("/a/x{id}", "segment `x{id}` must be a whole `{name}` or plain text"),
+            (
+                "/a/x{id}",
+                "segment `x{id}` must be a whole `{name}` or plain text",
+            ),
             ("/a/{}", "`{}` is not a parameter name"),
         ] {
             let lit = syn::LitStr::new(bad, proc_macro2::Span::call_site());

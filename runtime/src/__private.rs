@@ -178,7 +178,12 @@ mod tests {
         for (index, name) in names.iter().enumerate() {
             assert_eq!(lookup(&sorted, &names, name), Some(index));
         }
-        for absent in ["", "resource300.changed", "resource1.change", "orders/create"] {
+        for absent in [
+            "",
+            "resource300.changed",
+            "resource1.change",
+            "orders/create",
+        ] {
             assert_eq!(lookup(&sorted, &names, absent), None, "{absent}");
         }
         let empty: [(u64, usize); 0] = sorted_types::<0>(&[]);

@@ -99,11 +99,14 @@ async fn a_receive_only_event_has_its_own_handler() {
 
 #[test]
 fn a_receive_only_catalog_reads_envelopes() {
-    let body = br#"{"type":"pull_request","timestamp":"2024-01-01T00:00:00Z","data":{"action":"closed"}}"#;
+    let body =
+        br#"{"type":"pull_request","timestamp":"2024-01-01T00:00:00Z","data":{"action":"closed"}}"#;
     let Parsed::Known(envelope) = GitHubEvent::from_envelope(body).unwrap() else {
         panic!("a listed type came back unknown")
     };
-    assert!(matches!(envelope.data, GitHubEvent::PullRequest(PullRequest { ref action }) if action == "closed"));
+    assert!(
+        matches!(envelope.data, GitHubEvent::PullRequest(PullRequest { ref action }) if action == "closed")
+    );
     let body = br#"{"type":"issues","timestamp":"2024-01-01T00:00:00Z","data":{}}"#;
     assert!(matches!(
         GitHubEvent::from_envelope(body),

@@ -200,7 +200,12 @@ fn every_providers_names_round_trip_through_envelopes() {
             text: "<@U0LAN0Z89> is it everything a river should be?".into(),
         }),
     ];
-    let names = ["orders/create", "pull_request", "payment_intent.succeeded", "app_mention"];
+    let names = [
+        "orders/create",
+        "pull_request",
+        "payment_intent.succeeded",
+        "app_mention",
+    ];
     assert_eq!(Providers::TYPES, names);
     for (event, name) in events.into_iter().zip(names) {
         let bytes = event.to_envelope(Timestamp::from_unix(0)).unwrap();
@@ -227,7 +232,8 @@ fn data_before_type_is_parsed_in_the_same_read() {
             quantity: 2
         })
     );
-    let wrong = br#"{"data":{"order_id":1},"timestamp":"2024-01-01T00:00:00Z","type":"order.created"}"#;
+    let wrong =
+        br#"{"data":{"order_id":1},"timestamp":"2024-01-01T00:00:00Z","type":"order.created"}"#;
     match Shop::from_envelope(wrong) {
         Err(EnvelopeError::Data { event_type, .. }) => assert_eq!(event_type, "order.created"),
         other => panic!("{other:?}"),

@@ -143,7 +143,9 @@ impl<'de, P: DataSeed> Visitor<'de> for EnvelopeVisitor<'_, P> {
         let mut deferred: Option<&'de RawValue> = None;
         while let Some(key) = map.next_key::<Key>()? {
             match key {
-                Key::Type if event_type.is_some() => return Err(de::Error::duplicate_field("type")),
+                Key::Type if event_type.is_some() => {
+                    return Err(de::Error::duplicate_field("type"));
+                }
                 Key::Type => {
                     let found: Cow<'de, str> = map.next_value()?;
                     if let Some(expected) = self.expected.filter(|expected| *expected != found) {

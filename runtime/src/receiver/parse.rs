@@ -10,8 +10,8 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visi
 use serde_json::value::RawValue;
 
 pub(crate) use crate::envelope::DataSeed;
-use crate::envelope::{self, Seed};
 pub use crate::envelope::Payload;
+use crate::envelope::{self, Seed};
 pub(crate) use crate::event::CatalogSeed;
 use crate::receiver::format::PayloadFormat;
 use crate::receiver::problem::ReceiveError;

@@ -308,7 +308,11 @@ impl EventVisitor for OpenApi {
         let envelope = envelope_for::<E>(&mut self.generator);
         let mut operation = Map::new();
         operation.insert("operationId".into(), self.operation_id(E::TYPE).into());
-        if let Some(tag) = E::TYPE.split(['.', '/']).next().filter(|_| E::TYPE.contains(['.', '/'])) {
+        if let Some(tag) = E::TYPE
+            .split(['.', '/'])
+            .next()
+            .filter(|_| E::TYPE.contains(['.', '/']))
+        {
             operation.insert("tags".into(), json!([tag]));
         }
         paths::describe(&mut operation, E::DESCRIPTION, E::DEPRECATED);

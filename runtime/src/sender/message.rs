@@ -109,7 +109,11 @@ impl Message {
     /// );
     /// # Ok::<(), hookwire::sender::SendError>(())
     /// ```
-    pub fn event<E: SendEvents>(url: &str, event: &E, timestamp: Timestamp) -> Result<Self, SendError> {
+    pub fn event<E: SendEvents>(
+        url: &str,
+        event: &E,
+        timestamp: Timestamp,
+    ) -> Result<Self, SendError> {
         let url = parse_url(url)?;
         let body = event.to_envelope(timestamp).map_err(SendError::Serialize)?;
         Ok(Self {
