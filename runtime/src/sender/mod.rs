@@ -257,7 +257,11 @@ impl Sender {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn send<E: SendEvents>(&self, url: &str, event: &E) -> Result<DeliveryReport, SendError> {
+    pub async fn send<E: SendEvents>(
+        &self,
+        url: &str,
+        event: &E,
+    ) -> Result<DeliveryReport, SendError> {
         let message = self.message(url, event)?;
         Ok(self.deliver(message).await)
     }

@@ -33,7 +33,7 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgListener, PgPool, PgPoolO
 use tokio::sync::Notify;
 
 use crate::clock::{Clock, SystemClock};
-use crate::event::Events;
+use crate::event::SendEvents;
 use crate::store::{OutboxStore, Policy, RawEvent, StoreError, id};
 use crate::timestamp::Timestamp;
 
@@ -228,13 +228,13 @@ impl PgOutbox {
     /// event's id.
     ///
     /// ```no_run
-    /// # async fn demo<E: hookwire::Events>(outbox: &hookwire::store::postgres::PgOutbox, event: &E) -> Result<(), Box<dyn std::error::Error>> {
+    /// # async fn demo<E: hookwire::SendEvents>(outbox: &hookwire::store::postgres::PgOutbox, event: &E) -> Result<(), Box<dyn std::error::Error>> {
     /// let mut tx = outbox.pool().begin().await?;
     /// let event_id = outbox.publish(&mut tx, event).await?;
     /// tx.commit().await?;
     /// # Ok(()) }
     /// ```
-    pub async fn publish<E: Events>(
+    pub async fn publish<E: SendEvents>(
         &self,
         conn: &mut PgConnection,
         event: &E,

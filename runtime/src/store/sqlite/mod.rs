@@ -43,7 +43,7 @@ use sqlx::{Row, Sqlite, Transaction};
 use tokio::sync::Notify;
 
 use crate::clock::{Clock, SystemClock};
-use crate::event::Events;
+use crate::event::SendEvents;
 use crate::store::{OutboxStore, Policy, RawEvent, StoreError, id};
 use crate::timestamp::Timestamp;
 
@@ -224,13 +224,13 @@ impl SqliteOutbox {
     /// subscribed endpoint. A rollback sends nothing. Returns the event's id.
     ///
     /// ```
-    /// # async fn demo<E: hookwire::Events>(outbox: &hookwire::store::sqlite::SqliteOutbox, event: &E) -> Result<(), hookwire::store::StoreError> {
+    /// # async fn demo<E: hookwire::SendEvents>(outbox: &hookwire::store::sqlite::SqliteOutbox, event: &E) -> Result<(), hookwire::store::StoreError> {
     /// let mut tx = outbox.begin().await?;
     /// let event_id = outbox.publish(&mut tx, event).await?;
     /// tx.commit().await.map_err(hookwire::store::StoreError::database)?;
     /// # Ok(()) }
     /// ```
-    pub async fn publish<E: Events>(
+    pub async fn publish<E: SendEvents>(
         &self,
         conn: &mut SqliteConnection,
         event: &E,
