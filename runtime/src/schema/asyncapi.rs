@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::openapi::standard_webhooks_headers;
 use super::{envelope_for, settings};
-use crate::event::{Event, EventVisitor, Events};
+use crate::event::{DescribeEvent, DescribeEvents, EventVisitor};
 
 /// The AsyncAPI version written.
 const ASYNCAPI_VERSION: &str = "3.0.0";
@@ -92,7 +92,7 @@ impl AsyncApi {
 
     /// Adds every event of catalog `C`. An event type already added is kept once. See
     /// [`AsyncApi`] for an example.
-    pub fn events<C: Events>(mut self) -> Self {
+    pub fn events<C: DescribeEvents>(mut self) -> Self {
         C::visit(&mut self);
         self
     }
@@ -117,7 +117,7 @@ impl AsyncApi {
 }
 
 impl EventVisitor for AsyncApi {
-    fn visit<E: Event>(&mut self) {
+    fn visit<E: DescribeEvent>(&mut self) {
         let name = E::TYPE;
         if self.messages.contains_key(name) {
             return;
