@@ -5,7 +5,9 @@
 use std::collections::BTreeSet;
 use std::str::FromStr;
 
-use hookwire::feed::{Cursor, FeedError, FeedQuery, PgFeed, SqliteFeed};
+use hookwire::feed::{
+    CatchUpError, Cursor, FeedClient, FeedError, FeedQuery, ListEvents, PgFeed, SqliteFeed,
+};
 use hookwire::store::RawEvent;
 use hookwire::store::postgres::PgOutbox;
 use hookwire::store::sqlite::SqliteOutbox;
@@ -290,4 +292,115 @@ async fn sqlite_feed_pages_and_filters() {
             .await,
         Err(FeedError::InvalidCursor(_))
     ));
+}
+
+/// The feed served over HTTP by `router`, read by the typed `FeedClient`: a receiver that
+/// catches up, goes down while more events are published, and catches up again from its
+/// stored cursor gets exactly the missed events, once; a failing handler keeps the cursor
+/// before its event.
+#[tokio::test]
+async fn feed_client_catches_up_from_a_stored_cursor() {
+    let path = std::env::temp_dir().join(format!("hookwire-feed-http-{}.db", std::process::id()));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let outbox = SqliteOutbox::open(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let publish = |n: usize| {
+        let outbox = outbox.clone();
+        async move {
+            let mut tx = outbox.begin().await.unwrap();
+            let id = outbox
+                .publish_raw_in(&mut tx, &event("order.created", n))
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            id
+        }
+    };
+    let app: axum::Router = hookwire::feed::router(SqliteFeed::new(outbox.pool().clone()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let api = hookwire::client::ApiClient::new(base).unwrap();
+
+    let mut first = Vec::new();
+    for n in 0..5 {
+        first.push(publish(n).await);
+    }
+    let mut client = FeedClient::new(api.clone()).page_size(2);
+    let mut handled = Vec::new();
+    let count = client
+        .catch_up(|e| {
+            handled.push(e.id);
+            async { Ok::<(), std::io::Error>(()) }
+        })
+        .await
+        .unwrap();
+    assert_eq!(count, 5);
+    assert_eq!(handled, first);
+    let stored = client.cursor().cloned().unwrap();
+
+    // Down: three more events are published; the third one's handler fails once.
+    let mut missed = Vec::new();
+    for n in 5..8 {
+        missed.push(publish(n).await);
+    }
+    let mut client = FeedClient::from_cursor(api.clone(), stored).page_size(2);
+    let mut handled = Vec::new();
+    let failing = missed[2].clone();
+    let stopped = client
+        .catch_up(|e| {
+            let fail = e.id == failing;
+            handled.push(e.id);
+            async move {
+                if fail {
+                    Err(std::io::Error::other("database down"))
+                } else {
+                    Ok(())
+                }
+            }
+        })
+        .await;
+    assert!(
+        matches!(stopped, Err(CatchUpError::Handler { ref event_id, .. }) if *event_id == failing)
+    );
+    let count = client
+        .catch_up(|e| {
+            handled.push(e.id);
+            async { Ok::<(), std::io::Error>(()) }
+        })
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+    assert_eq!(handled, [&missed[..], &missed[2..]].concat());
+
+    // A malformed cursor is a 400 problem naming `after`.
+    let bad = api
+        .call(&ListEvents {
+            after: Some(Cursor::parse("1-2").unwrap()),
+            ..ListEvents::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(bad.status().map(|s| s.as_u16()), Some(400));
+}
+
+#[test]
+fn the_feed_is_listed_under_paths() {
+    let document = hookwire::schema::OpenApi::new("shop", "1")
+        .endpoint::<ListEvents>()
+        .build()
+        .unwrap();
+    let operation = &document["paths"]["/events"]["get"];
+    assert_eq!(operation["operationId"], "listEvents");
+    let names: Vec<_> = operation["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["after", "types", "limit"]);
+    assert!(operation["responses"]["200"].is_object());
 }

@@ -25,14 +25,27 @@
 //! # Ok::<(), hookwire::feed::FeedError>(())
 //! ```
 
+#[cfg(feature = "reqwest")]
+mod client;
+mod endpoint;
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(feature = "axum")]
+mod serve;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 
 use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "reqwest")]
+pub use client::{CatchUpError, FeedClient};
+pub use endpoint::ListEvents;
+#[cfg(feature = "axum")]
+pub use serve::router;
 
 #[cfg(feature = "postgres")]
 pub use postgres::PgFeed;
@@ -277,6 +290,55 @@ impl FeedPage {
             .map(|event| event.cursor.clone())
             .or_else(|| query.after.clone());
         FeedPage { data, next, done }
+    }
+}
+
+/// Something that reads feed pages: [`PgFeed`], [`SqliteFeed`], or your own (a cache, a test
+/// double). [`router`] serves any of them.
+///
+/// ```
+/// use hookwire::feed::{FeedError, FeedPage, FeedQuery, FeedSource};
+///
+/// /// A feed with nothing in it.
+/// #[derive(Clone)]
+/// struct Empty;
+///
+/// impl FeedSource for Empty {
+///     fn read_page<'a>(&'a self, query: &'a FeedQuery)
+///         -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<FeedPage, FeedError>> + Send + 'a>> {
+///         Box::pin(async move { Ok(FeedPage { data: vec![], next: query.cursor().cloned(), done: true }) })
+///     }
+/// }
+/// ```
+pub trait FeedSource: Send + Sync + 'static {
+    /// One page of events after the query's cursor.
+    ///
+    /// # Errors
+    /// [`FeedError::InvalidCursor`] for a cursor this feed did not hand out, or a database
+    /// error.
+    fn read_page<'a>(
+        &'a self,
+        query: &'a FeedQuery,
+    ) -> Pin<Box<dyn Future<Output = Result<FeedPage, FeedError>> + Send + 'a>>;
+}
+
+#[cfg(feature = "postgres")]
+impl FeedSource for PgFeed {
+    fn read_page<'a>(
+        &'a self,
+        query: &'a FeedQuery,
+    ) -> Pin<Box<dyn Future<Output = Result<FeedPage, FeedError>> + Send + 'a>> {
+        Box::pin(self.read(query))
+    }
+}
+
+#[cfg(feature = "sqlite")]
+impl FeedSource for SqliteFeed {
+    fn read_page<'a>(
+        &'a self,
+        query: &'a FeedQuery,
+    ) -> Pin<Box<dyn Future<Output = Result<FeedPage, FeedError>> + Send + 'a>> {
+        Box::pin(self.read(query))
     }
 }
 
