@@ -86,12 +86,33 @@ pub use policy::{Decision, EndpointChange, EndpointDisabled, Health, Policy};
 /// ```
 pub trait OutboxStore: Send + Sync {
     /// The store's current time (Unix seconds), from its injected clock.
+    ///
+    /// ```
+    /// # use hookwire::store::*;
+    /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
+    /// let now: i64 = store.now();
+    /// # Ok(()) }
+    /// ```
     fn now(&self) -> i64;
 
     /// The policy applied when results are recorded.
+    ///
+    /// ```
+    /// # use hookwire::store::*;
+    /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
+    /// assert!(store.policy().max_attempts() >= 1);
+    /// # Ok(()) }
+    /// ```
     fn policy(&self) -> &Policy;
 
     /// Adds an endpoint; it receives events published from now on.
+    ///
+    /// ```
+    /// # use hookwire::store::*;
+    /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
+    /// let id = store.add_endpoint(&NewEndpoint::new("https://example.com/hook", "whsec_c2VjcmV0")).await?;
+    /// # Ok(()) }
+    /// ```
     fn add_endpoint(
         &self,
         endpoint: &NewEndpoint,
@@ -101,6 +122,15 @@ pub trait OutboxStore: Send + Sync {
     /// deliveries and health stay). Secret rotation: pass the new secret first and keep the
     /// old one until receivers have switched. [`StoreError::NotFound`] if there is no such
     /// endpoint.
+    ///
+    /// ```
+    /// # use hookwire::store::*;
+    /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
+    /// let mut endpoint = NewEndpoint::new("https://example.com/hook", "whsec_bmV3");
+    /// endpoint.secrets = Secrets::new(["whsec_bmV3", "whsec_b2xk"]); // rotation: new first
+    /// store.update_endpoint(EndpointId(1), &endpoint).await?;
+    /// # Ok(()) }
+    /// ```
     fn update_endpoint(
         &self,
         id: EndpointId,
@@ -108,12 +138,31 @@ pub trait OutboxStore: Send + Sync {
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// One endpoint, if it exists.
+    ///
+    /// ```
+    /// # use hookwire::store::*;
+    /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
+    /// if let Some(endpoint) = store.endpoint(EndpointId(1)).await? {
+    ///     println!("{} disabled: {:?}", endpoint.url, endpoint.disabled);
+    /// }
+    /// # Ok(()) }
+    /// ```
     fn endpoint(
         &self,
         id: EndpointId,
     ) -> impl Future<Output = Result<Option<Endpoint>, StoreError>> + Send;
 
     /// Endpoints in id order, `limit` (at most 1000) after `after`.
+    ///
+    /// ```
+    /// # use hookwire::store::*;
+    /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
+    /// let first_page = store.endpoints(None, 100).await?;
+    /// if let Some(last) = first_page.last() {
+    ///     let next_page = store.endpoints(Some(last.id), 100).await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
     fn endpoints(
         &self,
         after: Option<EndpointId>,
@@ -123,6 +172,13 @@ pub trait OutboxStore: Send + Sync {
     /// Enables or disables an endpoint. Disabling holds its pending and in-flight deliveries
     /// (state `disabled`, results of attempts still in flight are refused); enabling releases
     /// every held delivery for an attempt now and resets its health.
+    ///
+    /// ```
+    /// # use hookwire::store::*;
+    /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
+    /// store.set_enabled(EndpointId(1), true).await?;
+    /// # Ok(()) }
+    /// ```
     fn set_enabled(
         &self,
         id: EndpointId,
@@ -131,6 +187,14 @@ pub trait OutboxStore: Send + Sync {
 
     /// Publishes events in one transaction of the store's own, fanning each out to its
     /// subscribed endpoints. Returns the new events' ids, in order.
+    ///
+    /// ```
+    /// # use hookwire::store::*;
+    /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
+    /// let event = RawEvent::new("order.created", serde_json::json!({"order_id": "1"}))?;
+    /// let ids = store.publish_raw(&[event]).await?;
+    /// # Ok(()) }
+    /// ```
     fn publish_raw(
         &self,
         events: &[RawEvent],
@@ -140,6 +204,13 @@ pub trait OutboxStore: Send + Sync {
     /// expired lease), fairly across endpoints, never exceeding an endpoint's in-flight limit
     /// or rate, skipping disabled and paused endpoints. Each gets a new fencing token, its
     /// attempt count goes up by one and its lease runs for `request.lease`.
+    ///
+    /// ```
+    /// # use hookwire::store::*;
+    /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
+    /// let claimed = store.claim(ClaimRequest::new(32)).await?;
+    /// # Ok(()) }
+    /// ```
     fn claim(
         &self,
         request: ClaimRequest,
@@ -148,6 +219,16 @@ pub trait OutboxStore: Send + Sync {
     /// Records attempt results (one transaction for all of them), applying the policy, and
     /// appends them to the attempt log. A result whose lease was replaced is refused
     /// ([`Recorded::Stale`]); a lease that ran out but was not claimed again still records.
+    ///
+    /// ```
+    /// # use hookwire::store::*;
+    /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
+    /// for delivery in store.claim(ClaimRequest::new(1)).await? {
+    ///     let ok = AttemptOutcome::Response { status: 204, retry_after: None };
+    ///     store.record(&[AttemptResult::new(delivery.lease, ok)]).await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
     fn record(
         &self,
         results: &[AttemptResult],
@@ -155,20 +236,54 @@ pub trait OutboxStore: Send + Sync {
 
     /// Gives deliveries back without an attempt (a worker shutting down): they are due at once
     /// and their attempt count goes back down. Returns how many were released.
+    ///
+    /// ```
+    /// # use hookwire::store::*;
+    /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
+    /// let held = store.claim(ClaimRequest::new(8)).await?;
+    /// let leases: Vec<Lease> = held.iter().map(|d| d.lease).collect();
+    /// store.release(&leases).await?;
+    /// # Ok(()) }
+    /// ```
     fn release(&self, leases: &[Lease]) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// Waits until new work may have arrived (a publish in this process, or a notification
     /// from the database) or `timeout` passed, whichever is first. Workers call it when a claim
     /// came back empty; the timeout is their polling backstop for retries coming due.
+    ///
+    /// ```
+    /// # use hookwire::store::*;
+    /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
+    /// if store.claim(ClaimRequest::new(8)).await?.is_empty() {
+    ///     store.wait_for_work(std::time::Duration::from_secs(1)).await;
+    /// }
+    /// # Ok(()) }
+    /// ```
     fn wait_for_work(&self, timeout: Duration) -> impl Future<Output = ()> + Send;
 
     /// Deliveries matching `query`, in id order, one page.
+    ///
+    /// ```
+    /// # use hookwire::store::*;
+    /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
+    /// let failed = store.deliveries(&DeliveryQuery::new(100).state(DeliveryState::Failed)).await?;
+    /// # Ok(()) }
+    /// ```
     fn deliveries(
         &self,
         query: &DeliveryQuery,
     ) -> impl Future<Output = Result<Vec<DeliveryInfo>, StoreError>> + Send;
 
     /// A delivery's attempt log, oldest first (at most 100 entries).
+    ///
+    /// ```
+    /// # use hookwire::store::*;
+    /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
+    /// for attempt in store.attempts(DeliveryId(1)).await? {
+    ///     println!("#{} {:?} {}", attempt.attempt, attempt.status, attempt.excerpt);
+    /// }
+    /// # Ok(()) }
+    /// ```
     fn attempts(
         &self,
         delivery: DeliveryId,
@@ -177,11 +292,26 @@ pub trait OutboxStore: Send + Sync {
     /// Schedules one delivery again now with a fresh retry schedule (any state but in
     /// flight). Returns whether it was rescheduled; `false` while it is in flight. A delivery of
     /// a disabled endpoint goes back to being held.
+    ///
+    /// ```
+    /// # use hookwire::store::*;
+    /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
+    /// let rescheduled: bool = store.retry(DeliveryId(1)).await?;
+    /// # Ok(()) }
+    /// ```
     fn retry(&self, delivery: DeliveryId) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Schedules again, now and with a fresh schedule, every `failed` delivery of `endpoint`
     /// created at or after `since` (Unix seconds): after a customer fixed their endpoint.
     /// Returns how many.
+    ///
+    /// ```
+    /// # use hookwire::store::*;
+    /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
+    /// let since = store.now() - 24 * 3600;
+    /// let replayed = store.recover(EndpointId(1), since).await?;
+    /// # Ok(()) }
+    /// ```
     fn recover(
         &self,
         endpoint: EndpointId,
@@ -190,8 +320,22 @@ pub trait OutboxStore: Send + Sync {
 
     /// Removes finished (`delivered`, `failed`) and held (`disabled`) deliveries created before
     /// `before` (Unix seconds), their attempt logs, and events left with no delivery.
+    ///
+    /// ```
+    /// # use hookwire::store::*;
+    /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
+    /// let purged = store.purge(store.now() - 30 * 24 * 3600).await?;
+    /// # Ok(()) }
+    /// ```
     fn purge(&self, before: i64) -> impl Future<Output = Result<Purged, StoreError>> + Send;
 
     /// Deliveries by state, overall and per endpoint.
+    ///
+    /// ```
+    /// # use hookwire::store::*;
+    /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
+    /// println!("{}", serde_json::to_string(&store.stats().await?).unwrap_or_default());
+    /// # Ok(()) }
+    /// ```
     fn stats(&self) -> impl Future<Output = Result<OutboxStats, StoreError>> + Send;
 }

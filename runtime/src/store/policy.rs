@@ -118,6 +118,13 @@ impl fmt::Debug for Policy {
 }
 
 /// The endpoint's health as stored, read when a failure is recorded.
+///
+/// ```
+/// use hookwire::store::Health;
+///
+/// let fresh = Health::default();
+/// assert_eq!(fresh.consecutive_failures, 0);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Health {
     /// Failures in a row before this result.
@@ -129,6 +136,15 @@ pub struct Health {
 }
 
 /// What to store for one result.
+///
+/// ```
+/// use hookwire::store::{AttemptOutcome, DeliveryState, EndpointChange, Health, Policy};
+///
+/// let ok = AttemptOutcome::Response { status: 200, retry_after: None };
+/// let decision = Policy::default().decide(1, 1, ok, Health::default(), 0);
+/// assert_eq!(decision.state, DeliveryState::Delivered);
+/// assert_eq!(decision.endpoint, EndpointChange::Healthy);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Decision {
     /// The delivery's new state.
@@ -140,6 +156,14 @@ pub struct Decision {
 }
 
 /// How a result changes its endpoint.
+///
+/// ```
+/// use hookwire::store::{AttemptOutcome, DisabledReason, EndpointChange, Health, Policy};
+///
+/// let gone = AttemptOutcome::Response { status: 410, retry_after: None };
+/// let decision = Policy::default().decide(1, 1, gone, Health::default(), 0);
+/// assert_eq!(decision.endpoint, EndpointChange::Disable(DisabledReason::Gone));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EndpointChange {
     /// Nothing changes.

@@ -76,6 +76,34 @@ pub(super) fn db(error: sqlx::Error) -> StoreError {
     StoreError::database(error)
 }
 
+/// A deadlock or serialization failure: the transaction was rolled back and may be run again.
+fn retryable(error: &StoreError) -> bool {
+    let StoreError::Database(inner) = error else {
+        return false;
+    };
+    let Some(sqlx::Error::Database(database)) = inner.downcast_ref::<sqlx::Error>() else {
+        return false;
+    };
+    matches!(database.code().as_deref(), Some("40P01" | "40001"))
+}
+
+/// Runs a transaction body again (up to three times in all) when PostgreSQL rolled it back
+/// for a deadlock, which concurrent recorders touching the same endpoints can cause.
+async fn with_retries<T, F, Fut>(mut run: F) -> Result<T, StoreError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, StoreError>>,
+{
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match run().await {
+            Err(error) if tries < 3 && retryable(&error) => continue,
+            other => return other,
+        }
+    }
+}
+
 /// `hookwire_outbox.<schema>`, or with a hash of the schema where that would pass
 /// PostgreSQL's 63-byte identifier limit.
 fn channel_name(schema: &str) -> String {
@@ -285,10 +313,6 @@ impl PgOutbox {
             .bind(event_type)
             .bind(payload)
             .bind(now)
-            .execute(&mut *conn)
-            .await
-            .map_err(db)?;
-        sqlx::query(sql::NOTIFY)
             .bind(&*self.channel)
             .execute(&mut *conn)
             .await
@@ -413,14 +437,14 @@ impl OutboxStore for PgOutbox {
         &self,
         request: crate::store::ClaimRequest,
     ) -> Result<Vec<crate::store::Claimed>, StoreError> {
-        claim::claim(self, request).await
+        with_retries(|| claim::claim(self, request)).await
     }
 
     async fn record(
         &self,
         results: &[crate::store::AttemptResult],
     ) -> Result<Vec<crate::store::Recorded>, StoreError> {
-        record::record(self, results).await
+        with_retries(|| record::record(self, results)).await
     }
 
     async fn release(&self, leases: &[crate::store::Lease]) -> Result<u64, StoreError> {

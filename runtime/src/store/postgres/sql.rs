@@ -12,24 +12,25 @@ pub(super) const CURRENT_SCHEMA: &str = "SELECT current_schema()";
 
 pub(super) const SCHEMA_VERSION: &str = "SELECT value FROM hw_meta WHERE key = 'schema_version'";
 
-/// Publish: the event, and in the same statement its fan-out, one delivery per endpoint
-/// subscribed to the type, each with its own `webhook-id`; held for a disabled endpoint.
+/// Publish, in one round trip: the event; its fan-out, one delivery per endpoint subscribed
+/// to the type, each with its own `webhook-id`, held for a disabled endpoint; and a
+/// `pg_notify` on channel $5 (sent at commit, only when there is a delivery to make).
 pub(super) const PUBLISH: &str = "\
 WITH ev AS (
     INSERT INTO hw_event (event_id, event_type, payload, created_at)
     VALUES ($1, $2, $3, $4) RETURNING id
+), notified AS (
+    SELECT pg_notify($5, '') AS sent
 )
 INSERT INTO hw_delivery (webhook_id, event_pk, endpoint_id, state, attempts, run_at, created_at, updated_at)
 SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), ev.id, e.id,
        CASE WHEN e.disabled IS NULL THEN 'pending' ELSE 'disabled' END, 0, $4, $4, $4
-FROM ev CROSS JOIN hw_endpoint e
+FROM ev CROSS JOIN notified CROSS JOIN hw_endpoint e
 WHERE e.all_types
    OR EXISTS (SELECT 1 FROM hw_endpoint_type t
               WHERE t.endpoint_id = e.id
                 AND ((NOT t.is_prefix AND t.value = $2)
                   OR (t.is_prefix AND starts_with($2, t.value))))";
-
-pub(super) const NOTIFY: &str = "SELECT pg_notify($1, '')";
 
 /// Lanes: enabled, unpaused endpoints with a due delivery (index `hw_delivery_due`), locked
 /// in id order (no deadlock between claimers) so an endpoint's in-flight limit holds across
