@@ -167,7 +167,7 @@ fn accept(webhook: VerifiedWebhook) -> (Verdict, Response) {
     };
     let verdict = Verdict::Verified {
         id,
-        timestamp: webhook.timestamp,
+        timestamp: webhook.timestamp.map(hookwire::Timestamp::unix_seconds),
         event_type,
         body: webhook.body,
     };

@@ -114,7 +114,7 @@ fn payload(
     let body = match name {
         SchemeName::Standard => serde_json::to_vec(&Envelope {
             event_type: &event_type,
-            timestamp: Timestamp::from_unix(SystemClock.now()),
+            timestamp: SystemClock.now(),
             data: &data()?,
         }),
         SchemeName::Stripe => serde_json::to_vec(&StripeEvent {
@@ -123,7 +123,7 @@ fn payload(
                 None => format!("evt_{}", random::alphanumeric(24)?),
             },
             object: "event",
-            created: SystemClock.now(),
+            created: SystemClock.now().unix_seconds(),
             livemode: false,
             event_type: &event_type,
             data: StripeData { object: &data()? },
@@ -241,7 +241,7 @@ fn report_json(report: &DeliveryReport, scheme: &dyn Scheme) -> Value {
         .map(|(a, number)| {
             json!({
                 "number": number,
-                "timestamp": a.timestamp,
+                "timestamp": a.timestamp.unix_seconds(),
                 "status": a.status.map(|s| s.as_u16()),
                 "error": a.error.as_ref().map(ToString::to_string),
                 "duration_ms": a.duration.as_millis(),

@@ -1,5 +1,6 @@
 //! `hookwire sign`: the signature headers of a body.
 
+use hookwire::Timestamp;
 use std::process::ExitCode;
 
 use hookwire::clock::{Clock, SystemClock};
@@ -30,7 +31,9 @@ pub(crate) fn run(args: SignArgs) -> Result<ExitCode, CliError> {
             name.flag()
         );
     }
-    let timestamp = args.timestamp.unwrap_or_else(|| SystemClock.now());
+    let timestamp = args
+        .timestamp
+        .map_or_else(|| SystemClock.now(), Timestamp::from_unix);
     let body = input::read_body(args.file.as_deref())?;
     let headers = scheme
         .sign(&id, timestamp, &body)
@@ -44,7 +47,7 @@ pub(crate) fn run(args: SignArgs) -> Result<ExitCode, CliError> {
         let out = json!({
             "scheme": scheme.name(),
             "id": scheme.id_header().map(|_| id),
-            "timestamp": name.has_timestamp().then_some(timestamp),
+            "timestamp": name.has_timestamp().then_some(timestamp.unix_seconds()),
             "headers": map,
         });
         println!("{out:#}");

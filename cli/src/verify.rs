@@ -1,5 +1,6 @@
 //! `hookwire verify`: whether a body matches its signature headers.
 
+use hookwire::Timestamp;
 use std::process::ExitCode;
 
 use hookwire::clock::{Clock, SystemClock};
@@ -14,7 +15,9 @@ pub(crate) fn run(args: VerifyArgs) -> Result<ExitCode, CliError> {
     let scheme = scheme::verifier(args.key, &args.tolerance)?;
     let headers = input::collect_headers(&args.headers, args.headers_file.as_ref())?;
     let body = input::read_body(args.file.as_deref())?;
-    let now = args.now.unwrap_or_else(|| SystemClock.now());
+    let now = args
+        .now
+        .map_or_else(|| SystemClock.now(), Timestamp::from_unix);
 
     match scheme.verify(&headers, &body, now) {
         Ok(verified) => {
@@ -23,7 +26,7 @@ pub(crate) fn run(args: VerifyArgs) -> Result<ExitCode, CliError> {
                     "valid": true,
                     "scheme": scheme.name(),
                     "id": verified.id(),
-                    "timestamp": verified.timestamp(),
+                    "timestamp": verified.timestamp().map(Timestamp::unix_seconds),
                     "body_bytes": body.len(),
                 });
                 println!("{out}");
@@ -33,7 +36,7 @@ pub(crate) fn run(args: VerifyArgs) -> Result<ExitCode, CliError> {
                     line.push_str(&format!(", id {id}"));
                 }
                 if let Some(timestamp) = verified.timestamp() {
-                    line.push_str(&format!(", timestamp {timestamp}"));
+                    line.push_str(&format!(", timestamp {}", timestamp.unix_seconds()));
                 }
                 println!("{line}");
             }

@@ -37,7 +37,7 @@ pub fn header_map(headers: &[(&'static str, &[u8])]) -> http::HeaderMap {
 /// whenever `http` accepts every value.
 pub fn verify_both_ways(scheme: &dyn Scheme, data: &[u8], names: &[&'static str]) {
     let (headers, body) = split(data, names);
-    let now = 1_700_000_000;
+    let now = hookwire::Timestamp::from_unix(1_700_000_000);
     let from_pairs = scheme.verify(&headers, body, now);
     let from_map = scheme.verify(&header_map(&headers), body, now);
     // Both lookups see the same values whenever `http` accepts them all.

@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
         4 => Box::new(Shopify::new(key).unwrap()),
         _ => Box::new(Slack::new(text).unwrap()),
     };
-    let timestamp = i64::from(selector) * 1_000_003;
+    let timestamp = hookwire::Timestamp::from_unix(i64::from(selector) * 1_000_003);
     let headers = scheme.sign("msg_fuzz", timestamp, body).unwrap();
     let verified = scheme.verify(&headers, body, timestamp).unwrap();
     assert_eq!(verified.body(), body);

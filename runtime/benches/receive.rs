@@ -116,7 +116,7 @@ async fn hand(
     headers: HeaderMap,
     body: Bytes,
 ) -> StatusCode {
-    let Ok(verified) = scheme.verify(&headers, &body, NOW) else {
+    let Ok(verified) = scheme.verify(&headers, &body, Timestamp::from_unix(NOW)) else {
         return StatusCode::UNAUTHORIZED;
     };
     match serde_json::from_slice::<HandEnvelope>(verified.body()) {
@@ -135,7 +135,7 @@ impl Case {
         let headers = (0..IDS)
             .map(|n| {
                 let mut headers: HeaderMap = scheme
-                    .sign(&format!("msg_{n:08}"), NOW, &body)
+                    .sign(&format!("msg_{n:08}"), Timestamp::from_unix(NOW), &body)
                     .expect("signs")
                     .into();
                 headers.insert("content-type", HeaderValue::from_static("application/json"));

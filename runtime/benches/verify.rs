@@ -8,6 +8,7 @@
 
 mod support;
 
+use hookwire::Timestamp;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -51,11 +52,14 @@ impl Case {
         )
         .expect("seconds fit in i64");
         let hookwire = StandardWebhooks::new(SECRET).expect("valid secret");
-        let headers: http::HeaderMap = hookwire.sign(ID, now, &body).expect("signs").into();
+        let headers: http::HeaderMap = hookwire
+            .sign(ID, Timestamp::from_unix(now), &body)
+            .expect("signs")
+            .into();
         let peer = standardwebhooks::Webhook::new(SECRET).expect("valid secret");
         peer.verify(&body, &headers).expect("the peer agrees");
         hookwire
-            .verify(&headers, &body, now)
+            .verify(&headers, &body, Timestamp::from_unix(now))
             .expect("hookwire agrees");
         use base64::Engine as _;
         let key = base64::engine::general_purpose::STANDARD
@@ -74,7 +78,11 @@ impl Case {
 
     fn hookwire(&self) -> bool {
         self.hookwire
-            .verify(black_box(&self.headers), black_box(&self.body), self.now)
+            .verify(
+                black_box(&self.headers),
+                black_box(&self.body),
+                Timestamp::from_unix(self.now),
+            )
             .is_ok()
     }
 

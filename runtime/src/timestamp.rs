@@ -114,6 +114,34 @@ impl Timestamp {
     pub const fn subsec_nanos(self) -> u32 {
         self.nanos
     }
+
+    /// This instant moved by `seconds` (backwards when negative), saturating at the bounds.
+    ///
+    /// ```
+    /// # use hookwire::Timestamp;
+    /// let t = Timestamp::from_unix(100).saturating_add_seconds(-40);
+    /// assert_eq!(t.unix_seconds(), 60);
+    /// ```
+    #[must_use]
+    pub const fn saturating_add_seconds(self, seconds: i64) -> Self {
+        Timestamp {
+            seconds: self.seconds.saturating_add(seconds),
+            nanos: self.nanos,
+        }
+    }
+
+    /// Whole seconds from `earlier` to this instant (negative when `earlier` is later),
+    /// saturating.
+    ///
+    /// ```
+    /// # use hookwire::Timestamp;
+    /// let (a, b) = (Timestamp::from_unix(10), Timestamp::from_unix(25));
+    /// assert_eq!(b.seconds_since(a), 15);
+    /// assert_eq!(a.seconds_since(b), -15);
+    /// ```
+    pub const fn seconds_since(self, earlier: Timestamp) -> i64 {
+        self.seconds.saturating_sub(earlier.seconds)
+    }
 }
 
 impl From<i64> for Timestamp {

@@ -56,7 +56,7 @@ async fn verified_bytes_are_queued_then_parsed_later() {
 
         let queued = state.queue.lock().unwrap().pop().unwrap();
         assert_eq!(queued.id.as_deref(), Some("q-1"));
-        assert_eq!(queued.timestamp, Some(NOW));
+        assert_eq!(queued.timestamp, Some(hookwire::Timestamp::from_unix(NOW)));
         assert_eq!(queued.body, pong.body);
         let delivery = queued.parse::<TestEvent>().unwrap();
         assert_eq!(delivery.id.as_deref(), Some("q-1"));

@@ -4,6 +4,7 @@
 
 mod receiver_support;
 
+use hookwire::Timestamp;
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
@@ -76,7 +77,10 @@ struct PaymentIntentSucceeded {
 
 fn github_headers(body: &[u8]) -> HeaderMap {
     let scheme = GitHub::new(GITHUB_SECRET).unwrap();
-    let mut headers: HeaderMap = scheme.sign(DELIVERY, 0, body).unwrap().into();
+    let mut headers: HeaderMap = scheme
+        .sign(DELIVERY, Timestamp::from_unix(0), body)
+        .unwrap()
+        .into();
     headers.insert("x-github-event", HeaderValue::from_static("push"));
     headers.insert("content-type", HeaderValue::from_static("application/json"));
     headers.insert(
@@ -88,7 +92,10 @@ fn github_headers(body: &[u8]) -> HeaderMap {
 
 fn stripe_headers(body: &[u8], timestamp: i64) -> HeaderMap {
     let scheme = Stripe::new(STRIPE_SECRET).unwrap();
-    let mut headers: HeaderMap = scheme.sign("", timestamp, body).unwrap().into();
+    let mut headers: HeaderMap = scheme
+        .sign("", Timestamp::from_unix(timestamp), body)
+        .unwrap()
+        .into();
     headers.insert(
         "content-type",
         HeaderValue::from_static("application/json; charset=utf-8"),

@@ -3,6 +3,7 @@
 
 mod receiver_support;
 
+use hookwire::Timestamp;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -93,7 +94,7 @@ async fn every_response(kind: Kind, transport: Transport) {
     let mut unsigned = kind.ping("d-4", 1);
     let signature_headers: Vec<_> = kind
         .scheme()
-        .sign("d-4", NOW, &unsigned.body)
+        .sign("d-4", Timestamp::from_unix(NOW), &unsigned.body)
         .unwrap()
         .iter()
         .map(|(name, _)| name)

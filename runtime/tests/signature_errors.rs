@@ -1,5 +1,6 @@
 //! Every typed error, reached through the public API, with its message checked for leaks.
 
+use hookwire::Timestamp;
 use hookwire::signature::{
     GitHub, Scheme, SecretError, Shopify, SignError, Skew, Slack, StandardWebhooks, Stripe,
     Tolerance, VerifyError,
@@ -14,7 +15,7 @@ fn standard() -> StandardWebhooks {
 
 fn signed_pairs(scheme: &dyn Scheme, body: &[u8]) -> Vec<(&'static str, String)> {
     scheme
-        .sign("msg_1", TS, body)
+        .sign("msg_1", Timestamp::from_unix(TS), body)
         .unwrap()
         .into_iter()
         .collect()
@@ -62,7 +63,7 @@ fn missing_header_names_the_header() {
         let pairs = signed_pairs(scheme.as_ref(), b"{}");
         for &name in names {
             let err = scheme
-                .verify(&without(&pairs, name), b"{}", TS)
+                .verify(&without(&pairs, name), b"{}", Timestamp::from_unix(TS))
                 .unwrap_err();
             assert_eq!(err, VerifyError::MissingHeader { name: leak(name) });
             assert_eq!(err.to_string(), format!("missing header `{name}`"));
@@ -88,7 +89,11 @@ fn malformed_headers_say_which_and_why() {
         ("webhook-signature", "v1,é"),
     ] {
         let err = scheme
-            .verify(&replaced(&pairs, name, value), b"{}", TS)
+            .verify(
+                &replaced(&pairs, name, value),
+                b"{}",
+                Timestamp::from_unix(TS),
+            )
             .unwrap_err();
         let VerifyError::MalformedHeader { name: got, reason } = &err else {
             panic!("{name}={value}: {err:?}");
@@ -104,7 +109,11 @@ fn malformed_headers_say_which_and_why() {
     let stripe = Stripe::new("whsec_x").unwrap();
     for header in ["bad_header", "t=", "v1,t=1", "t=1,t=2,v1=00", "v1=00"] {
         let err = stripe
-            .verify(&[("stripe-signature", header)], b"{}", TS)
+            .verify(
+                &[("stripe-signature", header)],
+                b"{}",
+                Timestamp::from_unix(TS),
+            )
             .unwrap_err();
         assert!(
             matches!(
@@ -121,7 +130,11 @@ fn malformed_headers_say_which_and_why() {
     let github = GitHub::new("s").unwrap();
     for header in ["757107ea", "sha1=757107ea", "sha256=zz", "sha256="] {
         let err = github
-            .verify(&[("x-hub-signature-256", header)], b"{}", TS)
+            .verify(
+                &[("x-hub-signature-256", header)],
+                b"{}",
+                Timestamp::from_unix(TS),
+            )
             .unwrap_err();
         assert!(
             matches!(err, VerifyError::MalformedHeader { .. }),
@@ -131,7 +144,11 @@ fn malformed_headers_say_which_and_why() {
 
     let shopify = Shopify::new("s").unwrap();
     let err = shopify
-        .verify(&[("x-shopify-hmac-sha256", "not base64!")], b"{}", TS)
+        .verify(
+            &[("x-shopify-hmac-sha256", "not base64!")],
+            b"{}",
+            Timestamp::from_unix(TS),
+        )
         .unwrap_err();
     assert!(matches!(err, VerifyError::MalformedHeader { .. }));
 
@@ -143,7 +160,7 @@ fn malformed_headers_say_which_and_why() {
                 ("x-slack-signature", "v1=00"),
             ],
             b"{}",
-            1,
+            Timestamp::from_unix(1),
         )
         .unwrap_err();
     assert!(matches!(
@@ -164,7 +181,7 @@ fn malformed_headers_say_which_and_why() {
         http::HeaderValue::from_bytes(b"v1,\xff").unwrap(),
     );
     assert!(matches!(
-        scheme.verify(&map, b"{}", TS),
+        scheme.verify(&map, b"{}", Timestamp::from_unix(TS)),
         Err(VerifyError::MalformedHeader {
             name: "webhook-signature",
             ..
@@ -177,14 +194,16 @@ fn timestamp_outside_tolerance_says_by_how_much() {
     let scheme = standard();
     let pairs = signed_pairs(&scheme, b"{}");
     assert_eq!(
-        scheme.verify(&pairs, b"{}", TS + 400),
+        scheme.verify(&pairs, b"{}", Timestamp::from_unix(TS + 400)),
         Err(VerifyError::TimestampOutsideTolerance {
             offset: 400,
             direction: Skew::Past,
             tolerance: 300,
         })
     );
-    let err = scheme.verify(&pairs, b"{}", TS - 301).unwrap_err();
+    let err = scheme
+        .verify(&pairs, b"{}", Timestamp::from_unix(TS - 301))
+        .unwrap_err();
     assert_eq!(
         err,
         VerifyError::TimestampOutsideTolerance {
@@ -200,7 +219,7 @@ fn timestamp_outside_tolerance_says_by_how_much() {
     );
     let custom = standard().tolerance(Tolerance::new(10, 0));
     assert!(matches!(
-        custom.verify(&pairs, b"{}", TS - 1),
+        custom.verify(&pairs, b"{}", Timestamp::from_unix(TS - 1)),
         Err(VerifyError::TimestampOutsideTolerance {
             direction: Skew::Future,
             tolerance: 0,
@@ -217,7 +236,7 @@ fn no_supported_signature_names_the_expected_versions() {
         .verify(
             &replaced(&pairs, "webhook-signature", "v1a,AAAA v2,BBBB"),
             b"{}",
-            TS,
+            Timestamp::from_unix(TS),
         )
         .unwrap_err();
     assert_eq!(
@@ -242,7 +261,9 @@ fn no_matching_signature() {
     ];
     for scheme in &schemes {
         let pairs = signed_pairs(scheme.as_ref(), body);
-        let err = scheme.verify(&pairs, b"{\"amount\":9}", TS).unwrap_err();
+        let err = scheme
+            .verify(&pairs, b"{\"amount\":9}", Timestamp::from_unix(TS))
+            .unwrap_err();
         assert_eq!(err, VerifyError::NoMatchingSignature, "{}", scheme.name());
         assert_eq!(
             err.to_string(),
@@ -299,26 +320,33 @@ fn sign_errors() {
     let public =
         StandardWebhooks::new("whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=").unwrap();
     assert_eq!(
-        public.sign("msg_1", TS, b"{}"),
+        public.sign("msg_1", Timestamp::from_unix(TS), b"{}"),
         Err(SignError::NoSigningKey)
     );
     let scheme = standard();
     for id in ["", "has space", "line\nbreak", &"x".repeat(257)] {
         assert!(
-            matches!(scheme.sign(id, TS, b"{}"), Err(SignError::InvalidId { .. })),
+            matches!(
+                scheme.sign(id, Timestamp::from_unix(TS), b"{}"),
+                Err(SignError::InvalidId { .. })
+            ),
             "{id:?}"
         );
     }
     assert_eq!(
-        scheme.sign("msg_1", -1, b"{}"),
+        scheme.sign("msg_1", Timestamp::from_unix(-1), b"{}"),
         Err(SignError::NegativeTimestamp)
     );
     assert_eq!(
-        Slack::new("s").unwrap().sign("", -1, b"{}"),
+        Slack::new("s")
+            .unwrap()
+            .sign("", Timestamp::from_unix(-1), b"{}"),
         Err(SignError::NegativeTimestamp)
     );
     assert!(matches!(
-        GitHub::new("s").unwrap().sign("bad id", 0, b"{}"),
+        GitHub::new("s")
+            .unwrap()
+            .sign("bad id", Timestamp::from_unix(0), b"{}"),
         Err(SignError::InvalidId { .. })
     ));
 }

@@ -1,6 +1,7 @@
 //! Property tests: sign-then-verify for random inputs, single-byte tampering is always caught,
 //! and no header content makes verification panic.
 
+use hookwire::Timestamp;
 use hookwire::signature::{
     GitHub, Scheme, Shopify, Slack, StandardKey, StandardWebhooks, Stripe, Tolerance,
 };
@@ -62,7 +63,7 @@ fn id() -> impl Strategy<Value = String> {
 
 fn pairs(scheme: &dyn Scheme, id: &str, ts: i64, body: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
     scheme
-        .sign(id, ts, body)
+        .sign(id, Timestamp::from_unix(ts), body)
         .unwrap()
         .into_iter()
         .map(|(name, value)| (name, value.into_bytes()))
@@ -88,13 +89,13 @@ proptest! {
     ) {
         let scheme = build(kind, &key);
         let headers = pairs(scheme.as_ref(), &id, ts, &body);
-        let verified = scheme.verify(&headers, &body, ts).unwrap();
+        let verified = scheme.verify(&headers, &body, Timestamp::from_unix(ts)).unwrap();
         prop_assert_eq!(verified.body(), body.as_slice());
         if scheme.id_header().is_some() {
             prop_assert_eq!(verified.id(), Some(id.as_str()));
         }
         if matches!(kind, Kind::StandardHmac | Kind::StandardEd25519 | Kind::Stripe | Kind::Slack) {
-            prop_assert_eq!(verified.timestamp(), Some(ts));
+            prop_assert_eq!(verified.timestamp(), Some(Timestamp::from_unix(ts)));
         }
     }
 
@@ -112,7 +113,7 @@ proptest! {
         let mut tampered = body.clone();
         let i = at.index(tampered.len());
         tampered[i] ^= mask;
-        prop_assert!(scheme.verify(&headers, &tampered, ts).is_err());
+        prop_assert!(scheme.verify(&headers, &tampered, Timestamp::from_unix(ts)).is_err());
     }
 
     #[test]
@@ -144,7 +145,7 @@ proptest! {
         headers[h].1[i] ^= mask;
         prop_assume!(!same_ignoring_hex_case(&original, &headers[h].1));
         prop_assert!(
-            scheme.verify(&headers, &body, ts).is_err(),
+            scheme.verify(&headers, &body, Timestamp::from_unix(ts)).is_err(),
             "{} accepted {:?} changed to {:?}",
             scheme.name(),
             String::from_utf8_lossy(&original),
@@ -170,7 +171,7 @@ proptest! {
             .zip(values.iter().cycle())
             .map(|(name, value)| (*name, value.clone()))
             .collect();
-        let _ = scheme.verify(&headers, &body, now);
+        let _ = scheme.verify(&headers, &body, Timestamp::from_unix(now));
     }
 
     #[test]
@@ -192,14 +193,14 @@ proptest! {
             ("x-slack-request-timestamp", ts.as_str()),
             ("x-slack-signature", signature.as_str()),
         ];
-        let _ = scheme.verify(&headers, b"{}", now);
+        let _ = scheme.verify(&headers, b"{}", Timestamp::from_unix(now));
         let mut map = http::HeaderMap::new();
         for (name, value) in headers {
             if let Ok(value) = http::HeaderValue::from_str(value) {
                 map.insert(name, value);
             }
         }
-        let _ = scheme.verify(&map, b"{}", now);
+        let _ = scheme.verify(&map, b"{}", Timestamp::from_unix(now));
     }
 
     #[test]
@@ -224,12 +225,19 @@ fn rotation_any_key_verifies() {
     ];
     for signer in keys {
         let sender = StandardWebhooks::new(signer).unwrap();
-        let headers = sender.sign("msg_1", 100, b"{}").unwrap();
+        let headers = sender
+            .sign("msg_1", Timestamp::from_unix(100), b"{}")
+            .unwrap();
         let receiver = keys[1..]
             .iter()
             .fold(StandardWebhooks::new(keys[0]).unwrap(), |scheme, key| {
                 scheme.with_secret(*key).unwrap()
             });
-        assert!(receiver.verify(&headers, b"{}", 100).is_ok(), "{signer}");
+        assert!(
+            receiver
+                .verify(&headers, b"{}", Timestamp::from_unix(100))
+                .is_ok(),
+            "{signer}"
+        );
     }
 }

@@ -73,7 +73,7 @@ fn unused<T>() -> Result<T, StoreError> {
 impl OutboxStore for Scripted {
     fn now(&self) -> i64 {
         // The signature's timestamp: the receiver checks it against its own clock.
-        crate::clock::Clock::now(&crate::clock::SystemClock)
+        crate::clock::Clock::now(&crate::clock::SystemClock).unix_seconds()
     }
     fn policy(&self) -> &Policy {
         &self.policy

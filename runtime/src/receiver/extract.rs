@@ -44,8 +44,8 @@ pub struct VerifiedWebhook {
     /// The delivery id from the scheme's headers (`webhook-id`, `X-GitHub-Delivery`, ...);
     /// `None` for Stripe, whose id is in the body ([`parse`](Self::parse) reads it).
     pub id: Option<String>,
-    /// The signed timestamp, in seconds since the Unix epoch, when the scheme has one.
-    pub timestamp: Option<i64>,
+    /// The signed timestamp, when the scheme has one.
+    pub timestamp: Option<crate::Timestamp>,
     /// The request headers.
     pub headers: HeaderMap,
     /// The body, exactly as received and verified.
@@ -77,7 +77,7 @@ impl VerifiedWebhook {
         delivery.body = self.body.clone();
         delivery.id = delivery.id.or_else(|| self.id.clone());
         if delivery.timestamp.is_none() {
-            delivery.timestamp = self.timestamp.map(crate::Timestamp::from_unix);
+            delivery.timestamp = self.timestamp;
         }
         Ok(delivery)
     }
@@ -241,7 +241,7 @@ async fn extract<E: Events>(
         delivery: Delivery {
             id,
             event_type: located.event_type,
-            timestamp: timestamp.or(checked.timestamp.map(crate::Timestamp::from_unix)),
+            timestamp: timestamp.or(checked.timestamp),
             body: checked.body,
             event,
         },

@@ -269,12 +269,12 @@ impl fmt::Debug for MemoryDedup {
 
 impl DedupStore for MemoryDedup {
     fn begin<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Begin, DedupError>> {
-        let begin = self.begin_now(key, self.clock.now());
+        let begin = self.begin_now(key, self.clock.now().unix_seconds());
         Box::pin(std::future::ready(Ok(begin)))
     }
 
     fn complete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), DedupError>> {
-        self.complete_now(key, self.clock.now());
+        self.complete_now(key, self.clock.now().unix_seconds());
         Box::pin(std::future::ready(Ok(())))
     }
 

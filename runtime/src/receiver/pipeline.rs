@@ -19,7 +19,7 @@ pub(crate) struct Checked {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
     pub(crate) id: Option<String>,
-    pub(crate) timestamp: Option<i64>,
+    pub(crate) timestamp: Option<crate::Timestamp>,
 }
 
 /// The headers and the body of a request; the rest is dropped before anything is awaited,

@@ -17,7 +17,7 @@ use crate::receiver::{Delivery, Handler};
 pub(crate) struct Meta {
     pub(crate) id: Option<String>,
     pub(crate) event_type: String,
-    pub(crate) signed_at: Option<i64>,
+    pub(crate) signed_at: Option<Timestamp>,
 }
 
 /// A handler with the parser for its event, its types erased.
@@ -61,7 +61,7 @@ where
         let delivery = Delivery {
             id: meta.id,
             event_type: meta.event_type,
-            timestamp: timestamp.or(meta.signed_at.map(Timestamp::from_unix)),
+            timestamp: timestamp.or(meta.signed_at),
             body,
             event,
         };

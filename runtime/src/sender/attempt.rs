@@ -257,7 +257,7 @@ fn headers(
     timestamp: Timestamp,
 ) -> Result<HeaderMap, AttemptError> {
     let signed = scheme
-        .sign(message.id(), timestamp.unix_seconds(), message.body())
+        .sign(message.id(), timestamp, message.body())
         .map_err(|e| AttemptError::new(ErrorKind::Sign, e.to_string()))?;
     let mut headers = HeaderMap::with_capacity(signed.len() + 2);
     for (name, value) in signed {

@@ -258,7 +258,10 @@ impl SenderBuilder {
                 reason: "the timeout must be longer than zero",
             });
         }
-        if let Err(error @ SignError::NoSigningKey) = self.scheme.sign("msg_probe", 0, b"") {
+        if let Err(error @ SignError::NoSigningKey) =
+            self.scheme
+                .sign("msg_probe", crate::Timestamp::from_unix(0), b"")
+        {
             return Err(BuildError::CannotSign(error));
         }
         let client = match self.client {

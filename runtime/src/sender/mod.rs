@@ -97,7 +97,6 @@ pub use verdict::{Attempt, AttemptError, ErrorKind, Verdict};
 use crate::clock::Clock;
 use crate::event::SendEvents;
 use crate::signature::Scheme;
-use crate::timestamp::Timestamp;
 use pool::Pool;
 
 /// Sends webhooks: signs each attempt, retries on schedule, and reports what happened.
@@ -221,7 +220,7 @@ impl Sender {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn message<E: SendEvents>(&self, url: &str, event: &E) -> Result<Message, SendError> {
-        let now = Timestamp::from_unix(self.inner.config.clock.now());
+        let now = self.inner.config.clock.now();
         Message::event(url, event, now)
     }
 

@@ -8,7 +8,6 @@ use super::id;
 use super::message::{Message, Redacted};
 use super::report::{DeliveryReport, Outcome};
 use super::verdict::{Attempt, Verdict};
-use crate::timestamp::Timestamp;
 
 impl Sender {
     /// Runs a message to its end; the caller holds its [`Active`](pool::Active) registration.
@@ -32,7 +31,7 @@ impl Sender {
             let Ok(permit) = pool.permit().await else {
                 return shut_down(message, attempts);
             };
-            let now = Timestamp::from_unix(config.clock.now());
+            let now = config.clock.now();
             let mut record = attempt(
                 &config.client,
                 &*config.scheme,

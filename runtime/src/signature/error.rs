@@ -12,11 +12,12 @@ use std::fmt;
 /// and the timestamp arithmetic.
 ///
 /// ```
+/// # use hookwire::Timestamp;
 /// use hookwire::signature::{GitHub, Scheme, VerifyError};
 ///
 /// let github = GitHub::new("It's a Secret to Everybody")?;
 /// let headers: [(&str, &str); 0] = [];
-/// let err = github.verify(&headers, b"Hello, World!", 0).unwrap_err();
+/// let err = github.verify(&headers, b"Hello, World!", Timestamp::from_unix(0)).unwrap_err();
 /// assert_eq!(err, VerifyError::MissingHeader { name: "x-hub-signature-256" });
 /// assert_eq!(err.to_string(), "missing header `x-hub-signature-256`");
 /// # Ok::<(), hookwire::signature::SecretError>(())
@@ -95,11 +96,12 @@ impl fmt::Display for Skew {
 /// Why a message could not be signed.
 ///
 /// ```
+/// # use hookwire::Timestamp;
 /// use hookwire::signature::{Scheme, SignError, StandardWebhooks};
 ///
 /// // A public key verifies but cannot sign.
 /// let verifier = StandardWebhooks::new("whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=")?;
-/// let err = verifier.sign("msg_1", 1_700_000_000, b"{}").unwrap_err();
+/// let err = verifier.sign("msg_1", Timestamp::from_unix(1_700_000_000), b"{}").unwrap_err();
 /// assert_eq!(err, SignError::NoSigningKey);
 /// # Ok::<(), hookwire::signature::SecretError>(())
 /// ```

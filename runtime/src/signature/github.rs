@@ -1,5 +1,7 @@
 //! GitHub: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(body)>`.
 
+use crate::Timestamp;
+
 use crate::signature::body_hmac::{BodyHmac, Tag};
 use crate::signature::secret::Keyring;
 use crate::signature::{
@@ -24,6 +26,7 @@ const EXPECTED: &str = "the webhook secret configured on github";
 /// - The event type is in `X-GitHub-Event`.
 ///
 /// ```
+/// # use hookwire::Timestamp;
 /// use hookwire::signature::{GitHub, Scheme};
 ///
 /// // GitHub's documentation example.
@@ -32,7 +35,7 @@ const EXPECTED: &str = "the webhook secret configured on github";
 ///     ("X-Hub-Signature-256", "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"),
 ///     ("X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958"),
 /// ];
-/// let verified = github.verify(&headers, b"Hello, World!", 0)?;
+/// let verified = github.verify(&headers, b"Hello, World!", Timestamp::from_unix(0))?;
 /// assert_eq!(verified.id(), Some("72d3162e-cc78-11e3-81ab-4c9367dc0958"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -66,11 +69,12 @@ impl GitHub {
     /// As [`new`](GitHub::new).
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::{GitHub, Scheme};
     /// let old = GitHub::new("old")?;
     /// let both = GitHub::new("new")?.with_secret("old")?;
-    /// let headers = old.sign("", 0, b"{}")?;
-    /// assert!(both.verify(&headers, b"{}", 0).is_ok());
+    /// let headers = old.sign("", Timestamp::from_unix(0), b"{}")?;
+    /// assert!(both.verify(&headers, b"{}", Timestamp::from_unix(0)).is_ok());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn with_secret(mut self, secret: impl Into<Secret>) -> Result<Self, SecretError> {
@@ -88,12 +92,17 @@ impl Scheme for GitHub {
         &self,
         headers: &dyn HeaderLookup,
         body: &'b [u8],
-        _now: i64,
+        _now: Timestamp,
     ) -> Result<Verified<'b>, VerifyError> {
         WIRE.verify(&self.keys, headers, body)
     }
 
-    fn sign(&self, id: &str, _timestamp: i64, body: &[u8]) -> Result<SignedHeaders, SignError> {
+    fn sign(
+        &self,
+        id: &str,
+        _timestamp: Timestamp,
+        body: &[u8],
+    ) -> Result<SignedHeaders, SignError> {
         WIRE.sign(&self.keys, id, body)
     }
 

@@ -65,10 +65,11 @@ impl<K: AsRef<str>, V: AsRef<[u8]>> HeaderLookup for Vec<(K, V)> {
 /// implement [`HeaderLookup`]).
 ///
 /// ```
+/// # use hookwire::Timestamp;
 /// use hookwire::signature::{GitHub, Scheme};
 ///
 /// let github = GitHub::new("It's a Secret to Everybody")?;
-/// let signed = github.sign("delivery-1", 0, b"Hello, World!").unwrap();
+/// let signed = github.sign("delivery-1", Timestamp::from_unix(0), b"Hello, World!").unwrap();
 /// assert_eq!(
 ///     signed.get("X-Hub-Signature-256"),
 ///     Some("sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17")
@@ -209,13 +210,13 @@ pub(crate) fn require<'h>(
 pub(crate) fn read_timestamp(
     raw: &[u8],
     name: &'static str,
-) -> Result<i64, crate::signature::VerifyError> {
-    crate::signature::encoding::parse_timestamp(raw).ok_or(
-        crate::signature::VerifyError::MalformedHeader {
+) -> Result<crate::Timestamp, crate::signature::VerifyError> {
+    crate::signature::encoding::parse_timestamp(raw)
+        .map(crate::Timestamp::from_unix)
+        .ok_or(crate::signature::VerifyError::MalformedHeader {
             name,
             reason: "expected a unix timestamp in seconds (ascii digits)",
-        },
-    )
+        })
 }
 
 pub(crate) fn ascii<'h>(

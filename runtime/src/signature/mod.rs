@@ -16,6 +16,7 @@
 //! clock ([`Scheme::verify_now`]).
 //!
 //! ```
+//! # use hookwire::Timestamp;
 //! use std::sync::Arc;
 //! use hookwire::signature::{Scheme, StandardWebhooks};
 //!
@@ -23,12 +24,12 @@
 //!
 //! // Sender: sign the serialized body, set the returned headers on the request.
 //! let body = br#"{"type":"order.shipped"}"#;
-//! let headers = scheme.sign("msg_1", 1_700_000_000, body)?;
+//! let headers = scheme.sign("msg_1", Timestamp::from_unix(1_700_000_000), body)?;
 //!
 //! // Receiver: verify the raw bytes against the request headers, then parse `verified.body()`.
-//! let verified = scheme.verify(&headers, body, 1_700_000_010)?;
+//! let verified = scheme.verify(&headers, body, Timestamp::from_unix(1_700_000_010))?;
 //! assert_eq!(verified.id(), Some("msg_1"));
-//! assert_eq!(verified.timestamp(), Some(1_700_000_000));
+//! assert_eq!(verified.timestamp(), Some(Timestamp::from_unix(1_700_000_000)));
 //! assert_eq!(verified.body(), body);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -59,6 +60,7 @@ pub use standard_key::StandardKey;
 pub use stripe::Stripe;
 pub use tolerance::Tolerance;
 
+use crate::Timestamp;
 use crate::clock::{Clock, SystemClock};
 
 /// A webhook signature scheme: verifies incoming requests and signs outgoing ones.
@@ -68,6 +70,7 @@ use crate::clock::{Clock, SystemClock};
 /// share between threads.
 ///
 /// ```
+/// # use hookwire::Timestamp;
 /// use hookwire::signature::{GitHub, Scheme, Slack, Stripe};
 ///
 /// let schemes: Vec<Box<dyn Scheme>> = vec![
@@ -76,8 +79,8 @@ use crate::clock::{Clock, SystemClock};
 ///     Box::new(Slack::new("8f742231b10e8888abcd99yyyzzz85a5")?),
 /// ];
 /// for scheme in &schemes {
-///     let headers = scheme.sign("id", 1_700_000_000, b"{}")?;
-///     assert!(scheme.verify(&headers, b"{}", 1_700_000_000).is_ok(), "{}", scheme.name());
+///     let headers = scheme.sign("id", Timestamp::from_unix(1_700_000_000), b"{}")?;
+///     assert!(scheme.verify(&headers, b"{}", Timestamp::from_unix(1_700_000_000)).is_ok(), "{}", scheme.name());
 /// }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -91,8 +94,7 @@ pub trait Scheme: Send + Sync + fmt::Debug + 'static {
     /// ```
     fn name(&self) -> &'static str;
 
-    /// Verifies a request's `headers` and raw `body` at time `now` (seconds since the Unix
-    /// epoch), returning the delivery id, the signed timestamp and the body, borrowed.
+    /// Verifies a request's `headers` and raw `body` at time `now`, returning the delivery id, the signed timestamp and the body, borrowed.
     ///
     /// # Errors
     ///
@@ -100,13 +102,14 @@ pub trait Scheme: Send + Sync + fmt::Debug + 'static {
     /// that no signature matched.
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::{GitHub, Scheme};
     /// let github = GitHub::new("It's a Secret to Everybody")?;
     /// let headers = [(
     ///     "X-Hub-Signature-256",
     ///     "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
     /// )];
-    /// let verified = github.verify(&headers, b"Hello, World!", 0)?;
+    /// let verified = github.verify(&headers, b"Hello, World!", Timestamp::from_unix(0))?;
     /// assert_eq!(verified.body(), b"Hello, World!");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -114,7 +117,7 @@ pub trait Scheme: Send + Sync + fmt::Debug + 'static {
         &self,
         headers: &dyn HeaderLookup,
         body: &'b [u8],
-        now: i64,
+        now: Timestamp,
     ) -> Result<Verified<'b>, VerifyError>;
 
     /// [`verify`](Scheme::verify) at the current time of the system clock.
@@ -139,7 +142,7 @@ pub trait Scheme: Send + Sync + fmt::Debug + 'static {
         self.verify(headers, body, SystemClock.now())
     }
 
-    /// Signs `body` for delivery `id` at `timestamp` (seconds since the Unix epoch) and returns
+    /// Signs `body` for delivery `id` at `timestamp` (sent in whole seconds) and returns
     /// the headers to send with it. Schemes without a signed id or timestamp ignore them, or
     /// send the id in their delivery header.
     ///
@@ -149,13 +152,15 @@ pub trait Scheme: Send + Sync + fmt::Debug + 'static {
     /// sent.
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::{Scheme, Stripe};
     /// let stripe = Stripe::new("whsec_test_secret")?;
-    /// let headers = stripe.sign("evt_1", 1_700_000_000, b"{}")?;
+    /// let headers = stripe.sign("evt_1", Timestamp::from_unix(1_700_000_000), b"{}")?;
     /// assert!(headers.get("stripe-signature").unwrap().starts_with("t=1700000000,v1="));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    fn sign(&self, id: &str, timestamp: i64, body: &[u8]) -> Result<SignedHeaders, SignError>;
+    fn sign(&self, id: &str, timestamp: Timestamp, body: &[u8])
+    -> Result<SignedHeaders, SignError>;
 
     /// The header carrying the delivery id, if the scheme has one (read when present).
     ///
@@ -183,12 +188,13 @@ pub trait Scheme: Send + Sync + fmt::Debug + 'static {
 /// has them, and the body bytes, borrowed and unchanged.
 ///
 /// ```
+/// # use hookwire::Timestamp;
 /// use hookwire::signature::{Scheme, Shopify};
 ///
 /// let shopify = Shopify::new("hush")?;
 /// let body = br#"{"id":1}"#;
-/// let headers = shopify.sign("evt-9", 0, body)?;
-/// let verified = shopify.verify(&headers, body, 0)?;
+/// let headers = shopify.sign("evt-9", Timestamp::from_unix(0), body)?;
+/// let verified = shopify.verify(&headers, body, Timestamp::from_unix(0))?;
 /// assert_eq!(verified.id(), Some("evt-9"));
 /// assert_eq!(verified.timestamp(), None);
 /// let bytes: &[u8] = verified.into_body();
@@ -198,12 +204,12 @@ pub trait Scheme: Send + Sync + fmt::Debug + 'static {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified<'b> {
     id: Option<String>,
-    timestamp: Option<i64>,
+    timestamp: Option<Timestamp>,
     body: &'b [u8],
 }
 
 impl<'b> Verified<'b> {
-    pub(crate) fn new(id: Option<String>, timestamp: Option<i64>, body: &'b [u8]) -> Self {
+    pub(crate) fn new(id: Option<String>, timestamp: Option<Timestamp>, body: &'b [u8]) -> Self {
         Self {
             id,
             timestamp,
@@ -215,36 +221,39 @@ impl<'b> Verified<'b> {
     /// Only Standard Webhooks signs it; for GitHub and Shopify it is informational.
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::{Scheme, StandardWebhooks};
     /// # let scheme = StandardWebhooks::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?;
-    /// # let headers = scheme.sign("msg_1", 10, b"")?;
-    /// assert_eq!(scheme.verify(&headers, b"", 10)?.id(), Some("msg_1"));
+    /// # let headers = scheme.sign("msg_1", Timestamp::from_unix(10), b"")?;
+    /// assert_eq!(scheme.verify(&headers, b"", Timestamp::from_unix(10))?.id(), Some("msg_1"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
-    /// The signed timestamp, in seconds since the Unix epoch, if the scheme has one.
+    /// The signed timestamp (whole seconds), if the scheme has one.
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::{Scheme, Stripe};
     /// # let scheme = Stripe::new("whsec_x")?;
-    /// # let headers = scheme.sign("", 10, b"")?;
-    /// assert_eq!(scheme.verify(&headers, b"", 10)?.timestamp(), Some(10));
+    /// # let headers = scheme.sign("", Timestamp::from_unix(10), b"")?;
+    /// assert_eq!(scheme.verify(&headers, b"", Timestamp::from_unix(10))?.timestamp(), Some(Timestamp::from_unix(10)));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn timestamp(&self) -> Option<i64> {
+    pub fn timestamp(&self) -> Option<Timestamp> {
         self.timestamp
     }
 
     /// The verified body, exactly as received.
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::{Scheme, GitHub};
     /// # let scheme = GitHub::new("s")?;
-    /// # let headers = scheme.sign("", 0, b"\xff")?;
-    /// assert_eq!(scheme.verify(&headers, b"\xff", 0)?.body(), b"\xff");
+    /// # let headers = scheme.sign("", Timestamp::from_unix(0), b"\xff")?;
+    /// assert_eq!(scheme.verify(&headers, b"\xff", Timestamp::from_unix(0))?.body(), b"\xff");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn body(&self) -> &'b [u8] {
@@ -254,10 +263,11 @@ impl<'b> Verified<'b> {
     /// The verified body, consuming the value.
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::{Scheme, GitHub};
     /// # let scheme = GitHub::new("s")?;
-    /// # let headers = scheme.sign("", 0, b"{}")?;
-    /// let body: &[u8] = scheme.verify(&headers, b"{}", 0)?.into_body();
+    /// # let headers = scheme.sign("", Timestamp::from_unix(0), b"{}")?;
+    /// let body: &[u8] = scheme.verify(&headers, b"{}", Timestamp::from_unix(0))?.into_body();
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn into_body(self) -> &'b [u8] {
@@ -267,10 +277,11 @@ impl<'b> Verified<'b> {
     /// The delivery id, consuming the value.
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::{Scheme, GitHub};
     /// # let scheme = GitHub::new("s")?;
-    /// # let headers = scheme.sign("d-1", 0, b"{}")?;
-    /// assert_eq!(scheme.verify(&headers, b"{}", 0)?.into_id().as_deref(), Some("d-1"));
+    /// # let headers = scheme.sign("d-1", Timestamp::from_unix(0), b"{}")?;
+    /// assert_eq!(scheme.verify(&headers, b"{}", Timestamp::from_unix(0))?.into_id().as_deref(), Some("d-1"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn into_id(self) -> Option<String> {
@@ -318,8 +329,8 @@ pub(crate) fn check_id(id: &[u8]) -> Result<(), SignError> {
 }
 
 /// The decimal digits of a timestamp to sign, rejecting negative ones.
-pub(crate) fn sign_timestamp(timestamp: i64) -> Result<encoding::Decimal, SignError> {
-    u64::try_from(timestamp)
+pub(crate) fn sign_timestamp(timestamp: Timestamp) -> Result<encoding::Decimal, SignError> {
+    u64::try_from(timestamp.unix_seconds())
         .map(encoding::Decimal::new)
         .map_err(|_| SignError::NegativeTimestamp)
 }

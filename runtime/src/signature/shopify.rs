@@ -1,5 +1,7 @@
 //! Shopify: `X-Shopify-Hmac-Sha256: <base64 HMAC-SHA256(body)>`.
 
+use crate::Timestamp;
+
 use crate::signature::body_hmac::{BodyHmac, Tag};
 use crate::signature::secret::Keyring;
 use crate::signature::{
@@ -25,12 +27,13 @@ const EXPECTED: &str = "the app's client secret (or the webhook signing secret) 
 /// - The event type (topic) is in `X-Shopify-Topic`.
 ///
 /// ```
+/// # use hookwire::Timestamp;
 /// use hookwire::signature::{Scheme, Shopify};
 ///
 /// let shopify = Shopify::new("hush")?;
 /// let body = br#"{"id":820982911946154508}"#;
-/// let headers = shopify.sign("b54557e4-bdd9-4b37-8a5f-bf7d70bcd043", 0, body)?;
-/// let verified = shopify.verify(&headers, body, 0)?;
+/// let headers = shopify.sign("b54557e4-bdd9-4b37-8a5f-bf7d70bcd043", Timestamp::from_unix(0), body)?;
+/// let verified = shopify.verify(&headers, body, Timestamp::from_unix(0))?;
 /// assert_eq!(verified.id(), Some("b54557e4-bdd9-4b37-8a5f-bf7d70bcd043"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -64,10 +67,11 @@ impl Shopify {
     /// As [`new`](Shopify::new).
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::{Scheme, Shopify};
     /// let both = Shopify::new("new")?.with_secret("old")?;
-    /// let headers = Shopify::new("old")?.sign("", 0, b"{}")?;
-    /// assert!(both.verify(&headers, b"{}", 0).is_ok());
+    /// let headers = Shopify::new("old")?.sign("", Timestamp::from_unix(0), b"{}")?;
+    /// assert!(both.verify(&headers, b"{}", Timestamp::from_unix(0)).is_ok());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn with_secret(mut self, secret: impl Into<Secret>) -> Result<Self, SecretError> {
@@ -85,12 +89,17 @@ impl Scheme for Shopify {
         &self,
         headers: &dyn HeaderLookup,
         body: &'b [u8],
-        _now: i64,
+        _now: Timestamp,
     ) -> Result<Verified<'b>, VerifyError> {
         WIRE.verify(&self.keys, headers, body)
     }
 
-    fn sign(&self, id: &str, _timestamp: i64, body: &[u8]) -> Result<SignedHeaders, SignError> {
+    fn sign(
+        &self,
+        id: &str,
+        _timestamp: Timestamp,
+        body: &[u8],
+    ) -> Result<SignedHeaders, SignError> {
         WIRE.sign(&self.keys, id, body)
     }
 

@@ -1,5 +1,7 @@
 //! Slack: `X-Slack-Signature: v0=<hex HMAC-SHA256("v0:" ts ":" body)>`.
 
+use crate::Timestamp;
+
 use crate::signature::body_hmac::Tag;
 use crate::signature::headers::{read_timestamp, require};
 use crate::signature::secret::Keyring;
@@ -23,6 +25,7 @@ const EXPECTED: &str = "the app's signing secret from slack (not the verificatio
 /// - Slack sends no delivery id.
 ///
 /// ```
+/// # use hookwire::Timestamp;
 /// use hookwire::signature::{Scheme, Slack};
 ///
 /// // The example of Slack's "Verifying requests from Slack" documentation.
@@ -32,8 +35,8 @@ const EXPECTED: &str = "the app's signing secret from slack (not the verificatio
 ///     ("X-Slack-Request-Timestamp", "1531420618"),
 ///     ("X-Slack-Signature", "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"),
 /// ];
-/// let verified = slack.verify(&headers, body, 1_531_420_618)?;
-/// assert_eq!(verified.timestamp(), Some(1_531_420_618));
+/// let verified = slack.verify(&headers, body, Timestamp::from_unix(1_531_420_618))?;
+/// assert_eq!(verified.timestamp(), Some(Timestamp::from_unix(1_531_420_618)));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -71,10 +74,11 @@ impl Slack {
     /// As [`new`](Slack::new).
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::{Scheme, Slack};
     /// let both = Slack::new("new")?.with_secret("old")?;
-    /// let headers = Slack::new("old")?.sign("", 100, b"a=1")?;
-    /// assert!(both.verify(&headers, b"a=1", 100).is_ok());
+    /// let headers = Slack::new("old")?.sign("", Timestamp::from_unix(100), b"a=1")?;
+    /// assert!(both.verify(&headers, b"a=1", Timestamp::from_unix(100)).is_ok());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn with_secret(mut self, secret: impl Into<Secret>) -> Result<Self, SecretError> {
@@ -85,10 +89,11 @@ impl Slack {
     /// Sets the accepted timestamp window (default [`DEFAULT_TOLERANCE`](Self::DEFAULT_TOLERANCE)).
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::{Scheme, Slack, Tolerance};
     /// let slack = Slack::new("s")?.tolerance(Tolerance::symmetric(60));
-    /// let headers = slack.sign("", 1_000, b"")?;
-    /// assert!(slack.verify(&headers, b"", 1_061).is_err());
+    /// let headers = slack.sign("", Timestamp::from_unix(1_000), b"")?;
+    /// assert!(slack.verify(&headers, b"", Timestamp::from_unix(1_061)).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn tolerance(mut self, tolerance: Tolerance) -> Self {
@@ -106,7 +111,7 @@ impl Scheme for Slack {
         &self,
         headers: &dyn HeaderLookup,
         body: &'b [u8],
-        now: i64,
+        now: Timestamp,
     ) -> Result<Verified<'b>, VerifyError> {
         let raw_ts = require(headers, TIMESTAMP)?;
         let ts = read_timestamp(raw_ts.as_bytes(), TIMESTAMP)?;
@@ -126,7 +131,12 @@ impl Scheme for Slack {
         }
     }
 
-    fn sign(&self, _id: &str, timestamp: i64, body: &[u8]) -> Result<SignedHeaders, SignError> {
+    fn sign(
+        &self,
+        _id: &str,
+        timestamp: Timestamp,
+        body: &[u8],
+    ) -> Result<SignedHeaders, SignError> {
         let ts = sign_timestamp(timestamp)?;
         let mut headers = SignedHeaders::new();
         headers.push(TIMESTAMP, ts.as_str().to_owned());

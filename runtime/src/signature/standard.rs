@@ -1,5 +1,7 @@
 //! Standard Webhooks (<https://www.standardwebhooks.com>): `v1` HMAC-SHA256 and `v1a` Ed25519.
 
+use crate::Timestamp;
+
 use base64::Engine as _;
 use ed25519_dalek::Signature;
 use ed25519_dalek::ed25519::signature::{MultipartSigner, MultipartVerifier};
@@ -39,17 +41,18 @@ const MAX_ASYMMETRIC_ENTRIES: usize = 8;
 ///   [`tolerance`](StandardWebhooks::tolerance).
 ///
 /// ```
+/// # use hookwire::Timestamp;
 /// use hookwire::signature::{Scheme, StandardWebhooks};
 ///
 /// // The test vector of the specification's reference libraries.
 /// let scheme = StandardWebhooks::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?;
 /// let body = br#"{"test": 2432232314}"#;
-/// let headers = scheme.sign("msg_p5jXN8AQM9LWM0D4loKWxJek", 1_614_265_330, body)?;
+/// let headers = scheme.sign("msg_p5jXN8AQM9LWM0D4loKWxJek", Timestamp::from_unix(1_614_265_330), body)?;
 /// assert_eq!(
 ///     headers.get("webhook-signature"),
 ///     Some("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
 /// );
-/// scheme.verify(&headers, body, 1_614_265_330)?;
+/// scheme.verify(&headers, body, Timestamp::from_unix(1_614_265_330))?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -98,12 +101,13 @@ impl StandardWebhooks {
     /// [`SecretError`] when the key is empty or malformed.
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::{Scheme, StandardWebhooks};
     /// let old = StandardWebhooks::new("whsec_b2xkIHNlY3JldA==")?;
     /// let both = StandardWebhooks::new("whsec_bmV3IHNlY3JldA==")?.with_secret("whsec_b2xkIHNlY3JldA==")?;
-    /// let headers = old.sign("msg_1", 100, b"{}")?;
-    /// assert!(both.verify(&headers, b"{}", 100).is_ok());
-    /// let two = both.sign("msg_1", 100, b"{}")?;
+    /// let headers = old.sign("msg_1", Timestamp::from_unix(100), b"{}")?;
+    /// assert!(both.verify(&headers, b"{}", Timestamp::from_unix(100)).is_ok());
+    /// let two = both.sign("msg_1", Timestamp::from_unix(100), b"{}")?;
     /// assert_eq!(two.get("webhook-signature").unwrap().split(' ').count(), 2);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -127,10 +131,11 @@ impl StandardWebhooks {
     /// Sets the accepted timestamp window (default [`DEFAULT_TOLERANCE`](Self::DEFAULT_TOLERANCE)).
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::{Scheme, StandardWebhooks, Tolerance};
     /// let scheme = StandardWebhooks::new("whsec_c2VjcmV0")?.tolerance(Tolerance::skip());
-    /// let headers = scheme.sign("msg_1", 0, b"")?;
-    /// assert!(scheme.verify(&headers, b"", 1_700_000_000).is_ok());
+    /// let headers = scheme.sign("msg_1", Timestamp::from_unix(0), b"")?;
+    /// assert!(scheme.verify(&headers, b"", Timestamp::from_unix(1_700_000_000)).is_ok());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn tolerance(mut self, tolerance: Tolerance) -> Self {
@@ -179,7 +184,7 @@ impl Scheme for StandardWebhooks {
         &self,
         headers: &dyn HeaderLookup,
         body: &'b [u8],
-        now: i64,
+        now: Timestamp,
     ) -> Result<Verified<'b>, VerifyError> {
         let (raw_id, id_name) = first(headers, ID, SVIX_ID)?;
         let id = valid_id(raw_id, id_name)?;
@@ -229,7 +234,12 @@ impl Scheme for StandardWebhooks {
         }
     }
 
-    fn sign(&self, id: &str, timestamp: i64, body: &[u8]) -> Result<SignedHeaders, SignError> {
+    fn sign(
+        &self,
+        id: &str,
+        timestamp: Timestamp,
+        body: &[u8],
+    ) -> Result<SignedHeaders, SignError> {
         check_id(id.as_bytes())?;
         let ts = sign_timestamp(timestamp)?;
         let signed: [&[u8]; 5] = [id.as_bytes(), b".", ts.as_bytes(), b".", body];
@@ -304,12 +314,16 @@ mod tests {
     #[test]
     fn svix_headers_are_a_fallback() {
         let scheme = StandardWebhooks::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
-        let signed = scheme.sign("msg_1", 1_000, b"{}").unwrap();
+        let signed = scheme
+            .sign("msg_1", Timestamp::from_unix(1_000), b"{}")
+            .unwrap();
         let svix: Vec<(String, String)> = signed
             .iter()
             .map(|(name, value)| (name.replace("webhook-", "svix-"), value.to_owned()))
             .collect();
-        let verified = scheme.verify(&svix, b"{}", 1_000).unwrap();
+        let verified = scheme
+            .verify(&svix, b"{}", Timestamp::from_unix(1_000))
+            .unwrap();
         assert_eq!(verified.id(), Some("msg_1"));
     }
 
@@ -317,7 +331,9 @@ mod tests {
     fn bogus_v1a_entries_are_capped() {
         let seed = *b"TESTSIGNINGKEYDONOTUSETHISFORANY";
         let scheme = StandardWebhooks::from_key(StandardKey::ed25519_seed(seed));
-        let signed = scheme.sign("msg_1", 1_000, b"{}").unwrap();
+        let signed = scheme
+            .sign("msg_1", Timestamp::from_unix(1_000), b"{}")
+            .unwrap();
         let valid = signed.get("webhook-signature").unwrap();
         let bogus = format!("v1a,{}", "A".repeat(86));
         let within: Vec<&str> = std::iter::repeat_n(bogus.as_str(), MAX_ASYMMETRIC_ENTRIES - 1)
@@ -333,9 +349,13 @@ mod tests {
                 ("webhook-signature", list.join(" ")),
             ]
         };
-        assert!(scheme.verify(&headers(&within), b"{}", 1_000).is_ok());
+        assert!(
+            scheme
+                .verify(&headers(&within), b"{}", Timestamp::from_unix(1_000))
+                .is_ok()
+        );
         assert_eq!(
-            scheme.verify(&headers(&beyond), b"{}", 1_000),
+            scheme.verify(&headers(&beyond), b"{}", Timestamp::from_unix(1_000)),
             Err(VerifyError::NoMatchingSignature)
         );
     }

@@ -1,5 +1,7 @@
 //! Stripe: `Stripe-Signature: t=<unix>,v1=<hex>[,v1=<hex>...]`.
 
+use crate::Timestamp;
+
 use crate::signature::encoding::{hex_exact, hex_lower, parse_timestamp};
 use crate::signature::headers::require;
 use crate::signature::secret::{Keyring, tags_equal};
@@ -26,16 +28,17 @@ const FORMAT: &str = "expected `t=<unix seconds>,v1=<hex>` with comma-separated 
 /// - The delivery id is the event id inside the body; the scheme has no id header.
 ///
 /// ```
+/// # use hookwire::Timestamp;
 /// use hookwire::signature::{Scheme, Stripe};
 ///
 /// let stripe = Stripe::new("whsec_test_secret")?;
 /// let body = br#"{"id": "evt_test_webhook", "object": "event"}"#;
 /// let headers = [("Stripe-Signature", "t=1700000000,v1=00,v1=invalid")];
-/// assert!(stripe.verify(&headers, body, 1_700_000_000).is_err());
+/// assert!(stripe.verify(&headers, body, Timestamp::from_unix(1_700_000_000)).is_err());
 ///
-/// let headers = stripe.sign("", 1_700_000_000, body)?;
-/// let verified = stripe.verify(&headers, body, 1_700_000_100)?;
-/// assert_eq!(verified.timestamp(), Some(1_700_000_000));
+/// let headers = stripe.sign("", Timestamp::from_unix(1_700_000_000), body)?;
+/// let verified = stripe.verify(&headers, body, Timestamp::from_unix(1_700_000_100))?;
+/// assert_eq!(verified.timestamp(), Some(Timestamp::from_unix(1_700_000_000)));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -76,11 +79,12 @@ impl Stripe {
     /// As [`new`](Stripe::new).
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::{Scheme, Stripe};
     /// let rolled = Stripe::new("whsec_new")?.with_secret("whsec_old")?;
-    /// let signed = rolled.sign("", 100, b"{}")?;
+    /// let signed = rolled.sign("", Timestamp::from_unix(100), b"{}")?;
     /// assert_eq!(signed.get("stripe-signature").unwrap().matches("v1=").count(), 2);
-    /// assert!(Stripe::new("whsec_old")?.verify(&signed, b"{}", 100).is_ok());
+    /// assert!(Stripe::new("whsec_old")?.verify(&signed, b"{}", Timestamp::from_unix(100)).is_ok());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn with_secret(mut self, secret: impl Into<Secret>) -> Result<Self, SecretError> {
@@ -91,10 +95,11 @@ impl Stripe {
     /// Sets the accepted timestamp window (default [`DEFAULT_TOLERANCE`](Self::DEFAULT_TOLERANCE)).
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::{Scheme, Stripe, Tolerance};
     /// let strict = Stripe::new("whsec_x")?.tolerance(Tolerance::symmetric(300));
-    /// let headers = strict.sign("", 2_000, b"")?;
-    /// assert!(strict.verify(&headers, b"", 1_000).is_err());
+    /// let headers = strict.sign("", Timestamp::from_unix(2_000), b"")?;
+    /// assert!(strict.verify(&headers, b"", Timestamp::from_unix(1_000)).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn tolerance(mut self, tolerance: Tolerance) -> Self {
@@ -119,7 +124,7 @@ fn items(header: &str) -> impl Iterator<Item = Option<(&str, &str)>> {
 }
 
 /// The header's single `t` value, validated.
-fn timestamp(header: &str) -> Result<(&str, i64), VerifyError> {
+fn timestamp(header: &str) -> Result<(&str, Timestamp), VerifyError> {
     let malformed = |reason| VerifyError::MalformedHeader {
         name: SIGNATURE,
         reason,
@@ -133,7 +138,7 @@ fn timestamp(header: &str) -> Result<(&str, i64), VerifyError> {
             }
             let seconds = parse_timestamp(value.as_bytes())
                 .ok_or(malformed("`t=` is not a unix timestamp in seconds"))?;
-            found = Some((value, seconds));
+            found = Some((value, Timestamp::from_unix(seconds)));
         }
     }
     found.ok_or(malformed("no `t=` timestamp"))
@@ -148,7 +153,7 @@ impl Scheme for Stripe {
         &self,
         headers: &dyn HeaderLookup,
         body: &'b [u8],
-        now: i64,
+        now: Timestamp,
     ) -> Result<Verified<'b>, VerifyError> {
         let header = require(headers, SIGNATURE)?;
         let (raw_ts, ts) = timestamp(header)?;
@@ -179,7 +184,12 @@ impl Scheme for Stripe {
         Err(VerifyError::NoMatchingSignature)
     }
 
-    fn sign(&self, _id: &str, timestamp: i64, body: &[u8]) -> Result<SignedHeaders, SignError> {
+    fn sign(
+        &self,
+        _id: &str,
+        timestamp: Timestamp,
+        body: &[u8],
+    ) -> Result<SignedHeaders, SignError> {
         let ts = sign_timestamp(timestamp)?;
         let signed: [&[u8]; 3] = [ts.as_bytes(), b".", body];
         let mut value = format!("t={}", ts.as_str());
@@ -203,8 +213,14 @@ mod tests {
 
     #[test]
     fn timestamp_item() {
-        assert_eq!(timestamp("t=12,v1=ab").unwrap(), ("12", 12));
-        assert_eq!(timestamp(" v0=x, t=5").unwrap(), ("5", 5));
+        assert_eq!(
+            timestamp("t=12,v1=ab").unwrap(),
+            ("12", Timestamp::from_unix(12))
+        );
+        assert_eq!(
+            timestamp(" v0=x, t=5").unwrap(),
+            ("5", Timestamp::from_unix(5))
+        );
         for bad in [
             "",
             "t=",

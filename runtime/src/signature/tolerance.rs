@@ -1,5 +1,6 @@
 //! How far a signed timestamp may be from the receiver's clock.
 
+use crate::Timestamp;
 use crate::signature::{Skew, VerifyError};
 
 /// The window of signed timestamps a verifier accepts around `now`, in seconds.
@@ -16,15 +17,17 @@ use crate::signature::{Skew, VerifyError};
 /// | GitHub, Shopify | no timestamp is signed | - |
 ///
 /// ```
+/// use hookwire::Timestamp;
 /// use hookwire::signature::{Skew, Tolerance, VerifyError};
 ///
 /// let five_minutes = Tolerance::symmetric(300);
-/// assert!(five_minutes.check(1_000, 1_300).is_ok());
+/// assert!(five_minutes.check(Timestamp::from_unix(1_000), Timestamp::from_unix(1_300)).is_ok());
 /// assert_eq!(
-///     five_minutes.check(1_000, 1_301),
+///     five_minutes.check(Timestamp::from_unix(1_000), Timestamp::from_unix(1_301)),
 ///     Err(VerifyError::TimestampOutsideTolerance { offset: 301, direction: Skew::Past, tolerance: 300 })
 /// );
-/// assert!(Tolerance::skip().check(0, i64::MAX).is_ok());
+/// let (epoch, far) = (Timestamp::from_unix(0), Timestamp::from_unix(i64::MAX));
+/// assert!(Tolerance::skip().check(epoch, far).is_ok());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Tolerance {
@@ -36,10 +39,11 @@ impl Tolerance {
     /// Accepts timestamps up to `seconds` old and up to `seconds` ahead.
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::Tolerance;
     /// let window = Tolerance::symmetric(60);
-    /// assert!(window.check(160, 100).is_ok());
-    /// assert!(window.check(161, 100).is_err());
+    /// assert!(window.check(Timestamp::from_unix(160), Timestamp::from_unix(100)).is_ok());
+    /// assert!(window.check(Timestamp::from_unix(161), Timestamp::from_unix(100)).is_err());
     /// ```
     pub const fn symmetric(seconds: u64) -> Self {
         Self {
@@ -51,10 +55,11 @@ impl Tolerance {
     /// Accepts timestamps up to `past` seconds old and up to `future` seconds ahead.
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::Tolerance;
     /// let window = Tolerance::new(300, 30);
-    /// assert!(window.check(1_000, 1_300).is_ok());
-    /// assert!(window.check(1_031, 1_000).is_err());
+    /// assert!(window.check(Timestamp::from_unix(1_000), Timestamp::from_unix(1_300)).is_ok());
+    /// assert!(window.check(Timestamp::from_unix(1_031), Timestamp::from_unix(1_000)).is_err());
     /// ```
     pub const fn new(past: u64, future: u64) -> Self {
         Self {
@@ -67,10 +72,11 @@ impl Tolerance {
     /// official libraries do.
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::Tolerance;
     /// let stripe = Tolerance::past_only(300);
-    /// assert!(stripe.check(i64::MAX, 0).is_ok());
-    /// assert!(stripe.check(0, 301).is_err());
+    /// assert!(stripe.check(Timestamp::from_unix(i64::MAX), Timestamp::from_unix(0)).is_ok());
+    /// assert!(stripe.check(Timestamp::from_unix(0), Timestamp::from_unix(301)).is_err());
     /// ```
     pub const fn past_only(seconds: u64) -> Self {
         Self {
@@ -85,6 +91,7 @@ impl Tolerance {
     /// can be replayed forever.
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::Tolerance;
     /// assert!(Tolerance::skip().is_skip());
     /// ```
@@ -98,6 +105,7 @@ impl Tolerance {
     /// Whether this tolerance accepts every timestamp.
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::Tolerance;
     /// assert!(!Tolerance::symmetric(300).is_skip());
     /// ```
@@ -108,6 +116,7 @@ impl Tolerance {
     /// The bound for timestamps in the past, in seconds (`None`: unbounded).
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::Tolerance;
     /// assert_eq!(Tolerance::new(300, 30).past(), Some(300));
     /// ```
@@ -118,6 +127,7 @@ impl Tolerance {
     /// The bound for timestamps in the future, in seconds (`None`: unbounded).
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::Tolerance;
     /// assert_eq!(Tolerance::past_only(300).future(), None);
     /// ```
@@ -125,17 +135,20 @@ impl Tolerance {
         self.future
     }
 
-    /// Checks a signed `timestamp` against `now` (both in seconds since the Unix epoch).
+    /// Checks a signed `timestamp` against `now`, in whole seconds.
     ///
     /// # Errors
     ///
     /// [`VerifyError::TimestampOutsideTolerance`], saying by how much and in which direction.
     ///
     /// ```
+    /// # use hookwire::Timestamp;
     /// # use hookwire::signature::Tolerance;
-    /// assert!(Tolerance::symmetric(300).check(1_700_000_000, 1_700_000_100).is_ok());
+    /// let (signed, now) = (Timestamp::from_unix(1_700_000_000), Timestamp::from_unix(1_700_000_100));
+    /// assert!(Tolerance::symmetric(300).check(signed, now).is_ok());
     /// ```
-    pub fn check(&self, timestamp: i64, now: i64) -> Result<(), VerifyError> {
+    pub fn check(&self, timestamp: Timestamp, now: Timestamp) -> Result<(), VerifyError> {
+        let (timestamp, now) = (timestamp.unix_seconds(), now.unix_seconds());
         let (offset, direction, bound) = if timestamp <= now {
             (now.abs_diff(timestamp), Skew::Past, self.past)
         } else {
@@ -156,14 +169,18 @@ impl Tolerance {
 mod tests {
     use super::*;
 
+    fn t(seconds: i64) -> Timestamp {
+        Timestamp::from_unix(seconds)
+    }
+
     #[test]
     fn extremes_do_not_overflow() {
         let window = Tolerance::symmetric(300);
-        assert!(window.check(i64::MIN, i64::MAX).is_err());
-        assert!(window.check(i64::MAX, i64::MIN).is_err());
-        assert!(window.check(i64::MAX, i64::MAX).is_ok());
+        assert!(window.check(t(i64::MIN), t(i64::MAX)).is_err());
+        assert!(window.check(t(i64::MAX), t(i64::MIN)).is_err());
+        assert!(window.check(t(i64::MAX), t(i64::MAX)).is_ok());
         assert_eq!(
-            window.check(0, i64::MAX),
+            window.check(t(0), t(i64::MAX)),
             Err(VerifyError::TimestampOutsideTolerance {
                 offset: i64::MAX as u64,
                 direction: Skew::Past,
@@ -176,13 +193,13 @@ mod tests {
     fn future_bound() {
         let window = Tolerance::new(10, 2);
         assert_eq!(
-            window.check(103, 100),
+            window.check(t(103), t(100)),
             Err(VerifyError::TimestampOutsideTolerance {
                 offset: 3,
                 direction: Skew::Future,
                 tolerance: 2,
             })
         );
-        assert!(window.check(102, 100).is_ok());
+        assert!(window.check(t(102), t(100)).is_ok());
     }
 }

@@ -2,6 +2,7 @@
 //! (`tower::ServiceExt::oneshot` and a real server on 127.0.0.1 called with reqwest).
 #![allow(dead_code, unreachable_pub)]
 
+use hookwire::Timestamp;
 use std::sync::Arc;
 
 use axum::Router;
@@ -109,7 +110,11 @@ impl Kind {
     /// Headers for `body`, signed at `timestamp`, with the event type header where the
     /// provider sends one and a JSON content type.
     pub fn headers(self, id: &str, event_type: &str, body: &[u8], timestamp: i64) -> HeaderMap {
-        let mut headers: HeaderMap = self.scheme().sign(id, timestamp, body).unwrap().into();
+        let mut headers: HeaderMap = self
+            .scheme()
+            .sign(id, Timestamp::from_unix(timestamp), body)
+            .unwrap()
+            .into();
         let type_header = match self {
             Kind::GitHub => Some("x-github-event"),
             Kind::Shopify => Some("x-shopify-topic"),
