@@ -267,7 +267,7 @@ impl PgOutbox {
         conn: &mut PgConnection,
         event: &E,
     ) -> Result<String, StoreError> {
-        let now = self.clock.now();
+        let now = self.clock.now().unix_seconds();
         let bytes = event
             .to_envelope(Timestamp::from_unix(now))
             .map_err(StoreError::Serialize)?;
@@ -294,7 +294,7 @@ impl PgOutbox {
         conn: &mut PgConnection,
         event: &RawEvent,
     ) -> Result<String, StoreError> {
-        let now = self.clock.now();
+        let now = self.clock.now().unix_seconds();
         let payload = event.envelope(Timestamp::from_unix(now))?;
         self.insert_event(conn, event.event_type(), &payload, now)
             .await
@@ -377,7 +377,7 @@ impl PgOutbox {
 
 impl OutboxStore for PgOutbox {
     fn now(&self) -> i64 {
-        self.clock.now()
+        self.clock.now().unix_seconds()
     }
 
     fn policy(&self) -> &Policy {

@@ -48,7 +48,7 @@ pub(super) async fn add_endpoint(
         .bind(i64::from(endpoint.max_in_flight.max(1)))
         .bind(endpoint.rate_per_second.map(|r| i64::from(r.max(1))))
         .bind(&endpoint.description)
-        .bind(store.clock.now())
+        .bind(store.clock.now().unix_seconds())
         .fetch_one(&mut *tx)
         .await
         .and_then(|row| row.try_get(0))
@@ -186,7 +186,7 @@ pub(super) async fn set_enabled(
     id: EndpointId,
     enabled: bool,
 ) -> Result<(), StoreError> {
-    let now = store.clock.now();
+    let now = store.clock.now().unix_seconds();
     let mut tx = store.pool.begin().await.map_err(db)?;
     let changed = if enabled {
         let changed = sqlx::query(sql::ENABLE)
@@ -306,7 +306,7 @@ pub(super) async fn retry(store: &PgOutbox, delivery: DeliveryId) -> Result<bool
     let mut tx = store.pool.begin().await.map_err(db)?;
     let changed = sqlx::query(sql::RETRY)
         .bind(delivery.0)
-        .bind(store.clock.now())
+        .bind(store.clock.now().unix_seconds())
         .execute(&mut *tx)
         .await
         .map_err(db)?
@@ -325,7 +325,7 @@ pub(super) async fn recover(
     let changed = sqlx::query(sql::RECOVER)
         .bind(endpoint.0)
         .bind(since)
-        .bind(store.clock.now())
+        .bind(store.clock.now().unix_seconds())
         .execute(&mut *tx)
         .await
         .map_err(db)?

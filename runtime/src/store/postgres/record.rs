@@ -20,7 +20,7 @@ pub(super) async fn record(
     if results.is_empty() {
         return Ok(Vec::new());
     }
-    let now = store.clock.now();
+    let now = store.clock.now().unix_seconds();
     let mut tx = store.pool.begin().await.map_err(db)?;
     let mut outcomes = vec![Recorded::Stale; results.len()];
 
@@ -206,7 +206,7 @@ pub(super) async fn release(store: &PgOutbox, leases: &[Lease]) -> Result<u64, S
     let released = sqlx::query(sql::RELEASE)
         .bind(&ids)
         .bind(&tokens)
-        .bind(store.clock.now())
+        .bind(store.clock.now().unix_seconds())
         .execute(&store.pool)
         .await
         .map_err(db)?

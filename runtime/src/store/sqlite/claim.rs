@@ -24,7 +24,7 @@ pub(super) async fn claim(
     if request.limit == 0 {
         return Ok(Vec::new());
     }
-    let now = store.clock.now();
+    let now = store.clock.now().unix_seconds();
     let lease_until =
         now.saturating_add(i64::try_from(request.lease.as_secs()).unwrap_or(i64::MAX));
     let token = id::new_token();

@@ -235,7 +235,7 @@ impl SqliteOutbox {
         conn: &mut SqliteConnection,
         event: &E,
     ) -> Result<String, StoreError> {
-        let now = self.clock.now();
+        let now = self.clock.now().unix_seconds();
         let bytes = event
             .to_envelope(Timestamp::from_unix(now))
             .map_err(StoreError::Serialize)?;
@@ -262,7 +262,7 @@ impl SqliteOutbox {
         conn: &mut SqliteConnection,
         event: &RawEvent,
     ) -> Result<String, StoreError> {
-        let now = self.clock.now();
+        let now = self.clock.now().unix_seconds();
         let payload = event.envelope(Timestamp::from_unix(now))?;
         self.insert_event(conn, event.event_type(), &payload, now)
             .await
@@ -306,7 +306,7 @@ impl SqliteOutbox {
 
 impl OutboxStore for SqliteOutbox {
     fn now(&self) -> i64 {
-        self.clock.now()
+        self.clock.now().unix_seconds()
     }
 
     fn policy(&self) -> &Policy {

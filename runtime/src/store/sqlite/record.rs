@@ -17,7 +17,7 @@ pub(super) async fn record(
     if results.is_empty() {
         return Ok(Vec::new());
     }
-    let now = store.clock.now();
+    let now = store.clock.now().unix_seconds();
     let mut tx = store.begin().await?;
     let mut outcomes = Vec::with_capacity(results.len());
     let mut disabled = Vec::new();
@@ -161,7 +161,7 @@ pub(super) async fn release(store: &SqliteOutbox, leases: &[Lease]) -> Result<u6
     if leases.is_empty() {
         return Ok(0);
     }
-    let now = store.clock.now();
+    let now = store.clock.now().unix_seconds();
     let mut tx = store.begin().await?;
     let mut released = 0;
     for lease in leases {
