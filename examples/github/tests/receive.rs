@@ -13,7 +13,7 @@ const OPENED: &str = include_str!("../fixtures/pull_request.opened.json");
 fn delivery(event: &str, id: &str, body: &str, secret: &str) -> Request<Body> {
     let signed = GitHub::new(secret)
         .unwrap()
-        .sign(id, 0, body.as_bytes())
+        .sign(id, hookwire::Timestamp::from_unix(0), body.as_bytes())
         .unwrap();
     let mut request = Request::post("/webhooks/github")
         .body(Body::from(body.to_owned()))
