@@ -44,7 +44,10 @@ enum GitHubEvent {
 
 fn github_request(event_type: &'static str, body: &'static [u8]) -> Request<Body> {
     let scheme = GitHub::new(SECRET).unwrap();
-    let mut headers: HeaderMap = scheme.sign("delivery-1", 0, body).unwrap().into();
+    let mut headers: HeaderMap = scheme
+        .sign("delivery-1", hookwire::Timestamp::from_unix(0), body)
+        .unwrap()
+        .into();
     headers.insert("x-github-event", HeaderValue::from_static(event_type));
     headers.insert("content-type", HeaderValue::from_static("application/json"));
     let mut request = Request::post("/").body(Body::from(body)).unwrap();
