@@ -169,4 +169,5 @@ async fn sigkilled_workers_lose_nothing_on_postgres() {
         return;
     };
     crash_run(&db).await;
+    stores::drop_postgres_schema(&db).await;
 }

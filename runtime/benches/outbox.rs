@@ -204,10 +204,33 @@ fn main() {
             "SQLite, 1 worker       {sqlite:>9.0} deliveries/s  ({:.2}x the in-memory Sender)",
             sqlite / memory
         );
+        if let Some(url) = stores::postgres_schema("bench").await {
+            // Two workers with a pool each, as two processes would have.
+            let stores = vec![
+                stores::postgres_at(&url).await,
+                stores::postgres_at(&url).await,
+            ];
+            let pg = throughput(stores, &receiver, "postgres", n).await;
+            println!(
+                "PostgreSQL, 2 workers  {pg:>9.0} deliveries/s  ({:.2}x the in-memory Sender, {:.2}x SQLite)",
+                pg / memory,
+                pg / sqlite
+            );
+            stores::drop_postgres_schema(&url).await;
+        }
+
         let (p50, p95, max) =
             latency(stores::sqlite().await, &receiver, "sqlite-latency", seconds).await;
         println!(
             "SQLite publish -> first attempt at 200/s: p50 {p50:.1?}, p95 {p95:.1?}, max {max:.1?}"
         );
+        if let Some(url) = stores::postgres_schema("latency").await {
+            let store = stores::postgres_at(&url).await;
+            let (p50, p95, max) = latency(store, &receiver, "postgres-latency", seconds).await;
+            println!(
+                "PostgreSQL publish -> first attempt at 200/s: p50 {p50:.1?}, p95 {p95:.1?}, max {max:.1?}"
+            );
+            stores::drop_postgres_schema(&url).await;
+        }
     });
 }

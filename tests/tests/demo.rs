@@ -25,8 +25,8 @@ async fn the_shop_demo_runs_end_to_end() {
     assert_eq!(run.forged_status.map(|s| s.as_u16()), Some(401));
     assert_eq!(
         run.received.len(),
-        1,
-        "the forged delivery must not be handled"
+        2,
+        "order.shipped and the outbox's order.created; the forged and the rolled-back ones never"
     );
     let received = &run.received[0];
     assert_eq!(received.id.as_deref(), Some(run.delivery_id.as_str()));
@@ -34,6 +34,18 @@ async fn the_shop_demo_runs_end_to_end() {
         received.event,
         ShopEvent::OrderShipped(OrderShipped::example())
     );
+    // The outbox: the committed order's event, delivered by a worker under its webhook-id.
+    let ShopEvent::OrderCreated(created) = &run.received[1].event else {
+        panic!("expected order.created, got {:?}", run.received[1].event);
+    };
+    assert_eq!(
+        created.order_id, "24680",
+        "the rolled-back order 11111 sent nothing"
+    );
+    assert_eq!(run.received[1].id, run.outbox.delivery_id);
+    assert!(run.outbox.event_id.starts_with("evt_"));
+    assert_eq!(run.outbox.stats.states.delivered, 1);
+    assert_eq!(run.outbox.stats.states.pending, 0);
     assert!(
         lines
             .iter()

@@ -1,6 +1,8 @@
 //! The shop demo, end to end on 127.0.0.1: the shop serves its product API and
 //! `/openapi.json`, a customer runs a receiver for the shop's webhooks, the typed client fetches
 //! a product, and the sender delivers `order.shipped`, which the receiver verifies and handles.
+//! Then the durable way: an order and its `order.created` are committed in one SQLite
+//! transaction and an outbox worker delivers the event.
 //!
 //! `cargo run -p hookwire-example-shop` runs it and prints each step; `tests/tests/demo.rs`
 //! runs the same function and checks what it returns.
@@ -36,6 +38,8 @@ pub struct DemoRun {
     pub forged_status: Option<axum::http::StatusCode>,
     /// What the customer's receiver handled.
     pub received: Vec<Received>,
+    /// The outbox step: `order.created` committed with its order, delivered by a worker.
+    pub outbox: crate::outbox::OutboxRun,
 }
 
 async fn serve(app: axum::Router) -> Result<SocketAddr, Box<dyn Error>> {
@@ -56,6 +60,8 @@ pub async fn run(mut say: impl FnMut(String)) -> Result<DemoRun, Box<dyn Error>>
 
     // 2. A customer's endpoint for the shop's webhooks, with the secret the shop issued it.
     let secret = StandardKey::generate_hmac_secret()?;
+    // The shop keeps the secret with the endpoint in its outbox (step 7).
+    let secret_text = std::str::from_utf8(secret.expose_secret())?.to_owned();
     let scheme: Arc<dyn Scheme> = Arc::new(StandardWebhooks::new(secret)?);
     let inbox = Inbox::default();
     let customer = receiver::receiver(WebhookConfig::from_arc(scheme.clone()), inbox.clone());
@@ -123,6 +129,9 @@ pub async fn run(mut say: impl FnMut(String)) -> Result<DemoRun, Box<dyn Error>>
         forged_status.map_or_else(|| "no response".to_owned(), |status| status.to_string())
     ));
 
+    // 7. Durable: the order and its order.created in one SQLite transaction; a worker delivers.
+    let outbox = crate::outbox::run(&endpoint_url, &secret_text, &inbox, &mut say).await?;
+
     let received = inbox.received();
     say(format!(
         "receiver handled {} event(s): {}",
@@ -145,6 +154,7 @@ pub async fn run(mut say: impl FnMut(String)) -> Result<DemoRun, Box<dyn Error>>
         forged_outcome: forged.outcome,
         forged_status,
         received,
+        outbox,
     })
 }
 

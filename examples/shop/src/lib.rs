@@ -8,6 +8,7 @@ pub mod api;
 pub mod demo;
 mod events;
 mod money;
+pub mod outbox;
 mod product;
 pub mod receiver;
 pub mod serve;

@@ -68,3 +68,21 @@ pub async fn postgres(name: &str) -> Option<PgOutbox> {
     let url = postgres_schema(name).await?;
     Some(postgres_at(&url).await)
 }
+
+/// Drops the schema [`postgres_schema`] made for `url`, with everything in it.
+pub async fn drop_postgres_schema(url: &str) {
+    let (Ok(base), Some((_, schema))) = (
+        std::env::var("HOOKWIRE_TEST_POSTGRES_URL"),
+        url.rsplit_once("search_path%3D"),
+    ) else {
+        return;
+    };
+    if let Ok(mut admin) = <sqlx::PgConnection as sqlx::Connection>::connect(&base).await {
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"
+        )))
+        .execute(&mut admin)
+        .await;
+        let _ = sqlx::Connection::close(admin).await;
+    }
+}
