@@ -40,6 +40,9 @@ pub(crate) struct GenerateArgs {
     /// Generate only this event (repeat for more) and the types it uses
     #[arg(long = "event", value_name = "NAME")]
     events: Vec<String>,
+    /// Also generate a #[derive(Endpoint)] struct per operation of the document's `paths`
+    #[arg(long)]
+    paths: bool,
     /// Also derive Serialize
     #[arg(long)]
     serialize: bool,
@@ -54,7 +57,8 @@ pub(crate) fn run(args: GenerateArgs) -> Result<ExitCode, CliError> {
         .github(args.github)
         .serialize(args.serialize)
         .json_schema(args.json_schema)
-        .events(args.events.clone());
+        .events(args.events.clone())
+        .paths(args.paths);
     let started = Instant::now();
     let report = match (&args.output, args.check) {
         (Some(output), true) => {
@@ -96,6 +100,7 @@ fn regenerate_command(args: &GenerateArgs) -> String {
     }
     for (on, flag) in [
         (args.github, " --github"),
+        (args.paths, " --paths"),
         (args.serialize, " --serialize"),
         (args.json_schema, " --json-schema"),
     ] {

@@ -35,12 +35,13 @@ pub(crate) fn catalog(defs: &[Def], name: &str, entries: &[Entry]) -> TokenStrea
 /// GitHub names a delivery's event with the `X-GitHub-Event` header and, for most events, the
 /// body's `action`: the hookwire event type is `header.action` (`pull_request.opened`) for the
 /// events in `with_actions`, the header alone otherwise (`push`).
-pub(crate) fn github(with_actions: &[String]) -> TokenStream {
-    quote! {
+pub(crate) fn github(with_actions: &[String]) -> [TokenStream; 2] {
+    let list = quote! {
         /// The GitHub events whose payload schemas are per `action`: their hookwire event
         /// type is `<X-GitHub-Event>.<action>`.
         pub const GITHUB_EVENTS_WITH_ACTIONS: &[&str] = &[#(#with_actions),*];
-
+    };
+    let function = quote! {
         /// The hookwire event type of a GitHub delivery: the `X-GitHub-Event` header value,
         /// followed by `.` and the body's `action` for the events listed in
         /// [`GITHUB_EVENTS_WITH_ACTIONS`] (`pull_request.opened`), the header alone otherwise
@@ -60,5 +61,6 @@ pub(crate) fn github(with_actions: &[String]) -> TokenStream {
             let parsed: Action<'_> = hookwire::serde_json::from_slice(body).ok()?;
             Some(format!("{event}.{}", parsed.action))
         }
-    }
+    };
+    [list, function]
 }

@@ -97,22 +97,47 @@ fn extend(pairs: &[(String, Value)], derives: Derives) -> TokenStream {
         return TokenStream::new();
     }
     let entries = pairs.iter().map(|(key, value)| {
-        let value: TokenStream = serde_json::to_string(value)
-            .unwrap_or_else(|_| "null".to_owned())
-            .parse()
-            .unwrap_or_else(|_| quote!(null));
+        let value = json_tokens(value);
         quote!(#key = #value)
     });
     quote!(#[schemars(extend(#(#entries),*))])
 }
 
-fn described(text: Option<&str>, derives: Derives) -> TokenStream {
+/// A JSON value as `serde_json::json!` input, numbers typed so that large ones fit.
+fn json_tokens(value: &Value) -> TokenStream {
+    match value {
+        Value::Null => quote!(null),
+        Value::Bool(b) => quote!(#b),
+        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => quote!(#u),
+            (None, Some(i), _) => quote!(#i),
+            (None, None, Some(f)) => quote!(#f),
+            _ => quote!(null),
+        },
+        Value::String(text) => quote!(#text),
+        Value::Array(items) => {
+            let items = items.iter().map(json_tokens);
+            quote!([#(#items),*])
+        }
+        Value::Object(map) => {
+            let members = map.iter().map(|(key, member)| {
+                let member = json_tokens(member);
+                quote!(#key: #member)
+            });
+            quote!({#(#members),*})
+        }
+    }
+}
+
+/// Doc comments, and separately the `#[schemars(description)]` that keeps the original text
+/// when the doc comment had to change it.
+fn described(text: Option<&str>, derives: Derives) -> (TokenStream, TokenStream) {
     let (doc, changed) = doc(text);
     match text {
         Some(text) if changed && derives.json_schema => {
-            quote!(#doc #[schemars(description = #text)])
+            (doc, quote!(#[schemars(description = #text)]))
         }
-        _ => doc,
+        _ => (doc, TokenStream::new()),
     }
 }
 
@@ -121,7 +146,7 @@ fn fields(defs: &[Def], fields: &[Field], derives: Derives, public: bool) -> Tok
     let fields = fields.iter().map(|field| {
         let name = ident(&field.ident);
         let ty = ty(defs, &field.ty);
-        let docs = described(field.doc.as_deref(), derives);
+        let (docs, description) = described(field.doc.as_deref(), derives);
         let unraw = field.ident.trim_start_matches("r#");
         let wire = &field.wire;
         let rename = (unraw != wire).then(|| quote!(#[serde(rename = #wire)]));
@@ -129,14 +154,14 @@ fn fields(defs: &[Def], fields: &[Field], derives: Derives, public: bool) -> Tok
             .optional
             .then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
         let extend = extend(&field.extend, derives);
-        quote! { #docs #rename #optional #extend #vis #name: #ty }
+        quote! { #docs #description #rename #optional #extend #vis #name: #ty }
     });
     quote!(#(#fields),*)
 }
 
 fn variant(defs: &[Def], variant: &Variant, derives: Derives, renamed: bool) -> TokenStream {
     let name = ident(&variant.ident);
-    let docs = described(variant.doc.as_deref(), derives);
+    let (docs, description) = described(variant.doc.as_deref(), derives);
     let wire = &variant.wire;
     let rename = (renamed && variant.ident != *wire).then(|| quote!(#[serde(rename = #wire)]));
     let body = match &variant.body {
@@ -150,13 +175,13 @@ fn variant(defs: &[Def], variant: &Variant, derives: Derives, renamed: bool) -> 
             quote!((#inner))
         }
     };
-    quote! { #docs #rename #name #body }
+    quote! { #docs #description #rename #name #body }
 }
 
 /// The item for one definition.
 pub(crate) fn item(defs: &[Def], def: &Def, derives: Derives) -> TokenStream {
     let name = ident(&def.name);
-    let docs = described(def.doc.as_deref(), derives);
+    let (docs, description) = described(def.doc.as_deref(), derives);
     let string_enum = matches!(def.kind, Kind::StringEnum(_));
     let mut derive = if string_enum {
         quote!(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)
@@ -188,6 +213,7 @@ pub(crate) fn item(defs: &[Def], def: &Def, derives: Derives) -> TokenStream {
         #docs
         #[derive(#derive)]
         #schemars
+        #description
         #extend
         #event
     };

@@ -21,6 +21,8 @@ pub(crate) struct EventSpec {
 pub(crate) struct Input {
     pub(crate) sources: Sources,
     pub(crate) events: Vec<EventSpec>,
+    /// For an OpenAPI document: its file, where `paths` are.
+    pub(crate) openapi: Option<String>,
 }
 
 /// The HTTP methods a webhook operation may use, in the order they are looked for.
@@ -79,7 +81,11 @@ fn read_openapi(path: &Path) -> Result<Input, GenerateError> {
             doc,
         });
     }
-    Ok(Input { sources, events })
+    Ok(Input {
+        sources,
+        events,
+        openapi: Some(file),
+    })
 }
 
 /// The JSON schema of an operation's request body (following a `$ref` to
@@ -136,7 +142,11 @@ fn read_folder(root: &Path) -> Result<Input, GenerateError> {
             why: "the folder has no `.json` schema that is not `$ref`-erenced by another".into(),
         });
     }
-    Ok(Input { sources, events })
+    Ok(Input {
+        sources,
+        events,
+        openapi: None,
+    })
 }
 
 /// `pull_request/opened.schema.json` -> `pull_request.opened`; `push/event.schema.json` ->

@@ -50,6 +50,7 @@ mod input;
 mod ir;
 mod names;
 mod object;
+mod paths;
 mod pipeline;
 mod report;
 mod sample;
@@ -77,6 +78,7 @@ pub struct Options {
     json_schema: bool,
     github: bool,
     events: Vec<String>,
+    paths: bool,
 }
 
 impl Default for Options {
@@ -87,6 +89,7 @@ impl Default for Options {
             json_schema: false,
             github: false,
             events: Vec::new(),
+            paths: false,
         }
     }
 }
@@ -151,6 +154,19 @@ impl Options {
 }
 
 impl Options {
+    /// Also generate a `#[derive(Endpoint)]` request struct per operation of an OpenAPI
+    /// document's `paths`: parameters as `path`, `query` and `header` fields, the JSON body as
+    /// a `body` field, the first 2xx JSON response as the `response` type.
+    ///
+    /// ```
+    /// # use hookwire_codegen::Options;
+    /// let options = Options::default().paths(true);
+    /// ```
+    pub fn paths(mut self, on: bool) -> Self {
+        self.paths = on;
+        self
+    }
+
     /// Generates only these events (and the types they use) instead of every event of the
     /// input; names that are not in the input are ignored.
     ///

@@ -11,6 +11,7 @@ pub enum GitHubEvent {
     /// `push`
     Push(Push),
 }
+
 /// The GitHub events whose payload schemas are per `action`: their hookwire event
 /// type is `<X-GitHub-Event>.<action>`.
 pub const GITHUB_EVENTS_WITH_ACTIONS: &[&str] = &[
@@ -68,6 +69,7 @@ pub const GITHUB_EVENTS_WITH_ACTIONS: &[&str] = &[
     "workflow_job",
     "workflow_run",
 ];
+
 /// The hookwire event type of a GitHub delivery: the `X-GitHub-Event` header value,
 /// followed by `.` and the body's `action` for the events listed in
 /// [`GITHUB_EVENTS_WITH_ACTIONS`] (`pull_request.opened`), the header alone otherwise
