@@ -37,6 +37,8 @@ pub(crate) struct Converter<'s> {
     pub(crate) edges: BTreeSet<(usize, usize)>,
     /// Whether to keep schema keywords for `JsonSchema`.
     pub(crate) keep_schema: bool,
+    /// Names for whole files that are events' payloads (`PullRequestOpened`).
+    pub(crate) file_names: BTreeMap<String, String>,
     cache: BTreeMap<Loc, Ty>,
     stack: Vec<usize>,
 }
@@ -109,6 +111,7 @@ impl<'s> Converter<'s> {
             fallbacks: Vec::new(),
             edges: BTreeSet::new(),
             keep_schema,
+            file_names: BTreeMap::new(),
             cache: BTreeMap::new(),
             stack: Vec::new(),
         }

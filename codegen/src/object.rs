@@ -206,7 +206,8 @@ impl Converter<'_> {
                 continue;
             }
             let ident = idents.claim(names::snake(wire));
-            let ty = self.ty_at(at, &format!("{name}{}", names::pascal(wire)));
+            let owner = self.owner_name(at).unwrap_or_else(|| name.to_owned());
+            let ty = self.ty_at(at, &format!("{owner}{}", names::pascal(wire)));
             let optional = !view.required.contains(wire);
             let map = object_at(self.sources, at);
             let doc = map.and_then(doc_of);
@@ -226,5 +227,28 @@ impl Converter<'_> {
             });
         }
         fields
+    }
+}
+
+impl Converter<'_> {
+    /// The name of the schema a member is declared in, when that schema is a named one (a
+    /// file's root, a `$defs`/`definitions`/`components.schemas` entry): members of a shared
+    /// schema are named after it, not after whichever struct happened to merge it first.
+    fn owner_name(&self, member: &Loc) -> Option<String> {
+        let (parent, _) = member.pointer.rsplit_once("/properties/")?;
+        if parent.is_empty()
+            && let Some(event) = self.file_names.get(&member.file)
+        {
+            return Some(event.clone());
+        }
+        let named = parent.is_empty()
+            || ["/$defs/", "/definitions/", "/components/schemas/"]
+                .iter()
+                .any(|prefix| {
+                    parent
+                        .strip_prefix(prefix)
+                        .is_some_and(|rest| !rest.contains('/'))
+                });
+        named.then(|| names::pascal(&crate::convert::loc_hint(&Loc::new(&member.file, parent))))
     }
 }

@@ -35,6 +35,12 @@ pub(crate) fn run(
         .iter()
         .filter(|event| options.events.is_empty() || options.events.contains(&event.name))
         .collect();
+    for event in &input.events {
+        if event.schema.pointer.is_empty() {
+            let name = names::pascal(&event.name);
+            conv.file_names.insert(event.schema.file.clone(), name);
+        }
+    }
     for event in &selected {
         let def = event_def(&mut conv, event);
         entries.push(Entry {

@@ -57,7 +57,8 @@ impl TempCrate {
         let manifest = format!(
             "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
              [dependencies]\nhookwire = {{ path = {runtime:?}, features = [{}] }}\n\
-             serde = {{ version = \"1\", features = [\"derive\"] }}\n\n[workspace]\n",
+             serde = {{ version = \"1\", features = [\"derive\"] }}\n\n[workspace]\n\n\
+             [profile.dev]\ndebug = false\n",
             features.join(", ")
         );
         write_if_changed(&dir.join("Cargo.toml"), &manifest);
@@ -95,9 +96,9 @@ impl TempCrate {
         (stdout, stderr)
     }
 
-    /// `cargo check`, failing on any warning in the crate's own code.
-    pub fn check_without_warnings(&self) {
-        let (_, stderr) = self.cargo(&["check", "--offline", "--all-targets"]);
+    /// `cargo <command>` (`check`, `build`), failing on any warning in the crate's own code.
+    pub fn without_warnings(&self, command: &str) {
+        let (_, stderr) = self.cargo(&[command, "--offline", "--all-targets"]);
         let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning")).collect();
         assert!(warnings.is_empty(), "warnings:\n{}", warnings.join("\n"));
     }
