@@ -150,9 +150,11 @@ fn fields(defs: &[Def], fields: &[Field], derives: Derives, public: bool) -> Tok
         let unraw = field.ident.trim_start_matches("r#");
         let wire = &field.wire;
         let rename = (unraw != wire).then(|| quote!(#[serde(rename = #wire)]));
-        let optional = field
-            .optional
-            .then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
+        let optional = match (field.optional, derives.serialize) {
+            (true, true) => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+            (true, false) => quote!(#[serde(default)]),
+            (false, _) => quote!(),
+        };
         let extend = extend(&field.extend, derives);
         quote! { #docs #description #rename #optional #extend #vis #name: #ty }
     });

@@ -15,10 +15,6 @@ use crate::report::{EventReport, Report};
 use crate::source::Loc;
 use crate::{Generated, Options};
 
-/// `hookwire::Event` is `Serialize + DeserializeOwned + JsonSchema` in this release, so every
-/// generated type derives all three whatever the options say.
-const EVENT_NEEDS_SERIALIZE_AND_SCHEMA: bool = true;
-
 pub(crate) fn run(
     input: &Input,
     options: &Options,
@@ -26,8 +22,7 @@ pub(crate) fn run(
 ) -> Result<Generated, GenerateError> {
     let mut types = Scope::types();
     let catalog_name = types.claim(options.catalog.clone());
-    let keep_schema = options.json_schema || EVENT_NEEDS_SERIALIZE_AND_SCHEMA;
-    let mut conv = Converter::new(&input.sources, types, keep_schema);
+    let mut conv = Converter::new(&input.sources, types, options.json_schema);
     let mut entries = Vec::new();
     let mut variants = Scope::default();
     let selected: Vec<&EventSpec> = input
@@ -54,8 +49,8 @@ pub(crate) fn run(
     };
     let report = report(&conv, &selected, &entries);
     let derives = Derives {
-        serialize: options.serialize || options.json_schema || EVENT_NEEDS_SERIALIZE_AND_SCHEMA,
-        json_schema: options.json_schema || EVENT_NEEDS_SERIALIZE_AND_SCHEMA,
+        serialize: options.serialize || options.json_schema,
+        json_schema: options.json_schema,
     };
     let mut items: Vec<TokenStream> = Vec::new();
     if !entries.is_empty() {

@@ -91,57 +91,29 @@ pub fn github_event_type(event: &str, body: &[u8]) -> Option<String> {
 }
 
 /// pull_request opened event
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema,
-    hookwire::Event
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, hookwire::Event)]
 #[hookwire(event = "pull_request.opened")]
 pub struct PullRequestOpened {
     pub action: PullRequestOpenedAction,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub installation: Option<InstallationLite>,
     /// The pull request number.
     pub number: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub organization: Option<Organization>,
     pub pull_request: PullRequest,
     pub repository: Repository,
     pub sender: User,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum PullRequestOpenedAction {
     #[serde(rename = "opened")]
     Opened,
 }
 
 /// Installation
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct InstallationLite {
     /// The ID of the installation.
     pub id: i64,
@@ -149,51 +121,26 @@ pub struct InstallationLite {
 }
 
 /// Organization
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct Organization {
-    #[schemars(extend("format" = "uri"))]
     pub avatar_url: String,
     pub description: Option<String>,
-    #[schemars(extend("format" = "uri"))]
     pub events_url: String,
-    #[schemars(extend("format" = "uri"))]
     pub hooks_url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("format" = "uri"))]
+    #[serde(default)]
     pub html_url: Option<String>,
     pub id: i64,
-    #[schemars(extend("format" = "uri"))]
     pub issues_url: String,
     pub login: String,
-    #[schemars(extend("format" = "uri-template"))]
     pub members_url: String,
     pub node_id: String,
-    #[schemars(extend("format" = "uri-template"))]
     pub public_members_url: String,
-    #[schemars(extend("format" = "uri"))]
     pub repos_url: String,
-    #[schemars(extend("format" = "uri"))]
     pub url: String,
 }
 
 /// Pull Request
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct PullRequest {
     #[serde(rename = "_links")]
     pub links: PullRequestLinks,
@@ -206,26 +153,19 @@ pub struct PullRequest {
     pub base: PullRequestBase,
     pub body: Option<String>,
     pub changed_files: i64,
-    #[schemars(extend("format" = "date-time"))]
     pub closed_at: Option<String>,
     pub comments: i64,
-    #[schemars(extend("format" = "uri"))]
     pub comments_url: String,
     pub commits: i64,
-    #[schemars(extend("format" = "uri"))]
     pub commits_url: String,
-    #[schemars(extend("format" = "date-time"))]
     pub created_at: String,
     pub deletions: i64,
-    #[schemars(extend("format" = "uri"))]
     pub diff_url: String,
     /// Indicates whether or not the pull request is a draft.
     pub draft: bool,
     pub head: PullRequestHead,
-    #[schemars(extend("format" = "uri"))]
     pub html_url: String,
     pub id: i64,
-    #[schemars(extend("format" = "uri"))]
     pub issue_url: String,
     pub labels: Vec<Label>,
     pub locked: bool,
@@ -235,45 +175,30 @@ pub struct PullRequest {
     pub mergeable: Option<bool>,
     pub mergeable_state: String,
     pub merged: Option<bool>,
-    #[schemars(extend("format" = "date-time"))]
     pub merged_at: Option<String>,
     pub merged_by: Option<User>,
     pub milestone: Option<Milestone>,
     pub node_id: String,
     /// Number uniquely identifying the pull request within its repository.
     pub number: i64,
-    #[schemars(extend("format" = "uri"))]
     pub patch_url: String,
     pub rebaseable: Option<bool>,
     pub requested_reviewers: Vec<PullRequestRequestedReviewersItem>,
     pub requested_teams: Vec<Team>,
-    #[schemars(extend("format" = "uri-template"))]
     pub review_comment_url: String,
     pub review_comments: i64,
-    #[schemars(extend("format" = "uri"))]
     pub review_comments_url: String,
     /// State of this Pull Request. Either `open` or `closed`.
     pub state: PullRequestState,
-    #[schemars(extend("format" = "uri"))]
     pub statuses_url: String,
     /// The title of the pull request.
     pub title: String,
-    #[schemars(extend("format" = "date-time"))]
     pub updated_at: String,
-    #[schemars(extend("format" = "uri"))]
     pub url: String,
     pub user: User,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct PullRequestLinks {
     pub comments: Link,
     pub commits: Link,
@@ -287,32 +212,12 @@ pub struct PullRequestLinks {
 }
 
 /// Link
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct Link {
-    #[schemars(extend("format" = "uri-template"))]
     pub href: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum PullRequestActiveLockReason {
     #[serde(rename = "resolved")]
     Resolved,
@@ -325,64 +230,33 @@ pub enum PullRequestActiveLockReason {
 }
 
 /// User
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct User {
-    #[schemars(extend("format" = "uri"))]
     pub avatar_url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub email: Option<String>,
-    #[schemars(extend("format" = "uri-template"))]
     pub events_url: String,
-    #[schemars(extend("format" = "uri"))]
     pub followers_url: String,
-    #[schemars(extend("format" = "uri-template"))]
     pub following_url: String,
-    #[schemars(extend("format" = "uri-template"))]
     pub gists_url: String,
     pub gravatar_id: String,
-    #[schemars(extend("format" = "uri"))]
     pub html_url: String,
     pub id: i64,
     pub login: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub name: Option<String>,
     pub node_id: String,
-    #[schemars(extend("format" = "uri"))]
     pub organizations_url: String,
-    #[schemars(extend("format" = "uri"))]
     pub received_events_url: String,
-    #[schemars(extend("format" = "uri"))]
     pub repos_url: String,
     pub site_admin: bool,
-    #[schemars(extend("format" = "uri-template"))]
     pub starred_url: String,
-    #[schemars(extend("format" = "uri"))]
     pub subscriptions_url: String,
     pub r#type: UserType,
-    #[schemars(extend("format" = "uri"))]
     pub url: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum UserType {
     Bot,
     User,
@@ -390,18 +264,7 @@ pub enum UserType {
 }
 
 /// How the author is associated with the repository.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum AuthorAssociation {
     #[serde(rename = "COLLABORATOR")]
     Collaborator,
@@ -422,15 +285,7 @@ pub enum AuthorAssociation {
 }
 
 /// The status of auto merging a pull request.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct AutoMerge {
     /// Commit message for the merge commit.
     pub commit_message: Option<String>,
@@ -442,18 +297,7 @@ pub struct AutoMerge {
 }
 
 /// The merge method to use.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum AutoMergeMergeMethod {
     #[serde(rename = "merge")]
     Merge,
@@ -463,15 +307,7 @@ pub enum AutoMergeMergeMethod {
     Rebase,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct PullRequestBase {
     pub label: String,
     pub r#ref: String,
@@ -481,71 +317,47 @@ pub struct PullRequestBase {
 }
 
 /// A git repository
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct Repository {
     /// Whether to allow auto-merge for pull requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("default" = false))]
+    #[serde(default)]
     pub allow_auto_merge: Option<bool>,
     /// Whether to allow private forks
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub allow_forking: Option<bool>,
     /// Whether to allow merge commits for pull requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("default" = true))]
+    #[serde(default)]
     pub allow_merge_commit: Option<bool>,
     /// Whether to allow rebase merges for pull requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("default" = true))]
+    #[serde(default)]
     pub allow_rebase_merge: Option<bool>,
     /// Whether to allow squash merges for pull requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("default" = true))]
+    #[serde(default)]
     pub allow_squash_merge: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub allow_update_branch: Option<bool>,
     /// A template for the API URL to download the repository as an archive.
-    #[schemars(extend("format" = "uri-template"))]
     pub archive_url: String,
     /// Whether the repository is archived.
-    #[schemars(extend("default" = false))]
     pub archived: bool,
     /// A template for the API URL to list the available assignees for issues in the repository.
-    #[schemars(extend("format" = "uri-template"))]
     pub assignees_url: String,
     /// A template for the API URL to create or retrieve a raw Git blob in the repository.
-    #[schemars(extend("format" = "uri-template"))]
     pub blobs_url: String,
     /// A template for the API URL to get information about branches in the repository.
-    #[schemars(extend("format" = "uri-template"))]
     pub branches_url: String,
-    #[schemars(extend("format" = "uri"))]
     pub clone_url: String,
     /// A template for the API URL to get information about collaborators of the repository.
-    #[schemars(extend("format" = "uri-template"))]
     pub collaborators_url: String,
     /// A template for the API URL to get information about comments on the repository.
-    #[schemars(extend("format" = "uri-template"))]
     pub comments_url: String,
     /// A template for the API URL to get information about commits on the repository.
-    #[schemars(extend("format" = "uri-template"))]
     pub commits_url: String,
     /// A template for the API URL to compare two commits or refs.
-    #[schemars(extend("format" = "uri-template"))]
     pub compare_url: String,
     /// A template for the API URL to get the contents of the repository.
-    #[schemars(extend("format" = "uri-template"))]
     pub contents_url: String,
     /// A template for the API URL to list the contributors to the repository.
-    #[schemars(extend("format" = "uri"))]
     pub contributors_url: String,
     pub created_at: RepositoryCreatedAt,
     pub custom_properties: ::std::collections::BTreeMap<
@@ -555,168 +367,130 @@ pub struct Repository {
     /// The default branch of the repository.
     pub default_branch: String,
     /// Whether to delete head branches when pull requests are merged
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("default" = false))]
+    #[serde(default)]
     pub delete_branch_on_merge: Option<bool>,
     /// The API URL to list the deployments of the repository.
-    #[schemars(extend("format" = "uri"))]
     pub deployments_url: String,
     /// The repository description.
     pub description: Option<String>,
     /// Returns whether or not this repository is disabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub disabled: Option<bool>,
     /// The API URL to list the downloads on the repository.
-    #[schemars(extend("format" = "uri"))]
     pub downloads_url: String,
     /// The API URL to list the events of the repository.
-    #[schemars(extend("format" = "uri"))]
     pub events_url: String,
     /// Whether the repository is a fork.
     pub fork: bool,
     pub forks: i64,
     pub forks_count: i64,
     /// The API URL to list the forks of the repository.
-    #[schemars(extend("format" = "uri"))]
     pub forks_url: String,
     /// The full, globally unique, name of the repository.
     pub full_name: String,
     /// A template for the API URL to get information about Git commits of the repository.
-    #[schemars(extend("format" = "uri-template"))]
     pub git_commits_url: String,
     /// A template for the API URL to get information about Git refs of the repository.
-    #[schemars(extend("format" = "uri-template"))]
     pub git_refs_url: String,
     /// A template for the API URL to get information about Git tags of the repository.
-    #[schemars(extend("format" = "uri-template"))]
     pub git_tags_url: String,
-    #[schemars(extend("format" = "uri"))]
     pub git_url: String,
     /// Whether discussions are enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("default" = true))]
+    #[serde(default)]
     pub has_discussions: Option<bool>,
     /// Whether downloads are enabled.
-    #[schemars(extend("default" = true))]
     pub has_downloads: bool,
     /// Whether issues are enabled.
-    #[schemars(extend("default" = true))]
     pub has_issues: bool,
     pub has_pages: bool,
     /// Whether projects are enabled.
-    #[schemars(extend("default" = true))]
     pub has_projects: bool,
     /// Whether the wiki is enabled.
-    #[schemars(extend("default" = true))]
     pub has_wiki: bool,
     pub homepage: Option<String>,
     /// The API URL to list the hooks on the repository.
-    #[schemars(extend("format" = "uri"))]
     pub hooks_url: String,
     /// The URL to view the repository on GitHub.com.
-    #[schemars(extend("format" = "uri"))]
     pub html_url: String,
     /// Unique identifier of the repository
     pub id: i64,
     pub is_template: bool,
     /// A template for the API URL to get information about issue comments on the repository.
-    #[schemars(extend("format" = "uri-template"))]
     pub issue_comment_url: String,
     /// A template for the API URL to get information about issue events on the repository.
-    #[schemars(extend("format" = "uri-template"))]
     pub issue_events_url: String,
     /// A template for the API URL to get information about issues on the repository.
-    #[schemars(extend("format" = "uri-template"))]
     pub issues_url: String,
     /// A template for the API URL to get information about deploy keys on the repository.
-    #[schemars(extend("format" = "uri-template"))]
     pub keys_url: String,
     /// A template for the API URL to get information about labels of the repository.
-    #[schemars(extend("format" = "uri-template"))]
     pub labels_url: String,
     pub language: Option<String>,
     /// The API URL to get information about the languages of the repository.
-    #[schemars(extend("format" = "uri"))]
     pub languages_url: String,
     pub license: Option<License>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub master_branch: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub merge_commit_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub merge_commit_title: Option<String>,
     /// The API URL to merge branches in the repository.
-    #[schemars(extend("format" = "uri"))]
     pub merges_url: String,
     /// A template for the API URL to get information about milestones of the repository.
-    #[schemars(extend("format" = "uri-template"))]
     pub milestones_url: String,
-    #[schemars(extend("format" = "uri"))]
     pub mirror_url: Option<String>,
     /// The name of the repository.
     pub name: String,
     /// The GraphQL identifier of the repository.
     pub node_id: String,
     /// A template for the API URL to get information about notifications on the repository.
-    #[schemars(extend("format" = "uri-template"))]
     pub notifications_url: String,
     pub open_issues: i64,
     pub open_issues_count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub organization: Option<String>,
     pub owner: User,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub permissions: Option<RepositoryPermissions>,
     /// Whether the repository is private or public.
     pub private: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub public: Option<bool>,
     /// A template for the API URL to get information about pull requests on the repository.
-    #[schemars(extend("format" = "uri-template"))]
     pub pulls_url: String,
     pub pushed_at: Option<RepositoryPushedAt>,
     /// A template for the API URL to get information about releases on the repository.
-    #[schemars(extend("format" = "uri-template"))]
     pub releases_url: String,
     pub size: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub squash_merge_commit_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub squash_merge_commit_title: Option<String>,
     pub ssh_url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub stargazers: Option<i64>,
     pub stargazers_count: i64,
     /// The API URL to list the stargazers on the repository.
-    #[schemars(extend("format" = "uri"))]
     pub stargazers_url: String,
     /// A template for the API URL to get information about statuses of a commit.
-    #[schemars(extend("format" = "uri-template"))]
     pub statuses_url: String,
     /// The API URL to list the subscribers on the repository.
-    #[schemars(extend("format" = "uri"))]
     pub subscribers_url: String,
     /// The API URL to subscribe to notifications for this repository.
-    #[schemars(extend("format" = "uri"))]
     pub subscription_url: String,
-    #[schemars(extend("format" = "uri"))]
     pub svn_url: String,
     /// The API URL to get information about tags on the repository.
-    #[schemars(extend("format" = "uri"))]
     pub tags_url: String,
     /// The API URL to list the teams on the repository.
-    #[schemars(extend("format" = "uri"))]
     pub teams_url: String,
     pub topics: Vec<String>,
     /// A template for the API URL to create or retrieve a raw Git tree of the repository.
-    #[schemars(extend("format" = "uri-template"))]
     pub trees_url: String,
-    #[schemars(extend("format" = "date-time"))]
     pub updated_at: String,
     /// The URL to get more information about the repository from the GitHub API.
-    #[schemars(extend("format" = "uri"))]
     pub url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub use_squash_pr_title_as_default: Option<bool>,
     pub visibility: RepositoryVisibility,
     pub watchers: i64,
@@ -724,15 +498,7 @@ pub struct Repository {
     pub web_commit_signoff_required: bool,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum RepositoryCreatedAt {
@@ -740,15 +506,7 @@ pub enum RepositoryCreatedAt {
     String(String),
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum RepositoryCustomPropertiesValue {
@@ -757,52 +515,27 @@ pub enum RepositoryCustomPropertiesValue {
 }
 
 /// License
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct License {
     pub key: String,
     pub name: String,
     pub node_id: String,
     pub spdx_id: String,
-    #[schemars(extend("format" = "uri"))]
     pub url: Option<String>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct RepositoryPermissions {
     pub admin: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub maintain: Option<bool>,
     pub pull: bool,
     pub push: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub triage: Option<bool>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum RepositoryPushedAt {
@@ -810,18 +543,7 @@ pub enum RepositoryPushedAt {
     String(String),
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum RepositoryVisibility {
     #[serde(rename = "public")]
     Public,
@@ -831,15 +553,7 @@ pub enum RepositoryVisibility {
     Internal,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct PullRequestHead {
     pub label: String,
     pub r#ref: String,
@@ -849,15 +563,7 @@ pub struct PullRequestHead {
 }
 
 /// Label
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct Label {
     /// 6-character hex code, without the leading #, identifying the color
     pub color: String,
@@ -868,34 +574,20 @@ pub struct Label {
     pub name: String,
     pub node_id: String,
     /// URL for the label
-    #[schemars(extend("format" = "uri"))]
     pub url: String,
 }
 
 /// A collection of related issues and pull requests.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct Milestone {
-    #[schemars(extend("format" = "date-time"))]
     pub closed_at: Option<String>,
     pub closed_issues: i64,
-    #[schemars(extend("format" = "date-time"))]
     pub created_at: String,
     pub creator: User,
     pub description: Option<String>,
-    #[schemars(extend("format" = "date-time"))]
     pub due_on: Option<String>,
-    #[schemars(extend("format" = "uri"))]
     pub html_url: String,
     pub id: i64,
-    #[schemars(extend("format" = "uri"))]
     pub labels_url: String,
     pub node_id: String,
     /// The number of the milestone.
@@ -905,25 +597,12 @@ pub struct Milestone {
     pub state: MilestoneState,
     /// The title of the milestone.
     pub title: String,
-    #[schemars(extend("format" = "date-time"))]
     pub updated_at: String,
-    #[schemars(extend("format" = "uri"))]
     pub url: String,
 }
 
 /// The state of the milestone.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum MilestoneState {
     #[serde(rename = "open")]
     Open,
@@ -931,15 +610,7 @@ pub enum MilestoneState {
     Closed,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum PullRequestRequestedReviewersItem {
@@ -950,56 +621,33 @@ pub enum PullRequestRequestedReviewersItem {
 }
 
 /// Groups of organization members that gives permissions on specified repositories.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct Team {
     /// Description of the team
     pub description: Option<String>,
-    #[schemars(extend("format" = "uri"))]
     pub html_url: String,
     /// Unique identifier of the team
     pub id: i64,
-    #[schemars(extend("format" = "uri-template"))]
     pub members_url: String,
     /// Name of the team
     pub name: String,
     pub node_id: String,
     /// Whether team members will receive notifications when their team is @mentioned
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub notification_setting: Option<TeamNotificationSetting>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub parent: Option<TeamParent>,
     /// Permission that the team will have for its repositories
     pub permission: String,
     pub privacy: TeamPrivacy,
-    #[schemars(extend("format" = "uri"))]
     pub repositories_url: String,
     pub slug: String,
     /// URL for the team
-    #[schemars(extend("format" = "uri"))]
     pub url: String,
 }
 
 /// Whether team members will receive notifications when their team is @mentioned
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum TeamNotificationSetting {
     #[serde(rename = "notifications_enabled")]
     NotificationsEnabled,
@@ -1007,54 +655,31 @@ pub enum TeamNotificationSetting {
     NotificationsDisabled,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct TeamParent {
     /// Description of the team
     pub description: Option<String>,
-    #[schemars(extend("format" = "uri"))]
     pub html_url: String,
     /// Unique identifier of the team
     pub id: i64,
-    #[schemars(extend("format" = "uri-template"))]
     pub members_url: String,
     /// Name of the team
     pub name: String,
     pub node_id: String,
     /// Whether team members will receive notifications when their team is @mentioned
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub notification_setting: Option<TeamParentNotificationSetting>,
     /// Permission that the team will have for its repositories
     pub permission: String,
     pub privacy: TeamParentPrivacy,
-    #[schemars(extend("format" = "uri"))]
     pub repositories_url: String,
     pub slug: String,
     /// URL for the team
-    #[schemars(extend("format" = "uri"))]
     pub url: String,
 }
 
 /// Whether team members will receive notifications when their team is @mentioned
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum TeamParentNotificationSetting {
     #[serde(rename = "notifications_enabled")]
     NotificationsEnabled,
@@ -1062,18 +687,7 @@ pub enum TeamParentNotificationSetting {
     NotificationsDisabled,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum TeamParentPrivacy {
     #[serde(rename = "open")]
     Open,
@@ -1083,18 +697,7 @@ pub enum TeamParentPrivacy {
     Secret,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum TeamPrivacy {
     #[serde(rename = "open")]
     Open,
@@ -1105,18 +708,7 @@ pub enum TeamPrivacy {
 }
 
 /// State of this Pull Request. Either `open` or `closed`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum PullRequestState {
     #[serde(rename = "open")]
     Open,
@@ -1125,16 +717,7 @@ pub enum PullRequestState {
 }
 
 /// push event
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema,
-    hookwire::Event
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, hookwire::Event)]
 #[hookwire(event = "push")]
 pub struct Push {
     /// The SHA of the most recent commit on `ref` after the push.
@@ -1154,9 +737,9 @@ pub struct Push {
     pub forced: bool,
     /// For pushes where `after` is or points to a commit object, an expanded representation of that commit. For pushes where `after` refers to an annotated tag object, an expanded representation of the commit pointed to by the annotated tag.
     pub head_commit: Option<Commit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub installation: Option<InstallationLite>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub organization: Option<Organization>,
     pub pusher: Committer,
     /// The full git ref that was pushed. Example: `refs/heads/main` or `refs/tags/v3.14.1`.
@@ -1166,15 +749,7 @@ pub struct Push {
 }
 
 /// Commit
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct Commit {
     /// An array of files added in the commit. For extremely large commits where GitHub is unable to calculate this list in a timely manner, this may be empty even if files were added.
     pub added: Vec<String>,
@@ -1190,44 +765,25 @@ pub struct Commit {
     /// An array of files removed in the commit. For extremely large commits where GitHub is unable to calculate this list in a timely manner, this may be empty even if files were removed.
     pub removed: Vec<String>,
     /// The ISO 8601 timestamp of the commit.
-    #[schemars(extend("format" = "date-time"))]
     pub timestamp: String,
     pub tree_id: String,
     /// URL that points to the commit API resource.
-    #[schemars(extend("format" = "uri"))]
     pub url: String,
 }
 
 /// Metaproperties for Git author/committer information.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct Committer {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("format" = "date-time"))]
+    #[serde(default)]
     pub date: Option<String>,
     /// The git author's email address.
     pub email: Option<CommitterEmail>,
     /// The git author's name.
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub username: Option<String>,
 }
 
 /// The git author's email address.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    serde::Deserialize,
-    serde::Serialize,
-    hookwire::JsonSchema
-)]
-#[schemars(crate = "hookwire::schemars")]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct CommitterEmail(pub String);
