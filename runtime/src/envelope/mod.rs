@@ -14,7 +14,9 @@ use serde_json::value::RawValue;
 
 use crate::timestamp::Timestamp;
 
-pub(crate) use read::{DataSeed, ReadError, Seed, read};
+#[cfg(feature = "axum")]
+pub(crate) use read::Seed;
+pub(crate) use read::{DataSeed, ReadError, read};
 
 /// An event of catalog `E` with the time it occurred: what a webhook delivery carries.
 ///
