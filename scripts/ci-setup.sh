@@ -32,9 +32,18 @@ if [[ -z "$(chromium_path)" ]]; then
     run $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core
 fi
 
-if [[ ! -x "$ST" ]] || ! "$ST" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+# The marker is written only after a complete install, so an interrupted one is redone.
+MARKER="$VENV/.hookwire-installed"
+if [[ ! -x "$ST" || ! -f "$MARKER" ]]; then
     echo "ci-setup: installing schemathesis $SCHEMATHESIS_VERSION (pip, $VENV)" >&2
     rm -rf "$VENV"
+    if ! python3 -c "import venv, ensurepip" >/dev/null 2>&1; then
+        SUDO=""; [[ "$(id -u)" != 0 ]] && SUDO="sudo"
+        run $SUDO apt-get update -qq
+        run $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv
+    fi
     run python3 -m venv "$VENV"
     run "$VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+    run "$ST" --version
+    touch "$MARKER"
 fi

@@ -68,7 +68,18 @@ pub enum ApiError {
     /// The request did not complete: connection refused or reset, timeout, TLS.
     #[error("the request failed: {0}")]
     Transport(#[source] reqwest::Error),
-    /// The server answered with a status other than 2xx.
+    /// The server answered with an error the endpoint documents (one of its declared
+    /// [`Endpoint::ERRORS`], or the server's own `400`, `405`, `413`, `415`, `500`) and an RFC
+    /// 9457 problem body: match on `status` to handle each.
+    #[error("the server answered {status}{}", detail_suffix(.problem.detail.as_deref()))]
+    Problem {
+        /// The status, one the endpoint documents.
+        status: StatusCode,
+        /// The problem details (`errors` lists each violation of a `400`).
+        problem: Box<Problem>,
+    },
+    /// The server answered with a status other than 2xx that the endpoint does not document,
+    /// or a documented one without a problem body.
     #[error("the server answered {status}{}", problem_detail(.problem))]
     Status {
         /// The status.
@@ -92,22 +103,49 @@ pub enum ApiError {
 }
 
 fn problem_detail(problem: &Option<Box<Problem>>) -> String {
-    match problem
-        .as_ref()
-        .and_then(|problem| problem.detail.as_deref())
-    {
-        Some(detail) => format!(": {detail}"),
-        None => String::new(),
-    }
+    detail_suffix(problem.as_ref().and_then(|problem| problem.detail.as_deref()))
+}
+
+fn detail_suffix(detail: Option<&str>) -> String {
+    detail.map(|detail| format!(": {detail}")).unwrap_or_default()
+}
+
+/// Whether `status` is an error endpoint `E` documents: declared, or the server's own.
+fn documents<E: Endpoint>(status: StatusCode) -> bool {
+    let status = status.as_u16();
+    matches!(status, 400 | 405 | 413 | 415 | 500) || E::ERRORS.contains(&status)
 }
 
 impl ApiError {
+    /// The problem details of an error response, documented or not.
+    ///
+    /// ```
+    /// use hookwire::client::ApiError;
+    /// use hookwire::problem::Problem;
+    ///
+    /// let error = ApiError::Problem {
+    ///     status: http::StatusCode::NOT_FOUND,
+    ///     problem: Box::new(Problem::new(404, "Not Found").with_detail("no product `9`")),
+    /// };
+    /// assert_eq!(error.problem().and_then(|p| p.detail.as_deref()), Some("no product `9`"));
+    /// assert_eq!(error.to_string(), "the server answered 404 Not Found: no product `9`");
+    /// ```
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            ApiError::Problem { problem, .. } => Some(problem),
+            ApiError::Status { problem, .. } => problem.as_deref(),
+            _ => None,
+        }
+    }
+
     /// The response status, when the server answered.
     ///
     /// See [`ApiError`] for an example.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            ApiError::Status { status, .. } | ApiError::Decode { status, .. } => Some(*status),
+            ApiError::Problem { status, .. }
+            | ApiError::Status { status, .. }
+            | ApiError::Decode { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -214,10 +252,13 @@ impl ApiClient {
         let body = response.bytes().await.map_err(ApiError::Transport)?;
         if !status.is_success() {
             let problem = serde_json::from_slice::<Problem>(&body).ok().map(Box::new);
-            return Err(ApiError::Status {
-                status,
-                problem,
-                body,
+            return Err(match problem {
+                Some(problem) if documents::<E>(status) => ApiError::Problem { status, problem },
+                problem => ApiError::Status {
+                    status,
+                    problem,
+                    body,
+                },
             });
         }
         // An empty 2xx body reads as JSON `null`, so a unit response type decodes.

@@ -15,6 +15,8 @@ const BUNDLE_CSS: &[u8] = include_bytes!("../../assets/swagger-ui/swagger-ui.css
 
 /// The `/docs` page: Swagger UI reading `openapi.json` beside it, with every operation and
 /// webhook listed and nothing loaded from another host (the online validator badge is off).
+/// It is served as is; the document's `jsonSchemaDialect` is dropped in the page only, since
+/// Swagger UI warns on any but the OAS base dialect.
 ///
 /// ```
 /// assert!(hookwire::server::DOCS_HTML.contains("docs/swagger-ui-bundle.js"));
@@ -31,15 +33,25 @@ pub const DOCS_HTML: &str = r##"<!doctype html>
 <div id="reference"></div>
 <script src="docs/swagger-ui-bundle.js"></script>
 <script>
-window.ui = SwaggerUIBundle({
-  url: "openapi.json",
-  dom_id: "#reference",
-  validatorUrl: null,
-  deepLinking: true,
-  docExpansion: "list",
-  defaultModelsExpandDepth: 0,
-  tryItOutEnabled: false
-});
+// Swagger UI warns on any `jsonSchemaDialect` but the OAS base one; hookwire's documents name
+// plain 2020-12, which that dialect extends, so the page drops the member before rendering.
+fetch("openapi.json")
+  .then(function (response) { return response.json(); })
+  .then(function (spec) {
+    delete spec.jsonSchemaDialect;
+    window.ui = SwaggerUIBundle({
+      spec: spec,
+      dom_id: "#reference",
+      validatorUrl: null,
+      deepLinking: true,
+      docExpansion: "list",
+      defaultModelsExpandDepth: 0,
+      tryItOutEnabled: false
+    });
+  })
+  .catch(function (error) {
+    document.getElementById("reference").textContent = "openapi.json could not be loaded: " + error;
+  });
 </script>
 </body>
 </html>
