@@ -5,7 +5,9 @@ use syn::{Attribute, Data, DeriveInput, Expr, Fields, Generics, Ident, Lit, LitS
 
 use crate::attr::{self, ContainerAttrs, FieldLocation};
 use crate::ctxt::Ctxt;
-use crate::symbol::{CRATE, DEPRECATED, DOC, EVENT, METHOD, OPERATION_ID, PATH, RESPONSE, VERSION};
+use crate::symbol::{
+    CRATE, DEPRECATED, DOC, ERRORS, EVENT, METHOD, OPERATION_ID, PATH, RESPONSE, VERSION,
+};
 
 /// A type deriving `Event`.
 pub(crate) struct EventContainer<'a> {
@@ -62,7 +64,7 @@ impl<'a> EndpointContainer<'a> {
         let attrs = attr::container(
             cx,
             &input.attrs,
-            &[METHOD, PATH, RESPONSE, OPERATION_ID, CRATE],
+            &[METHOD, PATH, RESPONSE, OPERATION_ID, ERRORS, CRATE],
         );
         let mut fields = Vec::new();
         let fields_readable = matches!(

@@ -6,8 +6,8 @@ use syn::{Attribute, LitStr, Token};
 
 use crate::ctxt::Ctxt;
 use crate::symbol::{
-    self, BODY, CRATE, EVENT, HEADER, HOOKWIRE, METHOD, NAME, OPERATION_ID, PATH, QUERY, RESPONSE,
-    Symbol, VERSION,
+    self, BODY, CRATE, ERRORS, EVENT, HEADER, HOOKWIRE, METHOD, NAME, OPERATION_ID, PATH, QUERY,
+    RESPONSE, Symbol, VERSION,
 };
 
 /// The keys a derive accepts on its type, as parsed.
@@ -27,6 +27,8 @@ pub(crate) struct ContainerAttrs {
     pub(crate) response: Option<syn::Type>,
     /// `operation_id = "..."`.
     pub(crate) operation_id: Option<LitStr>,
+    /// `errors(404, 409)`, as written.
+    pub(crate) errors: Option<Vec<syn::LitInt>>,
 }
 
 /// Reads every `#[hookwire(...)]` on a type. Keys outside `accepted` are reported with the list of
@@ -38,6 +40,14 @@ pub(crate) fn container(cx: &Ctxt, attrs: &[Attribute], accepted: &[Symbol]) -> 
             if !accepted.iter().any(|key| meta.path == *key) {
                 unknown_key(cx, &meta, accepted);
                 return skip_value(&meta);
+            }
+            if meta.path == ERRORS {
+                let content;
+                syn::parenthesized!(content in meta.input);
+                let list =
+                    syn::punctuated::Punctuated::<syn::LitInt, Token![,]>::parse_terminated(&content)?;
+                set_once(cx, &meta, &mut out.errors, list.into_iter().collect());
+                return Ok(());
             }
             if meta.path == RESPONSE {
                 let ty: syn::Type = meta.value()?.parse()?;

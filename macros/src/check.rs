@@ -132,6 +132,7 @@ pub(crate) fn endpoint<'a>(cx: &Ctxt, container: EndpointContainer<'a>) -> Optio
         Some(lit) => lit.value(),
         None => lower_camel(&container.ident.to_string()),
     };
+    let errors = error_statuses(cx, attrs.errors.as_deref().unwrap_or_default());
     Some(Endpoint {
         ident: container.ident,
         generics: container.generics,
@@ -140,10 +141,35 @@ pub(crate) fn endpoint<'a>(cx: &Ctxt, container: EndpointContainer<'a>) -> Optio
         path: path?,
         response: attrs.response?,
         operation_id,
+        errors,
         docs: container.docs,
         deprecated: container.deprecated,
         fields: fields?,
     })
+}
+
+/// The statuses of `errors(...)`: each an error status from 400 to 599, each once.
+fn error_statuses(cx: &Ctxt, written: &[syn::LitInt]) -> Vec<u16> {
+    let mut statuses = Vec::with_capacity(written.len());
+    for lit in written {
+        match lit.base10_parse::<u16>() {
+            Ok(status) if (400..=599).contains(&status) => {
+                if statuses.contains(&status) {
+                    cx.error_spanned_by(lit, format!("status {status} is listed twice in `errors`"));
+                } else {
+                    statuses.push(status);
+                }
+            }
+            _ => cx.error_spanned_by(
+                lit,
+                format!(
+                    "`errors` lists error statuses from 400 to 599, e.g. `errors(404, 409)`, found `{lit}`"
+                ),
+            ),
+        }
+    }
+    statuses.sort_unstable();
+    statuses
 }
 
 /// Checks each field's place; `None` when any is wrong.

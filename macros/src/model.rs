@@ -42,6 +42,8 @@ pub(crate) struct Endpoint<'a> {
     pub(crate) path: PathTemplate,
     pub(crate) response: Type,
     pub(crate) operation_id: String,
+    /// The declared error statuses, each from 400 to 599, sorted, without duplicates.
+    pub(crate) errors: Vec<u16>,
     pub(crate) docs: Option<String>,
     pub(crate) deprecated: bool,
     pub(crate) fields: Vec<Field<'a>>,

@@ -24,6 +24,8 @@ pub(crate) const PATH: Symbol = Symbol("path");
 pub(crate) const RESPONSE: Symbol = Symbol("response");
 /// `operation_id = "..."`: overrides an endpoint's operation id.
 pub(crate) const OPERATION_ID: Symbol = Symbol("operation_id");
+/// `errors(404, 409)`: the error statuses an endpoint's handler may answer with.
+pub(crate) const ERRORS: Symbol = Symbol("errors");
 /// `query` on a query parameter field.
 pub(crate) const QUERY: Symbol = Symbol("query");
 /// `header` or `header = "X-Name"` on a header parameter field.

@@ -107,14 +107,9 @@ async fn path_values_are_percent_encoded_and_decoded() {
         .unwrap_err();
     // The id reached the handler whole (one path segment), and was not found.
     match error {
-        ApiError::Status {
-            status, problem, ..
-        } => {
+        ApiError::Problem { status, problem } => {
             assert_eq!(status, 404);
-            assert_eq!(
-                problem.unwrap().detail.as_deref(),
-                Some("no product `a/b c?d`")
-            );
+            assert_eq!(problem.detail.as_deref(), Some("no product `a/b c?d`"));
         }
         other => panic!("expected a 404, got {other:?}"),
     }

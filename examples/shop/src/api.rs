@@ -16,7 +16,12 @@ use crate::{
 
 /// Fetches one product by its id.
 #[derive(Debug, Clone, PartialEq, Endpoint)]
-#[hookwire(method = "GET", path = "/products/{product_id}", response = ApiResponse<Product>)]
+#[hookwire(
+    method = "GET",
+    path = "/products/{product_id}",
+    response = ApiResponse<Product>,
+    errors(404)
+)]
 pub struct GetProduct {
     /// The product's id.
     #[hookwire(path)]
@@ -47,9 +52,15 @@ pub struct NewOrder {
     pub currency: String,
 }
 
-/// Places an order; the shop answers with the order it created.
+/// Places an order; the shop answers with the order it created, or `404` when a line names a
+/// product it does not sell.
 #[derive(Debug, Clone, PartialEq, Endpoint)]
-#[hookwire(method = "POST", path = "/orders", response = ApiResponse<OrderCreated>)]
+#[hookwire(
+    method = "POST",
+    path = "/orders",
+    response = ApiResponse<OrderCreated>,
+    errors(404)
+)]
 pub struct CreateOrder {
     /// Makes a retried request create the order once.
     #[hookwire(header = "Idempotency-Key")]

@@ -23,6 +23,10 @@ pub(crate) fn expand(endpoint: &Endpoint<'_>) -> TokenStream {
             const DEPRECATED: bool = true;
         )
     });
+    let errors = (!endpoint.errors.is_empty()).then(|| {
+        let statuses = &endpoint.errors;
+        quote!(const ERRORS: &'static [u16] = &[#(#statuses),*];)
+    });
     let writes = endpoint.fields.iter().map(write);
     let reads = endpoint.fields.iter().map(read);
     let describes = endpoint.fields.iter().map(describe);
@@ -35,6 +39,7 @@ pub(crate) fn expand(endpoint: &Endpoint<'_>) -> TokenStream {
             const OPERATION_ID: &'static str = #operation_id;
             #description
             #deprecated
+            #errors
 
             fn write_request(
                 &self,

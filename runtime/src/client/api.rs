@@ -103,11 +103,17 @@ pub enum ApiError {
 }
 
 fn problem_detail(problem: &Option<Box<Problem>>) -> String {
-    detail_suffix(problem.as_ref().and_then(|problem| problem.detail.as_deref()))
+    detail_suffix(
+        problem
+            .as_ref()
+            .and_then(|problem| problem.detail.as_deref()),
+    )
 }
 
 fn detail_suffix(detail: Option<&str>) -> String {
-    detail.map(|detail| format!(": {detail}")).unwrap_or_default()
+    detail
+        .map(|detail| format!(": {detail}"))
+        .unwrap_or_default()
 }
 
 /// Whether `status` is an error endpoint `E` documents: declared, or the server's own.

@@ -13,8 +13,8 @@
 //! every one is listed in the document with the problem schema.
 //!
 //! **Response checks.** In debug builds (and so in tests), a handler's `200` body is checked
-//! against the response schema; a break is logged and answered with `500`, so a test sees it
-//! at once.
+//! against the response schema and its error statuses against the endpoint's declared
+//! `errors(...)`; a break is logged and answered with `500`, so a test sees it at once.
 
 mod contract;
 mod docs;
@@ -397,6 +397,11 @@ fn respond<E: Endpoint>(result: Result<E::Response, Box<Response>>) -> Response 
                 )),
             }
         }
-        Err(response) => *response,
+        Err(response) if contract.documents(response.status().as_u16()) => *response,
+        Err(response) => broken(format!(
+            "`{}` answered {}, a status it does not declare: add it to `errors(...)`",
+            contract.operation(),
+            response.status().as_u16()
+        )),
     }
 }
