@@ -3,9 +3,7 @@
 use std::sync::Arc;
 
 use clap::ValueEnum;
-use hookwire::signature::{
-    GitHub, Scheme, SecretError, Shopify, Slack, StandardWebhooks, Stripe, Tolerance,
-};
+use hookwire::signature::{Provider, Scheme, SchemeBuildError, Tolerance};
 
 use crate::error::CliError;
 
@@ -25,6 +23,17 @@ pub(crate) enum SchemeName {
 }
 
 impl SchemeName {
+    /// The provider whose scheme this is; everything else about it comes from there.
+    pub(crate) fn provider(self) -> Provider {
+        match self {
+            SchemeName::Standard => Provider::StandardWebhooks,
+            SchemeName::Stripe => Provider::Stripe,
+            SchemeName::Github => Provider::GitHub,
+            SchemeName::Shopify => Provider::Shopify,
+            SchemeName::Slack => Provider::Slack,
+        }
+    }
+
     /// The name used in `--scheme`.
     pub(crate) fn flag(self) -> &'static str {
         match self {
@@ -38,28 +47,18 @@ impl SchemeName {
 
     /// Whether the scheme signs a timestamp (and so has a tolerance).
     pub(crate) fn has_timestamp(self) -> bool {
-        matches!(
-            self,
-            SchemeName::Standard | SchemeName::Stripe | SchemeName::Slack
-        )
-    }
-
-    /// The window a `--tolerance SECS` gives: both ways, except Stripe, whose libraries accept
-    /// any timestamp in the future.
-    fn window(self, seconds: u64) -> Tolerance {
-        match self {
-            SchemeName::Stripe => Tolerance::past_only(seconds),
-            _ => Tolerance::symmetric(seconds),
-        }
+        self.provider().signs_timestamp()
     }
 }
 
-/// The `--tolerance` / `--no-timestamp-check` choice; `None` keeps the scheme's default.
+/// The `--tolerance` / `--no-timestamp-check` choice in the provider's shape (past only for
+/// Stripe, whose libraries accept any timestamp in the future); `None` keeps the scheme's
+/// default.
 pub(crate) fn tolerance(name: SchemeName, seconds: Option<u64>, skip: bool) -> Option<Tolerance> {
     if skip {
         Some(Tolerance::skip())
     } else {
-        seconds.map(|seconds| name.window(seconds))
+        seconds.and_then(|seconds| name.provider().tolerance(seconds))
     }
 }
 
@@ -73,70 +72,22 @@ pub(crate) fn build(
     tolerance: Option<Tolerance>,
 ) -> Result<Arc<dyn Scheme>, CliError> {
     let count = secrets.len();
-    let mut secrets = secrets.into_iter().enumerate();
-    let Some((_, first)) = secrets.next() else {
-        return Err(CliError::usage(
-            "a secret is required: pass --secret or set HOOKWIRE_SECRET",
-        ));
-    };
-    let bad = |index: usize, err: SecretError| {
-        let which = if count > 1 {
-            format!("--secret #{}", index + 1)
-        } else {
-            "--secret".to_owned()
-        };
-        CliError::usage(format!(
-            "invalid {which} for --scheme {}: {err}",
-            name.flag()
-        ))
-    };
-    let scheme: Arc<dyn Scheme> = match name {
-        SchemeName::Standard => {
-            let mut scheme = StandardWebhooks::new(first).map_err(|e| bad(0, e))?;
-            for (i, secret) in secrets {
-                scheme = scheme.with_secret(secret).map_err(|e| bad(i, e))?;
+    name.provider()
+        .scheme(secrets, tolerance)
+        .map_err(|error| match error {
+            SchemeBuildError::Secret { position, source } => {
+                let which = if count > 1 {
+                    format!("--secret #{position}")
+                } else {
+                    "--secret".to_owned()
+                };
+                CliError::usage(format!(
+                    "invalid {which} for --scheme {}: {source}",
+                    name.flag()
+                ))
             }
-            if let Some(tolerance) = tolerance {
-                scheme = scheme.tolerance(tolerance);
-            }
-            Arc::new(scheme)
-        }
-        SchemeName::Stripe => {
-            let mut scheme = Stripe::new(first).map_err(|e| bad(0, e))?;
-            for (i, secret) in secrets {
-                scheme = scheme.with_secret(secret).map_err(|e| bad(i, e))?;
-            }
-            if let Some(tolerance) = tolerance {
-                scheme = scheme.tolerance(tolerance);
-            }
-            Arc::new(scheme)
-        }
-        SchemeName::Slack => {
-            let mut scheme = Slack::new(first).map_err(|e| bad(0, e))?;
-            for (i, secret) in secrets {
-                scheme = scheme.with_secret(secret).map_err(|e| bad(i, e))?;
-            }
-            if let Some(tolerance) = tolerance {
-                scheme = scheme.tolerance(tolerance);
-            }
-            Arc::new(scheme)
-        }
-        SchemeName::Github => {
-            let mut scheme = GitHub::new(first).map_err(|e| bad(0, e))?;
-            for (i, secret) in secrets {
-                scheme = scheme.with_secret(secret).map_err(|e| bad(i, e))?;
-            }
-            Arc::new(scheme)
-        }
-        SchemeName::Shopify => {
-            let mut scheme = Shopify::new(first).map_err(|e| bad(0, e))?;
-            for (i, secret) in secrets {
-                scheme = scheme.with_secret(secret).map_err(|e| bad(i, e))?;
-            }
-            Arc::new(scheme)
-        }
-    };
-    Ok(scheme)
+            _ => CliError::usage("a secret is required: pass --secret or set HOOKWIRE_SECRET"),
+        })
 }
 
 /// The scheme a verifying command (`verify`, `listen`) builds from its options.

@@ -39,7 +39,13 @@ pub(crate) fn run(args: SendArgs) -> Result<ExitCode, CliError> {
     let (event_type, body) = payload(name, args.event_type, args.id.as_deref(), file, &args.file)?;
 
     let mut message = Message::new(&args.url, event_type, body).map_err(send_error)?;
-    if let Some(id) = args.id {
+    // Without --id: a `msg_` id, or a UUID for GitHub and Shopify, whose deliveries carry one.
+    let id = match (args.id, name) {
+        (Some(id), _) => Some(id),
+        (None, SchemeName::Github | SchemeName::Shopify) => Some(random::uuid()?),
+        (None, _) => None,
+    };
+    if let Some(id) = id {
         message = message.with_id(id).map_err(send_error)?;
     }
     let retries = usize::try_from(args.attempts.saturating_sub(1)).unwrap_or(0);

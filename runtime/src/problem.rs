@@ -161,3 +161,39 @@ impl JsonSchema for Problem {
         })
     }
 }
+
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+/// A [`Problem`] answers with its own `status` and an `application/problem+json` body.
+///
+/// ```
+/// use axum::response::IntoResponse;
+/// use hookwire::problem::Problem;
+///
+/// let response = Problem::new(404, "Not Found").with_detail("no product `9`").into_response();
+/// assert_eq!(response.status(), 404);
+/// ```
+impl axum::response::IntoResponse for Problem {
+    fn into_response(self) -> axum::response::Response {
+        let status = axum::http::StatusCode::from_u16(self.status)
+            .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        response(status, &self)
+    }
+}
+
+/// A problem details response with `status` (which may differ from the problem's own, for
+/// answers such as `413` that axum decides).
+#[cfg(feature = "axum")]
+pub(crate) fn response(
+    status: axum::http::StatusCode,
+    problem: &Problem,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let body = serde_json::to_vec(problem).unwrap_or_default();
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, PROBLEM_JSON)],
+        body,
+    )
+        .into_response()
+}

@@ -60,7 +60,7 @@ async fn a_receive_only_catalog_is_routed_by_the_axum_receiver() {
     let seen: Arc<Mutex<Vec<Delivery<GitHubEvent>>>> = Arc::default();
     let recorded = Arc::clone(&seen);
     let router = Receiver::new(WebhookConfig::new(GitHub::new(SECRET).unwrap()))
-        .events::<GitHubEvent, _>(move |delivery: Delivery<GitHubEvent>| {
+        .events::<GitHubEvent, _, _>(move |delivery: Delivery<GitHubEvent>| {
             recorded.lock().unwrap().push(delivery);
             std::future::ready(())
         })
@@ -87,7 +87,7 @@ async fn a_receive_only_event_has_its_own_handler() {
     let seen: Arc<Mutex<Vec<String>>> = Arc::default();
     let recorded = Arc::clone(&seen);
     let router = Receiver::new(WebhookConfig::new(GitHub::new(SECRET).unwrap()))
-        .on::<PullRequest, _>(move |delivery: Delivery<PullRequest>| {
+        .on::<PullRequest, _, _>(move |delivery: Delivery<PullRequest>| {
             recorded.lock().unwrap().push(delivery.event.action);
             std::future::ready(())
         })

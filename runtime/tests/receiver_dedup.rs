@@ -9,17 +9,17 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::StatusCode;
+use hookwire::Timestamp;
 use hookwire::clock::FixedClock;
-use hookwire::receiver::{
-    Begin, BoxFuture, DedupError, DedupStore, Delivery, MemoryDedup, Receiver, WebhookConfig,
-};
+use hookwire::dedup::{BoxFuture, Claim, ClaimToken, DedupError, DedupKey, Settled};
+use hookwire::receiver::{DedupStore, Delivery, MemoryDedup, Receiver, WebhookConfig};
 use receiver_support::{Kind, Ping, Target, Transport};
 use tokio::sync::Semaphore;
 
 fn counting(config: WebhookConfig, runs: &Arc<AtomicUsize>) -> Router {
     let runs = Arc::clone(runs);
     Receiver::new(config)
-        .on::<Ping, _>(move |delivery: Delivery<Ping>| {
+        .on::<Ping, _, _>(move |delivery: Delivery<Ping>| {
             let runs = Arc::clone(&runs);
             async move {
                 runs.fetch_add(1, Ordering::SeqCst);
@@ -68,7 +68,7 @@ async fn without_dedup_every_copy_runs() {
 fn gated(runs: &Arc<AtomicUsize>, started: &Arc<Semaphore>, gate: &Arc<Semaphore>) -> Router {
     let (runs, started, gate) = (Arc::clone(runs), Arc::clone(started), Arc::clone(gate));
     Receiver::new(Kind::Standard.config())
-        .on::<Ping, _>(move |_: Delivery<Ping>| {
+        .on::<Ping, _, _>(move |_: Delivery<Ping>| {
             let (runs, started, gate) =
                 (Arc::clone(&runs), Arc::clone(&started), Arc::clone(&gate));
             async move {
@@ -147,7 +147,7 @@ async fn a_failed_handler_runs_again_on_retry_and_not_after_success() {
     let router = {
         let (runs, flaky) = (Arc::clone(&runs), Arc::clone(&flaky));
         Receiver::new(Kind::Shopify.config())
-            .on::<Ping, _>(move |_: Delivery<Ping>| {
+            .on::<Ping, _, _>(move |_: Delivery<Ping>| {
                 let (runs, flaky) = (Arc::clone(&runs), Arc::clone(&flaky));
                 async move {
                     runs.fetch_add(1, Ordering::SeqCst);
@@ -186,7 +186,7 @@ async fn a_panicking_handler_releases_its_claim() {
     let router = {
         let runs = Arc::clone(&runs);
         Receiver::new(Kind::Standard.config().dedup_arc(store.clone()))
-            .on::<Ping, _>(move |_: Delivery<Ping>| {
+            .on::<Ping, _, _>(move |_: Delivery<Ping>| {
                 let runs = Arc::clone(&runs);
                 async move {
                     if runs.fetch_add(1, Ordering::SeqCst) == 0 {
@@ -223,15 +223,12 @@ async fn a_panicking_handler_releases_its_claim() {
 #[tokio::test]
 async fn ids_expire_after_the_ttl_of_the_injected_clock() {
     let clock = Arc::new(FixedClock::new(0));
-    let store = MemoryDedup::new()
-        .ttl(Duration::from_secs(600))
-        .clock(Arc::clone(&clock));
     let runs = Arc::new(AtomicUsize::new(0));
-    let target = Target::new(
-        counting(Kind::GitHub.config().dedup(store), &runs),
-        Transport::Oneshot,
-    )
-    .await;
+    let config = Kind::GitHub
+        .config()
+        .clock(Arc::clone(&clock))
+        .dedup_ttl(Duration::from_secs(600));
+    let target = Target::new(counting(config, &runs), Transport::Oneshot).await;
     let delivery = Kind::GitHub.ping("ttl", 1);
     assert_eq!(target.send(&delivery).await.status, StatusCode::OK);
     clock.advance(599);
@@ -243,38 +240,39 @@ async fn ids_expire_after_the_ttl_of_the_injected_clock() {
 }
 
 #[tokio::test]
-async fn the_memory_store_is_bounded_and_forgets_the_oldest_first() {
-    let clock = Arc::new(FixedClock::new(0));
-    let store = MemoryDedup::new().capacity(3).clock(Arc::clone(&clock));
-    for id in ["a", "b", "c", "d", "e"] {
-        assert_eq!(store.begin(id).await.unwrap(), Begin::New);
-        store.complete(id).await.unwrap();
-        clock.advance(1);
-        assert!(store.len() <= 3);
-    }
-    assert_eq!(store.len(), 3);
-    for id in ["c", "d", "e"] {
-        assert_eq!(store.begin(id).await.unwrap(), Begin::Done, "{id}");
-    }
-    assert_eq!(
-        store.begin("a").await.unwrap(),
-        Begin::New,
-        "the oldest was forgotten"
+async fn the_memory_store_is_bounded_and_forgets_nothing_inside_its_ttl() {
+    let store = MemoryDedup::new().capacity(3);
+    let (now, lease, ttl) = (
+        Timestamp::from_unix(0),
+        Duration::from_secs(60),
+        Duration::from_secs(600),
     );
-    assert_eq!(store.len(), 3);
-
-    // Many distinct ids never grow it past its capacity.
-    let store = MemoryDedup::new().capacity(100);
-    for n in 0..10_000 {
-        let id = format!("id-{n}");
-        assert_eq!(store.begin(&id).await.unwrap(), Begin::New);
-        if n % 2 == 0 {
-            store.complete(&id).await.unwrap();
-        } else {
-            store.abandon(&id).await.unwrap();
-        }
+    for id in ["a", "b", "c"] {
+        let key = DedupKey::new("ns", id);
+        let Claim::New(token) = store.claim(&key, now, lease).await.unwrap() else {
+            panic!("{id} is new");
+        };
+        assert_eq!(
+            store.complete(&key, token, now, ttl).await.unwrap(),
+            Settled::Applied
+        );
     }
-    assert!(store.len() <= 100);
+    let full = store.claim(&DedupKey::new("ns", "d"), now, lease).await;
+    assert!(
+        matches!(full, Err(DedupError::Full { capacity: 3, retry_after }) if retry_after == ttl),
+        "{full:?}"
+    );
+    for id in ["a", "b", "c"] {
+        let again = store.claim(&DedupKey::new("ns", id), now, lease).await;
+        assert_eq!(again.unwrap(), Claim::Done, "{id} is still remembered");
+    }
+    // After the ttl, room again.
+    let later = now.saturating_add_seconds(600);
+    assert!(matches!(
+        store.claim(&DedupKey::new("ns", "d"), later, lease).await,
+        Ok(Claim::New(_))
+    ));
+    assert!(store.len() <= 3);
 }
 
 #[tokio::test]
@@ -296,13 +294,28 @@ async fn one_store_serves_several_schemes_without_mixing_ids() {
 struct Down;
 
 impl DedupStore for Down {
-    fn begin<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<Begin, DedupError>> {
+    fn claim<'a>(
+        &'a self,
+        _: &'a DedupKey,
+        _: Timestamp,
+        _: Duration,
+    ) -> BoxFuture<'a, Result<Claim, DedupError>> {
         Box::pin(async { Err(DedupError::new("connection refused to redis://10.0.0.1")) })
     }
-    fn complete<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<(), DedupError>> {
+    fn complete<'a>(
+        &'a self,
+        _: &'a DedupKey,
+        _: ClaimToken,
+        _: Timestamp,
+        _: Duration,
+    ) -> BoxFuture<'a, Result<Settled, DedupError>> {
         Box::pin(async { Err(DedupError::new("down")) })
     }
-    fn abandon<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<(), DedupError>> {
+    fn abandon<'a>(
+        &'a self,
+        _: &'a DedupKey,
+        _: ClaimToken,
+    ) -> BoxFuture<'a, Result<Settled, DedupError>> {
         Box::pin(async { Err(DedupError::new("down")) })
     }
 }

@@ -65,7 +65,7 @@ async fn verified_bytes_are_queued_then_parsed_later() {
         );
         // The same bytes, parsed from the format alone (after a queue).
         let later = PayloadFormat::Envelope
-            .parse::<TestEvent>(&queued.headers, &queued.body)
+            .parse::<TestEvent>(&queued.headers, queued.body.clone())
             .unwrap();
         assert_eq!(later.event_type, "test.pong");
     }
@@ -165,7 +165,7 @@ async fn a_user_rule_names_the_event_type() {
     let router = {
         let seen = Arc::clone(&seen);
         Receiver::new(Kind::Standard.config().format(format))
-            .on::<Ping, _>(move |delivery: Delivery<Ping>| {
+            .on::<Ping, _, _>(move |delivery: Delivery<Ping>| {
                 seen.lock().unwrap().push(delivery.event.n);
                 async {}
             })
@@ -192,7 +192,7 @@ async fn envelopes_parse_whatever_the_key_order() {
     let router = {
         let seen = Arc::clone(&seen);
         Receiver::new(Kind::Standard.config())
-            .on::<Ping, _>(move |delivery: Delivery<Ping>| {
+            .on::<Ping, _, _>(move |delivery: Delivery<Ping>| {
                 seen.lock().unwrap().push(delivery);
                 async {}
             })

@@ -118,7 +118,7 @@ fn recorder<T: Send + 'static>(
 async fn github_push(transport: Transport) {
     let seen: Seen<Push> = Arc::default();
     let router = Receiver::new(WebhookConfig::new(GitHub::new(GITHUB_SECRET).unwrap()))
-        .on::<Push, _>(recorder(&seen))
+        .on::<Push, _, _>(recorder(&seen))
         .reject_unknown()
         .into_router();
     let target = Target::new(router, transport).await;
@@ -159,7 +159,7 @@ async fn github_push_into_a_catalog_and_through_the_extractor() {
     // A catalog-wide handler.
     let seen: Seen<GitHubEvent> = Arc::default();
     let router = Receiver::new(WebhookConfig::new(GitHub::new(GITHUB_SECRET).unwrap()))
-        .events::<GitHubEvent, _>(recorder(&seen))
+        .events::<GitHubEvent, _, _>(recorder(&seen))
         .into_router();
     let target = Target::new(router, Transport::Oneshot).await;
     let answer = target
@@ -200,7 +200,7 @@ async fn stripe_payment_intent(transport: Transport) {
     let config =
         WebhookConfig::new(Stripe::new(STRIPE_SECRET).unwrap()).clock(FixedClock::new(NOW + 10));
     let router = Receiver::new(config)
-        .on::<PaymentIntentSucceeded, _>(recorder(&seen))
+        .on::<PaymentIntentSucceeded, _, _>(recorder(&seen))
         .reject_unknown()
         .into_router();
     let target = Target::new(router, transport).await;
@@ -281,7 +281,7 @@ async fn stripe_events_of_other_types_are_told_apart() {
     let config =
         WebhookConfig::new(Stripe::new(STRIPE_SECRET).unwrap()).clock(FixedClock::new(NOW));
     let router = Receiver::new(config)
-        .on::<PaymentIntentSucceeded, _>(recorder(&seen))
+        .on::<PaymentIntentSucceeded, _, _>(recorder(&seen))
         .unknown(recorder(&unknown))
         .into_router();
     let target = Target::new(router, Transport::Oneshot).await;

@@ -18,7 +18,7 @@ const LIMIT: usize = 1024;
 fn router(kind: Kind, runs: &Arc<AtomicUsize>) -> Router {
     let runs = Arc::clone(runs);
     Receiver::new(kind.config().body_limit(LIMIT))
-        .on::<Ping, _>(move |delivery: Delivery<Ping>| {
+        .on::<Ping, _, _>(move |delivery: Delivery<Ping>| {
             let runs = Arc::clone(&runs);
             async move {
                 runs.fetch_add(1, Ordering::SeqCst);
@@ -223,7 +223,7 @@ async fn every_response_for_every_scheme_through_a_loopback_server() {
 async fn unknown_rejected(transport: Transport) {
     for kind in ALL {
         let router = Receiver::new(kind.config())
-            .on::<Ping, _>(|_: Delivery<Ping>| async {})
+            .on::<Ping, _, _>(|_: Delivery<Ping>| async {})
             .reject_unknown()
             .into_router();
         let target = Target::new(router, transport).await;

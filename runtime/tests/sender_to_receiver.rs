@@ -91,7 +91,7 @@ impl Counts {
 /// A receiver whose `order.shipped` handler counts what it does.
 fn counting(config: WebhookConfig, counts: &Arc<Counts>) -> Receiver {
     let counts = counts.clone();
-    Receiver::new(config).on::<OrderShipped, _>(move |_: Delivery<OrderShipped>| {
+    Receiver::new(config).on::<OrderShipped, _, _>(move |_: Delivery<OrderShipped>| {
         let counts = counts.clone();
         async move {
             counts.runs.fetch_add(1, Ordering::SeqCst);
@@ -163,7 +163,7 @@ async fn in_flight_409_is_retried_until_the_first_handler_is_done() {
     let counts = Arc::new(Counts::default());
     let (handler_gate, handler_counts) = (gate.clone(), counts.clone());
     let receiver =
-        Receiver::new(config()).on::<OrderShipped, _>(move |_: Delivery<OrderShipped>| {
+        Receiver::new(config()).on::<OrderShipped, _, _>(move |_: Delivery<OrderShipped>| {
             let (gate, counts) = (handler_gate.clone(), handler_counts.clone());
             async move {
                 counts.runs.fetch_add(1, Ordering::SeqCst);
@@ -215,7 +215,7 @@ async fn a_handler_failure_500_is_retried_and_the_retry_runs_it_again() {
     let counts = Arc::new(Counts::default());
     let handler_counts = counts.clone();
     let receiver =
-        Receiver::new(config()).on::<OrderShipped, _>(move |_: Delivery<OrderShipped>| {
+        Receiver::new(config()).on::<OrderShipped, _, _>(move |_: Delivery<OrderShipped>| {
             let counts = handler_counts.clone();
             async move {
                 if counts.runs.fetch_add(1, Ordering::SeqCst) == 0 {
@@ -241,7 +241,7 @@ async fn unknown_type_422_is_retried_until_a_deployment_knows_it() {
     let new = route(
         Receiver::new(config())
             .reject_unknown()
-            .on::<OrderRefunded, _>(move |_: Delivery<OrderRefunded>| {
+            .on::<OrderRefunded, _, _>(move |_: Delivery<OrderRefunded>| {
                 let counted = counted.clone();
                 async move {
                     counted.fetch_add(1, Ordering::SeqCst);
@@ -373,7 +373,7 @@ fn slow_then_failing() -> (axum::Router, Arc<Counts>, Arc<AtomicUsize>) {
     let (handler_gate, handler_counts, failed) =
         (gate.clone(), counts.clone(), first_failed.clone());
     let receiver =
-        Receiver::new(config()).on::<OrderShipped, _>(move |_: Delivery<OrderShipped>| {
+        Receiver::new(config()).on::<OrderShipped, _, _>(move |_: Delivery<OrderShipped>| {
             let (gate, counts, failed) =
                 (handler_gate.clone(), handler_counts.clone(), failed.clone());
             async move {

@@ -61,7 +61,7 @@ pub fn app(secret: &str, log: Log) -> Result<Router, SecretError> {
     let config = WebhookConfig::new(GitHub::new(secret)?).format(PayloadFormat::rule(event_type));
     let (on_push, on_opened) = (Arc::clone(&log), log);
     let receiver = Receiver::new(config)
-        .on::<Push, _>(move |delivery: Delivery<Push>| {
+        .on(move |delivery: Delivery<Push>| {
             let push = delivery.event;
             on_push
                 .lock()
@@ -74,7 +74,7 @@ pub fn app(secret: &str, log: Log) -> Result<Router, SecretError> {
                 ));
             std::future::ready(())
         })
-        .on::<PullRequestOpened, _>(move |delivery: Delivery<PullRequestOpened>| {
+        .on(move |delivery: Delivery<PullRequestOpened>| {
             let opened = delivery.event;
             on_opened
                 .lock()

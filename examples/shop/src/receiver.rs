@@ -118,11 +118,11 @@ pub fn router(secret: &str, inbox: Inbox) -> Result<axum::Router, SecretError> {
 pub fn receiver(config: WebhookConfig, inbox: Inbox) -> Receiver {
     let shipped_inbox = inbox.clone();
     Receiver::new(config)
-        .on::<OrderShipped, _>(move |delivery: Delivery<OrderShipped>| {
+        .on(move |delivery: Delivery<OrderShipped>| {
             let inbox = shipped_inbox.clone();
             async move { order_shipped(&inbox, delivery) }
         })
-        .events::<ShopEvent, _>(move |delivery: Delivery<ShopEvent>| {
+        .events(move |delivery: Delivery<ShopEvent>| {
             let inbox = inbox.clone();
             async move { shop_event(&inbox, delivery) }
         })

@@ -3,15 +3,15 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
 
 use crate::clock::{Clock, SystemClock};
-use crate::receiver::dedup::DedupStore;
+use crate::dedup::{DedupStore, MemoryDedup};
+use crate::receiver::error::ReceiveError;
 use crate::receiver::format::PayloadFormat;
-use crate::receiver::memory::MemoryDedup;
-use crate::receiver::problem::ReceiveError;
 use crate::signature::Scheme;
 
 /// The content types a receiver accepts.
@@ -54,9 +54,11 @@ impl ContentTypes {
     /// # Ok::<(), hookwire::signature::SecretError>(())
     /// ```
     pub fn for_scheme(scheme: &dyn Scheme) -> Self {
-        match scheme.name() {
-            "slack" => ContentTypes::JsonOrForm,
-            _ => ContentTypes::Json,
+        let types = scheme.provider().content_types();
+        if types.contains(&"application/x-www-form-urlencoded") {
+            ContentTypes::JsonOrForm
+        } else {
+            ContentTypes::Json
         }
     }
 
@@ -112,7 +114,10 @@ impl ContentTypes {
 /// and what [`Receiver`] is built from.
 ///
 /// Defaults: the format and content types of the scheme's provider, a 1 MiB body limit, the
-/// system clock, and a [`MemoryDedup`] store.
+/// system clock, and a [`MemoryDedup`] store whose done ids live 3 days
+/// ([`dedup_ttl`](Self::dedup_ttl)) and whose in-flight claims last 5 minutes
+/// ([`dedup_lease`](Self::dedup_lease)), keyed in the namespace `{provider}:{route}`
+/// ([`dedup_namespace`](Self::dedup_namespace)).
 ///
 /// [`VerifiedWebhook`]: crate::receiver::VerifiedWebhook
 /// [`Webhook`]: crate::receiver::Webhook
@@ -141,11 +146,20 @@ pub(crate) struct Inner {
     pub(crate) body_limit: usize,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) dedup: Option<Arc<dyn DedupStore>>,
+    pub(crate) dedup_ttl: Duration,
+    pub(crate) dedup_lease: Duration,
+    pub(crate) dedup_namespace: Option<Arc<str>>,
 }
 
 impl WebhookConfig {
     /// The default body limit: 1 MiB.
     pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
+    /// How long a handled delivery id is remembered by default: 3 days, longer than the
+    /// retry schedules of Standard Webhooks senders (about a day) and Stripe (3 days).
+    pub const DEFAULT_DEDUP_TTL: Duration = Duration::from_secs(3 * 24 * 60 * 60);
+    /// How long an in-flight claim lasts by default: 5 minutes, after which a copy of the
+    /// delivery may run (the first handler is presumed dead).
+    pub const DEFAULT_DEDUP_LEASE: Duration = Duration::from_secs(5 * 60);
 
     /// A configuration for `scheme` with the defaults of its provider.
     ///
@@ -178,6 +192,9 @@ impl WebhookConfig {
                 body_limit: Self::DEFAULT_BODY_LIMIT,
                 clock: Arc::new(SystemClock),
                 dedup: Some(Arc::new(MemoryDedup::new())),
+                dedup_ttl: Self::DEFAULT_DEDUP_TTL,
+                dedup_lease: Self::DEFAULT_DEDUP_LEASE,
+                dedup_namespace: None,
             }),
         }
     }
@@ -229,7 +246,48 @@ impl WebhookConfig {
         self.with(|inner| inner.body_limit = limit)
     }
 
-    /// The clock verification reads (the timestamp tolerance), for tests.
+    /// How long a handled delivery id is remembered.
+    ///
+    /// ```
+    /// # use hookwire::receiver::WebhookConfig;
+    /// # use hookwire::signature::GitHub;
+    /// let config = WebhookConfig::new(GitHub::new("s")?).dedup_ttl(std::time::Duration::from_secs(86_400));
+    /// # Ok::<(), hookwire::signature::SecretError>(())
+    /// ```
+    pub fn dedup_ttl(self, ttl: Duration) -> Self {
+        self.with(|inner| inner.dedup_ttl = ttl)
+    }
+
+    /// How long an in-flight claim lasts before a copy of the delivery may run again.
+    ///
+    /// ```
+    /// # use hookwire::receiver::WebhookConfig;
+    /// # use hookwire::signature::GitHub;
+    /// let config = WebhookConfig::new(GitHub::new("s")?).dedup_lease(std::time::Duration::from_secs(60));
+    /// # Ok::<(), hookwire::signature::SecretError>(())
+    /// ```
+    pub fn dedup_lease(self, lease: Duration) -> Self {
+        self.with(|inner| inner.dedup_lease = lease)
+    }
+
+    /// The namespace of this receiver's keys in the duplicate store, instead of
+    /// `{provider}:{route}` (`stripe:/webhooks/billing`). Receivers sharing a store need
+    /// different namespaces (Stripe sends one `evt_` id to every endpoint); replicas of one
+    /// receiver need the same.
+    ///
+    /// ```
+    /// # use hookwire::receiver::WebhookConfig;
+    /// # use hookwire::signature::Stripe;
+    /// let config = WebhookConfig::new(Stripe::new("whsec_x")?).dedup_namespace("stripe-billing");
+    /// # Ok::<(), hookwire::signature::SecretError>(())
+    /// ```
+    pub fn dedup_namespace(self, namespace: impl Into<Arc<str>>) -> Self {
+        let namespace = namespace.into();
+        self.with(|inner| inner.dedup_namespace = Some(namespace))
+    }
+
+    /// The clock verification and the duplicate store read (tolerance, leases, TTL), for
+    /// tests.
     ///
     /// ```
     /// # use hookwire::receiver::WebhookConfig;
@@ -262,6 +320,7 @@ impl WebhookConfig {
     /// # use hookwire::receiver::{DedupStore, MemoryDedup, WebhookConfig};
     /// # use hookwire::signature::{GitHub, Shopify};
     /// let store: Arc<dyn DedupStore> = Arc::new(MemoryDedup::new());
+    /// // Each receiver's keys live in its own namespace: sharing is safe.
     /// let github = WebhookConfig::new(GitHub::new("s")?).dedup_arc(store.clone());
     /// let shopify = WebhookConfig::new(Shopify::new("s")?).dedup_arc(store);
     /// # Ok::<(), hookwire::signature::SecretError>(())

@@ -4,15 +4,17 @@
 use axum::body::Body;
 use axum::extract::{FromRef, FromRequest, Request};
 use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use bytes::Bytes;
 
 use crate::Events;
+use crate::dedup::DedupError;
 use crate::receiver::Delivery;
+use crate::receiver::assemble;
 use crate::receiver::config::WebhookConfig;
-use crate::receiver::dedup::DedupError;
-use crate::receiver::parse::{self, CatalogSeed, Payload};
-use crate::receiver::pipeline::{self, Claim};
-use crate::receiver::problem::ReceiveError;
+use crate::receiver::error::ReceiveError;
+use crate::receiver::parse::{CatalogSeed, Payload};
+use crate::receiver::pipeline::{self, Held};
 
 /// A request whose body passed verification, not yet parsed: take the bytes to a queue and
 /// parse them later with [`parse`](Self::parse) or [`PayloadFormat::parse`].
@@ -70,16 +72,16 @@ impl VerifiedWebhook {
     /// }
     /// ```
     pub fn parse<E: Events>(&self) -> Result<Delivery<Payload<E>>, ReceiveError> {
-        let mut delivery = self
-            .config
-            .payload_format()
-            .parse::<E>(&self.headers, &self.body)?;
-        delivery.body = self.body.clone();
-        delivery.id = delivery.id.or_else(|| self.id.clone());
-        if delivery.timestamp.is_none() {
-            delivery.timestamp = self.timestamp;
-        }
-        Ok(delivery)
+        let format = self.config.payload_format();
+        // `Bytes` clones share the buffer: the body is not copied.
+        assemble::head(
+            format,
+            &self.headers,
+            self.id.clone(),
+            self.timestamp,
+            self.body.clone(),
+        )?
+        .parse::<CatalogSeed<E>>(format.shape())
     }
 }
 
@@ -92,15 +94,19 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ReceiveError> {
         let config = WebhookConfig::from_ref(state);
-        let (headers, body) = pipeline::split(request);
-        let checked = pipeline::read_and_verify(config.inner(), headers, body)
-            .await
-            .inspect_err(pipeline::log_rejection)?;
+        let (parts, body) = request.into_parts();
+        let inner = config.inner();
+        let verified = async {
+            let body = pipeline::read_body(inner, &parts.headers, body).await?;
+            let (id, timestamp) = assemble::verify_only(inner, &parts.headers, &body)?;
+            Ok((id, timestamp, body))
+        };
+        let (id, timestamp, body) = verified.await.inspect_err(pipeline::log_rejection)?;
         Ok(VerifiedWebhook {
-            id: checked.id,
-            timestamp: checked.timestamp,
-            headers: checked.headers,
-            body: checked.body,
+            id,
+            timestamp,
+            headers: parts.headers,
+            body,
             config,
         })
     }
@@ -151,7 +157,8 @@ where
 pub struct Webhook<E> {
     /// The delivery, parsed.
     pub delivery: Delivery<Payload<E>>,
-    claim: Option<Claim>,
+    claim: Option<Held>,
+    config: WebhookConfig,
 }
 
 impl<E> Webhook<E> {
@@ -170,7 +177,7 @@ impl<E> Webhook<E> {
     /// ```
     pub async fn complete(mut self) -> Result<(), DedupError> {
         match self.claim.take() {
-            Some(claim) => claim.complete().await,
+            Some(claim) => claim.complete(self.config.inner()).await,
             None => Ok(()),
         }
     }
@@ -210,26 +217,25 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ReceiveError> {
         let config = WebhookConfig::from_ref(state);
-        let (headers, body) = pipeline::split(request);
-        extract(&config, headers, body)
+        let (parts, body) = request.into_parts();
+        extract(config, parts, body)
             .await
             .inspect_err(pipeline::log_rejection)
     }
 }
 
 async fn extract<E: Events>(
-    config: &WebhookConfig,
-    headers: HeaderMap,
+    config: WebhookConfig,
+    parts: Parts,
     body: Body,
 ) -> Result<Webhook<E>, ReceiveError> {
     let inner = config.inner();
-    let checked = pipeline::read_and_verify(inner, headers, body).await?;
-    let located = inner.format.locate(&checked.headers, &checked.body)?;
-    let id = located.body_id.or(checked.id);
-    let claim = pipeline::claim(inner, id.as_deref()).await?;
-    let parsed = parse::parse::<CatalogSeed<E>>(&inner.format, &checked.body, &located.event_type);
-    let (timestamp, event) = match parsed {
-        Ok(parsed) => parsed,
+    let body = pipeline::read_body(inner, &parts.headers, body).await?;
+    let head = assemble::verify(inner, &parts.headers, body)?;
+    let namespace = pipeline::namespace(inner, &parts);
+    let claim = pipeline::claim(inner, namespace, head.id.as_deref()).await?;
+    let delivery = match head.parse::<CatalogSeed<E>>(inner.format.shape()) {
+        Ok(delivery) => delivery,
         Err(error) => {
             if let Some(claim) = claim {
                 claim.abandon().await;
@@ -238,13 +244,8 @@ async fn extract<E: Events>(
         }
     };
     Ok(Webhook {
-        delivery: Delivery {
-            id,
-            event_type: located.event_type,
-            timestamp: timestamp.or(checked.timestamp),
-            body: checked.body,
-            event,
-        },
+        delivery,
         claim,
+        config,
     })
 }

@@ -1,15 +1,17 @@
-//! Where a delivery's event type is, and which part of the body is the event: the
-//! [`PayloadFormat`] of each provider.
+//! Where a delivery's event type and id are, and which part of the body is the event: the
+//! [`PayloadFormat`] of each provider, read from its [`Provider`](crate::signature::Provider).
+//! The event itself is parsed by `parse.rs`, which knows nothing of formats.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
+use serde::Deserialize;
+
 use axum::http::{HeaderMap, HeaderName};
 
-use crate::Events;
-use crate::receiver::Delivery;
-use crate::receiver::parse::{self, CatalogSeed, Payload};
-use crate::receiver::problem::ReceiveError;
+use crate::receiver::error::ReceiveError;
+use crate::signature::{BodyShape, header_title};
 
 /// The longest event type accepted, in bytes.
 pub(crate) const MAX_EVENT_TYPE: usize = 256;
@@ -24,7 +26,8 @@ pub type TypeRule = Arc<dyn Fn(&HeaderMap, &[u8]) -> Option<String> + Send + Syn
 /// | [`Envelope`](Self::Envelope) (Standard Webhooks) | body `type` | body `data` | the scheme's (`webhook-id`) |
 /// | [`Stripe`](Self::Stripe) | body `type` | body `data.object` (the PaymentIntent, Invoice, ...) | body `id` (`evt_...`) |
 /// | [`Header`](Self::Header) (GitHub, Shopify) | a header (`X-GitHub-Event`, `X-Shopify-Topic`) | the whole body | the scheme's (`X-GitHub-Delivery`, `X-Shopify-Event-Id`) |
-/// | [`BodyType`](Self::BodyType) (Slack Events API) | body `type` | the whole body | none |
+/// | [`Slack`](Self::Slack) (Slack Events API) | body `type` | the whole body | body `event_id` |
+/// | [`BodyType`](Self::BodyType) | body `type` | the whole body | the scheme's |
 /// | [`Rule`](Self::Rule) | your function of headers and body | the whole body | the scheme's |
 ///
 /// [`for_scheme`](Self::for_scheme) picks the provider's format. Stripe users model the object
@@ -59,6 +62,9 @@ pub enum PayloadFormat {
     Header(HeaderName),
     /// The type in the body's top-level `type`; the whole body is the event.
     BodyType,
+    /// A Slack Events API callback: the type in the body's `type`, the delivery id in its
+    /// `event_id` (absent from `url_verification`); the whole body is the event.
+    Slack,
     /// The type from a user function; the whole body is the event.
     Rule(TypeRule),
 }
@@ -80,13 +86,25 @@ impl PayloadFormat {
     /// # Ok::<(), hookwire::signature::SecretError>(())
     /// ```
     pub fn for_scheme(scheme: &dyn crate::signature::Scheme) -> Self {
-        if let Some(header) = scheme.event_type_header() {
-            return PayloadFormat::Header(HeaderName::from_static(header));
-        }
-        match scheme.name() {
-            "stripe" => PayloadFormat::Stripe,
-            "slack" => PayloadFormat::BodyType,
+        let provider = scheme.provider();
+        match (provider.body_shape(), provider.event_type_header()) {
+            (BodyShape::StripeEvent, _) => PayloadFormat::Stripe,
+            (BodyShape::SlackEvent, _) => PayloadFormat::Slack,
+            (BodyShape::Whole, Some(header)) => {
+                PayloadFormat::Header(HeaderName::from_static(header))
+            }
+            (BodyShape::Whole, None) => PayloadFormat::BodyType,
             _ => PayloadFormat::Envelope,
+        }
+    }
+
+    /// Which part of the body is the event.
+    pub(crate) fn shape(&self) -> BodyShape {
+        match self {
+            PayloadFormat::Envelope => BodyShape::Envelope,
+            PayloadFormat::Stripe => BodyShape::StripeEvent,
+            PayloadFormat::Slack => BodyShape::SlackEvent,
+            _ => BodyShape::Whole,
         }
     }
 
@@ -120,82 +138,52 @@ impl PayloadFormat {
         self.locate(headers, body).map(|located| located.event_type)
     }
 
-    /// Parses a delivery into catalog `E`: what the [`Webhook`](crate::receiver::Webhook)
-    /// extractor does after verification, for bytes verified earlier (taken from a queue, say).
-    /// The delivery id is filled in only when the body carries it (Stripe).
-    ///
-    /// # Errors
-    /// As [`event_type`](Self::event_type), and [`ReceiveError::MalformedPayload`] when the
-    /// event does not match its Rust type.
-    ///
-    /// ```
-    /// use axum::http::HeaderMap;
-    /// use hookwire::receiver::{Payload, PayloadFormat};
-    /// use hookwire::{Event, Events, JsonSchema, schemars};
-    /// use serde::{Deserialize, Serialize};
-    ///
-    /// #[derive(Serialize, Deserialize, JsonSchema, Event)]
-    /// #[hookwire(event = "ping")]
-    /// struct Ping {
-    ///     n: u32,
-    /// }
-    /// #[derive(Events)]
-    /// enum Catalog {
-    ///     Ping(Ping),
-    /// }
-    ///
-    /// let body = br#"{"type":"ping","timestamp":"2024-01-01T00:00:00Z","data":{"n":7}}"#;
-    /// let delivery = PayloadFormat::Envelope.parse::<Catalog>(&HeaderMap::new(), body)?;
-    /// assert!(matches!(delivery.event, Payload::Known(Catalog::Ping(Ping { n: 7 }))));
-    /// # Ok::<(), hookwire::receiver::ReceiveError>(())
-    /// ```
-    pub fn parse<E: Events>(
-        &self,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Result<Delivery<Payload<E>>, ReceiveError> {
-        let located = self.locate(headers, body)?;
-        let (timestamp, event) = parse::parse::<CatalogSeed<E>>(self, body, &located.event_type)?;
-        Ok(Delivery {
-            id: located.body_id,
-            event_type: located.event_type,
-            timestamp,
-            body: bytes::Bytes::copy_from_slice(body),
-            event,
-        })
-    }
-
     /// Finds the event type, and the delivery id when the body carries it.
     pub(crate) fn locate(&self, headers: &HeaderMap, body: &[u8]) -> Result<Located, ReceiveError> {
         let (event_type, body_id) = match self {
             PayloadFormat::Envelope => match leading_type(body) {
                 Some(event_type) => (event_type.to_owned(), None),
-                None => (parse::body_type(body, "envelope")?, None),
+                None => (body_head(body, "the envelope", IdField::None)?.0, None),
             },
-            PayloadFormat::BodyType => (parse::body_type(body, "body")?, None),
+            PayloadFormat::BodyType => (body_head(body, "the body", IdField::None)?.0, None),
+            PayloadFormat::Slack => body_head(body, "the slack event", IdField::EventId)?,
             PayloadFormat::Stripe => {
-                let (event_type, id) = parse::stripe_head(body)?;
+                let (event_type, id) = body_head(body, "the stripe event", IdField::Id)?;
+                let id = id.ok_or_else(|| {
+                    ReceiveError::MalformedPayload("the stripe event: missing field `id`".into())
+                })?;
                 (event_type, Some(id))
             }
             PayloadFormat::Header(name) => {
-                let value = headers.get(name).ok_or(ReceiveError::MissingEventType(
-                    "the event type header is absent",
-                ))?;
+                let value = headers.get(name).ok_or_else(|| {
+                    ReceiveError::MissingEventType(
+                        format!("{} is missing", header_title(name.as_str())).into(),
+                    )
+                })?;
                 let value = value.to_str().map_err(|_| {
-                    ReceiveError::MissingEventType("the event type header is not ascii text")
+                    ReceiveError::MissingEventType(
+                        format!("{} is not ascii text", header_title(name.as_str())).into(),
+                    )
                 })?;
                 (value.trim().to_owned(), None)
             }
             PayloadFormat::Rule(rule) => (
                 rule(headers, body).ok_or(ReceiveError::MissingEventType(
-                    "the event type rule found none",
+                    "the event type rule found none".into(),
                 ))?,
                 None,
             ),
         };
         if event_type.is_empty() || event_type.len() > MAX_EVENT_TYPE {
             return Err(ReceiveError::MissingEventType(
-                "the event type is empty or longer than 256 bytes",
+                "the event type is empty or longer than 256 bytes".into(),
+            ));
+        }
+        if let Some(id) = &body_id
+            && crate::signature::check_id(id.as_bytes()).is_err()
+        {
+            return Err(ReceiveError::MalformedPayload(
+                "the delivery id in the body is not 1 to 256 visible ascii characters".to_owned(),
             ));
         }
         Ok(Located {
@@ -209,6 +197,40 @@ impl PayloadFormat {
 pub(crate) struct Located {
     pub(crate) event_type: String,
     pub(crate) body_id: Option<String>,
+}
+
+/// Which top-level field of the body holds the delivery id.
+#[derive(Clone, Copy)]
+enum IdField {
+    None,
+    Id,
+    EventId,
+}
+
+/// The body's top-level `type`, and its `id` (Stripe) or `event_id` (Slack) when present, as
+/// `what` names the body; the rest skipped.
+fn body_head(
+    body: &[u8],
+    what: &str,
+    id_field: IdField,
+) -> Result<(String, Option<String>), ReceiveError> {
+    #[derive(Deserialize)]
+    struct Head<'a> {
+        #[serde(rename = "type", borrow)]
+        event_type: Cow<'a, str>,
+        #[serde(borrow, default)]
+        id: Option<Cow<'a, str>>,
+        #[serde(borrow, default)]
+        event_id: Option<Cow<'a, str>>,
+    }
+    let head = serde_json::from_slice::<Head<'_>>(body)
+        .map_err(|error| ReceiveError::malformed(what, &error))?;
+    let id = match id_field {
+        IdField::None => None,
+        IdField::Id => head.id,
+        IdField::EventId => head.event_id,
+    };
+    Ok((head.event_type.into_owned(), id.map(Cow::into_owned)))
 }
 
 /// The event type of a body that starts `{"type":"<plain string>"` (Standard Webhooks senders
@@ -241,6 +263,7 @@ impl fmt::Debug for PayloadFormat {
             PayloadFormat::Stripe => f.write_str("Stripe"),
             PayloadFormat::Header(name) => f.debug_tuple("Header").field(name).finish(),
             PayloadFormat::BodyType => f.write_str("BodyType"),
+            PayloadFormat::Slack => f.write_str("Slack"),
             PayloadFormat::Rule(_) => f.write_str("Rule(..)"),
         }
     }

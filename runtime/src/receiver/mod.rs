@@ -9,8 +9,10 @@
 //! 4. event type and delivery id, from where the provider puts them ([`PayloadFormat`]): the
 //!    envelope's `type` (Standard Webhooks), a header (GitHub, Shopify), Stripe's event object,
 //!    or your rule (`400` when absent);
-//! 5. duplicates, by delivery id in a [`DedupStore`]: handled already is `200` without running
-//!    anything, being handled right now is `409` (retry later);
+//! 5. duplicates, by delivery id in a [`DedupStore`] (see [`crate::dedup`] for what this
+//!    protects per provider): handled already is `200` without running anything, being
+//!    handled right now is `409` (retry later), a full or unreachable store `503` with
+//!    `Retry-After`;
 //! 6. parsing, in one pass, into your type (`400` when it does not match);
 //! 7. your handler: `200`, or `500` on error, so the sender retries (the id is not marked
 //!    done).
@@ -21,56 +23,56 @@
 //!
 //! Three ways in, from most to least done for you:
 //!
-//! - [`Receiver`]: a router with a typed handler per event type
-//!   (`.on::<OrderShipped, _>(handler)`), a catalog-wide one (`.events::<ShopEvent, _>`) and
-//!   a policy for unknown types;
+//! - [`Receiver`]: a router with a typed handler per event type (`.on(handler)`, the type
+//!   read from the handler's `Delivery<T>` argument), a catalog-wide one (`.events(handler)`)
+//!   and a policy for unknown types; handlers take axum extractors (`State`, `HeaderMap`) as
+//!   axum handlers do;
 //! - [`Webhook<E>`](Webhook): an extractor giving the delivery parsed into catalog `E`, for
 //!   your own handler;
 //! - [`VerifiedWebhook`]: an extractor giving the verified bytes, to queue and parse later.
 //!
 //! ```
 //! use axum::Router;
+//! use hookwire::Event;
 //! use hookwire::receiver::{Delivery, Receiver, WebhookConfig};
-//! use hookwire::signature::{GitHub, StandardWebhooks};
-//! use hookwire::{Event, JsonSchema, schemars};
-//! use serde::{Deserialize, Serialize};
+//! use hookwire::signature::GitHub;
+//! use serde::Deserialize;
 //!
 //! /// GitHub's `push` event: the fields you need, the rest ignored.
-//! #[derive(Debug, Serialize, Deserialize, JsonSchema, Event)]
+//! #[derive(Debug, Deserialize, Event)]
 //! #[hookwire(event = "push")]
 //! struct Push {
 //!     #[serde(rename = "ref")]
 //!     git_ref: String,
 //! }
 //!
-//! let github = Receiver::new(WebhookConfig::new(GitHub::new("It's a Secret to Everybody")?))
-//!     .on::<Push, _>(|push: Delivery<Push>| async move {
-//!         println!("pushed to {}", push.event.git_ref);
-//!     });
+//! async fn pushed(push: Delivery<Push>) {
+//!     println!("pushed to {}", push.event.git_ref);
+//! }
+//!
+//! let github = Receiver::new(WebhookConfig::new(GitHub::new("It's a Secret to Everybody")?)).on(pushed);
 //! let app: Router = Router::new().route("/webhooks/github", github.into_method_router());
 //! # Ok::<(), hookwire::signature::SecretError>(())
 //! ```
 
+mod assemble;
 mod config;
-mod dedup;
+mod error;
 mod extract;
 mod format;
 mod handler;
-mod memory;
 mod parse;
 mod pipeline;
-mod problem;
 mod route;
 mod router;
 
+pub use crate::dedup::{BoxFuture, DedupError, DedupStore, MemoryDedup};
 pub use config::{ContentTypes, WebhookConfig};
-pub use dedup::{Begin, BoxFuture, DedupError, DedupStore};
+pub use error::{HandlerError, ReceiveError};
 pub use extract::{VerifiedWebhook, Webhook};
 pub use format::{PayloadFormat, TypeRule};
 pub use handler::{Handler, HandlerResult};
-pub use memory::MemoryDedup;
 pub use parse::Payload;
-pub use problem::{HandlerError, ReceiveError};
 pub use router::Receiver;
 
 use bytes::Bytes;
@@ -91,7 +93,7 @@ use crate::Timestamp;
 #[non_exhaustive]
 pub struct Delivery<T> {
     /// The delivery id (`webhook-id`, `X-GitHub-Delivery`, `X-Shopify-Event-Id`, Stripe's
-    /// event `id`), when the provider sends one.
+    /// event `id`, Slack's `event_id`), when the provider sends one.
     pub id: Option<String>,
     /// The event type, as the sender named it.
     pub event_type: String,

@@ -1,7 +1,6 @@
 //! Parsing a verified body in one pass once its event type is known: the event is
 //! deserialized straight from where the format puts it, never captured and parsed again.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -13,8 +12,8 @@ pub(crate) use crate::envelope::DataSeed;
 pub use crate::envelope::Payload;
 use crate::envelope::{self, Seed};
 pub(crate) use crate::event::CatalogSeed;
-use crate::receiver::format::PayloadFormat;
-use crate::receiver::problem::ReceiveError;
+use crate::receiver::error::ReceiveError;
+use crate::signature::BodyShape;
 use crate::{Event, Events, Timestamp};
 
 /// One event type, `T`.
@@ -50,14 +49,14 @@ impl DataSeed for RawSeed {
     }
 }
 
-/// Parses `body` of a delivery of `event_type` in `format`, returning the format's timestamp
-/// (the envelope's `timestamp`, Stripe's `created`) and the event.
+/// Parses `body` of a delivery of `event_type` in `shape`, returning the shape's timestamp
+/// (the envelope's `timestamp`, Stripe's `created`) and the event, in one pass.
 pub(crate) fn parse<P: DataSeed>(
-    format: &PayloadFormat,
+    shape: BodyShape,
     body: &[u8],
     event_type: &str,
 ) -> Result<(Option<Timestamp>, P::Out), ReceiveError> {
-    if let PayloadFormat::Envelope = format {
+    if let BodyShape::Envelope = shape {
         return envelope::read::<P>(body, Some(event_type))
             .map(|read| (Some(read.timestamp), read.data))
             .map_err(|error| {
@@ -66,8 +65,8 @@ pub(crate) fn parse<P: DataSeed>(
     }
     let mut de = serde_json::Deserializer::from_slice(body);
     let seed = Seed::<P>::new(event_type);
-    let parsed = match format {
-        PayloadFormat::Stripe => (&mut de).deserialize_map(StripeVisitor { seed }),
+    let parsed = match shape {
+        BodyShape::StripeEvent => (&mut de).deserialize_map(StripeVisitor { seed }),
         _ => P::parse(event_type, &mut de).map(|data| (None, data)),
     };
     parsed
@@ -151,36 +150,4 @@ impl<'de, P: DataSeed> Visitor<'de> for StripeData<'_, P> {
         }
         object.ok_or_else(|| de::Error::missing_field("object"))
     }
-}
-
-/// The body's top-level `type`, the rest skipped.
-pub(crate) fn body_type(body: &[u8], what: &str) -> Result<String, ReceiveError> {
-    #[derive(Deserialize)]
-    struct Head<'a> {
-        #[serde(rename = "type", borrow)]
-        event_type: Cow<'a, str>,
-    }
-    serde_json::from_slice::<Head<'_>>(body)
-        .map(|head| head.event_type.into_owned())
-        .map_err(|error| ReceiveError::malformed(&format!("the {what}"), &error))
-}
-
-/// A Stripe event's `type` and `id` (the delivery id), the rest skipped.
-pub(crate) fn stripe_head(body: &[u8]) -> Result<(String, String), ReceiveError> {
-    #[derive(Deserialize)]
-    struct Head<'a> {
-        #[serde(rename = "type", borrow)]
-        event_type: Cow<'a, str>,
-        #[serde(borrow)]
-        id: Cow<'a, str>,
-    }
-    let head = serde_json::from_slice::<Head<'_>>(body)
-        .map_err(|error| ReceiveError::malformed("the stripe event", &error))?;
-    let id = head.id.into_owned();
-    if crate::signature::check_id(id.as_bytes()).is_err() {
-        return Err(ReceiveError::MalformedPayload(
-            "the stripe event's `id` is not 1 to 256 visible ascii characters".to_owned(),
-        ));
-    }
-    Ok((head.event_type.into_owned(), id))
 }

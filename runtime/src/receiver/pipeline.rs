@@ -1,43 +1,20 @@
 //! The steps every delivery goes through before its handler: content type, size-limited
-//! body, verification, and the duplicate claim.
+//! body, and the duplicate claim (verification and assembly are in `assemble.rs`).
 
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::MatchedPath;
 use axum::http::HeaderMap;
 use axum::http::header::CONTENT_LENGTH;
+use axum::http::request::Parts;
 use bytes::Bytes;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
+use crate::dedup::{Claim, ClaimToken, DedupError, DedupKey, DedupStore, Settled};
 use crate::receiver::config::Inner;
-use crate::receiver::dedup::{Begin, DedupError, DedupStore};
-use crate::receiver::problem::ReceiveError;
-
-/// A request that passed verification, owning its headers and body.
-pub(crate) struct Checked {
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: Bytes,
-    pub(crate) id: Option<String>,
-    pub(crate) timestamp: Option<crate::Timestamp>,
-}
-
-/// The headers and the body of a request; the rest is dropped before anything is awaited,
-/// which keeps the futures that hold them small.
-pub(crate) fn split(request: Request) -> (HeaderMap, Body) {
-    let (parts, body) = request.into_parts();
-    (parts.headers, body)
-}
-
-/// Checks the content type, reads the body under the limit and verifies it.
-pub(crate) async fn read_and_verify(
-    inner: &Inner,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<Checked, ReceiveError> {
-    let body = read_body(inner, &headers, body).await?;
-    verify(inner, headers, body)
-}
+use crate::receiver::error::ReceiveError;
+use crate::signature::header_title;
 
 /// Checks the content type and reads the body under the limit.
 pub(crate) async fn read_body(
@@ -63,59 +40,67 @@ pub(crate) async fn read_body(
     }
 }
 
-/// Verifies a body read by [`read_body`].
-pub(crate) fn verify(
-    inner: &Inner,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Checked, ReceiveError> {
-    let verified = inner
-        .scheme
-        .verify(&headers, &body, inner.clock.now())
-        .map_err(ReceiveError::Signature)?;
-    let timestamp = verified.timestamp();
-    let id = verified.into_id();
-    Ok(Checked {
-        headers,
-        body,
-        id,
-        timestamp,
-    })
+/// The receiver's dedup namespace: the configured one, else the provider and the route
+/// (`stripe:/webhooks/billing`), which every replica shares and two routes do not.
+pub(crate) fn namespace(inner: &Inner, parts: &Parts) -> Arc<str> {
+    if let Some(namespace) = &inner.dedup_namespace {
+        return Arc::clone(namespace);
+    }
+    let path = parts
+        .extensions
+        .get::<MatchedPath>()
+        .map_or_else(|| parts.uri.path(), MatchedPath::as_str);
+    format!("{}:{path}", inner.scheme.name()).into()
 }
 
-/// A delivery id claimed in the duplicate store: [`complete`](Claim::complete) it after the
-/// handler succeeded, [`abandon`](Claim::abandon) it otherwise. Dropped unsettled (a panic, a
-/// cancelled request), it is abandoned in the background.
-pub(crate) struct Claim {
+/// A delivery claimed in the duplicate store, owned through its token:
+/// [`complete`](Held::complete) it after the handler succeeded, [`abandon`](Held::abandon) it
+/// otherwise. Dropped unsettled (a panic, a cancelled request), it is abandoned in the
+/// background.
+pub(crate) struct Held {
     store: Arc<dyn DedupStore>,
-    key: String,
+    key: DedupKey,
+    token: ClaimToken,
     settled: bool,
 }
 
-impl Claim {
-    pub(crate) async fn complete(mut self) -> Result<(), DedupError> {
+impl Held {
+    pub(crate) async fn complete(mut self, inner: &Inner) -> Result<(), DedupError> {
         self.settled = true;
-        self.store.complete(&self.key).await
+        let now = inner.clock.now();
+        match self
+            .store
+            .complete(&self.key, self.token, now, inner.dedup_ttl)
+            .await?
+        {
+            Settled::Applied => {}
+            Settled::Lost => tracing::warn!(
+                key = %self.key,
+                "handled after the claim's lease ended and another request took it over"
+            ),
+        }
+        Ok(())
     }
 
     pub(crate) async fn abandon(mut self) {
         self.settled = true;
-        if let Err(error) = self.store.abandon(&self.key).await {
+        if let Err(error) = self.store.abandon(&self.key, self.token).await {
             tracing::warn!(%error, "could not release the delivery id; it stays claimed until its lease ends");
         }
     }
 }
 
-impl Drop for Claim {
+impl Drop for Held {
     fn drop(&mut self) {
         if self.settled {
             return;
         }
         let store = Arc::clone(&self.store);
-        let key = std::mem::take(&mut self.key);
+        let key = self.key.clone();
+        let token = self.token;
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(async move {
-                if let Err(error) = store.abandon(&key).await {
+                if let Err(error) = store.abandon(&key, token).await {
                     tracing::warn!(%error, "could not release an abandoned delivery id");
                 }
             });
@@ -123,25 +108,40 @@ impl Drop for Claim {
     }
 }
 
-/// Claims delivery `id` when there is a store and an id: `Duplicate` and `InFlight` come back
-/// as errors, answered `200` and `409`.
-pub(crate) async fn claim(inner: &Inner, id: Option<&str>) -> Result<Option<Claim>, ReceiveError> {
-    let (Some(store), Some(id)) = (&inner.dedup, id) else {
+/// Claims delivery `id` in `namespace` when there is a store: `Duplicate` and `InFlight` come
+/// back as errors, answered `200` and `409`; a full or unreachable store is `503`. A delivery
+/// without an id is handled without deduplication, and logged as such.
+pub(crate) async fn claim(
+    inner: &Inner,
+    namespace: Arc<str>,
+    id: Option<&str>,
+) -> Result<Option<Held>, ReceiveError> {
+    let Some(store) = &inner.dedup else {
         return Ok(None);
     };
-    let scheme = inner.scheme.name();
-    let mut key = String::with_capacity(scheme.len() + 1 + id.len());
-    key.push_str(scheme);
-    key.push(':');
-    key.push_str(id);
-    match store.begin(&key).await {
-        Ok(Begin::New) => Ok(Some(Claim {
+    let Some(id) = id else {
+        let provider = inner.scheme.provider();
+        let missing = match (provider.id_header(), provider.id_in_body()) {
+            (Some(header), _) => format!("{} is missing", header_title(header)),
+            (None, Some(field)) => format!("the body has no `{field}`"),
+            (None, None) => "the scheme sends no delivery id".to_owned(),
+        };
+        tracing::warn!("{missing}: this delivery is not deduplicated");
+        return Ok(None);
+    };
+    let key = DedupKey::new(namespace, id);
+    match store
+        .claim(&key, inner.clock.now(), inner.dedup_lease)
+        .await
+    {
+        Ok(Claim::New(token)) => Ok(Some(Held {
             store: Arc::clone(store),
             key,
+            token,
             settled: false,
         })),
-        Ok(Begin::InFlight) => Err(ReceiveError::InFlight),
-        Ok(Begin::Done) => Err(ReceiveError::Duplicate),
+        Ok(Claim::InFlight) => Err(ReceiveError::InFlight),
+        Ok(Claim::Done) => Err(ReceiveError::Duplicate),
         Err(error) => Err(ReceiveError::DedupUnavailable(error)),
     }
 }

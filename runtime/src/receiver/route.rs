@@ -4,67 +4,56 @@
 
 use std::marker::PhantomData;
 
-use bytes::Bytes;
+use axum::http::request::Parts;
 
-use crate::Timestamp;
-use crate::receiver::dedup::BoxFuture;
-use crate::receiver::format::PayloadFormat;
-use crate::receiver::parse::{self, DataSeed};
-use crate::receiver::problem::{HandlerError, ReceiveError};
-use crate::receiver::{Delivery, Handler};
-
-/// What is known of a delivery before its event is parsed.
-pub(crate) struct Meta {
-    pub(crate) id: Option<String>,
-    pub(crate) event_type: String,
-    pub(crate) signed_at: Option<Timestamp>,
-}
+use crate::dedup::BoxFuture;
+use crate::receiver::Handler;
+use crate::receiver::assemble::Head;
+use crate::receiver::error::{HandlerError, ReceiveError};
+use crate::receiver::parse::DataSeed;
+use crate::signature::BodyShape;
 
 /// A handler with the parser for its event, its types erased.
-pub(crate) trait Route: Send + Sync + 'static {
-    /// Parses the event and returns the handler's future.
+pub(crate) trait Route<S>: Send + Sync + 'static {
+    /// Parses the event and returns the handler's future (extractors included).
     fn start(
         &self,
-        format: &PayloadFormat,
-        meta: Meta,
-        body: Bytes,
+        shape: BodyShape,
+        head: Head,
+        parts: Parts,
+        state: S,
     ) -> Result<BoxFuture<'static, Result<(), HandlerError>>, ReceiveError>;
 }
 
 /// A handler and the seed that parses its event.
-pub(crate) struct TypedRoute<P, H> {
+pub(crate) struct TypedRoute<P, H, Args> {
     handler: H,
-    seed: PhantomData<fn() -> P>,
+    types: PhantomData<fn() -> (P, Args)>,
 }
 
-impl<P, H> TypedRoute<P, H> {
+impl<P, H, Args> TypedRoute<P, H, Args> {
     pub(crate) fn new(handler: H) -> Self {
         TypedRoute {
             handler,
-            seed: PhantomData,
+            types: PhantomData,
         }
     }
 }
 
-impl<P, H> Route for TypedRoute<P, H>
+impl<P, H, S, Args> Route<S> for TypedRoute<P, H, Args>
 where
     P: DataSeed + 'static,
-    H: Handler<P::Out>,
+    H: Handler<P::Out, S, Args>,
+    Args: 'static,
 {
     fn start(
         &self,
-        format: &PayloadFormat,
-        meta: Meta,
-        body: Bytes,
+        shape: BodyShape,
+        head: Head,
+        parts: Parts,
+        state: S,
     ) -> Result<BoxFuture<'static, Result<(), HandlerError>>, ReceiveError> {
-        let (timestamp, event) = parse::parse::<P>(format, &body, &meta.event_type)?;
-        let delivery = Delivery {
-            id: meta.id,
-            event_type: meta.event_type,
-            timestamp: timestamp.or(meta.signed_at),
-            body,
-            event,
-        };
-        Ok(self.handler.call(delivery))
+        let delivery = head.parse::<P>(shape)?;
+        Ok(self.handler.call(delivery, parts, state))
     }
 }

@@ -9,31 +9,36 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::HeaderMap;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, post_service};
+use axum::routing::{MethodRouter, post};
 use bytes::Bytes;
 use serde_json::value::RawValue;
 use tracing::Instrument;
 use tracing::field::Empty;
 
+use crate::dedup::BoxFuture;
 use crate::receiver::Handler;
+use crate::receiver::assemble::{self, Head};
 use crate::receiver::config::WebhookConfig;
-use crate::receiver::dedup::BoxFuture;
+use crate::receiver::error::ReceiveError;
 use crate::receiver::parse::{KnownSeed, RawSeed, TypedSeed};
 use crate::receiver::pipeline;
-use crate::receiver::problem::ReceiveError;
-use crate::receiver::route::{Meta, Route, TypedRoute};
+use crate::receiver::route::{Route, TypedRoute};
 use crate::{Event, Events};
 
 /// A webhook endpoint: verifies each request with the configured scheme, rejects replays,
 /// skips duplicates, parses the event and runs the handler registered for its type.
 ///
-/// - [`on::<T>`](Self::on) registers a handler for one event type, receiving
-///   [`Delivery<T>`](crate::receiver::Delivery); [`events::<E>`](Self::events) one handler for every type of a
-///   catalog, receiving `Delivery<E>` (so a `match` makes the compiler check you handle them
-///   all); a handler for a specific type wins over the catalog's.
+/// - [`on`](Self::on) registers a handler for one event type, the one its
+///   [`Delivery<T>`](crate::receiver::Delivery) argument names; [`events`](Self::events) one
+///   handler for every type of a catalog, receiving `Delivery<E>` (so a `match` makes the
+///   compiler check you handle them all); a handler for a specific type wins over the
+///   catalog's.
+/// - Handlers take axum extractors before the delivery, as axum handlers do: the router's
+///   [`State`](axum::extract::State) (`S`, set with `Router::with_state`), the request's
+///   `HeaderMap`, anything that implements `FromRequestParts<S>`.
 /// - Unknown types (no handler) are answered `200` and logged by default;
 ///   [`unknown`](Self::unknown) hands them to a handler, [`reject_unknown`](Self::reject_unknown)
 ///   answers `422`.
@@ -47,6 +52,7 @@ use crate::{Event, Events};
 ///
 /// ```
 /// use axum::Router;
+/// use axum::extract::State;
 /// use hookwire::receiver::{Delivery, Receiver, WebhookConfig};
 /// use hookwire::signature::StandardWebhooks;
 /// use hookwire::{Event, JsonSchema, schemars};
@@ -58,39 +64,46 @@ use crate::{Event, Events};
 ///     order_id: String,
 /// }
 ///
-/// async fn shipped(delivery: Delivery<OrderShipped>) -> Result<(), std::io::Error> {
-///     println!("{:?}: order {} shipped", delivery.id, delivery.event.order_id);
+/// #[derive(Clone)]
+/// struct Shop {
+///     name: &'static str,
+/// }
+///
+/// async fn shipped(State(shop): State<Shop>, delivery: Delivery<OrderShipped>) -> Result<(), std::io::Error> {
+///     println!("{}: {:?}: order {} shipped", shop.name, delivery.id, delivery.event.order_id);
 ///     Ok(())
 /// }
 ///
 /// let scheme = StandardWebhooks::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?;
 /// let webhooks = Receiver::new(WebhookConfig::new(scheme))
-///     .on::<OrderShipped, _>(shipped)
+///     .on(shipped)
 ///     .unknown(|delivery: Delivery<_>| async move {
 ///         println!("not handled: {}", delivery.event_type);
 ///     });
-/// let app: Router = Router::new().route("/webhooks/shop", webhooks.into_method_router());
+/// let app: Router = Router::new()
+///     .route("/webhooks/shop", webhooks.into_method_router())
+///     .with_state(Shop { name: "shop" });
 /// # Ok::<(), hookwire::signature::SecretError>(())
 /// ```
-pub struct Receiver {
+pub struct Receiver<S = ()> {
     config: WebhookConfig,
-    routes: HashMap<&'static str, Arc<dyn Route>>,
-    unknown: Unknown,
+    routes: HashMap<&'static str, Arc<dyn Route<S>>>,
+    unknown: Unknown<S>,
 }
 
-enum Unknown {
+enum Unknown<S> {
     Ignore,
     Reject,
-    Handle(Arc<dyn Route>),
+    Handle(Arc<dyn Route<S>>),
 }
 
-impl Receiver {
+impl<S: Clone + Send + Sync + 'static> Receiver<S> {
     /// A receiver with no handlers yet.
     ///
     /// ```
     /// # use hookwire::receiver::{Receiver, WebhookConfig};
     /// # use hookwire::signature::GitHub;
-    /// let receiver = Receiver::new(WebhookConfig::new(GitHub::new("s")?));
+    /// let receiver: Receiver = Receiver::new(WebhookConfig::new(GitHub::new("s")?));
     /// # Ok::<(), hookwire::signature::SecretError>(())
     /// ```
     pub fn new(config: WebhookConfig) -> Self {
@@ -101,8 +114,8 @@ impl Receiver {
         }
     }
 
-    /// Runs `handler` for deliveries of event type `T::TYPE`, parsed into `T`; replaces an
-    /// earlier handler for the type.
+    /// Runs `handler` for deliveries of event type `T::TYPE`, parsed into `T` (the type its
+    /// `Delivery<T>` argument names); replaces an earlier handler for the type.
     ///
     /// ```
     /// # use hookwire::receiver::{Delivery, Receiver, WebhookConfig};
@@ -114,12 +127,17 @@ impl Receiver {
     /// struct Ping {
     ///     zen: String,
     /// }
-    /// let receiver = Receiver::new(WebhookConfig::new(GitHub::new("s")?))
-    ///     .on::<Ping, _>(|ping: Delivery<Ping>| async move { println!("{}", ping.event.zen) });
+    /// let receiver: Receiver = Receiver::new(WebhookConfig::new(GitHub::new("s")?))
+    ///     .on(|ping: Delivery<Ping>| async move { println!("{}", ping.event.zen) });
     /// # Ok::<(), hookwire::signature::SecretError>(())
     /// ```
-    pub fn on<T: Event + Send + 'static, H: Handler<T>>(mut self, handler: H) -> Self {
-        let route = Arc::new(TypedRoute::<TypedSeed<T>, H>::new(handler));
+    pub fn on<T, H, Args>(mut self, handler: H) -> Self
+    where
+        T: Event + Send + 'static,
+        H: Handler<T, S, Args>,
+        Args: 'static,
+    {
+        let route = Arc::new(TypedRoute::<TypedSeed<T>, H, Args>::new(handler));
         self.routes.insert(T::TYPE, route);
         self
     }
@@ -151,15 +169,16 @@ impl Receiver {
     /// }
     ///
     /// let scheme = StandardWebhooks::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?;
-    /// let receiver = Receiver::new(WebhookConfig::new(scheme)).events::<ShopEvent, _>(handle);
+    /// let receiver: Receiver = Receiver::new(WebhookConfig::new(scheme)).events(handle);
     /// # Ok::<(), hookwire::signature::SecretError>(())
     /// ```
-    pub fn events<E, H>(mut self, handler: H) -> Self
+    pub fn events<E, H, Args>(mut self, handler: H) -> Self
     where
         E: Events + Send + 'static,
-        H: Handler<E>,
+        H: Handler<E, S, Args>,
+        Args: 'static,
     {
-        let route: Arc<dyn Route> = Arc::new(TypedRoute::<KnownSeed<E>, H>::new(handler));
+        let route: Arc<dyn Route<S>> = Arc::new(TypedRoute::<KnownSeed<E>, H, Args>::new(handler));
         for &event_type in E::TYPES {
             self.routes
                 .entry(event_type)
@@ -174,15 +193,19 @@ impl Receiver {
     /// ```
     /// # use hookwire::receiver::{Delivery, Receiver, WebhookConfig};
     /// # use hookwire::signature::GitHub;
-    /// let receiver = Receiver::new(WebhookConfig::new(GitHub::new("s")?)).unknown(
+    /// let receiver: Receiver = Receiver::new(WebhookConfig::new(GitHub::new("s")?)).unknown(
     ///     |delivery: Delivery<Box<serde_json::value::RawValue>>| async move {
     ///         println!("{}: {}", delivery.event_type, delivery.event.get());
     ///     },
     /// );
     /// # Ok::<(), hookwire::signature::SecretError>(())
     /// ```
-    pub fn unknown<H: Handler<Box<RawValue>>>(mut self, handler: H) -> Self {
-        self.unknown = Unknown::Handle(Arc::new(TypedRoute::<RawSeed, H>::new(handler)));
+    pub fn unknown<H, Args>(mut self, handler: H) -> Self
+    where
+        H: Handler<Box<RawValue>, S, Args>,
+        Args: 'static,
+    {
+        self.unknown = Unknown::Handle(Arc::new(TypedRoute::<RawSeed, H, Args>::new(handler)));
         self
     }
 
@@ -192,7 +215,7 @@ impl Receiver {
     /// ```
     /// # use hookwire::receiver::{Receiver, WebhookConfig};
     /// # use hookwire::signature::GitHub;
-    /// let receiver = Receiver::new(WebhookConfig::new(GitHub::new("s")?)).reject_unknown();
+    /// let receiver: Receiver = Receiver::new(WebhookConfig::new(GitHub::new("s")?)).reject_unknown();
     /// # Ok::<(), hookwire::signature::SecretError>(())
     /// ```
     pub fn reject_unknown(mut self) -> Self {
@@ -209,8 +232,8 @@ impl Receiver {
     /// let app: axum::Router = axum::Router::new().route("/github", receiver.into_method_router());
     /// # Ok::<(), hookwire::signature::SecretError>(())
     /// ```
-    pub fn into_method_router<S: Clone + Send + Sync + 'static>(self) -> MethodRouter<S> {
-        post_service(ReceiverService(Arc::new(self)))
+    pub fn into_method_router(self) -> MethodRouter<S> {
+        post(ReceiverHandler(Arc::new(self)))
     }
 
     /// A router answering `POST /`, to [`nest`](axum::Router::nest) or serve as is.
@@ -222,23 +245,25 @@ impl Receiver {
     /// let app: axum::Router = receiver.into_router();
     /// # Ok::<(), hookwire::signature::SecretError>(())
     /// ```
-    pub fn into_router<S: Clone + Send + Sync + 'static>(self) -> Router<S> {
+    pub fn into_router(self) -> Router<S> {
         Router::new().route("/", self.into_method_router())
     }
 
-    /// The response to one request, in a `webhook` span. Only the headers and the body are
-    /// kept, so the future stays small (it is allocated per request).
-    fn receive(self: Arc<Self>, request: Request) -> impl Future<Output = Response> + Send {
+    /// The response to one request, in a `webhook` span.
+    fn receive(
+        self: Arc<Self>,
+        request: Request,
+        state: S,
+    ) -> impl Future<Output = Response> + Send {
         let span = tracing::info_span!(
             "webhook",
             scheme = self.config.scheme().name(),
             delivery_id = Empty,
             event_type = Empty,
         );
-        let (headers, body) = pipeline::split(request);
-        // Boxed on its own: the pipeline's state stays below the allocator's small-size
-        // classes, and the outer future holds a pointer.
-        let handled = Box::pin(self.handle(headers, body));
+        let (parts, body) = request.into_parts();
+        // Boxed on its own: the outer future holds a pointer.
+        let handled = Box::pin(self.handle(parts, body, state));
         async move {
             match handled.await {
                 Ok(()) => StatusCode::OK.into_response(),
@@ -251,21 +276,27 @@ impl Receiver {
         .instrument(span)
     }
 
-    async fn handle(self: Arc<Self>, headers: HeaderMap, body: Body) -> Result<(), ReceiveError> {
+    async fn handle(
+        self: Arc<Self>,
+        parts: Parts,
+        body: Body,
+        state: S,
+    ) -> Result<(), ReceiveError> {
         let inner = self.config.inner();
-        let body = pipeline::read_body(inner, &headers, body).await?;
-        let Some((route, meta, body)) = self.route(headers, body)? else {
+        let body = pipeline::read_body(inner, &parts.headers, body).await?;
+        let Some((route, head)) = self.route(&parts, body)? else {
             tracing::info!("no handler for this event type; ignored");
             return Ok(());
         };
-        let claim = pipeline::claim(inner, meta.id.as_deref()).await?;
-        let outcome = match route.start(&inner.format, meta, body) {
+        let namespace = pipeline::namespace(inner, &parts);
+        let claim = pipeline::claim(inner, namespace, head.id.as_deref()).await?;
+        let outcome = match route.start(inner.format.shape(), head, parts, state) {
             Ok(future) => future.await.map_err(ReceiveError::Handler),
             Err(error) => Err(error),
         };
         match (outcome, claim) {
             (Ok(()), Some(claim)) => {
-                if let Err(error) = claim.complete().await {
+                if let Err(error) = claim.complete(inner).await {
                     tracing::error!(%error, "handled, but could not mark the delivery done");
                 }
                 Ok(())
@@ -278,40 +309,32 @@ impl Receiver {
         }
     }
 
-    /// Verifies the body, finds the event type and its route; `Ok(None)` for an unknown type
-    /// that is ignored. Synchronous, so that nothing here is kept in the request's future.
+    /// Verifies the body, assembles the delivery's head and finds its route; `Ok(None)` for an
+    /// unknown type that is ignored.
     #[allow(clippy::type_complexity)]
     fn route(
         &self,
-        headers: HeaderMap,
+        parts: &Parts,
         body: Bytes,
-    ) -> Result<Option<(&Arc<dyn Route>, Meta, Bytes)>, ReceiveError> {
-        let inner = self.config.inner();
-        let checked = pipeline::verify(inner, headers, body)?;
-        let located = inner.format.locate(&checked.headers, &checked.body)?;
-        let id = located.body_id.or(checked.id);
+    ) -> Result<Option<(Arc<dyn Route<S>>, Head)>, ReceiveError> {
+        let head = assemble::verify(self.config.inner(), &parts.headers, body)?;
         let span = tracing::Span::current();
-        if let Some(id) = &id {
+        if let Some(id) = &head.id {
             span.record("delivery_id", id.as_str());
         }
-        span.record("event_type", located.event_type.as_str());
-        let route = match (self.routes.get(located.event_type.as_str()), &self.unknown) {
-            (Some(route), _) | (None, Unknown::Handle(route)) => route,
+        span.record("event_type", head.event_type.as_str());
+        let route = match (self.routes.get(head.event_type.as_str()), &self.unknown) {
+            (Some(route), _) | (None, Unknown::Handle(route)) => Arc::clone(route),
             (None, Unknown::Ignore) => return Ok(None),
             (None, Unknown::Reject) => {
-                return Err(ReceiveError::UnknownEventType(located.event_type));
+                return Err(ReceiveError::UnknownEventType(head.event_type));
             }
         };
-        let meta = Meta {
-            id,
-            event_type: located.event_type,
-            signed_at: checked.timestamp,
-        };
-        Ok(Some((route, meta, checked.body)))
+        Ok(Some((route, head)))
     }
 }
 
-impl fmt::Debug for Receiver {
+impl<S> fmt::Debug for Receiver<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut types: Vec<_> = self.routes.keys().collect();
         types.sort();
@@ -322,25 +345,19 @@ impl fmt::Debug for Receiver {
     }
 }
 
-/// The receiver as a tower service: its future is boxed once, at the size of the pipeline's
-/// state (an axum handler closure would add its own wrapper to the same allocation).
-#[derive(Clone)]
-struct ReceiverService(Arc<Receiver>);
+/// The receiver as an axum handler, so it receives the router's state.
+struct ReceiverHandler<S>(Arc<Receiver<S>>);
 
-impl tower::Service<Request> for ReceiverService {
-    type Response = Response;
-    type Error = std::convert::Infallible;
-    type Future = BoxFuture<'static, Result<Response, std::convert::Infallible>>;
-
-    fn poll_ready(
-        &mut self,
-        _: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Result<(), Self::Error>> {
-        std::task::Poll::Ready(Ok(()))
+impl<S> Clone for ReceiverHandler<S> {
+    fn clone(&self) -> Self {
+        ReceiverHandler(Arc::clone(&self.0))
     }
+}
 
-    fn call(&mut self, request: Request) -> Self::Future {
-        let response = Arc::clone(&self.0).receive(request);
-        Box::pin(async move { Ok(response.await) })
+impl<S: Clone + Send + Sync + 'static> axum::handler::Handler<(), S> for ReceiverHandler<S> {
+    type Future = BoxFuture<'static, Response>;
+
+    fn call(self, request: Request, state: S) -> Self::Future {
+        Box::pin(self.0.receive(request, state))
     }
 }

@@ -32,7 +32,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, on};
 
 use crate::endpoint::{Endpoint, Incoming, ParamError};
-use crate::problem::{PROBLEM_JSON, Problem};
+use crate::problem::Problem;
 
 /// The largest request body an [`Api`] extractor reads: 2 MiB, as axum's default.
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
@@ -164,26 +164,9 @@ fn with_violations(mut problem: Problem, violations: Vec<Violation>) -> Problem 
     problem.with_extension("errors", errors)
 }
 
-/// A [`Problem`] answers with its own `status` and an `application/problem+json` body.
-///
-/// ```
-/// use axum::response::IntoResponse;
-/// use hookwire::problem::Problem;
-///
-/// let response = Problem::new(404, "Not Found").with_detail("no product `9`").into_response();
-/// assert_eq!(response.status(), 404);
-/// ```
-impl IntoResponse for Problem {
-    fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        problem_response(status, &self)
-    }
-}
-
 /// A problem details response with `status`.
 fn problem_response(status: StatusCode, problem: &Problem) -> Response {
-    let body = serde_json::to_vec(problem).unwrap_or_default();
-    (status, [(header::CONTENT_TYPE, PROBLEM_JSON)], body).into_response()
+    crate::problem::response(status, problem)
 }
 
 /// Reads the parts of a request: method check, path parameters, body within the limit.

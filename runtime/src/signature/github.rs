@@ -5,7 +5,8 @@ use crate::Timestamp;
 use crate::signature::body_hmac::{BodyHmac, Tag};
 use crate::signature::secret::Keyring;
 use crate::signature::{
-    HeaderLookup, Scheme, Secret, SecretError, SignError, SignedHeaders, Verified, VerifyError,
+    HeaderLookup, Provider, Scheme, Secret, SecretError, SignError, SignedHeaders, Verified,
+    VerifyError,
 };
 
 const WIRE: BodyHmac = BodyHmac {
@@ -14,7 +15,6 @@ const WIRE: BodyHmac = BodyHmac {
     malformed: "expected `sha256=` followed by 64 hex digits",
     ids: &["x-github-delivery"],
 };
-const EVENT: &str = "x-github-event";
 const EXPECTED: &str = "the webhook secret configured on github";
 
 /// GitHub webhook signatures.
@@ -84,8 +84,8 @@ impl GitHub {
 }
 
 impl Scheme for GitHub {
-    fn name(&self) -> &'static str {
-        "github"
+    fn provider(&self) -> Provider {
+        Provider::GitHub
     }
 
     fn verify<'b>(
@@ -104,13 +104,5 @@ impl Scheme for GitHub {
         body: &[u8],
     ) -> Result<SignedHeaders, SignError> {
         WIRE.sign(&self.keys, id, body)
-    }
-
-    fn id_header(&self) -> Option<&'static str> {
-        WIRE.id_header()
-    }
-
-    fn event_type_header(&self) -> Option<&'static str> {
-        Some(EVENT)
     }
 }

@@ -39,6 +39,7 @@ mod encoding;
 mod error;
 mod github;
 mod headers;
+mod provider;
 mod secret;
 mod shopify;
 mod slack;
@@ -52,6 +53,8 @@ use std::fmt;
 pub use error::{SecretError, SignError, Skew, VerifyError};
 pub use github::GitHub;
 pub use headers::{HeaderLookup, SignedHeaders};
+pub(crate) use provider::header_title;
+pub use provider::{BodyShape, Provider, SchemeBuildError, ToleranceShape};
 pub use secret::Secret;
 pub use shopify::Shopify;
 pub use slack::Slack;
@@ -85,14 +88,27 @@ use crate::clock::{Clock, SystemClock};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub trait Scheme: Send + Sync + fmt::Debug + 'static {
-    /// A short, stable name for logs and metrics, e.g. `"standard-webhooks"`.
+    /// The provider whose wire format this scheme speaks: where a receiver finds the event
+    /// type and the delivery id, which content types it sends, how its timestamp is bounded.
+    ///
+    /// ```
+    /// # use hookwire::signature::{Provider, Scheme, Shopify};
+    /// assert_eq!(Shopify::new("secret")?.provider(), Provider::Shopify);
+    /// # Ok::<(), hookwire::signature::SecretError>(())
+    /// ```
+    fn provider(&self) -> Provider;
+
+    /// A short, stable name for logs and metrics, e.g. `"standard-webhooks"`: the
+    /// [provider's](Provider::name).
     ///
     /// ```
     /// # use hookwire::signature::{Scheme, Shopify};
     /// assert_eq!(Shopify::new("secret")?.name(), "shopify");
     /// # Ok::<(), hookwire::signature::SecretError>(())
     /// ```
-    fn name(&self) -> &'static str;
+    fn name(&self) -> &'static str {
+        self.provider().name()
+    }
 
     /// Verifies a request's `headers` and raw `body` at time `now`, returning the delivery id, the signed timestamp and the body, borrowed.
     ///
@@ -169,7 +185,9 @@ pub trait Scheme: Send + Sync + fmt::Debug + 'static {
     /// assert_eq!(GitHub::new("s")?.id_header(), Some("x-github-delivery"));
     /// # Ok::<(), hookwire::signature::SecretError>(())
     /// ```
-    fn id_header(&self) -> Option<&'static str>;
+    fn id_header(&self) -> Option<&'static str> {
+        self.provider().id_header()
+    }
 
     /// The header carrying the event type, for providers that send it outside the body.
     ///
@@ -180,7 +198,7 @@ pub trait Scheme: Send + Sync + fmt::Debug + 'static {
     /// # Ok::<(), hookwire::signature::SecretError>(())
     /// ```
     fn event_type_header(&self) -> Option<&'static str> {
-        None
+        self.provider().event_type_header()
     }
 }
 

@@ -5,7 +5,8 @@ use crate::Timestamp;
 use crate::signature::body_hmac::{BodyHmac, Tag};
 use crate::signature::secret::Keyring;
 use crate::signature::{
-    HeaderLookup, Scheme, Secret, SecretError, SignError, SignedHeaders, Verified, VerifyError,
+    HeaderLookup, Provider, Scheme, Secret, SecretError, SignError, SignedHeaders, Verified,
+    VerifyError,
 };
 
 /// The id is read from the event id, else the webhook id; signing sends the event id.
@@ -15,7 +16,6 @@ const WIRE: BodyHmac = BodyHmac {
     malformed: "expected the base64 of a 32-byte hmac-sha256",
     ids: &["x-shopify-event-id", "x-shopify-webhook-id"],
 };
-const TOPIC: &str = "x-shopify-topic";
 const EXPECTED: &str = "the app's client secret (or the webhook signing secret) from shopify";
 
 /// Shopify webhook signatures.
@@ -81,8 +81,8 @@ impl Shopify {
 }
 
 impl Scheme for Shopify {
-    fn name(&self) -> &'static str {
-        "shopify"
+    fn provider(&self) -> Provider {
+        Provider::Shopify
     }
 
     fn verify<'b>(
@@ -101,13 +101,5 @@ impl Scheme for Shopify {
         body: &[u8],
     ) -> Result<SignedHeaders, SignError> {
         WIRE.sign(&self.keys, id, body)
-    }
-
-    fn id_header(&self) -> Option<&'static str> {
-        WIRE.id_header()
-    }
-
-    fn event_type_header(&self) -> Option<&'static str> {
-        Some(TOPIC)
     }
 }

@@ -6,8 +6,8 @@ use crate::signature::body_hmac::Tag;
 use crate::signature::headers::{read_timestamp, require};
 use crate::signature::secret::Keyring;
 use crate::signature::{
-    HeaderLookup, Scheme, Secret, SecretError, SignError, SignedHeaders, Tolerance, Verified,
-    VerifyError, sign_timestamp,
+    HeaderLookup, Provider, Scheme, Secret, SecretError, SignError, SignedHeaders, Tolerance,
+    Verified, VerifyError, sign_timestamp,
 };
 
 const SIGNATURE: &str = "x-slack-signature";
@@ -103,8 +103,8 @@ impl Slack {
 }
 
 impl Scheme for Slack {
-    fn name(&self) -> &'static str {
-        "slack"
+    fn provider(&self) -> Provider {
+        Provider::Slack
     }
 
     fn verify<'b>(
@@ -145,9 +145,5 @@ impl Scheme for Slack {
             headers.push(SIGNATURE, TAG.encode(&tag));
         }
         Ok(headers)
-    }
-
-    fn id_header(&self) -> Option<&'static str> {
-        None
     }
 }

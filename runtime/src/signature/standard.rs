@@ -11,8 +11,8 @@ use crate::signature::headers::{ascii, read_timestamp};
 use crate::signature::secret::tags_equal;
 use crate::signature::standard_key::KeyKind;
 use crate::signature::{
-    HeaderLookup, Scheme, Secret, SecretError, SignError, SignedHeaders, StandardKey, Tolerance,
-    Verified, VerifyError, check_id, sign_timestamp, valid_id,
+    HeaderLookup, Provider, Scheme, Secret, SecretError, SignError, SignedHeaders, StandardKey,
+    Tolerance, Verified, VerifyError, check_id, sign_timestamp, valid_id,
 };
 
 const ID: &str = "webhook-id";
@@ -176,8 +176,8 @@ fn first<'h>(
 }
 
 impl Scheme for StandardWebhooks {
-    fn name(&self) -> &'static str {
-        "standard-webhooks"
+    fn provider(&self) -> Provider {
+        Provider::StandardWebhooks
     }
 
     fn verify<'b>(
@@ -275,10 +275,16 @@ impl Scheme for StandardWebhooks {
         headers.push(SIGNATURE, value);
         Ok(headers)
     }
+}
 
-    fn id_header(&self) -> Option<&'static str> {
-        Some(ID)
-    }
+/// Strict verification (as `verify_strict`, over the signed content in pieces): the
+/// signature's `R` must be a valid point of more than small order. The key's own order is
+/// checked when it is parsed ([`StandardKey::ed25519_public`]). `R` is decoded as a curve
+/// point through `VerifyingKey`, which knows both checks.
+fn strict_r(signature: &[u8; 64]) -> bool {
+    let mut r = [0u8; 32];
+    r.copy_from_slice(&signature[..32]);
+    ed25519_dalek::VerifyingKey::from_bytes(&r).is_ok_and(|point| !point.is_weak())
 }
 
 fn verify_ed25519<K: MultipartVerifier<Signature>>(
@@ -293,6 +299,9 @@ fn verify_ed25519<K: MultipartVerifier<Signature>>(
         let Some(bytes) = base64_exact::<64>(value.as_bytes()) else {
             continue;
         };
+        if !strict_r(&bytes) {
+            continue;
+        }
         let signature = Signature::from_bytes(&bytes);
         if key.multipart_verify(signed, &signature).is_ok() {
             return true;

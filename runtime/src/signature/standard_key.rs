@@ -112,7 +112,8 @@ impl StandardKey {
     ///
     /// # Errors
     ///
-    /// [`SecretError::MalformedSecret`] when the bytes are not a valid curve point.
+    /// [`SecretError::MalformedSecret`] when the bytes are not a valid curve point, or are a
+    /// weak (small-order) point, under which forged signatures verify.
     ///
     /// ```
     /// # use hookwire::signature::StandardKey;
@@ -123,12 +124,18 @@ impl StandardKey {
     /// # Ok::<(), hookwire::signature::SecretError>(())
     /// ```
     pub fn ed25519_public(key: [u8; 32]) -> Result<Self, SecretError> {
-        VerifyingKey::from_bytes(&key)
-            .map(|key| Self(KeyKind::Verifying(key)))
-            .map_err(|_| SecretError::MalformedSecret {
+        let key = VerifyingKey::from_bytes(&key).map_err(|_| SecretError::MalformedSecret {
+            expected: EXPECTED_PUBLIC,
+            reason: "the bytes are not a valid ed25519 public key",
+        })?;
+        if key.is_weak() {
+            // A small-order key accepts forged signatures on many messages.
+            return Err(SecretError::MalformedSecret {
                 expected: EXPECTED_PUBLIC,
-                reason: "the bytes are not a valid ed25519 public key",
-            })
+                reason: "a weak (small-order) ed25519 public key, which would accept forged signatures",
+            });
+        }
+        Ok(Self(KeyKind::Verifying(key)))
     }
 
     /// Generates a new random HMAC secret of 32 bytes, formatted `whsec_<base64>`, from the

@@ -6,8 +6,8 @@ use crate::signature::encoding::{hex_exact, hex_lower, parse_timestamp};
 use crate::signature::headers::require;
 use crate::signature::secret::{Keyring, tags_equal};
 use crate::signature::{
-    HeaderLookup, Scheme, Secret, SecretError, SignError, SignedHeaders, Tolerance, Verified,
-    VerifyError, sign_timestamp,
+    HeaderLookup, Provider, Scheme, Secret, SecretError, SignError, SignedHeaders, Tolerance,
+    Verified, VerifyError, sign_timestamp,
 };
 
 const SIGNATURE: &str = "stripe-signature";
@@ -145,8 +145,8 @@ fn timestamp(header: &str) -> Result<(&str, Timestamp), VerifyError> {
 }
 
 impl Scheme for Stripe {
-    fn name(&self) -> &'static str {
-        "stripe"
+    fn provider(&self) -> Provider {
+        Provider::Stripe
     }
 
     fn verify<'b>(
@@ -200,10 +200,6 @@ impl Scheme for Stripe {
         let mut headers = SignedHeaders::new();
         headers.push(SIGNATURE, value);
         Ok(headers)
-    }
-
-    fn id_header(&self) -> Option<&'static str> {
-        None
     }
 }
 

@@ -75,9 +75,10 @@ impl Kind {
         WebhookConfig::from_arc(self.scheme()).clock(FixedClock::new(NOW))
     }
 
-    /// Whether deliveries carry an id (and so are deduplicated).
+    /// Whether deliveries carry an id (and so are deduplicated): all do, Slack's in the
+    /// body's `event_id`.
     pub fn has_id(self) -> bool {
-        self != Kind::Slack
+        true
     }
 
     /// Whether the signature covers a timestamp (and so replays are rejected).
@@ -100,6 +101,7 @@ impl Kind {
                 let mut object = data.clone();
                 if let Some(map) = object.as_object_mut() {
                     map.insert("type".into(), event_type.into());
+                    map.insert("event_id".into(), id.into());
                 }
                 object
             }

@@ -1,12 +1,14 @@
-//! Why a delivery was not handled, and the RFC 9457 `application/problem+json` answer for it.
+//! Why a delivery was not handled ([`ReceiveError`], [`HandlerError`]), and the RFC 9457
+//! `application/problem+json` answer for it.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::dedup::DedupError;
 use crate::problem::Problem;
-use crate::receiver::dedup::DedupError;
 use crate::signature::VerifyError;
 
 /// Why the receiver did not run a handler for a request, and the status it answers with.
@@ -15,7 +17,8 @@ use crate::signature::VerifyError;
 /// (`about:blank`), `title` (the status's reason phrase), `status`, `detail` (a short reason) and
 /// `code` (a stable snake_case name for programs). The detail never contains a secret, a
 /// signature, or a value taken from the payload: parse errors name the position and at most a
-/// field name.
+/// field name. A stale or future timestamp is answered without the offset (which would tell
+/// an unauthenticated caller the server's clock); the log has it.
 ///
 /// | variant | status |
 /// |---|---|
@@ -27,7 +30,7 @@ use crate::signature::VerifyError;
 /// | [`Duplicate`](Self::Duplicate) (already handled) | 200, empty body |
 /// | [`UnknownEventType`](Self::UnknownEventType) (only when unknown types are rejected) | 422 |
 /// | [`Handler`](Self::Handler) | 500 |
-/// | [`DedupUnavailable`](Self::DedupUnavailable) | 503 |
+/// | [`DedupUnavailable`](Self::DedupUnavailable) (unreachable, or full: nothing is evicted before its time) | 503, `Retry-After` |
 ///
 /// Everything but `200` makes the sender retry later, which is what a `409`, `500` or `503`
 /// is for.
@@ -65,9 +68,10 @@ pub enum ReceiveError {
     /// match, or a timestamp outside the tolerance (a replay).
     #[error("signature verification failed: {0}")]
     Signature(#[source] VerifyError),
-    /// The event type is not where the payload format says it is.
+    /// The event type is not where the payload format says it is; the reason names the header
+    /// or the field (`X-GitHub-Event is missing`).
     #[error("no event type: {0}")]
-    MissingEventType(&'static str),
+    MissingEventType(Cow<'static, str>),
     /// The body is not the JSON the payload format and the event's type describe.
     #[error("malformed payload: {0}")]
     MalformedPayload(String),
@@ -83,8 +87,8 @@ pub enum ReceiveError {
     /// The handler failed; the delivery was not marked handled, so a retry runs it again.
     #[error("the handler failed: {0}")]
     Handler(#[source] HandlerError),
-    /// The duplicate store could not be reached.
-    #[error("the duplicate store is unavailable: {0}")]
+    /// The duplicate store could not be reached, or is full.
+    #[error("{0}")]
     DedupUnavailable(#[source] DedupError),
 }
 
@@ -129,6 +133,7 @@ impl ReceiveError {
             ReceiveError::Duplicate => "duplicate",
             ReceiveError::UnknownEventType(_) => "unknown_event_type",
             ReceiveError::Handler(_) => "handler_failed",
+            ReceiveError::DedupUnavailable(DedupError::Full { .. }) => "dedup_full",
             ReceiveError::DedupUnavailable(_) => "dedup_unavailable",
         }
     }
@@ -141,8 +146,15 @@ impl ReceiveError {
                 "the handler failed; the delivery was not marked handled and a retry runs it again"
                     .to_owned()
             }
+            ReceiveError::DedupUnavailable(DedupError::Full { .. }) => {
+                "the duplicate store is full; retry later".to_owned()
+            }
             ReceiveError::DedupUnavailable(_) => {
                 "the duplicate store is unavailable; retry later".to_owned()
+            }
+            ReceiveError::Signature(VerifyError::TimestampOutsideTolerance { .. }) => {
+                "signature verification failed: the signed timestamp is outside the accepted window"
+                    .to_owned()
             }
             other => other.to_string(),
         }
@@ -218,10 +230,18 @@ impl IntoResponse for ReceiveError {
         .with_detail(self.detail())
         .with_code(self.code());
         let mut response = problem.into_response();
-        if matches!(self, ReceiveError::InFlight) {
+        let retry_after = match &self {
+            ReceiveError::InFlight => Some(5),
+            ReceiveError::DedupUnavailable(DedupError::Full { retry_after, .. }) => {
+                Some(retry_after.as_secs().max(1))
+            }
+            ReceiveError::DedupUnavailable(_) => Some(5),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }
@@ -246,6 +266,33 @@ mod tests {
         let error = serde_json::from_str::<Needs>("{}").unwrap_err();
         let detail = ReceiveError::malformed("data", &error).to_string();
         assert!(detail.contains("missing field `order_id`"), "{detail}");
+    }
+
+    #[test]
+    fn stale_timestamps_do_not_tell_the_clock_offset() {
+        let error = ReceiveError::Signature(VerifyError::TimestampOutsideTolerance {
+            offset: 4_321,
+            direction: crate::signature::Skew::Past,
+            tolerance: 300,
+        });
+        assert!(!error.detail().contains("4321"), "{}", error.detail());
+        assert!(!error.detail().contains("300"), "{}", error.detail());
+        assert!(
+            error.to_string().contains("4321"),
+            "the log keeps the offset"
+        );
+        assert_eq!(error.status(), StatusCode::UNAUTHORIZED);
+    }
+
+    #[test]
+    fn a_full_store_answers_503_with_retry_after() {
+        let error = ReceiveError::DedupUnavailable(DedupError::Full {
+            capacity: 10,
+            retry_after: std::time::Duration::from_secs(42),
+        });
+        let response = error.into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "42");
     }
 
     #[test]
