@@ -131,7 +131,10 @@ async fn every_response(kind: Kind, transport: Transport) {
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{ctx}: {answer:?}");
         // Outside the window, without telling an unauthenticated caller the clock offset.
         let detail = answer.problem()["detail"].as_str().unwrap().to_owned();
-        assert!(detail.contains("outside the accepted window"), "{ctx}: {detail}");
+        assert!(
+            detail.contains("outside the accepted window"),
+            "{ctx}: {detail}"
+        );
         assert!(!detail.contains("3600"), "{ctx}: {detail}");
     }
 
