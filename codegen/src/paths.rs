@@ -1,5 +1,6 @@
 //! `paths` -> `#[derive(Endpoint)]` request structs: parameters as path, query and header
-//! fields, the JSON body as a body field, the first 2xx JSON response as `response`.
+//! fields, the JSON body as a body field, the first 2xx JSON response as `response`, and the
+//! documented error statuses beyond the server's own as `errors(...)`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -23,6 +24,9 @@ pub(crate) struct EndpointSpec {
     path: String,
     operation_id: Option<String>,
     response: Ty,
+    /// The error statuses the operation documents beyond the server's own answers, which
+    /// become the derive's `errors(...)`.
+    errors: Vec<u16>,
     fields: Vec<ParamField>,
 }
 
@@ -123,6 +127,7 @@ fn endpoint(conv: &mut Converter<'_>, operation: &Loc, path: &str, method: &str)
         });
     }
     let response = response(conv, operation, &name);
+    let errors = declared_errors(&op);
     EndpointSpec {
         doc: doc_of(op.as_object().unwrap_or(&serde_json::Map::new())),
         name,
@@ -130,8 +135,36 @@ fn endpoint(conv: &mut Converter<'_>, operation: &Loc, path: &str, method: &str)
         path: path.to_owned(),
         operation_id,
         response,
+        errors,
         fields,
     }
+}
+
+/// The statuses hookwire's server answers by itself and documents on every operation.
+const SERVER_STATUSES: &[u16] = &[400, 405, 413, 415, 500];
+
+/// The 4xx and 5xx statuses an operation documents, other than those the server gives by
+/// itself (unless the document says the endpoint declared them), in ascending order.
+fn declared_errors(op: &Value) -> Vec<u16> {
+    let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let mut errors: Vec<u16> = responses
+        .iter()
+        .filter_map(|(code, response)| {
+            let status = code
+                .parse::<u16>()
+                .ok()
+                .filter(|s| (400..=599).contains(s))?;
+            let declared = response
+                .get("description")
+                .and_then(Value::as_str)
+                .is_some_and(|d| d.ends_with("Declared by the endpoint."));
+            (declared || !SERVER_STATUSES.contains(&status)).then_some(status)
+        })
+        .collect();
+    errors.sort_unstable();
+    errors
 }
 
 /// The type of the first 2xx response with a JSON body; `()` when there is none.
@@ -177,6 +210,13 @@ pub(crate) fn emit(defs: &[crate::ir::Def], specs: &[EndpointSpec]) -> Vec<Token
                 .operation_id
                 .as_ref()
                 .map(|id| quote!(, operation_id = #id));
+            let errors = (!spec.errors.is_empty()).then(|| {
+                let statuses = spec
+                    .errors
+                    .iter()
+                    .map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
+                quote!(, errors(#(#statuses),*))
+            });
             let fields = spec.fields.iter().map(|field| {
                 let name = ident(&field.ident);
                 let ty = emit::ty(defs, &field.ty);
@@ -195,7 +235,7 @@ pub(crate) fn emit(defs: &[crate::ir::Def], specs: &[EndpointSpec]) -> Vec<Token
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, hookwire::Endpoint)]
-                #[hookwire(method = #method, path = #path, response = #response #operation_id)]
+                #[hookwire(method = #method, path = #path, response = #response #operation_id #errors)]
                 pub struct #name { #(#fields),* }
             }
         })
