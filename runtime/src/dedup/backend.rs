@@ -1,0 +1,70 @@
+//! What the shared duplicate stores have in common: times in milliseconds, random claim
+//! tokens, and the answer of a compare-and-set.
+
+use std::time::Duration;
+
+use crate::Timestamp;
+use crate::dedup::{ClaimToken, DedupError, Settled};
+
+/// `at` in Unix milliseconds.
+pub(crate) fn millis(at: Timestamp) -> i64 {
+    at.unix_seconds()
+        .saturating_mul(1_000)
+        .saturating_add(i64::from(at.subsec_nanos() / 1_000_000))
+}
+
+/// `duration` in milliseconds, at least 1 (Redis refuses `PX 0`).
+pub(crate) fn duration_millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis())
+        .unwrap_or(i64::MAX)
+        .max(1)
+}
+
+/// A random token below 2^63, so databases store it as a plain `BIGINT`.
+pub(crate) fn random_token() -> Result<ClaimToken, DedupError> {
+    let mut bytes = [0_u8; 8];
+    getrandom::fill(&mut bytes).map_err(|e| DedupError::new(format!("no randomness: {e}")))?;
+    Ok(ClaimToken::new(u64::from_le_bytes(bytes) >> 1))
+}
+
+/// The token as the `BIGINT` the databases store.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn token_i64(token: crate::dedup::ClaimToken) -> i64 {
+    // Tokens this crate makes are below 2^63; a foreign larger one maps to a value no claim
+    // holds (negative), so it settles nothing.
+    i64::try_from(token.get()).unwrap_or(-1)
+}
+
+/// `1` row or script answer: applied; anything else: the claim was not the caller's.
+pub(crate) fn settled(applied: u64) -> Settled {
+    if applied == 1 {
+        Settled::Applied
+    } else {
+        Settled::Lost
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_milliseconds() {
+        assert_eq!(millis(Timestamp::from_unix_nanos(2, 345_000_000)), 2_345);
+        assert_eq!(duration_millis(Duration::ZERO), 1);
+        assert_eq!(duration_millis(Duration::from_secs(60)), 60_000);
+    }
+
+    #[test]
+    fn tokens_fit_a_bigint_and_differ() {
+        let (a, b) = (random_token().unwrap(), random_token().unwrap());
+        assert!(a.get() < 1 << 63 && b.get() < 1 << 63);
+        assert_ne!(a, b);
+    }
+
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    #[test]
+    fn foreign_tokens_match_no_claim() {
+        assert_eq!(token_i64(ClaimToken::new(u64::MAX)), -1);
+    }
+}

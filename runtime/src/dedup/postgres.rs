@@ -1,0 +1,263 @@
+//! [`PgDedup`]: the duplicate store on PostgreSQL, shared by every replica of a receiver.
+//!
+//! One row per key in `hw_dedup` (in the connection's current schema, created on first use):
+//! a claim is one upsert that inserts the key or takes over a row whose deadline has passed
+//! (`ON CONFLICT DO UPDATE ... WHERE expires_at <= now`), with a fresh random token;
+//! `complete` and `abandon` act only on the row holding the caller's token. The pool checks
+//! each connection before use, so after `pg_terminate_backend` or a server restart the next
+//! call runs on a new connection.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::Row;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+use crate::Timestamp;
+use crate::dedup::backend::{duration_millis, millis, random_token, settled, token_i64};
+use crate::dedup::{BoxFuture, Claim, ClaimToken, DedupError, DedupKey, DedupStore, Settled};
+
+const SCHEMA: &str = "
+SELECT pg_advisory_xact_lock(hashtext('hookwire.hw_dedup'));
+-- Keys of the duplicate store; times are Unix milliseconds from the receiver's clock.
+CREATE TABLE IF NOT EXISTS hw_dedup (
+    namespace  TEXT    NOT NULL,
+    id         TEXT    NOT NULL,
+    token      BIGINT  NOT NULL,
+    done       BOOLEAN NOT NULL,
+    expires_at BIGINT  NOT NULL,
+    PRIMARY KEY (namespace, id)
+);
+-- Serves purge_expired.
+CREATE INDEX IF NOT EXISTS hw_dedup_expires ON hw_dedup (expires_at);
+";
+
+/// Inserts the key, or takes over a row whose lease or time to live has passed.
+const CLAIM: &str = "
+INSERT INTO hw_dedup (namespace, id, token, done, expires_at) VALUES ($1, $2, $3, FALSE, $4)
+ON CONFLICT (namespace, id) DO UPDATE
+    SET token = EXCLUDED.token, done = FALSE, expires_at = EXCLUDED.expires_at
+    WHERE hw_dedup.expires_at <= $5
+RETURNING token";
+
+const STATE: &str = "SELECT done, expires_at FROM hw_dedup WHERE namespace = $1 AND id = $2";
+
+const COMPLETE: &str = "
+UPDATE hw_dedup SET done = TRUE, expires_at = $4
+WHERE namespace = $1 AND id = $2 AND token = $3 AND NOT done";
+
+const ABANDON: &str =
+    "DELETE FROM hw_dedup WHERE namespace = $1 AND id = $2 AND token = $3 AND NOT done";
+
+const PURGE: &str = "DELETE FROM hw_dedup WHERE expires_at <= $1";
+
+/// The duplicate store on PostgreSQL (feature `postgres`). Cheap to clone: clones share the
+/// pool.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use hookwire::Timestamp;
+/// use hookwire::dedup::{Claim, DedupKey, DedupStore, PgDedup};
+///
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// let store = PgDedup::connect("postgres://postgres@127.0.0.1:5432/shop").await?;
+/// let key = DedupKey::new("standard:/hooks", "msg_1");
+/// assert!(matches!(store.claim(&key, Timestamp::now(), Duration::from_secs(60)).await?, Claim::New(_)));
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct PgDedup {
+    pool: PgPool,
+}
+
+impl fmt::Debug for PgDedup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PgDedup").finish_non_exhaustive()
+    }
+}
+
+fn unavailable(error: sqlx::Error) -> DedupError {
+    DedupError::new(format!("PostgreSQL: {error}"))
+}
+
+impl PgDedup {
+    /// Connects to `url` (`postgres://...`) with a pool of 10 connections and creates the
+    /// `hw_dedup` table in the connection's current schema if it is missing.
+    ///
+    /// # Errors
+    /// The URL is malformed, the server cannot be reached or the table cannot be created.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), hookwire::dedup::DedupError> {
+    /// let store = hookwire::dedup::PgDedup::connect("postgres://127.0.0.1/shop").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect(url: &str) -> Result<Self, DedupError> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| DedupError::new(format!("invalid PostgreSQL URL `{url}`: {e}")))?;
+        Self::connect_with(options).await
+    }
+
+    /// Connects with your options (set `search_path` there to choose the schema).
+    ///
+    /// # Errors
+    /// As [`connect`](Self::connect).
+    ///
+    /// ```no_run
+    /// # async fn demo(options: sqlx::postgres::PgConnectOptions) -> Result<(), hookwire::dedup::DedupError> {
+    /// let store = hookwire::dedup::PgDedup::connect_with(options).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect_with(options: PgConnectOptions) -> Result<Self, DedupError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await
+            .map_err(unavailable)?;
+        Self::from_pool(pool).await
+    }
+
+    /// Uses an existing pool (an application's own, or the outbox's), creating the table.
+    ///
+    /// # Errors
+    /// The table cannot be created.
+    ///
+    /// ```no_run
+    /// # async fn demo(pool: sqlx::PgPool) -> Result<(), hookwire::dedup::DedupError> {
+    /// let store = hookwire::dedup::PgDedup::from_pool(pool).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn from_pool(pool: PgPool) -> Result<Self, DedupError> {
+        let mut tx = pool.begin().await.map_err(unavailable)?;
+        sqlx::raw_sql(SCHEMA)
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        tx.commit().await.map_err(unavailable)?;
+        Ok(PgDedup { pool })
+    }
+
+    /// The pool, shared with the store.
+    ///
+    /// ```no_run
+    /// # fn demo(store: hookwire::dedup::PgDedup) {
+    /// let pool: &sqlx::PgPool = store.pool();
+    /// # }
+    /// ```
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Deletes the keys whose lease or time to live ended at `now`; returns how many. Expired
+    /// keys are harmless (a claim takes them over), so run this now and then to keep the
+    /// table small.
+    ///
+    /// # Errors
+    /// The database could not be reached.
+    ///
+    /// ```no_run
+    /// # async fn demo(store: hookwire::dedup::PgDedup) -> Result<(), hookwire::dedup::DedupError> {
+    /// let removed = store.purge_expired(hookwire::Timestamp::now()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn purge_expired(&self, now: Timestamp) -> Result<u64, DedupError> {
+        let done = sqlx::query(PURGE)
+            .bind(millis(now))
+            .execute(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn claim_now(
+        &self,
+        key: &DedupKey,
+        now: Timestamp,
+        lease: Duration,
+    ) -> Result<Claim, DedupError> {
+        let now_ms = millis(now);
+        // A key seen expired by the upsert's WHERE but gone before the read (purged or
+        // abandoned in between) is claimed on the next round.
+        for _ in 0..3 {
+            let token = random_token()?;
+            let claimed = sqlx::query(CLAIM)
+                .bind(key.namespace())
+                .bind(key.id())
+                .bind(token_i64(token))
+                .bind(now_ms.saturating_add(duration_millis(lease)))
+                .bind(now_ms)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(unavailable)?;
+            if claimed.is_some() {
+                return Ok(Claim::New(token));
+            }
+            let row = sqlx::query(STATE)
+                .bind(key.namespace())
+                .bind(key.id())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(unavailable)?;
+            if let Some(row) = row {
+                let done: bool = row.try_get(0).map_err(unavailable)?;
+                let expires_at: i64 = row.try_get(1).map_err(unavailable)?;
+                if expires_at > now_ms {
+                    return Ok(if done { Claim::Done } else { Claim::InFlight });
+                }
+            }
+        }
+        Err(DedupError::new(
+            "PostgreSQL: the key changed under three claims in a row; retry",
+        ))
+    }
+}
+
+impl DedupStore for PgDedup {
+    fn claim<'a>(
+        &'a self,
+        key: &'a DedupKey,
+        now: Timestamp,
+        lease: Duration,
+    ) -> BoxFuture<'a, Result<Claim, DedupError>> {
+        Box::pin(self.claim_now(key, now, lease))
+    }
+
+    fn complete<'a>(
+        &'a self,
+        key: &'a DedupKey,
+        token: ClaimToken,
+        now: Timestamp,
+        ttl: Duration,
+    ) -> BoxFuture<'a, Result<Settled, DedupError>> {
+        Box::pin(async move {
+            let done = sqlx::query(COMPLETE)
+                .bind(key.namespace())
+                .bind(key.id())
+                .bind(token_i64(token))
+                .bind(millis(now).saturating_add(duration_millis(ttl)))
+                .execute(&self.pool)
+                .await
+                .map_err(unavailable)?;
+            Ok(settled(done.rows_affected()))
+        })
+    }
+
+    fn abandon<'a>(
+        &'a self,
+        key: &'a DedupKey,
+        token: ClaimToken,
+    ) -> BoxFuture<'a, Result<Settled, DedupError>> {
+        Box::pin(async move {
+            let done = sqlx::query(ABANDON)
+                .bind(key.namespace())
+                .bind(key.id())
+                .bind(token_i64(token))
+                .execute(&self.pool)
+                .await
+                .map_err(unavailable)?;
+            Ok(settled(done.rows_affected()))
+        })
+    }
+}

@@ -1,0 +1,263 @@
+//! [`SqliteDedup`]: the duplicate store in a SQLite file, shared by the processes of one
+//! machine (several receivers, or a receiver and its restarts).
+//!
+//! The same table and statements as [`PgDedup`](crate::dedup::PgDedup) (when that backend is
+//! compiled): a claim is one upsert that inserts the key or takes over a row whose deadline
+//! has passed; `complete` and `abandon` act only on the row holding the caller's token. The
+//! file is opened in WAL mode with a 5 second busy timeout; each statement is its own write
+//! transaction, so none upgrades a read lock.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::Row;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use crate::Timestamp;
+use crate::dedup::backend::{duration_millis, millis, random_token, settled, token_i64};
+use crate::dedup::{BoxFuture, Claim, ClaimToken, DedupError, DedupKey, DedupStore, Settled};
+
+const SCHEMA: &str = "
+-- Keys of the duplicate store; times are Unix milliseconds from the receiver's clock.
+CREATE TABLE IF NOT EXISTS hw_dedup (
+    namespace  TEXT    NOT NULL,
+    id         TEXT    NOT NULL,
+    token      INTEGER NOT NULL,
+    done       INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (namespace, id)
+) WITHOUT ROWID;
+-- Serves purge_expired.
+CREATE INDEX IF NOT EXISTS hw_dedup_expires ON hw_dedup (expires_at);
+";
+
+/// Inserts the key, or takes over a row whose lease or time to live has passed.
+const CLAIM: &str = "
+INSERT INTO hw_dedup (namespace, id, token, done, expires_at) VALUES (?1, ?2, ?3, 0, ?4)
+ON CONFLICT (namespace, id) DO UPDATE
+    SET token = excluded.token, done = 0, expires_at = excluded.expires_at
+    WHERE hw_dedup.expires_at <= ?5
+RETURNING token";
+
+const STATE: &str = "SELECT done, expires_at FROM hw_dedup WHERE namespace = ?1 AND id = ?2";
+
+const COMPLETE: &str = "
+UPDATE hw_dedup SET done = 1, expires_at = ?4
+WHERE namespace = ?1 AND id = ?2 AND token = ?3 AND done = 0";
+
+const ABANDON: &str =
+    "DELETE FROM hw_dedup WHERE namespace = ?1 AND id = ?2 AND token = ?3 AND done = 0";
+
+const PURGE: &str = "DELETE FROM hw_dedup WHERE expires_at <= ?1";
+
+/// The duplicate store in a SQLite file (feature `sqlite`). Cheap to clone: clones share the
+/// pool.
+///
+/// ```
+/// use std::time::Duration;
+/// use hookwire::Timestamp;
+/// use hookwire::dedup::{Claim, DedupKey, DedupStore, SqliteDedup};
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let store = SqliteDedup::open("sqlite::memory:").await?;
+/// let key = DedupKey::new("standard:/hooks", "msg_1");
+/// let now = Timestamp::from_unix(1_700_000_000);
+/// let Claim::New(token) = store.claim(&key, now, Duration::from_secs(60)).await? else { panic!() };
+/// store.complete(&key, token, now, Duration::from_secs(3_600)).await?;
+/// assert_eq!(store.claim(&key, now, Duration::from_secs(60)).await?, Claim::Done);
+/// # Ok::<(), hookwire::dedup::DedupError>(())
+/// # }).unwrap();
+/// ```
+#[derive(Clone)]
+pub struct SqliteDedup {
+    pool: SqlitePool,
+}
+
+impl fmt::Debug for SqliteDedup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqliteDedup").finish_non_exhaustive()
+    }
+}
+
+fn unavailable(error: sqlx::Error) -> DedupError {
+    DedupError::new(format!("SQLite: {error}"))
+}
+
+impl SqliteDedup {
+    /// Opens (creating it if missing) the database at `url` (`sqlite://PATH`, `sqlite:PATH`,
+    /// `sqlite::memory:`) and creates the `hw_dedup` table if it is missing.
+    ///
+    /// # Errors
+    /// The URL is malformed or the file cannot be opened or written.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), hookwire::dedup::DedupError> {
+    /// let store = hookwire::dedup::SqliteDedup::open("sqlite://receiver.db").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn open(url: &str) -> Result<Self, DedupError> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| DedupError::new(format!("invalid SQLite URL `{url}`: {e}")))?
+            .create_if_missing(true);
+        Self::open_with(options).await
+    }
+
+    /// Opens with your options; WAL, `synchronous = NORMAL` and a 5 second busy timeout are
+    /// set on top of them.
+    ///
+    /// # Errors
+    /// As [`open`](Self::open).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), hookwire::dedup::DedupError> {
+    /// let options = sqlx::sqlite::SqliteConnectOptions::new().filename("receiver.db").create_if_missing(true);
+    /// let store = hookwire::dedup::SqliteDedup::open_with(options).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn open_with(options: SqliteConnectOptions) -> Result<Self, DedupError> {
+        let options = options
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5));
+        // An in-memory database exists once per connection: keep to one.
+        let in_memory = options.get_filename().as_os_str().is_empty()
+            || options
+                .get_filename()
+                .to_string_lossy()
+                .contains(":memory:");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(if in_memory { 1 } else { 4 })
+            .connect_with(options)
+            .await
+            .map_err(unavailable)?;
+        Self::from_pool(pool).await
+    }
+
+    /// Uses an existing pool (the outbox's, say), creating the table.
+    ///
+    /// # Errors
+    /// The table cannot be created.
+    ///
+    /// ```no_run
+    /// # async fn demo(pool: sqlx::SqlitePool) -> Result<(), hookwire::dedup::DedupError> {
+    /// let store = hookwire::dedup::SqliteDedup::from_pool(pool).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn from_pool(pool: SqlitePool) -> Result<Self, DedupError> {
+        sqlx::raw_sql(SCHEMA)
+            .execute(&pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(SqliteDedup { pool })
+    }
+
+    /// Deletes the keys whose lease or time to live ended at `now`; returns how many.
+    ///
+    /// # Errors
+    /// The database could not be written.
+    ///
+    /// ```no_run
+    /// # async fn demo(store: hookwire::dedup::SqliteDedup) -> Result<(), hookwire::dedup::DedupError> {
+    /// let removed = store.purge_expired(hookwire::Timestamp::now()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn purge_expired(&self, now: Timestamp) -> Result<u64, DedupError> {
+        let done = sqlx::query(PURGE)
+            .bind(millis(now))
+            .execute(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn claim_now(
+        &self,
+        key: &DedupKey,
+        now: Timestamp,
+        lease: Duration,
+    ) -> Result<Claim, DedupError> {
+        let now_ms = millis(now);
+        for _ in 0..3 {
+            let token = random_token()?;
+            let claimed = sqlx::query(CLAIM)
+                .bind(key.namespace())
+                .bind(key.id())
+                .bind(token_i64(token))
+                .bind(now_ms.saturating_add(duration_millis(lease)))
+                .bind(now_ms)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(unavailable)?;
+            if claimed.is_some() {
+                return Ok(Claim::New(token));
+            }
+            let row = sqlx::query(STATE)
+                .bind(key.namespace())
+                .bind(key.id())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(unavailable)?;
+            if let Some(row) = row {
+                let done: bool = row.try_get(0).map_err(unavailable)?;
+                let expires_at: i64 = row.try_get(1).map_err(unavailable)?;
+                if expires_at > now_ms {
+                    return Ok(if done { Claim::Done } else { Claim::InFlight });
+                }
+            }
+        }
+        Err(DedupError::new(
+            "SQLite: the key changed under three claims in a row; retry",
+        ))
+    }
+}
+
+impl DedupStore for SqliteDedup {
+    fn claim<'a>(
+        &'a self,
+        key: &'a DedupKey,
+        now: Timestamp,
+        lease: Duration,
+    ) -> BoxFuture<'a, Result<Claim, DedupError>> {
+        Box::pin(self.claim_now(key, now, lease))
+    }
+
+    fn complete<'a>(
+        &'a self,
+        key: &'a DedupKey,
+        token: ClaimToken,
+        now: Timestamp,
+        ttl: Duration,
+    ) -> BoxFuture<'a, Result<Settled, DedupError>> {
+        Box::pin(async move {
+            let done = sqlx::query(COMPLETE)
+                .bind(key.namespace())
+                .bind(key.id())
+                .bind(token_i64(token))
+                .bind(millis(now).saturating_add(duration_millis(ttl)))
+                .execute(&self.pool)
+                .await
+                .map_err(unavailable)?;
+            Ok(settled(done.rows_affected()))
+        })
+    }
+
+    fn abandon<'a>(
+        &'a self,
+        key: &'a DedupKey,
+        token: ClaimToken,
+    ) -> BoxFuture<'a, Result<Settled, DedupError>> {
+        Box::pin(async move {
+            let done = sqlx::query(ABANDON)
+                .bind(key.namespace())
+                .bind(key.id())
+                .bind(token_i64(token))
+                .execute(&self.pool)
+                .await
+                .map_err(unavailable)?;
+            Ok(settled(done.rows_affected()))
+        })
+    }
+}

@@ -1,0 +1,237 @@
+//! The shared duplicate stores (SQLite, PostgreSQL, Redis) against the one conformance suite,
+//! two store instances ("replicas") racing for the same keys, and reconnection after the
+//! server drops the connection. PostgreSQL and Redis tests read `HOOKWIRE_TEST_POSTGRES_URL`
+//! and `HOOKWIRE_TEST_REDIS_URL` and skip (saying so) without them.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hookwire::Timestamp;
+use hookwire::dedup::{
+    Claim, DedupKey, DedupStore, PgDedup, RedisDedup, Settled, SqliteDedup, conformance,
+};
+use sqlx::postgres::PgConnectOptions;
+
+fn postgres_url(test: &str) -> Option<String> {
+    let url = std::env::var("HOOKWIRE_TEST_POSTGRES_URL").ok();
+    if url.is_none() {
+        eprintln!("{test}: skipped, HOOKWIRE_TEST_POSTGRES_URL is not set");
+    }
+    url
+}
+
+fn redis_url(test: &str) -> Option<String> {
+    let url = std::env::var("HOOKWIRE_TEST_REDIS_URL").ok();
+    if url.is_none() {
+        eprintln!("{test}: skipped, HOOKWIRE_TEST_REDIS_URL is not set");
+    }
+    url
+}
+
+/// A fresh schema for one test, and connection options that use it.
+async fn pg_schema(url: &str, test: &str) -> PgConnectOptions {
+    let schema = format!("hw_dedup_{test}_{}", std::process::id());
+    let options = PgConnectOptions::from_str(url).expect("HOOKWIRE_TEST_POSTGRES_URL");
+    let pool = sqlx::PgPool::connect_with(options.clone()).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};"
+    )))
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    options.options([("search_path", schema.as_str())])
+}
+
+fn redis_prefix(test: &str) -> String {
+    format!("hookwire-test:{test}:{}:{}:", std::process::id(), unique())
+}
+
+fn unique() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
+}
+
+fn sqlite_url(test: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("hookwire-dedup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{test}.db"));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    format!("sqlite://{}", path.display())
+}
+
+#[tokio::test]
+async fn sqlite_store_passes_the_suite() {
+    let store = SqliteDedup::open(&sqlite_url("suite")).await.unwrap();
+    conformance::all(&store, "sqlite").await;
+}
+
+#[tokio::test]
+async fn postgres_store_passes_the_suite() {
+    let Some(url) = postgres_url("postgres_store_passes_the_suite") else {
+        return;
+    };
+    let store = PgDedup::connect_with(pg_schema(&url, "suite").await)
+        .await
+        .unwrap();
+    conformance::all(&store, "postgres").await;
+}
+
+#[tokio::test]
+async fn redis_store_passes_the_suite() {
+    let Some(url) = redis_url("redis_store_passes_the_suite") else {
+        return;
+    };
+    let store = RedisDedup::connect(&url)
+        .await
+        .unwrap()
+        .prefix(redis_prefix("suite"));
+    conformance::all(&store, "redis").await;
+}
+
+/// Two replicas, each with its own connection to the shared store, claim the same 50 keys 8
+/// times each, all at once: each key is `New` exactly once, and once completed it is `Done`
+/// for everyone.
+async fn replicas_claim_once(replicas: [Arc<dyn DedupStore>; 2]) {
+    let now = Timestamp::now();
+    let lease = Duration::from_secs(60);
+    let mut tasks = Vec::new();
+    for round in 0..8 {
+        for store in &replicas {
+            let store = Arc::clone(store);
+            tasks.push(tokio::spawn(async move {
+                let mut won = Vec::new();
+                for n in 0..50 {
+                    let key = DedupKey::new("replicas", format!("msg_{}", (n + round) % 50));
+                    if let Claim::New(token) = store.claim(&key, now, lease).await.unwrap() {
+                        won.push((key, token));
+                    }
+                }
+                won
+            }));
+        }
+    }
+    let mut winners = Vec::new();
+    for task in tasks {
+        winners.extend(task.await.unwrap());
+    }
+    let mut ids: Vec<&str> = winners.iter().map(|(key, _)| key.id()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(winners.len(), 50, "each key won exactly once");
+    assert_eq!(ids.len(), 50);
+    for (index, (key, token)) in winners.iter().enumerate() {
+        let settled = replicas[index % 2]
+            .complete(key, *token, now, Duration::from_secs(3_600))
+            .await;
+        assert!(matches!(settled, Ok(Settled::Applied)), "{settled:?}");
+        for store in &replicas {
+            assert_eq!(store.claim(key, now, lease).await.unwrap(), Claim::Done);
+        }
+    }
+}
+
+#[tokio::test]
+async fn sqlite_replicas_claim_each_key_once() {
+    let url = sqlite_url("replicas");
+    let a = SqliteDedup::open(&url).await.unwrap();
+    let b = SqliteDedup::open(&url).await.unwrap();
+    replicas_claim_once([Arc::new(a), Arc::new(b)]).await;
+}
+
+#[tokio::test]
+async fn postgres_replicas_claim_each_key_once() {
+    let Some(url) = postgres_url("postgres_replicas_claim_each_key_once") else {
+        return;
+    };
+    let options = pg_schema(&url, "replicas").await;
+    let a = PgDedup::connect_with(options.clone()).await.unwrap();
+    let b = PgDedup::connect_with(options).await.unwrap();
+    replicas_claim_once([Arc::new(a), Arc::new(b)]).await;
+}
+
+#[tokio::test]
+async fn redis_replicas_claim_each_key_once() {
+    let Some(url) = redis_url("redis_replicas_claim_each_key_once") else {
+        return;
+    };
+    let prefix = redis_prefix("replicas");
+    let a = RedisDedup::connect(&url).await.unwrap().prefix(&prefix);
+    let b = RedisDedup::connect(&url).await.unwrap().prefix(&prefix);
+    replicas_claim_once([Arc::new(a), Arc::new(b)]).await;
+}
+
+async fn claim_works(store: &dyn DedupStore, id: &str) {
+    let key = DedupKey::new("reconnect", id);
+    let claim = store
+        .claim(&key, Timestamp::now(), Duration::from_secs(60))
+        .await;
+    assert!(matches!(claim, Ok(Claim::New(_))), "{id}: {claim:?}");
+}
+
+#[tokio::test]
+async fn redis_store_reconnects_after_client_kill() {
+    let Some(url) = redis_url("redis_store_reconnects_after_client_kill") else {
+        return;
+    };
+    let store = RedisDedup::connect(&url)
+        .await
+        .unwrap()
+        .prefix(redis_prefix("reconnect"));
+    claim_works(&store, "before").await;
+    let id: i64 = redis::cmd("CLIENT")
+        .arg("ID")
+        .query_async(&mut store.connection())
+        .await
+        .unwrap();
+    let client = redis::Client::open(url.as_str()).unwrap();
+    let mut admin = client.get_multiplexed_async_connection().await.unwrap();
+    let killed: i64 = redis::cmd("CLIENT")
+        .arg("KILL")
+        .arg("ID")
+        .arg(id)
+        .query_async(&mut admin)
+        .await
+        .unwrap();
+    assert_eq!(killed, 1, "the store's connection was killed");
+    claim_works(&store, "after").await;
+    claim_works(&store, "after-2").await;
+}
+
+#[tokio::test]
+async fn postgres_store_reconnects_after_terminate_backend() {
+    let Some(url) = postgres_url("postgres_store_reconnects_after_terminate_backend") else {
+        return;
+    };
+    let options = pg_schema(&url, "reconnect").await;
+    let store = PgDedup::connect_with(options.clone()).await.unwrap();
+    claim_works(&store, "before").await;
+    let admin = sqlx::PgPool::connect_with(options).await.unwrap();
+    // Every connection the pool holds, held at once so each is a different backend.
+    let mut held = Vec::new();
+    let mut pids: Vec<i32> = Vec::new();
+    for _ in 0..store.pool().size() {
+        let mut connection = store.pool().acquire().await.unwrap();
+        let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+            .fetch_one(&mut *connection)
+            .await
+            .unwrap();
+        pids.push(pid);
+        held.push(connection);
+    }
+    drop(held);
+    for pid in &pids {
+        let terminated: bool = sqlx::query_scalar("SELECT pg_terminate_backend($1)")
+            .bind(pid)
+            .fetch_one(&admin)
+            .await
+            .unwrap();
+        assert!(terminated, "backend {pid} terminated");
+    }
+    claim_works(&store, "after").await;
+    claim_works(&store, "after-2").await;
+}
