@@ -159,8 +159,23 @@ fn provider_schemes_round_trip() {
             assert!(seen["id"].as_str().unwrap().starts_with("evt_"), "{seen}");
         } else {
             assert_eq!(seen["body"]["ref"], "refs/heads/main", "{scheme}");
+            // The README: without --id, GitHub and Shopify deliveries carry a UUID, as theirs do.
+            let id = seen["id"].as_str().unwrap_or_default();
+            assert!(is_uuid_v4(id), "{scheme}: a UUID id: {seen}");
         }
     }
+}
+
+/// `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx` in lowercase hex, `y` one of `8`, `9`, `a`, `b`.
+fn is_uuid_v4(id: &str) -> bool {
+    let bytes = id.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            14 => *b == b'4',
+            19 => matches!(b, b'8' | b'9' | b'a' | b'b'),
+            _ => b.is_ascii_digit() || (b'a'..=b'f').contains(b),
+        })
 }
 
 #[test]
