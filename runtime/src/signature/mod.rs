@@ -53,6 +53,7 @@ use std::fmt;
 pub use error::{SecretError, SignError, Skew, VerifyError};
 pub use github::GitHub;
 pub use headers::{HeaderLookup, SignedHeaders};
+#[cfg(feature = "axum")]
 pub(crate) use provider::header_title;
 pub use provider::{BodyShape, Provider, SchemeBuildError, ToleranceShape};
 pub use secret::Secret;

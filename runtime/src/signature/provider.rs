@@ -3,7 +3,6 @@
 //! The receiver reads a provider's body shape, content types and headers from here; the CLI
 //! builds a scheme from a provider and its secrets; nothing matches on a scheme's name.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::signature::{
@@ -326,7 +325,9 @@ impl Provider {
 
 /// The documented spelling of a header name (`x-github-event` -> `X-GitHub-Event`), for
 /// messages: providers' own spelling for theirs, each word capitalized otherwise.
-pub(crate) fn header_title(name: &str) -> Cow<'static, str> {
+#[cfg(any(feature = "axum", test))]
+pub(crate) fn header_title(name: &str) -> std::borrow::Cow<'static, str> {
+    use std::borrow::Cow;
     const KNOWN: [&str; 9] = [
         "X-GitHub-Event",
         "X-GitHub-Delivery",
