@@ -8,6 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::dedup::DedupError;
+use crate::inbox::InboxError;
 use crate::problem::Problem;
 use crate::signature::VerifyError;
 
@@ -31,6 +32,7 @@ use crate::signature::VerifyError;
 /// | [`UnknownEventType`](Self::UnknownEventType) (only when unknown types are rejected) | 422 |
 /// | [`Handler`](Self::Handler) | 500 |
 /// | [`DedupUnavailable`](Self::DedupUnavailable) (unreachable, or full: nothing is evicted before its time) | 503, `Retry-After` |
+/// | [`InboxUnavailable`](Self::InboxUnavailable) (the delivery could not be stored) | 503, `Retry-After: 5` |
 ///
 /// Everything but `200` makes the sender retry later, which is what a `409`, `500` or `503`
 /// is for.
@@ -90,6 +92,9 @@ pub enum ReceiveError {
     /// The duplicate store could not be reached, or is full.
     #[error("{0}")]
     DedupUnavailable(#[source] DedupError),
+    /// The receiver stores deliveries in an inbox, which could not be reached.
+    #[error("{0}")]
+    InboxUnavailable(#[source] InboxError),
 }
 
 impl ReceiveError {
@@ -111,7 +116,9 @@ impl ReceiveError {
             ReceiveError::Duplicate => StatusCode::OK,
             ReceiveError::UnknownEventType(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ReceiveError::Handler(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            ReceiveError::DedupUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ReceiveError::DedupUnavailable(_) | ReceiveError::InboxUnavailable(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
         }
     }
 
@@ -135,6 +142,7 @@ impl ReceiveError {
             ReceiveError::Handler(_) => "handler_failed",
             ReceiveError::DedupUnavailable(DedupError::Full { .. }) => "dedup_full",
             ReceiveError::DedupUnavailable(_) => "dedup_unavailable",
+            ReceiveError::InboxUnavailable(_) => "inbox_unavailable",
         }
     }
 
@@ -151,6 +159,9 @@ impl ReceiveError {
             }
             ReceiveError::DedupUnavailable(_) => {
                 "the duplicate store is unavailable; retry later".to_owned()
+            }
+            ReceiveError::InboxUnavailable(_) => {
+                "the delivery could not be stored; retry later".to_owned()
             }
             ReceiveError::Signature(VerifyError::TimestampOutsideTolerance { .. }) => {
                 "signature verification failed: the signed timestamp is outside the accepted window"
@@ -235,7 +246,7 @@ impl IntoResponse for ReceiveError {
             ReceiveError::DedupUnavailable(DedupError::Full { retry_after, .. }) => {
                 Some(retry_after.as_secs().max(1))
             }
-            ReceiveError::DedupUnavailable(_) => Some(5),
+            ReceiveError::DedupUnavailable(_) | ReceiveError::InboxUnavailable(_) => Some(5),
             _ => None,
         };
         if let Some(seconds) = retry_after {

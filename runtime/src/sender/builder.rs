@@ -7,10 +7,10 @@ use std::time::Duration;
 use http::StatusCode;
 
 use super::attempt::AttemptOptions;
-use super::retry::RetryPolicy;
 use super::sleep::{Sleeper, TokioSleeper};
 use super::{Config, Inner, Sender};
 use crate::clock::{Clock, SystemClock};
+use crate::retry::RetryPolicy;
 use crate::signature::{Scheme, SignError};
 
 /// The user agent of the client the sender builds.

@@ -85,11 +85,11 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
+pub use crate::retry::RetryPolicy;
 pub use attempt::{AttemptOptions, attempt};
 pub use builder::{BuildError, SenderBuilder};
 pub use message::{Message, SendError};
 pub use report::{DeliveryReport, Outcome};
-pub use retry::RetryPolicy;
 pub use sleep::{Sleep, Sleeper, TokioSleeper};
 pub use spawn::{DeliveryHandle, SpawnError};
 pub use verdict::{Attempt, AttemptError, ErrorKind, Verdict};

@@ -183,7 +183,8 @@ pub struct Target {
 pub struct Claimed {
     /// The lease to record the result with.
     pub lease: Lease,
-    /// The `webhook-id` header: fixed when the delivery was created, the same on every attempt.
+    /// The `webhook-id` header: the event id, the same on every attempt and every endpoint (so a
+    /// receiver reading the events feed too deduplicates both by one key).
     pub webhook_id: String,
     /// The event's id (shared by the deliveries it fanned out to).
     pub event_id: String,

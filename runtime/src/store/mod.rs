@@ -5,7 +5,7 @@
 //!
 //! The flow: `publish` (a backend method taking the caller's own transaction) stores the
 //! event's envelope, serialized once, and fans it out in the same transaction to one delivery
-//! per subscribed endpoint, each with its own `webhook-id`. Workers [`claim`](OutboxStore::claim)
+//! per subscribed endpoint, whose `webhook-id` is the event id. Workers [`claim`](OutboxStore::claim)
 //! due deliveries under a lease with a fencing token, attempt them, and
 //! [`record`](OutboxStore::record) the results; the store applies the [`Policy`] (retry
 //! schedule, pauses, breaker, disabling) using its injected [`Clock`](crate::clock::Clock).

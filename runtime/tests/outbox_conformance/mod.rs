@@ -145,12 +145,13 @@ pub(crate) async fn fan_out_and_filters<B: Backend>(case: Case<B>) {
 
     let claimed = claim(store, 10).await;
     assert_eq!(claimed.len(), 2);
-    assert_ne!(claimed[0].webhook_id, claimed[1].webhook_id);
+    // Every endpoint gets the event id as its `webhook-id`: the feed's id, one dedup key.
+    assert_eq!(claimed[0].webhook_id, claimed[1].webhook_id);
     for delivery in &claimed {
         assert_eq!(delivery.event_id, event_id);
         assert_eq!(delivery.event_type, "order.created");
         assert_eq!(delivery.attempt, 1);
-        assert!(delivery.webhook_id.starts_with("msg_"));
+        assert_eq!(delivery.webhook_id, event_id);
         assert_eq!(delivery.target.secrets.expose(), [SECRET]);
         let body: serde_json::Value = serde_json::from_str(&delivery.payload).unwrap();
         assert_eq!(body["type"], "order.created");

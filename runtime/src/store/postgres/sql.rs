@@ -13,7 +13,8 @@ pub(super) const CURRENT_SCHEMA: &str = "SELECT current_schema()";
 pub(super) const SCHEMA_VERSION: &str = "SELECT value FROM hw_meta WHERE key = 'schema_version'";
 
 /// Publish, in one round trip: the event; its fan-out, one delivery per endpoint subscribed
-/// to the type, each with its own `webhook-id`, held for a disabled endpoint; and a
+/// to the type, held for a disabled endpoint, whose `webhook-id` is the event id (so the
+/// events feed and the webhooks deduplicate by one key); and a
 /// `pg_notify` on channel $5 (sent at commit, only when there is a delivery to make).
 pub(super) const PUBLISH: &str = "\
 WITH ev AS (
@@ -23,7 +24,7 @@ WITH ev AS (
     SELECT pg_notify($5, '') AS sent
 )
 INSERT INTO hw_delivery (webhook_id, event_pk, endpoint_id, state, attempts, run_at, created_at, updated_at)
-SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), ev.id, e.id,
+SELECT $1, ev.id, e.id,
        CASE WHEN e.disabled IS NULL THEN 'pending' ELSE 'disabled' END, 0, $4, $4, $4
 FROM ev CROSS JOIN notified CROSS JOIN hw_endpoint e
 WHERE e.all_types

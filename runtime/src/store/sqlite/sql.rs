@@ -9,11 +9,12 @@ pub(super) const SCHEMA_VERSION: &str = "SELECT value FROM hw_meta WHERE key = '
 pub(super) const INSERT_EVENT: &str = "INSERT INTO hw_event (event_id, event_type, payload, created_at) \
      VALUES (?1, ?2, ?3, ?4) RETURNING id";
 
-/// Fan-out: one delivery per endpoint subscribed to the type (?3), each with its own
-/// `webhook-id`; held (`disabled`) for a disabled endpoint.
+/// Fan-out: one delivery per endpoint subscribed to the type (?3), held (`disabled`) for a
+/// disabled endpoint. Its `webhook-id` is the event id (as Svix's message id and Stripe's
+/// `evt_` id are), so a receiver that also reads the events feed deduplicates both by one key.
 pub(super) const FAN_OUT: &str = "\
 INSERT INTO hw_delivery (webhook_id, event_pk, endpoint_id, state, attempts, run_at, created_at, updated_at)
-SELECT 'msg_' || lower(hex(randomblob(16))), ?1, e.id,
+SELECT (SELECT event_id FROM hw_event WHERE id = ?1), ?1, e.id,
        CASE WHEN e.disabled IS NULL THEN 'pending' ELSE 'disabled' END, 0, ?2, ?2, ?2
 FROM hw_endpoint e
 WHERE e.all_types = 1
