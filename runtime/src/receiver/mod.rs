@@ -56,17 +56,24 @@
 //! ```
 
 mod assemble;
+#[cfg(feature = "reqwest")]
+mod catch_up;
 mod config;
 mod error;
 mod extract;
 mod format;
 mod handler;
+mod inbox;
 mod parse;
 mod pipeline;
 mod route;
 mod router;
+mod worker;
 
 pub use crate::dedup::{BoxFuture, DedupError, DedupStore, MemoryDedup};
+#[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
+pub use catch_up::CaughtUp;
 pub use config::{ContentTypes, WebhookConfig};
 pub use error::{HandlerError, ReceiveError};
 pub use extract::{VerifiedWebhook, Webhook};
@@ -74,6 +81,7 @@ pub use format::{PayloadFormat, TypeRule};
 pub use handler::{Handler, HandlerResult};
 pub use parse::Payload;
 pub use router::Receiver;
+pub use worker::InboxWorker;
 
 use bytes::Bytes;
 

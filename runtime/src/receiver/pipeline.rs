@@ -12,9 +12,11 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use crate::dedup::{Claim, ClaimToken, DedupError, DedupKey, DedupStore, Settled};
+use crate::receiver::assemble::Head;
 use crate::receiver::config::Inner;
 use crate::receiver::error::ReceiveError;
-use crate::signature::header_title;
+use crate::receiver::route::Route;
+use crate::signature::{BodyShape, header_title};
 
 /// Checks the content type and reads the body under the limit.
 pub(crate) async fn read_body(
@@ -43,14 +45,49 @@ pub(crate) async fn read_body(
 /// The receiver's dedup namespace: the configured one, else the provider and the route
 /// (`stripe:/webhooks/billing`), which every replica shares and two routes do not.
 pub(crate) fn namespace(inner: &Inner, parts: &Parts) -> Arc<str> {
-    if let Some(namespace) = &inner.dedup_namespace {
-        return Arc::clone(namespace);
-    }
     let path = parts
         .extensions
         .get::<MatchedPath>()
         .map_or_else(|| parts.uri.path(), MatchedPath::as_str);
-    format!("{}:{path}", inner.scheme.name()).into()
+    namespace_of(inner, path)
+}
+
+/// The namespace of the receiver mounted at route `path`.
+pub(crate) fn namespace_of(inner: &Inner, path: &str) -> Arc<str> {
+    match &inner.dedup_namespace {
+        Some(namespace) => Arc::clone(namespace),
+        None => format!("{}:{path}", inner.scheme.name()).into(),
+    }
+}
+
+/// Runs a route's handler for a delivery claimed (or not deduplicated), then completes the
+/// claim when it succeeded and abandons it when it failed, so a retry runs it again.
+pub(crate) async fn run<S: 'static>(
+    inner: &Inner,
+    route: &dyn Route<S>,
+    shape: BodyShape,
+    head: Head,
+    parts: Parts,
+    state: S,
+    claim: Option<Held>,
+) -> Result<(), ReceiveError> {
+    let outcome = match route.start(shape, head, parts, state) {
+        Ok(future) => future.await.map_err(ReceiveError::Handler),
+        Err(error) => Err(error),
+    };
+    match (outcome, claim) {
+        (Ok(()), Some(claim)) => {
+            if let Err(error) = claim.complete(inner).await {
+                tracing::error!(%error, "handled, but could not mark the delivery done");
+            }
+            Ok(())
+        }
+        (Err(error), Some(claim)) => {
+            claim.abandon().await;
+            Err(error)
+        }
+        (outcome, None) => outcome,
+    }
 }
 
 /// A delivery claimed in the duplicate store, owned through its token:
@@ -154,6 +191,9 @@ pub(crate) fn log_rejection(error: &ReceiveError) {
         ReceiveError::Handler(source) => tracing::error!(error = %source, "handler failed"),
         ReceiveError::DedupUnavailable(source) => {
             tracing::error!(error = %source, "duplicate store unavailable");
+        }
+        ReceiveError::InboxUnavailable(source) => {
+            tracing::error!(error = %source, "could not store the delivery in the inbox");
         }
         other => {
             tracing::info!(error = %other, status = other.status().as_u16(), "delivery rejected")

@@ -23,6 +23,7 @@ use crate::receiver::Handler;
 use crate::receiver::assemble::{self, Head};
 use crate::receiver::config::WebhookConfig;
 use crate::receiver::error::ReceiveError;
+use crate::receiver::inbox::Queue;
 use crate::receiver::parse::{KnownSeed, RawSeed, TypedSeed};
 use crate::receiver::pipeline;
 use crate::receiver::route::{Route, TypedRoute};
@@ -86,15 +87,41 @@ use crate::{Event, Events};
 /// # Ok::<(), hookwire::signature::SecretError>(())
 /// ```
 pub struct Receiver<S = ()> {
-    config: WebhookConfig,
+    pub(super) config: WebhookConfig,
     routes: HashMap<&'static str, Arc<dyn Route<S>>>,
     unknown: Unknown<S>,
+    /// Where deliveries are stored before their handlers run, when they are.
+    pub(super) inbox: Option<Queue>,
 }
 
 enum Unknown<S> {
     Ignore,
     Reject,
     Handle(Arc<dyn Route<S>>),
+}
+
+impl<S> Clone for Unknown<S> {
+    fn clone(&self) -> Self {
+        match self {
+            Unknown::Ignore => Unknown::Ignore,
+            Unknown::Reject => Unknown::Reject,
+            Unknown::Handle(route) => Unknown::Handle(Arc::clone(route)),
+        }
+    }
+}
+
+/// A copy sharing the handlers (they are reference-counted): keep one to build an
+/// [`InboxWorker`](crate::receiver::InboxWorker) or to [`catch_up`](Self::catch_up) after
+/// mounting another.
+impl<S> Clone for Receiver<S> {
+    fn clone(&self) -> Self {
+        Receiver {
+            config: self.config.clone(),
+            routes: self.routes.clone(),
+            unknown: self.unknown.clone(),
+            inbox: self.inbox.clone(),
+        }
+    }
 }
 
 impl<S: Clone + Send + Sync + 'static> Receiver<S> {
@@ -111,6 +138,7 @@ impl<S: Clone + Send + Sync + 'static> Receiver<S> {
             config,
             routes: HashMap::new(),
             unknown: Unknown::Ignore,
+            inbox: None,
         }
     }
 
@@ -288,25 +316,13 @@ impl<S: Clone + Send + Sync + 'static> Receiver<S> {
             tracing::info!("no handler for this event type; ignored");
             return Ok(());
         };
+        if let Some(queue) = &self.inbox {
+            return queue.push(inner, &parts.headers, head).await;
+        }
         let namespace = pipeline::namespace(inner, &parts);
         let claim = pipeline::claim(inner, namespace, head.id.as_deref()).await?;
-        let outcome = match route.start(inner.format.shape(), head, parts, state) {
-            Ok(future) => future.await.map_err(ReceiveError::Handler),
-            Err(error) => Err(error),
-        };
-        match (outcome, claim) {
-            (Ok(()), Some(claim)) => {
-                if let Err(error) = claim.complete(inner).await {
-                    tracing::error!(%error, "handled, but could not mark the delivery done");
-                }
-                Ok(())
-            }
-            (Err(error), Some(claim)) => {
-                claim.abandon().await;
-                Err(error)
-            }
-            (outcome, None) => outcome,
-        }
+        let shape = inner.format.shape();
+        pipeline::run(inner, &*route, shape, head, parts, state, claim).await
     }
 
     /// Verifies the body, assembles the delivery's head and finds its route; `Ok(None)` for an
@@ -323,14 +339,20 @@ impl<S: Clone + Send + Sync + 'static> Receiver<S> {
             span.record("delivery_id", id.as_str());
         }
         span.record("event_type", head.event_type.as_str());
-        let route = match (self.routes.get(head.event_type.as_str()), &self.unknown) {
-            (Some(route), _) | (None, Unknown::Handle(route)) => Arc::clone(route),
-            (None, Unknown::Ignore) => return Ok(None),
-            (None, Unknown::Reject) => {
-                return Err(ReceiveError::UnknownEventType(head.event_type));
-            }
-        };
-        Ok(Some((route, head)))
+        Ok(self.lookup(&head.event_type)?.map(|route| (route, head)))
+    }
+
+    /// The route of `event_type`: its handler, the catalog's, the unknown-type handler, or
+    /// `Ok(None)` for an unknown type that is ignored.
+    pub(super) fn lookup(
+        &self,
+        event_type: &str,
+    ) -> Result<Option<Arc<dyn Route<S>>>, ReceiveError> {
+        match (self.routes.get(event_type), &self.unknown) {
+            (Some(route), _) | (None, Unknown::Handle(route)) => Ok(Some(Arc::clone(route))),
+            (None, Unknown::Ignore) => Ok(None),
+            (None, Unknown::Reject) => Err(ReceiveError::UnknownEventType(event_type.to_owned())),
+        }
     }
 }
 

@@ -1,0 +1,424 @@
+//! [`InboxWorker`]: runs a receiver's handlers for the deliveries its inbox holds, with
+//! retries, backoff and dead letters.
+
+use std::future::Future;
+use std::pin::pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::task::JoinSet;
+use tracing::Instrument;
+
+use crate::Timestamp;
+use crate::inbox::{Claimed, DeadLetter, Failure, InboxError, Settled};
+use crate::receiver::Receiver;
+use crate::receiver::assemble::Head;
+use crate::receiver::error::ReceiveError;
+use crate::receiver::inbox::{DEFAULT_LEASE, Queue, stored_parts};
+use crate::retry::RetryPolicy;
+
+/// Runs a [`Receiver`]'s handlers for the deliveries stored in its inbox (made by
+/// [`Receiver::inbox_worker`]).
+///
+/// - It claims up to [`concurrency`](Self::concurrency) due deliveries at a time, each under a
+///   [`lease`](Self::lease) (5 minutes by default) that is also the handler's time limit, and
+///   runs them at once. It wakes when a request of this process stores a delivery, and polls
+///   every [`poll_interval`](Self::poll_interval) (1 s) for what other replicas stored and for
+///   retries coming due.
+/// - A handler that succeeds marks the delivery done (its id stays a duplicate for the
+///   config's `dedup_ttl`, 3 days by default). One that fails, panics or outlives its lease is
+///   retried on the [`retry`](Self::retry) schedule (5 s, 30 s, 2 min, 10 min, 30 min, 1 h,
+///   2 h, 4 h, each ±20%: 9 runs over about 8 hours); after the last, the delivery is a dead
+///   letter ([`dead_letters`](Self::dead_letters), [`retry_dead`](Self::retry_dead)). A body
+///   that does not parse into its type is a dead letter at once: retrying cannot fix it, a
+///   deployment can (then retry it).
+/// - A worker that dies mid-handler loses nothing: the delivery is due again when its lease
+///   ends. Results are fenced by the claim's token, so a worker that lost its lease changes
+///   nothing. Handlers run at least once: make their effects idempotent (on the delivery id)
+///   where running twice after a crash matters.
+///
+/// ```
+/// use hookwire::inbox::MemoryInbox;
+/// use hookwire::receiver::{Delivery, Receiver, WebhookConfig};
+/// use hookwire::signature::StandardWebhooks;
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let config = WebhookConfig::new(StandardWebhooks::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?);
+/// let receiver: Receiver = Receiver::new(config)
+///     .unknown(|d: Delivery<Box<serde_json::value::RawValue>>| async move { println!("{}", d.event_type) })
+///     .inbox(MemoryInbox::new(), "shop");
+/// let worker = receiver.inbox_worker(());
+/// let app: axum::Router = receiver.into_router();
+/// let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+/// let running = tokio::spawn(worker.run(async move { let _ = stopped.await; }));
+/// // ... serve `app` ...
+/// stop.send(()).unwrap();
+/// running.await.unwrap()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # }).unwrap();
+/// ```
+pub struct InboxWorker<S = ()> {
+    receiver: Arc<Receiver<S>>,
+    state: S,
+    concurrency: usize,
+    lease: Duration,
+    poll: Duration,
+    retry: RetryPolicy,
+}
+
+/// What one run of a stored delivery came to.
+enum Outcome {
+    Handled,
+    /// Worth another run later.
+    Failed(String),
+    /// Retrying cannot help: a body that does not parse, a type nobody handles.
+    Dead(String),
+}
+
+impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
+    pub(crate) fn new(receiver: Arc<Receiver<S>>, state: S) -> Self {
+        let retry = RetryPolicy::new(
+            [5, 30, 120, 600, 1_800, 3_600, 7_200, 14_400].map(Duration::from_secs),
+        );
+        InboxWorker {
+            receiver,
+            state,
+            concurrency: 8,
+            lease: DEFAULT_LEASE,
+            poll: Duration::from_secs(1),
+            retry,
+        }
+    }
+
+    /// Runs at most `n` handlers at once (at least 1; default 8).
+    ///
+    /// ```
+    /// # let receiver: hookwire::receiver::Receiver = hookwire::receiver::Receiver::new(hookwire::receiver::WebhookConfig::new(hookwire::signature::GitHub::new("s")?));
+    /// let worker = receiver.inbox_worker(()).concurrency(32);
+    /// # Ok::<(), hookwire::signature::SecretError>(())
+    /// ```
+    #[must_use]
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.max(1);
+        self
+    }
+
+    /// How long a claimed delivery is this worker's, and so the longest a handler may run
+    /// (default 5 minutes; at least 1 second).
+    ///
+    /// ```
+    /// # let receiver: hookwire::receiver::Receiver = hookwire::receiver::Receiver::new(hookwire::receiver::WebhookConfig::new(hookwire::signature::GitHub::new("s")?));
+    /// let worker = receiver.inbox_worker(()).lease(std::time::Duration::from_secs(30));
+    /// # Ok::<(), hookwire::signature::SecretError>(())
+    /// ```
+    #[must_use]
+    pub fn lease(mut self, lease: Duration) -> Self {
+        self.lease = lease.max(Duration::from_secs(1));
+        self
+    }
+
+    /// How often to look for deliveries stored by other processes and for retries coming due
+    /// (default 1 s).
+    ///
+    /// ```
+    /// # let receiver: hookwire::receiver::Receiver = hookwire::receiver::Receiver::new(hookwire::receiver::WebhookConfig::new(hookwire::signature::GitHub::new("s")?));
+    /// let worker = receiver.inbox_worker(()).poll_interval(std::time::Duration::from_millis(200));
+    /// # Ok::<(), hookwire::signature::SecretError>(())
+    /// ```
+    #[must_use]
+    pub fn poll_interval(mut self, every: Duration) -> Self {
+        self.poll = every.max(Duration::from_millis(1));
+        self
+    }
+
+    /// The schedule of retries after a handler fails; after the last, a dead letter.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use hookwire::retry::RetryPolicy;
+    /// # let receiver: hookwire::receiver::Receiver = hookwire::receiver::Receiver::new(hookwire::receiver::WebhookConfig::new(hookwire::signature::GitHub::new("s")?));
+    /// let worker = receiver.inbox_worker(()).retry(RetryPolicy::exponential(Duration::from_secs(1), 2, Duration::from_secs(60), 5));
+    /// # Ok::<(), hookwire::signature::SecretError>(())
+    /// ```
+    #[must_use]
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    fn queue(&self) -> Result<&Queue, InboxError> {
+        self.receiver
+            .inbox
+            .as_ref()
+            .ok_or_else(|| InboxError::new("this receiver has no inbox: call `Receiver::inbox`"))
+    }
+
+    fn now(&self) -> Timestamp {
+        self.receiver.config.inner().clock.now()
+    }
+
+    /// Claims what is due now (up to the concurrency), runs it to the end, and returns how
+    /// many deliveries it ran: for tests, scripts and cron-style draining.
+    ///
+    /// # Errors
+    /// The receiver has no inbox, or the store cannot be reached.
+    ///
+    /// ```
+    /// # use hookwire::inbox::MemoryInbox;
+    /// # use hookwire::receiver::{Receiver, WebhookConfig};
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let receiver: Receiver = Receiver::new(WebhookConfig::new(hookwire::signature::GitHub::new("s")?)).inbox(MemoryInbox::new(), "q");
+    /// let ran = receiver.inbox_worker(()).run_once().await?;
+    /// assert_eq!(ran, 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
+    pub async fn run_once(&self) -> Result<usize, InboxError> {
+        let queue = self.queue()?;
+        let claimed = queue
+            .store
+            .claim(&queue.name, self.now(), self.lease, self.concurrency)
+            .await?;
+        let count = claimed.len();
+        let mut tasks = JoinSet::new();
+        for claimed in claimed {
+            tasks.spawn(self.job(claimed));
+        }
+        while tasks.join_next().await.is_some() {}
+        Ok(count)
+    }
+
+    /// Runs handlers until `shutdown` completes, then waits for the running ones to finish.
+    /// A store that cannot be reached is logged and tried again, backing off up to 30 s: a
+    /// database restart heals without restarting the worker.
+    ///
+    /// # Errors
+    /// The receiver has no inbox.
+    ///
+    /// ```
+    /// # use hookwire::inbox::MemoryInbox;
+    /// # use hookwire::receiver::{Receiver, WebhookConfig};
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let receiver: Receiver = Receiver::new(WebhookConfig::new(hookwire::signature::GitHub::new("s")?)).inbox(MemoryInbox::new(), "q");
+    /// receiver.inbox_worker(()).run(std::future::ready(())).await?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
+    pub async fn run(self, shutdown: impl Future<Output = ()>) -> Result<(), InboxError> {
+        let queue = self.queue()?.clone();
+        let mut shutdown = pin!(shutdown);
+        let mut tasks = JoinSet::new();
+        let mut failures = 0_u32;
+        loop {
+            let free = self.concurrency.saturating_sub(tasks.len());
+            let mut wait = self.poll;
+            if free > 0 {
+                match queue
+                    .store
+                    .claim(&queue.name, self.now(), self.lease, free)
+                    .await
+                {
+                    Ok(claimed) => {
+                        failures = 0;
+                        for claimed in claimed {
+                            tasks.spawn(self.job(claimed));
+                        }
+                    }
+                    Err(error) => {
+                        failures = failures.saturating_add(1);
+                        wait = backoff(self.poll, failures);
+                        tracing::warn!(%error, retry_in = ?wait, "inbox claim failed");
+                    }
+                }
+            }
+            tokio::select! {
+                () = &mut shutdown => break,
+                Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+                () = queue.wake.notified(), if tasks.len() < self.concurrency && failures == 0 => {}
+                () = tokio::time::sleep(wait) => {}
+            }
+        }
+        while tasks.join_next().await.is_some() {}
+        Ok(())
+    }
+
+    /// Runs one claimed delivery and records the outcome.
+    fn job(&self, claimed: Claimed) -> impl Future<Output = ()> + Send + 'static {
+        let receiver = Arc::clone(&self.receiver);
+        let state = self.state.clone();
+        let (lease, retry) = (self.lease, self.retry.clone());
+        let span = tracing::info_span!(
+            "inbox",
+            delivery_id = %claimed.item.id,
+            event_type = %claimed.item.event_type,
+            attempt = claimed.attempt,
+        );
+        async move {
+            let Some(queue) = receiver.inbox.clone() else {
+                return;
+            };
+            let id = claimed.item.id.clone();
+            let outcome = execute(&receiver, state, claimed.item, lease).await;
+            let now = receiver.config.inner().clock.now();
+            let store = &queue.store;
+            let recorded = match outcome {
+                Outcome::Handled => {
+                    let keep = receiver.config.inner().dedup_ttl;
+                    store.complete(&queue.name, &id, claimed.token, now, keep).await
+                }
+                Outcome::Failed(error) => {
+                    let retry_index = claimed.attempt.saturating_sub(1) as usize;
+                    let failure = match retry.delay(retry_index, unit(), None) {
+                        Some(delay) => {
+                            let secs = i64::try_from(delay.as_secs()).unwrap_or(i64::MAX);
+                            tracing::warn!(%error, retry_in = ?delay, "handler failed; will retry");
+                            Failure::RetryAt { at: now.saturating_add_seconds(secs.max(1)), error }
+                        }
+                        None => {
+                            tracing::error!(%error, "handler failed for the last time: dead letter");
+                            Failure::Dead { error }
+                        }
+                    };
+                    store.fail(&queue.name, &id, claimed.token, &failure, now).await
+                }
+                Outcome::Dead(error) => {
+                    tracing::error!(%error, "cannot be handled: dead letter");
+                    store.fail(&queue.name, &id, claimed.token, &Failure::Dead { error }, now).await
+                }
+            };
+            match recorded {
+                Ok(Settled::Applied) => {}
+                Ok(Settled::Lost) => tracing::warn!("the lease ended before the result was recorded; another run owns it"),
+                Err(error) => tracing::error!(%error, "could not record the result; the delivery runs again after its lease"),
+            }
+        }
+        .instrument(span)
+    }
+
+    /// Up to `limit` dead letters of this receiver's queue, oldest failure first.
+    ///
+    /// # Errors
+    /// The receiver has no inbox, or the store cannot be reached.
+    ///
+    /// ```
+    /// # use hookwire::inbox::MemoryInbox;
+    /// # use hookwire::receiver::{Receiver, WebhookConfig};
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let receiver: Receiver = Receiver::new(WebhookConfig::new(hookwire::signature::GitHub::new("s")?)).inbox(MemoryInbox::new(), "q");
+    /// for letter in receiver.inbox_worker(()).dead_letters(100).await? {
+    ///     println!("{} {} after {} runs: {}", letter.id, letter.event_type, letter.attempts, letter.error);
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
+    pub async fn dead_letters(&self, limit: usize) -> Result<Vec<DeadLetter>, InboxError> {
+        let queue = self.queue()?;
+        queue.store.dead(&queue.name, limit).await
+    }
+
+    /// Puts dead letter `id` back as a first attempt, due now; `false` when there is no such
+    /// dead letter.
+    ///
+    /// # Errors
+    /// The receiver has no inbox, or the store cannot be reached.
+    ///
+    /// ```
+    /// # use hookwire::inbox::MemoryInbox;
+    /// # use hookwire::receiver::{Receiver, WebhookConfig};
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// # let receiver: Receiver = Receiver::new(WebhookConfig::new(hookwire::signature::GitHub::new("s")?)).inbox(MemoryInbox::new(), "q");
+    /// assert!(!receiver.inbox_worker(()).retry_dead("msg_1").await?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
+    pub async fn retry_dead(&self, id: &str) -> Result<bool, InboxError> {
+        let queue = self.queue()?;
+        let revived = queue.store.revive(&queue.name, id, self.now()).await?;
+        if revived {
+            queue.wake.notify_one();
+        }
+        Ok(revived)
+    }
+}
+
+/// Parses a stored delivery and runs its handler (in its own task, so a panic is a failure),
+/// within the lease.
+async fn execute<S: Clone + Send + Sync + 'static>(
+    receiver: &Receiver<S>,
+    state: S,
+    item: crate::inbox::NewItem,
+    lease: Duration,
+) -> Outcome {
+    let route = match receiver.lookup(&item.event_type) {
+        Ok(Some(route)) => route,
+        Ok(None) => {
+            tracing::info!("no handler for this event type; ignored");
+            return Outcome::Handled;
+        }
+        Err(error) => return Outcome::Dead(error.to_string()),
+    };
+    let parts = stored_parts("/", &item.headers);
+    let head = Head {
+        id: Some(item.id),
+        event_type: item.event_type,
+        signed_at: item.signed_at,
+        body: Bytes::from(item.body),
+    };
+    let shape = receiver.config.inner().format.shape();
+    let future = match route.start(shape, head, parts, state) {
+        Ok(future) => future,
+        Err(error @ ReceiveError::MalformedPayload(_)) => return Outcome::Dead(error.to_string()),
+        Err(error) => return Outcome::Failed(error.to_string()),
+    };
+    let mut handler = tokio::spawn(future);
+    match tokio::time::timeout(lease, &mut handler).await {
+        Ok(Ok(Ok(()))) => Outcome::Handled,
+        Ok(Ok(Err(error))) => Outcome::Failed(error.to_string()),
+        Ok(Err(join)) if join.is_panic() => Outcome::Failed("the handler panicked".to_owned()),
+        Ok(Err(_)) => Outcome::Failed("the handler was cancelled".to_owned()),
+        Err(_) => {
+            handler.abort();
+            Outcome::Failed(format!(
+                "the handler ran longer than its lease of {lease:?}"
+            ))
+        }
+    }
+}
+
+/// The wait after `failures` consecutive store failures: the poll interval doubled each time,
+/// at most 30 s.
+fn backoff(poll: Duration, failures: u32) -> Duration {
+    poll.saturating_mul(1_u32 << failures.min(16))
+        .min(Duration::from_secs(30))
+}
+
+/// A random number in `[0, 1)` for the retry jitter (0.5, no jitter, without randomness).
+fn unit() -> f64 {
+    let mut bytes = [0_u8; 8];
+    match getrandom::fill(&mut bytes) {
+        Ok(()) => (u64::from_le_bytes(bytes) >> 11) as f64 / (1_u64 << 53) as f64,
+        Err(_) => 0.5,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_failures_back_off_to_thirty_seconds() {
+        let poll = Duration::from_secs(1);
+        assert_eq!(backoff(poll, 1), Duration::from_secs(2));
+        assert_eq!(backoff(poll, 3), Duration::from_secs(8));
+        assert_eq!(backoff(poll, 99), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn jitter_units_are_in_range() {
+        for _ in 0..100 {
+            let u = unit();
+            assert!((0.0..1.0).contains(&u), "{u}");
+        }
+    }
+}
