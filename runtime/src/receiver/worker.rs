@@ -27,7 +27,8 @@ use crate::retry::RetryPolicy;
 ///   every [`poll_interval`](Self::poll_interval) (1 s) for what other replicas stored and for
 ///   retries coming due.
 /// - A handler that succeeds marks the delivery done (its id stays a duplicate for the
-///   config's `dedup_ttl`, 3 days by default). One that fails, panics or outlives its lease is
+///   config's `dedup_ttl`, 3 days by default; a running worker purges older ones every
+///   minute). One that fails, panics or outlives its lease is
 ///   retried on the [`retry`](Self::retry) schedule (5 s, 30 s, 2 min, 10 min, 30 min, 1 h,
 ///   2 h, 4 h, each ±20%: 9 runs over about 8 hours); after the last, the delivery is a dead
 ///   letter ([`dead_letters`](Self::dead_letters), [`retry_dead`](Self::retry_dead)). A body
@@ -66,6 +67,9 @@ pub struct InboxWorker<S = ()> {
     poll: Duration,
     retry: RetryPolicy,
 }
+
+/// How often a running worker forgets done deliveries whose retention ended.
+const PURGE_EVERY: Duration = Duration::from_secs(60);
 
 /// What one run of a stored delivery came to.
 enum Outcome {
@@ -210,7 +214,18 @@ impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
         let mut shutdown = pin!(shutdown);
         let mut tasks = JoinSet::new();
         let mut failures = 0_u32;
+        let mut purged = tokio::time::Instant::now();
         loop {
+            if purged.elapsed() >= PURGE_EVERY {
+                purged = tokio::time::Instant::now();
+                match queue.store.purge(self.now()).await {
+                    Ok(0) => {}
+                    Ok(count) => {
+                        tracing::debug!(count, "forgot done deliveries past their retention")
+                    }
+                    Err(error) => tracing::warn!(%error, "inbox purge failed"),
+                }
+            }
             let free = self.concurrency.saturating_sub(tasks.len());
             let mut wait = self.poll;
             if free > 0 {
