@@ -42,7 +42,7 @@
 //! ```
 
 #[cfg(any(feature = "postgres", feature = "redis", feature = "sqlite"))]
-mod backend;
+pub(crate) mod backend;
 pub mod conformance;
 mod memory;
 #[cfg(feature = "postgres")]

@@ -20,6 +20,15 @@
 //! call carries `now` and the durations, so the [`conformance`] suite checks each rule without
 //! sleeping, and every backend applies the worker's policy the same way.
 //!
+//! The stores, each passing the [`conformance`] suite (a database driver is compiled only with
+//! its feature; [`open`] picks one from a URL):
+//!
+//! | Store | Feature | Shared by | Notes |
+//! |---|---|---|---|
+//! | [`MemoryInbox`] | none | one process | a restart loses what it holds |
+//! | `SqliteInbox` | `sqlite` | the processes of one machine | a file in WAL mode |
+//! | `PgInbox` | `postgres` | every replica | claims with `FOR UPDATE SKIP LOCKED` |
+//!
 //! ```
 //! use std::time::Duration;
 //! use hookwire::Timestamp;
@@ -40,13 +49,27 @@
 //! # }).unwrap();
 //! ```
 
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+mod backend;
 pub mod conformance;
 mod memory;
+mod open;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "sqlite")]
+mod sqlite;
 
 use std::time::Duration;
 
 pub use crate::dedup::{BoxFuture, ClaimToken, Settled};
 pub use memory::MemoryInbox;
+pub use open::open;
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub use postgres::PgInbox;
+#[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
+pub use sqlite::SqliteInbox;
 
 use crate::Timestamp;
 

@@ -1,0 +1,419 @@
+//! [`PgInbox`]: the inbox on PostgreSQL, shared by every replica of a receiver.
+//!
+//! One row per delivery in `hw_inbox` (in the connection's current schema, created on first
+//! use), primary key `(queue, id)`. `run_at` is the row's next moment: when it is due
+//! (waiting), its lease end (running), its retention end (done) or when it was given up
+//! (dead); `seq` is push order. A push is one `INSERT .. ON CONFLICT DO NOTHING`; a claim is
+//! one `UPDATE` of the oldest due rows picked with `FOR UPDATE SKIP LOCKED`, so replicas
+//! claiming at once never wait for nor share a row; `complete` and `fail` change a row only
+//! while it is running under the caller's token. The pool checks each connection before use,
+//! so after `pg_terminate_backend` or a server restart the next call runs on a new connection.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::Row;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+use crate::Timestamp;
+use crate::dedup::backend::settled;
+use crate::inbox::backend::{
+    CLAIM_BATCH, DEAD, StoredClaim, WAITING, dead_letter, encode_headers, lease_end, new_tokens,
+    sql_limit, stats, token_i64,
+};
+use crate::inbox::{
+    BoxFuture, ClaimToken, Claimed, DeadLetter, Failure, InboxError, InboxStats, InboxStore,
+    NewItem, Pushed, Settled, duration_millis, millis,
+};
+
+const SCHEMA: &str = "
+SELECT pg_advisory_xact_lock(hashtext('hookwire.hw_inbox'));
+-- Deliveries of the durable inbox; times are Unix milliseconds from the receiver's clock.
+-- run_at: due (waiting), lease end (running), retention end (done), given up (dead).
+CREATE TABLE IF NOT EXISTS hw_inbox (
+    queue       TEXT    NOT NULL,
+    id          TEXT    NOT NULL,
+    event_type  TEXT    NOT NULL,
+    signed_at   BIGINT,
+    headers     TEXT    NOT NULL,
+    body        BYTEA   NOT NULL,
+    stage       TEXT    NOT NULL,
+    run_at      BIGINT  NOT NULL,
+    token       BIGINT  NOT NULL DEFAULT 0,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    error       TEXT    NOT NULL DEFAULT '',
+    received_at BIGINT  NOT NULL,
+    seq         BIGINT  GENERATED ALWAYS AS IDENTITY,
+    PRIMARY KEY (queue, id)
+);
+-- Serves claim: the due rows of a queue, oldest first.
+CREATE INDEX IF NOT EXISTS hw_inbox_due ON hw_inbox (queue, run_at, seq)
+    WHERE stage IN ('waiting', 'running');
+-- Serves dead and stats.
+CREATE INDEX IF NOT EXISTS hw_inbox_stage ON hw_inbox (queue, stage, run_at, seq);
+-- Serves purge.
+CREATE INDEX IF NOT EXISTS hw_inbox_purge ON hw_inbox (run_at) WHERE stage = 'done';
+";
+
+const PUSH: &str = "
+INSERT INTO hw_inbox (queue, id, event_type, signed_at, headers, body, stage, run_at, received_at)
+VALUES ($1, $2, $3, $4, $5, $6, 'waiting', $7, $7)
+ON CONFLICT (queue, id) DO NOTHING";
+
+/// Takes the oldest due rows no other claim holds; each gets one of the tokens in `$5`.
+/// Returns each row's due time before the claim, to order them.
+const CLAIM: &str = "
+UPDATE hw_inbox AS h
+SET stage = 'running', run_at = $4, token = ($5::BIGINT[])[picked.n], attempts = h.attempts + 1
+FROM (
+    SELECT queue, id, run_at, seq, row_number() OVER () AS n FROM (
+        SELECT queue, id, run_at, seq FROM hw_inbox
+        WHERE queue = $1 AND stage IN ('waiting', 'running') AND run_at <= $2
+        ORDER BY run_at, seq
+        LIMIT $3
+        FOR UPDATE SKIP LOCKED
+    ) AS due
+) AS picked
+WHERE h.queue = picked.queue AND h.id = picked.id
+RETURNING h.id, h.event_type, h.signed_at, h.headers, h.body, h.token, h.attempts,
+    h.received_at, picked.run_at, picked.seq";
+
+const COMPLETE: &str = "
+UPDATE hw_inbox SET stage = 'done', run_at = $4
+WHERE queue = $1 AND id = $2 AND token = $3 AND stage = 'running'";
+
+const FAIL: &str = "
+UPDATE hw_inbox SET stage = $4, run_at = $5, error = $6
+WHERE queue = $1 AND id = $2 AND token = $3 AND stage = 'running'";
+
+const DEAD_LETTERS: &str = "
+SELECT id, event_type, attempts::BIGINT, error, received_at, run_at FROM hw_inbox
+WHERE queue = $1 AND stage = 'dead' ORDER BY run_at, seq LIMIT $2";
+
+const REVIVE: &str = "
+UPDATE hw_inbox SET stage = 'waiting', run_at = $3, attempts = 0
+WHERE queue = $1 AND id = $2 AND stage = 'dead'";
+
+const STATS: &str = "SELECT stage, COUNT(*) FROM hw_inbox WHERE queue = $1 GROUP BY stage";
+
+const PURGE: &str = "DELETE FROM hw_inbox WHERE stage = 'done' AND run_at <= $1";
+
+/// The inbox on PostgreSQL (feature `postgres`): every replica of a receiver pushes to and
+/// claims from one table. Cheap to clone: clones share the pool.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use hookwire::Timestamp;
+/// use hookwire::inbox::{InboxStore, NewItem, PgInbox};
+///
+/// # async fn demo() -> Result<(), hookwire::inbox::InboxError> {
+/// let inbox = PgInbox::open("postgres://postgres@127.0.0.1:5432/shop").await?;
+/// inbox.push(&NewItem::new("shop", "msg_1", "order.created", b"{}".to_vec()), Timestamp::now()).await?;
+/// let claimed = inbox.claim("shop", Timestamp::now(), Duration::from_secs(60), 10).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct PgInbox {
+    pool: PgPool,
+}
+
+impl fmt::Debug for PgInbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PgInbox").finish_non_exhaustive()
+    }
+}
+
+fn unavailable(error: sqlx::Error) -> InboxError {
+    InboxError::new(format!("PostgreSQL: {error}"))
+}
+
+impl PgInbox {
+    /// Connects to `url` (`postgres://...`) with a pool of 10 connections and creates the
+    /// `hw_inbox` table in the connection's current schema if it is missing.
+    ///
+    /// # Errors
+    /// The URL is malformed, the server cannot be reached or the table cannot be created.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), hookwire::inbox::InboxError> {
+    /// let inbox = hookwire::inbox::PgInbox::open("postgres://127.0.0.1/shop").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn open(url: &str) -> Result<Self, InboxError> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| InboxError::new(format!("invalid PostgreSQL URL `{url}`: {e}")))?;
+        Self::open_with(options).await
+    }
+
+    /// Connects with your options (set `search_path` there to choose the schema).
+    ///
+    /// # Errors
+    /// As [`open`](Self::open).
+    ///
+    /// ```no_run
+    /// # async fn demo(options: sqlx::postgres::PgConnectOptions) -> Result<(), hookwire::inbox::InboxError> {
+    /// let inbox = hookwire::inbox::PgInbox::open_with(options.options([("search_path", "hooks")])).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn open_with(options: PgConnectOptions) -> Result<Self, InboxError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await
+            .map_err(unavailable)?;
+        Self::from_pool(pool).await
+    }
+
+    /// Uses an existing pool (an application's own, or the outbox's), creating the table.
+    ///
+    /// # Errors
+    /// The table cannot be created.
+    ///
+    /// ```no_run
+    /// # async fn demo(pool: sqlx::PgPool) -> Result<(), hookwire::inbox::InboxError> {
+    /// let inbox = hookwire::inbox::PgInbox::from_pool(pool).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn from_pool(pool: PgPool) -> Result<Self, InboxError> {
+        let mut tx = pool.begin().await.map_err(unavailable)?;
+        sqlx::raw_sql(SCHEMA)
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        tx.commit().await.map_err(unavailable)?;
+        Ok(PgInbox { pool })
+    }
+
+    /// The pool, shared with the inbox.
+    ///
+    /// ```no_run
+    /// # fn demo(inbox: hookwire::inbox::PgInbox) {
+    /// let pool: &sqlx::PgPool = inbox.pool();
+    /// # }
+    /// ```
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// One claim statement for up to `limit` (at most [`CLAIM_BATCH`]) rows, oldest first.
+    async fn claim_batch(
+        &self,
+        queue: &str,
+        now: Timestamp,
+        until: i64,
+        limit: usize,
+    ) -> Result<Vec<Claimed>, InboxError> {
+        let tokens: Vec<i64> = new_tokens(limit)?.into_iter().map(token_i64).collect();
+        let rows = sqlx::query(CLAIM)
+            .bind(queue)
+            .bind(millis(now))
+            .bind(sql_limit(limit))
+            .bind(until)
+            .bind(tokens)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        let mut claimed = Vec::with_capacity(rows.len());
+        for row in rows {
+            let token: i64 = row.try_get(5).map_err(unavailable)?;
+            let stored = StoredClaim {
+                queue: queue.to_owned(),
+                id: row.try_get(0).map_err(unavailable)?,
+                event_type: row.try_get(1).map_err(unavailable)?,
+                signed_at: row.try_get(2).map_err(unavailable)?,
+                headers: row.try_get(3).map_err(unavailable)?,
+                body: row.try_get(4).map_err(unavailable)?,
+                token: ClaimToken::new(u64::try_from(token).unwrap_or(0)),
+                attempts: i64::from(row.try_get::<i32, _>(6).map_err(unavailable)?),
+                received_at: row.try_get(7).map_err(unavailable)?,
+            };
+            let order: (i64, i64) = (
+                row.try_get(8).map_err(unavailable)?,
+                row.try_get(9).map_err(unavailable)?,
+            );
+            claimed.push((order, stored.into_claimed()?));
+        }
+        claimed.sort_by_key(|(order, _)| *order);
+        Ok(claimed.into_iter().map(|(_, claimed)| claimed).collect())
+    }
+
+    async fn claim_now(
+        &self,
+        queue: &str,
+        now: Timestamp,
+        lease: Duration,
+        limit: usize,
+    ) -> Result<Vec<Claimed>, InboxError> {
+        let until = lease_end(now, lease);
+        let mut claimed = Vec::new();
+        while claimed.len() < limit {
+            let want = (limit - claimed.len()).min(CLAIM_BATCH);
+            let batch = self.claim_batch(queue, now, until, want).await?;
+            let short = batch.len() < want;
+            claimed.extend(batch);
+            if short {
+                break;
+            }
+        }
+        Ok(claimed)
+    }
+}
+
+impl InboxStore for PgInbox {
+    fn push<'a>(
+        &'a self,
+        item: &'a NewItem,
+        now: Timestamp,
+    ) -> BoxFuture<'a, Result<Pushed, InboxError>> {
+        Box::pin(async move {
+            let done = sqlx::query(PUSH)
+                .bind(&item.queue)
+                .bind(&item.id)
+                .bind(&item.event_type)
+                .bind(item.signed_at.map(millis))
+                .bind(encode_headers(&item.headers)?)
+                .bind(item.body.as_slice())
+                .bind(millis(now))
+                .execute(&self.pool)
+                .await
+                .map_err(unavailable)?;
+            Ok(if done.rows_affected() == 1 {
+                Pushed::New
+            } else {
+                Pushed::Duplicate
+            })
+        })
+    }
+
+    fn claim<'a>(
+        &'a self,
+        queue: &'a str,
+        now: Timestamp,
+        lease: Duration,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<Vec<Claimed>, InboxError>> {
+        Box::pin(self.claim_now(queue, now, lease, limit))
+    }
+
+    fn complete<'a>(
+        &'a self,
+        queue: &'a str,
+        id: &'a str,
+        token: ClaimToken,
+        now: Timestamp,
+        keep: Duration,
+    ) -> BoxFuture<'a, Result<Settled, InboxError>> {
+        Box::pin(async move {
+            let done = sqlx::query(COMPLETE)
+                .bind(queue)
+                .bind(id)
+                .bind(token_i64(token))
+                .bind(millis(now).saturating_add(duration_millis(keep)))
+                .execute(&self.pool)
+                .await
+                .map_err(unavailable)?;
+            Ok(settled(done.rows_affected()))
+        })
+    }
+
+    fn fail<'a>(
+        &'a self,
+        queue: &'a str,
+        id: &'a str,
+        token: ClaimToken,
+        failure: &'a Failure,
+        now: Timestamp,
+    ) -> BoxFuture<'a, Result<Settled, InboxError>> {
+        Box::pin(async move {
+            let (stage, at, error) = match failure {
+                Failure::RetryAt { at, error } => (WAITING, millis(*at), error),
+                Failure::Dead { error } => (DEAD, millis(now), error),
+            };
+            let done = sqlx::query(FAIL)
+                .bind(queue)
+                .bind(id)
+                .bind(token_i64(token))
+                .bind(stage)
+                .bind(at)
+                .bind(error)
+                .execute(&self.pool)
+                .await
+                .map_err(unavailable)?;
+            Ok(settled(done.rows_affected()))
+        })
+    }
+
+    fn dead<'a>(
+        &'a self,
+        queue: &'a str,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<Vec<DeadLetter>, InboxError>> {
+        Box::pin(async move {
+            let rows = sqlx::query(DEAD_LETTERS)
+                .bind(queue)
+                .bind(sql_limit(limit))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(unavailable)?;
+            rows.iter()
+                .map(|row| {
+                    Ok(dead_letter(
+                        row.try_get(0).map_err(unavailable)?,
+                        row.try_get(1).map_err(unavailable)?,
+                        row.try_get(2).map_err(unavailable)?,
+                        row.try_get(3).map_err(unavailable)?,
+                        row.try_get(4).map_err(unavailable)?,
+                        row.try_get(5).map_err(unavailable)?,
+                    ))
+                })
+                .collect()
+        })
+    }
+
+    fn revive<'a>(
+        &'a self,
+        queue: &'a str,
+        id: &'a str,
+        now: Timestamp,
+    ) -> BoxFuture<'a, Result<bool, InboxError>> {
+        Box::pin(async move {
+            let done = sqlx::query(REVIVE)
+                .bind(queue)
+                .bind(id)
+                .bind(millis(now))
+                .execute(&self.pool)
+                .await
+                .map_err(unavailable)?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
+    fn stats<'a>(&'a self, queue: &'a str) -> BoxFuture<'a, Result<InboxStats, InboxError>> {
+        Box::pin(async move {
+            let rows = sqlx::query(STATS)
+                .bind(queue)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(unavailable)?;
+            let counts = rows
+                .iter()
+                .map(|row| Ok((row.try_get::<String, _>(0)?, row.try_get::<i64, _>(1)?)))
+                .collect::<Result<Vec<_>, sqlx::Error>>()
+                .map_err(unavailable)?;
+            stats(counts)
+        })
+    }
+
+    fn purge<'a>(&'a self, now: Timestamp) -> BoxFuture<'a, Result<u64, InboxError>> {
+        Box::pin(async move {
+            let done = sqlx::query(PURGE)
+                .bind(millis(now))
+                .execute(&self.pool)
+                .await
+                .map_err(unavailable)?;
+            Ok(done.rows_affected())
+        })
+    }
+}

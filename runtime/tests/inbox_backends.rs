@@ -1,0 +1,322 @@
+//! The durable inboxes (SQLite, PostgreSQL, Redis) against the one conformance suite,
+//! reconnection after the server drops the store's connections, a restart that keeps what was
+//! stored, and `inbox::open`. PostgreSQL and Redis tests read `HOOKWIRE_TEST_POSTGRES_URL` and
+//! `HOOKWIRE_TEST_REDIS_URL` and skip (saying so) without them.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use hookwire::Timestamp;
+use hookwire::inbox::{
+    self, InboxStore, NewItem, PgInbox, Pushed, Settled, SqliteInbox, conformance,
+};
+use sqlx::postgres::PgConnectOptions;
+
+fn postgres_url(test: &str) -> Option<String> {
+    let url = std::env::var("HOOKWIRE_TEST_POSTGRES_URL").ok();
+    if url.is_none() {
+        eprintln!("{test}: skipped, HOOKWIRE_TEST_POSTGRES_URL is not set");
+    }
+    url
+}
+
+/// A fresh schema for one test, dropped when the test ends (also when it fails).
+struct PgSchema {
+    url: String,
+    name: String,
+}
+
+impl PgSchema {
+    async fn new(url: &str, test: &str) -> Self {
+        let name = format!("hw_inbox_{test}_{}", std::process::id());
+        run_sql(
+            url,
+            format!("DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name};"),
+        )
+        .await;
+        PgSchema {
+            url: url.to_owned(),
+            name,
+        }
+    }
+
+    fn options(&self) -> PgConnectOptions {
+        PgConnectOptions::from_str(&self.url)
+            .expect("HOOKWIRE_TEST_POSTGRES_URL")
+            .options([("search_path", self.name.as_str())])
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        let (url, name) = (self.url.clone(), self.name.clone());
+        // Dropped inside the test's runtime: run the cleanup on a thread of its own.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(run_sql(
+                &url,
+                format!("DROP SCHEMA IF EXISTS {name} CASCADE"),
+            ));
+        })
+        .join();
+    }
+}
+
+async fn run_sql(url: &str, sql: String) {
+    let options = PgConnectOptions::from_str(url).expect("HOOKWIRE_TEST_POSTGRES_URL");
+    let pool = sqlx::PgPool::connect_with(options).await.expect("postgres");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+        .execute(&pool)
+        .await
+        .expect("schema statement");
+    pool.close().await;
+}
+
+fn sqlite_path(test: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("hookwire-inbox-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{test}.db"));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    path
+}
+
+fn sqlite_url(path: &std::path::Path) -> String {
+    format!("sqlite://{}", path.display())
+}
+
+fn remove_sqlite(path: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+const LEASE: Duration = Duration::from_secs(60);
+
+/// One push, claim and complete on `store`, under a fresh id.
+async fn round_trip(store: &dyn InboxStore, id: &str) {
+    let now = Timestamp::now();
+    let item = NewItem::new("reconnect", id, "order.created", b"{}".to_vec());
+    let pushed = store.push(&item, now).await;
+    assert!(matches!(pushed, Ok(Pushed::New)), "{id}: push {pushed:?}");
+    let claimed = store.claim("reconnect", now, LEASE, 10).await;
+    let claimed = claimed.unwrap_or_else(|e| panic!("{id}: claim {e}"));
+    assert_eq!(claimed.len(), 1, "{id}: one due");
+    let done = store
+        .complete("reconnect", id, claimed[0].token, now, LEASE)
+        .await;
+    assert!(
+        matches!(done, Ok(Settled::Applied)),
+        "{id}: complete {done:?}"
+    );
+}
+
+#[tokio::test]
+async fn sqlite_inbox_passes_the_suite() {
+    let path = sqlite_path("suite");
+    let store = SqliteInbox::open(&sqlite_url(&path)).await.unwrap();
+    conformance::all(&store, "sqlite").await;
+    store.pool().close().await;
+    remove_sqlite(&path);
+}
+
+#[tokio::test]
+async fn sqlite_inbox_in_memory_passes_the_suite() {
+    let store = SqliteInbox::open("sqlite::memory:").await.unwrap();
+    conformance::all(&store, "sqlite-memory").await;
+}
+
+/// A delivery claimed by a worker that died with its process is due again, after its lease,
+/// in the reopened file; the completed one stays a duplicate.
+#[tokio::test]
+async fn sqlite_inbox_keeps_deliveries_across_a_restart() {
+    let path = sqlite_path("restart");
+    let t0 = Timestamp::from_unix(1_700_000_000);
+    let at = |seconds| t0.saturating_add_seconds(seconds);
+    let first = SqliteInbox::open(&sqlite_url(&path)).await.unwrap();
+    let cut = NewItem::new("q", "cut-short", "t", vec![0, 159, 146, 150]).header("a", "b");
+    let done = NewItem::new("q", "done", "t", b"{}".to_vec());
+    first.push(&cut, t0).await.unwrap();
+    first.push(&done, t0).await.unwrap();
+    let claimed = first.claim("q", t0, LEASE, 10).await.unwrap();
+    assert_eq!(claimed.len(), 2);
+    let settled = first
+        .complete(
+            "q",
+            "done",
+            claimed[1].token,
+            t0,
+            Duration::from_secs(3_600),
+        )
+        .await
+        .unwrap();
+    assert_eq!(settled, Settled::Applied);
+    first.pool().close().await;
+    drop(first);
+
+    let second = SqliteInbox::open(&sqlite_url(&path)).await.unwrap();
+    let stats = second.stats("q").await.unwrap();
+    assert_eq!((stats.running, stats.done), (1, 1), "{stats:?}");
+    assert!(
+        second
+            .claim("q", at(59), LEASE, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let again = second.claim("q", at(60), LEASE, 10).await.unwrap();
+    assert_eq!(again.len(), 1, "due again when the lease ends");
+    assert_eq!(again[0].item, cut);
+    assert_eq!(again[0].attempt, 2);
+    assert_eq!(second.push(&done, at(61)).await.unwrap(), Pushed::Duplicate);
+    second.pool().close().await;
+    remove_sqlite(&path);
+}
+
+#[tokio::test]
+async fn postgres_inbox_passes_the_suite() {
+    let Some(url) = postgres_url("postgres_inbox_passes_the_suite") else {
+        return;
+    };
+    let schema = PgSchema::new(&url, "suite").await;
+    let store = PgInbox::open_with(schema.options()).await.unwrap();
+    conformance::all(&store, "postgres").await;
+    store.pool().close().await;
+}
+
+/// Two replicas (two pools) claim from one queue at once: every delivery is claimed by one.
+#[tokio::test]
+async fn postgres_replicas_share_a_queue() {
+    let Some(url) = postgres_url("postgres_replicas_share_a_queue") else {
+        return;
+    };
+    let schema = PgSchema::new(&url, "replicas").await;
+    let a = PgInbox::open_with(schema.options()).await.unwrap();
+    let b = PgInbox::open_with(schema.options()).await.unwrap();
+    let now = Timestamp::from_unix(1_700_000_000);
+    for n in 0..300 {
+        let item = NewItem::new("shared", format!("m{n}"), "t", vec![]);
+        a.push(&item, now).await.unwrap();
+    }
+    let mut tasks = Vec::new();
+    for store in [a.clone(), b.clone(), a.clone(), b.clone()] {
+        tasks.push(tokio::spawn(async move {
+            let mut ids = Vec::new();
+            loop {
+                let claimed = store.claim("shared", now, LEASE, 7).await.unwrap();
+                if claimed.is_empty() {
+                    return ids;
+                }
+                ids.extend(claimed.into_iter().map(|c| c.item.id));
+            }
+        }));
+    }
+    let mut ids = Vec::new();
+    for task in tasks {
+        ids.extend(task.await.unwrap());
+    }
+    let total = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!((total, ids.len()), (300, 300), "each delivery claimed once");
+    a.pool().close().await;
+    b.pool().close().await;
+}
+
+/// A claim larger than one statement's batch takes every due delivery, oldest first.
+#[tokio::test]
+async fn postgres_large_claims_keep_the_order() {
+    let Some(url) = postgres_url("postgres_large_claims_keep_the_order") else {
+        return;
+    };
+    let schema = PgSchema::new(&url, "large").await;
+    let store = PgInbox::open_with(schema.options()).await.unwrap();
+    let t0 = Timestamp::from_unix(1_700_000_000);
+    for n in 0..600_i64 {
+        let item = NewItem::new("large", format!("m{n:04}"), "t", vec![]);
+        // Later pushes are due earlier for the first 300, so order is by due time.
+        store
+            .push(&item, t0.saturating_add_seconds(n % 300))
+            .await
+            .unwrap();
+    }
+    let claimed = store
+        .claim("large", t0.saturating_add_seconds(1_000), LEASE, 1_000)
+        .await
+        .unwrap();
+    let ids: Vec<&str> = claimed.iter().map(|c| c.item.id.as_str()).collect();
+    let mut want: Vec<String> = (0..600_i64).map(|n| format!("m{n:04}")).collect();
+    want.sort_by_key(|id| {
+        let n: i64 = id[1..].parse().unwrap();
+        (n % 300, n)
+    });
+    assert_eq!(ids, want);
+    store.pool().close().await;
+}
+
+#[tokio::test]
+async fn postgres_inbox_reconnects_after_terminate_backend() {
+    let Some(url) = postgres_url("postgres_inbox_reconnects_after_terminate_backend") else {
+        return;
+    };
+    let schema = PgSchema::new(&url, "reconnect").await;
+    let store = PgInbox::open_with(schema.options()).await.unwrap();
+    round_trip(&store, "before").await;
+    let admin = sqlx::PgPool::connect_with(schema.options()).await.unwrap();
+    // Every connection the pool holds, held at once so each is a different backend.
+    let mut held = Vec::new();
+    let mut pids: Vec<i32> = Vec::new();
+    for _ in 0..store.pool().size() {
+        let mut connection = store.pool().acquire().await.unwrap();
+        let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+            .fetch_one(&mut *connection)
+            .await
+            .unwrap();
+        pids.push(pid);
+        held.push(connection);
+    }
+    drop(held);
+    assert!(!pids.is_empty());
+    for pid in &pids {
+        let terminated: bool = sqlx::query_scalar("SELECT pg_terminate_backend($1)")
+            .bind(pid)
+            .fetch_one(&admin)
+            .await
+            .unwrap();
+        assert!(terminated, "backend {pid} terminated");
+    }
+    round_trip(&store, "after").await;
+    round_trip(&store, "after-2").await;
+    admin.close().await;
+    store.pool().close().await;
+}
+
+#[tokio::test]
+async fn open_dispatches_on_the_scheme() {
+    let memory = inbox::open("memory").await.unwrap();
+    round_trip(&*memory, "memory").await;
+    let path = sqlite_path("open");
+    let sqlite = inbox::open(&format!("sqlite:{}", path.display()))
+        .await
+        .unwrap();
+    round_trip(&*sqlite, "sqlite").await;
+    drop(sqlite);
+    remove_sqlite(&path);
+    let error = inbox::open("mongodb://localhost").await.err().unwrap();
+    assert!(error.to_string().contains("unknown inbox URL"), "{error}");
+    if let Some(url) = postgres_url("open_dispatches_on_the_scheme (postgres)") {
+        let postgresql = url.replacen("postgres://", "postgresql://", 1);
+        let schema = PgSchema::new(&url, "open").await;
+        let separator = if postgresql.contains('?') { '&' } else { '?' };
+        let with_schema = format!(
+            "{postgresql}{separator}options=-c%20search_path%3D{}",
+            schema.name
+        );
+        let postgres = inbox::open(&with_schema).await.unwrap();
+        round_trip(&*postgres, "postgres").await;
+    }
+}
