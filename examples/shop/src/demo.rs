@@ -17,7 +17,7 @@ use hookwire::sender::{Outcome, RetryPolicy, Sender, SenderBuilder};
 use hookwire::signature::{Scheme, StandardKey, StandardWebhooks};
 
 use crate::api::{Catalogue, GetProduct};
-use crate::receiver::{self, Inbox, Received};
+use crate::receiver::{self, Received, ReceivedEvent};
 use crate::{ApiResponse, OrderShipped, Product, ShopEvent};
 
 /// What the demo saw, for a test to check.
@@ -37,7 +37,7 @@ pub struct DemoRun {
     /// The status the receiver answered the forged delivery.
     pub forged_status: Option<axum::http::StatusCode>,
     /// What the customer's receiver handled.
-    pub received: Vec<Received>,
+    pub received: Vec<ReceivedEvent>,
     /// The outbox step: `order.created` committed with its order, delivered by a worker.
     pub outbox: crate::outbox::OutboxRun,
 }
@@ -63,8 +63,8 @@ pub async fn run(mut say: impl FnMut(String)) -> Result<DemoRun, Box<dyn Error>>
     // The shop keeps the secret with the endpoint in its outbox (step 7).
     let secret_text = std::str::from_utf8(secret.expose_secret())?.to_owned();
     let scheme: Arc<dyn Scheme> = Arc::new(StandardWebhooks::new(secret)?);
-    let inbox = Inbox::default();
-    let customer = receiver::receiver(WebhookConfig::from_arc(scheme.clone()), inbox.clone());
+    let handled = Received::default();
+    let customer = receiver::receiver(WebhookConfig::from_arc(scheme.clone()), handled.clone());
     let endpoint =
         serve(axum::Router::new().nest("/webhooks/shop", customer.into_router())).await?;
     let endpoint_url = format!("http://{endpoint}/webhooks/shop");
@@ -130,9 +130,9 @@ pub async fn run(mut say: impl FnMut(String)) -> Result<DemoRun, Box<dyn Error>>
     ));
 
     // 7. Durable: the order and its order.created in one SQLite transaction; a worker delivers.
-    let outbox = crate::outbox::run(&endpoint_url, &secret_text, &inbox, &mut say).await?;
+    let outbox = crate::outbox::run(&endpoint_url, &secret_text, &handled, &mut say).await?;
 
-    let received = inbox.received();
+    let received = handled.events();
     say(format!(
         "receiver handled {} event(s): {}",
         received.len(),

@@ -10,6 +10,7 @@ mod events;
 mod money;
 pub mod outbox;
 mod product;
+pub mod receive;
 pub mod receiver;
 pub mod serve;
 

@@ -5,6 +5,12 @@
 //!
 //! `cargo run -p hookwire-example-shop -- serve --port P` serves the shop's API, `/openapi.json`
 //! and `/docs` on 127.0.0.1:P until interrupted.
+//!
+//! `cargo run -p hookwire-example-shop -- receive --port P --secret whsec_... [--dedup URL]`
+//! runs a customer's receiver for the shop's webhooks on `http://127.0.0.1:P/` until
+//! interrupted, printing one JSON line per handled delivery (`{"id":...,"type":...}`) to
+//! stdout; replicas given the same `--dedup` store (`sqlite://PATH`, `postgres://...`,
+//! `redis://...`) handle each delivery once between them. See `hookwire_example_shop::receive`.
 
 use std::process::ExitCode;
 
@@ -15,10 +21,12 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("export") => write_schemas(args.get(1).map(Into::into)),
-        Some("serve") => serve(&args[1..]),
+        Some("serve") => run_async(hookwire_example_shop::serve::run(&args[1..])),
+        Some("receive") => run_async(hookwire_example_shop::receive::run(&args[1..])),
         None => demo(),
         Some(other) => Err(format!(
-            "unknown command `{other}`; usage: shop [export [DIR] | serve [--port P]]"
+            "unknown command `{other}`; usage: shop [export [DIR] | serve [--port P] | \
+             receive --port P --secret S [--dedup URL]]"
         )
         .into()),
     };
@@ -45,12 +53,13 @@ fn write_schemas(dir: Option<std::path::PathBuf>) -> Result {
     Ok(())
 }
 
-fn serve(args: &[String]) -> Result {
+/// Runs a command on a two-thread runtime.
+fn run_async(command: impl std::future::Future<Output = Result>) -> Result {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    runtime.block_on(hookwire_example_shop::serve::run(args))
+    runtime.block_on(command)
 }
 
 fn demo() -> Result {

@@ -11,7 +11,7 @@ use hookwire::store::sqlite::SqliteOutbox;
 use hookwire::store::{NewEndpoint, OutboxStats, OutboxStore, StoreError, TypeFilter};
 use hookwire::{Timestamp, store::DeliveryState};
 
-use crate::receiver::Inbox;
+use crate::receiver::Received;
 use crate::{Customer, LineItem, Money, OrderCreated, OrderStatus, ShopEvent};
 
 /// What the outbox part of the demo saw.
@@ -72,14 +72,14 @@ async fn place_order(
 }
 
 /// Runs the outbox part: `endpoint_url` is the customer's receiver, which knows `secret` and
-/// records what it handles in `inbox`.
+/// records what it handles in `received`.
 ///
 /// # Errors
 /// The database cannot be created or written, or the worker cannot be built.
 pub async fn run(
     endpoint_url: &str,
     secret: &str,
-    inbox: &Inbox,
+    received: &Received,
     say: &mut impl FnMut(String),
 ) -> Result<OutboxRun, Box<dyn Error>> {
     let path = std::env::temp_dir().join(format!("hookwire-shop-{}.db", std::process::id()));
@@ -110,9 +110,9 @@ pub async fn run(
         .concurrency(4)
         .timeout(Duration::from_secs(10))
         .build()?;
-    let handled = |inbox: &Inbox| {
-        inbox
-            .received()
+    let handled = |received: &Received| {
+        received
+            .events()
             .into_iter()
             .find(|r| matches!(r.event, ShopEvent::OrderCreated(_)))
             .and_then(|r| r.id)
@@ -120,14 +120,14 @@ pub async fn run(
     let report = worker
         .run_until(async {
             for _ in 0..1000 {
-                if handled(inbox).is_some() {
+                if handled(received).is_some() {
                     return;
                 }
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
         })
         .await;
-    let delivery_id = handled(inbox);
+    let delivery_id = handled(received);
     let stats = outbox.stats().await?;
     let deliveries = outbox
         .deliveries(&hookwire::store::DeliveryQuery::new(10).state(DeliveryState::Delivered))

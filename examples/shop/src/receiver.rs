@@ -3,22 +3,23 @@
 //!
 //! Every delivery is verified with the endpoint's Standard Webhooks secret, copies of a
 //! delivery are skipped by `webhook-id`, and each event reaches a typed handler that records
-//! it in an [`Inbox`] and prints a line. `order.shipped` has its own handler; the other shop
-//! events share one that matches on [`ShopEvent`]; types the shop adds later are logged and
-//! acknowledged.
+//! it in [`Received`] and logs a line to stderr. `order.shipped` has its own handler; the other
+//! shop events share one that matches on [`ShopEvent`]; types the shop adds later are logged
+//! and acknowledged.
 //!
 //! ```
-//! use hookwire_example_shop::receiver::{self, Inbox};
+//! use hookwire_example_shop::receiver::{self, Received};
 //!
-//! let inbox = Inbox::default();
+//! let received = Received::default();
 //! let app: axum::Router = axum::Router::new().nest(
 //!     "/webhooks/shop",
-//!     receiver::router("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", inbox.clone())?,
+//!     receiver::router("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", received.clone())?,
 //! );
-//! assert!(inbox.is_empty());
+//! assert!(received.is_empty());
 //! # Ok::<(), hookwire::signature::SecretError>(())
 //! ```
 
+use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use hookwire::receiver::{Delivery, Receiver, WebhookConfig};
@@ -29,56 +30,101 @@ use crate::{OrderShipped, ShopEvent};
 
 /// One event the receiver handled.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Received {
+pub struct ReceivedEvent {
     /// The delivery id (`webhook-id`).
     pub id: Option<String>,
     /// The event.
     pub event: ShopEvent,
 }
 
-/// What the receiver handled, in order: shared between the handlers and whoever looks.
+/// Reports each handled delivery: its id and event type (see [`Received::reporting`]).
+type Report = dyn Fn(Option<&str>, &str) + Send + Sync;
+
+/// What the receiver handled: shared between the handlers and whoever looks.
+///
+/// [`Received::default`] keeps the shop's events in memory, in order;
+/// [`Received::reporting`] hands each handled delivery to a function instead and keeps
+/// nothing (for a receiver that runs for long).
 ///
 /// ```
-/// let inbox = hookwire_example_shop::receiver::Inbox::default();
-/// assert_eq!(inbox.len(), 0);
+/// let received = hookwire_example_shop::receiver::Received::default();
+/// assert_eq!(received.len(), 0);
 /// ```
-#[derive(Debug, Clone, Default)]
-pub struct Inbox(Arc<Mutex<Vec<Received>>>);
+#[derive(Clone, Default)]
+pub struct Received(Arc<Shared>);
 
-impl Inbox {
-    fn lock(&self) -> MutexGuard<'_, Vec<Received>> {
+#[derive(Default)]
+struct Shared {
+    events: Mutex<Vec<ReceivedEvent>>,
+    report: Option<Box<Report>>,
+}
+
+impl fmt::Debug for Received {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Received")
+            .field("events", &*self.lock())
+            .field("reporting", &self.0.report.is_some())
+            .finish()
+    }
+}
+
+impl Received {
+    /// Calls `report` with the delivery id and the event type of each handled delivery,
+    /// types this receiver does not know included, and keeps nothing.
+    ///
+    /// ```
+    /// use hookwire_example_shop::receiver::Received;
+    /// let received = Received::reporting(|id, event_type| {
+    ///     eprintln!("{event_type} {}", id.unwrap_or("-"));
+    /// });
+    /// assert!(received.is_empty());
+    /// ```
+    pub fn reporting(report: impl Fn(Option<&str>, &str) + Send + Sync + 'static) -> Self {
+        Received(Arc::new(Shared {
+            events: Mutex::default(),
+            report: Some(Box::new(report)),
+        }))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Vec<ReceivedEvent>> {
         self.0
+            .events
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn push(&self, id: Option<String>, event: ShopEvent) {
-        self.lock().push(Received { id, event });
+    /// Records a handled delivery: reports it, or keeps it if it is one of the shop's events.
+    fn record(&self, id: Option<String>, event_type: &str, event: Option<ShopEvent>) {
+        match (&self.0.report, event) {
+            (Some(report), _) => report(id.as_deref(), event_type),
+            (None, Some(event)) => self.lock().push(ReceivedEvent { id, event }),
+            (None, None) => {}
+        }
     }
 
-    /// The events handled so far.
+    /// The events handled so far (none when [`reporting`](Self::reporting)).
     ///
     /// ```
-    /// let inbox = hookwire_example_shop::receiver::Inbox::default();
-    /// assert!(inbox.received().is_empty());
+    /// let received = hookwire_example_shop::receiver::Received::default();
+    /// assert!(received.events().is_empty());
     /// ```
-    pub fn received(&self) -> Vec<Received> {
+    pub fn events(&self) -> Vec<ReceivedEvent> {
         self.lock().clone()
     }
 
-    /// How many events were handled.
+    /// How many events are kept.
     ///
     /// ```
-    /// assert_eq!(hookwire_example_shop::receiver::Inbox::default().len(), 0);
+    /// assert_eq!(hookwire_example_shop::receiver::Received::default().len(), 0);
     /// ```
     pub fn len(&self) -> usize {
         self.lock().len()
     }
 
-    /// Whether no event was handled yet.
+    /// Whether no event is kept.
     ///
     /// ```
-    /// assert!(hookwire_example_shop::receiver::Inbox::default().is_empty());
+    /// assert!(hookwire_example_shop::receiver::Received::default().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
         self.lock().is_empty()
@@ -98,9 +144,9 @@ impl Inbox {
 /// )?;
 /// # Ok::<(), hookwire::signature::SecretError>(())
 /// ```
-pub fn router(secret: &str, inbox: Inbox) -> Result<axum::Router, SecretError> {
+pub fn router(secret: &str, received: Received) -> Result<axum::Router, SecretError> {
     let config = WebhookConfig::new(StandardWebhooks::new(secret)?);
-    Ok(receiver(config, inbox).into_router())
+    Ok(receiver(config, received).into_router())
 }
 
 /// The same receiver for any configuration (another scheme, a shared duplicate store, a test
@@ -115,43 +161,52 @@ pub fn router(secret: &str, inbox: Inbox) -> Result<axum::Router, SecretError> {
 /// let app: axum::Router = axum::Router::new().route("/hooks", receiver.into_method_router());
 /// # Ok::<(), hookwire::signature::SecretError>(())
 /// ```
-pub fn receiver(config: WebhookConfig, inbox: Inbox) -> Receiver {
-    let shipped_inbox = inbox.clone();
+pub fn receiver(config: WebhookConfig, received: Received) -> Receiver {
+    let shipped = received.clone();
+    let unknown = received.clone();
     Receiver::new(config)
         .on(move |delivery: Delivery<OrderShipped>| {
-            let inbox = shipped_inbox.clone();
-            async move { order_shipped(&inbox, delivery) }
+            let received = shipped.clone();
+            async move { order_shipped(&received, delivery) }
         })
         .events(move |delivery: Delivery<ShopEvent>| {
-            let inbox = inbox.clone();
-            async move { shop_event(&inbox, delivery) }
+            let received = received.clone();
+            async move { shop_event(&received, delivery) }
         })
-        .unknown(|delivery: Delivery<Box<RawValue>>| async move {
-            println!(
-                "[receiver] {}: not known to this receiver, acknowledged",
-                delivery.event_type
-            );
+        .unknown(move |delivery: Delivery<Box<RawValue>>| {
+            let received = unknown.clone();
+            async move {
+                eprintln!(
+                    "[receiver] {}: not known to this receiver, acknowledged",
+                    delivery.event_type
+                );
+                received.record(delivery.id, &delivery.event_type, None);
+            }
         })
 }
 
-fn order_shipped(inbox: &Inbox, delivery: Delivery<OrderShipped>) {
+fn order_shipped(received: &Received, delivery: Delivery<OrderShipped>) {
     let shipped = &delivery.event;
     let tracking = shipped
         .tracking
         .as_ref()
         .map(|t| format!(", {} {}", t.carrier, t.number))
         .unwrap_or_default();
-    println!(
+    eprintln!(
         "[receiver] order {} shipped: {} item(s), total {}{tracking} ({})",
         shipped.order_id,
         shipped.items.len(),
         shipped.total,
         delivery.id.as_deref().unwrap_or("no id"),
     );
-    inbox.push(delivery.id, ShopEvent::OrderShipped(delivery.event));
+    received.record(
+        delivery.id,
+        &delivery.event_type,
+        Some(ShopEvent::OrderShipped(delivery.event)),
+    );
 }
 
-fn shop_event(inbox: &Inbox, delivery: Delivery<ShopEvent>) {
+fn shop_event(received: &Received, delivery: Delivery<ShopEvent>) {
     let line = match &delivery.event {
         ShopEvent::OrderCreated(created) => {
             format!("order {} created for {}", created.order_id, created.total)
@@ -170,8 +225,8 @@ fn shop_event(inbox: &Inbox, delivery: Delivery<ShopEvent>) {
             failed.payment_id, failed.order_id, failed.failure_code
         ),
     };
-    println!("[receiver] {line}");
-    inbox.push(delivery.id, delivery.event);
+    eprintln!("[receiver] {line}");
+    received.record(delivery.id, &delivery.event_type, Some(delivery.event));
 }
 
 #[cfg(test)]
@@ -210,8 +265,8 @@ mod tests {
 
     #[tokio::test]
     async fn receives_the_shops_own_deliveries_once() {
-        let inbox = Inbox::default();
-        let app = router(SECRET, inbox.clone()).unwrap();
+        let received = Received::default();
+        let app = router(SECRET, received.clone()).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let server = tokio::spawn(async move { axum::serve(listener, app).await });
@@ -233,12 +288,52 @@ mod tests {
         assert_eq!(post(address, &headers, &forged).await, 401);
 
         assert_eq!(
-            inbox.received(),
-            [Received {
+            received.events(),
+            [ReceivedEvent {
                 id: Some("msg_1".into()),
                 event
             }]
         );
+        server.abort();
+    }
+
+    #[tokio::test]
+    async fn reporting_sees_every_handled_delivery_and_keeps_none() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&seen);
+        let received = Received::reporting(move |id, event_type| {
+            log.lock()
+                .unwrap()
+                .push((id.map(str::to_owned), event_type.to_owned()));
+        });
+        let app = router(SECRET, received.clone()).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move { axum::serve(listener, app).await });
+        let scheme = StandardWebhooks::new(SECRET).unwrap();
+
+        let shipped = ShopEvent::OrderShipped(OrderShipped::example())
+            .to_envelope(Timestamp::now())
+            .unwrap();
+        let unknown = br#"{"type":"refund.created","timestamp":"2024-05-01T12:00:00Z","data":{}}"#;
+        for (id, body) in [
+            ("msg_1", &shipped[..]),
+            ("msg_2", unknown),
+            ("msg_1", &shipped[..]),
+        ] {
+            let signed = scheme.sign(id, Timestamp::now(), body).unwrap();
+            let headers: Vec<(&str, String)> = signed.into_iter().collect();
+            assert_eq!(post(address, &headers, body).await, 200, "{id}");
+        }
+
+        assert_eq!(
+            *seen.lock().unwrap(),
+            [
+                (Some("msg_1".to_owned()), "order.shipped".to_owned()),
+                (Some("msg_2".to_owned()), "refund.created".to_owned()),
+            ]
+        );
+        assert!(received.is_empty(), "a reporting receiver keeps nothing");
         server.abort();
     }
 }

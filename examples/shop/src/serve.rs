@@ -103,7 +103,7 @@ pub async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Completes on Ctrl-C or, on Unix, SIGTERM.
-async fn interrupted() {
+pub(crate) async fn interrupted() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -1,5 +1,6 @@
 //! Skipping duplicate deliveries: the [`DedupStore`] contract, the in-memory [`MemoryDedup`],
-//! and the [`conformance`] suite every store passes.
+//! and the [`conformance`] suite every store passes; [`open`] picks a store by URL
+//! (`memory`, `sqlite://PATH`, `postgres://...`, `redis://...`).
 //!
 //! A receiver [`claim`](DedupStore::claim)s a delivery's [`DedupKey`] before running its
 //! handler. The claim is *owned*: it comes with a [`ClaimToken`], and only the holder of the
@@ -51,6 +52,7 @@ mod postgres;
 mod redis;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+mod url;
 
 use std::fmt;
 use std::future::Future;
@@ -68,6 +70,8 @@ pub use redis::RedisDedup;
 #[cfg(feature = "sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use sqlite::SqliteDedup;
+
+pub use url::{UrlError, open};
 
 use crate::Timestamp;
 
@@ -313,6 +317,10 @@ pub enum DedupError {
         /// When the earliest id expires (at least one second).
         retry_after: Duration,
     },
+    /// [`open`] was given a URL it cannot use: an unknown scheme, a backend this build does
+    /// not include, or a malformed parameter.
+    #[error(transparent)]
+    Url(#[from] UrlError),
 }
 
 impl DedupError {
