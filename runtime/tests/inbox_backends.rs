@@ -4,11 +4,12 @@
 //! `HOOKWIRE_TEST_REDIS_URL` and skip (saying so) without them.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use hookwire::Timestamp;
 use hookwire::inbox::{
-    self, InboxStore, NewItem, PgInbox, Pushed, Settled, SqliteInbox, conformance,
+    self, InboxStore, NewItem, PgInbox, Pushed, RedisInbox, Settled, SqliteInbox, conformance,
 };
 use sqlx::postgres::PgConnectOptions;
 
@@ -73,6 +74,88 @@ async fn run_sql(url: &str, sql: String) {
         .await
         .expect("schema statement");
     pool.close().await;
+}
+
+fn redis_url(test: &str) -> Option<String> {
+    let url = std::env::var("HOOKWIRE_TEST_REDIS_URL").ok();
+    if url.is_none() {
+        eprintln!("{test}: skipped, HOOKWIRE_TEST_REDIS_URL is not set");
+    }
+    url
+}
+
+/// A key prefix of one test; its keys are deleted when the test ends (also when it fails).
+struct RedisPrefix {
+    url: String,
+    prefix: String,
+}
+
+impl RedisPrefix {
+    fn new(url: &str, test: &str) -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        RedisPrefix {
+            url: url.to_owned(),
+            prefix: format!("hookwire-test:inbox:{test}:{}:{nanos}:", std::process::id()),
+        }
+    }
+
+    async fn store(&self) -> RedisInbox {
+        RedisInbox::open(&self.url)
+            .await
+            .unwrap()
+            .prefix(&self.prefix)
+    }
+
+    async fn keys(url: &str, prefix: &str) -> Vec<Vec<u8>> {
+        let client = redis::Client::open(url).expect("HOOKWIRE_TEST_REDIS_URL");
+        let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+        let mut keys = Vec::new();
+        let mut cursor = 0_u64;
+        loop {
+            let (next, batch): (u64, Vec<Vec<u8>>) = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(format!("{prefix}*"))
+                .arg("COUNT")
+                .arg(1_000)
+                .query_async(&mut connection)
+                .await
+                .unwrap();
+            keys.extend(batch);
+            if next == 0 {
+                return keys;
+            }
+            cursor = next;
+        }
+    }
+}
+
+impl Drop for RedisPrefix {
+    fn drop(&mut self) {
+        let (url, prefix) = (self.url.clone(), self.prefix.clone());
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                let keys = RedisPrefix::keys(&url, &prefix).await;
+                if keys.is_empty() {
+                    return;
+                }
+                let client = redis::Client::open(url.as_str()).expect("redis url");
+                let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+                let _: i64 = redis::cmd("DEL")
+                    .arg(keys)
+                    .query_async(&mut connection)
+                    .await
+                    .unwrap();
+            });
+        })
+        .join();
+    }
 }
 
 fn sqlite_path(test: &str) -> std::path::PathBuf {
@@ -188,22 +271,17 @@ async fn postgres_inbox_passes_the_suite() {
     store.pool().close().await;
 }
 
-/// Two replicas (two pools) claim from one queue at once: every delivery is claimed by one.
-#[tokio::test]
-async fn postgres_replicas_share_a_queue() {
-    let Some(url) = postgres_url("postgres_replicas_share_a_queue") else {
-        return;
-    };
-    let schema = PgSchema::new(&url, "replicas").await;
-    let a = PgInbox::open_with(schema.options()).await.unwrap();
-    let b = PgInbox::open_with(schema.options()).await.unwrap();
+/// Two replicas (two stores, each with its own connections) claim from one queue at once,
+/// two workers each: every delivery is claimed by exactly one.
+async fn replicas_share_a_queue(replicas: [Arc<dyn InboxStore>; 2]) {
     let now = Timestamp::from_unix(1_700_000_000);
     for n in 0..300 {
         let item = NewItem::new("shared", format!("m{n}"), "t", vec![]);
-        a.push(&item, now).await.unwrap();
+        replicas[n % 2].push(&item, now).await.unwrap();
     }
     let mut tasks = Vec::new();
-    for store in [a.clone(), b.clone(), a.clone(), b.clone()] {
+    for store in replicas.iter().chain(&replicas) {
+        let store = Arc::clone(store);
         tasks.push(tokio::spawn(async move {
             let mut ids = Vec::new();
             loop {
@@ -223,22 +301,15 @@ async fn postgres_replicas_share_a_queue() {
     ids.sort_unstable();
     ids.dedup();
     assert_eq!((total, ids.len()), (300, 300), "each delivery claimed once");
-    a.pool().close().await;
-    b.pool().close().await;
 }
 
-/// A claim larger than one statement's batch takes every due delivery, oldest first.
-#[tokio::test]
-async fn postgres_large_claims_keep_the_order() {
-    let Some(url) = postgres_url("postgres_large_claims_keep_the_order") else {
-        return;
-    };
-    let schema = PgSchema::new(&url, "large").await;
-    let store = PgInbox::open_with(schema.options()).await.unwrap();
+/// A claim larger than one statement's (or script's) batch takes every due delivery, by due
+/// time then push order.
+async fn large_claims_keep_the_order(store: &dyn InboxStore) {
     let t0 = Timestamp::from_unix(1_700_000_000);
     for n in 0..600_i64 {
         let item = NewItem::new("large", format!("m{n:04}"), "t", vec![]);
-        // Later pushes are due earlier for the first 300, so order is by due time.
+        // The second 300 are due as early as the first 300: order is by due time first.
         store
             .push(&item, t0.saturating_add_seconds(n % 300))
             .await
@@ -249,13 +320,64 @@ async fn postgres_large_claims_keep_the_order() {
         .await
         .unwrap();
     let ids: Vec<&str> = claimed.iter().map(|c| c.item.id.as_str()).collect();
-    let mut want: Vec<String> = (0..600_i64).map(|n| format!("m{n:04}")).collect();
-    want.sort_by_key(|id| {
-        let n: i64 = id[1..].parse().unwrap();
-        (n % 300, n)
-    });
+    let mut want: Vec<(i64, i64)> = (0..600_i64).map(|n| (n % 300, n)).collect();
+    want.sort_unstable();
+    let want: Vec<String> = want.iter().map(|(_, n)| format!("m{n:04}")).collect();
     assert_eq!(ids, want);
+}
+
+#[tokio::test]
+async fn postgres_replicas_share_a_queue() {
+    let Some(url) = postgres_url("postgres_replicas_share_a_queue") else {
+        return;
+    };
+    let schema = PgSchema::new(&url, "replicas").await;
+    let a = PgInbox::open_with(schema.options()).await.unwrap();
+    let b = PgInbox::open_with(schema.options()).await.unwrap();
+    replicas_share_a_queue([Arc::new(a.clone()), Arc::new(b.clone())]).await;
+    a.pool().close().await;
+    b.pool().close().await;
+}
+
+#[tokio::test]
+async fn postgres_large_claims_keep_the_order() {
+    let Some(url) = postgres_url("postgres_large_claims_keep_the_order") else {
+        return;
+    };
+    let schema = PgSchema::new(&url, "large").await;
+    let store = PgInbox::open_with(schema.options()).await.unwrap();
+    large_claims_keep_the_order(&store).await;
     store.pool().close().await;
+}
+
+#[tokio::test]
+async fn sqlite_replicas_share_a_queue() {
+    let path = sqlite_path("replicas");
+    let a = SqliteInbox::open(&sqlite_url(&path)).await.unwrap();
+    let b = SqliteInbox::open(&sqlite_url(&path)).await.unwrap();
+    replicas_share_a_queue([Arc::new(a.clone()), Arc::new(b.clone())]).await;
+    a.pool().close().await;
+    b.pool().close().await;
+    remove_sqlite(&path);
+}
+
+#[tokio::test]
+async fn redis_replicas_share_a_queue() {
+    let Some(url) = redis_url("redis_replicas_share_a_queue") else {
+        return;
+    };
+    let prefix = RedisPrefix::new(&url, "replicas");
+    let (a, b) = (prefix.store().await, prefix.store().await);
+    replicas_share_a_queue([Arc::new(a), Arc::new(b)]).await;
+}
+
+#[tokio::test]
+async fn redis_large_claims_keep_the_order() {
+    let Some(url) = redis_url("redis_large_claims_keep_the_order") else {
+        return;
+    };
+    let prefix = RedisPrefix::new(&url, "large");
+    large_claims_keep_the_order(&prefix.store().await).await;
 }
 
 #[tokio::test]
@@ -319,4 +441,111 @@ async fn open_dispatches_on_the_scheme() {
         let postgres = inbox::open(&with_schema).await.unwrap();
         round_trip(&*postgres, "postgres").await;
     }
+}
+
+#[tokio::test]
+async fn redis_inbox_passes_the_suite() {
+    let Some(url) = redis_url("redis_inbox_passes_the_suite") else {
+        return;
+    };
+    let prefix = RedisPrefix::new(&url, "suite");
+    conformance::all(&prefix.store().await, "redis").await;
+}
+
+/// Queue names with the key separator in them stay apart, and a purge forgets done
+/// deliveries whose keys Redis already expired (their count included).
+#[tokio::test]
+async fn redis_inbox_keys_stay_apart_and_purge_cleans_up() {
+    let Some(url) = redis_url("redis_inbox_keys_stay_apart_and_purge_cleans_up") else {
+        return;
+    };
+    let prefix = RedisPrefix::new(&url, "apart");
+    let store = prefix.store().await;
+    let now = Timestamp::from_unix(1_700_000_000);
+    let a = NewItem::new("a:d:b", "c", "t", vec![1]);
+    let b = NewItem::new("a", "b:d:c", "t", vec![2]);
+    assert_eq!(store.push(&a, now).await.unwrap(), Pushed::New);
+    assert_eq!(store.push(&b, now).await.unwrap(), Pushed::New);
+    let claimed = store.claim("a:d:b", now, LEASE, 10).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].item, a);
+    let keep = Duration::from_secs(3_600);
+    let done = store
+        .complete("a:d:b", "c", claimed[0].token, now, keep)
+        .await;
+    assert!(matches!(done, Ok(Settled::Applied)), "{done:?}");
+    let claimed = store.claim("a", now, LEASE, 10).await.unwrap();
+    assert_eq!(claimed[0].item, b);
+    // The done hash keeps no body and expires with its retention; Redis expiring it (done
+    // here by hand) leaves its count to the purge.
+    let mut connection = store.connection();
+    let hash = format!("{}a%3Ad%3Ab:d:c", prefix.prefix);
+    let (ttl, body): (i64, bool) = redis::pipe()
+        .cmd("PTTL")
+        .arg(&hash)
+        .cmd("HEXISTS")
+        .arg(&hash)
+        .arg("body")
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    assert!(ttl > 0 && ttl <= 3_600_000, "retention as expiry: {ttl}");
+    assert!(!body, "a done delivery keeps no body");
+    let _: i64 = redis::cmd("DEL")
+        .arg(&hash)
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    assert_eq!(store.stats("a:d:b").await.unwrap().done, 1);
+    assert_eq!(
+        store
+            .purge(now.saturating_add_seconds(3_600))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(store.stats("a:d:b").await.unwrap(), Default::default());
+    assert_eq!(store.push(&a, now).await.unwrap(), Pushed::New);
+    assert_eq!(store.stats("a").await.unwrap().running, 1);
+}
+
+#[tokio::test]
+async fn redis_inbox_reconnects_after_client_kill() {
+    let Some(url) = redis_url("redis_inbox_reconnects_after_client_kill") else {
+        return;
+    };
+    let prefix = RedisPrefix::new(&url, "reconnect");
+    let store = prefix.store().await;
+    round_trip(&store, "before").await;
+    let client = redis::Client::open(url.as_str()).unwrap();
+    let mut admin = client.get_multiplexed_async_connection().await.unwrap();
+    for id in ["after", "after-2"] {
+        let client_id: i64 = redis::cmd("CLIENT")
+            .arg("ID")
+            .query_async(&mut store.connection())
+            .await
+            .unwrap();
+        let killed: i64 = redis::cmd("CLIENT")
+            .arg("KILL")
+            .arg("ID")
+            .arg(client_id)
+            .query_async(&mut admin)
+            .await
+            .unwrap();
+        assert_eq!(killed, 1, "the store's connection was killed");
+        round_trip(&store, id).await;
+    }
+}
+
+#[tokio::test]
+async fn open_dispatches_to_redis() {
+    let Some(url) = redis_url("open_dispatches_to_redis") else {
+        return;
+    };
+    let store = inbox::open(&url).await.unwrap();
+    let stats = store
+        .stats("hookwire-test:open:no-such-queue")
+        .await
+        .unwrap();
+    assert_eq!(stats, Default::default());
 }

@@ -2,15 +2,19 @@
 //! claim tokens, and turning stored values back into the contract's types.
 
 use crate::Timestamp;
-use crate::inbox::{ClaimToken, Claimed, DeadLetter, InboxError, InboxStats, NewItem, from_millis};
+use crate::inbox::{ClaimToken, Claimed, DeadLetter, InboxError, NewItem, from_millis};
 
 /// Waiting for its first run or a retry (due at `run_at`).
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) const WAITING: &str = "waiting";
 /// Claimed by a worker until `run_at` (its lease end).
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) const RUNNING: &str = "running";
 /// Handled; kept until `run_at` (its retention end).
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) const DONE: &str = "done";
 /// Given up at `run_at`.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) const DEAD: &str = "dead";
 
 /// The most deliveries one claim statement or script takes; a larger `limit` is served by
@@ -102,11 +106,12 @@ pub(crate) fn dead_letter(
     }
 }
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 /// Stats from `(stage, count)` pairs; unknown stages are an error (someone else's rows).
 pub(crate) fn stats<S: AsRef<str>>(
     counts: impl IntoIterator<Item = (S, i64)>,
-) -> Result<InboxStats, InboxError> {
-    let mut stats = InboxStats::default();
+) -> Result<crate::inbox::InboxStats, InboxError> {
+    let mut stats = crate::inbox::InboxStats::default();
     for (stage, count) in counts {
         let count = u64::try_from(count).unwrap_or(0);
         match stage.as_ref() {
@@ -147,6 +152,7 @@ mod tests {
         assert!(decode_headers("{").is_err());
     }
 
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
     #[test]
     fn stored_counts_become_stats() {
         let counted = stats([("waiting", 2), ("dead", 1)]).unwrap();

@@ -28,6 +28,7 @@
 //! | [`MemoryInbox`] | none | one process | a restart loses what it holds |
 //! | `SqliteInbox` | `sqlite` | the processes of one machine | a file in WAL mode |
 //! | `PgInbox` | `postgres` | every replica | claims with `FOR UPDATE SKIP LOCKED` |
+//! | `RedisInbox` | `redis` | every replica | each step one Lua script; reconnects by itself |
 //!
 //! ```
 //! use std::time::Duration;
@@ -49,13 +50,15 @@
 //! # }).unwrap();
 //! ```
 
-#[cfg(any(feature = "postgres", feature = "sqlite"))]
+#[cfg(any(feature = "postgres", feature = "redis", feature = "sqlite"))]
 mod backend;
 pub mod conformance;
 mod memory;
 mod open;
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(feature = "redis")]
+mod redis;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
@@ -67,6 +70,9 @@ pub use open::open;
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub use postgres::PgInbox;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use redis::RedisInbox;
 #[cfg(feature = "sqlite")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub use sqlite::SqliteInbox;

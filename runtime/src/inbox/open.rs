@@ -11,6 +11,7 @@ use crate::inbox::{InboxError, InboxStore, MemoryInbox};
 /// | `memory` | [`MemoryInbox`] (a restart loses it) | none |
 /// | `sqlite:PATH`, `sqlite://PATH`, `sqlite::memory:` | `SqliteInbox` | `sqlite` |
 /// | `postgres://...`, `postgresql://...` | `PgInbox` | `postgres` |
+/// | `redis://...` | `RedisInbox` (default prefix) | `redis` |
 ///
 /// # Errors
 /// The scheme is unknown, its backend is not compiled in (the message names the feature to
@@ -31,8 +32,10 @@ pub async fn open(url: &str) -> Result<Arc<dyn InboxStore>, InboxError> {
         "memory" if url.eq_ignore_ascii_case("memory") => Ok(Arc::new(MemoryInbox::new())),
         "sqlite" => sqlite(url).await,
         "postgres" | "postgresql" => postgres(url).await,
+        "redis" => redis(url).await,
         _ => Err(InboxError::new(format!(
-            "unknown inbox URL `{}`: expected `memory`, `sqlite:PATH` or `postgres://...`",
+            "unknown inbox URL `{}`: expected `memory`, `sqlite:PATH`, `postgres://...` or \
+             `redis://...`",
             redacted(url)
         ))),
     }
@@ -46,7 +49,7 @@ fn redacted(url: &str) -> String {
     }
 }
 
-#[cfg(not(all(feature = "sqlite", feature = "postgres")))]
+#[cfg(not(all(feature = "sqlite", feature = "postgres", feature = "redis")))]
 fn not_compiled(backend: &str, feature: &str) -> InboxError {
     InboxError::new(format!(
         "the {backend} inbox is not compiled in: enable hookwire's `{feature}` feature"
@@ -71,6 +74,16 @@ async fn postgres(url: &str) -> Result<Arc<dyn InboxStore>, InboxError> {
 #[cfg(not(feature = "postgres"))]
 async fn postgres(_url: &str) -> Result<Arc<dyn InboxStore>, InboxError> {
     Err(not_compiled("PostgreSQL", "postgres"))
+}
+
+#[cfg(feature = "redis")]
+async fn redis(url: &str) -> Result<Arc<dyn InboxStore>, InboxError> {
+    Ok(Arc::new(crate::inbox::RedisInbox::open(url).await?))
+}
+
+#[cfg(not(feature = "redis"))]
+async fn redis(_url: &str) -> Result<Arc<dyn InboxStore>, InboxError> {
+    Err(not_compiled("Redis", "redis"))
 }
 
 #[cfg(test)]

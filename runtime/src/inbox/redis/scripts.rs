@@ -1,0 +1,161 @@
+//! The Lua scripts of [`RedisInbox`](super::RedisInbox): one per step, each atomic on the
+//! server. Times and tokens travel as decimal strings; a delivery hash keeps its member of the
+//! `due` and `dead` sets (zero-padded push number, `:`, id) in its `member` field.
+
+use redis::Script;
+
+/// KEYS: delivery, due, seq, counts, done, queues. ARGV: queue, id, type, signed, headers,
+/// body, now. Returns 1 when stored, 0 when the id is known.
+const PUSH: &str = r"
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local seq = redis.call('INCR', KEYS[3])
+local member = string.format('%020d', seq) .. ':' .. ARGV[2]
+redis.call('HSET', KEYS[1], 'type', ARGV[3], 'signed', ARGV[4], 'headers', ARGV[5],
+  'body', ARGV[6], 'stage', 'waiting', 'at', ARGV[7], 'token', '', 'attempts', 0,
+  'error', '', 'received', ARGV[7], 'member', member)
+redis.call('ZADD', KEYS[2], ARGV[7], member)
+redis.call('HINCRBY', KEYS[4], 'waiting', 1)
+redis.call('ZREM', KEYS[5], ARGV[2])
+redis.call('SADD', KEYS[6], ARGV[1])
+return 1
+";
+
+/// KEYS: due, counts. ARGV: delivery key prefix, now, lease end, limit, then one token per
+/// delivery it may claim. Returns `{id, type, signed, headers, body, attempts, received,
+/// token}` per claimed delivery, oldest first.
+const CLAIM: &str = r"
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[4]))
+local out = {}
+for _, member in ipairs(due) do
+  local id = string.sub(member, 22)
+  local key = ARGV[1] .. id
+  local f = redis.call('HMGET', key, 'stage', 'type', 'signed', 'headers', 'body', 'received')
+  if not f[1] then
+    redis.call('ZREM', KEYS[1], member)
+  else
+    if f[1] == 'waiting' then
+      redis.call('HINCRBY', KEYS[2], 'waiting', -1)
+      redis.call('HINCRBY', KEYS[2], 'running', 1)
+    end
+    local token = ARGV[5 + #out]
+    local attempts = redis.call('HINCRBY', key, 'attempts', 1)
+    redis.call('HSET', key, 'stage', 'running', 'at', ARGV[3], 'token', token)
+    redis.call('ZADD', KEYS[1], ARGV[3], member)
+    out[#out + 1] = {id, f[2], f[3], f[4], f[5], tostring(attempts), f[6], token}
+  end
+end
+return out
+";
+
+/// KEYS: delivery, due, done, counts. ARGV: token, id, retention end, retention (ms).
+/// Returns 1 when applied.
+const COMPLETE: &str = r"
+local f = redis.call('HMGET', KEYS[1], 'stage', 'token', 'member')
+if f[1] ~= 'running' or f[2] ~= ARGV[1] then return 0 end
+redis.call('ZREM', KEYS[2], f[3])
+redis.call('HSET', KEYS[1], 'stage', 'done', 'at', ARGV[3])
+redis.call('HDEL', KEYS[1], 'body', 'headers')
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2])
+redis.call('HINCRBY', KEYS[4], 'running', -1)
+return 1
+";
+
+/// KEYS: delivery, due, dead, counts. ARGV: token, `retry` or `dead`, when (due again or
+/// failed), error. Returns 1 when applied.
+const FAIL: &str = r"
+local f = redis.call('HMGET', KEYS[1], 'stage', 'token', 'member')
+if f[1] ~= 'running' or f[2] ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'at', ARGV[3], 'error', ARGV[4])
+redis.call('HINCRBY', KEYS[4], 'running', -1)
+if ARGV[2] == 'retry' then
+  redis.call('HSET', KEYS[1], 'stage', 'waiting')
+  redis.call('ZADD', KEYS[2], ARGV[3], f[3])
+  redis.call('HINCRBY', KEYS[4], 'waiting', 1)
+else
+  redis.call('HSET', KEYS[1], 'stage', 'dead')
+  redis.call('ZREM', KEYS[2], f[3])
+  redis.call('ZADD', KEYS[3], ARGV[3], f[3])
+end
+return 1
+";
+
+/// KEYS: dead. ARGV: delivery key prefix, index of the last letter. Returns `{id, type,
+/// attempts, error, received, failed}` per letter, oldest failure first.
+const DEAD: &str = r"
+local members = redis.call('ZRANGE', KEYS[1], 0, ARGV[2])
+local out = {}
+for _, member in ipairs(members) do
+  local id = string.sub(member, 22)
+  local f = redis.call('HMGET', ARGV[1] .. id, 'type', 'attempts', 'error', 'received', 'at')
+  if f[1] then
+    out[#out + 1] = {id, f[1], f[2], f[3], f[4], f[5]}
+  end
+end
+return out
+";
+
+/// KEYS: delivery, due, dead, counts. ARGV: now. Returns 1 when revived.
+const REVIVE: &str = r"
+local f = redis.call('HMGET', KEYS[1], 'stage', 'member')
+if f[1] ~= 'dead' then return 0 end
+redis.call('HSET', KEYS[1], 'stage', 'waiting', 'at', ARGV[1], 'attempts', 0)
+redis.call('ZREM', KEYS[3], f[2])
+redis.call('ZADD', KEYS[2], ARGV[1], f[2])
+redis.call('HINCRBY', KEYS[4], 'waiting', 1)
+return 1
+";
+
+/// KEYS: counts, done, dead. Returns `{waiting, running, done, dead}`.
+const STATS: &str = r"
+local n = redis.call('HMGET', KEYS[1], 'waiting', 'running')
+return {tonumber(n[1] or 0), tonumber(n[2] or 0), redis.call('ZCARD', KEYS[2]),
+  redis.call('ZCARD', KEYS[3])}
+";
+
+/// KEYS: queues. Returns the queue names.
+const QUEUES: &str = "return redis.call('SMEMBERS', KEYS[1])";
+
+/// KEYS: done. ARGV: delivery key prefix, now, batch. Forgets up to `batch` done ids whose
+/// retention ended (their hashes, unless Redis expired them already); returns how many.
+const PURGE: &str = r"
+local now = tonumber(ARGV[2])
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
+for _, id in ipairs(ids) do
+  local key = ARGV[1] .. id
+  local f = redis.call('HMGET', key, 'stage', 'at')
+  if f[1] == 'done' and tonumber(f[2]) <= now then redis.call('DEL', key) end
+  redis.call('ZREM', KEYS[1], id)
+end
+return #ids
+";
+
+/// The scripts, loaded once per server on first use (`EVALSHA`, `EVAL` after a restart).
+#[derive(Clone)]
+pub(super) struct Scripts {
+    pub(super) push: Script,
+    pub(super) claim: Script,
+    pub(super) complete: Script,
+    pub(super) fail: Script,
+    pub(super) dead: Script,
+    pub(super) revive: Script,
+    pub(super) stats: Script,
+    pub(super) queues: Script,
+    pub(super) purge: Script,
+}
+
+impl Scripts {
+    pub(super) fn new() -> Self {
+        Scripts {
+            push: Script::new(PUSH),
+            claim: Script::new(CLAIM),
+            complete: Script::new(COMPLETE),
+            fail: Script::new(FAIL),
+            dead: Script::new(DEAD),
+            revive: Script::new(REVIVE),
+            stats: Script::new(STATS),
+            queues: Script::new(QUEUES),
+            purge: Script::new(PURGE),
+        }
+    }
+}
