@@ -538,14 +538,17 @@ async fn redis_inbox_reconnects_after_client_kill() {
 }
 
 #[tokio::test]
-async fn open_dispatches_to_redis() {
-    let Some(url) = redis_url("open_dispatches_to_redis") else {
+async fn open_dispatches_to_redis_with_its_prefix() {
+    let Some(url) = redis_url("open_dispatches_to_redis_with_its_prefix") else {
         return;
     };
-    let store = inbox::open(&url).await.unwrap();
-    let stats = store
-        .stats("hookwire-test:open:no-such-queue")
+    let prefix = RedisPrefix::new(&url, "open");
+    let encoded = prefix.prefix.replace(':', "%3A");
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let store = inbox::open(&format!("{url}{separator}prefix={encoded}"))
         .await
         .unwrap();
-    assert_eq!(stats, Default::default());
+    round_trip(&*store, "redis").await;
+    let keys = RedisPrefix::keys(&url, &prefix.prefix).await;
+    assert!(!keys.is_empty(), "the keys are under the URL's prefix");
 }

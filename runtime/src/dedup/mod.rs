@@ -52,7 +52,7 @@ mod postgres;
 mod redis;
 #[cfg(feature = "sqlite")]
 mod sqlite;
-mod url;
+pub(crate) mod url;
 
 use std::fmt;
 use std::future::Future;

@@ -135,7 +135,7 @@ impl<'a> Target<'a> {
 }
 
 /// Takes `prefix=...` out of the URL's query, percent-decoded; the other parameters stay.
-fn take_prefix(url: &str) -> Result<(Cow<'_, str>, Option<String>), UrlError> {
+pub(crate) fn take_prefix(url: &str) -> Result<(Cow<'_, str>, Option<String>), UrlError> {
     let Some((base, query)) = url.split_once('?') else {
         return Ok((Cow::Borrowed(url), None));
     };

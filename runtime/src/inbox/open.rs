@@ -2,20 +2,29 @@
 
 use std::sync::Arc;
 
+use crate::dedup::UrlError;
+use crate::dedup::url::take_prefix;
 use crate::inbox::{InboxError, InboxStore, MemoryInbox};
 
-/// Opens the inbox a URL names:
+/// Opens the inbox a URL names, as [`dedup::open`](crate::dedup::open) opens a duplicate
+/// store:
 ///
 /// | URL | Store | Feature |
 /// |---|---|---|
 /// | `memory` | [`MemoryInbox`] (a restart loses it) | none |
 /// | `sqlite:PATH`, `sqlite://PATH`, `sqlite::memory:` | `SqliteInbox` | `sqlite` |
 /// | `postgres://...`, `postgresql://...` | `PgInbox` | `postgres` |
-/// | `redis://...` | `RedisInbox` (default prefix) | `redis` |
+/// | `redis://...`, `rediss://...` | `RedisInbox` | `redis` |
+///
+/// The URL goes to the backend's `open` as is, with one addition: a Redis URL may carry
+/// `prefix=...` in its query (percent-encoded), taken out to become the key prefix
+/// (`redis://127.0.0.1:6379/0?prefix=shop%3Ainbox%3A`). PostgreSQL takes its schema from the
+/// URL's `options` (`postgres://host/db?options=-csearch_path%3Dhooks`).
 ///
 /// # Errors
 /// The scheme is unknown, its backend is not compiled in (the message names the feature to
-/// enable), or the store cannot be opened.
+/// enable), the `prefix` is malformed, or the store cannot be opened. Messages never repeat a
+/// password.
 ///
 /// ```
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
@@ -27,12 +36,23 @@ use crate::inbox::{InboxError, InboxStore, MemoryInbox};
 /// # }).unwrap();
 /// ```
 pub async fn open(url: &str) -> Result<Arc<dyn InboxStore>, InboxError> {
-    let scheme = url.split_once(':').map_or(url, |(scheme, _)| scheme);
+    let url = url.trim();
+    if url == "memory" || url == "memory:" || url == "memory://" {
+        return Ok(Arc::new(MemoryInbox::new()));
+    }
+    let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
     match scheme.to_ascii_lowercase().as_str() {
-        "memory" if url.eq_ignore_ascii_case("memory") => Ok(Arc::new(MemoryInbox::new())),
         "sqlite" => sqlite(url).await,
         "postgres" | "postgresql" => postgres(url).await,
-        "redis" => redis(url).await,
+        "redis" | "rediss" => {
+            let (url, prefix) = take_prefix(url).map_err(|error| match error {
+                UrlError::InvalidParameter { parameter, problem } => {
+                    InboxError::new(format!("the inbox URL's `{parameter}` parameter {problem}"))
+                }
+                other => InboxError::new(other.to_string()),
+            })?;
+            redis(&url, prefix).await
+        }
         _ => Err(InboxError::new(format!(
             "unknown inbox URL `{}`: expected `memory`, `sqlite:PATH`, `postgres://...` or \
              `redis://...`",
@@ -77,12 +97,16 @@ async fn postgres(_url: &str) -> Result<Arc<dyn InboxStore>, InboxError> {
 }
 
 #[cfg(feature = "redis")]
-async fn redis(url: &str) -> Result<Arc<dyn InboxStore>, InboxError> {
-    Ok(Arc::new(crate::inbox::RedisInbox::open(url).await?))
+async fn redis(url: &str, prefix: Option<String>) -> Result<Arc<dyn InboxStore>, InboxError> {
+    let inbox = crate::inbox::RedisInbox::open(url).await?;
+    Ok(Arc::new(match prefix {
+        Some(prefix) => inbox.prefix(prefix),
+        None => inbox,
+    }))
 }
 
 #[cfg(not(feature = "redis"))]
-async fn redis(_url: &str) -> Result<Arc<dyn InboxStore>, InboxError> {
+async fn redis(_url: &str, _prefix: Option<String>) -> Result<Arc<dyn InboxStore>, InboxError> {
     Err(not_compiled("Redis", "redis"))
 }
 
@@ -97,8 +121,18 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn malformed_prefixes_are_named() {
+        let error = open("redis://127.0.0.1:1/?prefix")
+            .await
+            .err()
+            .map(|e| e.to_string());
+        let error = error.unwrap_or_default();
+        assert!(error.contains("inbox URL's `prefix` parameter"), "{error}");
+    }
+
+    #[tokio::test]
     async fn unknown_schemes_are_named() {
-        for url in ["mysql://u:pw@db/x", "memoryx", "", "memory:"] {
+        for url in ["mysql://u:pw@db/x", "memoryx", "", "memory:x"] {
             let error = open(url).await.err().map(|e| e.to_string());
             let error = error.unwrap_or_default();
             assert!(error.contains("unknown inbox URL"), "{url}: {error}");
