@@ -6,11 +6,13 @@
 //! `cargo run -p hookwire-example-shop -- serve --port P` serves the shop's API, `/openapi.json`
 //! and `/docs` on 127.0.0.1:P until interrupted.
 //!
-//! `cargo run -p hookwire-example-shop -- receive --port P --secret whsec_... [--dedup URL]`
-//! runs a customer's receiver for the shop's webhooks on `http://127.0.0.1:P/` until
-//! interrupted, printing one JSON line per handled delivery (`{"id":...,"type":...}`) to
+//! `cargo run -p hookwire-example-shop -- receive --port P --secret whsec_... [--dedup URL]
+//! [--inbox URL]` runs a customer's receiver for the shop's webhooks on `http://127.0.0.1:P/`
+//! until interrupted, printing one JSON line per handled delivery (`{"id":...,"type":...}`) to
 //! stdout; replicas given the same `--dedup` store (`sqlite://PATH`, `postgres://...`,
-//! `redis://...`) handle each delivery once between them. See `hookwire_example_shop::receive`.
+//! `redis://...`) handle each delivery once between them. With `--inbox` (`sqlite://PATH`,
+//! `postgres://...`) deliveries are stored and answered `200`, and an inbox worker runs the
+//! handlers. See `hookwire_example_shop::receive`.
 
 use std::process::ExitCode;
 
@@ -26,7 +28,7 @@ fn main() -> ExitCode {
         None => demo(),
         Some(other) => Err(format!(
             "unknown command `{other}`; usage: shop [export [DIR] | serve [--port P] | \
-             receive --port P --secret S [--dedup URL]]"
+             receive --port P --secret S [--dedup URL] [--inbox URL]]"
         )
         .into()),
     };

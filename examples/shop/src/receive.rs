@@ -1,9 +1,18 @@
-//! `shop receive --port P --secret S [--dedup URL]`: the customer's [receiver](crate::receiver)
-//! as a process, on `http://127.0.0.1:P/` (`POST /`), until Ctrl-C or SIGTERM.
+//! `shop receive --port P --secret S [--dedup URL] [--inbox URL]`: the customer's
+//! [receiver](crate::receiver) as a process, on `http://127.0.0.1:P/` (`POST /`), until Ctrl-C
+//! or SIGTERM.
 //!
 //! Several replicas given the same `--dedup` store handle each delivery once between them:
 //! `memory` (the default: this process only), `sqlite://PATH` (the processes of one machine),
 //! `postgres://...` or `redis://...` (see [`hookwire::dedup::open`]).
+//!
+//! With `--inbox URL` (`memory`, `sqlite://PATH`, `postgres://...`: see
+//! [`hookwire::inbox::open`]) a delivery is answered `200` once it is stored in the inbox, and
+//! an inbox worker in the same process runs the handler, retrying it if it fails. The inbox is
+//! then the duplicate check (`--dedup` is not used), and replicas sharing it handle each
+//! delivery once between them, whichever replica stored it. On SIGTERM the server stops taking
+//! requests and the worker finishes the handlers it is running; what is still stored waits
+//! for the next start (or another replica).
 //!
 //! Stdout carries one JSON line per handled delivery, written and flushed as the handler runs,
 //! and nothing else: `{"id":"msg_...","type":"order.shipped"}` (the delivery id and the event
@@ -39,6 +48,8 @@ pub struct Options {
     pub secret: String,
     /// The duplicate store's URL, `memory` by default.
     pub dedup: String,
+    /// The durable inbox's URL, if deliveries are stored before their handlers run.
+    pub inbox: Option<String>,
 }
 
 /// The secret stays out of debug output.
@@ -48,6 +59,7 @@ impl std::fmt::Debug for Options {
             .field("port", &self.port)
             .field("secret", &"<redacted>")
             .field("dedup", &store_name(&self.dedup))
+            .field("inbox", &self.inbox.as_deref().map(store_name))
             .finish()
     }
 }
@@ -63,7 +75,9 @@ impl std::fmt::Debug for Options {
 pub struct UsageError(String);
 
 /// The usage line, after every usage error.
-const USAGE: &str = "usage: shop receive --port P --secret whsec_... [--dedup memory|sqlite://PATH|postgres://...|redis://...]";
+const USAGE: &str = "usage: shop receive --port P --secret whsec_... \
+     [--dedup memory|sqlite://PATH|postgres://...|redis://...] \
+     [--inbox memory|sqlite://PATH|postgres://...]";
 
 impl std::fmt::Display for UsageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -75,13 +89,13 @@ impl std::error::Error for UsageError {}
 
 impl Options {
     /// Parses `receive`'s arguments: `--port P` and `--secret S` (required), `--dedup URL`
-    /// (`memory` by default); each also as `--flag=value`.
+    /// (`memory` by default), `--inbox URL` (none by default); each also as `--flag=value`.
     ///
     /// # Errors
     /// [`UsageError`] for an unknown argument, a flag without a value or given twice, a port
     /// that is not a number up to 65535, or a missing `--port` or `--secret`.
     pub fn parse(args: &[String]) -> Result<Self, UsageError> {
-        let (mut port, mut secret, mut dedup) = (None, None, None);
+        let (mut port, mut secret, mut dedup, mut inbox) = (None, None, None, None);
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             let (flag, inline) = match arg.split_once('=') {
@@ -92,6 +106,7 @@ impl Options {
                 "--port" => &mut port,
                 "--secret" => &mut secret,
                 "--dedup" => &mut dedup,
+                "--inbox" => &mut inbox,
                 _ => return Err(UsageError(format!("unknown argument `{arg}`"))),
             };
             let value = match inline {
@@ -114,6 +129,7 @@ impl Options {
             port,
             secret,
             dedup: dedup.unwrap_or_else(|| "memory".to_owned()),
+            inbox,
         })
     }
 }
@@ -135,9 +151,9 @@ fn print_handled(id: Option<&str>, event_type: &str) {
     }
 }
 
-/// Opens the duplicate store, binds `127.0.0.1:port` and returns the bound address and the
-/// server, which runs until `shutdown` completes. Each handled delivery is reported to
-/// `received`.
+/// Opens the duplicate store (or the inbox), binds `127.0.0.1:port` and returns the bound
+/// address and the receiver, which serves (and with an inbox, runs its worker) until
+/// `shutdown` completes. Each handled delivery is reported to `received`.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -146,15 +162,15 @@ fn print_handled(id: Option<&str>, event_type: &str) {
 ///
 /// let options = Options::parse(&["--port=0".into(), "--secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into()])?;
 /// let received = Received::reporting(|id, event_type| eprintln!("{event_type} {id:?}"));
-/// let (address, server) = bind(&options, received, std::future::pending()).await?;
+/// let (address, running) = bind(&options, received, std::future::pending()).await?;
 /// eprintln!("POST http://{address}/");
-/// server.await?;
+/// running.await?;
 /// # Ok(()) }
 /// ```
 ///
 /// # Errors
-/// The secret is not a Standard Webhooks secret, the store cannot be opened, or the port
-/// cannot be bound.
+/// The secret is not a Standard Webhooks secret, the store or the inbox cannot be opened, or
+/// the port cannot be bound.
 pub async fn bind<F>(
     options: &Options,
     received: Received,
@@ -170,17 +186,49 @@ where
     F: std::future::Future<Output = ()> + Send + 'static,
 {
     let scheme = StandardWebhooks::new(options.secret.as_str())?;
-    let store = hookwire::dedup::open(&options.dedup).await?;
-    let config = WebhookConfig::new(scheme).dedup_arc(store);
-    let app = receiver::receiver(config, received).into_router();
+    let config = WebhookConfig::new(scheme);
+    let (app, worker) = match &options.inbox {
+        // The inbox is the duplicate check: the receiver uses no dedup store with it.
+        Some(url) => {
+            let inbox = hookwire::inbox::open(url).await?;
+            let shop = receiver::receiver(config.without_dedup(), received).inbox(inbox, "shop");
+            let worker = shop.inbox_worker(());
+            (shop.into_router(), Some(worker))
+        }
+        None => {
+            let store = hookwire::dedup::open(&options.dedup).await?;
+            let shop = receiver::receiver(config.dedup_arc(store), received);
+            (shop.into_router(), None)
+        }
+    };
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await?;
     let address = listener.local_addr()?;
-    let server = async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
+    let running = async move {
+        // One signal stops both the server and the worker.
+        let (stop, stopped) = tokio::sync::watch::channel(());
+        let until_stopped = |mut stopped: tokio::sync::watch::Receiver<()>| async move {
+            let _ = stopped.changed().await;
+        };
+        let trigger = async move {
+            shutdown.await;
+            let _ = stop.send(());
+        };
+        let server = axum::serve(listener, app)
+            .with_graceful_shutdown(until_stopped(stopped.clone()))
+            .into_future();
+        let worker = async move {
+            match worker {
+                Some(worker) => worker
+                    .run(until_stopped(stopped))
+                    .await
+                    .map_err(std::io::Error::other),
+                None => Ok(()),
+            }
+        };
+        let ((), served, worked) = tokio::join!(trigger, server, worker);
+        served.and(worked)
     };
-    Ok((address, server))
+    Ok((address, running))
 }
 
 /// Runs `shop receive` with `args`: logs the address to stderr, then prints a JSON line per
@@ -192,10 +240,21 @@ pub async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     let options = Options::parse(args)?;
     let received = Received::reporting(print_handled);
     let (address, server) = bind(&options, received, crate::serve::interrupted()).await?;
-    eprintln!(
-        "receiving the shop's webhooks on http://{address}/ (duplicate store: {})",
-        store_name(&options.dedup)
-    );
+    if options.inbox.is_some() && options.dedup != "memory" {
+        eprintln!(
+            "[receive] `--dedup` is not used with `--inbox`: the inbox is the duplicate check"
+        );
+    }
+    match &options.inbox {
+        Some(inbox) => eprintln!(
+            "receiving the shop's webhooks on http://{address}/ (inbox: {}, which is the duplicate check)",
+            store_name(inbox)
+        ),
+        None => eprintln!(
+            "receiving the shop's webhooks on http://{address}/ (duplicate store: {})",
+            store_name(&options.dedup)
+        ),
+    }
     server.await?;
     eprintln!("[receive] stopped");
     Ok(())
@@ -227,6 +286,9 @@ mod tests {
         assert_eq!(options.port, 8081);
         assert_eq!(options.secret, "s");
         assert_eq!(options.dedup, "redis://h/?prefix=a");
+        assert_eq!(options.inbox, None);
+        let options = parse("--port 1 --secret s --inbox sqlite://i.db").unwrap();
+        assert_eq!(options.inbox.as_deref(), Some("sqlite://i.db"));
     }
 
     #[test]
@@ -242,6 +304,10 @@ mod tests {
         assert_eq!(problem("--secret s --port"), "`--port` needs a value");
         assert_eq!(problem("--port --secret s"), "`--port` needs a value");
         assert_eq!(problem("--port 1 --secret"), "`--secret` needs a value");
+        assert_eq!(
+            problem("--port 1 --secret s --inbox"),
+            "`--inbox` needs a value"
+        );
         assert_eq!(
             problem("--port 65536 --secret s"),
             "`65536` is not a port number (0 to 65535)"

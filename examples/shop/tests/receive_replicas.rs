@@ -10,10 +10,15 @@
 //! Redis (own key prefix) run when `HOOKWIRE_TEST_POSTGRES_URL` / `HOOKWIRE_TEST_REDIS_URL`
 //! are set, and say they were skipped otherwise. The stores' rows or keys are counted too, so
 //! the URL's schema and prefix were really used; each test deletes what it created.
+//!
+//! The same runs with a shared durable inbox (`--inbox`, SQLite and PostgreSQL): every
+//! request is answered `200` once stored, and the replicas' inbox workers handle each
+//! delivery once between them.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -41,17 +46,19 @@ struct Replica {
     child: Child,
     /// `http://127.0.0.1:P/`.
     url: String,
-    stdout: Option<JoinHandle<Vec<String>>>,
+    /// Stdout's lines so far.
+    stdout: Arc<Mutex<Vec<String>>>,
+    reader: Option<JoinHandle<()>>,
     stderr: Option<JoinHandle<Vec<String>>>,
 }
 
 impl Replica {
-    /// Starts the binary and waits for the stderr line naming its address.
-    fn start(dedup: &str) -> Replica {
+    /// Starts the binary with `store` (`--dedup URL` or `--inbox URL`) and waits for the
+    /// stderr line naming its address.
+    fn start(store: [&str; 2]) -> Replica {
         let mut child = Command::new(env!("CARGO_BIN_EXE_shop"))
-            .args([
-                "receive", "--port", "0", "--secret", SECRET, "--dedup", dedup,
-            ])
+            .args(["receive", "--port", "0", "--secret", SECRET])
+            .args(store)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -65,11 +72,16 @@ impl Replica {
             .split_whitespace()
             .find(|word| word.starts_with("http://"))
             .map(str::to_owned);
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let read = Arc::clone(&lines);
         let mut replica = Replica {
             child,
             url: url.clone().unwrap_or_default(),
-            stdout: Some(std::thread::spawn(move || {
-                stdout.lines().map_while(Result::ok).collect()
+            stdout: lines,
+            reader: Some(std::thread::spawn(move || {
+                for line in stdout.lines().map_while(Result::ok) {
+                    read.lock().expect("lines").push(line);
+                }
             })),
             stderr: Some(std::thread::spawn(move || {
                 stderr.lines().map_while(Result::ok).collect()
@@ -92,10 +104,19 @@ impl Replica {
             .expect("kill runs");
         assert!(term.success(), "SIGTERM was not delivered");
         let status = self.child.wait().expect("`shop receive` exits");
-        let join = |thread: Option<JoinHandle<Vec<String>>>| {
-            thread.map_or_else(Vec::new, |t| t.join().expect("reader thread"))
-        };
-        (status, join(self.stdout.take()), join(self.stderr.take()))
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("stdout reader");
+        }
+        let stderr = self
+            .stderr
+            .take()
+            .map_or_else(Vec::new, |t| t.join().expect("stderr reader"));
+        (status, self.lines(), stderr)
+    }
+
+    /// Stdout's lines so far.
+    fn lines(&self) -> Vec<String> {
+        self.stdout.lock().expect("lines").clone()
     }
 }
 
@@ -167,10 +188,11 @@ struct Outcome {
     conflicts: usize,
 }
 
-/// Runs two replicas on `dedup`, sends every delivery 4 times at once (2 copies to each), stops
+/// Runs two replicas on `store` (`["--dedup", URL]` or `["--inbox", URL]`), sends every
+/// delivery 4 times at once (2 copies to each), waits for `handled` stdout lines in all, stops
 /// them with SIGTERM and reads their stdout.
-async fn run_two_replicas(dedup: &str) -> Outcome {
-    let mut replicas = [Replica::start(dedup), Replica::start(dedup)];
+async fn run_two_replicas(store: [&str; 2], handled: usize) -> Outcome {
+    let mut replicas = [Replica::start(store), Replica::start(store)];
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .build()
@@ -202,6 +224,15 @@ async fn run_two_replicas(dedup: &str) -> Outcome {
         if status != 200 {
             failed.push((id, status));
         }
+    }
+
+    // With an inbox, handlers run after the 200s: wait for them (bounded, as a sender would
+    // give up).
+    for _ in 0..6_000 {
+        if replicas.iter().map(|r| r.lines().len()).sum::<usize>() >= handled {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
 
     let mut handled = HashMap::<String, Vec<String>>::new();
@@ -237,9 +268,9 @@ async fn run_two_replicas(dedup: &str) -> Outcome {
     }
 }
 
-/// Runs two replicas on `dedup` and checks that each delivery was handled exactly once.
-async fn two_replicas_handle_each_delivery_once(dedup: &str) {
-    let outcome = run_two_replicas(dedup).await;
+/// Runs two replicas on `store` and checks that each delivery was handled exactly once.
+async fn two_replicas_handle_each_delivery_once(store: [&str; 2]) {
+    let outcome = run_two_replicas(store, DELIVERIES).await;
     assert!(
         outcome.failed.is_empty(),
         "requests that did not end 200: {:?}",
@@ -285,7 +316,7 @@ async fn with_cleanup(
 /// The check sees duplicates: replicas with a store each (`memory`) both handle every delivery.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replicas_with_a_store_each_both_handle_every_delivery() {
-    let outcome = run_two_replicas("memory").await;
+    let outcome = run_two_replicas(["--dedup", "memory"], 2 * DELIVERIES).await;
     assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
     assert_eq!(outcome.per_replica, [DELIVERIES, DELIVERIES]);
     for (id, event_type) in &outcome.sent {
@@ -304,7 +335,7 @@ async fn two_replicas_on_one_sqlite_file() {
     let counted = url.clone();
     with_cleanup(
         async move {
-            two_replicas_handle_each_delivery_once(&url).await;
+            two_replicas_handle_each_delivery_once(["--dedup", &url]).await;
             let pool = sqlx::SqlitePool::connect(&url)
                 .await
                 .expect("the file opens");
@@ -347,7 +378,7 @@ async fn two_replicas_on_one_postgres_schema() {
     let (pool, table) = (admin.clone(), format!("{schema}.hw_dedup"));
     with_cleanup(
         async move {
-            two_replicas_handle_each_delivery_once(&url).await;
+            two_replicas_handle_each_delivery_once(["--dedup", &url]).await;
             let done: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                 "SELECT COUNT(*) FROM {table} WHERE done"
             )))
@@ -409,7 +440,7 @@ async fn two_replicas_on_one_redis_prefix() {
     let (mut counting, scanned) = (connection.clone(), prefix.clone());
     with_cleanup(
         async move {
-            two_replicas_handle_each_delivery_once(&url).await;
+            two_replicas_handle_each_delivery_once(["--dedup", &url]).await;
             let keys = redis_keys(&mut counting, &scanned).await;
             assert_eq!(
                 keys.len(),
@@ -426,6 +457,51 @@ async fn two_replicas_on_one_redis_prefix() {
                     .await
                     .expect("DEL");
             }
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_on_one_sqlite_inbox() {
+    let path = std::env::temp_dir().join(format!("{}.db", unique("hookwire-shop-inbox")));
+    let url = format!("sqlite://{}", path.display());
+    with_cleanup(
+        async move { two_replicas_handle_each_delivery_once(["--inbox", &url]).await },
+        async {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_on_one_postgres_inbox() {
+    let Ok(base) = std::env::var("HOOKWIRE_TEST_POSTGRES_URL") else {
+        eprintln!("skipped: HOOKWIRE_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let schema = unique("hw_shop_inbox");
+    let admin = sqlx::PgPool::connect(&base)
+        .await
+        .expect("PostgreSQL is reachable");
+    // The name is made here from digits and underscores.
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&admin)
+        .await
+        .expect("the schema is created");
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{separator}options=-csearch_path%3D{schema}");
+    with_cleanup(
+        async move { two_replicas_handle_each_delivery_once(["--inbox", &url]).await },
+        async {
+            sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+                .execute(&admin)
+                .await
+                .expect("the schema is dropped");
+            admin.close().await;
         },
     )
     .await;
