@@ -11,7 +11,7 @@
 //! until interrupted, printing one JSON line per handled delivery (`{"id":...,"type":...}`) to
 //! stdout; replicas given the same `--dedup` store (`sqlite://PATH`, `postgres://...`,
 //! `redis://...`) handle each delivery once between them. With `--inbox` (`sqlite://PATH`,
-//! `postgres://...`) deliveries are stored and answered `200`, and an inbox worker runs the
+//! `postgres://...`, `redis://...`) deliveries are stored and answered `200`, and an inbox worker runs the
 //! handlers. See `hookwire_example_shop::receive`.
 
 use std::process::ExitCode;

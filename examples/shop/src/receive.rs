@@ -6,7 +6,7 @@
 //! `memory` (the default: this process only), `sqlite://PATH` (the processes of one machine),
 //! `postgres://...` or `redis://...` (see [`hookwire::dedup::open`]).
 //!
-//! With `--inbox URL` (`memory`, `sqlite://PATH`, `postgres://...`: see
+//! With `--inbox URL` (`memory`, `sqlite://PATH`, `postgres://...`, `redis://...`: see
 //! [`hookwire::inbox::open`]) a delivery is answered `200` once it is stored in the inbox, and
 //! an inbox worker in the same process runs the handler, retrying it if it fails. The inbox is
 //! then the duplicate check (`--dedup` is not used), and replicas sharing it handle each
@@ -77,7 +77,7 @@ pub struct UsageError(String);
 /// The usage line, after every usage error.
 const USAGE: &str = "usage: shop receive --port P --secret whsec_... \
      [--dedup memory|sqlite://PATH|postgres://...|redis://...] \
-     [--inbox memory|sqlite://PATH|postgres://...]";
+     [--inbox memory|sqlite://PATH|postgres://...|redis://...]";
 
 impl std::fmt::Display for UsageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -11,7 +11,7 @@
 //! are set, and say they were skipped otherwise. The stores' rows or keys are counted too, so
 //! the URL's schema and prefix were really used; each test deletes what it created.
 //!
-//! The same runs with a shared durable inbox (`--inbox`, SQLite and PostgreSQL): every
+//! The same runs with a shared durable inbox (`--inbox`: SQLite, PostgreSQL, Redis): every
 //! request is answered `200` once stored, and the replicas' inbox workers handle each
 //! delivery once between them.
 
@@ -502,6 +502,41 @@ async fn two_replicas_on_one_postgres_inbox() {
                 .await
                 .expect("the schema is dropped");
             admin.close().await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_on_one_redis_inbox() {
+    let Ok(base) = std::env::var("HOOKWIRE_TEST_REDIS_URL") else {
+        eprintln!("skipped: HOOKWIRE_TEST_REDIS_URL is not set");
+        return;
+    };
+    let prefix = format!("{}:", unique("hw-shop-inbox"));
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{separator}prefix={prefix}");
+    let client = redis::Client::open(base.as_str()).expect("a Redis URL");
+    let mut connection = client
+        .get_multiplexed_async_connection()
+        .await
+        .expect("Redis is reachable");
+    let (mut counting, scanned) = (connection.clone(), prefix.clone());
+    with_cleanup(
+        async move {
+            two_replicas_handle_each_delivery_once(["--inbox", &url]).await;
+            let keys = redis_keys(&mut counting, &scanned).await;
+            assert!(!keys.is_empty(), "the inbox keeps its keys under {scanned}");
+        },
+        async {
+            let keys = redis_keys(&mut connection, &prefix).await;
+            if !keys.is_empty() {
+                let _: usize = redis::cmd("DEL")
+                    .arg(&keys)
+                    .query_async(&mut connection)
+                    .await
+                    .expect("DEL");
+            }
         },
     )
     .await;
