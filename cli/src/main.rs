@@ -7,6 +7,7 @@
 mod durable;
 mod error;
 mod generate;
+mod inbox;
 mod input;
 mod listen;
 mod random;
@@ -69,6 +70,9 @@ enum Command {
     /// Inspect the durable outbox
     #[command(after_help = durable::OUTBOX_EXAMPLES)]
     Outbox(durable::OutboxArgs),
+    /// Inspect a receiver's durable inbox: counts, dead letters, and retrying them
+    #[command(after_help = inbox::INBOX_EXAMPLES)]
+    Inbox(inbox::InboxArgs),
 }
 
 const SIGN_EXAMPLES: &str = "\
@@ -252,6 +256,7 @@ fn main() -> ExitCode {
         Command::Publish(args) => durable::publish(args),
         Command::Worker(args) => durable::worker(args),
         Command::Outbox(args) => durable::outbox(args),
+        Command::Inbox(args) => inbox::run(args),
     };
     result.unwrap_or_else(CliError::report)
 }
