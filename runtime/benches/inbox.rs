@@ -63,7 +63,10 @@ fn request(scheme: &StandardWebhooks) -> Request<Body> {
 fn receiver(work: Duration) -> Receiver {
     let scheme = StandardWebhooks::new(SECRET).expect("secret");
     Receiver::new(WebhookConfig::new(scheme)).on(move |_: Delivery<OrderCreated>| async move {
-        tokio::time::sleep(work).await;
+        // `sleep(0)` would still wait for the timer's next millisecond tick.
+        if !work.is_zero() {
+            tokio::time::sleep(work).await;
+        }
     })
 }
 
@@ -155,14 +158,19 @@ async fn main() {
         }
     }
     let base = best[0].0.as_secs_f64();
+    let slow = best[1].0.as_secs_f64();
     println!("time to 200 (best of {ROUNDS} rounds; {IN_FLIGHT} in flight for the rate)");
-    println!("| receiver | p50 µs | × instant | p99 µs | requests/s |");
-    println!("|---|---:|---:|---:|---:|");
+    println!(
+        "| receiver | p50 µs | × instant handler | faster than a {} ms handler | p99 µs | requests/s |",
+        WORK.as_millis()
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
     for ((name, _), (p50, p99, rate)) in rows.iter().zip(&best) {
         println!(
-            "| {name} | {:.0} | {:.1}× | {:.0} | {rate:.0} |",
+            "| {name} | {:.0} | {:.1}× | {:.0}× | {:.0} | {rate:.0} |",
             p50.as_secs_f64() * 1e6,
             p50.as_secs_f64() / base,
+            slow / p50.as_secs_f64(),
             p99.as_secs_f64() * 1e6,
         );
     }
