@@ -168,6 +168,6 @@ async fn sigkilled_workers_lose_nothing_on_postgres() {
     let Some(db) = stores::postgres_schema("crash").await else {
         return;
     };
+    let _schema = stores::PgSchemaGuard::new(&db);
     crash_run(&db).await;
-    stores::drop_postgres_schema(&db).await;
 }

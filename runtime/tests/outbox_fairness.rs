@@ -101,10 +101,16 @@ async fn healthy_time<S: OutboxStore + 'static>(store: S, with_hanging: bool) ->
     took
 }
 
-async fn fairness<S: OutboxStore + 'static>(open: impl AsyncFn() -> Option<S>) {
-    let Some(alone) = open().await else { return };
+/// Runs the healthy endpoint alone, then beside the hanging one, each on a store from `open`
+/// (with a guard that cleans the store up when dropped, also when an assertion fails).
+async fn fairness<S: OutboxStore + 'static, G>(open: impl AsyncFn() -> Option<(S, G)>) {
+    let Some((alone, _alone_guard)) = open().await else {
+        return;
+    };
     let baseline = healthy_time(alone, false).await;
-    let Some(shared) = open().await else { return };
+    let Some((shared, _shared_guard)) = open().await else {
+        return;
+    };
     let beside = healthy_time(shared, true).await;
     eprintln!(
         "fairness: {HEALTHY} healthy deliveries took {baseline:?} alone and {beside:?} beside an \
@@ -114,10 +120,15 @@ async fn fairness<S: OutboxStore + 'static>(open: impl AsyncFn() -> Option<S>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hanging_endpoint_does_not_hold_up_the_others_on_sqlite() {
-    fairness(|| async { Some(stores::sqlite().await) }).await;
+    fairness(|| async { Some((stores::sqlite().await, ())) }).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hanging_endpoint_does_not_hold_up_the_others_on_postgres() {
-    fairness(|| async { stores::postgres("fairness").await }).await;
+    fairness(|| async { stores::postgres_guarded("fairness").await }).await;
+    assert_eq!(
+        stores::postgres_schemas_left("fairness").await,
+        0,
+        "the test's PostgreSQL schemas are dropped"
+    );
 }

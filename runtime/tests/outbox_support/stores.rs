@@ -86,3 +86,62 @@ pub async fn drop_postgres_schema(url: &str) {
         let _ = sqlx::Connection::close(admin).await;
     }
 }
+
+/// Drops its schema (made by [`postgres_schema`]) when it goes out of scope, also when the test
+/// fails and unwinds.
+pub struct PgSchemaGuard {
+    url: String,
+}
+
+impl PgSchemaGuard {
+    /// Guards the schema of `url` (from [`postgres_schema`]).
+    pub fn new(url: &str) -> Self {
+        PgSchemaGuard {
+            url: url.to_owned(),
+        }
+    }
+}
+
+impl Drop for PgSchemaGuard {
+    fn drop(&mut self) {
+        let url = std::mem::take(&mut self.url);
+        // Dropped inside the test's runtime: run the cleanup on a thread of its own.
+        let _ = std::thread::spawn(move || {
+            if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                runtime.block_on(drop_postgres_schema(&url));
+            }
+        })
+        .join();
+    }
+}
+
+/// An empty PostgreSQL outbox in a schema of its own and the guard that drops the schema, or
+/// `None` when PostgreSQL is not configured.
+pub async fn postgres_guarded(name: &str) -> Option<(PgOutbox, PgSchemaGuard)> {
+    let url = postgres_schema(name).await?;
+    let guard = PgSchemaGuard::new(&url);
+    Some((postgres_at(&url).await, guard))
+}
+
+/// How many schemas [`postgres_schema`] made for `name` in this process still exist (0 when
+/// PostgreSQL is not configured).
+pub async fn postgres_schemas_left(name: &str) -> i64 {
+    let Ok(base) = std::env::var("HOOKWIRE_TEST_POSTGRES_URL") else {
+        return 0;
+    };
+    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&base)
+        .await
+        .expect("connect to HOOKWIRE_TEST_POSTGRES_URL");
+    let left: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM information_schema.schemata WHERE starts_with(schema_name, $1)",
+    )
+    .bind(format!("hw_{name}_{}_", std::process::id()))
+    .fetch_one(&mut admin)
+    .await
+    .expect("count the test schemas");
+    let _ = sqlx::Connection::close(admin).await;
+    left
+}
