@@ -16,6 +16,8 @@ Examples:
   hookwire generate payload-schemas/api.github.com --github --catalog GitHubEvent -o src/github.rs
   hookwire generate openapi.json --serialize --json-schema -o src/events.rs
   hookwire generate svix-openapi.json -o src/svix.rs --check   # CI: exit 1 when stale
+  hookwire generate payload-schemas/api.github.com --github -o src/github/ --split
+      # a directory module: mod.rs, shared.rs, one file per event family, each <= 400 lines
 The report (events, types, every fallback to serde_json::Value with its JSON pointer) goes to
 standard error.";
 
@@ -25,12 +27,25 @@ pub(crate) struct GenerateArgs {
     /// folder of JSON Schema files, one per event
     #[arg(value_name = "INPUT")]
     input: PathBuf,
-    /// Write the module here instead of standard output
+    /// Write the module here instead of standard output (a directory with --split, or when
+    /// it ends with `/` or is a directory)
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Write nothing; exit 1 when FILE differs from what INPUT generates now
+    /// Write nothing; exit 1 when FILE differs from what INPUT generates now (with --split:
+    /// when a file of the directory is missing, differs, or is not generated any more)
     #[arg(long, requires = "output")]
     check: bool,
+    /// Write a directory module (mod.rs, shared types, one file per event family) with no
+    /// file over LINES lines (400 without a value)
+    #[arg(
+        long,
+        value_name = "LINES",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "400",
+        requires = "output"
+    )]
+    split: Option<usize>,
     /// The name of the catalog enum
     #[arg(long, value_name = "NAME", default_value = "WebhookEvent")]
     catalog: String,
@@ -59,12 +74,21 @@ pub(crate) fn run(args: GenerateArgs) -> Result<ExitCode, CliError> {
         .json_schema(args.json_schema)
         .events(args.events.clone())
         .paths(args.paths);
+    let options = match (args.split, &args.output) {
+        (Some(lines), _) => options.split(lines),
+        (None, Some(output)) if names_directory(output) => {
+            options.split(hookwire_codegen::DEFAULT_SPLIT_LINES)
+        }
+        _ => options,
+    };
     let started = Instant::now();
     let report = match (&args.output, args.check) {
         (Some(output), true) => {
             let command = regenerate_command(&args);
             match hookwire_codegen::check(&args.input, output, &options, &command) {
-                Err(stale @ GenerateError::Stale { .. }) => return Err(CliError::failed(stale)),
+                Err(stale @ (GenerateError::Stale { .. } | GenerateError::StaleFiles { .. })) => {
+                    return Err(CliError::failed(stale));
+                }
                 other => other.map_err(CliError::usage)?,
             }
         }
@@ -87,6 +111,11 @@ pub(crate) fn run(args: GenerateArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `-o src/github/` or an existing directory: the directory form.
+fn names_directory(output: &std::path::Path) -> bool {
+    output.as_os_str().to_string_lossy().ends_with('/') || output.is_dir()
+}
+
 fn regenerate_command(args: &GenerateArgs) -> String {
     let mut command = format!("hookwire generate {}", args.input.display());
     if let Some(output) = &args.output {
@@ -97,6 +126,11 @@ fn regenerate_command(args: &GenerateArgs) -> String {
     }
     for event in &args.events {
         command.push_str(&format!(" --event {event}"));
+    }
+    match args.split {
+        Some(hookwire_codegen::DEFAULT_SPLIT_LINES) => command.push_str(" --split"),
+        Some(lines) => command.push_str(&format!(" --split={lines}")),
+        None => {}
     }
     for (on, flag) in [
         (args.github, " --github"),

@@ -73,4 +73,18 @@ pub enum GenerateError {
         /// The command that regenerates it.
         command: String,
     },
+    /// `--check` of a directory module: some of its files are missing, differ from what the
+    /// input generates now, or are not generated any more.
+    #[error(
+        "`{}` is stale: {files}; regenerate it with `{command}`",
+        dir.display()
+    )]
+    StaleFiles {
+        /// The module's directory.
+        dir: PathBuf,
+        /// Which files.
+        files: crate::StaleFiles,
+        /// The command that regenerates it.
+        command: String,
+    },
 }

@@ -46,6 +46,7 @@ mod convert;
 mod dispatch;
 mod emit;
 mod error;
+mod files;
 mod input;
 mod ir;
 mod names;
@@ -55,11 +56,13 @@ mod pipeline;
 mod report;
 mod sample;
 mod source;
+mod split;
 mod union;
 
 use std::path::Path;
 
 pub use error::GenerateError;
+pub use files::StaleFiles;
 pub use report::{EventReport, Fallback, Report};
 
 /// What to generate besides the payload types.
@@ -79,6 +82,7 @@ pub struct Options {
     github: bool,
     events: Vec<String>,
     paths: bool,
+    split: Option<usize>,
 }
 
 impl Default for Options {
@@ -90,6 +94,7 @@ impl Default for Options {
             github: false,
             events: Vec::new(),
             paths: false,
+            split: None,
         }
     }
 }
@@ -178,7 +183,44 @@ impl Options {
         self.events = names.into_iter().map(Into::into).collect();
         self
     }
+
+    /// Generates a directory module instead of one file, no file longer than `max_lines`
+    /// (about: an item longer than that gets a file of its own): `mod.rs` with the `mod`
+    /// lines, a `pub use` of every file (the public paths are the single file's), the catalog
+    /// and dispatch; the types more than one event family uses in `shared.rs`,
+    /// `shared_2.rs`...; each family's payload types and the types only it uses in a file
+    /// named after it (`pull_request.rs`, `pull_request_2.rs`...). [`Generated::files`] holds
+    /// them, and [`write()`] and [`check()`] take the directory. [`DEFAULT_SPLIT_LINES`] is a good
+    /// budget.
+    ///
+    /// ```
+    /// # use hookwire_codegen::{DEFAULT_SPLIT_LINES, Options};
+    /// let options = Options::default().github(true).split(DEFAULT_SPLIT_LINES);
+    /// assert_eq!(options.split_lines(), Some(400));
+    /// ```
+    pub fn split(mut self, max_lines: usize) -> Self {
+        self.split = Some(max_lines);
+        self
+    }
+
+    /// The line budget of the directory form, `None` for one file (the default).
+    ///
+    /// ```
+    /// # use hookwire_codegen::Options;
+    /// assert_eq!(Options::default().split_lines(), None);
+    /// ```
+    pub fn split_lines(&self) -> Option<usize> {
+        self.split
+    }
 }
+
+/// The line budget `hookwire generate --split` uses: under the 400 lines a Rust file of this
+/// project's style keeps to.
+///
+/// ```
+/// assert_eq!(hookwire_codegen::DEFAULT_SPLIT_LINES, 400);
+/// ```
+pub const DEFAULT_SPLIT_LINES: usize = 400;
 
 /// The generated module and what went into it.
 #[derive(Debug, Clone)]
@@ -188,6 +230,33 @@ pub struct Generated {
     pub code: String,
     /// The events, the type count and every fallback.
     pub report: Report,
+    /// With [`Options::split`], the directory module's files (`mod.rs` first); empty
+    /// otherwise.
+    pub files: Vec<GeneratedFile>,
+}
+
+/// One file of a directory module (see [`Options::split`]).
+///
+/// ```
+/// # use hookwire_codegen::{Options, generate};
+/// let dir = std::env::temp_dir().join(format!("hookwire-files-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(dir.join("order"))?;
+/// std::fs::write(dir.join("order/shipped.schema.json"), r#"{"type": "object"}"#)?;
+/// let generated = generate(&dir, &Options::default().split(400))?;
+/// let names: Vec<&str> = generated.files.iter().map(|f| f.name.as_str()).collect();
+/// assert_eq!(names, ["mod.rs", "order.rs"]);
+/// assert!(generated.files[0].code.contains("pub use self::order::*;"));
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GeneratedFile {
+    /// The file's name in the module's directory (`mod.rs`, `shared.rs`, `push.rs`).
+    pub name: String,
+    /// Its Rust source, starting with the same "generated, do not edit" comment as the single
+    /// file.
+    pub code: String,
 }
 
 /// Generates the module for the OpenAPI document or JSON Schema folder at `input`.
@@ -224,25 +293,37 @@ pub fn generate(input: &Path, options: &Options) -> Result<Generated, GenerateEr
 /// // src/lib.rs: include!(concat!(env!("OUT_DIR"), "/github.rs"));
 /// ```
 ///
+/// With [`Options::split`], `output` is the module's directory (created when missing): each
+/// file is written when it changed, and the generated files of an earlier run that this one
+/// no longer makes (those starting with the "generated" comment) are removed; other files are
+/// left alone.
+///
+/// ```no_run
+/// // Committed as src/github/mod.rs, src/github/shared.rs, ...; lib.rs says `mod github;`.
+/// let options = hookwire_codegen::Options::default().github(true).split(400);
+/// hookwire_codegen::write("schemas/github".as_ref(), "src/github".as_ref(), &options).unwrap();
+/// ```
+///
 /// # Errors
 /// As [`generate`], and [`GenerateError::Read`] when `output` cannot be written.
 pub fn write(input: &Path, output: &Path, options: &Options) -> Result<Report, GenerateError> {
     let generated = generate(input, options)?;
-    if std::fs::read_to_string(output).ok().as_deref() != Some(generated.code.as_str()) {
-        std::fs::write(output, &generated.code).map_err(|source| GenerateError::Read {
-            path: output.to_owned(),
-            source,
-        })?;
+    if options.split.is_some() {
+        files::write_dir(output, &generated.files)?;
+    } else {
+        files::write_if_changed(output, &generated.code)?;
     }
     Ok(generated.report)
 }
 
 /// Fails when `output` differs from what `input` generates now (for CI: `hookwire generate
-/// --check`). `command` is the command the error tells the user to run.
+/// --check`). `command` is the command the error tells the user to run. With
+/// [`Options::split`], `output` is the module's directory and every file is compared.
 ///
 /// # Errors
-/// [`GenerateError::Stale`] when the file is missing or differs, and the errors of
-/// [`generate`].
+/// [`GenerateError::Stale`] when the file is missing or differs,
+/// [`GenerateError::StaleFiles`] when files of the directory are missing, differ or are not
+/// generated any more (`.rs` files only), and the errors of [`generate`].
 ///
 /// ```
 /// # use hookwire_codegen::{GenerateError, Options, check};
@@ -256,6 +337,10 @@ pub fn check(
     command: &str,
 ) -> Result<Report, GenerateError> {
     let generated = generate(input, options)?;
+    if options.split.is_some() {
+        files::check_dir(output, &generated.files, command)?;
+        return Ok(generated.report);
+    }
     if std::fs::read_to_string(output).ok().as_deref() == Some(generated.code.as_str()) {
         Ok(generated.report)
     } else {

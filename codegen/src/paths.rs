@@ -196,6 +196,16 @@ fn response(conv: &mut Converter<'_>, operation: &Loc, name: &str) -> Ty {
     Ty::Unit
 }
 
+/// The definitions an endpoint's struct names (its response and its fields' types).
+pub(crate) fn uses(spec: &EndpointSpec) -> Vec<usize> {
+    let mut used = Vec::new();
+    spec.response.named_ids(&mut used);
+    for field in &spec.fields {
+        field.ty.named_ids(&mut used);
+    }
+    used
+}
+
 /// The `#[derive(Endpoint)]` structs.
 pub(crate) fn emit(defs: &[crate::ir::Def], specs: &[EndpointSpec]) -> Vec<TokenStream> {
     specs

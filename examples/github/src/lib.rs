@@ -1,10 +1,12 @@
-//! A typed GitHub receiver whose payload types were generated, not written: `src/github.rs`
-//! comes from octokit's GitHub webhook payload schemas through `hookwire generate`:
+//! A typed GitHub receiver whose payload types were generated, not written: the module
+//! `src/github/` comes from octokit's GitHub webhook payload schemas through `hookwire
+//! generate`, as a directory of files of at most 400 lines (`mod.rs` with the catalog and
+//! dispatch, `shared.rs`, `push.rs`, `pull_request.rs`):
 //!
 //! ```text
 //! hookwire generate ../shared/corpora/github-webhooks/payload-schemas/api.github.com \
 //!     --github --catalog GitHubEvent --event push --event pull_request.opened \
-//!     -o examples/github/src/github.rs
+//!     -o examples/github/src/github/ --split
 //! ```
 //!
 //! GitHub names an event with the `X-GitHub-Event` header and the body's `action`; the

@@ -85,12 +85,16 @@ async fn a_payload_that_does_not_match_its_generated_type_is_rejected() {
     assert!(log.lock().unwrap().is_empty());
 }
 
-/// `src/github.rs` is what `hookwire generate` makes from the schemas now (when the corpora
-/// are beside the repository, as in CI).
+/// `src/github/` is what `hookwire generate --split` makes from the schemas now, file by file
+/// (when the corpora are beside the repository, as in CI, or named by `HOOKWIRE_CORPORA`).
 #[test]
 fn generated_types_are_fresh() {
-    let schemas = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/corpora/github-webhooks/payload-schemas/api.github.com");
+    let corpora = std::env::var_os("HOOKWIRE_CORPORA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora")
+        });
+    let schemas = corpora.join("github-webhooks/payload-schemas/api.github.com");
     if !schemas.is_dir() {
         eprintln!(
             "skipped: no GitHub payload schemas at {}",
@@ -101,11 +105,12 @@ fn generated_types_are_fresh() {
     let options = hookwire_codegen::Options::default()
         .github(true)
         .catalog("GitHubEvent")
-        .events(["push", "pull_request.opened"]);
-    let output = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/github.rs");
+        .events(["push", "pull_request.opened"])
+        .split(hookwire_codegen::DEFAULT_SPLIT_LINES);
+    let output = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/github");
     let command = "hookwire generate ../shared/corpora/github-webhooks/payload-schemas/api.github.com \
                    --github --catalog GitHubEvent --event push --event pull_request.opened \
-                   -o examples/github/src/github.rs";
+                   -o examples/github/src/github/ --split";
     if let Err(error) = hookwire_codegen::check(&schemas, &output, &options, command) {
         panic!("{error}");
     }
