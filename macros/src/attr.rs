@@ -1,6 +1,7 @@
 //! Parsing of `#[hookwire(...)]`: one branch per key, every problem recorded, none fatal.
 
 use proc_macro2::TokenTree;
+use quote::ToTokens as _;
 use syn::meta::ParseNestedMeta;
 use syn::{Attribute, LitStr, Token};
 
@@ -45,8 +46,9 @@ pub(crate) fn container(cx: &Ctxt, attrs: &[Attribute], accepted: &[Symbol]) -> 
                 let content;
                 syn::parenthesized!(content in meta.input);
                 let list =
-                    syn::punctuated::Punctuated::<syn::LitInt, Token![,]>::parse_terminated(&content)?;
-                set_once(cx, &meta, &mut out.errors, list.into_iter().collect());
+                    syn::punctuated::Punctuated::<syn::Expr, Token![,]>::parse_terminated(&content)?;
+                let statuses = list.into_iter().filter_map(|expr| status_literal(cx, expr)).collect();
+                set_once(cx, &meta, &mut out.errors, statuses);
                 return Ok(());
             }
             if meta.path == RESPONSE {
@@ -88,6 +90,27 @@ pub(crate) fn container(cx: &Ctxt, attrs: &[Attribute], accepted: &[Symbol]) -> 
         }
     }
     out
+}
+
+/// One entry of `errors(...)` as an integer literal; anything else (a string, a constant, a
+/// negative number) is reported on the entry itself.
+fn status_literal(cx: &Ctxt, expr: syn::Expr) -> Option<syn::LitInt> {
+    if let syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Int(lit),
+        ..
+    }) = expr
+    {
+        return Some(lit);
+    }
+    cx.error_spanned_by(
+        &expr,
+        format!(
+            "`errors` lists HTTP statuses as integer literals from 400 to 599, e.g. \
+             `errors(404, 409)`, found `{}`",
+            expr.to_token_stream()
+        ),
+    );
+    None
 }
 
 /// Where an endpoint field travels, as written on the field.
