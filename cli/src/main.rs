@@ -94,7 +94,8 @@ const SEND_EXAMPLES: &str = "\
 Examples:
   hookwire send --secret \"$SECRET\" --url http://127.0.0.1:8080/webhooks --type order.shipped order.json
   hookwire send --scheme github --secret \"$SECRET\" --type push --url http://127.0.0.1:8080/ push.json
-  hookwire send --secret \"$SECRET\" --url http://127.0.0.1:8080/ --attempts 1 --json envelope.json";
+  hookwire send --secret \"$SECRET\" --url http://127.0.0.1:8080/ --attempts 1 --json envelope.json
+  hookwire send --secret \"$SECRET\" --url http://127.0.0.1:8080/ --stop-on 404,422 --type a.b event.json";
 
 const LISTEN_EXAMPLES: &str = "\
 Examples:
@@ -202,6 +203,15 @@ struct SendArgs {
     /// Seconds each attempt may take
     #[arg(long, value_name = "SECS", default_value_t = 10)]
     timeout: u64,
+    /// Statuses (300 to 599) that end the delivery at once instead of being retried, e.g.
+    /// `--stop-on 404,422`; repeatable. `410` always stops
+    #[arg(
+        long,
+        value_name = "STATUS",
+        value_delimiter = ',',
+        value_parser = clap::value_parser!(u16).range(300..=599)
+    )]
+    stop_on: Vec<u16>,
     /// Print the delivery report as JSON
     #[arg(long)]
     json: bool,

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::http::StatusCode;
 use hookwire::Timestamp;
 use hookwire::clock::{Clock, SystemClock};
 use hookwire::sender::{
@@ -54,6 +55,7 @@ pub(crate) fn run(args: SendArgs) -> Result<ExitCode, CliError> {
     let sender = SenderBuilder::from_arc(Arc::clone(&scheme))
         .timeout(Duration::from_secs(args.timeout.max(1)))
         .retry(retry)
+        .stop_on(stop_on(&args.stop_on)?)
         .build()
         .map_err(|err| match err {
             BuildError::CannotSign(err) => CliError::usage(format!("cannot sign: {err}")),
@@ -184,6 +186,17 @@ fn body_type(body: &[u8]) -> Option<String> {
         .ok()
         .map(|typed| typed.event_type)
         .filter(|t| !t.is_empty() && t.len() <= 256 && t.bytes().all(|c| c.is_ascii_graphic()))
+}
+
+/// The `--stop-on` statuses (clap has checked each is from 300 to 599).
+fn stop_on(statuses: &[u16]) -> Result<Vec<StatusCode>, CliError> {
+    statuses
+        .iter()
+        .map(|&status| {
+            StatusCode::from_u16(status)
+                .map_err(|err| CliError::usage(format!("--stop-on {status}: {err}")))
+        })
+        .collect()
 }
 
 fn send_error(err: SendError) -> CliError {

@@ -1,5 +1,6 @@
 //! `hookwire send` against a local server that answers one status first: every non-2xx but
-//! `410` is retried and ends delivered (exit 0); `410 Gone` stops at once (exit 1).
+//! `410` is retried and ends delivered (exit 0); `410 Gone` stops at once (exit 1), and so
+//! does a status listed with `--stop-on`.
 
 mod support;
 
@@ -66,7 +67,11 @@ fn answer(stream: std::net::TcpStream, status: u16) -> std::io::Result<()> {
 }
 
 fn send(url: &str, file: &TempFile) -> support::Run {
-    run(&[
+    send_with(url, file, &[])
+}
+
+fn send_with(url: &str, file: &TempFile, extra: &[&str]) -> support::Run {
+    let mut args = vec![
         "send",
         "--secret",
         SECRET,
@@ -79,8 +84,10 @@ fn send(url: &str, file: &TempFile) -> support::Run {
         "--retry-delay",
         "0",
         "--json",
-        file.arg(),
-    ])
+    ];
+    args.extend_from_slice(extra);
+    args.push(file.arg());
+    run(&args)
 }
 
 #[test]
@@ -125,4 +132,45 @@ fn gone_stops_at_once() {
     .expect(1);
     assert!(out.stdout.contains("after 1 attempt:"), "{}", out.stdout);
     assert!(out.stdout.contains("410 Gone"), "{}", out.stdout);
+}
+
+#[test]
+fn stop_on_makes_a_status_final() {
+    let order = TempFile::new("order.json", br#"{"order_id":"98765"}"#);
+    for stop in [
+        &["--stop-on", "404"][..],
+        &["--stop-on", "409,404"],
+        &["--stop-on", "422", "--stop-on", "404"],
+    ] {
+        let (url, answered) = serve(404, 204);
+        let out = send_with(&url, &order, stop).expect(1);
+        let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(report["outcome"], "stopped", "{stop:?}: {report}");
+        assert_eq!(report["attempts"].as_array().unwrap().len(), 1, "{report}");
+        assert_eq!(report["attempts"][0]["status"], 404, "{report}");
+        assert_eq!(answered.load(Ordering::SeqCst), 1, "{stop:?}");
+    }
+
+    // Without 404 in the list, 404 is retried as before.
+    let (url, answered) = serve(404, 204);
+    let out = send_with(&url, &order, &["--stop-on", "422"]).expect(0);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["outcome"], "delivered", "{report}");
+    assert_eq!(answered.load(Ordering::SeqCst), 2);
+
+    // 410 stops with or without the list.
+    let (url, answered) = serve(410, 204);
+    let out = send_with(&url, &order, &["--stop-on", "404"]).expect(1);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["outcome"], "gone", "{report}");
+    assert_eq!(answered.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn stop_on_takes_only_statuses_from_300_to_599() {
+    let order = TempFile::new("order.json", br#"{"order_id":"98765"}"#);
+    for bad in ["200", "600", "not-found", ""] {
+        let out = send_with("http://127.0.0.1:9/hook", &order, &["--stop-on", bad]).expect(2);
+        assert!(out.stderr.contains("--stop-on"), "{bad}: {}", out.stderr);
+    }
 }
