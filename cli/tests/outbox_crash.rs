@@ -116,7 +116,7 @@ async fn crash_run(db: &str) {
     );
     assert_eq!(by_id.len(), DELIVERIES, "one webhook-id per delivery");
     let seen = receiver.seen();
-    assert!(seen.iter().all(|s| s.signed && s.id.starts_with("msg_")));
+    assert!(seen.iter().all(|s| s.signed && s.id.starts_with("evt_")));
     let mut seqs: Vec<u64> = seen.iter().filter_map(|s| s.seq).collect();
     seqs.sort_unstable();
     seqs.dedup();

@@ -136,6 +136,178 @@ pub(crate) fn lease_end(now: Timestamp, lease: std::time::Duration) -> i64 {
     crate::inbox::millis(now).saturating_add(crate::inbox::duration_millis(lease))
 }
 
+/// The [`InboxStore`](crate::inbox::InboxStore) methods of a SQL inbox, written once for SQLite
+/// and PostgreSQL: `$store` has a sqlx `pool`, and the invoking module defines the statements
+/// (`PUSH`, `COMPLETE`, `FAIL`, `DEAD_LETTERS`, `REVIVE`, `STATS`, `PURGE`, in its own
+/// placeholder syntax), `unavailable` and `claim_now`.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+macro_rules! sql_inbox_store {
+    ($store:ty) => {
+        impl $crate::inbox::InboxStore for $store {
+            fn push<'a>(
+                &'a self,
+                item: &'a NewItem,
+                now: Timestamp,
+            ) -> BoxFuture<'a, Result<Pushed, InboxError>> {
+                Box::pin(async move {
+                    let done = sqlx::query(PUSH)
+                        .bind(&item.queue)
+                        .bind(&item.id)
+                        .bind(&item.event_type)
+                        .bind(item.signed_at.map(millis))
+                        .bind(encode_headers(&item.headers)?)
+                        .bind(item.body.as_slice())
+                        .bind(millis(now))
+                        .execute(&self.pool)
+                        .await
+                        .map_err(unavailable)?;
+                    Ok(if done.rows_affected() == 1 {
+                        Pushed::New
+                    } else {
+                        Pushed::Duplicate
+                    })
+                })
+            }
+
+            fn claim<'a>(
+                &'a self,
+                queue: &'a str,
+                now: Timestamp,
+                lease: Duration,
+                limit: usize,
+            ) -> BoxFuture<'a, Result<Vec<Claimed>, InboxError>> {
+                Box::pin(self.claim_now(queue, now, lease, limit))
+            }
+
+            fn complete<'a>(
+                &'a self,
+                queue: &'a str,
+                id: &'a str,
+                token: ClaimToken,
+                now: Timestamp,
+                keep: Duration,
+            ) -> BoxFuture<'a, Result<Settled, InboxError>> {
+                Box::pin(async move {
+                    let done = sqlx::query(COMPLETE)
+                        .bind(queue)
+                        .bind(id)
+                        .bind(token_i64(token))
+                        .bind(millis(now).saturating_add(duration_millis(keep)))
+                        .execute(&self.pool)
+                        .await
+                        .map_err(unavailable)?;
+                    Ok(settled(done.rows_affected()))
+                })
+            }
+
+            fn fail<'a>(
+                &'a self,
+                queue: &'a str,
+                id: &'a str,
+                token: ClaimToken,
+                failure: &'a Failure,
+                now: Timestamp,
+            ) -> BoxFuture<'a, Result<Settled, InboxError>> {
+                Box::pin(async move {
+                    let (stage, at, error) = match failure {
+                        Failure::RetryAt { at, error } => (WAITING, millis(*at), error),
+                        Failure::Dead { error } => (DEAD, millis(now), error),
+                    };
+                    let done = sqlx::query(FAIL)
+                        .bind(queue)
+                        .bind(id)
+                        .bind(token_i64(token))
+                        .bind(stage)
+                        .bind(at)
+                        .bind(error)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(unavailable)?;
+                    Ok(settled(done.rows_affected()))
+                })
+            }
+
+            fn dead<'a>(
+                &'a self,
+                queue: &'a str,
+                limit: usize,
+            ) -> BoxFuture<'a, Result<Vec<DeadLetter>, InboxError>> {
+                Box::pin(async move {
+                    let rows = sqlx::query(DEAD_LETTERS)
+                        .bind(queue)
+                        .bind(sql_limit(limit))
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(unavailable)?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(dead_letter(
+                                row.try_get(0).map_err(unavailable)?,
+                                row.try_get(1).map_err(unavailable)?,
+                                row.try_get(2).map_err(unavailable)?,
+                                row.try_get(3).map_err(unavailable)?,
+                                row.try_get(4).map_err(unavailable)?,
+                                row.try_get(5).map_err(unavailable)?,
+                            ))
+                        })
+                        .collect()
+                })
+            }
+
+            fn revive<'a>(
+                &'a self,
+                queue: &'a str,
+                id: &'a str,
+                now: Timestamp,
+            ) -> BoxFuture<'a, Result<bool, InboxError>> {
+                Box::pin(async move {
+                    let done = sqlx::query(REVIVE)
+                        .bind(queue)
+                        .bind(id)
+                        .bind(millis(now))
+                        .execute(&self.pool)
+                        .await
+                        .map_err(unavailable)?;
+                    Ok(done.rows_affected() == 1)
+                })
+            }
+
+            fn stats<'a>(
+                &'a self,
+                queue: &'a str,
+            ) -> BoxFuture<'a, Result<InboxStats, InboxError>> {
+                Box::pin(async move {
+                    let rows = sqlx::query(STATS)
+                        .bind(queue)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(unavailable)?;
+                    let counts = rows
+                        .iter()
+                        .map(|row| Ok((row.try_get::<String, _>(0)?, row.try_get::<i64, _>(1)?)))
+                        .collect::<Result<Vec<_>, sqlx::Error>>()
+                        .map_err(unavailable)?;
+                    stats(counts)
+                })
+            }
+
+            fn purge<'a>(&'a self, now: Timestamp) -> BoxFuture<'a, Result<u64, InboxError>> {
+                Box::pin(async move {
+                    let done = sqlx::query(PURGE)
+                        .bind(millis(now))
+                        .execute(&self.pool)
+                        .await
+                        .map_err(unavailable)?;
+                    Ok(done.rows_affected())
+                })
+            }
+        }
+    };
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) use sql_inbox_store;
+
 #[cfg(test)]
 mod tests {
     use super::*;
