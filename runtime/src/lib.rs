@@ -192,6 +192,9 @@ pub mod sender;
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub mod ssrf;
 
+#[cfg(feature = "sqlite")]
+mod sqlite_pool;
+
 #[cfg(feature = "outbox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
 pub mod store;

@@ -297,3 +297,51 @@ mod postgres_transactions {
         backend.drop_schema().await;
     }
 }
+
+/// `sqlite::memory:` is one database shared by the pool's connections through SQLite's shared
+/// cache, whose table locks fail at once: the outbox keeps to one connection, so workers
+/// claiming at once each get their own deliveries and none fails with "table is locked".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_in_memory_outbox_takes_concurrent_claims() {
+    use hookwire::store::{ClaimRequest, NewEndpoint, OutboxStore, RawEvent};
+
+    let store = Arc::new(SqliteOutbox::open("sqlite::memory:").await.unwrap());
+    let endpoint = NewEndpoint::new(
+        "http://127.0.0.1:9/hook",
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    )
+    .allow_private(true)
+    .max_in_flight(1_000);
+    store.add_endpoint(&endpoint).await.unwrap();
+    let events: Vec<RawEvent> = (0..200)
+        .map(|seq| RawEvent::new("order.created", serde_json::json!({ "seq": seq })).unwrap())
+        .collect();
+    store.publish_raw(&events).await.unwrap();
+
+    let mut workers = Vec::new();
+    for _ in 0..8 {
+        let store = Arc::clone(&store);
+        workers.push(tokio::spawn(async move {
+            let mut ids = Vec::new();
+            loop {
+                let claimed = store.claim(ClaimRequest::new(5)).await.unwrap();
+                if claimed.is_empty() {
+                    return ids;
+                }
+                ids.extend(claimed.into_iter().map(|delivery| delivery.webhook_id));
+            }
+        }));
+    }
+    let mut ids = Vec::new();
+    for worker in workers {
+        ids.extend(worker.await.unwrap());
+    }
+    ids.sort_unstable();
+    let claimed = ids.len();
+    ids.dedup();
+    assert_eq!(
+        (claimed, ids.len()),
+        (200, 200),
+        "each delivery claimed once"
+    );
+}

@@ -12,13 +12,12 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::Row;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 
 use crate::Timestamp;
 use crate::dedup::backend::{duration_millis, millis, random_token, settled, token_i64};
 use crate::dedup::{BoxFuture, Claim, ClaimToken, DedupError, DedupKey, DedupStore, Settled};
+use crate::sqlite_pool;
 
 const SCHEMA: &str = "
 -- Keys of the duplicate store; times are Unix milliseconds from the receiver's clock.
@@ -118,19 +117,7 @@ impl SqliteDedup {
     /// # Ok(()) }
     /// ```
     pub async fn open_with(options: SqliteConnectOptions) -> Result<Self, DedupError> {
-        let options = options
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(5));
-        // An in-memory database exists once per connection: keep to one.
-        let in_memory = options.get_filename().as_os_str().is_empty()
-            || options
-                .get_filename()
-                .to_string_lossy()
-                .contains(":memory:");
-        let pool = SqlitePoolOptions::new()
-            .max_connections(if in_memory { 1 } else { 4 })
-            .connect_with(options)
+        let pool = sqlite_pool::connect(sqlite_pool::tuned(options), 4)
             .await
             .map_err(unavailable)?;
         Self::from_pool(pool).await

@@ -14,9 +14,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::Row;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 
 use crate::Timestamp;
 use crate::dedup::backend::settled;
@@ -28,6 +26,7 @@ use crate::inbox::{
     BoxFuture, ClaimToken, Claimed, DeadLetter, Failure, InboxError, InboxStats, NewItem, Pushed,
     Settled, duration_millis, millis,
 };
+use crate::sqlite_pool;
 
 const SCHEMA: &str = "
 -- Deliveries of the durable inbox; times are Unix milliseconds from the receiver's clock.
@@ -155,20 +154,7 @@ impl SqliteInbox {
     /// # Ok(()) }
     /// ```
     pub async fn open_with(options: SqliteConnectOptions) -> Result<Self, InboxError> {
-        let options = options
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(5));
-        // An in-memory database is shared through SQLite's shared cache, whose table locks
-        // do not wait for the busy timeout: keep to one connection.
-        let filename = options.get_filename().to_string_lossy();
-        let in_memory = filename.is_empty()
-            || filename.contains(":memory:")
-            || filename.starts_with("file:sqlx-in-memory-")
-            || format!("{options:?}").contains("in_memory: true");
-        let pool = SqlitePoolOptions::new()
-            .max_connections(if in_memory { 1 } else { 4 })
-            .connect_with(options)
+        let pool = sqlite_pool::connect(sqlite_pool::tuned(options), 4)
             .await
             .map_err(unavailable)?;
         Self::from_pool(pool).await

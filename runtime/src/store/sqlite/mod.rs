@@ -35,15 +35,13 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
-    SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqlitePool};
 use sqlx::{Row, Sqlite, Transaction};
 use tokio::sync::Notify;
 
 use crate::clock::{Clock, SystemClock};
 use crate::event::SendEvents;
+use crate::sqlite_pool;
 use crate::store::{OutboxStore, Policy, RawEvent, StoreError, id};
 use crate::timestamp::Timestamp;
 
@@ -87,8 +85,9 @@ pub(super) fn db(error: sqlx::Error) -> StoreError {
 
 impl SqliteOutbox {
     /// Opens (creating it if missing) the database at `url` (`sqlite://PATH` or
-    /// `sqlite:PATH`) in WAL mode with `synchronous = NORMAL` and a 5 second busy timeout, and
-    /// creates or migrates the outbox tables.
+    /// `sqlite:PATH`; `sqlite::memory:` for tests, kept to one connection) in WAL mode with
+    /// `synchronous = NORMAL` and a 5 second busy timeout, and creates or migrates the outbox
+    /// tables.
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), hookwire::store::StoreError> {
@@ -113,16 +112,8 @@ impl SqliteOutbox {
     /// # Ok(()) }
     /// ```
     pub async fn open_with(options: SqliteConnectOptions) -> Result<Self, StoreError> {
-        let options = options
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(5))
-            .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await
-            .map_err(db)?;
+        let options = sqlite_pool::tuned(options).foreign_keys(true);
+        let pool = sqlite_pool::connect(options, 8).await.map_err(db)?;
         Self::from_pool(pool).await
     }
 
