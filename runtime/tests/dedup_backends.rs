@@ -3,7 +3,8 @@
 //! server drops the connection. PostgreSQL and Redis tests read `HOOKWIRE_TEST_POSTGRES_URL`
 //! and `HOOKWIRE_TEST_REDIS_URL` and skip (saying so) without them.
 
-use std::str::FromStr;
+mod services;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,38 +12,7 @@ use hookwire::Timestamp;
 use hookwire::dedup::{
     Claim, DedupKey, DedupStore, PgDedup, RedisDedup, Settled, SqliteDedup, conformance,
 };
-use sqlx::postgres::PgConnectOptions;
-
-fn postgres_url(test: &str) -> Option<String> {
-    let url = std::env::var("HOOKWIRE_TEST_POSTGRES_URL").ok();
-    if url.is_none() {
-        eprintln!("{test}: skipped, HOOKWIRE_TEST_POSTGRES_URL is not set");
-    }
-    url
-}
-
-fn redis_url(test: &str) -> Option<String> {
-    let url = std::env::var("HOOKWIRE_TEST_REDIS_URL").ok();
-    if url.is_none() {
-        eprintln!("{test}: skipped, HOOKWIRE_TEST_REDIS_URL is not set");
-    }
-    url
-}
-
-/// A fresh schema for one test, and connection options that use it.
-async fn pg_schema(url: &str, test: &str) -> PgConnectOptions {
-    let schema = format!("hw_dedup_{test}_{}", std::process::id());
-    let options = PgConnectOptions::from_str(url).expect("HOOKWIRE_TEST_POSTGRES_URL");
-    let pool = sqlx::PgPool::connect_with(options.clone()).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};"
-    )))
-    .execute(&pool)
-    .await
-    .unwrap();
-    pool.close().await;
-    options.options([("search_path", schema.as_str())])
-}
+use services::{PgSchema, postgres_url, redis_url};
 
 fn redis_prefix(test: &str) -> String {
     format!("hookwire-test:{test}:{}:{}:", std::process::id(), unique())
@@ -75,9 +45,8 @@ async fn postgres_store_passes_the_suite() {
     let Some(url) = postgres_url("postgres_store_passes_the_suite") else {
         return;
     };
-    let store = PgDedup::connect_with(pg_schema(&url, "suite").await)
-        .await
-        .unwrap();
+    let schema = PgSchema::new(&url, "hw_dedup", "suite").await;
+    let store = PgDedup::connect_with(schema.options()).await.unwrap();
     conformance::all(&store, "postgres").await;
 }
 
@@ -148,7 +117,8 @@ async fn postgres_replicas_claim_each_key_once() {
     let Some(url) = postgres_url("postgres_replicas_claim_each_key_once") else {
         return;
     };
-    let options = pg_schema(&url, "replicas").await;
+    let schema = PgSchema::new(&url, "hw_dedup", "replicas").await;
+    let options = schema.options();
     let a = PgDedup::connect_with(options.clone()).await.unwrap();
     let b = PgDedup::connect_with(options).await.unwrap();
     replicas_claim_once([Arc::new(a), Arc::new(b)]).await;
@@ -207,7 +177,8 @@ async fn postgres_store_reconnects_after_terminate_backend() {
     let Some(url) = postgres_url("postgres_store_reconnects_after_terminate_backend") else {
         return;
     };
-    let options = pg_schema(&url, "reconnect").await;
+    let schema = PgSchema::new(&url, "hw_dedup", "reconnect").await;
+    let options = schema.options();
     let store = PgDedup::connect_with(options.clone()).await.unwrap();
     claim_works(&store, "before").await;
     let admin = sqlx::PgPool::connect_with(options).await.unwrap();

@@ -2,8 +2,9 @@
 //! out of order (PostgreSQL, property test), paging, type filters and cursors (SQLite and
 //! PostgreSQL). PostgreSQL tests read `HOOKWIRE_TEST_POSTGRES_URL` and skip without it.
 
+mod services;
+
 use std::collections::BTreeSet;
-use std::str::FromStr;
 
 use hookwire::feed::{
     CatchUpError, Cursor, FeedClient, FeedError, FeedQuery, ListEvents, PgFeed, SqliteFeed,
@@ -13,30 +14,13 @@ use hookwire::store::postgres::PgOutbox;
 use hookwire::store::sqlite::SqliteOutbox;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use sqlx::postgres::PgConnectOptions;
+use services::{PgSchema, postgres_url};
 
-fn postgres_url(test: &str) -> Option<String> {
-    let url = std::env::var("HOOKWIRE_TEST_POSTGRES_URL").ok();
-    if url.is_none() {
-        eprintln!("{test}: skipped, HOOKWIRE_TEST_POSTGRES_URL is not set");
-    }
-    url
-}
-
-async fn pg_outbox(url: &str, test: &str) -> PgOutbox {
-    let schema = format!("hw_feed_{test}_{}", std::process::id());
-    let options = PgConnectOptions::from_str(url).expect("HOOKWIRE_TEST_POSTGRES_URL");
-    let pool = sqlx::PgPool::connect_with(options.clone()).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};"
-    )))
-    .execute(&pool)
-    .await
-    .unwrap();
-    pool.close().await;
-    PgOutbox::connect_with(options.options([("search_path", schema.as_str())]))
-        .await
-        .unwrap()
+/// An empty outbox in a schema of its own, and the guard that drops the schema.
+async fn pg_outbox(url: &str, test: &str) -> (PgOutbox, PgSchema) {
+    let schema = PgSchema::new(url, "hw_feed", test).await;
+    let outbox = PgOutbox::connect_with(schema.options()).await.unwrap();
+    (outbox, schema)
 }
 
 fn event(kind: &str, n: usize) -> RawEvent {
@@ -74,7 +58,7 @@ fn no_reader_skips_events_committed_out_of_order() {
         .enable_all()
         .build()
         .unwrap();
-    let outbox = runtime.block_on(pg_outbox(&url, "order"));
+    let (outbox, _schema) = runtime.block_on(pg_outbox(&url, "order"));
     let feed = runtime
         .block_on(PgFeed::new(outbox.pool().clone()))
         .unwrap();
@@ -184,7 +168,7 @@ async fn postgres_feed_pages_filters_and_refuses_foreign_cursors() {
     let Some(url) = postgres_url("postgres_feed_pages_filters_and_refuses_foreign_cursors") else {
         return;
     };
-    let outbox = pg_outbox(&url, "pages").await;
+    let (outbox, _schema) = pg_outbox(&url, "pages").await;
     let feed = PgFeed::new(outbox.pool().clone()).await.unwrap();
     assert_eq!(
         feed.read(&FeedQuery::from_start()).await.unwrap().next,

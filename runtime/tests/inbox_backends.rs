@@ -3,7 +3,8 @@
 //! stored, and `inbox::open`. PostgreSQL and Redis tests read `HOOKWIRE_TEST_POSTGRES_URL` and
 //! `HOOKWIRE_TEST_REDIS_URL` and skip (saying so) without them.
 
-use std::str::FromStr;
+mod services;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,78 +12,7 @@ use hookwire::Timestamp;
 use hookwire::inbox::{
     self, InboxStore, NewItem, PgInbox, Pushed, RedisInbox, Settled, SqliteInbox, conformance,
 };
-use sqlx::postgres::PgConnectOptions;
-
-fn postgres_url(test: &str) -> Option<String> {
-    let url = std::env::var("HOOKWIRE_TEST_POSTGRES_URL").ok();
-    if url.is_none() {
-        eprintln!("{test}: skipped, HOOKWIRE_TEST_POSTGRES_URL is not set");
-    }
-    url
-}
-
-/// A fresh schema for one test, dropped when the test ends (also when it fails).
-struct PgSchema {
-    url: String,
-    name: String,
-}
-
-impl PgSchema {
-    async fn new(url: &str, test: &str) -> Self {
-        let name = format!("hw_inbox_{test}_{}", std::process::id());
-        run_sql(
-            url,
-            format!("DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name};"),
-        )
-        .await;
-        PgSchema {
-            url: url.to_owned(),
-            name,
-        }
-    }
-
-    fn options(&self) -> PgConnectOptions {
-        PgConnectOptions::from_str(&self.url)
-            .expect("HOOKWIRE_TEST_POSTGRES_URL")
-            .options([("search_path", self.name.as_str())])
-    }
-}
-
-impl Drop for PgSchema {
-    fn drop(&mut self) {
-        let (url, name) = (self.url.clone(), self.name.clone());
-        // Dropped inside the test's runtime: run the cleanup on a thread of its own.
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(run_sql(
-                &url,
-                format!("DROP SCHEMA IF EXISTS {name} CASCADE"),
-            ));
-        })
-        .join();
-    }
-}
-
-async fn run_sql(url: &str, sql: String) {
-    let options = PgConnectOptions::from_str(url).expect("HOOKWIRE_TEST_POSTGRES_URL");
-    let pool = sqlx::PgPool::connect_with(options).await.expect("postgres");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-        .execute(&pool)
-        .await
-        .expect("schema statement");
-    pool.close().await;
-}
-
-fn redis_url(test: &str) -> Option<String> {
-    let url = std::env::var("HOOKWIRE_TEST_REDIS_URL").ok();
-    if url.is_none() {
-        eprintln!("{test}: skipped, HOOKWIRE_TEST_REDIS_URL is not set");
-    }
-    url
-}
+use services::{PgSchema, postgres_url, redis_url};
 
 /// A key prefix of one test; its keys are deleted when the test ends (also when it fails).
 struct RedisPrefix {
@@ -265,7 +195,7 @@ async fn postgres_inbox_passes_the_suite() {
     let Some(url) = postgres_url("postgres_inbox_passes_the_suite") else {
         return;
     };
-    let schema = PgSchema::new(&url, "suite").await;
+    let schema = PgSchema::new(&url, "hw_inbox", "suite").await;
     let store = PgInbox::open_with(schema.options()).await.unwrap();
     conformance::all(&store, "postgres").await;
     store.pool().close().await;
@@ -331,7 +261,7 @@ async fn postgres_replicas_share_a_queue() {
     let Some(url) = postgres_url("postgres_replicas_share_a_queue") else {
         return;
     };
-    let schema = PgSchema::new(&url, "replicas").await;
+    let schema = PgSchema::new(&url, "hw_inbox", "replicas").await;
     let a = PgInbox::open_with(schema.options()).await.unwrap();
     let b = PgInbox::open_with(schema.options()).await.unwrap();
     replicas_share_a_queue([Arc::new(a.clone()), Arc::new(b.clone())]).await;
@@ -344,7 +274,7 @@ async fn postgres_large_claims_keep_the_order() {
     let Some(url) = postgres_url("postgres_large_claims_keep_the_order") else {
         return;
     };
-    let schema = PgSchema::new(&url, "large").await;
+    let schema = PgSchema::new(&url, "hw_inbox", "large").await;
     let store = PgInbox::open_with(schema.options()).await.unwrap();
     large_claims_keep_the_order(&store).await;
     store.pool().close().await;
@@ -385,7 +315,7 @@ async fn postgres_inbox_reconnects_after_terminate_backend() {
     let Some(url) = postgres_url("postgres_inbox_reconnects_after_terminate_backend") else {
         return;
     };
-    let schema = PgSchema::new(&url, "reconnect").await;
+    let schema = PgSchema::new(&url, "hw_inbox", "reconnect").await;
     let store = PgInbox::open_with(schema.options()).await.unwrap();
     round_trip(&store, "before").await;
     let admin = sqlx::PgPool::connect_with(schema.options()).await.unwrap();
@@ -432,11 +362,11 @@ async fn open_dispatches_on_the_scheme() {
     assert!(error.to_string().contains("unknown inbox URL"), "{error}");
     if let Some(url) = postgres_url("open_dispatches_on_the_scheme (postgres)") {
         let postgresql = url.replacen("postgres://", "postgresql://", 1);
-        let schema = PgSchema::new(&url, "open").await;
+        let schema = PgSchema::new(&url, "hw_inbox", "open").await;
         let separator = if postgresql.contains('?') { '&' } else { '?' };
         let with_schema = format!(
             "{postgresql}{separator}options=-c%20search_path%3D{}",
-            schema.name
+            schema.name()
         );
         let postgres = inbox::open(&with_schema).await.unwrap();
         round_trip(&*postgres, "postgres").await;
