@@ -98,7 +98,7 @@ pub(crate) fn run(args: GenerateArgs) -> Result<ExitCode, CliError> {
         (None, _) => {
             let generated =
                 hookwire_codegen::generate(&args.input, &options).map_err(CliError::usage)?;
-            print!("{}", generated.code);
+            out!("{}", generated.code);
             generated.report
         }
     };

@@ -74,7 +74,7 @@ async fn serve(listener: Listener, port: u16) -> Result<(), CliError> {
         .local_addr()
         .map_err(|err| CliError::failed(format!("cannot read the listening address: {err}")))?;
     // The first line: scripts and tests read the port from it.
-    println!(
+    outln!(
         "listening on http://{address} ({}); press Ctrl-C to stop",
         listener.config.scheme().name()
     );

@@ -4,6 +4,22 @@
 //! its own module. Exit codes: 0 success, 1 a signature that does not verify or a delivery that
 //! failed, 2 a usage error (bad arguments, an unreadable file, a malformed secret).
 
+/// `print!` to standard output that never panics: a reader that went away (`hookwire ... |
+/// head -1`) ends the output quietly, as in other command-line tools; any other write error is
+/// reported on standard error.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::write_out(format_args!($($arg)*), false)
+    };
+}
+
+/// `println!` to standard output that never panics (see `out!`).
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::write_out(format_args!($($arg)*), true)
+    };
+}
+
 mod durable;
 mod error;
 mod generate;
@@ -269,4 +285,25 @@ fn main() -> ExitCode {
         Command::Inbox(args) => inbox::run(args),
     };
     result.unwrap_or_else(CliError::report)
+}
+
+/// Writes to standard output for `out!` and `outln!`, ignoring a closed pipe.
+fn write_out(text: std::fmt::Arguments<'_>, newline: bool) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout
+        .write_fmt(text)
+        .and_then(|()| {
+            if newline {
+                stdout.write_all(b"\n")
+            } else {
+                Ok(())
+            }
+        })
+        .and_then(|()| stdout.flush());
+    if let Err(error) = written
+        && error.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: cannot write to standard output: {error}");
+    }
 }

@@ -24,13 +24,13 @@ pub(crate) fn run(args: SecretArgs) -> Result<ExitCode, CliError> {
             .ok_or_else(|| CliError::failed("the generated key has no public key"))?;
         let signing = text(&signing)?;
         if args.json {
-            println!(
+            outln!(
                 "{}",
                 json!({ "scheme": "standard", "signing_key": signing, "public_key": public })
             );
         } else {
-            println!("{signing}");
-            println!("{public}");
+            outln!("{signing}");
+            outln!("{public}");
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -46,12 +46,12 @@ pub(crate) fn run(args: SecretArgs) -> Result<ExitCode, CliError> {
         SchemeName::Slack => random::hex(16)?,
     };
     if args.json {
-        println!(
+        outln!(
             "{}",
             json!({ "scheme": args.scheme.flag(), "secret": secret })
         );
     } else {
-        println!("{secret}");
+        outln!("{secret}");
     }
     Ok(ExitCode::SUCCESS)
 }

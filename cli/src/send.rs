@@ -69,7 +69,7 @@ pub(crate) fn run(args: SendArgs) -> Result<ExitCode, CliError> {
     let report = runtime.block_on(sender.deliver(message));
 
     if args.json {
-        println!("{:#}", report_json(&report, &*scheme));
+        outln!("{:#}", report_json(&report, &*scheme));
     } else {
         print_report(&report);
     }
@@ -214,8 +214,8 @@ fn print_report(report: &DeliveryReport) {
         target(message)
     );
     match &report.outcome {
-        Outcome::Delivered => println!("delivered {head} in {attempts} attempt{plural}"),
-        other => println!("not delivered {head} after {attempts} attempt{plural}: {other}"),
+        Outcome::Delivered => outln!("delivered {head} in {attempts} attempt{plural}"),
+        other => outln!("not delivered {head} after {attempts} attempt{plural}: {other}"),
     }
     for (number, attempt) in (1..).zip(&report.attempts) {
         let mut line = format!("  attempt {number}: ");
@@ -228,9 +228,9 @@ fn print_report(report: &DeliveryReport) {
         if let Some(delay) = attempt.next_delay {
             line.push_str(&format!(", retry in {:.1} s", delay.as_secs_f64()));
         }
-        println!("{line}");
+        outln!("{line}");
         if !attempt.response_body.is_empty() && !matches!(report.outcome, Outcome::Delivered) {
-            println!(
+            outln!(
                 "    {}",
                 String::from_utf8_lossy(&attempt.response_body).trim_end()
             );

@@ -50,10 +50,10 @@ pub(crate) fn run(args: SignArgs) -> Result<ExitCode, CliError> {
             "timestamp": name.has_timestamp().then_some(timestamp.unix_seconds()),
             "headers": map,
         });
-        println!("{out:#}");
+        outln!("{out:#}");
     } else {
         for (name, value) in headers.iter() {
-            println!("{}: {value}", display_name(name));
+            outln!("{}: {value}", display_name(name));
         }
     }
     Ok(ExitCode::SUCCESS)

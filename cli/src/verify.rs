@@ -29,7 +29,7 @@ pub(crate) fn run(args: VerifyArgs) -> Result<ExitCode, CliError> {
                     "timestamp": verified.timestamp().map(Timestamp::unix_seconds),
                     "body_bytes": body.len(),
                 });
-                println!("{out}");
+                outln!("{out}");
             } else {
                 let mut line = format!("valid {} signature", scheme.name());
                 if let Some(id) = verified.id() {
@@ -38,7 +38,7 @@ pub(crate) fn run(args: VerifyArgs) -> Result<ExitCode, CliError> {
                 if let Some(timestamp) = verified.timestamp() {
                     line.push_str(&format!(", timestamp {}", timestamp.unix_seconds()));
                 }
-                println!("{line}");
+                outln!("{line}");
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -53,7 +53,7 @@ pub(crate) fn run(args: VerifyArgs) -> Result<ExitCode, CliError> {
                 if let Some(header) = header(&err) {
                     out["header"] = header.into();
                 }
-                println!("{out}");
+                outln!("{out}");
             }
             eprintln!("invalid: {err}");
             if headers.is_empty() && matches!(err, VerifyError::MissingHeader { .. }) {
