@@ -68,6 +68,7 @@ mod parse;
 mod pipeline;
 mod route;
 mod router;
+mod with_inbox;
 mod worker;
 
 pub use crate::dedup::{BoxFuture, DedupError, DedupStore, MemoryDedup};

@@ -15,7 +15,7 @@ use crate::inbox::{Claimed, DeadLetter, Failure, InboxError, Settled};
 use crate::receiver::Receiver;
 use crate::receiver::assemble::Head;
 use crate::receiver::error::ReceiveError;
-use crate::receiver::inbox::{DEFAULT_LEASE, Queue, stored_parts};
+use crate::receiver::inbox::{Queue, stored_parts};
 use crate::retry::RetryPolicy;
 
 /// Runs a [`Receiver`]'s handlers for the deliveries stored in its inbox (made by
@@ -67,6 +67,9 @@ pub struct InboxWorker<S = ()> {
     poll: Duration,
     retry: RetryPolicy,
 }
+
+/// The default lease of a claimed delivery, and so the longest a handler may run.
+const DEFAULT_LEASE: Duration = Duration::from_secs(300);
 
 /// How often a running worker forgets done deliveries whose retention ended.
 const PURGE_EVERY: Duration = Duration::from_secs(60);
