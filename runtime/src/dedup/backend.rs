@@ -44,6 +44,102 @@ pub(crate) fn settled(applied: u64) -> Settled {
     }
 }
 
+/// The [`DedupStore`](crate::dedup::DedupStore) methods of a SQL duplicate store, written once
+/// for SQLite and PostgreSQL: `$store` has a sqlx `pool`; the invoking module defines the
+/// statements (`CLAIM`, `STATE`, `COMPLETE`, `ABANDON`, in its own placeholder syntax) and
+/// `unavailable`; `$database` names the database in errors.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+macro_rules! sql_dedup_store {
+    ($store:ty, $database:literal) => {
+        impl $crate::dedup::DedupStore for $store {
+            fn claim<'a>(
+                &'a self,
+                key: &'a DedupKey,
+                now: Timestamp,
+                lease: Duration,
+            ) -> BoxFuture<'a, Result<Claim, DedupError>> {
+                Box::pin(async move {
+                    let now_ms = millis(now);
+                    for _ in 0..3 {
+                        let token = random_token()?;
+                        let claimed = sqlx::query(CLAIM)
+                            .bind(key.namespace())
+                            .bind(key.id())
+                            .bind(token_i64(token))
+                            .bind(now_ms.saturating_add(duration_millis(lease)))
+                            .bind(now_ms)
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(unavailable)?;
+                        if claimed.is_some() {
+                            return Ok(Claim::New(token));
+                        }
+                        // A key seen expired by the upsert's WHERE but gone before the read
+                        // (purged or abandoned in between) is claimed on the next round.
+                        let row = sqlx::query(STATE)
+                            .bind(key.namespace())
+                            .bind(key.id())
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(unavailable)?;
+                        if let Some(row) = row {
+                            let done: bool = row.try_get(0).map_err(unavailable)?;
+                            let expires_at: i64 = row.try_get(1).map_err(unavailable)?;
+                            if expires_at > now_ms {
+                                return Ok(if done { Claim::Done } else { Claim::InFlight });
+                            }
+                        }
+                    }
+                    Err(DedupError::new(concat!(
+                        $database,
+                        ": the key changed under three claims in a row; retry"
+                    )))
+                })
+            }
+
+            fn complete<'a>(
+                &'a self,
+                key: &'a DedupKey,
+                token: ClaimToken,
+                now: Timestamp,
+                ttl: Duration,
+            ) -> BoxFuture<'a, Result<Settled, DedupError>> {
+                Box::pin(async move {
+                    let done = sqlx::query(COMPLETE)
+                        .bind(key.namespace())
+                        .bind(key.id())
+                        .bind(token_i64(token))
+                        .bind(millis(now).saturating_add(duration_millis(ttl)))
+                        .execute(&self.pool)
+                        .await
+                        .map_err(unavailable)?;
+                    Ok(settled(done.rows_affected()))
+                })
+            }
+
+            fn abandon<'a>(
+                &'a self,
+                key: &'a DedupKey,
+                token: ClaimToken,
+            ) -> BoxFuture<'a, Result<Settled, DedupError>> {
+                Box::pin(async move {
+                    let done = sqlx::query(ABANDON)
+                        .bind(key.namespace())
+                        .bind(key.id())
+                        .bind(token_i64(token))
+                        .execute(&self.pool)
+                        .await
+                        .map_err(unavailable)?;
+                    Ok(settled(done.rows_affected()))
+                })
+            }
+        }
+    };
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) use sql_dedup_store;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 
 use crate::Timestamp;
 use crate::dedup::backend::{duration_millis, millis, random_token, settled, token_i64};
-use crate::dedup::{BoxFuture, Claim, ClaimToken, DedupError, DedupKey, DedupStore, Settled};
+use crate::dedup::{BoxFuture, Claim, ClaimToken, DedupError, DedupKey, Settled};
 use crate::sqlite_pool;
 
 const SCHEMA: &str = "
@@ -159,92 +159,6 @@ impl SqliteDedup {
             .map_err(unavailable)?;
         Ok(done.rows_affected())
     }
-
-    async fn claim_now(
-        &self,
-        key: &DedupKey,
-        now: Timestamp,
-        lease: Duration,
-    ) -> Result<Claim, DedupError> {
-        let now_ms = millis(now);
-        for _ in 0..3 {
-            let token = random_token()?;
-            let claimed = sqlx::query(CLAIM)
-                .bind(key.namespace())
-                .bind(key.id())
-                .bind(token_i64(token))
-                .bind(now_ms.saturating_add(duration_millis(lease)))
-                .bind(now_ms)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(unavailable)?;
-            if claimed.is_some() {
-                return Ok(Claim::New(token));
-            }
-            let row = sqlx::query(STATE)
-                .bind(key.namespace())
-                .bind(key.id())
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(unavailable)?;
-            if let Some(row) = row {
-                let done: bool = row.try_get(0).map_err(unavailable)?;
-                let expires_at: i64 = row.try_get(1).map_err(unavailable)?;
-                if expires_at > now_ms {
-                    return Ok(if done { Claim::Done } else { Claim::InFlight });
-                }
-            }
-        }
-        Err(DedupError::new(
-            "SQLite: the key changed under three claims in a row; retry",
-        ))
-    }
 }
 
-impl DedupStore for SqliteDedup {
-    fn claim<'a>(
-        &'a self,
-        key: &'a DedupKey,
-        now: Timestamp,
-        lease: Duration,
-    ) -> BoxFuture<'a, Result<Claim, DedupError>> {
-        Box::pin(self.claim_now(key, now, lease))
-    }
-
-    fn complete<'a>(
-        &'a self,
-        key: &'a DedupKey,
-        token: ClaimToken,
-        now: Timestamp,
-        ttl: Duration,
-    ) -> BoxFuture<'a, Result<Settled, DedupError>> {
-        Box::pin(async move {
-            let done = sqlx::query(COMPLETE)
-                .bind(key.namespace())
-                .bind(key.id())
-                .bind(token_i64(token))
-                .bind(millis(now).saturating_add(duration_millis(ttl)))
-                .execute(&self.pool)
-                .await
-                .map_err(unavailable)?;
-            Ok(settled(done.rows_affected()))
-        })
-    }
-
-    fn abandon<'a>(
-        &'a self,
-        key: &'a DedupKey,
-        token: ClaimToken,
-    ) -> BoxFuture<'a, Result<Settled, DedupError>> {
-        Box::pin(async move {
-            let done = sqlx::query(ABANDON)
-                .bind(key.namespace())
-                .bind(key.id())
-                .bind(token_i64(token))
-                .execute(&self.pool)
-                .await
-                .map_err(unavailable)?;
-            Ok(settled(done.rows_affected()))
-        })
-    }
-}
+crate::dedup::backend::sql_dedup_store!(SqliteDedup, "SQLite");
