@@ -155,6 +155,7 @@ conformance!(
     throttle_pauses_endpoint,
     fair_claims_and_limits,
     recover_and_retry,
+    operator_actions_close_the_breaker,
     purge,
     stats_listing_and_endpoints,
     bounded_claims,

@@ -417,7 +417,37 @@ pub struct Endpoint {
     /// Since when (Unix seconds) every attempt has failed; `None` after a success.
     pub failing_since: Option<i64>,
     /// No attempt starts before this time (Unix seconds): `429`, `Retry-After`, circuit breaker.
+    /// A time in the past means it is not paused.
     pub paused_until: i64,
+    /// How many times its circuit breaker opened since it last closed (0: closed); see
+    /// [`breaker`](Self::breaker).
+    pub breaker_opens: u32,
     /// When it was added (Unix seconds).
     pub created_at: i64,
+}
+
+impl Endpoint {
+    /// Whether it is paused at `now` (Unix seconds): no attempt starts before `paused_until`.
+    ///
+    /// ```
+    /// # fn demo(endpoint: &hookwire::store::Endpoint, now: i64) {
+    /// if endpoint.paused(now) {
+    ///     println!("paused until {} ({})", endpoint.paused_until, endpoint.breaker(now).as_str());
+    /// }
+    /// # }
+    /// ```
+    pub fn paused(&self, now: i64) -> bool {
+        self.paused_until > now
+    }
+
+    /// Where its circuit breaker stands at `now`.
+    ///
+    /// ```
+    /// # fn demo(endpoint: &hookwire::store::Endpoint, now: i64) {
+    /// println!("breaker {}", endpoint.breaker(now).as_str());
+    /// # }
+    /// ```
+    pub fn breaker(&self, now: i64) -> crate::store::BreakerState {
+        crate::store::BreakerState::at(self.breaker_opens, self.paused_until, now)
+    }
 }

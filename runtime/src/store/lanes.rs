@@ -1,6 +1,6 @@
 //! Fair claims: how many deliveries each endpoint (lane) gets in one claim, shared by the
-//! backends. A lane's room is its in-flight limit minus what is in flight (one at a time while
-//! its circuit breaker probes), further capped by its rate for the current second; the claim's
+//! backends. A lane's room is its in-flight limit minus what is in flight (the breaker's probes while
+//! it is half-open), further capped by its rate for the current second; the claim's
 //! limit is dealt out one delivery per lane per round, lanes in a random order, so a busy or
 //! slow endpoint cannot take every slot.
 
@@ -12,7 +12,9 @@ pub(crate) struct Lane {
     pub(crate) endpoint: i64,
     pub(crate) max_in_flight: i64,
     pub(crate) busy: i64,
-    pub(crate) consecutive_failures: i64,
+    /// How many times its breaker opened since it last closed: while > 0 (and the lane is
+    /// claimable, so the pause is over) the breaker is half-open and only probes go out.
+    pub(crate) breaker_opens: i64,
     pub(crate) rate_per_second: Option<i64>,
     pub(crate) rate_window: i64,
     pub(crate) rate_count: i64,
@@ -20,12 +22,9 @@ pub(crate) struct Lane {
 
 impl Lane {
     fn room(&self, policy: &Policy, now: i64) -> i64 {
-        let failures = u32::try_from(self.consecutive_failures).unwrap_or(u32::MAX);
-        let cap = if policy.half_open(failures) {
-            1
-        } else {
-            self.max_in_flight
-        };
+        let opens = u32::try_from(self.breaker_opens).unwrap_or(u32::MAX);
+        let own = u32::try_from(self.max_in_flight).unwrap_or(u32::MAX);
+        let cap = i64::from(policy.in_flight_limit(opens, own));
         let mut room = cap - self.busy;
         if let Some(rate) = self.rate_per_second {
             let used = if self.rate_window == now {
@@ -105,7 +104,7 @@ mod tests {
             endpoint,
             max_in_flight: max,
             busy,
-            consecutive_failures: 0,
+            breaker_opens: 0,
             rate_per_second: None,
             rate_window: 0,
             rate_count: 0,
@@ -123,7 +122,7 @@ mod tests {
     #[test]
     fn breaker_and_rate_limit_room() {
         let mut probing = lane(1, 10, 0);
-        probing.consecutive_failures = 7;
+        probing.breaker_opens = 2;
         let mut rated = lane(2, 10, 0);
         rated.rate_per_second = Some(3);
         rated.rate_window = 50;

@@ -8,7 +8,7 @@
 //! per subscribed endpoint, whose `webhook-id` is the event id. Workers [`claim`](OutboxStore::claim)
 //! due deliveries under a lease with a fencing token, attempt them, and
 //! [`record`](OutboxStore::record) the results; the store applies the [`Policy`] (retry
-//! schedule, pauses, breaker, disabling) using its injected [`Clock`](crate::clock::Clock).
+//! schedule, pauses, circuit breaker, disabling) using its injected [`Clock`](crate::clock::Clock).
 //!
 //! ```
 //! use hookwire::store::{AttemptOutcome, AttemptResult, ClaimRequest, OutboxStore, StoreError};
@@ -28,6 +28,7 @@
 //! }
 //! ```
 
+mod breaker;
 mod delivery;
 mod endpoint;
 mod error;
@@ -48,6 +49,7 @@ pub mod sqlite;
 use std::future::Future;
 use std::time::Duration;
 
+pub use breaker::{Breaker, BreakerState, Health};
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) use delivery::bounded;
 pub use delivery::{
@@ -60,7 +62,7 @@ pub use ops::{
     AttemptLog, DeliveryInfo, DeliveryQuery, EndpointStats, OutboxStats, Purged, RawEvent,
     StateCounts,
 };
-pub use policy::{Decision, EndpointChange, EndpointDisabled, Health, Policy};
+pub use policy::{Decision, EndpointChange, EndpointDisabled, Policy};
 
 /// A durable outbox: endpoints, deliveries, leases, results and operations.
 ///
@@ -293,6 +295,10 @@ pub trait OutboxStore: Send + Sync {
     /// flight). Returns whether it was rescheduled; `false` while it is in flight. A delivery of
     /// a disabled endpoint goes back to being held.
     ///
+    /// So that "now" holds, a rescheduled delivery's endpoint has its pause lifted (circuit
+    /// breaker, `429`, `Retry-After`) and its circuit breaker closed with a fresh window: if
+    /// the endpoint still fails, the breaker judges it again from there.
+    ///
     /// ```
     /// # use hookwire::store::*;
     /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
@@ -304,6 +310,10 @@ pub trait OutboxStore: Send + Sync {
     /// Schedules again, now and with a fresh schedule, every `failed` delivery of `endpoint`
     /// created at or after `since` (Unix seconds): after a customer fixed their endpoint.
     /// Returns how many.
+    ///
+    /// The endpoint's pause is lifted (circuit breaker, `429`, `Retry-After`) and its circuit
+    /// breaker closed with a fresh window, so these deliveries and any pending ones go out now;
+    /// if the endpoint still fails, the breaker judges it again from there.
     ///
     /// ```
     /// # use hookwire::store::*;

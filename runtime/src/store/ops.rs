@@ -300,6 +300,32 @@ pub struct EndpointStats {
     pub disabled: Option<crate::store::DisabledReason>,
     /// Its deliveries by state.
     pub states: StateCounts,
+    /// `null` unless it is paused now: no attempt starts before this time (Unix seconds),
+    /// for its circuit breaker or a `429`/`Retry-After`.
+    pub paused_until: Option<i64>,
+    /// Where its circuit breaker stands now.
+    pub breaker: crate::store::BreakerState,
+}
+
+impl EndpointStats {
+    /// A line with no deliveries counted yet, its pause and breaker as they stand at `now`.
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    pub(crate) fn new(
+        id: EndpointId,
+        url: String,
+        disabled: Option<crate::store::DisabledReason>,
+        (paused_until, breaker_opens): (i64, u32),
+        now: i64,
+    ) -> Self {
+        EndpointStats {
+            id,
+            url,
+            disabled,
+            states: StateCounts::default(),
+            paused_until: (paused_until > now).then_some(paused_until),
+            breaker: crate::store::BreakerState::at(breaker_opens, paused_until, now),
+        }
+    }
 }
 
 /// The `hookwire outbox stats --json` document: deliveries by state, and by endpoint.

@@ -1,13 +1,13 @@
 //! What the store does with each attempt's result: the retry schedule, `429` and `Retry-After`
-//! pauses, `410` and sustained-failure disabling, and the circuit breaker. Pure functions of
-//! the result, the endpoint's health and the injected time, so every rule is testable without
-//! a database or a clock.
+//! pauses, `410` and sustained-failure disabling, and the circuit breaker (see [`Breaker`]).
+//! Pure functions of the result, the endpoint's health and the injected time, so every rule is
+//! testable without a database or a clock.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::store::{AttemptOutcome, DeliveryState, DisabledReason, EndpointId};
+use crate::store::{AttemptOutcome, Breaker, DeliveryState, DisabledReason, EndpointId, Health};
 
 const MINUTE: u64 = 60;
 const HOUR: u64 = 60 * MINUTE;
@@ -45,8 +45,10 @@ type Hook = Arc<dyn Fn(&EndpointDisabled) + Send + Sync>;
 /// - `Retry-After` is honoured up to 1 hour; `429` pauses the whole endpoint for its
 ///   `Retry-After` (60 s without one), as does `503` with `Retry-After`;
 /// - `410 Gone` disables the endpoint at once;
-/// - after 5 failures in a row the circuit breaker pauses the endpoint for 1 minute, doubling
-///   with each further failure up to 1 hour; while open, one attempt at a time probes it;
+/// - the circuit breaker opens when at least 50% of the endpoint's attempts in a 5 minute
+///   window failed, once the window holds 100 attempts; it pauses the endpoint for 1 minute,
+///   then lets one probe through: a success closes it, a failure pauses again, doubling up to
+///   1 hour (the reasons for these numbers are on [`Breaker`]);
 /// - an endpoint whose every attempt has failed for 5 days is disabled.
 ///
 /// A disabled endpoint's deliveries are held (state `disabled`), never dropped.
@@ -68,9 +70,7 @@ pub struct Policy {
     jitter: f64,
     max_retry_after: Duration,
     throttle_pause: Duration,
-    breaker_threshold: u32,
-    breaker_base: Duration,
-    breaker_max: Duration,
+    breaker: Breaker,
     disable_after: Duration,
     hook: Option<Hook>,
 }
@@ -92,9 +92,7 @@ impl Default for Policy {
             jitter: 0.2,
             max_retry_after: Duration::from_secs(HOUR),
             throttle_pause: Duration::from_secs(MINUTE),
-            breaker_threshold: 5,
-            breaker_base: Duration::from_secs(MINUTE),
-            breaker_max: Duration::from_secs(HOUR),
+            breaker: Breaker::default(),
             disable_after: Duration::from_secs(5 * DAY),
             hook: None,
         }
@@ -108,31 +106,11 @@ impl fmt::Debug for Policy {
             .field("jitter", &self.jitter)
             .field("max_retry_after", &self.max_retry_after)
             .field("throttle_pause", &self.throttle_pause)
-            .field("breaker_threshold", &self.breaker_threshold)
-            .field("breaker_base", &self.breaker_base)
-            .field("breaker_max", &self.breaker_max)
+            .field("breaker", &self.breaker)
             .field("disable_after", &self.disable_after)
             .field("hook", &self.hook.is_some())
             .finish()
     }
-}
-
-/// The endpoint's health as stored, read when a failure is recorded.
-///
-/// ```
-/// use hookwire::store::Health;
-///
-/// let fresh = Health::default();
-/// assert_eq!(fresh.consecutive_failures, 0);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Health {
-    /// Failures in a row before this result.
-    pub consecutive_failures: u32,
-    /// Since when every attempt has failed.
-    pub failing_since: Option<i64>,
-    /// The current pause.
-    pub paused_until: i64,
 }
 
 /// What to store for one result.
@@ -143,7 +121,7 @@ pub struct Health {
 /// let ok = AttemptOutcome::Response { status: 200, retry_after: None };
 /// let decision = Policy::default().decide(1, 1, ok, Health::default(), 0);
 /// assert_eq!(decision.state, DeliveryState::Delivered);
-/// assert_eq!(decision.endpoint, EndpointChange::Healthy);
+/// assert!(matches!(decision.endpoint, EndpointChange::Healthy(_)));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Decision {
@@ -168,8 +146,9 @@ pub struct Decision {
 pub enum EndpointChange {
     /// Nothing changes.
     Unchanged,
-    /// A success: failures, `failing_since` and the breaker reset.
-    Healthy,
+    /// A success: the new health to store (failures and `failing_since` reset, the breaker's
+    /// window counts it, a probing breaker closes).
+    Healthy(Health),
     /// Another failure: the new health to store.
     Failing(Health),
     /// Disable it and hold its deliveries.
@@ -221,20 +200,24 @@ impl Policy {
         self
     }
 
-    /// The circuit breaker: open after `threshold` failures in a row (0 turns it off), for
-    /// `base`, doubling with each further failure up to `max`.
+    /// The circuit breaker: when it opens, how long it pauses, how it probes (see [`Breaker`]
+    /// for its defaults and why); [`Breaker::off`] turns it off.
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use hookwire::store::Policy;
-    /// let policy = Policy::default().breaker(3, Duration::from_secs(30), Duration::from_secs(900));
-    /// assert_eq!(policy.breaker_threshold(), 3);
+    /// # use hookwire::store::{Breaker, Policy};
+    /// let policy = Policy::default().breaker(
+    ///     Breaker::default()
+    ///         .failure_ratio(0.6)
+    ///         .window(Duration::from_secs(120))
+    ///         .min_attempts(40)
+    ///         .open_for(Duration::from_secs(30)),
+    /// );
+    /// assert!(policy.breaker_settings().is_on());
     /// ```
     #[must_use]
-    pub fn breaker(mut self, threshold: u32, base: Duration, max: Duration) -> Self {
-        self.breaker_threshold = threshold;
-        self.breaker_base = base;
-        self.breaker_max = max.max(base);
+    pub fn breaker(mut self, breaker: Breaker) -> Self {
+        self.breaker = breaker;
         self
     }
 
@@ -279,25 +262,30 @@ impl Policy {
         u32::try_from(self.schedule.len()).map_or(u32::MAX, |n| n.saturating_add(1))
     }
 
-    /// Failures in a row that open the circuit breaker (0: never).
+    /// The circuit breaker's settings.
     ///
     /// ```
-    /// # use hookwire::store::Policy;
-    /// assert_eq!(Policy::default().breaker_threshold(), 5);
+    /// # use hookwire::store::{Breaker, Policy};
+    /// assert_eq!(*Policy::default().breaker_settings(), Breaker::default());
     /// ```
-    pub fn breaker_threshold(&self) -> u32 {
-        self.breaker_threshold
+    pub fn breaker_settings(&self) -> &Breaker {
+        &self.breaker
     }
 
-    /// Whether an endpoint with this many failures in a row is probed one attempt at a time.
+    /// How many attempts an endpoint may have in flight: its own limit, or the breaker's probes
+    /// while the breaker has opened (`breaker_opens` > 0) and its pause is over (half-open).
     ///
     /// ```
     /// # use hookwire::store::Policy;
-    /// assert!(Policy::default().half_open(5));
-    /// assert!(!Policy::default().half_open(4));
+    /// assert_eq!(Policy::default().in_flight_limit(0, 16), 16);
+    /// assert_eq!(Policy::default().in_flight_limit(2, 16), 1);
     /// ```
-    pub fn half_open(&self, consecutive_failures: u32) -> bool {
-        self.breaker_threshold > 0 && consecutive_failures >= self.breaker_threshold
+    pub fn in_flight_limit(&self, breaker_opens: u32, max_in_flight: u32) -> u32 {
+        if breaker_opens > 0 && self.breaker.is_on() {
+            self.breaker.probes_in_flight().min(max_in_flight)
+        } else {
+            max_in_flight
+        }
     }
 
     /// Calls the hook, if one is set.
@@ -339,7 +327,7 @@ impl Policy {
                 return Decision {
                     state: DeliveryState::Delivered,
                     next_attempt_at: None,
-                    endpoint: EndpointChange::Healthy,
+                    endpoint: EndpointChange::Healthy(self.after_success(health, now)),
                 };
             }
             AttemptOutcome::Refused => {
@@ -363,34 +351,25 @@ impl Policy {
         if now.saturating_sub(failing_since) >= secs(self.disable_after) {
             return disable(DisabledReason::Failing);
         }
-        let failures = health.consecutive_failures.saturating_add(1);
         let retry_after = retry_after.map(|wait| secs(wait.min(self.max_retry_after)));
-
-        let mut pause = match (status, retry_after) {
+        let mut next = health;
+        next.consecutive_failures = health.consecutive_failures.saturating_add(1);
+        next.failing_since = Some(failing_since);
+        // A 429 asks to slow down, which its own pause does: the breaker does not count it.
+        if status != Some(429) {
+            self.breaker.count(&mut next, true, now);
+        }
+        let pause = match (status, retry_after) {
             (Some(429), wait) => {
                 wait.unwrap_or(secs(self.throttle_pause.min(self.max_retry_after)))
             }
             (Some(503), Some(wait)) => wait,
             _ => 0,
         };
-        if self.half_open(failures) {
-            let doublings = (failures - self.breaker_threshold).min(32);
-            let open = self
-                .breaker_base
-                .saturating_mul(1u32 << doublings.min(31))
-                .min(self.breaker_max);
-            pause = pause.max(secs(open));
+        if pause > 0 {
+            next.paused_until = next.paused_until.max(now.saturating_add(pause));
         }
-        let paused_until = if pause > 0 {
-            health.paused_until.max(now.saturating_add(pause))
-        } else {
-            health.paused_until
-        };
-        let endpoint = EndpointChange::Failing(Health {
-            consecutive_failures: failures,
-            failing_since: Some(failing_since),
-            paused_until,
-        });
+        let endpoint = EndpointChange::Failing(next);
 
         let index = usize::try_from(attempt.saturating_sub(1)).unwrap_or(usize::MAX);
         let Some(delay) = self.schedule.get(index) else {
@@ -408,6 +387,16 @@ impl Policy {
             next_attempt_at: Some(due),
             endpoint,
         }
+    }
+
+    /// The endpoint's health after a success at `now`: failures and `failing_since` reset, the
+    /// breaker counts it. Backends recording several successes at once apply it once for each.
+    pub(crate) fn after_success(&self, health: Health, now: i64) -> Health {
+        let mut next = health;
+        next.consecutive_failures = 0;
+        next.failing_since = None;
+        self.breaker.count(&mut next, false, now);
+        next
     }
 
     /// `delay` moved by up to ±jitter, derived from the delivery and attempt (stable, spread).
@@ -492,39 +481,9 @@ mod tests {
         assert_eq!(d.endpoint, EndpointChange::Disable(DisabledReason::Gone));
         assert_eq!(d.state, DeliveryState::Disabled);
         let ok = policy.decide(1, 1, response(204, None), Health::default(), 0);
-        assert_eq!(ok.endpoint, EndpointChange::Healthy);
+        assert!(matches!(ok.endpoint, EndpointChange::Healthy(h) if h.consecutive_failures == 0));
         let refused = policy.decide(1, 1, AttemptOutcome::Refused, Health::default(), 0);
         assert_eq!(refused.state, DeliveryState::Failed);
-    }
-
-    #[test]
-    fn breaker_opens_and_doubles() {
-        let policy = Policy::default().jitter(0.0);
-        let health = |failures| Health {
-            consecutive_failures: failures,
-            failing_since: Some(0),
-            paused_until: 0,
-        };
-        let pause = |d: Decision| match d.endpoint {
-            EndpointChange::Failing(h) => h.paused_until,
-            _ => -1,
-        };
-        assert_eq!(
-            pause(policy.decide(1, 1, response(500, None), health(3), 10)),
-            0
-        );
-        assert_eq!(
-            pause(policy.decide(1, 1, response(500, None), health(4), 10)),
-            70
-        );
-        assert_eq!(
-            pause(policy.decide(1, 1, response(500, None), health(5), 10)),
-            130
-        );
-        assert_eq!(
-            pause(policy.decide(1, 1, response(500, None), health(40), 10)),
-            3610
-        );
     }
 
     #[test]
@@ -533,7 +492,7 @@ mod tests {
         let health = Health {
             consecutive_failures: 9,
             failing_since: Some(0),
-            paused_until: 0,
+            ..Health::default()
         };
         let before = policy.decide(1, 1, AttemptOutcome::NoResponse, health, 5 * 86_400 - 1);
         assert_eq!(before.state, DeliveryState::Pending);

@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use hookwire::clock::{Clock, FixedClock};
 use hookwire::store::{
-    AttemptOutcome, AttemptResult, ClaimRequest, Claimed, DeliveryQuery, DeliveryState,
-    DisabledReason, EndpointDisabled, EndpointId, NewEndpoint, OutboxStore, Policy, RawEvent,
-    Recorded,
+    AttemptOutcome, AttemptResult, Breaker, BreakerState, ClaimRequest, Claimed, DeliveryQuery,
+    DeliveryState, DisabledReason, EndpointDisabled, EndpointId, NewEndpoint, OutboxStore, Policy,
+    RawEvent, Recorded,
 };
 
 pub(crate) const T0: i64 = 1_700_000_000;
@@ -331,15 +331,22 @@ pub(crate) async fn gone_disables<B: Backend>(case: Case<B>) {
     assert_eq!(claim(store, 10).await.len(), 4);
 }
 
-/// The circuit breaker spaces trials (one probe at a time while open), and an endpoint
-/// failing for the sustained period is disabled with the hook called.
+/// The circuit breaker opens on its failure ratio once the window holds its minimum, pauses,
+/// probes one attempt at a time (a failed probe pauses for longer), and an endpoint failing for
+/// the sustained period is disabled with the hook called.
 pub(crate) async fn breaker_and_sustained_failure<B: Backend>(mut case: Case<B>) {
     case.policy = case
         .policy
         .clone()
         .schedule(vec![Duration::from_secs(1); 50])
         .jitter(0.0)
-        .breaker(3, Duration::from_secs(60), Duration::from_secs(3600));
+        .breaker(
+            Breaker::default()
+                .failure_ratio(1.0)
+                .min_attempts(3)
+                .open_for(Duration::from_secs(60))
+                .max_open(Duration::from_secs(3600)),
+        );
     case.reopen().await;
     let store = &case.store;
     let id = store
@@ -349,7 +356,7 @@ pub(crate) async fn breaker_and_sustained_failure<B: Backend>(mut case: Case<B>)
     for n in 0..5 {
         publish(store, "a.b", n).await;
     }
-    // Three failures in a row open the breaker for 60 s.
+    // Three attempts in the window, all failed: the breaker opens for 60 s.
     let claimed = claim(store, 3).await;
     assert_eq!(claimed.len(), 3);
     for delivery in &claimed {
@@ -359,10 +366,16 @@ pub(crate) async fn breaker_and_sustained_failure<B: Backend>(mut case: Case<B>)
     assert_eq!(endpoint.consecutive_failures, 3);
     assert_eq!(endpoint.failing_since, Some(T0));
     assert_eq!(endpoint.paused_until, T0 + 60);
+    assert_eq!(endpoint.breaker_opens, 1);
+    assert_eq!(endpoint.breaker(T0), BreakerState::Open);
     case.clock.advance(59);
     assert!(claim(store, 10).await.is_empty());
     case.clock.advance(1);
     // Half open: one probe at a time.
+    assert_eq!(
+        store.endpoint(id).await.unwrap().unwrap().breaker(T0 + 60),
+        BreakerState::HalfOpen
+    );
     let probe = claim(store, 10).await;
     assert_eq!(probe.len(), 1);
     assert!(claim(store, 10).await.is_empty());
@@ -536,6 +549,62 @@ pub(crate) async fn recover_and_retry<B: Backend>(mut case: Case<B>) {
         .unwrap();
     assert!(store.retry(failed[0].id).await.unwrap());
     assert!(!store.retry(replayed[0].lease.delivery).await.unwrap());
+    let again = claim(store, 10).await;
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].lease.delivery, failed[0].id);
+}
+
+/// `recover` and `retry` schedule deliveries again *now*: they close the endpoint's circuit
+/// breaker and lift its pause, and statistics show the pause while it lasts.
+pub(crate) async fn operator_actions_close_the_breaker<B: Backend>(mut case: Case<B>) {
+    case.policy = case.policy.clone().schedule([]).breaker(
+        Breaker::default()
+            .failure_ratio(1.0)
+            .min_attempts(3)
+            .open_for(Duration::from_secs(600)),
+    );
+    case.reopen().await;
+    let store = &case.store;
+    let id = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/"))
+        .await
+        .unwrap();
+    let fail_all = async |claimed: Vec<Claimed>| {
+        for delivery in &claimed {
+            record(store, delivery, response(500)).await;
+        }
+        claimed.len()
+    };
+    for n in 0..4 {
+        publish(store, "a.b", n).await;
+    }
+    assert_eq!(fail_all(claim(store, 3).await).await, 3);
+    let paused = store.endpoint(id).await.unwrap().unwrap();
+    assert_eq!(paused.paused_until, T0 + 600);
+    assert!(paused.paused(T0));
+    let stats = store.stats().await.unwrap();
+    assert_eq!(stats.endpoints[0].paused_until, Some(T0 + 600));
+    assert_eq!(stats.endpoints[0].breaker, BreakerState::Open);
+    assert!(claim(store, 10).await.is_empty(), "paused");
+
+    // recover: the failed deliveries and the one still pending go out now.
+    assert_eq!(store.recover(id, T0).await.unwrap(), 3);
+    let endpoint = store.endpoint(id).await.unwrap().unwrap();
+    assert_eq!((endpoint.paused_until, endpoint.breaker_opens), (0, 0));
+    assert!(!endpoint.paused(T0));
+    let stats = store.stats().await.unwrap();
+    assert_eq!(stats.endpoints[0].paused_until, None);
+    assert_eq!(stats.endpoints[0].breaker, BreakerState::Closed);
+    assert_eq!(fail_all(claim(store, 10).await).await, 4);
+    assert!(store.endpoint(id).await.unwrap().unwrap().paused(T0));
+
+    // retry: that delivery goes out now.
+    let failed = store
+        .deliveries(&DeliveryQuery::new(10).state(DeliveryState::Failed))
+        .await
+        .unwrap();
+    assert!(store.retry(failed[0].id).await.unwrap());
+    assert!(!store.endpoint(id).await.unwrap().unwrap().paused(T0));
     let again = claim(store, 10).await;
     assert_eq!(again.len(), 1);
     assert_eq!(again[0].lease.delivery, failed[0].id);

@@ -121,7 +121,7 @@ fn lane_row(row: &sqlx::postgres::PgRow) -> Result<(Lane, Target), StoreError> {
         endpoint,
         max_in_flight: row.try_get("max_in_flight").map_err(db)?,
         busy: 0,
-        consecutive_failures: row.try_get("consecutive_failures").map_err(db)?,
+        breaker_opens: row.try_get("breaker_opens").map_err(db)?,
         rate_per_second: row.try_get("rate_per_second").map_err(db)?,
         rate_window: row.try_get("rate_window").map_err(db)?,
         rate_count: row.try_get("rate_count").map_err(db)?,

@@ -37,7 +37,7 @@ use crate::event::SendEvents;
 use crate::store::{OutboxStore, Policy, RawEvent, StoreError, id};
 use crate::timestamp::Timestamp;
 
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 /// The outbox on a PostgreSQL database. Cheap to clone: clones share the pool, clock, policy
 /// and wake-ups.
@@ -189,6 +189,21 @@ impl PgOutbox {
                 found,
                 supported: SCHEMA_VERSION,
             });
+        }
+        for (version, script) in sql::MIGRATIONS {
+            if found < *version {
+                sqlx::raw_sql(*script)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(migration)?;
+            }
+        }
+        if found < SCHEMA_VERSION {
+            sqlx::query(sql::SET_SCHEMA_VERSION)
+                .bind(SCHEMA_VERSION)
+                .execute(&mut *tx)
+                .await
+                .map_err(migration)?;
         }
         tx.commit().await.map_err(migration)?;
         Ok(Self {

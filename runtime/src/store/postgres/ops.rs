@@ -118,6 +118,7 @@ fn endpoint_row(row: &PgRow) -> Result<Endpoint, StoreError> {
         consecutive_failures: count("consecutive_failures")?,
         failing_since: row.try_get("failing_since").map_err(db)?,
         paused_until: row.try_get("paused_until").map_err(db)?,
+        breaker_opens: count("breaker_opens")?,
         created_at: row.try_get("created_at").map_err(db)?,
     })
 }
@@ -311,6 +312,13 @@ pub(super) async fn retry(store: &PgOutbox, delivery: DeliveryId) -> Result<bool
         .await
         .map_err(db)?
         .rows_affected();
+    if changed > 0 {
+        sqlx::query(sql::RESET_BREAKER_OF)
+            .bind(delivery.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+    }
     tx.commit().await.map_err(db)?;
     store.wake();
     Ok(changed > 0)
@@ -330,6 +338,11 @@ pub(super) async fn recover(
         .await
         .map_err(db)?
         .rows_affected();
+    sqlx::query(sql::RESET_BREAKER)
+        .bind(endpoint.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
     tx.commit().await.map_err(db)?;
     store.wake();
     Ok(changed)
@@ -361,6 +374,7 @@ pub(super) async fn purge(store: &PgOutbox, before: i64) -> Result<Purged, Store
 pub(super) async fn stats(store: &PgOutbox) -> Result<OutboxStats, StoreError> {
     let mut stats = OutboxStats::default();
     let mut by_endpoint: BTreeMap<i64, EndpointStats> = BTreeMap::new();
+    let now = store.clock.now().unix_seconds();
     for row in sqlx::query(sql::STATS_ENDPOINTS)
         .fetch_all(&store.pool)
         .await
@@ -370,12 +384,16 @@ pub(super) async fn stats(store: &PgOutbox) -> Result<OutboxStats, StoreError> {
         let disabled: Option<String> = row.try_get(2).map_err(db)?;
         by_endpoint.insert(
             id,
-            EndpointStats {
-                id: EndpointId(id),
-                url: row.try_get(1).map_err(db)?,
-                disabled: disabled.as_deref().and_then(DisabledReason::parse),
-                states: Default::default(),
-            },
+            EndpointStats::new(
+                EndpointId(id),
+                row.try_get(1).map_err(db)?,
+                disabled.as_deref().and_then(DisabledReason::parse),
+                (
+                    row.try_get(3).map_err(db)?,
+                    u32::try_from(row.try_get::<i64, _>(4).map_err(db)?).unwrap_or(0),
+                ),
+                now,
+            ),
         );
     }
     for row in sqlx::query(sql::STATS)

@@ -1,8 +1,8 @@
 //! Recording results on PostgreSQL in one transaction per batch: every success in a single
-//! statement (fenced, endpoints healed, attempts logged); each failure with its delivery and
-//! endpoint rows locked, decided by the policy.
+//! statement (fenced, attempts logged), then each endpoint's health (the breaker counts them);
+//! each failure with its delivery and endpoint rows locked, decided by the policy.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use sqlx::Row;
 use sqlx::postgres::PgConnection;
@@ -39,7 +39,7 @@ pub(super) async fn record(
             .iter()
             .map(|&i| crate::store::bounded(&results[i].excerpt))
             .collect();
-        let done: HashSet<i64> = sqlx::query(sql::DELIVERED)
+        let rows = sqlx::query(sql::DELIVERED)
             .bind(&ids)
             .bind(&tokens)
             .bind(&statuses)
@@ -48,11 +48,26 @@ pub(super) async fn record(
             .bind(now)
             .fetch_all(&mut *tx)
             .await
-            .map_err(db)?
-            .iter()
-            .map(|row| row.try_get::<i64, _>(0))
-            .collect::<Result<_, _>>()
             .map_err(db)?;
+        let mut done = HashSet::with_capacity(rows.len());
+        let mut per_endpoint: BTreeMap<i64, u32> = BTreeMap::new();
+        for row in &rows {
+            done.insert(row.try_get::<i64, _>(0).map_err(db)?);
+            *per_endpoint
+                .entry(row.try_get::<i64, _>(1).map_err(db)?)
+                .or_default() += 1;
+        }
+        // In id order, so concurrent recorders lock endpoints in one order.
+        for (endpoint, successes) in per_endpoint {
+            let health = read_health(&mut tx, endpoint).await?;
+            let mut next = health;
+            for _ in 0..successes {
+                next = store.policy.after_success(next, now);
+            }
+            if next != health {
+                set_health(&mut tx, endpoint, &next).await?;
+            }
+        }
         for &i in &successes {
             if done.contains(&results[i].lease.delivery.0) {
                 outcomes[i] = Recorded::Done {
@@ -96,16 +111,7 @@ async fn record_failure(
     };
     let attempt: i64 = row.try_get(0).map_err(db)?;
     let endpoint: i64 = row.try_get(1).map_err(db)?;
-    let row = sqlx::query(sql::HEALTH)
-        .bind(endpoint)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(db)?;
-    let health = Health {
-        consecutive_failures: u32::try_from(row.try_get::<i64, _>(0).map_err(db)?).unwrap_or(0),
-        failing_since: row.try_get(1).map_err(db)?,
-        paused_until: row.try_get(2).map_err(db)?,
-    };
+    let health = read_health(conn, endpoint).await?;
     let attempt = u32::try_from(attempt).unwrap_or(u32::MAX);
     let decision = store
         .policy
@@ -124,22 +130,10 @@ async fn record_failure(
     let mut endpoint_disabled = None;
     match decision.endpoint {
         EndpointChange::Unchanged => {}
-        EndpointChange::Healthy => {
-            sqlx::query(sql::HEALTHY)
-                .bind(endpoint)
-                .execute(&mut *conn)
-                .await
-                .map_err(db)?;
-        }
-        EndpointChange::Failing(next) => {
-            sqlx::query(sql::FAILING)
-                .bind(endpoint)
-                .bind(i64::from(next.consecutive_failures))
-                .bind(next.failing_since)
-                .bind(next.paused_until)
-                .execute(&mut *conn)
-                .await
-                .map_err(db)?;
+        EndpointChange::Healthy(next) | EndpointChange::Failing(next) => {
+            if next != health {
+                set_health(conn, endpoint, &next).await?;
+            }
         }
         EndpointChange::Disable(reason) => {
             let changed = sqlx::query(sql::DISABLE)
@@ -186,6 +180,49 @@ async fn record_failure(
         },
         endpoint_disabled,
     })
+}
+
+/// The endpoint's health, its row locked until the transaction ends.
+async fn read_health(conn: &mut PgConnection, endpoint: i64) -> Result<Health, StoreError> {
+    let row = sqlx::query(sql::HEALTH)
+        .bind(endpoint)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db)?;
+    let count = |index: usize| -> Result<u32, StoreError> {
+        let value: i64 = row.try_get(index).map_err(db)?;
+        Ok(u32::try_from(value).unwrap_or(0))
+    };
+    let health = Health {
+        consecutive_failures: count(0)?,
+        failing_since: row.try_get(1).map_err(db)?,
+        paused_until: row.try_get(2).map_err(db)?,
+        window_start: row.try_get(3).map_err(db)?,
+        window_attempts: count(4)?,
+        window_failures: count(5)?,
+        breaker_opens: count(6)?,
+    };
+    Ok(health)
+}
+
+async fn set_health(
+    conn: &mut PgConnection,
+    endpoint: i64,
+    health: &Health,
+) -> Result<(), StoreError> {
+    sqlx::query(sql::SET_HEALTH)
+        .bind(endpoint)
+        .bind(i64::from(health.consecutive_failures))
+        .bind(health.failing_since)
+        .bind(health.paused_until)
+        .bind(health.window_start)
+        .bind(i64::from(health.window_attempts))
+        .bind(i64::from(health.window_failures))
+        .bind(i64::from(health.breaker_opens))
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    Ok(())
 }
 
 fn outcome_name(outcome: &AttemptOutcome) -> &'static str {

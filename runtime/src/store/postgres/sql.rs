@@ -12,6 +12,12 @@ pub(super) const CURRENT_SCHEMA: &str = "SELECT current_schema()";
 
 pub(super) const SCHEMA_VERSION: &str = "SELECT value FROM hw_meta WHERE key = 'schema_version'";
 
+/// The migrations after `schema.sql` (version 1), each run once when the schema is older.
+pub(super) const MIGRATIONS: &[(i64, &str)] = &[(2, include_str!("migrate_2.sql"))];
+
+pub(super) const SET_SCHEMA_VERSION: &str =
+    "UPDATE hw_meta SET value = $1 WHERE key = 'schema_version'";
+
 /// Publish, in one round trip: the event; its fan-out, one delivery per endpoint subscribed
 /// to the type, held for a disabled endpoint, whose `webhook-id` is the event id (so the
 /// events feed and the webhooks deduplicate by one key); and a
@@ -37,7 +43,7 @@ WHERE e.all_types
 /// in id order (no deadlock between claimers) so an endpoint's in-flight limit holds across
 /// every worker.
 pub(super) const LANES: &str = "\
-SELECT e.id, e.url, e.secrets, e.allow_private, e.max_in_flight, e.consecutive_failures,
+SELECT e.id, e.url, e.secrets, e.allow_private, e.max_in_flight, e.breaker_opens,
        e.rate_per_second, e.rate_window, e.rate_count
 FROM hw_endpoint e
 WHERE e.disabled IS NULL AND e.paused_until <= $1
@@ -75,7 +81,8 @@ RETURNING d.id, d.webhook_id, d.endpoint_id, d.attempts, v.event_id, v.event_typ
 pub(super) const UPDATE_RATE: &str =
     "UPDATE hw_endpoint SET rate_window = $2, rate_count = $3 WHERE id = $1";
 
-/// Successes, all at once: fenced by lease token, the endpoints healed, the attempts logged.
+/// Successes, all at once: fenced by lease token, the attempts logged. The endpoints' health
+/// (the breaker's window) is written after, one endpoint at a time in id order.
 pub(super) const DELIVERED: &str = "\
 WITH input AS (
     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[])
@@ -86,15 +93,11 @@ WITH input AS (
     FROM input i
     WHERE d.id = i.id AND d.lease_token = i.token AND d.state = 'in_flight'
     RETURNING d.id, d.endpoint_id, d.attempts, i.status, i.ms, i.excerpt
-), healed AS (
-    UPDATE hw_endpoint e SET consecutive_failures = 0, failing_since = NULL
-    WHERE e.id IN (SELECT endpoint_id FROM done)
-      AND (e.consecutive_failures <> 0 OR e.failing_since IS NOT NULL)
 ), logged AS (
     INSERT INTO hw_attempt (delivery_id, attempt, at, outcome, status, duration_ms, excerpt)
     SELECT id, attempts, $6, 'delivered', status, ms, excerpt FROM done
 )
-SELECT id FROM done";
+SELECT id, endpoint_id FROM done";
 
 /// The leased delivery, locked; no row: the lease is stale.
 pub(super) const LEASED: &str = "\
@@ -103,19 +106,33 @@ WHERE id = $1 AND lease_token = $2 AND state = 'in_flight'
 FOR UPDATE";
 
 pub(super) const HEALTH: &str = "\
-SELECT consecutive_failures, failing_since, paused_until FROM hw_endpoint WHERE id = $1
+SELECT consecutive_failures, failing_since, paused_until, window_start, window_attempts,
+       window_failures, breaker_opens
+FROM hw_endpoint WHERE id = $1
 FOR NO KEY UPDATE";
 
 pub(super) const FINISH: &str = "\
 UPDATE hw_delivery SET state = $2, run_at = $3, lease_token = NULL, last_status = $4, updated_at = $5
 WHERE id = $1";
 
-pub(super) const HEALTHY: &str = "\
-UPDATE hw_endpoint SET consecutive_failures = 0, failing_since = NULL
-WHERE id = $1 AND (consecutive_failures <> 0 OR failing_since IS NOT NULL)";
+/// The endpoint's health after results, as the policy decided it.
+pub(super) const SET_HEALTH: &str = "\
+UPDATE hw_endpoint SET consecutive_failures = $2, failing_since = $3, paused_until = $4,
+       window_start = $5, window_attempts = $6, window_failures = $7, breaker_opens = $8
+WHERE id = $1";
 
-pub(super) const FAILING: &str = "\
-UPDATE hw_endpoint SET consecutive_failures = $2, failing_since = $3, paused_until = $4 WHERE id = $1";
+/// An operator's `retry`/`recover`: the breaker closes with a fresh window and the pause
+/// lifts, so the deliveries scheduled now are attempted now.
+pub(super) const RESET_BREAKER: &str = "\
+UPDATE hw_endpoint SET paused_until = 0, breaker_opens = 0, window_start = 0, window_attempts = 0,
+       window_failures = 0
+WHERE id = $1";
+
+/// [`RESET_BREAKER`] for the endpoint of delivery $1.
+pub(super) const RESET_BREAKER_OF: &str = "\
+UPDATE hw_endpoint SET paused_until = 0, breaker_opens = 0, window_start = 0, window_attempts = 0,
+       window_failures = 0
+WHERE id = (SELECT endpoint_id FROM hw_delivery WHERE id = $1)";
 
 pub(super) const DISABLE: &str =
     "UPDATE hw_endpoint SET disabled = $2 WHERE id = $1 AND disabled IS NULL";
@@ -125,7 +142,8 @@ UPDATE hw_delivery SET state = 'disabled', lease_token = NULL, updated_at = $2
 WHERE endpoint_id = $1 AND state IN ('pending', 'in_flight')";
 
 pub(super) const ENABLE: &str = "\
-UPDATE hw_endpoint SET disabled = NULL, consecutive_failures = 0, failing_since = NULL, paused_until = 0
+UPDATE hw_endpoint SET disabled = NULL, consecutive_failures = 0, failing_since = NULL, paused_until = 0,
+       window_start = 0, window_attempts = 0, window_failures = 0, breaker_opens = 0
 WHERE id = $1";
 
 pub(super) const UNHOLD: &str = "\
@@ -160,12 +178,12 @@ ON CONFLICT DO NOTHING";
 
 pub(super) const ENDPOINTS: &str = "\
 SELECT id, url, secrets, allow_private, max_in_flight, rate_per_second, description, disabled,
-       consecutive_failures, failing_since, paused_until, created_at
+       consecutive_failures, failing_since, paused_until, breaker_opens, created_at
 FROM hw_endpoint WHERE id > $1 ORDER BY id LIMIT $2";
 
 pub(super) const ENDPOINT: &str = "\
 SELECT id, url, secrets, allow_private, max_in_flight, rate_per_second, description, disabled,
-       consecutive_failures, failing_since, paused_until, created_at
+       consecutive_failures, failing_since, paused_until, breaker_opens, created_at
 FROM hw_endpoint WHERE id = $1";
 
 pub(super) const ENDPOINT_TYPES: &str = "\
@@ -212,4 +230,5 @@ DELETE FROM hw_event v WHERE v.created_at < $1
 pub(super) const STATS: &str =
     "SELECT endpoint_id, state, count(*) FROM hw_delivery GROUP BY endpoint_id, state";
 
-pub(super) const STATS_ENDPOINTS: &str = "SELECT id, url, disabled FROM hw_endpoint ORDER BY id";
+pub(super) const STATS_ENDPOINTS: &str =
+    "SELECT id, url, disabled, paused_until, breaker_opens FROM hw_endpoint ORDER BY id";

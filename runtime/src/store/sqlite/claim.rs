@@ -144,7 +144,7 @@ fn lane_row(row: &sqlx::sqlite::SqliteRow) -> Result<LaneRow, sqlx::Error> {
             endpoint,
             max_in_flight: row.try_get("max_in_flight")?,
             busy: row.try_get("busy")?,
-            consecutive_failures: row.try_get("consecutive_failures")?,
+            breaker_opens: row.try_get("breaker_opens")?,
             rate_per_second: row.try_get("rate_per_second")?,
             rate_window: row.try_get("rate_window")?,
             rate_count: row.try_get("rate_count")?,

@@ -51,10 +51,18 @@ async fn record_one(
     };
     let attempt: i64 = row.try_get(0).map_err(db)?;
     let endpoint: i64 = row.try_get(1).map_err(db)?;
+    let count = |index: usize| -> Result<u32, StoreError> {
+        let value: i64 = row.try_get(index).map_err(db)?;
+        Ok(u32::try_from(value).unwrap_or(0))
+    };
     let health = Health {
-        consecutive_failures: u32::try_from(row.try_get::<i64, _>(2).map_err(db)?).unwrap_or(0),
+        consecutive_failures: count(2)?,
         failing_since: row.try_get(3).map_err(db)?,
         paused_until: row.try_get(4).map_err(db)?,
+        window_start: row.try_get(5).map_err(db)?,
+        window_attempts: count(6)?,
+        window_failures: count(7)?,
+        breaker_opens: count(8)?,
     };
     let attempt = u32::try_from(attempt).unwrap_or(u32::MAX);
     let decision = store
@@ -74,22 +82,10 @@ async fn record_one(
     let mut endpoint_disabled = None;
     match decision.endpoint {
         EndpointChange::Unchanged => {}
-        EndpointChange::Healthy => {
-            sqlx::query(sql::HEALTHY)
-                .bind(endpoint)
-                .execute(&mut *conn)
-                .await
-                .map_err(db)?;
-        }
-        EndpointChange::Failing(next) => {
-            sqlx::query(sql::FAILING)
-                .bind(endpoint)
-                .bind(i64::from(next.consecutive_failures))
-                .bind(next.failing_since)
-                .bind(next.paused_until)
-                .execute(&mut *conn)
-                .await
-                .map_err(db)?;
+        EndpointChange::Healthy(next) | EndpointChange::Failing(next) => {
+            if next != health {
+                set_health(conn, endpoint, &next).await?;
+            }
         }
         EndpointChange::Disable(reason) => {
             let changed = sqlx::query(sql::DISABLE)
@@ -126,6 +122,26 @@ async fn record_one(
         },
         endpoint_disabled,
     })
+}
+
+async fn set_health(
+    conn: &mut SqliteConnection,
+    endpoint: i64,
+    health: &Health,
+) -> Result<(), StoreError> {
+    sqlx::query(sql::SET_HEALTH)
+        .bind(endpoint)
+        .bind(i64::from(health.consecutive_failures))
+        .bind(health.failing_since)
+        .bind(health.paused_until)
+        .bind(health.window_start)
+        .bind(i64::from(health.window_attempts))
+        .bind(i64::from(health.window_failures))
+        .bind(i64::from(health.breaker_opens))
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    Ok(())
 }
 
 pub(super) fn outcome_name(outcome: &AttemptOutcome) -> &'static str {

@@ -1,4 +1,6 @@
 -- hookwire outbox, SQLite, schema version 1. Times are Unix seconds from the injected clock.
+-- This file stays at version 1 (a new database starts here): later versions are the
+-- migrate_N.sql files, applied in order by the backend (sql::MIGRATIONS).
 
 CREATE TABLE IF NOT EXISTS hw_meta (
     key   TEXT PRIMARY KEY,

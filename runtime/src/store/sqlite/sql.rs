@@ -6,6 +6,12 @@ pub(super) const SCHEMA: &str = include_str!("schema.sql");
 
 pub(super) const SCHEMA_VERSION: &str = "SELECT value FROM hw_meta WHERE key = 'schema_version'";
 
+/// The migrations after `schema.sql` (version 1), each run once when the database is older.
+pub(super) const MIGRATIONS: &[(i64, &str)] = &[(2, include_str!("migrate_2.sql"))];
+
+pub(super) const SET_SCHEMA_VERSION: &str =
+    "UPDATE hw_meta SET value = ?1 WHERE key = 'schema_version'";
+
 pub(super) const INSERT_EVENT: &str = "INSERT INTO hw_event (event_id, event_type, payload, created_at) \
      VALUES (?1, ?2, ?3, ?4) RETURNING id";
 
@@ -27,7 +33,7 @@ WHERE e.all_types = 1
 /// what they have in flight (index `hw_delivery_in_flight`). The repeated state term lets
 /// SQLite match the partial index.
 pub(super) const LANES: &str = "\
-SELECT e.id, e.url, e.secrets, e.allow_private, e.max_in_flight, e.consecutive_failures,
+SELECT e.id, e.url, e.secrets, e.allow_private, e.max_in_flight, e.breaker_opens,
        e.rate_per_second, e.rate_window, e.rate_count,
        (SELECT count(*) FROM hw_delivery f
          WHERE f.endpoint_id = e.id AND f.state = 'in_flight' AND f.run_at > ?1) AS busy
@@ -54,7 +60,8 @@ pub(super) const UPDATE_RATE: &str =
 
 /// The leased delivery and its endpoint's health; no row: the lease is stale.
 pub(super) const LEASED: &str = "\
-SELECT d.attempts, d.endpoint_id, e.consecutive_failures, e.failing_since, e.paused_until
+SELECT d.attempts, d.endpoint_id, e.consecutive_failures, e.failing_since, e.paused_until,
+       e.window_start, e.window_attempts, e.window_failures, e.breaker_opens
 FROM hw_delivery d JOIN hw_endpoint e ON e.id = d.endpoint_id
 WHERE d.id = ?1 AND d.lease_token = ?2 AND d.state = 'in_flight'";
 
@@ -62,12 +69,24 @@ pub(super) const FINISH: &str = "\
 UPDATE hw_delivery SET state = ?2, run_at = ?3, lease_token = NULL, last_status = ?4, updated_at = ?5
 WHERE id = ?1";
 
-pub(super) const HEALTHY: &str = "\
-UPDATE hw_endpoint SET consecutive_failures = 0, failing_since = NULL
-WHERE id = ?1 AND (consecutive_failures <> 0 OR failing_since IS NOT NULL)";
+/// The endpoint's health after a result, as the policy decided it.
+pub(super) const SET_HEALTH: &str = "\
+UPDATE hw_endpoint SET consecutive_failures = ?2, failing_since = ?3, paused_until = ?4,
+       window_start = ?5, window_attempts = ?6, window_failures = ?7, breaker_opens = ?8
+WHERE id = ?1";
 
-pub(super) const FAILING: &str = "\
-UPDATE hw_endpoint SET consecutive_failures = ?2, failing_since = ?3, paused_until = ?4 WHERE id = ?1";
+/// An operator's `retry`/`recover`: the breaker closes with a fresh window and the pause
+/// lifts, so the deliveries scheduled now are attempted now.
+pub(super) const RESET_BREAKER: &str = "\
+UPDATE hw_endpoint SET paused_until = 0, breaker_opens = 0, window_start = 0, window_attempts = 0,
+       window_failures = 0
+WHERE id = ?1";
+
+/// [`RESET_BREAKER`] for the endpoint of delivery ?1.
+pub(super) const RESET_BREAKER_OF: &str = "\
+UPDATE hw_endpoint SET paused_until = 0, breaker_opens = 0, window_start = 0, window_attempts = 0,
+       window_failures = 0
+WHERE id = (SELECT endpoint_id FROM hw_delivery WHERE id = ?1)";
 
 pub(super) const DISABLE: &str =
     "UPDATE hw_endpoint SET disabled = ?2 WHERE id = ?1 AND disabled IS NULL";
@@ -77,7 +96,8 @@ UPDATE hw_delivery SET state = 'disabled', lease_token = NULL, updated_at = ?2
 WHERE endpoint_id = ?1 AND state IN ('pending', 'in_flight')";
 
 pub(super) const ENABLE: &str = "\
-UPDATE hw_endpoint SET disabled = NULL, consecutive_failures = 0, failing_since = NULL, paused_until = 0
+UPDATE hw_endpoint SET disabled = NULL, consecutive_failures = 0, failing_since = NULL, paused_until = 0,
+       window_start = 0, window_attempts = 0, window_failures = 0, breaker_opens = 0
 WHERE id = ?1";
 
 pub(super) const UNHOLD: &str = "\
@@ -111,12 +131,12 @@ ON CONFLICT DO NOTHING";
 
 pub(super) const ENDPOINTS: &str = "\
 SELECT id, url, secrets, allow_private, max_in_flight, rate_per_second, description, disabled,
-       consecutive_failures, failing_since, paused_until, created_at
+       consecutive_failures, failing_since, paused_until, breaker_opens, created_at
 FROM hw_endpoint WHERE id > ?1 ORDER BY id LIMIT ?2";
 
 pub(super) const ENDPOINT: &str = "\
 SELECT id, url, secrets, allow_private, max_in_flight, rate_per_second, description, disabled,
-       consecutive_failures, failing_since, paused_until, created_at
+       consecutive_failures, failing_since, paused_until, breaker_opens, created_at
 FROM hw_endpoint WHERE id = ?1";
 
 pub(super) const ENDPOINT_TYPES: &str = "\
@@ -164,4 +184,5 @@ DELETE FROM hw_event WHERE created_at < ?1
 pub(super) const STATS: &str =
     "SELECT endpoint_id, state, count(*) FROM hw_delivery GROUP BY endpoint_id, state";
 
-pub(super) const STATS_ENDPOINTS: &str = "SELECT id, url, disabled FROM hw_endpoint ORDER BY id";
+pub(super) const STATS_ENDPOINTS: &str =
+    "SELECT id, url, disabled, paused_until, breaker_opens FROM hw_endpoint ORDER BY id";
