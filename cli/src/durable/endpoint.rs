@@ -2,11 +2,12 @@
 
 use std::process::ExitCode;
 
+use hookwire::Timestamp;
 use hookwire::ssrf::SsrfError;
 use hookwire::store::{Endpoint, NewEndpoint, OutboxStore, Secrets, TypeFilter};
 
 use super::db::{self, OnStore};
-use super::{EndpointAddArgs, EndpointListArgs, print};
+use super::{EndpointAddArgs, EndpointListArgs, operate, print};
 use crate::error::CliError;
 
 struct Add(NewEndpoint);
@@ -82,9 +83,11 @@ impl OnStore for List {
     }
 }
 
-/// Lists the endpoints: one line each, or a JSON array with `--json`.
+/// Lists the endpoints: one line each (a fifth field `paused until ...` while it is paused), or
+/// a JSON array with `--json`.
 pub(crate) fn list(args: EndpointListArgs) -> Result<ExitCode, CliError> {
     let endpoints = db::run(&args.db.db, 0, List)?;
+    let now = Timestamp::now().unix_seconds();
     if args.json {
         let text = serde_json::to_string_pretty(&endpoints)
             .map_err(|e| CliError::failed(format!("cannot print the endpoints: {e}")))?;
@@ -107,9 +110,17 @@ pub(crate) fn list(args: EndpointListArgs) -> Result<ExitCode, CliError> {
             format!("disabled ({})", reason.as_str())
         });
         text.push_str(&format!(
-            "{}\t{}\t{}\t{}\n",
+            "{}\t{}\t{}\t{}",
             endpoint.id, endpoint.url, types, state
         ));
+        if endpoint.paused(now) {
+            text.push('\t');
+            text.push_str(&operate::pause_note(
+                endpoint.paused_until,
+                endpoint.breaker(now),
+            ));
+        }
+        text.push('\n');
     }
     print(&text)?;
     Ok(ExitCode::SUCCESS)

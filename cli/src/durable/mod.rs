@@ -1,10 +1,11 @@
 //! The durable outbox from the command line: `endpoint add|list`, `publish`, `worker` and
-//! `outbox stats`. Scripts depend on exactly these names, flags and output shapes.
+//! `outbox stats|retry|recover`. Scripts depend on exactly these names, flags and output shapes.
 //!
 //! `--db` is `sqlite://PATH` or `postgres://...`; the schema is created or migrated on first use.
 
 mod db;
 mod endpoint;
+mod operate;
 mod publish;
 mod stats;
 mod worker;
@@ -38,7 +39,11 @@ nothing: its deliveries are attempted again once their lease (--lease) runs out.
 
 pub(crate) const OUTBOX_EXAMPLES: &str = "\
 Examples:
-  hookwire outbox stats --db sqlite://outbox.db --json";
+  hookwire outbox stats --db sqlite://outbox.db --json
+  hookwire outbox retry --db sqlite://outbox.db 42 43
+  hookwire outbox recover --db sqlite://outbox.db --endpoint 1 --since 2026-12-07T00:00:00Z
+retry and recover schedule deliveries again now: they lift the endpoint's pause and close its
+circuit breaker.";
 
 /// `hookwire endpoint ...`
 #[derive(Debug, Args)]
@@ -150,6 +155,33 @@ pub(crate) struct OutboxArgs {
 enum OutboxCommand {
     /// Deliveries by state and by endpoint
     Stats(StatsArgs),
+    /// Schedule deliveries again now, with a fresh schedule; prints each id scheduled
+    Retry(RetryArgs),
+    /// Schedule an endpoint's failed deliveries again now; prints how many
+    Recover(RecoverArgs),
+}
+
+/// `hookwire outbox retry`: also lifts each endpoint's pause and closes its circuit breaker.
+#[derive(Debug, Args)]
+struct RetryArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The delivery ids (not in flight)
+    #[arg(value_name = "ID", required = true)]
+    ids: Vec<i64>,
+}
+
+/// `hookwire outbox recover`: also lifts the endpoint's pause and closes its circuit breaker.
+#[derive(Debug, Args)]
+struct RecoverArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The endpoint's id
+    #[arg(long, value_name = "ID")]
+    endpoint: i64,
+    /// Only deliveries created at or after this time: RFC 3339 or Unix seconds [default: all]
+    #[arg(long, value_name = "TIME")]
+    since: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -195,5 +227,7 @@ pub(crate) fn worker(args: WorkerArgs) -> Result<ExitCode, CliError> {
 pub(crate) fn outbox(args: OutboxArgs) -> Result<ExitCode, CliError> {
     match args.command {
         OutboxCommand::Stats(args) => stats::run(args),
+        OutboxCommand::Retry(args) => operate::retry(args),
+        OutboxCommand::Recover(args) => operate::recover(args),
     }
 }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use hookwire::store::{OutboxStats, OutboxStore, StateCounts};
 
 use super::db::{self, OnStore};
-use super::{StatsArgs, print};
+use super::{StatsArgs, operate, print};
 use crate::error::CliError;
 
 struct Stats;
@@ -19,7 +19,7 @@ impl OnStore for Stats {
 }
 
 /// Prints deliveries by state and by endpoint: `{"states": {...}, "endpoints": [...]}` with
-/// `--json`, a table otherwise.
+/// `--json`, a table otherwise (a paused endpoint's line ends with `(paused until ...)`).
 pub(crate) fn run(args: StatsArgs) -> Result<ExitCode, CliError> {
     let stats = db::run(&args.db.db, 0, Stats)?;
     if args.json {
@@ -34,11 +34,16 @@ pub(crate) fn run(args: StatsArgs) -> Result<ExitCode, CliError> {
     );
     for endpoint in &stats.endpoints {
         text.push_str(&format!(
-            "{:<10} {}  {}\n",
+            "{:<10} {}  {}",
             endpoint.id,
             row(&endpoint.states),
             endpoint.url
         ));
+        if let Some(until) = endpoint.paused_until {
+            let note = operate::pause_note(until, endpoint.breaker);
+            text.push_str(&format!("  ({note})"));
+        }
+        text.push('\n');
     }
     text.push_str(&format!("{:<10} {}\n", "all", row(&stats.states)));
     print(&text)?;

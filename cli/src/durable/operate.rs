@@ -1,0 +1,112 @@
+//! `hookwire outbox retry|recover`: schedule deliveries again, now. Both lift the endpoint's
+//! pause and close its circuit breaker (the store does), so "now" holds; and how a pause is
+//! shown by `endpoint list` and `outbox stats`.
+
+use std::process::ExitCode;
+
+use hookwire::Timestamp;
+use hookwire::store::{BreakerState, DeliveryId, EndpointId, OutboxStore};
+
+use super::db::{self, OnStore};
+use super::{RecoverArgs, RetryArgs, print};
+use crate::error::CliError;
+
+/// `paused until 2026-12-07T12:03:00Z (circuit breaker open)`: how `endpoint list` and
+/// `outbox stats` show a paused endpoint.
+pub(crate) fn pause_note(paused_until: i64, breaker: BreakerState) -> String {
+    let why = match breaker {
+        BreakerState::Open => "circuit breaker open",
+        _ => "throttled: 429 or Retry-After",
+    };
+    format!(
+        "paused until {} ({why})",
+        Timestamp::from_unix(paused_until)
+    )
+}
+
+struct Retry(Vec<i64>);
+
+impl OnStore for Retry {
+    type Output = (Vec<i64>, Vec<i64>);
+
+    async fn run<S: OutboxStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
+        let (mut done, mut refused) = (Vec::new(), Vec::new());
+        for id in self.0 {
+            if store.retry(DeliveryId(id)).await.map_err(db::failed)? {
+                done.push(id);
+            } else {
+                refused.push(id);
+            }
+        }
+        Ok((done, refused))
+    }
+}
+
+/// Prints each delivery id scheduled again; exits 1 naming those that were not (in flight, or
+/// no such delivery).
+pub(crate) fn retry(args: RetryArgs) -> Result<ExitCode, CliError> {
+    let (done, refused) = db::run(&args.db.db, 0, Retry(args.ids))?;
+    print(&done.iter().map(|id| format!("{id}\n")).collect::<String>())?;
+    if !refused.is_empty() {
+        let ids: Vec<String> = refused.iter().map(ToString::to_string).collect();
+        return Err(CliError::failed(format!(
+            "not scheduled again (in flight, or no such delivery): {}",
+            ids.join(", ")
+        )));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+struct Recover {
+    endpoint: i64,
+    since: i64,
+}
+
+impl OnStore for Recover {
+    type Output = Option<u64>;
+
+    async fn run<S: OutboxStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
+        let id = EndpointId(self.endpoint);
+        if store.endpoint(id).await.map_err(db::failed)?.is_none() {
+            return Ok(None);
+        }
+        store
+            .recover(id, self.since)
+            .await
+            .map_err(db::failed)
+            .map(Some)
+    }
+}
+
+/// The `--since` value: RFC 3339 or Unix seconds.
+fn since(text: &str) -> Result<i64, CliError> {
+    if let Ok(seconds) = text.parse::<i64>() {
+        return Ok(seconds);
+    }
+    text.parse::<Timestamp>()
+        .map(Timestamp::unix_seconds)
+        .map_err(|e| {
+            CliError::usage(format!(
+                "--since takes RFC 3339 (2026-12-07T00:00:00Z) or Unix seconds: {e}"
+            ))
+        })
+}
+
+/// Prints how many failed deliveries of the endpoint were scheduled again.
+pub(crate) fn recover(args: RecoverArgs) -> Result<ExitCode, CliError> {
+    let since = args.since.as_deref().map_or(Ok(0), since)?;
+    let command = Recover {
+        endpoint: args.endpoint,
+        since,
+    };
+    match db::run(&args.db.db, 0, command)? {
+        Some(count) => {
+            print(&format!("{count}\n"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        None => Err(CliError::failed(format!(
+            "no endpoint {}: `hookwire endpoint list` shows the ids",
+            args.endpoint
+        ))),
+    }
+}
