@@ -141,3 +141,49 @@ fn mistakes_are_usage_errors_that_name_the_fix() {
     assert!(lease.stderr.contains("--lease"), "{}", lease.stderr);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// An endpoint's secrets are parsed when it is added: a `whsec_` that is not base64, a
+/// public-only `whpk_` key and garbage are usage errors naming the problem (never the secret),
+/// and nothing is added.
+#[test]
+fn endpoint_secrets_are_checked_when_added() {
+    let (dir, db) = temp_db();
+    // The public key of the seed [7; 32]: it verifies signatures, it cannot make them.
+    let public = "whpk_6kpsY+KcUgq+9VB7Ey7F+ZVHdq6+vnuSQh7qaRRG0iw=";
+    for bad in ["whsec_not base64!", public, "not a secret!"] {
+        let refused = run(&[
+            "endpoint",
+            "add",
+            "--db",
+            &db,
+            "--url",
+            "https://hooks.example.com/",
+            "--secret",
+            bad,
+        ])
+        .expect(2);
+        assert!(refused.stderr.contains("secret"), "{}", refused.stderr);
+        assert!(!refused.mentions(bad), "{}", refused.stderr);
+    }
+    let public_only = run(&[
+        "endpoint",
+        "add",
+        "--db",
+        &db,
+        "--url",
+        "https://hooks.example.com/",
+        "--secret",
+        SECRET,
+        "--secret",
+        public,
+    ])
+    .expect(2);
+    assert!(
+        public_only.stderr.contains("whsk_"),
+        "names the fix: {}",
+        public_only.stderr
+    );
+    let listed = run(&["endpoint", "list", "--db", &db, "--json"]).expect(0);
+    assert_eq!(listed.stdout.trim(), "[]");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -3,6 +3,8 @@
 //! `HOOKWIRE_TEST_POSTGRES_URL`; skipped with a message when it is unset).
 
 mod outbox_conformance;
+#[path = "outbox_support/receiver.rs"]
+mod receiver;
 
 use std::sync::Arc;
 
@@ -40,6 +42,19 @@ impl Backend for Sqlite {
             .unwrap()
             .with_clock(clock)
             .with_policy(policy)
+    }
+
+    async fn sabotage_attempt_log(&self, marker: &str) {
+        let pool = sqlx::SqlitePool::connect(&self.url).await.unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "CREATE TRIGGER hw_test_sabotage BEFORE INSERT ON hw_attempt \
+             WHEN instr(NEW.excerpt, '{marker}') > 0 \
+             BEGIN SELECT RAISE(ABORT, 'sabotaged by the test'); END;"
+        )))
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
     }
 }
 
@@ -112,6 +127,27 @@ impl Backend for Postgres {
             .with_clock(clock)
             .with_policy(policy)
     }
+
+    async fn sabotage_attempt_log(&self, marker: &str) {
+        let options = self
+            .options
+            .clone()
+            .options([("search_path", self.schema.as_str())]);
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect_with(&options)
+            .await
+            .unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "CREATE FUNCTION hw_test_sabotage() RETURNS trigger LANGUAGE plpgsql AS $$ \
+             BEGIN IF position('{marker}' in NEW.excerpt) > 0 THEN \
+             RAISE EXCEPTION 'sabotaged by the test'; END IF; RETURN NEW; END $$; \
+             CREATE TRIGGER hw_test_sabotage BEFORE INSERT ON hw_attempt \
+             FOR EACH ROW EXECUTE FUNCTION hw_test_sabotage();"
+        )))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        sqlx::Connection::close(conn).await.unwrap();
+    }
 }
 
 macro_rules! conformance {
@@ -160,6 +196,12 @@ conformance!(
     stats_listing_and_endpoints,
     bounded_claims,
     concurrent_claims,
+    hostile_excerpts_are_stored_escaped,
+    a_failing_result_costs_the_batch_nothing,
+    poison_claims_end_failed,
+    purge_keeps_held_deliveries,
+    secrets_are_checked_when_added,
+    attempt_numbers_never_restart,
 );
 
 mod sqlite_transactions {
@@ -345,4 +387,250 @@ async fn sqlite_in_memory_outbox_takes_concurrent_claims() {
         (200, 200),
         "each delivery claimed once"
     );
+}
+
+/// Publishing on a connection outside any transaction is atomic: when the fan-out fails, no
+/// event is left behind without its deliveries (a crash between the two would do the same).
+mod publish_atomicity {
+    use hookwire::store::{NewEndpoint, OutboxStore, RawEvent};
+
+    use super::*;
+
+    /// Events stored, through `$executor`.
+    macro_rules! event_count {
+        ($executor:expr) => {
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM hw_event")
+                .fetch_one($executor)
+                .await
+                .unwrap()
+        };
+    }
+
+    fn raw() -> RawEvent {
+        RawEvent::new("order.created", serde_json::json!({"order_id": "o-1"})).unwrap()
+    }
+
+    #[tokio::test]
+    async fn sqlite_publish_outside_a_transaction_is_all_or_nothing() {
+        let backend = Sqlite::new("publish_atomic");
+        let outbox = backend
+            .open(
+                Arc::new(FixedClock::new(outbox_conformance::T0)),
+                Policy::default(),
+            )
+            .await;
+        outbox
+            .add_endpoint(&NewEndpoint::new("http://127.0.0.1:9/", "whsec_c2VjcmV0"))
+            .await
+            .unwrap();
+        sqlx::raw_sql(
+            "CREATE TRIGGER hw_test_no_fan_out BEFORE INSERT ON hw_delivery \
+             BEGIN SELECT RAISE(ABORT, 'fan-out refused by the test'); END;",
+        )
+        .execute(outbox.pool())
+        .await
+        .unwrap();
+        let mut conn = outbox.pool().acquire().await.unwrap();
+        assert!(outbox.publish_raw_in(&mut conn, &raw()).await.is_err());
+        assert_eq!(event_count!(&mut *conn), 0, "an event without deliveries");
+
+        sqlx::raw_sql("DROP TRIGGER hw_test_no_fan_out")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        outbox.publish_raw_in(&mut conn, &raw()).await.unwrap();
+        assert_eq!(event_count!(&mut *conn), 1);
+        assert_eq!(outbox.stats().await.unwrap().states.pending, 1);
+        // Inside the caller's transaction it still joins that transaction.
+        let mut tx = outbox.begin().await.unwrap();
+        outbox.publish_raw_in(&mut tx, &raw()).await.unwrap();
+        tx.rollback().await.unwrap();
+        assert_eq!(event_count!(outbox.pool()), 1);
+    }
+
+    #[tokio::test]
+    async fn postgres_publish_outside_a_transaction_is_all_or_nothing() {
+        let Some(backend) = Postgres::new("publish_atomic").await else {
+            return;
+        };
+        let outbox = backend
+            .open(
+                Arc::new(FixedClock::new(outbox_conformance::T0)),
+                Policy::default(),
+            )
+            .await;
+        outbox
+            .add_endpoint(&NewEndpoint::new("http://127.0.0.1:9/", "whsec_c2VjcmV0"))
+            .await
+            .unwrap();
+        sqlx::raw_sql(
+            "CREATE FUNCTION hw_test_no_fan_out() RETURNS trigger LANGUAGE plpgsql AS $$ \
+             BEGIN RAISE EXCEPTION 'fan-out refused by the test'; END $$; \
+             CREATE TRIGGER hw_test_no_fan_out BEFORE INSERT ON hw_delivery \
+             FOR EACH ROW EXECUTE FUNCTION hw_test_no_fan_out();",
+        )
+        .execute(outbox.pool())
+        .await
+        .unwrap();
+        let mut conn = outbox.pool().acquire().await.unwrap();
+        assert!(outbox.publish_raw_in(&mut conn, &raw()).await.is_err());
+        assert_eq!(event_count!(&mut *conn), 0, "an event without deliveries");
+        assert!(outbox.publish_raw(&[raw(), raw()]).await.is_err());
+        assert_eq!(event_count!(&mut *conn), 0, "an event without deliveries");
+        drop(conn);
+        backend.drop_schema().await;
+    }
+}
+
+/// A real worker against loopback servers: one endpoint answers `500` with a body of NUL
+/// bytes, bytes that are not UTF-8 and a terminal escape; another answers `204`. Their
+/// deliveries share claim and record batches. The healthy endpoint gets each event exactly
+/// once; the hostile one's attempts are all in the attempt log, escaped, and follow the retry
+/// schedule (1 s, 1 s: three attempts) to `failed`.
+mod hostile_endpoint {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use axum::http::StatusCode;
+    use hookwire::outbox::Worker;
+    use hookwire::store::{DeliveryQuery, DeliveryState, NewEndpoint, OutboxStore, RawEvent};
+
+    use super::*;
+    use crate::receiver::Receiver;
+
+    const EVENTS: usize = 5;
+
+    fn policy() -> Policy {
+        Policy::default()
+            .schedule([Duration::from_secs(1), Duration::from_secs(1)])
+            .jitter(0.0)
+            .breaker(hookwire::store::Breaker::off())
+    }
+
+    /// A server answering every POST with `500` and the hostile body; returns its URL and
+    /// how many requests it answered.
+    async fn hostile_server() -> (String, Arc<AtomicUsize>) {
+        let hits = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&hits);
+        let app = axum::Router::new().route(
+            "/{*path}",
+            axum::routing::post(move || {
+                let counted = Arc::clone(&counted);
+                async move {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        outbox_conformance::HOSTILE_BODY,
+                    )
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hostile", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (url, hits)
+    }
+
+    async fn run<S: OutboxStore + 'static>(store: S) {
+        let healthy = Receiver::start(Duration::ZERO).await;
+        let (hostile_url, hostile_hits) = hostile_server().await;
+        let store = Arc::new(store);
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        let hostile = store
+            .add_endpoint(&NewEndpoint::new(hostile_url, secret).allow_private(true))
+            .await
+            .unwrap();
+        store
+            .add_endpoint(&NewEndpoint::new(healthy.ok("fine"), secret).allow_private(true))
+            .await
+            .unwrap();
+        let events: Vec<RawEvent> = (0..EVENTS)
+            .map(|seq| RawEvent::new("order.created", serde_json::json!({ "seq": seq })).unwrap())
+            .collect();
+        store.publish_raw(&events).await.unwrap();
+
+        let worker = Worker::builder(Arc::clone(&store))
+            .concurrency(16)
+            .timeout(Duration::from_secs(5))
+            .poll_interval(Duration::from_millis(50))
+            .grace(Duration::from_millis(500))
+            .build()
+            .unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let running = tokio::spawn(async move {
+            worker
+                .run_until(async move {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        let started = std::time::Instant::now();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let states = store.stats().await.unwrap().states;
+            if states.delivered == EVENTS as u64 && states.failed == EVENTS as u64 {
+                break;
+            }
+            if tokio::time::Instant::now() > deadline {
+                panic!("not finished after 20 s: {states:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        eprintln!(
+            "hostile endpoint: {EVENTS} delivered and {EVENTS} failed after 3 attempts in {:?}",
+            started.elapsed()
+        );
+        stop.send(()).unwrap();
+        let report = running.await.unwrap();
+        assert_eq!((report.unrecorded, report.stale), (0, 0), "{report:?}");
+
+        let by_id = healthy.by_id();
+        assert_eq!(by_id.len(), EVENTS);
+        assert!(by_id.values().all(|n| *n == 1), "re-sent: {by_id:?}");
+        assert_eq!(hostile_hits.load(Ordering::SeqCst), EVENTS * 3);
+        let failed = store
+            .deliveries(&DeliveryQuery::new(100).endpoint(hostile))
+            .await
+            .unwrap();
+        assert_eq!(failed.len(), EVENTS);
+        for delivery in failed {
+            assert_eq!(delivery.state, DeliveryState::Failed);
+            let log = store.attempts(delivery.id).await.unwrap();
+            let numbers: Vec<u32> = log.iter().map(|a| a.attempt).collect();
+            assert_eq!(numbers, [1, 2, 3]);
+            for attempt in &log {
+                assert_eq!(attempt.status, Some(500));
+                assert_eq!(attempt.excerpt, outbox_conformance::HOSTILE_STORED);
+            }
+            // The schedule: each retry at least its 1 s delay after the previous attempt.
+            assert!(log.windows(2).all(|w| w[1].at - w[0].at >= 1), "{log:?}");
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres() {
+        let Some(backend) = Postgres::new("hostile").await else {
+            return;
+        };
+        let options = backend
+            .options
+            .clone()
+            .options([("search_path", backend.schema.as_str())]);
+        let store = PgOutbox::connect_with(options)
+            .await
+            .unwrap()
+            .with_policy(policy());
+        run(store).await;
+        backend.drop_schema().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_sqlite() {
+        let backend = Sqlite::new("hostile");
+        let store = SqliteOutbox::open(&backend.url)
+            .await
+            .unwrap()
+            .with_policy(policy());
+        run(store).await;
+    }
 }

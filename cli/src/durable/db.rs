@@ -94,7 +94,8 @@ pub(crate) fn run<C: OnStore>(
 /// A store error as the command's failure.
 pub(crate) fn failed(error: hookwire::store::StoreError) -> CliError {
     match error {
-        hookwire::store::StoreError::Invalid { .. } => CliError::usage(error),
+        hookwire::store::StoreError::Invalid { .. }
+        | hookwire::store::StoreError::InvalidSecret { .. } => CliError::usage(error),
         other => CliError::failed(other),
     }
 }

@@ -16,6 +16,12 @@
 //!   default the 30 s attempt timeout plus 15 s), and are attempted again with the same
 //!   `webhook-id`, so the receiver's duplicate store absorbs a repeat. A worker that lost its
 //!   lease cannot record a result ([`Recorded::Stale`](crate::store::Recorded::Stale)).
+//! - **Poison work ends**: a delivery that never gets a result recorded (it crashes or hangs
+//!   every worker, or its result cannot be stored) is failed as `abandoned` once it was claimed
+//!   as often as the retry schedule allows ([`OutboxStore::claim`]).
+//! - **Hostile answers**: response bodies are stored escaped (NUL and bytes that are not UTF-8
+//!   as `\x00`), and a result the database refuses costs the other results of its batch
+//!   nothing ([`OutboxStore::record`]).
 //! - **Shutdown**: when the future given to [`run_until`](Worker::run_until) completes, the
 //!   worker stops claiming, lets the attempts in flight finish (at most the grace period),
 //!   records them and releases the leases of any it had to cut off.

@@ -133,8 +133,10 @@ async fn record<S: OutboxStore>(
                     if result.outcome.is_success() {
                         report.delivered += 1;
                     }
-                    if matches!(recorded, Recorded::Stale) {
-                        report.stale += 1;
+                    match recorded {
+                        Recorded::Stale => report.stale += 1,
+                        Recorded::NotStored => report.unrecorded += 1,
+                        _ => {}
                     }
                 }
                 finished.clear();

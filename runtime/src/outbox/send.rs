@@ -91,12 +91,11 @@ fn result(lease: crate::store::Lease, attempt: &Attempt) -> AttemptResult {
             retry_after: attempt.retry_after,
         },
     };
-    let excerpt = match (&attempt.error, attempt.status) {
+    let result = AttemptResult::new(lease, outcome).duration(attempt.duration);
+    match (&attempt.error, attempt.status) {
         // No answer: say why (timeout, refused connection, the SSRF guard's refusal).
-        (Some(error), None) => error.to_string(),
-        _ => String::from_utf8_lossy(&attempt.response_body).into_owned(),
-    };
-    AttemptResult::new(lease, outcome)
-        .duration(attempt.duration)
-        .excerpt(excerpt)
+        (Some(error), None) => result.excerpt(error.to_string()),
+        // The body as the endpoint sent it: NUL and bytes that are not UTF-8 escaped.
+        _ => result.excerpt_bytes(&attempt.response_body),
+    }
 }

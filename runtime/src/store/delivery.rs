@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::store::{EndpointId, Secrets};
+use crate::store::{EndpointId, Secrets, excerpt};
 
 /// A delivery's id, assigned by the store.
 ///
@@ -192,7 +192,10 @@ pub struct Claimed {
     pub event_type: String,
     /// The envelope, exactly as serialized at publish: the request body.
     pub payload: String,
-    /// This attempt's number, from 1.
+    /// This attempt's number, from 1, as the attempt log will show it: it counts on across
+    /// [`retry`](crate::store::OutboxStore::retry) and
+    /// [`recover`](crate::store::OutboxStore::recover), which give the delivery a fresh retry
+    /// schedule but never restart the numbering.
     pub attempt: u32,
     /// When the lease runs out (Unix seconds).
     pub lease_until: i64,
@@ -252,7 +255,8 @@ impl AttemptOutcome {
     }
 }
 
-/// The longest response excerpt kept in the attempt log, in bytes.
+/// The longest response excerpt kept in the attempt log, in bytes (after escaping: see
+/// [`AttemptResult::excerpt_bytes`]).
 pub const EXCERPT_LIMIT: usize = 1024;
 
 /// One attempt's result, for [`OutboxStore::record`](crate::store::OutboxStore::record).
@@ -276,7 +280,9 @@ pub struct AttemptResult {
     pub outcome: AttemptOutcome,
     /// How long the attempt took.
     pub duration: Duration,
-    /// The start of the response body, or the error's message (cut to [`EXCERPT_LIMIT`] bytes).
+    /// The start of the response body, or the error's message (cut to [`EXCERPT_LIMIT`] bytes,
+    /// control characters and bytes that are not UTF-8 escaped). The store escapes and cuts
+    /// it again when it records, so a value set directly is stored safely too.
     pub excerpt: String,
 }
 
@@ -312,34 +318,45 @@ impl AttemptResult {
         self
     }
 
-    /// Sets the excerpt, cut to [`EXCERPT_LIMIT`] bytes at a character boundary.
+    /// Sets the excerpt (an error's message, a body already decoded): control characters
+    /// other than tab and line breaks, NUL among them, are escaped (`\x00`), and the text is
+    /// cut to [`EXCERPT_LIMIT`] bytes at a character boundary.
     ///
     /// ```
     /// # use hookwire::store::{AttemptOutcome, AttemptResult, DeliveryId, Lease, EXCERPT_LIMIT};
     /// # let lease = Lease { delivery: DeliveryId(1), token: 1 };
     /// let result = AttemptResult::new(lease, AttemptOutcome::NoResponse).excerpt("x".repeat(5000));
     /// assert_eq!(result.excerpt.len(), EXCERPT_LIMIT);
+    /// let result = AttemptResult::new(lease, AttemptOutcome::NoResponse).excerpt("a\0b");
+    /// assert_eq!(result.excerpt, "a\\x00b");
     /// ```
     #[must_use]
     pub fn excerpt(mut self, text: impl Into<String>) -> Self {
-        let mut text = text.into();
-        let end = bounded(&text).len();
-        text.truncate(end);
-        self.excerpt = text;
+        let text = text.into();
+        self.excerpt = match excerpt::from_text(&text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(safe) => safe,
+        };
         self
     }
-}
 
-/// `text` cut to [`EXCERPT_LIMIT`] bytes at a character boundary.
-pub(crate) fn bounded(text: &str) -> &str {
-    if text.len() <= EXCERPT_LIMIT {
-        return text;
+    /// Sets the excerpt from the raw bytes a remote party sent (a response body): UTF-8 is kept,
+    /// every other byte and every control character but tab and line breaks is escaped as
+    /// `\xNN` (escaped, not dropped), cut to [`EXCERPT_LIMIT`] bytes. Both backends store it
+    /// as it is.
+    ///
+    /// ```
+    /// # use hookwire::store::{AttemptOutcome, AttemptResult, DeliveryId, Lease};
+    /// # let lease = Lease { delivery: DeliveryId(1), token: 1 };
+    /// let failed = AttemptOutcome::Response { status: 500, retry_after: None };
+    /// let result = AttemptResult::new(lease, failed).excerpt_bytes(b"bad\0\xff");
+    /// assert_eq!(result.excerpt, "bad\\x00\\xff");
+    /// ```
+    #[must_use]
+    pub fn excerpt_bytes(mut self, bytes: &[u8]) -> Self {
+        self.excerpt = excerpt::from_bytes(bytes);
+        self
     }
-    let mut end = EXCERPT_LIMIT;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
 }
 
 /// What recording one result did.
@@ -366,6 +383,11 @@ pub enum Recorded {
     /// Refused: the lease was replaced by another claim (it ran out and another worker took the
     /// delivery), or the delivery was released, held or finished meanwhile.
     Stale,
+    /// The database refused this result, alone and again without its excerpt, while it stored
+    /// the others of the batch. The delivery stays in flight: when its lease runs out it is
+    /// claimed again, and once claimed as often as the retry schedule allows it is failed as
+    /// `abandoned` (see [`OutboxStore::claim`](crate::store::OutboxStore::claim)).
+    NotStored,
 }
 
 impl Recorded {

@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::signature::{SignError, StandardKey};
 use crate::store::StoreError;
 
 /// An endpoint's id, assigned by the store.
@@ -297,12 +298,17 @@ impl NewEndpoint {
         self
     }
 
-    /// Checks the URL's scheme and that there is a secret; backends call it before inserting.
+    /// Checks the URL's scheme and the secrets: at least one, and each one a key that can
+    /// sign (`whsec_` + base64, `whsk_` + an Ed25519 seed, or bare base64), so a mistyped
+    /// secret is refused now rather than failing every delivery later
+    /// ([`StoreError::InvalidSecret`]). Backends call it before inserting or updating.
     ///
     /// ```
-    /// # use hookwire::store::NewEndpoint;
+    /// # use hookwire::store::{NewEndpoint, StoreError};
     /// assert!(NewEndpoint::new("ftp://e.com/", "whsec_c2VjcmV0").validate().is_err());
     /// assert!(NewEndpoint::new("https://e.com/", "whsec_c2VjcmV0").validate().is_ok());
+    /// let not_base64 = NewEndpoint::new("https://e.com/", "whsec_not base64!").validate();
+    /// assert!(matches!(not_base64, Err(StoreError::InvalidSecret { position: 1, .. })));
     /// ```
     pub fn validate(&self) -> Result<(), StoreError> {
         let rest = self
@@ -326,6 +332,17 @@ impl NewEndpoint {
                 "secrets",
                 "an endpoint needs at least one non-empty signing secret",
             ));
+        }
+        for (index, secret) in self.secrets.expose().iter().enumerate() {
+            let invalid =
+                |source: Box<dyn std::error::Error + Send + Sync>| StoreError::InvalidSecret {
+                    position: index + 1,
+                    source,
+                };
+            let key = StandardKey::parse(secret.as_str()).map_err(|e| invalid(Box::new(e)))?;
+            if !key.can_sign() {
+                return Err(invalid(Box::new(SignError::NoSigningKey)));
+            }
         }
         Ok(())
     }

@@ -43,6 +43,20 @@ pub enum StoreError {
         /// What is wrong with it and what is accepted.
         reason: String,
     },
+    /// One of an endpoint's signing secrets cannot sign deliveries: it is malformed (a
+    /// `whsec_` whose rest is not base64, a `whsk_` that is not a 32-byte Ed25519 seed,
+    /// garbage) or it is a `whpk_` public key, which verifies signatures but cannot make them
+    /// (give the endpoint the `whsk_` key; its receiver keeps the `whpk_`). The message never
+    /// shows the secret.
+    #[error("the endpoint's secret #{position} (newest first) cannot sign deliveries: {source}")]
+    InvalidSecret {
+        /// Which secret, from 1, newest first.
+        position: usize,
+        /// What is wrong with it ([`SecretError`](crate::signature::SecretError), or
+        /// [`SignError::NoSigningKey`](crate::signature::SignError::NoSigningKey) for a public key).
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// An event could not be serialized into its envelope.
     #[error("could not serialize the event: {0}")]
     Serialize(#[source] serde_json::Error),

@@ -32,6 +32,9 @@ mod breaker;
 mod delivery;
 mod endpoint;
 mod error;
+mod excerpt;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod fallback;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod id;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
@@ -50,8 +53,6 @@ use std::future::Future;
 use std::time::Duration;
 
 pub use breaker::{Breaker, BreakerState, Health};
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
-pub(crate) use delivery::bounded;
 pub use delivery::{
     AttemptOutcome, AttemptResult, ClaimRequest, Claimed, DeliveryId, DeliveryState, EXCERPT_LIMIT,
     Lease, Recorded, Target,
@@ -207,6 +208,15 @@ pub trait OutboxStore: Send + Sync {
     /// or rate, skipping disabled and paused endpoints. Each gets a new fencing token, its
     /// attempt count goes up by one and its lease runs for `request.lease`.
     ///
+    /// **Poison work ends.** Every claim counts as an attempt of the delivery's retry schedule,
+    /// recorded or not. A delivery whose lease ran out after as many claims as the schedule
+    /// allows ([`Policy::max_attempts`]: 8 by default) without a recorded result is not claimed
+    /// again: the claim fails it (`failed`, counted as such by [`stats`](Self::stats)) with an
+    /// `abandoned` entry in its attempt log that says why. So a delivery that crashes or hangs
+    /// every worker that takes it, or whose result cannot be stored, ends like one whose
+    /// schedule ran out; [`retry`](Self::retry) gives it a fresh schedule. Its endpoint's
+    /// health is left as it is (nothing was learned about the endpoint).
+    ///
     /// ```
     /// # use hookwire::store::*;
     /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
@@ -221,6 +231,14 @@ pub trait OutboxStore: Send + Sync {
     /// Records attempt results (one transaction for all of them), applying the policy, and
     /// appends them to the attempt log. A result whose lease was replaced is refused
     /// ([`Recorded::Stale`]); a lease that ran out but was not claimed again still records.
+    ///
+    /// Excerpts are stored escaped (see [`AttemptResult::excerpt_bytes`]), so no answer an
+    /// endpoint sends can make the database refuse a batch. Should the database refuse the
+    /// batch anyway, the results are recorded one by one: the others keep their results, and
+    /// one refused alone is recorded without its excerpt, or else reported
+    /// [`Recorded::NotStored`] (its lease runs out, and the poison rule of
+    /// [`claim`](Self::claim) bounds how often it comes back). An error is returned only when
+    /// no result could be stored.
     ///
     /// ```
     /// # use hookwire::store::*;
@@ -293,7 +311,7 @@ pub trait OutboxStore: Send + Sync {
 
     /// Schedules one delivery again now with a fresh retry schedule (any state but in
     /// flight). Returns whether it was rescheduled; `false` while it is in flight. A delivery of
-    /// a disabled endpoint goes back to being held.
+    /// a disabled endpoint goes back to being held. The attempt log's numbers count on.
     ///
     /// So that "now" holds, a rescheduled delivery's endpoint has its pause lifted (circuit
     /// breaker, `429`, `Retry-After`) and its circuit breaker closed with a fresh window: if
@@ -309,7 +327,7 @@ pub trait OutboxStore: Send + Sync {
 
     /// Schedules again, now and with a fresh schedule, every `failed` delivery of `endpoint`
     /// created at or after `since` (Unix seconds): after a customer fixed their endpoint.
-    /// Returns how many.
+    /// Returns how many. The attempt log's numbers count on.
     ///
     /// The endpoint's pause is lifted (circuit breaker, `429`, `Retry-After`) and its circuit
     /// breaker closed with a fresh window, so these deliveries and any pending ones go out now;
@@ -328,8 +346,10 @@ pub trait OutboxStore: Send + Sync {
         since: i64,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
-    /// Removes finished (`delivered`, `failed`) and held (`disabled`) deliveries created before
-    /// `before` (Unix seconds), their attempt logs, and events left with no delivery.
+    /// Removes finished (`delivered`, `failed`) deliveries created before `before` (Unix
+    /// seconds), their attempt logs, and events left with no delivery. Deliveries held for a
+    /// disabled endpoint (`disabled`) are never purged, however old, nor their events: enabling
+    /// the endpoint releases them. Pending and in-flight deliveries are not purged either.
     ///
     /// ```
     /// # use hookwire::store::*;

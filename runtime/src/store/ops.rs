@@ -200,7 +200,9 @@ pub struct DeliveryInfo {
     pub endpoint: EndpointId,
     /// Its state.
     pub state: DeliveryState,
-    /// Attempts started so far.
+    /// Attempts started in its current retry schedule ([`retry`](crate::store::OutboxStore::retry)
+    /// and [`recover`](crate::store::OutboxStore::recover) start a fresh one; the attempt log's
+    /// numbers count on across them).
     pub attempts: u32,
     /// Pending: when the next attempt is due; in flight: when the lease runs out (Unix seconds).
     pub next_attempt_at: i64,
@@ -224,11 +226,13 @@ pub struct DeliveryInfo {
 pub struct AttemptLog {
     /// The delivery.
     pub delivery: DeliveryId,
-    /// The attempt's number, from 1.
+    /// The attempt's number, from 1; it never restarts (not after a retry or recover either).
     pub attempt: u32,
     /// When it was recorded (Unix seconds).
     pub at: i64,
-    /// `delivered`, `response`, `no_response` or `refused`.
+    /// `delivered`, `response`, `no_response` or `refused`; `abandoned` when the store failed
+    /// the delivery because it was claimed as often as its schedule allows and the last lease
+    /// ran out with no result recorded (the excerpt says so).
     pub outcome: String,
     /// The HTTP status, if there was a response.
     pub status: Option<u16>,

@@ -21,6 +21,9 @@ const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 pub(crate) trait Backend {
     type Store: OutboxStore;
     async fn open(&self, clock: Arc<FixedClock>, policy: Policy) -> Self::Store;
+    /// Makes the database refuse to log an attempt whose excerpt contains `marker` (a
+    /// trigger), so one result of a batch fails to record (after the store was opened).
+    async fn sabotage_attempt_log(&self, marker: &str);
 }
 
 /// A store, its clock, and the endpoint-disabled events its policy hook saw.
@@ -541,7 +544,8 @@ pub(crate) async fn recover_and_retry<B: Backend>(mut case: Case<B>) {
     assert_eq!(count(store, DeliveryState::Failed).await, 1);
     let replayed = claim(store, 10).await;
     assert_eq!(replayed.len(), 2);
-    assert!(replayed.iter().all(|d| d.attempt == 1));
+    // A fresh schedule, but the attempt numbers count on.
+    assert!(replayed.iter().all(|d| d.attempt == 2));
 
     let failed = store
         .deliveries(&DeliveryQuery::new(10).state(DeliveryState::Failed))
@@ -783,4 +787,297 @@ pub(crate) async fn concurrent_claims<B: Backend>(case: Case<B>) {
     ids.dedup();
     assert_eq!(ids.len(), total);
     assert_eq!(total, 10);
+}
+
+/// What a hostile endpoint answers: NUL bytes, bytes that are not UTF-8, a terminal escape.
+pub(crate) const HOSTILE_BODY: &[u8] = b"oops\0\0\xff\xfe\x1b[31m";
+/// How the store keeps it: escaped, nothing dropped.
+pub(crate) const HOSTILE_STORED: &str = "oops\\x00\\x00\\xff\\xfe\\x1b[31m";
+
+/// A response excerpt or error text holding NUL, bytes that are not UTF-8 or control
+/// characters is stored escaped (valid UTF-8, no NUL), in the same batch as other endpoints'
+/// results, which all record.
+pub(crate) async fn hostile_excerpts_are_stored_escaped<B: Backend>(case: Case<B>) {
+    let store = &case.store;
+    let hostile = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/hostile"))
+        .await
+        .unwrap();
+    let healthy = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/healthy"))
+        .await
+        .unwrap();
+    for n in 0..3 {
+        publish(store, "a.b", n).await;
+    }
+    let claimed = claim(store, 10).await;
+    assert_eq!(claimed.len(), 6);
+    let results: Vec<AttemptResult> = claimed
+        .iter()
+        .enumerate()
+        .map(|(i, delivery)| {
+            if delivery.target.id == healthy {
+                return AttemptResult::new(delivery.lease, response(204)).excerpt("");
+            }
+            let mut result = AttemptResult::new(delivery.lease, response(500));
+            // Set directly (as a worker of one's own may): the store escapes it itself.
+            result.excerpt = match i % 3 {
+                0 => String::from_utf8_lossy(HOSTILE_BODY).into_owned(),
+                1 => "error: \0 in the middle".to_owned(),
+                _ => format!("{}\0", "x".repeat(5000)),
+            };
+            result
+        })
+        .collect();
+    let recorded = store.record(&results).await.unwrap();
+    assert!(recorded.iter().all(Recorded::is_done), "{recorded:?}");
+    assert_eq!(count(store, DeliveryState::Delivered).await, 3);
+    assert_eq!(count(store, DeliveryState::Pending).await, 3);
+    for delivery in claimed.iter().filter(|d| d.target.id == hostile) {
+        let log = store.attempts(delivery.lease.delivery).await.unwrap();
+        assert_eq!(log.len(), 1);
+        let excerpt = &log[0].excerpt;
+        assert!(!excerpt.contains('\0'), "{excerpt:?}");
+        assert!(excerpt.len() <= hookwire::store::EXCERPT_LIMIT);
+        assert!(
+            excerpt.starts_with("oops\\x00\\x00\u{fffd}")
+                || excerpt == "error: \\x00 in the middle"
+                || excerpt.starts_with("xxxx"),
+            "{excerpt:?}"
+        );
+    }
+    // From raw bytes, nothing is lost to a replacement character.
+    publish(store, "a.b", 9).await;
+    let next = claim(store, 10).await;
+    let one = next.iter().find(|d| d.target.id == hostile).unwrap();
+    let raw = AttemptResult::new(one.lease, response(500)).excerpt_bytes(HOSTILE_BODY);
+    assert!(store.record(&[raw]).await.unwrap()[0].is_done());
+    let log = store.attempts(one.lease.delivery).await.unwrap();
+    assert_eq!(log[0].excerpt, HOSTILE_STORED);
+}
+
+/// A result whose recording fails (here the attempt log refuses its excerpt) costs the other
+/// results of its batch nothing: they are recorded one by one, and the failing one is recorded
+/// without its excerpt, judged by the policy like any other (not left in flight).
+pub(crate) async fn a_failing_result_costs_the_batch_nothing<B: Backend>(mut case: Case<B>) {
+    case.policy = case
+        .policy
+        .clone()
+        .schedule([Duration::from_secs(10)])
+        .jitter(0.0);
+    case.reopen().await;
+    case.backend.sabotage_attempt_log("SABOTAGE").await;
+    let store = &case.store;
+    let broken = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/broken"))
+        .await
+        .unwrap();
+    store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/fine"))
+        .await
+        .unwrap();
+    for n in 0..2 {
+        publish(store, "a.b", n).await;
+    }
+    let claimed = claim(store, 10).await;
+    assert_eq!(claimed.len(), 4);
+    let results: Vec<AttemptResult> = claimed
+        .iter()
+        .map(|delivery| {
+            if delivery.target.id == broken {
+                AttemptResult::new(delivery.lease, response(500)).excerpt("SABOTAGE")
+            } else {
+                AttemptResult::new(delivery.lease, response(204)).excerpt("ok")
+            }
+        })
+        .collect();
+    let recorded = store.record(&results).await.unwrap();
+    for (delivery, recorded) in claimed.iter().zip(&recorded) {
+        let expected = if delivery.target.id == broken {
+            Recorded::Done {
+                state: DeliveryState::Pending,
+                next_attempt_at: Some(T0 + 10),
+                endpoint_disabled: None,
+            }
+        } else {
+            Recorded::Done {
+                state: DeliveryState::Delivered,
+                next_attempt_at: None,
+                endpoint_disabled: None,
+            }
+        };
+        assert_eq!(*recorded, expected);
+        let log = store.attempts(delivery.lease.delivery).await.unwrap();
+        assert_eq!(log.len(), 1);
+        if delivery.target.id == broken {
+            assert_eq!(log[0].status, Some(500));
+            assert!(
+                log[0].excerpt.contains("could not be stored"),
+                "{:?}",
+                log[0].excerpt
+            );
+        }
+    }
+    assert_eq!(count(store, DeliveryState::InFlight).await, 0);
+}
+
+/// Poison work ends: a delivery claimed as many times as its schedule allows without a
+/// recorded result (a worker crashing on it each time) is failed with a reason in the attempt
+/// log when its last lease runs out, instead of being claimed forever.
+pub(crate) async fn poison_claims_end_failed<B: Backend>(mut case: Case<B>) {
+    case.policy = case
+        .policy
+        .clone()
+        .schedule([Duration::from_secs(10), Duration::from_secs(10)])
+        .jitter(0.0);
+    case.reopen().await;
+    let store = &case.store;
+    store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/"))
+        .await
+        .unwrap();
+    let poison = publish(store, "a.b", 1).await;
+    // A result for the first claim is recorded; then every worker dies holding it.
+    let first = claim(store, 10).await.remove(0);
+    record(store, &first, response(500)).await;
+    let mut claims = 1;
+    let mut last = first.clone();
+    loop {
+        case.clock.advance(31);
+        let mut claimed = claim(store, 10).await;
+        if claimed.is_empty() {
+            break;
+        }
+        claims += 1;
+        last = claimed.remove(0);
+        assert_eq!(last.attempt, claims);
+        assert!(claims <= 3, "claimed {claims} times");
+    }
+    assert_eq!(claims, 3, "as many claims as the schedule allows");
+    let listed = store
+        .deliveries(&DeliveryQuery::new(10).event(poison))
+        .await
+        .unwrap();
+    assert_eq!(listed[0].state, DeliveryState::Failed);
+    let stats = store.stats().await.unwrap();
+    assert_eq!(stats.states.failed, 1);
+    assert_eq!(stats.states.in_flight, 0);
+    let log = store.attempts(first.lease.delivery).await.unwrap();
+    let outcomes: Vec<(u32, &str)> = log
+        .iter()
+        .map(|a| (a.attempt, a.outcome.as_str()))
+        .collect();
+    assert_eq!(outcomes, [(1, "response"), (3, "abandoned")]);
+    assert!(
+        log[1].excerpt.contains("3 times") && log[1].excerpt.contains("lease"),
+        "{}",
+        log[1].excerpt
+    );
+    // A late result of the last claim is refused: the delivery is over.
+    assert_eq!(record(store, &last, response(204)).await, Recorded::Stale);
+    case.clock.advance(3600);
+    assert!(claim(store, 10).await.is_empty());
+}
+
+/// Held means held: purge never removes deliveries held for a disabled endpoint, nor their
+/// events; enabling the endpoint releases them and they are delivered.
+pub(crate) async fn purge_keeps_held_deliveries<B: Backend>(case: Case<B>) {
+    let store = &case.store;
+    let held = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/held"))
+        .await
+        .unwrap();
+    store.set_enabled(held, false).await.unwrap();
+    let events = [
+        publish(store, "a.b", 1).await,
+        publish(store, "a.b", 2).await,
+    ];
+    assert_eq!(count(store, DeliveryState::Disabled).await, 2);
+    case.clock.advance(90 * 86_400);
+    let purged = store.purge(case.clock.now().unix_seconds()).await.unwrap();
+    assert_eq!((purged.deliveries, purged.events), (0, 0));
+    assert_eq!(count(store, DeliveryState::Disabled).await, 2);
+
+    store.set_enabled(held, true).await.unwrap();
+    let claimed = claim(store, 10).await;
+    assert_eq!(claimed.len(), 2);
+    let mut got: Vec<&str> = claimed.iter().map(|d| d.event_id.as_str()).collect();
+    got.sort_unstable();
+    let mut want: Vec<&str> = events.iter().map(String::as_str).collect();
+    want.sort_unstable();
+    assert_eq!(got, want);
+    for delivery in &claimed {
+        assert!(record(store, delivery, response(204)).await.is_done());
+    }
+    assert_eq!(count(store, DeliveryState::Delivered).await, 2);
+}
+
+/// An endpoint's secrets are parsed when it is added or updated: a `whsec_` that is not
+/// base64, a public-only `whpk_` key and garbage are refused at once with an error that names
+/// the problem (and not the secret), instead of failing every later delivery.
+pub(crate) async fn secrets_are_checked_when_added<B: Backend>(case: Case<B>) {
+    let store = &case.store;
+    let public = hookwire::signature::StandardKey::ed25519_seed([7; 32])
+        .public_key()
+        .unwrap();
+    for bad in [
+        "whsec_not base64!",
+        public.as_str(),
+        "not a secret!",
+        "whsk_AAAA",
+    ] {
+        let error = store
+            .add_endpoint(&NewEndpoint::new("http://127.0.0.1:9/", bad).allow_private(true))
+            .await
+            .unwrap_err();
+        let text = error.to_string();
+        assert!(text.contains("secret"), "{text}");
+        assert!(!text.contains(bad), "the error shows the secret: {text}");
+    }
+    assert!(store.endpoints(None, 10).await.unwrap().is_empty());
+
+    let id = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/"))
+        .await
+        .unwrap();
+    let mut rotated = endpoint("http://127.0.0.1:9/");
+    rotated.secrets = hookwire::store::Secrets::new([public.as_str(), SECRET]);
+    assert!(store.update_endpoint(id, &rotated).await.is_err());
+    let signing = hookwire::signature::StandardKey::generate_signing_key().unwrap();
+    let signing = String::from_utf8(signing.expose_secret().to_vec()).unwrap();
+    rotated.secrets = hookwire::store::Secrets::new([signing.as_str(), SECRET]);
+    store.update_endpoint(id, &rotated).await.unwrap();
+}
+
+/// Attempt numbers never restart: after `retry` and `recover` the attempt log counts on.
+pub(crate) async fn attempt_numbers_never_restart<B: Backend>(mut case: Case<B>) {
+    case.policy = case.policy.clone().schedule([]);
+    case.reopen().await;
+    let store = &case.store;
+    let id = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/"))
+        .await
+        .unwrap();
+    publish(store, "a.b", 1).await;
+    let first = claim(store, 1).await.remove(0);
+    record(store, &first, response(500)).await;
+    assert!(store.retry(first.lease.delivery).await.unwrap());
+    let second = claim(store, 1).await.remove(0);
+    record(store, &second, response(500)).await;
+    assert_eq!(store.recover(id, T0).await.unwrap(), 1);
+    let third = claim(store, 1).await.remove(0);
+    record(store, &third, response(204)).await;
+    let numbers: Vec<u32> = store
+        .attempts(first.lease.delivery)
+        .await
+        .unwrap()
+        .iter()
+        .map(|a| a.attempt)
+        .collect();
+    assert_eq!(numbers, [1, 2, 3]);
+    assert_eq!(
+        (second.attempt, third.attempt),
+        (2, 3),
+        "a claim carries the attempt's number in the log"
+    );
 }

@@ -1,6 +1,8 @@
 //! Fair claims on PostgreSQL, in one transaction: lock the lanes (endpoints with due work) in
 //! id order, count what they have in flight, deal the claim's limit out across them, and claim
-//! every lane's share in one `UPDATE` whose per-lane picks use `FOR UPDATE SKIP LOCKED`.
+//! every lane's share in one `UPDATE` whose per-lane picks use `FOR UPDATE SKIP LOCKED`. Before
+//! it, one statement fails the deliveries whose last lease ran out (poison work, see
+//! [`OutboxStore::claim`](crate::store::OutboxStore::claim)).
 
 use std::collections::HashMap;
 
@@ -23,6 +25,13 @@ pub(super) async fn claim(
     let lease_until =
         now.saturating_add(i64::try_from(request.lease.as_secs()).unwrap_or(i64::MAX));
     let token = id::new_token();
+    let max_attempts = i64::from(store.policy.max_attempts());
+    sqlx::query(sql::ABANDON)
+        .bind(now)
+        .bind(max_attempts)
+        .execute(&store.pool)
+        .await
+        .map_err(db)?;
     let mut tx = store.pool.begin().await.map_err(db)?;
 
     let rows = sqlx::query(sql::LANES)
@@ -70,6 +79,7 @@ pub(super) async fn claim(
         .bind(now)
         .bind(lease_until)
         .bind(token)
+        .bind(max_attempts)
         .fetch_all(&mut *tx)
         .await
         .map_err(db)?;

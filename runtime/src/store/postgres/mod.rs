@@ -459,7 +459,7 @@ impl OutboxStore for PgOutbox {
         &self,
         results: &[crate::store::AttemptResult],
     ) -> Result<Vec<crate::store::Recorded>, StoreError> {
-        with_retries(|| record::record(self, results)).await
+        record::record(self, results).await
     }
 
     async fn release(&self, leases: &[crate::store::Lease]) -> Result<u64, StoreError> {

@@ -1,16 +1,19 @@
-//! Recording results on PostgreSQL in one transaction per batch: every success in a single
-//! statement (fenced, attempts logged), then each endpoint's health (the breaker counts them);
-//! each failure with its delivery and endpoint rows locked, decided by the policy.
+//! Recording results on PostgreSQL in one transaction per batch: the batch's endpoints locked
+//! first, in id order (as claims lock their lanes, so no two transactions wait for each other
+//! in a cycle); every success in a single statement (fenced, attempts logged), then each
+//! endpoint's health (the breaker counts them); each failure with its delivery row locked,
+//! decided by the policy. A batch that fails (after deadlock retries) is recorded again one
+//! result at a time (see `store::fallback`).
 
 use std::collections::{BTreeMap, HashSet};
 
 use sqlx::Row;
 use sqlx::postgres::PgConnection;
 
-use super::{PgOutbox, db, sql};
+use super::{PgOutbox, db, sql, with_retries};
 use crate::store::{
     AttemptOutcome, AttemptResult, DeliveryState, EndpointChange, EndpointDisabled, EndpointId,
-    Health, Lease, Recorded, StoreError,
+    Health, Lease, Recorded, StoreError, fallback,
 };
 
 pub(super) async fn record(
@@ -20,8 +23,30 @@ pub(super) async fn record(
     if results.is_empty() {
         return Ok(Vec::new());
     }
+    match with_retries(|| record_batch(store, results)).await {
+        Ok(recorded) => Ok(recorded),
+        Err(error) => {
+            fallback::one_by_one(results, error, |result| async move {
+                with_retries(|| record_batch(store, std::slice::from_ref(&result))).await
+            })
+            .await
+        }
+    }
+}
+
+/// Records `results` in one transaction, their endpoints locked first, in id order.
+async fn record_batch(
+    store: &PgOutbox,
+    results: &[AttemptResult],
+) -> Result<Vec<Recorded>, StoreError> {
     let now = store.clock.now().unix_seconds();
     let mut tx = store.pool.begin().await.map_err(db)?;
+    let deliveries: Vec<i64> = results.iter().map(|r| r.lease.delivery.0).collect();
+    sqlx::query(sql::LOCK_ENDPOINTS)
+        .bind(&deliveries)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
     let mut outcomes = vec![Recorded::Stale; results.len()];
 
     let successes: Vec<usize> = (0..results.len())
@@ -35,9 +60,9 @@ pub(super) async fn record(
         let tokens = pick(&|r| r.lease.token);
         let statuses = pick(&|r| r.outcome.status().map_or(0, i64::from));
         let millis = pick(&|r| i64::try_from(r.duration.as_millis()).unwrap_or(i64::MAX));
-        let excerpts: Vec<&str> = successes
+        let excerpts: Vec<String> = successes
             .iter()
-            .map(|&i| crate::store::bounded(&results[i].excerpt))
+            .map(|&i| crate::store::excerpt::from_text(&results[i].excerpt).into_owned())
             .collect();
         let rows = sqlx::query(sql::DELIVERED)
             .bind(&ids)
@@ -111,6 +136,7 @@ async fn record_failure(
     };
     let attempt: i64 = row.try_get(0).map_err(db)?;
     let endpoint: i64 = row.try_get(1).map_err(db)?;
+    let number: i64 = row.try_get(2).map_err(db)?;
     let health = read_health(conn, endpoint).await?;
     let attempt = u32::try_from(attempt).unwrap_or(u32::MAX);
     let decision = store
@@ -163,12 +189,12 @@ async fn record_failure(
 
     sqlx::query(sql::LOG_ATTEMPT)
         .bind(delivery.0)
-        .bind(i64::from(attempt))
+        .bind(number)
         .bind(now)
         .bind(outcome_name(&result.outcome))
         .bind(result.outcome.status().map(i64::from))
         .bind(i64::try_from(result.duration.as_millis()).unwrap_or(i64::MAX))
-        .bind(crate::store::bounded(&result.excerpt))
+        .bind(crate::store::excerpt::from_text(&result.excerpt))
         .execute(&mut *conn)
         .await
         .map_err(db)?;

@@ -59,7 +59,9 @@ WHERE endpoint_id = ANY($1) AND state = 'in_flight' AND run_at > $2
 GROUP BY endpoint_id";
 
 /// Claims each lane's share ($1 endpoints, $2 counts) in one statement (index
-/// `hw_delivery_due`), skipping rows another transaction holds.
+/// `hw_delivery_due`), skipping rows another transaction holds, and never a delivery whose
+/// expired lease was its schedule's last ($6: the policy's attempts; `ABANDON` fails those).
+/// Returns the attempt's number as the log will show it (see `LEASED`).
 pub(super) const CLAIM: &str = "\
 WITH picked AS (
     SELECT x.id
@@ -67,6 +69,7 @@ WITH picked AS (
     CROSS JOIN LATERAL (
         SELECT d.id FROM hw_delivery d
         WHERE d.endpoint_id = l.endpoint_id AND d.state IN ('pending', 'in_flight') AND d.run_at <= $3
+          AND (d.state = 'pending' OR d.attempts < $6)
         ORDER BY d.run_at, d.id
         LIMIT l.take
         FOR UPDATE SKIP LOCKED
@@ -76,10 +79,44 @@ UPDATE hw_delivery d
 SET state = 'in_flight', run_at = $4, lease_token = $5, attempts = d.attempts + 1, updated_at = $3
 FROM picked, hw_event v
 WHERE d.id = picked.id AND v.id = d.event_pk
-RETURNING d.id, d.webhook_id, d.endpoint_id, d.attempts, v.event_id, v.event_type, v.payload";
+RETURNING d.id, d.webhook_id, d.endpoint_id,
+          greatest(d.attempts, coalesce((SELECT max(a.attempt) FROM hw_attempt a WHERE a.delivery_id = d.id), 0) + 1),
+          v.event_id, v.event_type, v.payload";
+
+/// Poison work ends: deliveries in flight whose lease ran out after as many claims as the
+/// schedule allows ($2) are failed, each with an `abandoned` entry in its log (at most 100 per
+/// claim). One statement of its own that only takes delivery rows nobody holds (`SKIP
+/// LOCKED`), so it never waits and cannot deadlock.
+pub(super) const ABANDON: &str = "\
+WITH gone AS (
+    SELECT id FROM hw_delivery
+    WHERE state = 'in_flight' AND run_at <= $1 AND attempts >= $2
+    ORDER BY id LIMIT 100
+    FOR UPDATE SKIP LOCKED
+), failed AS (
+    UPDATE hw_delivery d SET state = 'failed', lease_token = NULL, run_at = $1, updated_at = $1
+    FROM gone WHERE d.id = gone.id
+    RETURNING d.id, d.attempts,
+              greatest(d.attempts, coalesce((SELECT max(a.attempt) FROM hw_attempt a WHERE a.delivery_id = d.id), 0) + 1) AS number
+)
+INSERT INTO hw_attempt (delivery_id, attempt, at, outcome, status, duration_ms, excerpt)
+SELECT id, number, $1, 'abandoned', NULL, 0,
+       'abandoned: claimed ' || attempts || ' times, all its retry schedule allows, and the last ' ||
+       'lease ran out with no result recorded (a worker crashed or hung on it, or its result could ' ||
+       'not be stored)'
+FROM failed";
 
 pub(super) const UPDATE_RATE: &str =
     "UPDATE hw_endpoint SET rate_window = $2, rate_count = $3 WHERE id = $1";
+
+/// The endpoints of a record batch's deliveries ($1), locked in id order before anything
+/// else, as claims lock their lanes: concurrent batches and claims then never wait for each
+/// other in a cycle.
+pub(super) const LOCK_ENDPOINTS: &str = "\
+SELECT e.id FROM hw_endpoint e
+WHERE e.id IN (SELECT endpoint_id FROM hw_delivery WHERE id = ANY($1))
+ORDER BY e.id
+FOR NO KEY UPDATE OF e";
 
 /// Successes, all at once: fenced by lease token, the attempts logged. The endpoints' health
 /// (the breaker's window) is written after, one endpoint at a time in id order.
@@ -92,18 +129,24 @@ WITH input AS (
     SET state = 'delivered', lease_token = NULL, last_status = i.status, run_at = $6, updated_at = $6
     FROM input i
     WHERE d.id = i.id AND d.lease_token = i.token AND d.state = 'in_flight'
-    RETURNING d.id, d.endpoint_id, d.attempts, i.status, i.ms, i.excerpt
+    RETURNING d.id, d.endpoint_id,
+              greatest(d.attempts, coalesce((SELECT max(a.attempt) FROM hw_attempt a WHERE a.delivery_id = d.id), 0) + 1) AS number,
+              i.status, i.ms, i.excerpt
 ), logged AS (
     INSERT INTO hw_attempt (delivery_id, attempt, at, outcome, status, duration_ms, excerpt)
-    SELECT id, attempts, $6, 'delivered', status, ms, excerpt FROM done
+    SELECT id, number, $6, 'delivered', status, ms, excerpt FROM done
 )
 SELECT id, endpoint_id FROM done";
 
-/// The leased delivery, locked; no row: the lease is stale.
+/// The leased delivery, locked; no row: the lease is stale. Column 2 is the attempt's number
+/// in the log: the claims of this schedule, or one more than the last logged when a retry or
+/// recover started a fresh schedule (numbers never restart).
 pub(super) const LEASED: &str = "\
-SELECT attempts, endpoint_id FROM hw_delivery
-WHERE id = $1 AND lease_token = $2 AND state = 'in_flight'
-FOR UPDATE";
+SELECT d.attempts, d.endpoint_id,
+       greatest(d.attempts, coalesce((SELECT max(a.attempt) FROM hw_attempt a WHERE a.delivery_id = d.id), 0) + 1)
+FROM hw_delivery d
+WHERE d.id = $1 AND d.lease_token = $2 AND d.state = 'in_flight'
+FOR UPDATE OF d";
 
 pub(super) const HEALTH: &str = "\
 SELECT consecutive_failures, failing_since, paused_until, window_start, window_attempts,
@@ -219,9 +262,10 @@ WHERE endpoint_id = $1 AND state = 'failed' AND created_at >= $2";
 
 pub(super) const PURGE_ATTEMPTS: &str = "\
 DELETE FROM hw_attempt WHERE delivery_id IN
-  (SELECT id FROM hw_delivery WHERE state IN ('delivered', 'failed', 'disabled') AND created_at < $1)";
+  (SELECT id FROM hw_delivery WHERE state IN ('delivered', 'failed') AND created_at < $1)";
 
-pub(super) const PURGE_DELIVERIES: &str = "DELETE FROM hw_delivery WHERE state IN ('delivered', 'failed', 'disabled') AND created_at < $1";
+pub(super) const PURGE_DELIVERIES: &str =
+    "DELETE FROM hw_delivery WHERE state IN ('delivered', 'failed') AND created_at < $1";
 
 pub(super) const PURGE_EVENTS: &str = "\
 DELETE FROM hw_event v WHERE v.created_at < $1

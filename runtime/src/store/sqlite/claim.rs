@@ -1,6 +1,8 @@
 //! Fair claims on SQLite: one `BEGIN IMMEDIATE` transaction reads the lanes (endpoints with due
 //! work), deals the claim's limit out across them, and claims each lane's share with one
-//! `UPDATE .. RETURNING`. SQLite has one writer at a time, so no row locks are needed.
+//! `UPDATE .. RETURNING`. SQLite has one writer at a time, so no row locks are needed. The same
+//! transaction first fails the deliveries whose last lease ran out (poison work, see
+//! [`OutboxStore::claim`](crate::store::OutboxStore::claim)).
 
 use std::collections::HashMap;
 
@@ -28,7 +30,21 @@ pub(super) async fn claim(
     let lease_until =
         now.saturating_add(i64::try_from(request.lease.as_secs()).unwrap_or(i64::MAX));
     let token = id::new_token();
+    let max_attempts = i64::from(store.policy.max_attempts());
     let mut tx = store.begin().await?;
+    sqlx::query(sql::ABANDON_LOG)
+        .bind(now)
+        .bind(max_attempts)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    let abandoned = sqlx::query(sql::ABANDON)
+        .bind(now)
+        .bind(max_attempts)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
 
     let rows = sqlx::query(sql::LANES)
         .bind(now)
@@ -55,6 +71,7 @@ pub(super) async fn claim(
             .bind(now)
             .bind(endpoint)
             .bind(take)
+            .bind(max_attempts)
             .fetch_all(&mut *tx)
             .await
             .map_err(db)?;
@@ -93,7 +110,11 @@ pub(super) async fn claim(
     }
 
     if claimed.is_empty() {
-        tx.rollback().await.map_err(db)?;
+        if abandoned > 0 {
+            tx.commit().await.map_err(db)?;
+        } else {
+            tx.rollback().await.map_err(db)?;
+        }
         return Ok(Vec::new());
     }
     event_pks.sort_unstable();

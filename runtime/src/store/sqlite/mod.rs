@@ -227,7 +227,9 @@ impl SqliteOutbox {
 
     /// Publishes a typed event inside your transaction (or on any connection to this
     /// database): the envelope is serialized once, stored, and fanned out to one delivery per
-    /// subscribed endpoint. A rollback sends nothing. Returns the event's id.
+    /// subscribed endpoint, all or nothing (in a savepoint of your transaction, or in a
+    /// transaction of its own on a connection outside one). A rollback sends nothing. Returns
+    /// the event's id.
     ///
     /// ```
     /// # async fn demo<E: hookwire::SendEvents>(outbox: &hookwire::store::sqlite::SqliteOutbox, event: &E) -> Result<(), hookwire::store::StoreError> {
@@ -282,12 +284,16 @@ impl SqliteOutbox {
         now: i64,
     ) -> Result<String, StoreError> {
         let event_id = id::new_event_id();
+        // The event and its fan-out are two statements: one transaction of their own (a
+        // savepoint inside the caller's), so a failure or a crash between them cannot leave an
+        // event without its deliveries when the caller publishes outside a transaction.
+        let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(db)?;
         let pk: i64 = sqlx::query(sql::INSERT_EVENT)
             .bind(&event_id)
             .bind(event_type)
             .bind(payload)
             .bind(now)
-            .fetch_one(&mut *conn)
+            .fetch_one(&mut *tx)
             .await
             .and_then(|row| row.try_get(0))
             .map_err(db)?;
@@ -295,9 +301,10 @@ impl SqliteOutbox {
             .bind(pk)
             .bind(now)
             .bind(event_type)
-            .execute(&mut *conn)
+            .execute(&mut *tx)
             .await
             .map_err(db)?;
+        tx.commit().await.map_err(db)?;
         // A worker woken before the commit waits for the writer lock, then sees the rows.
         self.wake();
         Ok(event_id)

@@ -1,5 +1,6 @@
 //! Recording results on SQLite: one `BEGIN IMMEDIATE` transaction per batch; each result is
-//! fenced by its lease token, decided by the policy, and logged.
+//! fenced by its lease token, decided by the policy, and logged. A batch that fails is recorded
+//! again one result at a time (see `store::fallback`).
 
 use sqlx::Row;
 use sqlx::sqlite::SqliteConnection;
@@ -7,7 +8,7 @@ use sqlx::sqlite::SqliteConnection;
 use super::{SqliteOutbox, db, sql};
 use crate::store::{
     AttemptOutcome, AttemptResult, DeliveryState, EndpointChange, EndpointDisabled, EndpointId,
-    Health, Lease, Recorded, StoreError,
+    Health, Lease, Recorded, StoreError, fallback,
 };
 
 pub(super) async fn record(
@@ -17,6 +18,22 @@ pub(super) async fn record(
     if results.is_empty() {
         return Ok(Vec::new());
     }
+    match record_batch(store, results).await {
+        Ok(recorded) => Ok(recorded),
+        Err(error) => {
+            fallback::one_by_one(results, error, |result| async move {
+                record_batch(store, std::slice::from_ref(&result)).await
+            })
+            .await
+        }
+    }
+}
+
+/// Records `results` in one transaction.
+async fn record_batch(
+    store: &SqliteOutbox,
+    results: &[AttemptResult],
+) -> Result<Vec<Recorded>, StoreError> {
     let now = store.clock.now().unix_seconds();
     let mut tx = store.begin().await?;
     let mut outcomes = Vec::with_capacity(results.len());
@@ -55,6 +72,7 @@ async fn record_one(
         let value: i64 = row.try_get(index).map_err(db)?;
         Ok(u32::try_from(value).unwrap_or(0))
     };
+    let number: i64 = row.try_get(9).map_err(db)?;
     let health = Health {
         consecutive_failures: count(2)?,
         failing_since: row.try_get(3).map_err(db)?,
@@ -113,7 +131,7 @@ async fn record_one(
         }
     }
 
-    log_attempt(conn, result, i64::from(attempt), now).await?;
+    log_attempt(conn, result, number, now).await?;
     Ok(Recorded::Done {
         state: decision.state,
         next_attempt_at: match decision.state {
@@ -166,7 +184,7 @@ async fn log_attempt(
         .bind(outcome_name(&result.outcome))
         .bind(result.outcome.status().map(i64::from))
         .bind(i64::try_from(result.duration.as_millis()).unwrap_or(i64::MAX))
-        .bind(crate::store::bounded(&result.excerpt))
+        .bind(crate::store::excerpt::from_text(&result.excerpt))
         .execute(&mut *conn)
         .await
         .map_err(db)?;

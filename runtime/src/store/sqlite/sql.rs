@@ -42,14 +42,40 @@ WHERE e.disabled IS NULL AND e.paused_until <= ?1
   AND EXISTS (SELECT 1 FROM hw_delivery d
               WHERE d.endpoint_id = e.id AND d.state IN ('pending', 'in_flight') AND d.run_at <= ?1)";
 
-/// Claims up to ?5 due deliveries of endpoint ?4 (index `hw_delivery_due`).
+/// Claims up to ?5 due deliveries of endpoint ?4 (index `hw_delivery_due`), never one whose
+/// expired lease was its schedule's last (?6: the policy's attempts; `ABANDON` fails those).
+/// Returns the attempt's number as the log will show it (see `LEASED`).
 pub(super) const CLAIM_LANE: &str = "\
 UPDATE hw_delivery
 SET state = 'in_flight', run_at = ?1, lease_token = ?2, attempts = attempts + 1, updated_at = ?3
 WHERE id IN (SELECT id FROM hw_delivery
              WHERE endpoint_id = ?4 AND state IN ('pending', 'in_flight') AND run_at <= ?3
+               AND (state = 'pending' OR attempts < ?6)
              ORDER BY run_at, id LIMIT ?5)
-RETURNING id, webhook_id, event_pk, attempts";
+RETURNING id, webhook_id, event_pk,
+          max(attempts, coalesce((SELECT max(a.attempt) FROM hw_attempt a
+                                  WHERE a.delivery_id = hw_delivery.id), 0) + 1)";
+
+/// Poison work ends: a delivery in flight whose lease ran out after as many claims as the
+/// schedule allows (?2) is failed, with an `abandoned` entry in its log (first `ABANDON_LOG`,
+/// then `ABANDON`, in the claim's transaction; at most 100 per claim).
+pub(super) const ABANDON_LOG: &str = "\
+INSERT INTO hw_attempt (delivery_id, attempt, at, outcome, status, duration_ms, excerpt)
+SELECT d.id,
+       max(d.attempts, coalesce((SELECT max(a.attempt) FROM hw_attempt a WHERE a.delivery_id = d.id), 0) + 1),
+       ?1, 'abandoned', NULL, 0,
+       'abandoned: claimed ' || d.attempts || ' times, all its retry schedule allows, and the last ' ||
+       'lease ran out with no result recorded (a worker crashed or hung on it, or its result could ' ||
+       'not be stored)'
+FROM hw_delivery d
+WHERE d.state = 'in_flight' AND d.run_at <= ?1 AND d.attempts >= ?2
+ORDER BY d.id LIMIT 100";
+
+pub(super) const ABANDON: &str = "\
+UPDATE hw_delivery SET state = 'failed', lease_token = NULL, run_at = ?1, updated_at = ?1
+WHERE id IN (SELECT id FROM hw_delivery
+             WHERE state = 'in_flight' AND run_at <= ?1 AND attempts >= ?2
+             ORDER BY id LIMIT 100)";
 
 pub(super) const CLAIMED_EVENTS: &str = "\
 SELECT id, event_id, event_type, payload FROM hw_event
@@ -58,10 +84,13 @@ WHERE id IN (SELECT value FROM json_each(?1))";
 pub(super) const UPDATE_RATE: &str =
     "UPDATE hw_endpoint SET rate_window = ?2, rate_count = ?3 WHERE id = ?1";
 
-/// The leased delivery and its endpoint's health; no row: the lease is stale.
+/// The leased delivery and its endpoint's health; no row: the lease is stale. The last column
+/// is the attempt's number in the log: the claims of this schedule, or one more than the last logged
+/// when a retry or recover started a fresh schedule (numbers never restart).
 pub(super) const LEASED: &str = "\
 SELECT d.attempts, d.endpoint_id, e.consecutive_failures, e.failing_since, e.paused_until,
-       e.window_start, e.window_attempts, e.window_failures, e.breaker_opens
+       e.window_start, e.window_attempts, e.window_failures, e.breaker_opens,
+       max(d.attempts, coalesce((SELECT max(a.attempt) FROM hw_attempt a WHERE a.delivery_id = d.id), 0) + 1)
 FROM hw_delivery d JOIN hw_endpoint e ON e.id = d.endpoint_id
 WHERE d.id = ?1 AND d.lease_token = ?2 AND d.state = 'in_flight'";
 
@@ -173,9 +202,10 @@ WHERE endpoint_id = ?1 AND state = 'failed' AND created_at >= ?2";
 
 pub(super) const PURGE_ATTEMPTS: &str = "\
 DELETE FROM hw_attempt WHERE delivery_id IN
-  (SELECT id FROM hw_delivery WHERE state IN ('delivered', 'failed', 'disabled') AND created_at < ?1)";
+  (SELECT id FROM hw_delivery WHERE state IN ('delivered', 'failed') AND created_at < ?1)";
 
-pub(super) const PURGE_DELIVERIES: &str = "DELETE FROM hw_delivery WHERE state IN ('delivered', 'failed', 'disabled') AND created_at < ?1";
+pub(super) const PURGE_DELIVERIES: &str =
+    "DELETE FROM hw_delivery WHERE state IN ('delivered', 'failed') AND created_at < ?1";
 
 pub(super) const PURGE_EVENTS: &str = "\
 DELETE FROM hw_event WHERE created_at < ?1
