@@ -44,11 +44,11 @@ impl Backend for Sqlite {
             .with_policy(policy)
     }
 
-    async fn sabotage_attempt_log(&self, marker: &str) {
+    async fn sabotage_attempt_log(&self, condition: &str) {
         let pool = sqlx::SqlitePool::connect(&self.url).await.unwrap();
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
             "CREATE TRIGGER hw_test_sabotage BEFORE INSERT ON hw_attempt \
-             WHEN instr(NEW.excerpt, '{marker}') > 0 \
+             WHEN {condition} \
              BEGIN SELECT RAISE(ABORT, 'sabotaged by the test'); END;"
         )))
         .execute(&pool)
@@ -128,7 +128,7 @@ impl Backend for Postgres {
             .with_policy(policy)
     }
 
-    async fn sabotage_attempt_log(&self, marker: &str) {
+    async fn sabotage_attempt_log(&self, condition: &str) {
         let options = self
             .options
             .clone()
@@ -138,7 +138,7 @@ impl Backend for Postgres {
             .unwrap();
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
             "CREATE FUNCTION hw_test_sabotage() RETURNS trigger LANGUAGE plpgsql AS $$ \
-             BEGIN IF position('{marker}' in NEW.excerpt) > 0 THEN \
+             BEGIN IF {condition} THEN \
              RAISE EXCEPTION 'sabotaged by the test'; END IF; RETURN NEW; END $$; \
              CREATE TRIGGER hw_test_sabotage BEFORE INSERT ON hw_attempt \
              FOR EACH ROW EXECUTE FUNCTION hw_test_sabotage();"
@@ -202,6 +202,7 @@ conformance!(
     purge_keeps_held_deliveries,
     secrets_are_checked_when_added,
     attempt_numbers_never_restart,
+    a_result_never_stored_still_ends,
 );
 
 mod sqlite_transactions {

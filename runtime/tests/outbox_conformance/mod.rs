@@ -21,9 +21,10 @@ const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 pub(crate) trait Backend {
     type Store: OutboxStore;
     async fn open(&self, clock: Arc<FixedClock>, policy: Policy) -> Self::Store;
-    /// Makes the database refuse to log an attempt whose excerpt contains `marker` (a
-    /// trigger), so one result of a batch fails to record (after the store was opened).
-    async fn sabotage_attempt_log(&self, marker: &str);
+    /// Makes the database refuse to log an attempt for which `condition` (SQL over `NEW`,
+    /// the same on both backends) holds (a trigger), so one result of a batch fails to record
+    /// (after the store was opened).
+    async fn sabotage_attempt_log(&self, condition: &str);
 }
 
 /// A store, its clock, and the endpoint-disabled events its policy hook saw.
@@ -866,7 +867,9 @@ pub(crate) async fn a_failing_result_costs_the_batch_nothing<B: Backend>(mut cas
         .schedule([Duration::from_secs(10)])
         .jitter(0.0);
     case.reopen().await;
-    case.backend.sabotage_attempt_log("SABOTAGE").await;
+    case.backend
+        .sabotage_attempt_log("NEW.excerpt LIKE '%SABOTAGE%'")
+        .await;
     let store = &case.store;
     let broken = store
         .add_endpoint(&endpoint("http://127.0.0.1:9/broken"))
@@ -1080,4 +1083,60 @@ pub(crate) async fn attempt_numbers_never_restart<B: Backend>(mut case: Case<B>)
         (2, 3),
         "a claim carries the attempt's number in the log"
     );
+}
+
+/// A result the database refuses even without its excerpt is reported `NotStored` (the others
+/// of its batch recorded); its delivery stays in flight, and the poison rule ends it: once its
+/// lease runs out after as many claims as the schedule allows, it is failed as abandoned.
+pub(crate) async fn a_result_never_stored_still_ends<B: Backend>(mut case: Case<B>) {
+    case.policy = case.policy.clone().schedule([Duration::from_secs(10)]);
+    case.reopen().await;
+    case.backend
+        .sabotage_attempt_log("NEW.outcome = 'response'")
+        .await;
+    let store = &case.store;
+    let broken = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/broken"))
+        .await
+        .unwrap();
+    store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/fine"))
+        .await
+        .unwrap();
+    publish(store, "a.b", 1).await;
+    let claimed = claim(store, 10).await;
+    let results: Vec<AttemptResult> = claimed
+        .iter()
+        .map(|delivery| {
+            let status = if delivery.target.id == broken {
+                500
+            } else {
+                204
+            };
+            AttemptResult::new(delivery.lease, response(status))
+        })
+        .collect();
+    let recorded = store.record(&results).await.unwrap();
+    let broken_one = claimed.iter().position(|d| d.target.id == broken).unwrap();
+    assert_eq!(recorded[broken_one], Recorded::NotStored);
+    assert!(recorded[1 - broken_one].is_done());
+    assert_eq!(count(store, DeliveryState::Delivered).await, 1);
+    assert_eq!(count(store, DeliveryState::InFlight).await, 1);
+
+    // Its lease runs out; claimed again (the schedule's second and last attempt), refused
+    // again: alone in its batch, an error (the store cannot tell it from a database that is
+    // down, and the worker retries it). When that lease runs out it is failed, with the
+    // reason in its log.
+    case.clock.advance(31);
+    let again = claim(store, 10).await;
+    assert_eq!(again.len(), 1);
+    let result = AttemptResult::new(again[0].lease, response(500));
+    assert!(store.record(&[result]).await.is_err());
+    case.clock.advance(31);
+    assert!(claim(store, 10).await.is_empty());
+    assert_eq!(count(store, DeliveryState::InFlight).await, 0);
+    assert_eq!(count(store, DeliveryState::Failed).await, 1);
+    let log = store.attempts(again[0].lease.delivery).await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!((log[0].attempt, log[0].outcome.as_str()), (2, "abandoned"));
 }
