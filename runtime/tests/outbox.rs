@@ -187,6 +187,7 @@ conformance!(
     schedule_survives_reopen,
     gone_disables,
     breaker_and_sustained_failure,
+    probe_success_closes_the_breaker,
     success_heals,
     throttle_pauses_endpoint,
     fair_claims_and_limits,

@@ -408,6 +408,48 @@ pub(crate) async fn breaker_and_sustained_failure<B: Backend>(mut case: Case<B>)
     assert_eq!(seen[0].failing_since, Some(T0));
 }
 
+/// A successful half-open probe closes the breaker: the endpoint gets its full in-flight
+/// limit back and a fresh window (one more failure does not re-open it).
+pub(crate) async fn probe_success_closes_the_breaker<B: Backend>(mut case: Case<B>) {
+    case.policy = case
+        .policy
+        .clone()
+        .schedule([Duration::from_secs(1)])
+        .jitter(0.0)
+        .breaker(
+            Breaker::default()
+                .failure_ratio(1.0)
+                .min_attempts(3)
+                .open_for(Duration::from_secs(60)),
+        );
+    case.reopen().await;
+    let store = &case.store;
+    let id = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/"))
+        .await
+        .unwrap();
+    for n in 0..8 {
+        publish(store, "a.b", n).await;
+    }
+    for delivery in &claim(store, 3).await {
+        record(store, delivery, response(500)).await;
+    }
+    assert_eq!(store.endpoint(id).await.unwrap().unwrap().breaker_opens, 1);
+    case.clock.advance(60);
+    let probe = claim(store, 10).await;
+    assert_eq!(probe.len(), 1);
+    record(store, &probe[0], response(204)).await;
+    let endpoint = store.endpoint(id).await.unwrap().unwrap();
+    assert_eq!(endpoint.breaker_opens, 0);
+    assert_eq!(endpoint.breaker(T0 + 60), BreakerState::Closed);
+    assert_eq!(endpoint.consecutive_failures, 0);
+    // Full limit again: the 4 never attempted and the 3 whose retry is due.
+    let rest = claim(store, 10).await;
+    assert_eq!(rest.len(), 7);
+    record(store, &rest[0], response(500)).await;
+    assert_eq!(store.endpoint(id).await.unwrap().unwrap().breaker_opens, 0);
+}
+
 /// A success heals the endpoint: failures and `failing_since` reset.
 pub(crate) async fn success_heals<B: Backend>(case: Case<B>) {
     let store = &case.store;
