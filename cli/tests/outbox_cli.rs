@@ -187,3 +187,136 @@ fn endpoint_secrets_are_checked_when_added() {
     assert_eq!(listed.stdout.trim(), "[]");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A loopback endpoint that answers every request with `500` and a body of NUL bytes, bytes
+/// that are not UTF-8 and a terminal escape; returns its URL.
+fn hostile_endpoint() -> String {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            // Read the request (headers and a small body) before answering.
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stream.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                request.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&request);
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let length = text
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                        })
+                        .unwrap_or(0);
+                    if request.len() >= end + 4 + length {
+                        break;
+                    }
+                }
+            }
+            let body: &[u8] = b"boom\0\xff\x1b[2J";
+            let head = format!(
+                "HTTP/1.1 500 Internal Server Error\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(body);
+        }
+    });
+    url
+}
+
+/// An endpoint answering with NUL bytes and garbage: `outbox deliveries` lists the delivery
+/// (pending, one attempt), `outbox attempts` shows the answer escaped on one line.
+#[test]
+fn hostile_answers_are_shown_escaped_by_outbox_attempts() {
+    let (dir, db) = temp_db();
+    let url = hostile_endpoint();
+    run(&[
+        "endpoint",
+        "add",
+        "--db",
+        &db,
+        "--url",
+        &url,
+        "--secret",
+        SECRET,
+        "--allow-private",
+    ])
+    .expect(0);
+    let data = support::TempFile::new("order.json", br#"{"order_id": "1"}"#);
+    run(&[
+        "publish",
+        "--db",
+        &db,
+        "--type",
+        "order.created",
+        data.arg(),
+    ])
+    .expect(0);
+    let mut worker = std::process::Command::new(env!("CARGO_BIN_EXE_hookwire"))
+        .args(["worker", "--db", &db, "--timeout", "2", "--poll-ms", "20"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The first attempt fails; the next is 5 s away, so one attempt is logged.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let listed = loop {
+        let out = run(&[
+            "outbox",
+            "deliveries",
+            "--db",
+            &db,
+            "--state",
+            "pending",
+            "--json",
+        ])
+        .expect(0);
+        let listed: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        if listed[0]["attempts"] == 1 || std::time::Instant::now() > deadline {
+            break listed;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &worker.id().to_string()])
+        .status();
+    let _ = worker.wait();
+    assert_eq!(listed[0]["attempts"], 1, "{listed}");
+    assert_eq!(listed[0]["last_status"], 500);
+    let id = listed[0]["id"].to_string();
+
+    let text = run(&["outbox", "deliveries", "--db", &db]).expect(0);
+    assert!(
+        text.stdout.starts_with(&format!("{id}\tevt_")),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("\torder.created\t1\tpending\t1\t"),
+        "{}",
+        text.stdout
+    );
+    let log = run(&["outbox", "attempts", "--db", &db, &id]).expect(0);
+    assert!(log.stdout.starts_with("#1\t"), "{}", log.stdout);
+    assert!(
+        log.stdout.contains("\tresponse\t500\t")
+            && log.stdout.ends_with("\tboom\\x00\\xff\\x1b[2J\n"),
+        "{}",
+        log.stdout
+    );
+    let json = run(&["outbox", "attempts", "--db", &db, &id, "--json"]).expect(0);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(json[0]["excerpt"], "boom\\x00\\xff\\x1b[2J");
+    let bad = run(&["outbox", "deliveries", "--db", &db, "--state", "lost"]).expect(2);
+    assert!(bad.stderr.contains("--state"), "{}", bad.stderr);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -5,6 +5,7 @@
 
 mod db;
 mod endpoint;
+mod inspect;
 mod operate;
 mod publish;
 mod stats;
@@ -40,6 +41,8 @@ nothing: its deliveries are attempted again once their lease (--lease) runs out.
 pub(crate) const OUTBOX_EXAMPLES: &str = "\
 Examples:
   hookwire outbox stats --db sqlite://outbox.db --json
+  hookwire outbox deliveries --db sqlite://outbox.db --state failed
+  hookwire outbox attempts --db sqlite://outbox.db 42
   hookwire outbox retry --db sqlite://outbox.db 42 43
   hookwire outbox recover --db sqlite://outbox.db --endpoint 1 --since 2026-12-07T00:00:00Z
 retry and recover schedule deliveries again now: they lift the endpoint's pause and close its
@@ -159,6 +162,49 @@ enum OutboxCommand {
     Retry(RetryArgs),
     /// Schedule an endpoint's failed deliveries again now; prints how many
     Recover(RecoverArgs),
+    /// List deliveries (id, event, type, endpoint, state, attempts, next attempt or lease end)
+    Deliveries(DeliveriesArgs),
+    /// Print a delivery's attempt log: number, time, outcome, status, duration, excerpt
+    Attempts(AttemptsArgs),
+}
+
+/// `hookwire outbox deliveries`: one page, in id order.
+#[derive(Debug, Args)]
+struct DeliveriesArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Only this state: pending, in_flight, delivered, failed or disabled
+    #[arg(long, value_name = "STATE")]
+    state: Option<String>,
+    /// Only this endpoint's
+    #[arg(long, value_name = "ID")]
+    endpoint: Option<i64>,
+    /// Only this event's
+    #[arg(long, value_name = "EVENT_ID")]
+    event: Option<String>,
+    /// At most this many (1 to 1000)
+    #[arg(long, value_name = "N", default_value_t = 100,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    limit: u32,
+    /// The page after this delivery id (the last one printed)
+    #[arg(long, value_name = "ID")]
+    after: Option<i64>,
+    /// Print a JSON array
+    #[arg(long)]
+    json: bool,
+}
+
+/// `hookwire outbox attempts`.
+#[derive(Debug, Args)]
+struct AttemptsArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The delivery's id
+    #[arg(value_name = "ID")]
+    id: i64,
+    /// Print a JSON array
+    #[arg(long)]
+    json: bool,
 }
 
 /// `hookwire outbox retry`: also lifts each endpoint's pause and closes its circuit breaker.
@@ -229,5 +275,7 @@ pub(crate) fn outbox(args: OutboxArgs) -> Result<ExitCode, CliError> {
         OutboxCommand::Stats(args) => stats::run(args),
         OutboxCommand::Retry(args) => operate::retry(args),
         OutboxCommand::Recover(args) => operate::recover(args),
+        OutboxCommand::Deliveries(args) => inspect::deliveries(args),
+        OutboxCommand::Attempts(args) => inspect::attempts(args),
     }
 }
