@@ -636,3 +636,101 @@ mod hostile_endpoint {
         run(store).await;
     }
 }
+
+/// PostgreSQL record batches lock their endpoints in id order, as claims lock their lanes, so
+/// two batches (or a batch and a claim) never wait for each other in a cycle. Shown with a
+/// transaction holding the second endpoint: a batch whose results come second endpoint first
+/// must already hold the first endpoint while it waits for the second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_record_batches_lock_endpoints_in_id_order() {
+    use std::time::Duration;
+
+    use hookwire::store::{AttemptOutcome, AttemptResult, ClaimRequest, NewEndpoint, OutboxStore};
+    use sqlx::Connection as _;
+
+    let Some(backend) = Postgres::new("lock_order").await else {
+        return;
+    };
+    let outbox = backend
+        .open(
+            Arc::new(FixedClock::new(outbox_conformance::T0)),
+            Policy::default(),
+        )
+        .await;
+    let secret = "whsec_c2VjcmV0";
+    let first = outbox
+        .add_endpoint(&NewEndpoint::new("http://127.0.0.1:9/a", secret))
+        .await
+        .unwrap();
+    let second = outbox
+        .add_endpoint(&NewEndpoint::new("http://127.0.0.1:9/b", secret))
+        .await
+        .unwrap();
+    assert!(first < second);
+    let raw = hookwire::store::RawEvent::new("a.b", serde_json::json!({})).unwrap();
+    outbox.publish_raw(&[raw]).await.unwrap();
+    let mut claimed = outbox.claim(ClaimRequest::new(10)).await.unwrap();
+    claimed.sort_by_key(|c| std::cmp::Reverse(c.target.id));
+    let failed = AttemptOutcome::Response {
+        status: 500,
+        retry_after: None,
+    };
+    let results: Vec<AttemptResult> = claimed
+        .iter()
+        .map(|c| AttemptResult::new(c.lease, failed))
+        .collect();
+    assert_eq!(claimed[0].target.id, second);
+
+    let options = backend
+        .options
+        .clone()
+        .options([("search_path", backend.schema.as_str())]);
+    let mut holder = sqlx::PgConnection::connect_with(&options).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "BEGIN; SELECT id FROM hw_endpoint WHERE id = {} FOR NO KEY UPDATE",
+        second.0
+    )))
+    .execute(&mut holder)
+    .await
+    .unwrap();
+    let recording = {
+        let outbox = outbox.clone();
+        tokio::spawn(async move { outbox.record(&results).await })
+    };
+    // Sorted: the batch takes the first endpoint, then waits for the second.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let mut first_taken = false;
+    while tokio::time::Instant::now() < deadline {
+        sqlx::raw_sql("SAVEPOINT probe")
+            .execute(&mut holder)
+            .await
+            .unwrap();
+        let probe = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "SELECT id FROM hw_endpoint WHERE id = {} FOR NO KEY UPDATE NOWAIT",
+            first.0
+        )))
+        .execute(&mut holder)
+        .await;
+        sqlx::raw_sql("ROLLBACK TO SAVEPOINT probe")
+            .execute(&mut holder)
+            .await
+            .unwrap();
+        if probe.is_err() {
+            first_taken = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    sqlx::raw_sql("ROLLBACK")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    let recorded = recording.await.unwrap().unwrap();
+    assert!(recorded.iter().all(|r| r.is_done()), "{recorded:?}");
+    assert!(
+        first_taken,
+        "the batch did not hold the first endpoint while waiting for the second"
+    );
+    holder.close().await.unwrap();
+    backend.drop_schema().await;
+}
