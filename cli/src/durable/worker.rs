@@ -73,8 +73,16 @@ pub(crate) fn run(args: WorkerArgs) -> Result<ExitCode, CliError> {
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(8));
     let url = args.db.db.clone();
     let report = db::run(&url, threads, Run(args))?;
+    let unrecorded = if report.unrecorded > 0 {
+        format!(
+            ", {} not recorded (attempted again when their leases run out)",
+            report.unrecorded
+        )
+    } else {
+        String::new()
+    };
     eprintln!(
-        "worker: stopped: {} attempts, {} delivered, {} refused as stale, {} released",
+        "worker: stopped: {} attempts, {} delivered, {} refused as stale, {} released{unrecorded}",
         report.attempts, report.delivered, report.stale, report.released
     );
     Ok(ExitCode::SUCCESS)
