@@ -1,14 +1,17 @@
 //! The events feed: no reader skips an event when the transactions that publish them commit
 //! out of order (PostgreSQL, property test), paging, type filters and cursors (SQLite and
-//! PostgreSQL). PostgreSQL tests read `HOOKWIRE_TEST_POSTGRES_URL` and skip without it.
+//! PostgreSQL), a filter that matches nothing moving the cursor on (both), the feed served and
+//! read over HTTP. PostgreSQL tests read `HOOKWIRE_TEST_POSTGRES_URL` and skip without it.
 
 mod services;
 
 use std::collections::BTreeSet;
 
 use hookwire::feed::{
-    CatchUpError, Cursor, FeedClient, FeedError, FeedQuery, ListEvents, PgFeed, SqliteFeed,
+    CatchUpError, Cursor, FeedClient, FeedConsumer, FeedConsumers, FeedError, FeedQuery,
+    FeedReadError, FeedSource, FeedToken, ListEvents, PgFeed, SqliteFeed,
 };
+use hookwire::signature::StandardWebhooks;
 use hookwire::store::RawEvent;
 use hookwire::store::postgres::PgOutbox;
 use hookwire::store::sqlite::SqliteOutbox;
@@ -194,7 +197,8 @@ async fn postgres_feed_pages_filters_and_refuses_foreign_cursors() {
         .unwrap();
     assert_eq!(rest.data.len(), 3);
     assert!(rest.done);
-    assert_eq!(rest.data[0].envelope["data"]["n"], 2);
+    let envelope: serde_json::Value = rest.data[0].envelope.parse().unwrap();
+    assert_eq!(envelope["data"]["n"], 2);
 
     let orders = feed
         .read(&FeedQuery::from_start().types(["order.*"]))
@@ -303,17 +307,14 @@ async fn feed_client_catches_up_from_a_stored_cursor() {
             id
         }
     };
-    let app: axum::Router = hookwire::feed::router(SqliteFeed::new(outbox.pool().clone()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let api = hookwire::client::ApiClient::new(base).unwrap();
+    let (base, token, secret) = serve(SqliteFeed::new(outbox.pool().clone())).await;
+    let reader = || FeedClient::new(base.clone(), token.clone(), secret.clone()).unwrap();
 
     let mut first = Vec::new();
     for n in 0..5 {
         first.push(publish(n).await);
     }
-    let mut client = FeedClient::new(api.clone()).page_size(2);
+    let mut client = reader().page_size(2);
     let mut handled = Vec::new();
     let count = client
         .catch_up(|e| {
@@ -331,7 +332,7 @@ async fn feed_client_catches_up_from_a_stored_cursor() {
     for n in 5..8 {
         missed.push(publish(n).await);
     }
-    let mut client = FeedClient::from_cursor(api.clone(), stored).page_size(2);
+    let mut client = reader().after(stored).page_size(2);
     let mut handled = Vec::new();
     let failing = missed[2].clone();
     let stopped = client
@@ -361,14 +362,204 @@ async fn feed_client_catches_up_from_a_stored_cursor() {
     assert_eq!(handled, [&missed[..], &missed[2..]].concat());
 
     // A malformed cursor is a 400 problem naming `after`.
-    let bad = api
-        .call(&ListEvents {
-            after: Some(Cursor::parse("1-2").unwrap()),
-            ..ListEvents::default()
-        })
+    let bad = reader()
+        .after(Cursor::parse("1-2").unwrap())
+        .next_page()
         .await
         .unwrap_err();
-    assert_eq!(bad.status().map(|s| s.as_u16()), Some(400));
+    let FeedReadError::Status { status, problem } = bad else {
+        panic!("{bad:?}")
+    };
+    assert_eq!(status.as_u16(), 400);
+    assert_eq!(problem.unwrap().parameter(), Some("after"));
+}
+
+/// Serves `feed` on 127.0.0.1 to one consumer: the base URL, its token and its secret.
+async fn serve<F: FeedSource + Clone>(feed: F) -> (String, FeedToken, StandardWebhooks) {
+    let token = FeedToken::generate().unwrap();
+    let secret = StandardWebhooks::new("whsec_c2VjcmV0IGZvciB0aGUgZmVlZA==").unwrap();
+    let consumers = FeedConsumers::new()
+        .with(FeedConsumer::new("reader", &token, secret.clone()).unwrap())
+        .unwrap();
+    let app: axum::Router = hookwire::feed::router(feed, consumers);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (base, token, secret)
+}
+
+/// A filter that matches nothing still moves the cursor past what it scanned, in windows of
+/// `SCAN_WINDOW`, so polling `?types=nope` does not rescan the table; then the first matching
+/// event is read once. `publish` publishes `(type, count)` batches in one transaction each.
+async fn filter_moves_the_cursor<F, P, Fut>(feed: &F, publish: P)
+where
+    F: FeedSource,
+    P: Fn(&'static str, usize) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let window = FeedQuery::SCAN_WINDOW as usize;
+    publish("order.created", window + 50).await;
+    let everything = read_all(feed, FeedQuery::from_start().limit(1_000)).await;
+    assert_eq!(everything.len(), window + 50);
+
+    let nope = || FeedQuery::from_start().types(["nope"]);
+    let first = feed.read_page(&nope()).await.unwrap();
+    assert!(first.data.is_empty());
+    assert!(!first.done, "a full scan window: more to look at");
+    assert_eq!(first.next.as_ref(), Some(&everything[window - 1]));
+    let second = feed
+        .read_page(&FeedQuery::after(first.next.clone().unwrap()).types(["nope"]))
+        .await
+        .unwrap();
+    assert!(second.data.is_empty());
+    assert!(second.done);
+    let end = second.next.clone().unwrap();
+    assert_eq!(&end, everything.last().unwrap(), "past every event scanned");
+
+    // Polling again from the stored cursor scans nothing; a matching event is read once.
+    let again = feed
+        .read_page(&FeedQuery::after(end.clone()).types(["nope"]))
+        .await
+        .unwrap();
+    assert_eq!((again.data.len(), again.next.as_ref()), (0, Some(&end)));
+    publish("nope", 1).await;
+    publish("order.created", 3).await;
+    let found = feed
+        .read_page(&FeedQuery::after(end).types(["nope"]))
+        .await
+        .unwrap();
+    assert_eq!(found.data.len(), 1);
+    assert_eq!(found.data[0].event_type, "nope");
+    assert!(found.done);
+    let tail = read_all(feed, FeedQuery::from_start().limit(1_000)).await;
+    assert_eq!(
+        found.next.as_ref(),
+        tail.last(),
+        "past the events after the match too"
+    );
+
+    // A full page of matches ends at its last match.
+    let two = feed
+        .read_page(&FeedQuery::from_start().types(["order.*"]).limit(2))
+        .await
+        .unwrap();
+    assert_eq!((two.data.len(), two.done), (2, false));
+    assert_eq!(two.next.as_ref(), Some(&two.data[1].cursor));
+}
+
+/// Every cursor of the feed, in order.
+async fn read_all<F: FeedSource>(feed: &F, mut query: FeedQuery) -> Vec<Cursor> {
+    let mut cursors = Vec::new();
+    loop {
+        let page = feed.read_page(&query).await.unwrap();
+        cursors.extend(page.data.iter().map(|e| e.cursor.clone()));
+        if page.done {
+            return cursors;
+        }
+        query = FeedQuery::after(page.next.unwrap()).limit(1_000);
+    }
+}
+
+#[tokio::test]
+async fn sqlite_filter_that_matches_nothing_moves_the_cursor() {
+    let path = std::env::temp_dir().join(format!("hookwire-feed-nope-{}.db", std::process::id()));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let outbox = SqliteOutbox::open(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let feed = SqliteFeed::new(outbox.pool().clone());
+    filter_moves_the_cursor(&feed, |kind, count| {
+        let outbox = outbox.clone();
+        async move {
+            let mut tx = outbox.begin().await.unwrap();
+            for n in 0..count {
+                outbox
+                    .publish_raw_in(&mut tx, &event(kind, n))
+                    .await
+                    .unwrap();
+            }
+            tx.commit().await.unwrap();
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn postgres_filter_that_matches_nothing_moves_the_cursor() {
+    let Some(url) = postgres_url("postgres_filter_that_matches_nothing_moves_the_cursor") else {
+        return;
+    };
+    let (outbox, _schema) = pg_outbox(&url, "nope").await;
+    let feed = PgFeed::new(outbox.pool().clone()).await.unwrap();
+    let total = std::cell::Cell::new(0);
+    let (feed_ref, total_ref) = (&feed, &total);
+    filter_moves_the_cursor(&feed, |kind, count| {
+        let outbox = outbox.clone();
+        async move {
+            let mut tx = outbox.pool().begin().await.unwrap();
+            for n in 0..count {
+                outbox
+                    .publish_raw_in(&mut tx, &event(kind, n))
+                    .await
+                    .unwrap();
+            }
+            tx.commit().await.unwrap();
+            total_ref.set(total_ref.get() + count);
+            settled_all(feed_ref, total_ref.get()).await;
+        }
+    })
+    .await;
+}
+
+/// Waits until all `count` events are readable (see `settled`), reading every page.
+async fn settled_all(feed: &PgFeed, count: usize) {
+    for _ in 0..500 {
+        if read_all(feed, FeedQuery::from_start().limit(1_000))
+            .await
+            .len()
+            >= count
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("{count} events not readable after 10 s");
+}
+
+/// Over HTTP, a catch-up filtered by a type nobody publishes ends with its cursor past every
+/// event, so the next poll starts there.
+#[tokio::test]
+async fn feed_client_filtered_catch_up_moves_the_cursor() {
+    let path =
+        std::env::temp_dir().join(format!("hookwire-feed-nope-http-{}.db", std::process::id()));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let outbox = SqliteOutbox::open(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let mut tx = outbox.begin().await.unwrap();
+    for n in 0..5 {
+        outbox
+            .publish_raw_in(&mut tx, &event("order.created", n))
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let feed = SqliteFeed::new(outbox.pool().clone());
+    let last = read_all(&feed, FeedQuery::from_start()).await.pop();
+    let (base, token, secret) = serve(feed).await;
+    let mut client = FeedClient::new(base, token, secret)
+        .unwrap()
+        .types(["nope"]);
+    let handled = client
+        .catch_up(|_| async { Ok::<(), std::io::Error>(()) })
+        .await
+        .unwrap();
+    assert_eq!(handled, 0);
+    assert_eq!(client.cursor(), last.as_ref());
 }
 
 #[test]

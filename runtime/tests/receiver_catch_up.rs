@@ -2,23 +2,32 @@
 //! from the events feed run their handler once (the outbox's `webhook-id` is the feed's event
 //! id, and both go through the same duplicate check), and a catch-up after downtime runs
 //! exactly the missed events. With an inbox, the catch-up stores the events for the workers.
+//! Handlers get the stored envelope's exact bytes; a forged feed reaches no handler.
 
 mod receiver_support;
 
 use std::sync::{Arc, Mutex};
 
 use axum::http::StatusCode;
-use hookwire::client::ApiClient;
-use hookwire::feed::{FeedClient, SqliteFeed};
+use hookwire::clock::{Clock, SystemClock};
+use hookwire::feed::{
+    CatchUpError, Cursor, FeedClient, FeedConsumer, FeedConsumers, FeedEvent, FeedReadError,
+    FeedToken, RawEnvelope, SignedPage, SqliteFeed,
+};
 use hookwire::inbox::MemoryInbox;
 use hookwire::receiver::{CaughtUp, Delivery, Receiver};
+use hookwire::signature::StandardWebhooks;
 use hookwire::store::sqlite::SqliteOutbox;
 use hookwire::store::{ClaimRequest, NewEndpoint, OutboxStore, RawEvent};
 use receiver_support::{Kind, NOW, Ping, Target, Transport};
 
+/// The consumer's secret: the receiver's own webhook secret (`Kind::Standard`).
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
 struct Shop {
     outbox: SqliteOutbox,
-    api: ApiClient,
+    base: String,
+    token: FeedToken,
 }
 
 /// An outbox with one endpoint, and its events feed served on 127.0.0.1.
@@ -37,17 +46,34 @@ async fn shop(test: &str) -> Shop {
         .add_endpoint(&NewEndpoint::new("http://127.0.0.1:9/", "whsec_c2VjcmV0"))
         .await
         .unwrap();
-    let app: axum::Router = hookwire::feed::router(SqliteFeed::new(outbox.pool().clone()));
+    let token = FeedToken::generate().unwrap();
+    let consumers = FeedConsumers::new()
+        .with(
+            FeedConsumer::new("receiver", &token, StandardWebhooks::new(SECRET).unwrap()).unwrap(),
+        )
+        .unwrap();
+    let app: axum::Router =
+        hookwire::feed::router(SqliteFeed::new(outbox.pool().clone()), consumers);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
     Shop {
         outbox,
-        api: ApiClient::new(base).unwrap(),
+        base,
+        token,
     }
 }
 
+/// A feed client for `base`, as the consumer holding `token`.
+fn client(base: &str, token: &FeedToken) -> FeedClient {
+    FeedClient::new(base, token.clone(), StandardWebhooks::new(SECRET).unwrap()).unwrap()
+}
+
 impl Shop {
+    fn feed(&self) -> FeedClient {
+        client(&self.base, &self.token)
+    }
+
     async fn publish(&self, n: u32) {
         let mut tx = self.outbox.begin().await.unwrap();
         let event = RawEvent::new("test.ping", serde_json::json!({ "n": n })).unwrap();
@@ -99,7 +125,7 @@ async fn webhooks_and_polling_run_each_event_once() {
     assert_eq!(sorted(&ran), [0, 1, 2, 3, 4]);
 
     // Reading the feed from the start finds only events the webhooks handled.
-    let mut feed = FeedClient::new(shop.api.clone()).page_size(2);
+    let mut feed = shop.feed().page_size(2);
     let report = receiver.catch_up(&mut feed, "/webhook", ()).await.unwrap();
     assert_eq!(
         (report.handled, report.duplicates, report.ignored),
@@ -113,7 +139,7 @@ async fn webhooks_and_polling_run_each_event_once() {
     for n in 5..10 {
         shop.publish(n).await;
     }
-    let mut feed = FeedClient::from_cursor(shop.api.clone(), cursor).page_size(2);
+    let mut feed = shop.feed().after(cursor).page_size(2);
     let report = receiver.catch_up(&mut feed, "/webhook", ()).await.unwrap();
     assert_eq!(report.handled, 5, "{report:?}");
     assert_eq!(report.duplicates, 0, "{report:?}");
@@ -141,7 +167,7 @@ async fn with_an_inbox_the_catch_up_stores_events_for_the_workers() {
     for n in 3..6 {
         shop.publish(n).await;
     }
-    let mut feed = FeedClient::new(shop.api.clone());
+    let mut feed = shop.feed();
     let report = receiver.catch_up(&mut feed, "/webhook", ()).await.unwrap();
     assert_eq!((report.handled, report.duplicates), (3, 3), "{report:?}");
     assert!(ran.lock().unwrap().is_empty(), "stored, not run yet");
@@ -149,4 +175,122 @@ async fn with_an_inbox_the_catch_up_stores_events_for_the_workers() {
     shop.deliver(&target).await;
     while worker.run_once().await.unwrap() > 0 {}
     assert_eq!(sorted(&ran), [0, 1, 2, 3, 4, 5]);
+}
+
+type Bodies = Arc<Mutex<Vec<Vec<u8>>>>;
+
+fn recording(bodies: &Bodies) -> Receiver {
+    let bodies = Arc::clone(bodies);
+    Receiver::new(Kind::Standard.config().dedup_namespace("shop-events")).on(
+        move |delivery: Delivery<Ping>| {
+            let bodies = Arc::clone(&bodies);
+            async move { bodies.lock().unwrap().push(delivery.body.to_vec()) }
+        },
+    )
+}
+
+/// The stored envelope, written with spaces, a line break and an escaped character: bytes a
+/// re-serialization would change. Handlers get them as stored, directly and through an inbox.
+#[tokio::test]
+async fn handlers_receive_exactly_the_stored_bytes() {
+    let shop = shop("bytes").await;
+    shop.publish(7).await;
+    let stored: String = sqlx::query_scalar("SELECT payload FROM hw_event")
+        .fetch_one(shop.outbox.pool())
+        .await
+        .unwrap();
+    let odd = stored
+        .replacen('{', "{ ", 1)
+        .replace(",\"", " ,\n\t\"")
+        .replace("\"test.ping\"", "\"test\\u002eping\"");
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&odd).is_ok(),
+        "{odd}"
+    );
+    sqlx::query("UPDATE hw_event SET payload = ?1")
+        .bind(&odd)
+        .execute(shop.outbox.pool())
+        .await
+        .unwrap();
+
+    let bodies: Bodies = Arc::default();
+    let direct = recording(&bodies);
+    let report = direct
+        .catch_up(&mut shop.feed(), "/webhook", ())
+        .await
+        .unwrap();
+    assert_eq!(report.handled, 1, "{report:?}");
+
+    let queued = recording(&bodies).inbox(MemoryInbox::new(), "shop");
+    let report = queued
+        .catch_up(&mut shop.feed(), "/webhook", ())
+        .await
+        .unwrap();
+    assert_eq!(report.handled, 1, "{report:?}");
+    while queued.inbox_worker(()).run_once().await.unwrap() > 0 {}
+
+    let bodies = bodies.lock().unwrap().clone();
+    assert_eq!(bodies.len(), 2);
+    for body in bodies {
+        assert_eq!(String::from_utf8(body).unwrap(), odd);
+    }
+}
+
+/// A fake feed on 127.0.0.1 serving an item signed with the receiver's secret whose body was
+/// then altered: no handler runs, nothing is queued, the catch-up reports the item.
+#[tokio::test]
+async fn a_forged_feed_reaches_no_handler() {
+    let envelope = |n: u32| {
+        RawEnvelope::from_json(format!(
+            r#"{{"type":"test.ping","timestamp":"2026-01-01T00:00:00Z","data":{{"n":{n}}}}}"#
+        ))
+        .unwrap()
+    };
+    let event = FeedEvent {
+        cursor: Cursor::parse("1").unwrap(),
+        id: "evt_forged".into(),
+        event_type: "test.ping".into(),
+        created_at: 1_700_000_000,
+        envelope: envelope(1),
+    };
+    let mut item = event
+        .sign(&StandardWebhooks::new(SECRET).unwrap(), SystemClock.now())
+        .unwrap();
+    item.envelope = envelope(666);
+    let page = SignedPage {
+        data: vec![item],
+        next: Some(Cursor::parse("1").unwrap()),
+        done: true,
+    };
+    let body = serde_json::to_string(&page).unwrap();
+    let app = axum::Router::new().route(
+        "/events",
+        axum::routing::get(move || {
+            let body = body.clone();
+            async move { ([("content-type", "application/json")], body) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let ran: Ran = Arc::default();
+    let token = FeedToken::generate().unwrap();
+    for (receiver, queued) in [
+        (receiver(&ran), false),
+        (receiver(&ran).inbox(MemoryInbox::new(), "shop"), true),
+    ] {
+        let mut feed = client(&base, &token);
+        let outcome = receiver.catch_up(&mut feed, "/webhook", ()).await;
+        assert!(
+            matches!(outcome, Err(CatchUpError::Feed(FeedReadError::Rejected(_)))),
+            "{outcome:?}"
+        );
+        assert!(outcome.unwrap_err().to_string().contains("evt_forged"));
+        assert!(feed.cursor().is_none(), "the cursor stays");
+        if queued {
+            assert_eq!(receiver.inbox_worker(()).run_once().await.unwrap(), 0);
+        }
+    }
+    assert!(ran.lock().unwrap().is_empty());
 }

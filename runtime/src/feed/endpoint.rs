@@ -4,13 +4,16 @@
 use crate::endpoint::{
     DescribeEndpoint, Endpoint, Incoming, Location, Outgoing, ParamError, ParamInfo,
 };
-use crate::feed::{Cursor, FeedPage, FeedQuery};
+use crate::feed::{Cursor, FeedQuery, SignedPage};
 
 /// `GET /events?after=<cursor>&types=<type>[,<type>...]&limit=<n>`: one page of the events
 /// feed.
 ///
 /// `types` may repeat (`types=a&types=b`) or hold a comma-separated list; `prefix.*` names a
-/// family. The answer is a [`FeedPage`]; ask again with its `next` as `after`.
+/// family. The answer is a [`SignedPage`], every item signed for the consumer whose bearer
+/// token came with the request (`Authorization: Bearer <token>`; `401` without one); ask again
+/// with its `next` as `after`. [`FeedClient`](crate::feed::FeedClient) sends the token and
+/// verifies the items.
 ///
 /// ```
 /// use hookwire::Endpoint;
@@ -56,16 +59,19 @@ impl ListEvents {
 }
 
 impl Endpoint for ListEvents {
-    type Response = FeedPage;
+    type Response = SignedPage;
 
     const METHOD: http::Method = http::Method::GET;
     const PATH: &'static str = "/events";
     const OPERATION_ID: &'static str = "listEvents";
     const DESCRIPTION: Option<&'static str> = Some(
         "Published events in order, from a cursor: poll it to catch up on webhooks missed while down. \
-         No event is skipped, even when the transactions that published them committed out of order.",
+         No event is skipped, even when the transactions that published them committed out of order. \
+         Needs `Authorization: Bearer <token>` (401 without a consumer's token); each item is signed \
+         like a webhook (Standard Webhooks over the envelope's bytes, `webhook-id` = `id`, \
+         `webhook-timestamp` = `signed_at`, `webhook-signature` = `signature`) with the consumer's secret.",
     );
-    const ERRORS: &'static [u16] = &[503];
+    const ERRORS: &'static [u16] = &[401, 503];
 
     fn write_request(&self, request: &mut Outgoing) -> Result<(), ParamError> {
         request.query("after", &self.after.as_ref().map(Cursor::as_str))?;

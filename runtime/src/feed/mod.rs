@@ -15,7 +15,41 @@
 //! - On SQLite ([`SqliteFeed`]) writers are serialized, so ids commit in order and the cursor
 //!   is the row id.
 //!
+//! A read filtered by type scans at most [`FeedQuery::scan_window`] events and its page's
+//! `next` moves past all it scanned, matching or not: a filter that matches nothing moves on
+//! instead of scanning the table again on every poll. A cursor is therefore a position in the
+//! whole feed (see [`FeedPage::next`]).
+//!
 //! Events stay readable for the outbox's retention (its `purge`).
+//!
+//! # A closed feed
+//!
+//! The feed holds every published event, so it is served only to consumers you name
+//! ([`router`] with [`FeedConsumers`]), and what it serves is signed for the consumer reading
+//! it ([`SignedEvent`]):
+//!
+//! - **Who may read: a bearer token per consumer** (`Authorization: Bearer <token>`, RFC
+//!   6750). Tokens are configured in code, each with the consumer's name; the router keeps
+//!   only their SHA-256 digests and compares digests in constant time; no token is logged or
+//!   echoed. A request without a token, or with one no consumer holds, gets `401` with a
+//!   problem body and `WWW-Authenticate: Bearer` (`error="invalid_token"` for a wrong one).
+//!   A router with no consumers refuses everyone. Bearer tokens because every HTTP client
+//!   and proxy can send them, they rotate by listing the new token beside the old, and the
+//!   feed is read by services, not people. Serve it over TLS only: a bearer token is as good
+//!   as whoever holds it.
+//! - **What to trust: each item signed like a webhook**, Standard Webhooks over the
+//!   envelope's exact bytes with the consumer's own secret (`webhook-id` = the event id,
+//!   `webhook-timestamp` = when it was served). The consumer's [`FeedClient`] verifies each
+//!   item before anything reaches a handler, so a forged feed, a DNS or proxy mix-up, or a
+//!   stolen token cannot make a handler run an event the shop did not publish: the token
+//!   travels with every request and may leak, the signing secret never leaves either side.
+//!   Give each consumer the secret of its webhook endpoint (`whsec_`, and its receiver
+//!   checks feed items with the key it checks webhooks with), or an Ed25519 key (`whsk_` on
+//!   the shop, `whpk_` on the consumer: a consumer then cannot sign for anyone).
+//! - **How it is read: [`FeedClient`]** follows redirects only within the feed's own origin
+//!   (scheme, host and port), bounds the connection and every page in time
+//!   ([`FeedClientBuilder::connect_timeout`], [`FeedClientBuilder::timeout`]) and a page in
+//!   size ([`FeedClientBuilder::max_page_bytes`]), each refusal a typed [`FeedReadError`].
 //!
 //! ```
 //! use hookwire::feed::{Cursor, FeedQuery};
@@ -25,9 +59,13 @@
 //! # Ok::<(), hookwire::feed::FeedError>(())
 //! ```
 
+mod access;
 #[cfg(feature = "reqwest")]
 mod client;
 mod endpoint;
+#[cfg(feature = "reqwest")]
+mod fetch;
+mod page;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "axum")]
@@ -41,9 +79,15 @@ use std::pin::Pin;
 
 use serde::{Deserialize, Serialize};
 
+pub use access::{AccessError, FeedConsumer, FeedConsumers, FeedToken};
 #[cfg(feature = "reqwest")]
-pub use client::{CatchUpError, FeedClient};
+pub use client::{CatchUpError, FeedClient, FeedClientBuilder};
 pub use endpoint::ListEvents;
+#[cfg(feature = "reqwest")]
+pub use fetch::FeedReadError;
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+pub(crate) use page::envelope;
+pub use page::{FeedEvent, FeedPage, ItemRejected, RawEnvelope, SignedEvent, SignedPage};
 #[cfg(feature = "axum")]
 pub use serve::router;
 
@@ -142,6 +186,9 @@ impl FeedQuery {
     pub const DEFAULT_LIMIT: u32 = 100;
     /// The most events per page.
     pub const MAX_LIMIT: u32 = 1_000;
+    /// The fewest events a read filtered by type looks at before it answers (it may answer
+    /// sooner with `limit` matches): see [`scan_window`](Self::scan_window).
+    pub const SCAN_WINDOW: u32 = 1_000;
 
     /// From the oldest event kept.
     ///
@@ -213,6 +260,24 @@ impl FeedQuery {
             .clamp(1, Self::MAX_LIMIT)
     }
 
+    /// How many events a read looks at, at most: `limit` without a type filter; with one,
+    /// [`SCAN_WINDOW`](Self::SCAN_WINDOW) (or `limit` when larger), so a page that finds
+    /// few matches still moves the cursor that far, and no read scans without bound.
+    ///
+    /// ```
+    /// # use hookwire::feed::FeedQuery;
+    /// assert_eq!(FeedQuery::from_start().limit(10).scan_window(), 10);
+    /// assert_eq!(FeedQuery::from_start().limit(10).types(["nope"]).scan_window(), 1_000);
+    /// ```
+    pub fn scan_window(&self) -> u32 {
+        let limit = self.limit_or_default();
+        if self.filtered() {
+            limit.max(Self::SCAN_WINDOW)
+        } else {
+            limit
+        }
+    }
+
     /// Exact names and prefixes (`order.*` becomes `order.`), as the queries bind them.
     #[cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
     pub(crate) fn type_filters(&self) -> (Vec<String>, Vec<String>) {
@@ -227,69 +292,8 @@ impl FeedQuery {
         (exact, prefixes)
     }
 
-    #[cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
     pub(crate) fn filtered(&self) -> bool {
         !self.types.is_empty()
-    }
-}
-
-/// One published event, as the feed serves it.
-///
-/// ```
-/// use hookwire::feed::{Cursor, FeedEvent};
-/// let event = FeedEvent {
-///     cursor: Cursor::parse("3")?,
-///     id: "evt_1".into(),
-///     event_type: "order.created".into(),
-///     created_at: 1_700_000_000,
-///     envelope: serde_json::json!({"type": "order.created", "data": {}}),
-/// };
-/// assert_eq!(serde_json::to_value(&event)?["type"], "order.created");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct FeedEvent {
-    /// Ask `after` this to read what follows this event.
-    pub cursor: Cursor,
-    /// The event id (the same `webhook-id` base its deliveries carry).
-    pub id: String,
-    /// The event type.
-    #[serde(rename = "type")]
-    pub event_type: String,
-    /// When it was published, Unix seconds.
-    pub created_at: i64,
-    /// The envelope as published (`type`, `timestamp`, `data`).
-    pub envelope: serde_json::Value,
-}
-
-/// A page of the feed: the events, and where to continue.
-///
-/// ```
-/// use hookwire::feed::{Cursor, FeedPage};
-/// let page = FeedPage { data: vec![], next: Some(Cursor::parse("9")?), done: true };
-/// assert!(page.data.is_empty());
-/// # Ok::<(), hookwire::feed::FeedError>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct FeedPage {
-    /// Events in feed order.
-    pub data: Vec<FeedEvent>,
-    /// The cursor to ask `after` next: the last event's, or the one asked with when the page
-    /// is empty (`null` only for an empty feed read from the start).
-    pub next: Option<Cursor>,
-    /// Whether this page reached the end of what can be read now (fewer events than asked).
-    pub done: bool,
-}
-
-impl FeedPage {
-    #[cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
-    pub(crate) fn new(data: Vec<FeedEvent>, query: &FeedQuery) -> Self {
-        let done = data.len() < query.limit_or_default() as usize;
-        let next = data
-            .last()
-            .map(|event| event.cursor.clone())
-            .or_else(|| query.after.clone());
-        FeedPage { data, next, done }
     }
 }
 
@@ -365,9 +369,4 @@ pub enum FeedError {
 #[cfg(any(feature = "postgres", feature = "sqlite"))]
 pub(crate) fn db(error: sqlx::Error) -> FeedError {
     FeedError::Database(Box::new(error))
-}
-
-#[cfg(any(feature = "postgres", feature = "sqlite"))]
-pub(crate) fn envelope(payload: &str) -> Result<serde_json::Value, FeedError> {
-    serde_json::from_str(payload).map_err(|e| FeedError::Corrupt(format!("envelope: {e}")))
 }

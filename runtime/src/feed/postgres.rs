@@ -20,16 +20,31 @@ CREATE INDEX IF NOT EXISTS hw_event_feed ON hw_event (xid, id);
 
 /// Rows after the cursor in (transaction, id) order, only of transactions older than every
 /// transaction still running: a later commit always has a larger transaction id than the
-/// snapshot's xmin, so it sorts after everything already served.
+/// snapshot's xmin, so it sorts after everything already served. The read looks at up to `$7`
+/// rows (the scan window) and returns them up to the `$6`-th that matches the types, the
+/// payload only for matches: one statement, so the rows and the end of the scan come from one
+/// snapshot.
 const READ: &str = "
-SELECT id, xid::text, event_id, event_type, payload, created_at
-FROM hw_event
-WHERE (xid, id) > ($1::text::xid8, $2)
-  AND xid < pg_snapshot_xmin(pg_current_snapshot())
-  AND ($3 OR event_type = ANY($4)
-       OR EXISTS (SELECT 1 FROM unnest($5::text[]) AS p (prefix) WHERE starts_with(event_type, p.prefix)))
-ORDER BY xid, id
-LIMIT $6";
+WITH scanned AS (
+  SELECT id, xid,
+         ($3 OR event_type = ANY($4)
+          OR EXISTS (SELECT 1 FROM unnest($5::text[]) AS p (prefix)
+                     WHERE starts_with(event_type, p.prefix))) AS hit
+  FROM hw_event
+  WHERE (xid, id) > ($1::text::xid8, $2)
+    AND xid < pg_snapshot_xmin(pg_current_snapshot())
+  ORDER BY xid, id
+  LIMIT $7
+), counted AS (
+  SELECT id, xid, hit,
+         sum(CASE WHEN hit THEN 1 ELSE 0 END) OVER (ORDER BY xid, id ROWS UNBOUNDED PRECEDING) AS hits
+  FROM scanned
+)
+SELECT c.id, c.xid::text, c.hit, e.event_id, e.event_type,
+       CASE WHEN c.hit THEN e.payload END, e.created_at
+FROM counted AS c JOIN hw_event AS e ON e.id = c.id
+WHERE c.hits < $6 OR (c.hits = $6 AND c.hit)
+ORDER BY c.xid, c.id";
 
 /// The events feed of a PostgreSQL outbox (feature `postgres`). Cheap to clone.
 ///
@@ -110,22 +125,29 @@ impl PgFeed {
             .bind(exact)
             .bind(prefixes)
             .bind(i64::from(query.limit_or_default()))
+            .bind(i64::from(query.scan_window()))
             .fetch_all(&self.pool)
             .await
             .map_err(db)?;
-        let mut data = Vec::with_capacity(rows.len());
+        let scanned = rows.len();
+        let mut data = Vec::new();
+        let mut last = None;
         for row in rows {
             let id: i64 = row.try_get(0).map_err(db)?;
             let xid: String = row.try_get(1).map_err(db)?;
-            let payload: String = row.try_get(4).map_err(db)?;
-            data.push(FeedEvent {
-                cursor: Cursor::parse(&format!("{xid}-{id}"))?,
-                id: row.try_get(2).map_err(db)?,
-                event_type: row.try_get(3).map_err(db)?,
-                created_at: row.try_get(5).map_err(db)?,
-                envelope: envelope(&payload)?,
-            });
+            let cursor = Cursor::parse(&format!("{xid}-{id}"))?;
+            if row.try_get::<bool, _>(2).map_err(db)? {
+                let payload: String = row.try_get(5).map_err(db)?;
+                data.push(FeedEvent {
+                    cursor: cursor.clone(),
+                    id: row.try_get(3).map_err(db)?,
+                    event_type: row.try_get(4).map_err(db)?,
+                    created_at: row.try_get(6).map_err(db)?,
+                    envelope: envelope(payload)?,
+                });
+            }
+            last = Some(cursor);
         }
-        Ok(FeedPage::new(data, query))
+        Ok(FeedPage::scanned(data, last, scanned, query))
     }
 }

@@ -1,45 +1,100 @@
-//! Serving the feed with axum: `GET /events` answered from any [`FeedSource`].
+//! Serving the feed with axum: `GET /events` answered from any [`FeedSource`], to the
+//! [`FeedConsumers`] named, each page signed for the consumer that asked.
 
 use axum::Router;
+use axum::extract::{FromRequest, Request};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use http::HeaderValue;
+use http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 
 use crate::endpoint::Endpoint;
-use crate::feed::{FeedError, FeedSource, ListEvents};
+use crate::feed::access::Refusal;
+use crate::feed::{FeedConsumers, FeedError, FeedSource, ListEvents};
 use crate::problem::Problem;
 use crate::server::Api;
 
-/// A router serving [`ListEvents`] (`GET /events`) from `feed`: `200` with a
-/// [`FeedPage`](crate::feed::FeedPage), `400` for a malformed parameter or a cursor this feed
-/// did not hand out, `503` when the database fails. Merge it into your application's router
-/// (behind your authentication layer: the feed holds every published event).
+/// A router serving [`ListEvents`] (`GET /events`) from `feed` to `consumers`: `200` with a
+/// [`SignedPage`](crate::feed::SignedPage) signed with the asking consumer's secret, `401`
+/// (problem body, `WWW-Authenticate: Bearer`) without a consumer's bearer token, `400` for a
+/// malformed parameter or a cursor this feed did not hand out, `503` when the database fails.
+/// The token is checked before anything else is read. Serve it over TLS.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # let path = std::env::temp_dir().join(format!("hookwire-feed-router-{}.db", std::process::id()));
 /// # let _ = std::fs::remove_file(&path);
-/// use hookwire::feed::{SqliteFeed, router};
+/// use hookwire::feed::{FeedConsumer, FeedConsumers, FeedToken, SqliteFeed, router};
+/// use hookwire::signature::StandardWebhooks;
 /// use hookwire::store::sqlite::SqliteOutbox;
 ///
+/// // From your secret store: the consumer's token, and the secret of its webhook endpoint.
+/// let token = FeedToken::new("hwfeed_acme_0123456789abcdefghijklmnop")?;
+/// let secret = StandardWebhooks::new("whsec_YWNtZSBzZWNyZXQ=")?;
+/// let consumers = FeedConsumers::new().with(FeedConsumer::new("acme", &token, secret)?)?;
+///
 /// let outbox = SqliteOutbox::open(&format!("sqlite://{}", path.display())).await?;
-/// let app: axum::Router = router(SqliteFeed::new(outbox.pool().clone()));
+/// let app: axum::Router = router(SqliteFeed::new(outbox.pool().clone()), consumers);
 /// # Ok(()) }
 /// ```
-pub fn router<S, F>(feed: F) -> Router<S>
+pub fn router<S, F>(feed: F, consumers: FeedConsumers) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
     F: FeedSource + Clone,
 {
     Router::new().route(
         ListEvents::PATH,
-        get(move |Api(request): Api<ListEvents>| async move {
-            match feed.read_page(&request.query()).await {
+        get(move |request: Request| async move {
+            let authorization = request.headers().get(AUTHORIZATION).map(HeaderValue::as_bytes);
+            let consumer = match consumers.authenticate(authorization) {
+                Ok(consumer) => consumer,
+                Err(refusal) => return refused(refusal),
+            };
+            let Api(request) = match Api::<ListEvents>::from_request(request, &()).await {
+                Ok(request) => request,
+                Err(rejection) => return rejection.into_response(),
+            };
+            let page = match feed.read_page(&request.query()).await {
+                Ok(page) => page,
+                Err(error) => return problem(&error),
+            };
+            match page.sign(consumer.signer(), consumers.now()) {
                 Ok(page) => axum::Json(page).into_response(),
-                Err(error) => problem(&error),
+                Err(error) => {
+                    tracing::error!(consumer = consumer.name(), %error, "could not sign the events feed page");
+                    Problem::new(500, "Events feed unavailable")
+                        .with_detail("the events could not be signed for this consumer")
+                        .into_response()
+                }
             }
         }),
     )
+}
+
+/// `401` with a problem body and the challenge RFC 6750 asks for.
+fn refused(refusal: Refusal) -> Response {
+    let (challenge, detail) = match refusal {
+        Refusal::Missing => (
+            r#"Bearer realm="events""#,
+            "the events feed needs `Authorization: Bearer <token>`: ask the shop for a feed token",
+        ),
+        Refusal::Invalid => (
+            r#"Bearer realm="events", error="invalid_token""#,
+            "the bearer token is not one this feed accepts: check the token the shop gave you",
+        ),
+    };
+    tracing::warn!(
+        missing = refusal == Refusal::Missing,
+        "events feed request refused"
+    );
+    let mut response = Problem::new(401, "Unauthorized")
+        .with_detail(detail)
+        .into_response();
+    response
+        .headers_mut()
+        .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+    response
 }
 
 fn problem(error: &FeedError) -> Response {

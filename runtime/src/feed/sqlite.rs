@@ -6,15 +6,26 @@ use sqlx::sqlite::SqlitePool;
 use crate::feed::{Cursor, FeedError, FeedEvent, FeedPage, FeedQuery, db, envelope};
 
 /// SQLite runs one write transaction at a time, so row ids (`AUTOINCREMENT`, never reused)
-/// commit in order and `id > cursor` skips nothing.
+/// commit in order and `id > cursor` skips nothing. The read looks at up to `?6` rows (the scan
+/// window) and returns them up to the `?5`-th that matches the types, the payload only for
+/// matches: one statement, so the rows and the end of the scan come from one snapshot.
 const READ: &str = "
-SELECT id, event_id, event_type, payload, created_at
-FROM hw_event
-WHERE id > ?1
-  AND (?2 OR event_type IN (SELECT value FROM json_each(?3))
-       OR EXISTS (SELECT 1 FROM json_each(?4) AS p WHERE substr(event_type, 1, length(p.value)) = p.value))
-ORDER BY id
-LIMIT ?5";
+WITH scanned AS (
+  SELECT id,
+         (?2 OR event_type IN (SELECT value FROM json_each(?3))
+          OR EXISTS (SELECT 1 FROM json_each(?4) AS p
+                     WHERE substr(event_type, 1, length(p.value)) = p.value)) AS hit
+  FROM hw_event
+  WHERE id > ?1
+  ORDER BY id
+  LIMIT ?6
+), counted AS (
+  SELECT id, hit, sum(hit) OVER (ORDER BY id ROWS UNBOUNDED PRECEDING) AS hits FROM scanned
+)
+SELECT c.id, c.hit, e.event_id, e.event_type, CASE WHEN c.hit THEN e.payload END, e.created_at
+FROM counted AS c JOIN hw_event AS e ON e.id = c.id
+WHERE c.hits < ?5 OR (c.hits = ?5 AND c.hit)
+ORDER BY c.id";
 
 /// The events feed of a SQLite outbox (feature `sqlite`). Cheap to clone.
 ///
@@ -83,21 +94,28 @@ impl SqliteFeed {
             .bind(json(exact))
             .bind(json(prefixes))
             .bind(i64::from(query.limit_or_default()))
+            .bind(i64::from(query.scan_window()))
             .fetch_all(&self.pool)
             .await
             .map_err(db)?;
-        let mut data = Vec::with_capacity(rows.len());
+        let scanned = rows.len();
+        let mut data = Vec::new();
+        let mut last = None;
         for row in rows {
             let id: i64 = row.try_get(0).map_err(db)?;
-            let payload: String = row.try_get(3).map_err(db)?;
-            data.push(FeedEvent {
-                cursor: Cursor::parse(&id.to_string())?,
-                id: row.try_get(1).map_err(db)?,
-                event_type: row.try_get(2).map_err(db)?,
-                created_at: row.try_get(4).map_err(db)?,
-                envelope: envelope(&payload)?,
-            });
+            let cursor = Cursor::parse(&id.to_string())?;
+            if row.try_get::<bool, _>(1).map_err(db)? {
+                let payload: String = row.try_get(4).map_err(db)?;
+                data.push(FeedEvent {
+                    cursor: cursor.clone(),
+                    id: row.try_get(2).map_err(db)?,
+                    event_type: row.try_get(3).map_err(db)?,
+                    created_at: row.try_get(5).map_err(db)?,
+                    envelope: envelope(payload)?,
+                });
+            }
+            last = Some(cursor);
         }
-        Ok(FeedPage::new(data, query))
+        Ok(FeedPage::scanned(data, last, scanned, query))
     }
 }

@@ -1,6 +1,8 @@
 //! Catching up by polling: a [`Receiver`] feeds the events a hookwire events feed served it
 //! through the same handlers and the same duplicate check as its webhooks, so an event seen
-//! both ways runs once.
+//! both ways runs once. The [`FeedClient`] verifies every item with the consumer's secret
+//! before it gets here, and hands over the envelope's exact bytes: handlers see the bytes a
+//! webhook would have carried.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -47,22 +49,28 @@ impl<S: Clone + Send + Sync + 'static> Receiver<S> {
     /// namespace is the one the route uses), so an event delivered both ways runs once.
     /// With an [inbox](Self::inbox), the events are stored there for the workers instead.
     ///
+    /// Handlers get the envelope's bytes exactly as stored (as [`Delivery::body`](crate::receiver::Delivery::body)),
+    /// parsed as the webhook's would be; only items that verified with the feed client's
+    /// secret get here (a page with one that does not stops the catch-up with
+    /// [`FeedReadError::Rejected`](crate::feed::FeedReadError::Rejected) before any of it runs).
+    ///
     /// Store [`FeedClient::cursor`] afterwards: it stays before the first event that could
     /// not be handled (a handler failed, or its webhook copy is running right now), so the
     /// next catch-up starts there.
     ///
     /// # Errors
-    /// The feed could not be read, or an event could not be handled
-    /// ([`CatchUpError::Handler`] with the [`ReceiveError`]).
+    /// The feed could not be read or did not verify ([`CatchUpError::Feed`]), or an event
+    /// could not be handled ([`CatchUpError::Handler`] with the [`ReceiveError`]).
     ///
     /// ```no_run
-    /// use hookwire::client::ApiClient;
-    /// use hookwire::feed::FeedClient;
+    /// use hookwire::feed::{FeedClient, FeedToken};
     /// use hookwire::receiver::{Receiver, WebhookConfig};
     /// use hookwire::signature::StandardWebhooks;
     ///
     /// # async fn demo(receiver: Receiver) -> Result<(), Box<dyn std::error::Error>> {
-    /// let mut feed = FeedClient::new(ApiClient::new("http://127.0.0.1:8080")?);
+    /// let token = FeedToken::new(std::env::var("SHOP_FEED_TOKEN")?)?;
+    /// let secret = StandardWebhooks::new(std::env::var("SHOP_WEBHOOK_SECRET")?)?;
+    /// let mut feed = FeedClient::new("http://127.0.0.1:8080", token, secret)?;
     /// let report = receiver.catch_up(&mut feed, "/webhooks/shop", ()).await?;
     /// println!("{} handled, {} seen already", report.handled, report.duplicates);
     /// let store_me = feed.cursor().cloned();
@@ -96,9 +104,7 @@ impl<S: Clone + Send + Sync + 'static> Receiver<S> {
         counts: &Counts,
     ) -> Result<(), ReceiveError> {
         let inner = self.config.inner();
-        let body = serde_json::to_vec(&event.envelope).map_err(|error| {
-            ReceiveError::MalformedPayload(format!("the feed's envelope: {error}"))
-        })?;
+        let body = event.envelope.into_bytes();
         let Some(route) = self.lookup(&event.event_type)? else {
             counts.ignored.fetch_add(1, Ordering::Relaxed);
             return Ok(());
