@@ -70,6 +70,7 @@ mod page;
 mod postgres;
 #[cfg(feature = "axum")]
 mod serve;
+mod signed;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
@@ -87,9 +88,10 @@ pub use endpoint::ListEvents;
 pub use fetch::FeedReadError;
 #[cfg(any(feature = "postgres", feature = "sqlite"))]
 pub(crate) use page::envelope;
-pub use page::{FeedEvent, FeedPage, ItemRejected, RawEnvelope, SignedEvent, SignedPage};
+pub use page::{FeedEvent, FeedPage, RawEnvelope};
 #[cfg(feature = "axum")]
 pub use serve::router;
+pub use signed::{ItemRejected, SignedEvent, SignedPage};
 
 #[cfg(feature = "postgres")]
 pub use postgres::PgFeed;
@@ -186,8 +188,9 @@ impl FeedQuery {
     pub const DEFAULT_LIMIT: u32 = 100;
     /// The most events per page.
     pub const MAX_LIMIT: u32 = 1_000;
-    /// The fewest events a read filtered by type looks at before it answers (it may answer
-    /// sooner with `limit` matches): see [`scan_window`](Self::scan_window).
+    /// How many events a read filtered by type looks at, at most, when its `limit` is
+    /// smaller (it answers sooner once it has `limit` matches): see
+    /// [`scan_window`](Self::scan_window).
     pub const SCAN_WINDOW: u32 = 1_000;
 
     /// From the oldest event kept.

@@ -1,6 +1,8 @@
 //! Serving the feed with axum: `GET /events` answered from any [`FeedSource`], to the
 //! [`FeedConsumers`] named, each page signed for the consumer that asked.
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::{FromRequest, Request};
 use axum::response::{IntoResponse, Response};
@@ -43,6 +45,8 @@ where
     S: Clone + Send + Sync + 'static,
     F: FeedSource + Clone,
 {
+    // The handler is cloned for every request: share the consumers, don't copy their keys.
+    let consumers = Arc::new(consumers);
     Router::new().route(
         ListEvents::PATH,
         get(move |request: Request| async move {
