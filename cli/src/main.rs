@@ -31,6 +31,7 @@ mod scheme;
 mod secret;
 mod send;
 mod sign;
+mod tls;
 mod verify;
 
 use std::path::PathBuf;
@@ -199,9 +200,13 @@ struct VerifyArgs {
 struct SendArgs {
     #[command(flatten)]
     key: KeyArgs,
-    /// The endpoint, an http:// URL
+    /// The endpoint, an http:// or https:// URL
     #[arg(long)]
     url: String,
+    /// Also trust the certificate authorities in this PEM file (beside the system's roots,
+    /// which SSL_CERT_FILE replaces)
+    #[arg(long, value_name = "FILE")]
+    cacert: Option<PathBuf>,
     /// Wrap the file as the event of this type: the Standard Webhooks envelope
     /// {type, timestamp, data} or a Stripe event; for github and shopify, the event header.
     /// Without it the file is sent as is

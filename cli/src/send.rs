@@ -26,16 +26,6 @@ const MAX_DELAY: Duration = Duration::from_secs(60);
 pub(crate) fn run(args: SendArgs) -> Result<ExitCode, CliError> {
     let name = args.key.scheme;
     let scheme = scheme::build(name, args.key.secrets, None)?;
-    if args
-        .url
-        .get(..8)
-        .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
-    {
-        return Err(CliError::usage(
-            "https URLs are not supported: `hookwire send` is for local testing and speaks \
-             plain http (http://127.0.0.1:PORT/...)",
-        ));
-    }
     let file = input::read_body(Some(&args.file))?;
     let (event_type, body) = payload(name, args.event_type, args.id.as_deref(), file, &args.file)?;
 
@@ -56,6 +46,7 @@ pub(crate) fn run(args: SendArgs) -> Result<ExitCode, CliError> {
         .timeout(Duration::from_secs(args.timeout.max(1)))
         .retry(retry)
         .stop_on(stop_on(&args.stop_on)?)
+        .root_certificates(crate::tls::roots(args.cacert.as_deref())?)
         .build()
         .map_err(|err| match err {
             BuildError::CannotSign(err) => CliError::usage(format!("cannot sign: {err}")),

@@ -240,8 +240,13 @@ fn send_refuses_what_it_cannot_do() {
     let body = TempFile::new("push.json", br#"{"ref":"main"}"#);
     let cases: &[(&[&str], &str)] = &[
         (
-            &["--url", "https://example.com/hook"],
-            "https URLs are not supported",
+            &[
+                "--url",
+                "http://127.0.0.1:9/",
+                "--cacert",
+                "/nonexistent/ca.pem",
+            ],
+            "--cacert: cannot read",
         ),
         (&["--url", "not a url"], "url"),
         (

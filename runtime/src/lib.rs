@@ -47,10 +47,15 @@ mod envelope;
 mod event;
 pub mod inbox;
 pub mod problem;
+mod redact;
+#[cfg(feature = "redis")]
+mod redis_connect;
 pub mod retry;
 pub mod schema;
 pub mod signature;
 mod timestamp;
+#[cfg(feature = "redis")]
+mod tls;
 
 #[doc(hidden)]
 #[path = "__private.rs"]
@@ -59,6 +64,7 @@ pub mod __private;
 pub use endpoint::Endpoint;
 pub use envelope::{Envelope, EnvelopeError, Parsed, UnknownEvent};
 pub use event::{DescribeEvent, DescribeEvents, Event, EventVisitor, Events, SendEvents};
+pub use redact::redact_url;
 pub use timestamp::{Timestamp, TimestampError};
 
 /// Re-export of [schemars](https://docs.rs/schemars) 1.x, which hookwire generates schemas with.

@@ -145,6 +145,10 @@ pub(crate) struct WorkerArgs {
     #[arg(long, value_name = "MS", default_value_t = 100, env = "HOOKWIRE_POLL_MS",
           value_parser = clap::value_parser!(u64).range(1..=60_000))]
     poll_ms: u64,
+    /// Also trust the certificate authorities in this PEM file for https endpoints (beside the
+    /// system's roots, which SSL_CERT_FILE replaces)
+    #[arg(long, value_name = "FILE", env = "HOOKWIRE_CACERT")]
+    cacert: Option<std::path::PathBuf>,
 }
 
 /// `hookwire outbox ...`

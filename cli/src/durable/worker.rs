@@ -24,6 +24,7 @@ impl OnStore for Run {
             .timeout(timeout)
             .lease(lease)
             .poll_interval(Duration::from_millis(args.poll_ms))
+            .root_certificates(crate::tls::roots(args.cacert.as_deref())?)
             .build()
             .map_err(CliError::usage)?;
         eprintln!(

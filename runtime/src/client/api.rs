@@ -14,9 +14,9 @@ use crate::problem::Problem;
 /// response as the endpoint's `Response` type. Anything else is a typed [`ApiError`] that
 /// carries the status and the body.
 ///
-/// hookwire enables no TLS backend of reqwest: to call `https://` URLs, enable one (for
-/// example reqwest's `rustls` feature) in your own `Cargo.toml` and pass the client to
-/// [`ApiClient::with_client`].
+/// `https://` URLs work as they are: the client speaks TLS with rustls and trusts the system's
+/// roots (and `SSL_CERT_FILE`). To trust a private CA too, pass a client built with
+/// `reqwest::Client::builder().tls_certs_merge(...)` to [`ApiClient::with_client`].
 ///
 /// ```no_run
 /// use hookwire::client::ApiClient;

@@ -94,8 +94,12 @@ impl PgDedup {
     /// # Ok(()) }
     /// ```
     pub async fn connect(url: &str) -> Result<Self, DedupError> {
-        let options = PgConnectOptions::from_str(url)
-            .map_err(|e| DedupError::new(format!("invalid PostgreSQL URL `{url}`: {e}")))?;
+        let options = PgConnectOptions::from_str(url).map_err(|e| {
+            DedupError::new(format!(
+                "invalid PostgreSQL URL `{}`: {e}",
+                crate::redact_url(url)
+            ))
+        })?;
         Self::connect_with(options).await
     }
 

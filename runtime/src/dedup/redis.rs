@@ -14,8 +14,8 @@
 use std::fmt;
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::{Client, RedisError, Script};
+use redis::aio::ConnectionManager;
+use redis::{RedisError, Script};
 
 use crate::Timestamp;
 use crate::dedup::backend::{duration_millis, millis, random_token, settled};
@@ -113,17 +113,9 @@ impl RedisDedup {
     /// # Ok(()) }
     /// ```
     pub async fn connect(url: &str) -> Result<Self, DedupError> {
-        let client = Client::open(url).map_err(|e| {
-            DedupError::new(format!("invalid Redis URL (redis://host:port[/db]): {e}"))
-        })?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(Duration::from_secs(2)))
-            .set_response_timeout(Some(Duration::from_secs(2)))
-            .set_number_of_retries(3)
-            .set_max_delay(Duration::from_secs(1));
-        let connection = ConnectionManager::new_with_config(client, config)
+        let connection = crate::redis_connect::connect(url)
             .await
-            .map_err(|e| DedupError::new(format!("cannot connect to Redis at {url}: {e}")))?;
+            .map_err(DedupError::new)?;
         Ok(Self::from_connection(connection))
     }
 

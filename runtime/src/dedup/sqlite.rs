@@ -99,7 +99,12 @@ impl SqliteDedup {
     /// ```
     pub async fn open(url: &str) -> Result<Self, DedupError> {
         let options = SqliteConnectOptions::from_str(url)
-            .map_err(|e| DedupError::new(format!("invalid SQLite URL `{url}`: {e}")))?
+            .map_err(|e| {
+                DedupError::new(format!(
+                    "invalid SQLite URL `{}`: {e}",
+                    crate::redact_url(url)
+                ))
+            })?
             .create_if_missing(true);
         Self::open_with(options).await
     }

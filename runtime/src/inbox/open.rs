@@ -56,16 +56,8 @@ pub async fn open(url: &str) -> Result<Arc<dyn InboxStore>, InboxError> {
         _ => Err(InboxError::new(format!(
             "unknown inbox URL `{}`: expected `memory`, `sqlite:PATH`, `postgres://...` or \
              `redis://...`",
-            redacted(url)
+            crate::redact_url(url)
         ))),
-    }
-}
-
-/// The URL without its password, for error messages.
-fn redacted(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(start), Some(at)) if at > start => format!("{}://***{}", &url[..start], &url[at..]),
-        _ => url.to_owned(),
     }
 }
 
@@ -113,12 +105,6 @@ async fn redis(_url: &str, _prefix: Option<String>) -> Result<Arc<dyn InboxStore
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn passwords_stay_out_of_errors() {
-        assert_eq!(redacted("mysql://u:secret@db/x"), "mysql://***@db/x");
-        assert_eq!(redacted("nope"), "nope");
-    }
 
     #[tokio::test]
     async fn malformed_prefixes_are_named() {

@@ -141,8 +141,12 @@ impl PgInbox {
     /// # Ok(()) }
     /// ```
     pub async fn open(url: &str) -> Result<Self, InboxError> {
-        let options = PgConnectOptions::from_str(url)
-            .map_err(|e| InboxError::new(format!("invalid PostgreSQL URL `{url}`: {e}")))?;
+        let options = PgConnectOptions::from_str(url).map_err(|e| {
+            InboxError::new(format!(
+                "invalid PostgreSQL URL `{}`: {e}",
+                crate::redact_url(url)
+            ))
+        })?;
         Self::open_with(options).await
     }
 

@@ -26,8 +26,8 @@
 use std::fmt;
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::{Client, FromRedisValue, RedisError, Script};
+use redis::aio::ConnectionManager;
+use redis::{FromRedisValue, RedisError, Script};
 
 use crate::Timestamp;
 use crate::dedup::backend::settled;
@@ -121,17 +121,9 @@ impl RedisInbox {
     /// # Ok(()) }
     /// ```
     pub async fn open(url: &str) -> Result<Self, InboxError> {
-        let client = Client::open(url).map_err(|e| {
-            InboxError::new(format!("invalid Redis URL (redis://host:port[/db]): {e}"))
-        })?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(Duration::from_secs(2)))
-            .set_response_timeout(Some(Duration::from_secs(2)))
-            .set_number_of_retries(3)
-            .set_max_delay(Duration::from_secs(1));
-        let connection = ConnectionManager::new_with_config(client, config)
+        let connection = crate::redis_connect::connect(url)
             .await
-            .map_err(|e| InboxError::new(format!("cannot connect to Redis: {e}")))?;
+            .map_err(InboxError::new)?;
         Ok(Self::from_connection(connection))
     }
 

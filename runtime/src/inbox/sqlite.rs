@@ -136,7 +136,12 @@ impl SqliteInbox {
     /// ```
     pub async fn open(url: &str) -> Result<Self, InboxError> {
         let options = SqliteConnectOptions::from_str(url)
-            .map_err(|e| InboxError::new(format!("invalid SQLite URL `{url}`: {e}")))?
+            .map_err(|e| {
+                InboxError::new(format!(
+                    "invalid SQLite URL `{}`: {e}",
+                    crate::redact_url(url)
+                ))
+            })?
             .create_if_missing(true);
         Self::open_with(options).await
     }

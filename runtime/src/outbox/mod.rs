@@ -121,6 +121,7 @@ impl<S: OutboxStore + 'static> Worker<S> {
             poll: Duration::from_millis(100),
             grace: None,
             client: None,
+            roots: Vec::new(),
         }
     }
 
@@ -177,6 +178,7 @@ pub struct WorkerBuilder<S> {
     poll: Duration,
     grace: Option<Duration>,
     client: Option<ClientFactory>,
+    roots: Vec<reqwest::Certificate>,
 }
 
 /// Makes the builder the worker's HTTP clients start from.
@@ -283,6 +285,27 @@ impl<S: OutboxStore + 'static> WorkerBuilder<S> {
         self
     }
 
+    /// Certificate authorities trusted beside the system's roots (and `SSL_CERT_FILE`) when
+    /// delivering to `https` endpoints: a private CA, a test CA. Added to the clients made by
+    /// [`client`](Self::client)'s factory too.
+    ///
+    /// ```
+    /// # fn demo<S: hookwire::store::OutboxStore + 'static>(store: S) -> Result<(), Box<dyn std::error::Error>> {
+    /// # let pem = include_bytes!("../../tests/fixtures/test-ca.pem");
+    /// let roots = reqwest::Certificate::from_pem_bundle(pem)?;
+    /// let builder = hookwire::outbox::Worker::builder(std::sync::Arc::new(store)).root_certificates(roots);
+    /// # let _ = builder;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn root_certificates(
+        mut self,
+        roots: impl IntoIterator<Item = reqwest::Certificate>,
+    ) -> Self {
+        self.roots.extend(roots);
+        self
+    }
+
     /// Builds the worker.
     ///
     /// # Errors
@@ -326,6 +349,7 @@ impl<S: OutboxStore + 'static> WorkerBuilder<S> {
                     |make| make(),
                 )
                 .redirect(reqwest::redirect::Policy::none())
+                .tls_certs_merge(self.roots.iter().cloned())
         };
         let clients = Clients {
             guarded: crate::ssrf::guarded_client(base())

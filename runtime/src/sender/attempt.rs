@@ -209,7 +209,7 @@ pub async fn attempt(
         Ok(response) => response,
         Err(error) => {
             record.duration = started.elapsed();
-            let (kind, retry) = transport_error(&error, message);
+            let (kind, retry) = transport_error(&error);
             record.error = Some(AttemptError::new(kind, error_chain(&error)));
             record.verdict = if retry {
                 Verdict::NoResponse
@@ -292,10 +292,10 @@ fn header_name(name: &'static str) -> Option<HeaderName> {
 }
 
 /// The kind of a transport error and whether a later attempt might succeed.
-fn transport_error(error: &reqwest::Error, message: &Message) -> (ErrorKind, bool) {
+fn transport_error(error: &reqwest::Error) -> (ErrorKind, bool) {
     if error.is_timeout() {
         (ErrorKind::Timeout, true)
-    } else if error.is_builder() || no_tls(error, message) {
+    } else if error.is_builder() {
         (ErrorKind::Request, false)
     } else if error.is_connect() {
         (ErrorKind::Connect, true)
@@ -304,12 +304,6 @@ fn transport_error(error: &reqwest::Error, message: &Message) -> (ErrorKind, boo
     } else {
         (ErrorKind::Connection, true)
     }
-}
-
-/// An `https` endpoint with a client built without TLS support: hyper's connector refuses
-/// the scheme, which no retry will change.
-fn no_tls(error: &reqwest::Error, message: &Message) -> bool {
-    message.url().scheme() == "https" && error_chain(error).contains("scheme is not http")
 }
 
 /// The error and its sources, joined by `: `, without the URL (its path or query may hold a

@@ -46,6 +46,7 @@ const USER_AGENT: &str = concat!("hookwire/", env!("CARGO_PKG_VERSION"));
 pub struct SenderBuilder {
     scheme: Arc<dyn Scheme>,
     client: Option<reqwest::Client>,
+    roots: Vec<reqwest::Certificate>,
     options: AttemptOptions,
     retry: RetryPolicy,
     max_in_flight: usize,
@@ -83,6 +84,7 @@ impl SenderBuilder {
         Self {
             scheme,
             client: None,
+            roots: Vec::new(),
             options: AttemptOptions::default(),
             retry: RetryPolicy::default(),
             max_in_flight: 64,
@@ -99,9 +101,9 @@ impl SenderBuilder {
     /// [`ErrorKind::Redirected`](super::ErrorKind::Redirected) (the target may have received the
     /// body; receivers drop duplicates by id).
     ///
-    /// The client the sender builds otherwise has the TLS support of the reqwest features
-    /// enabled in your build (hookwire enables none): for `https` endpoints enable one, such
-    /// as `reqwest = { version = "0.13", features = ["rustls"] }`, or pass a client.
+    /// The client the sender builds otherwise speaks HTTPS with rustls, trusting the system's
+    /// roots (and `SSL_CERT_FILE`) plus those given to
+    /// [`root_certificates`](Self::root_certificates).
     ///
     /// ```
     /// # use hookwire::sender::Sender;
@@ -118,6 +120,29 @@ impl SenderBuilder {
     /// ```
     pub fn client(mut self, client: reqwest::Client) -> Self {
         self.client = Some(client);
+        self
+    }
+
+    /// Certificate authorities trusted beside the system's roots by the client the sender
+    /// builds (a private CA, a test CA). Passing your own [`client`](Self::client) as well is a
+    /// [`BuildError::InvalidConfig`]: add them to that client instead.
+    ///
+    /// ```
+    /// # use hookwire::sender::Sender;
+    /// # use hookwire::signature::StandardWebhooks;
+    /// # let pem = include_bytes!("../../tests/fixtures/test-ca.pem");
+    /// let roots = reqwest::Certificate::from_pem_bundle(pem)?;
+    /// let sender = Sender::builder(StandardWebhooks::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?)
+    ///     .root_certificates(roots)
+    ///     .build()?;
+    /// # let _ = sender;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn root_certificates(
+        mut self,
+        roots: impl IntoIterator<Item = reqwest::Certificate>,
+    ) -> Self {
+        self.roots.extend(roots);
         self
     }
 
@@ -265,10 +290,17 @@ impl SenderBuilder {
             return Err(BuildError::CannotSign(error));
         }
         let client = match self.client {
+            Some(_) if !self.roots.is_empty() => {
+                return Err(BuildError::InvalidConfig {
+                    reason: "root certificates apply to the client the sender builds: add them \
+                             to the client you pass instead",
+                });
+            }
             Some(client) => client,
             None => reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .user_agent(USER_AGENT)
+                .tls_certs_merge(self.roots)
                 .build()
                 .map_err(BuildError::Client)?,
         };

@@ -42,10 +42,12 @@ pub enum Verdict {
     Gone,
     /// The endpoint answered a status of the stop list: the message ends without a retry.
     Stopped,
-    /// No complete response: timeout, connection refused or reset, DNS failure. Retry.
+    /// No complete response: timeout, connection refused or reset, DNS failure, a TLS
+    /// handshake refused (an untrusted or expired certificate, a wrong host name: the
+    /// customer can fix it). Retry.
     NoResponse,
-    /// The request could not be signed or built (an `https` URL with a client without TLS
-    /// support, for instance): retrying cannot help.
+    /// The request could not be signed or built (a URL reqwest cannot send to, for
+    /// instance): retrying cannot help.
     Failed,
 }
 

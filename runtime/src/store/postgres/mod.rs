@@ -129,8 +129,9 @@ impl PgOutbox {
     /// # Ok(()) }
     /// ```
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let options = PgConnectOptions::from_str(url)
-            .map_err(|e| StoreError::invalid("url", format!("`{url}`: {e}")))?;
+        let options = PgConnectOptions::from_str(url).map_err(|e| {
+            StoreError::invalid("url", format!("`{}`: {e}", crate::redact_url(url)))
+        })?;
         Self::connect_with(options).await
     }
 

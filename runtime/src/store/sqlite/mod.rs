@@ -96,7 +96,7 @@ impl SqliteOutbox {
     /// ```
     pub async fn open(url: &str) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)
-            .map_err(|e| StoreError::invalid("url", format!("`{url}`: {e}")))?
+            .map_err(|e| StoreError::invalid("url", format!("`{}`: {e}", crate::redact_url(url))))?
             .create_if_missing(true);
         Self::open_with(options).await
     }
