@@ -198,6 +198,8 @@ pub mod sender;
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub mod ssrf;
 
+#[cfg(feature = "postgres")]
+mod pg_pool;
 #[cfg(feature = "sqlite")]
 mod sqlite_pool;
 

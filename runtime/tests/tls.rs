@@ -324,8 +324,7 @@ async fn postgres_connects_with_verify_full_through_tls() {
     let stranger = TestCa::new("another CA");
     let error = PgOutbox::connect_with(options(stranger.pem()))
         .await
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     let text = error_chain(&error);
     assert!(
         text.contains("certificate") || text.contains("UnknownIssuer"),
@@ -367,6 +366,10 @@ async fn redis_connects_through_tls() {
     assert!(matches!(again, Claim::InFlight), "{again:?}");
 
     // The URL form (`rediss://`) without the CA: the system's roots do not know it.
-    let error = hookwire::dedup::open(&info).await.err().expect("refused");
-    assert!(error.to_string().contains("Redis"), "{error}");
+    let error = hookwire::dedup::open(&info)
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(error.contains("Redis"), "{error}");
 }

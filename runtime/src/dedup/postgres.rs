@@ -12,7 +12,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::Row;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool};
 
 use crate::Timestamp;
 use crate::dedup::backend::{duration_millis, millis, random_token, settled, token_i64};
@@ -114,10 +114,7 @@ impl PgDedup {
     /// # Ok(()) }
     /// ```
     pub async fn connect_with(options: PgConnectOptions) -> Result<Self, DedupError> {
-        let pool = PgPoolOptions::new()
-            .max_connections(10)
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_with(options)
+        let pool = crate::pg_pool::connect(options, 10, Duration::from_secs(5))
             .await
             .map_err(unavailable)?;
         Self::from_pool(pool).await

@@ -14,7 +14,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::Row;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool};
 
 use crate::Timestamp;
 use crate::dedup::backend::settled;
@@ -161,10 +161,7 @@ impl PgInbox {
     /// # Ok(()) }
     /// ```
     pub async fn open_with(options: PgConnectOptions) -> Result<Self, InboxError> {
-        let pool = PgPoolOptions::new()
-            .max_connections(10)
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_with(options)
+        let pool = crate::pg_pool::connect(options, 10, Duration::from_secs(5))
             .await
             .map_err(unavailable)?;
         Self::from_pool(pool).await

@@ -29,7 +29,7 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use sqlx::Row;
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgListener, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgListener, PgPool};
 use tokio::sync::Notify;
 
 use crate::clock::{Clock, SystemClock};
@@ -143,9 +143,7 @@ impl PgOutbox {
     /// # Ok(()) }
     /// ```
     pub async fn connect_with(options: PgConnectOptions) -> Result<Self, StoreError> {
-        let pool = PgPoolOptions::new()
-            .max_connections(10)
-            .connect_with(options)
+        let pool = crate::pg_pool::connect(options, 10, Duration::from_secs(30))
             .await
             .map_err(db)?;
         Self::from_pool(pool).await
