@@ -191,6 +191,11 @@ fn endpoint_secrets_are_checked_when_added() {
 /// A loopback endpoint that answers every request with `500` and a body of NUL bytes, bytes
 /// that are not UTF-8 and a terminal escape; returns its URL.
 fn hostile_endpoint() -> String {
+    answering("500 Internal Server Error", b"boom\0\xff\x1b[2J")
+}
+
+/// A loopback endpoint answering every request with `status` and `body`; returns its URL.
+fn answering(status: &'static str, body: &'static [u8]) -> String {
     use std::io::{Read as _, Write as _};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/hooks", listener.local_addr().unwrap());
@@ -220,9 +225,8 @@ fn hostile_endpoint() -> String {
                     }
                 }
             }
-            let body: &[u8] = b"boom\0\xff\x1b[2J";
             let head = format!(
-                "HTTP/1.1 500 Internal Server Error\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
                 body.len()
             );
             let _ = stream.write_all(head.as_bytes());
@@ -318,5 +322,91 @@ fn hostile_answers_are_shown_escaped_by_outbox_attempts() {
     assert_eq!(json[0]["excerpt"], "boom\\x00\\xff\\x1b[2J");
     let bad = run(&["outbox", "deliveries", "--db", &db, "--state", "lost"]).expect(2);
     assert!(bad.stderr.contains("--state"), "{}", bad.stderr);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `hookwire outbox purge` removes delivered deliveries and their events, and leaves a pending
+/// one (and its event) alone.
+#[test]
+fn purge_removes_what_ended_and_keeps_what_waits() {
+    let (dir, db) = temp_db();
+    let ok = answering("204 No Content", b"");
+    for url in [ok.as_str(), "http://127.0.0.1:9/refused"] {
+        let types = if url == ok { "order.*" } else { "refund.*" };
+        run(&[
+            "endpoint",
+            "add",
+            "--db",
+            &db,
+            "--url",
+            url,
+            "--secret",
+            SECRET,
+            "--types",
+            types,
+            "--allow-private",
+        ])
+        .expect(0);
+    }
+    let events = "{\"type\":\"order.created\",\"data\":{}}\n".repeat(3)
+        + "{\"type\":\"refund.created\",\"data\":{}}\n";
+    run_stdin(&["publish", "--db", &db, "--jsonl"], events.as_bytes()).expect(0);
+    let mut worker = std::process::Command::new(env!("CARGO_BIN_EXE_hookwire"))
+        .args(["worker", "--db", &db, "--timeout", "2", "--poll-ms", "20"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let states = loop {
+        let out = run(&["outbox", "stats", "--db", &db, "--json"]).expect(0);
+        let stats: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let states = stats["states"].clone();
+        let settled = states["delivered"] == 3 && states["pending"] == 1;
+        if settled || std::time::Instant::now() > deadline {
+            break states;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &worker.id().to_string()])
+        .status();
+    let _ = worker.wait();
+    assert_eq!(
+        (&states["delivered"], &states["pending"]),
+        (&3.into(), &1.into()),
+        "{states}"
+    );
+
+    let out = run(&[
+        "outbox",
+        "purge",
+        "--db",
+        &db,
+        "--before",
+        "2100-01-01T00:00:00Z",
+        "--json",
+    ])
+    .expect(0);
+    assert_eq!(out.stdout, "{\"deliveries\":3,\"events\":3}\n");
+    let out = run(&["outbox", "stats", "--db", &db, "--json"]).expect(0);
+    let stats: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(stats["states"]["delivered"], 0, "{stats}");
+    assert_eq!(stats["states"]["pending"], 1, "{stats}");
+
+    let out = run(&["outbox", "purge", "--db", &db, "--before", "30d"]).expect(0);
+    assert!(
+        out.stdout
+            .starts_with("purged 0 deliveries and 0 events that ended before "),
+        "{}",
+        out.stdout
+    );
+    let out = run(&["outbox", "purge", "--db", &db, "--before", "soon"]).expect(2);
+    assert!(
+        out.stderr.contains("--before takes RFC 3339"),
+        "{}",
+        out.stderr
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

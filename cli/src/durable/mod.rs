@@ -45,6 +45,7 @@ Examples:
   hookwire outbox attempts --db sqlite://outbox.db 42
   hookwire outbox retry --db sqlite://outbox.db 42 43
   hookwire outbox recover --db sqlite://outbox.db --endpoint 1 --since 2026-12-07T00:00:00Z
+  hookwire outbox purge --db sqlite://outbox.db --before 30d
 retry and recover schedule deliveries again now: they lift the endpoint's pause and close its
 circuit breaker.";
 
@@ -170,6 +171,23 @@ enum OutboxCommand {
     Deliveries(DeliveriesArgs),
     /// Print a delivery's attempt log: number, time, outcome, status, duration, excerpt
     Attempts(AttemptsArgs),
+    /// Remove delivered and failed deliveries (and events left with none) older than a time;
+    /// pending and held deliveries are never removed
+    Purge(PurgeArgs),
+}
+
+/// `hookwire outbox purge`.
+#[derive(Debug, Args)]
+struct PurgeArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Remove what ended before this time: RFC 3339, Unix seconds, or an age such as `30d`,
+    /// `12h` or `90m`
+    #[arg(long, value_name = "TIME")]
+    before: String,
+    /// Print {"deliveries": N, "events": N}
+    #[arg(long)]
+    json: bool,
 }
 
 /// `hookwire outbox deliveries`: one page, in id order.
@@ -279,6 +297,7 @@ pub(crate) fn outbox(args: OutboxArgs) -> Result<ExitCode, CliError> {
         OutboxCommand::Stats(args) => stats::run(args),
         OutboxCommand::Retry(args) => operate::retry(args),
         OutboxCommand::Recover(args) => operate::recover(args),
+        OutboxCommand::Purge(args) => operate::purge(args),
         OutboxCommand::Deliveries(args) => inspect::deliveries(args),
         OutboxCommand::Attempts(args) => inspect::attempts(args),
     }

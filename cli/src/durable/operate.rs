@@ -1,14 +1,14 @@
 //! `hookwire outbox retry|recover`: schedule deliveries again, now. Both lift the endpoint's
-//! pause and close its circuit breaker (the store does), so "now" holds; and how a pause is
-//! shown by `endpoint list` and `outbox stats`.
+//! pause and close its circuit breaker (the store does), so "now" holds; how a pause is shown
+//! by `endpoint list` and `outbox stats`; and `hookwire outbox purge`, retention on demand.
 
 use std::process::ExitCode;
 
 use hookwire::Timestamp;
-use hookwire::store::{BreakerState, DeliveryId, EndpointId, OutboxStore};
+use hookwire::store::{BreakerState, DeliveryId, EndpointId, OutboxStore, Purged};
 
 use super::db::{self, OnStore};
-use super::{RecoverArgs, RetryArgs, print};
+use super::{PurgeArgs, RecoverArgs, RetryArgs, print};
 use crate::error::CliError;
 
 /// `paused until 2026-12-07T12:03:00Z (circuit breaker open)`: how `endpoint list` and
@@ -80,6 +80,11 @@ impl OnStore for Recover {
 
 /// The `--since` value: RFC 3339 or Unix seconds.
 fn since(text: &str) -> Result<i64, CliError> {
+    time("--since", text)
+}
+
+/// A `flag`'s time: RFC 3339 or Unix seconds.
+fn time(flag: &str, text: &str) -> Result<i64, CliError> {
     if let Ok(seconds) = text.parse::<i64>() {
         return Ok(seconds);
     }
@@ -87,9 +92,54 @@ fn since(text: &str) -> Result<i64, CliError> {
         .map(Timestamp::unix_seconds)
         .map_err(|e| {
             CliError::usage(format!(
-                "--since takes RFC 3339 (2026-12-07T00:00:00Z) or Unix seconds: {e}"
+                "{flag} takes RFC 3339 (2026-12-07T00:00:00Z) or Unix seconds: {e}"
             ))
         })
+}
+
+/// The `--before` value: a time, or an age before `now` (`30d`, `12h`, `90m`, `45s`).
+fn before(text: &str, now: i64) -> Result<i64, CliError> {
+    let unit = match text.chars().last() {
+        Some('d') => 86_400,
+        Some('h') => 3_600,
+        Some('m') => 60,
+        Some('s') => 1,
+        _ => return time("--before", text),
+    };
+    match text[..text.len() - 1].parse::<u32>() {
+        Ok(count) => Ok(now.saturating_sub(i64::from(count) * unit)),
+        Err(_) => time("--before", text),
+    }
+}
+
+struct Purge(i64);
+
+impl OnStore for Purge {
+    type Output = Purged;
+
+    async fn run<S: OutboxStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
+        store.purge(self.0).await.map_err(db::failed)
+    }
+}
+
+/// Removes what ended before `--before`; prints what was removed.
+pub(crate) fn purge(args: PurgeArgs) -> Result<ExitCode, CliError> {
+    let cutoff = before(&args.before, Timestamp::now().unix_seconds())?;
+    let purged = db::run(&args.db.db, 0, Purge(cutoff))?;
+    if args.json {
+        print(&format!(
+            "{{\"deliveries\":{},\"events\":{}}}\n",
+            purged.deliveries, purged.events
+        ))?;
+    } else {
+        print(&format!(
+            "purged {} deliveries and {} events that ended before {}\n",
+            purged.deliveries,
+            purged.events,
+            Timestamp::from_unix(cutoff)
+        ))?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Prints how many failed deliveries of the endpoint were scheduled again.
