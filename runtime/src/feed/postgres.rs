@@ -20,21 +20,30 @@ CREATE INDEX IF NOT EXISTS hw_event_feed ON hw_event (xid, id);
 
 /// Rows after the cursor in (transaction, id) order, only of transactions older than every
 /// transaction still running: a later commit always has a larger transaction id than the
-/// snapshot's xmin, so it sorts after everything already served. The read looks at up to `$7`
-/// rows (the scan window) and returns them up to the `$6`-th that matches the types, the
-/// payload only for matches: one statement, so the rows and the end of the scan come from one
-/// snapshot.
+/// snapshot's xmin, so it sorts after everything already served. Every row read matches (no
+/// type filter).
 const READ: &str = "
+SELECT id, xid::text, true, event_id, event_type, payload, created_at
+FROM hw_event
+WHERE (xid, id) > ($1::text::xid8, $2)
+  AND xid < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY xid, id
+LIMIT $3";
+
+/// With a type filter, the same rows, looking at up to `$6` of them (the scan window) and
+/// returning them up to the `$5`-th that matches, the payload only for matches: one
+/// statement, so the rows and the end of the scan come from one snapshot.
+const READ_FILTERED: &str = "
 WITH scanned AS (
   SELECT id, xid,
-         ($3 OR event_type = ANY($4)
-          OR EXISTS (SELECT 1 FROM unnest($5::text[]) AS p (prefix)
+         (event_type = ANY($3)
+          OR EXISTS (SELECT 1 FROM unnest($4::text[]) AS p (prefix)
                      WHERE starts_with(event_type, p.prefix))) AS hit
   FROM hw_event
   WHERE (xid, id) > ($1::text::xid8, $2)
     AND xid < pg_snapshot_xmin(pg_current_snapshot())
   ORDER BY xid, id
-  LIMIT $7
+  LIMIT $6
 ), counted AS (
   SELECT id, xid, hit,
          sum(CASE WHEN hit THEN 1 ELSE 0 END) OVER (ORDER BY xid, id ROWS UNBOUNDED PRECEDING) AS hits
@@ -43,7 +52,7 @@ WITH scanned AS (
 SELECT c.id, c.xid::text, c.hit, e.event_id, e.event_type,
        CASE WHEN c.hit THEN e.payload END, e.created_at
 FROM counted AS c JOIN hw_event AS e ON e.id = c.id
-WHERE c.hits < $6 OR (c.hits = $6 AND c.hit)
+WHERE c.hits < $5 OR (c.hits = $5 AND c.hit)
 ORDER BY c.xid, c.id";
 
 /// The events feed of a PostgreSQL outbox (feature `postgres`). Cheap to clone.
@@ -117,18 +126,20 @@ impl PgFeed {
             },
         };
         let id = i64::try_from(id).map_err(|_| FeedError::InvalidCursor(id.to_string()))?;
-        let (exact, prefixes) = query.type_filters();
-        let rows = sqlx::query(READ)
-            .bind(xid.to_string())
-            .bind(id)
-            .bind(!query.filtered())
-            .bind(exact)
-            .bind(prefixes)
-            .bind(i64::from(query.limit_or_default()))
-            .bind(i64::from(query.scan_window()))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+        let limit = i64::from(query.limit_or_default());
+        let statement = if query.filtered() {
+            let (exact, prefixes) = query.type_filters();
+            sqlx::query(READ_FILTERED)
+                .bind(xid.to_string())
+                .bind(id)
+                .bind(exact)
+                .bind(prefixes)
+                .bind(limit)
+                .bind(i64::from(query.scan_window()))
+        } else {
+            sqlx::query(READ).bind(xid.to_string()).bind(id).bind(limit)
+        };
+        let rows = statement.fetch_all(&self.pool).await.map_err(db)?;
         let scanned = rows.len();
         let mut data = Vec::new();
         let mut last = None;

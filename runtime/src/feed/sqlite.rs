@@ -6,25 +6,33 @@ use sqlx::sqlite::SqlitePool;
 use crate::feed::{Cursor, FeedError, FeedEvent, FeedPage, FeedQuery, db, envelope};
 
 /// SQLite runs one write transaction at a time, so row ids (`AUTOINCREMENT`, never reused)
-/// commit in order and `id > cursor` skips nothing. The read looks at up to `?6` rows (the scan
-/// window) and returns them up to the `?5`-th that matches the types, the payload only for
-/// matches: one statement, so the rows and the end of the scan come from one snapshot.
+/// commit in order and `id > cursor` skips nothing. Every row read matches (no type filter).
 const READ: &str = "
+SELECT id, 1, event_id, event_type, payload, created_at
+FROM hw_event
+WHERE id > ?1
+ORDER BY id
+LIMIT ?2";
+
+/// With a type filter, the read looks at up to `?5` rows (the scan window) and returns them
+/// up to the `?4`-th that matches, the payload only for matches: one statement, so the rows
+/// and the end of the scan come from one snapshot.
+const READ_FILTERED: &str = "
 WITH scanned AS (
   SELECT id,
-         (?2 OR event_type IN (SELECT value FROM json_each(?3))
-          OR EXISTS (SELECT 1 FROM json_each(?4) AS p
+         (event_type IN (SELECT value FROM json_each(?2))
+          OR EXISTS (SELECT 1 FROM json_each(?3) AS p
                      WHERE substr(event_type, 1, length(p.value)) = p.value)) AS hit
   FROM hw_event
   WHERE id > ?1
   ORDER BY id
-  LIMIT ?6
+  LIMIT ?5
 ), counted AS (
   SELECT id, hit, sum(hit) OVER (ORDER BY id ROWS UNBOUNDED PRECEDING) AS hits FROM scanned
 )
 SELECT c.id, c.hit, e.event_id, e.event_type, CASE WHEN c.hit THEN e.payload END, e.created_at
 FROM counted AS c JOIN hw_event AS e ON e.id = c.id
-WHERE c.hits < ?5 OR (c.hits = ?5 AND c.hit)
+WHERE c.hits < ?4 OR (c.hits = ?4 AND c.hit)
 ORDER BY c.id";
 
 /// The events feed of a SQLite outbox (feature `sqlite`). Cheap to clone.
@@ -86,18 +94,20 @@ impl SqliteFeed {
         };
         let after =
             i64::try_from(after).map_err(|_| FeedError::InvalidCursor(after.to_string()))?;
-        let (exact, prefixes) = query.type_filters();
-        let json = |list: Vec<String>| serde_json::Value::from(list).to_string();
-        let rows = sqlx::query(READ)
-            .bind(after)
-            .bind(!query.filtered())
-            .bind(json(exact))
-            .bind(json(prefixes))
-            .bind(i64::from(query.limit_or_default()))
-            .bind(i64::from(query.scan_window()))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+        let limit = i64::from(query.limit_or_default());
+        let statement = if query.filtered() {
+            let (exact, prefixes) = query.type_filters();
+            let json = |list: Vec<String>| serde_json::Value::from(list).to_string();
+            sqlx::query(READ_FILTERED)
+                .bind(after)
+                .bind(json(exact))
+                .bind(json(prefixes))
+                .bind(limit)
+                .bind(i64::from(query.scan_window()))
+        } else {
+            sqlx::query(READ).bind(after).bind(limit)
+        };
+        let rows = statement.fetch_all(&self.pool).await.map_err(db)?;
         let scanned = rows.len();
         let mut data = Vec::new();
         let mut last = None;
