@@ -2,7 +2,8 @@
 //! consumer and verified by `FeedClient` before any handler sees them (forged, altered and
 //! re-typed items from a fake feed on loopback are refused and reported); no redirect to
 //! another origin followed (127.0.0.1 and `localhost` are two hosts to the client); a slow
-//! feed times out; an oversized page is refused.
+//! feed times out; an oversized page is refused; the feed is read over HTTPS from a trusted
+//! certificate, and an untrusted one or one for another host is named.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -40,6 +41,13 @@ async fn serve(app: axum::Router) -> u16 {
 /// An outbox with `count` events, served as a feed to one consumer; the feed's port and the
 /// consumer's token.
 async fn shop(test: &str, count: u32) -> (u16, FeedToken) {
+    let (router, token) = shop_router(test, count).await;
+    (serve(router).await, token)
+}
+
+/// An outbox with `count` events and the router serving its feed to one consumer, with the
+/// consumer's token.
+async fn shop_router(test: &str, count: u32) -> (axum::Router, FeedToken) {
     let path =
         std::env::temp_dir().join(format!("hookwire-closed-{test}-{}.db", std::process::id()));
     for suffix in ["", "-wal", "-shm"] {
@@ -58,12 +66,8 @@ async fn shop(test: &str, count: u32) -> (u16, FeedToken) {
     let consumers = FeedConsumers::new()
         .with(FeedConsumer::new("acme", &token, secret(SECRET)).unwrap())
         .unwrap();
-    let port = serve(hookwire::feed::router(
-        SqliteFeed::new(outbox.pool().clone()),
-        consumers,
-    ))
-    .await;
-    (port, token)
+    let router = hookwire::feed::router(SqliteFeed::new(outbox.pool().clone()), consumers);
+    (router, token)
 }
 
 /// Runs a catch-up, returning its outcome and the ids its handler saw.
@@ -488,4 +492,43 @@ async fn an_oversized_page_is_refused() {
             .unwrap();
         assert_eq!(roomy.next_page().await.unwrap().data.len(), 600, "{case}");
     }
+}
+
+#[tokio::test]
+async fn the_feed_is_read_over_https() {
+    let (router, token) = shop_router("https", 2).await;
+    let ca = hookwire_test_tls::TestCa::new("hookwire feed test CA");
+    let localhost =
+        hookwire_test_tls::serve_https(router.clone(), ca.server_config(&["localhost"]))
+            .await
+            .port();
+    let roots = || reqwest::Certificate::from_pem_bundle(ca.pem().as_bytes()).unwrap();
+    let base = format!("https://localhost:{localhost}");
+    let trusting = |base: String| {
+        FeedClient::builder(base, token.clone(), secret(SECRET))
+            .root_certificates(roots())
+            .build()
+            .unwrap()
+    };
+
+    let (outcome, seen) = catch_up(&mut trusting(base.clone())).await;
+    assert_eq!(outcome.unwrap(), 2);
+    assert_eq!(seen.len(), 2);
+
+    let mut untrusting = FeedClient::new(base, token.clone(), secret(SECRET)).unwrap();
+    let error = untrusting.next_page().await.unwrap_err();
+    assert!(matches!(error, FeedReadError::Transport(_)), "{error:?}");
+    let text = error.to_string();
+    assert!(text.contains("UnknownIssuer"), "{text}");
+    assert!(!text.contains(token.expose_secret()));
+
+    let elsewhere = hookwire_test_tls::serve_https(router, ca.server_config(&["other.example"]))
+        .await
+        .port();
+    let error = trusting(format!("https://localhost:{elsewhere}"))
+        .next_page()
+        .await
+        .unwrap_err();
+    let text = error.to_string();
+    assert!(text.contains("not valid for name"), "{text}");
 }

@@ -13,6 +13,11 @@ use crate::signature::StandardWebhooks;
 /// consumer: it sends the consumer's bearer token and verifies every item with the consumer's
 /// secret before handing it on, so nothing the shop did not sign reaches your code.
 ///
+/// `https://` feeds work as they are (rustls, the system's roots and `SSL_CERT_FILE`; a private
+/// CA with [`root_certificates`](FeedClientBuilder::root_certificates)). Redirects are followed
+/// only within the feed's scheme, host and port; each page is bounded in time and size (see
+/// [`FeedClientBuilder`]).
+///
 /// Store [`cursor`](Self::cursor) after handling what a page held; start again from it after
 /// a restart with [`after`](Self::after).
 ///
@@ -75,6 +80,7 @@ pub struct FeedClientBuilder {
     token: FeedToken,
     scheme: StandardWebhooks,
     http: reqwest::ClientBuilder,
+    roots: Vec<reqwest::Certificate>,
     connect_timeout: Duration,
     timeout: Duration,
     max_page_bytes: usize,
@@ -105,6 +111,27 @@ impl FeedClientBuilder {
     /// ```
     pub fn http(mut self, builder: reqwest::ClientBuilder) -> Self {
         self.http = builder;
+        self
+    }
+
+    /// Certificate authorities trusted beside the system's roots (and `SSL_CERT_FILE`): for a
+    /// feed whose certificate a private CA signed.
+    ///
+    /// ```
+    /// # use hookwire::feed::{FeedClient, FeedToken};
+    /// # use hookwire::signature::StandardWebhooks;
+    /// # let pem = b"";
+    /// let roots = reqwest::Certificate::from_pem_bundle(pem)?;
+    /// let feed = FeedClient::builder("https://shop.internal", FeedToken::generate()?, StandardWebhooks::new("whsec_c2VjcmV0")?)
+    ///     .root_certificates(roots)
+    ///     .build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn root_certificates(
+        mut self,
+        roots: impl IntoIterator<Item = reqwest::Certificate>,
+    ) -> Self {
+        self.roots.extend(roots);
         self
     }
 
@@ -159,6 +186,7 @@ impl FeedClientBuilder {
         let base = Transport::base(self.base)?;
         let http = self
             .http
+            .tls_certs_merge(self.roots)
             .redirect(same_origin_redirects())
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
@@ -249,6 +277,7 @@ impl FeedClient {
             token,
             scheme: secret,
             http: reqwest::Client::builder(),
+            roots: Vec::new(),
             connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
             timeout: Self::DEFAULT_TIMEOUT,
             max_page_bytes: Self::DEFAULT_MAX_PAGE_BYTES,

@@ -38,12 +38,14 @@ pub enum FeedReadError {
     /// A query parameter could not be written.
     #[error("could not build the events feed request: {0}")]
     Request(#[source] ParamError),
-    /// The request did not complete: connection refused or reset, TLS.
-    #[error("the events feed request failed: {0}")]
+    /// The request did not complete: connection refused or reset, a certificate not trusted
+    /// or not for the feed's host (the message names the problem).
+    #[error("the events feed request failed: {}", chain(.0))]
     Transport(#[source] reqwest::Error),
     /// No connection within the connect timeout, or no whole page within the total timeout.
     #[error(
-        "the events feed did not answer in time (connect timeout {connect:?}, total {total:?}): {source}"
+        "the events feed did not answer in time (connect timeout {connect:?}, total {total:?}): {}",
+        chain(.source)
     )]
     Timeout {
         /// The connect timeout.
@@ -102,6 +104,23 @@ pub enum FeedReadError {
     /// An item did not verify with the consumer's secret: nothing of its page was handled.
     #[error(transparent)]
     Rejected(#[from] ItemRejected),
+}
+
+/// The error and its sources (the TLS or connection reason), joined by `: `. The URL was
+/// taken out of the error when it was made.
+fn chain(error: &reqwest::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    for _ in 0..8 {
+        let Some(cause) = source else { break };
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
 }
 
 fn detail(problem: &Option<Box<Problem>>) -> String {
