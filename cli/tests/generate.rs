@@ -115,3 +115,34 @@ fn unreadable_or_eventless_input_is_a_usage_error() {
         not_openapi.stderr
     );
 }
+
+/// The OpenAPI Initiative's own `webhook-example.yaml` generates (it was refused as "not
+/// JSON"), and a YAML error names its line and column.
+#[test]
+fn yaml_documents_generate_and_yaml_errors_name_line_and_column() {
+    let spec =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/webhook-example.yaml");
+    let out = run(&["generate", &spec.to_string_lossy()]).expect(0);
+    assert!(
+        out.stdout.contains("#[hookwire(event = \"newPet\")]"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("pub struct Pet"), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("1 events (1 fully typed)"),
+        "{}",
+        out.stderr
+    );
+
+    let bad = std::env::temp_dir().join(format!("hookwire-cli-bad-{}.yaml", std::process::id()));
+    std::fs::write(&bad, "openapi: 3.1.0\nwebhooks:\n  a: [1, 2\n").expect("write the file");
+    let out = run(&["generate", &bad.to_string_lossy()]).expect(2);
+    assert!(
+        out.stderr.contains("is not valid YAML at line"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("convert YAML"), "{}", out.stderr);
+    std::fs::remove_file(&bad).ok();
+}

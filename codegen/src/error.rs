@@ -23,14 +23,9 @@ pub enum GenerateError {
         /// What the operating system said.
         source: std::io::Error,
     },
-    /// A file is not JSON (YAML documents must be converted to JSON first).
-    #[error("`{}` is not JSON: {source}; convert YAML to JSON first (e.g. `yq -o json`)", path.display())]
-    Json {
-        /// The file.
-        path: PathBuf,
-        /// Where the JSON parser stopped.
-        source: serde_json::Error,
-    },
+    /// A document (or a file it references) is not valid JSON or YAML.
+    #[error(transparent)]
+    Document(#[from] crate::DocumentError),
     /// The input is neither an OpenAPI document with webhooks nor a folder of JSON Schemas.
     #[error(
         "`{}` has nothing to generate: expected an OpenAPI 3.1 document with `webhooks`, an \

@@ -139,7 +139,9 @@ fn read_folder(root: &Path) -> Result<Input, GenerateError> {
     if events.is_empty() {
         return Err(GenerateError::NothingToGenerate {
             path: root.to_owned(),
-            why: "the folder has no `.json` schema that is not `$ref`-erenced by another".into(),
+            why:
+                "the folder has no `.json` or `.yaml` schema that is not `$ref`-erenced by another"
+                    .into(),
         });
     }
     Ok(Input {
@@ -152,7 +154,11 @@ fn read_folder(root: &Path) -> Result<Input, GenerateError> {
 /// `pull_request/opened.schema.json` -> `pull_request.opened`; `push/event.schema.json` ->
 /// `push`; `order.shipped.json` -> `order.shipped`.
 pub(crate) fn event_name(file: &str) -> String {
-    let stem = file.trim_end_matches(".json").trim_end_matches(".schema");
+    let stem = [".json", ".yaml", ".yml"]
+        .iter()
+        .find_map(|ext| file.strip_suffix(ext))
+        .unwrap_or(file)
+        .trim_end_matches(".schema");
     let mut segments: Vec<&str> = stem.split('/').collect();
     if segments.len() > 1 && segments.last() == Some(&"event") {
         segments.pop();
@@ -167,7 +173,10 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<String>) -> Result<(), Generate
         let path = entry.map_err(read_error(dir.to_owned()))?.path();
         if path.is_dir() {
             walk(root, &path, files)?;
-        } else if path.extension().is_some_and(|ext| ext == "json") {
+        } else if path
+            .extension()
+            .is_some_and(|ext| ext == "json" || ext == "yaml" || ext == "yml")
+        {
             let relative = path.strip_prefix(root).unwrap_or(&path);
             let parts: Vec<String> = relative
                 .components()
@@ -207,5 +216,7 @@ mod tests {
         );
         assert_eq!(event_name("push/event.schema.json"), "push");
         assert_eq!(event_name("order.shipped.json"), "order.shipped");
+        assert_eq!(event_name("push/event.schema.yaml"), "push");
+        assert_eq!(event_name("order.shipped.yml"), "order.shipped");
     }
 }

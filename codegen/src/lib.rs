@@ -2,7 +2,7 @@
 //! webhooks: the engine of `hookwire generate`, usable from a build script.
 //!
 //! The input is an OpenAPI 3.1 document (its `webhooks`), an OpenAPI 3.0 document with
-//! `x-webhooks`, or a folder of JSON Schema files, one per event (`push/event.schema.json`
+//! `x-webhooks` (JSON or YAML, see [`load_document`]), or a folder of JSON Schema files (`.json`, `.yaml`, `.yml`), one per event (`push/event.schema.json`
 //! is the event `push`, `pull_request/opened.schema.json` the event `pull_request.opened`;
 //! files under `common/` and files other files `$ref` are shared parts, not events). The
 //! output is one formatted Rust module: a type per payload deriving `Deserialize` (and
@@ -44,6 +44,7 @@
 
 mod convert;
 mod dispatch;
+mod document;
 mod emit;
 mod error;
 mod files;
@@ -61,6 +62,7 @@ mod union;
 
 use std::path::Path;
 
+pub use document::{DocumentError, Format, load_document, parse_document};
 pub use error::GenerateError;
 pub use files::StaleFiles;
 pub use report::{EventReport, Fallback, Report};
@@ -265,7 +267,7 @@ pub struct GeneratedFile {
 /// same bytes.
 ///
 /// # Errors
-/// [`GenerateError`] when the input cannot be read, is not JSON, or describes no events.
+/// [`GenerateError`] when the input cannot be read, is not JSON or YAML, or describes no events.
 /// Unsupported schema constructs are not errors: see [`Report::fallbacks`].
 ///
 /// ```

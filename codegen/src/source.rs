@@ -53,13 +53,7 @@ impl Sources {
             if sources.docs.contains_key(&file) {
                 continue;
             }
-            let path = root.join(&file);
-            let text = std::fs::read_to_string(&path).map_err(|source| GenerateError::Read {
-                path: path.clone(),
-                source,
-            })?;
-            let value: Value = serde_json::from_str(&text)
-                .map_err(|source| GenerateError::Json { path, source })?;
+            let value = crate::load_document(&root.join(&file))?;
             let mut refs = Vec::new();
             collect_refs(&value, &mut refs);
             let base = base_of(&file, &value);
