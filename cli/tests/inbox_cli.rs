@@ -37,7 +37,7 @@ fn seed(url: &str) {
         let other = NewItem::new("other", "msg_x", "order.created", b"{}".to_vec());
         store.push(&other, now).await.unwrap();
         for claimed in store
-            .claim("shop", now, Duration::from_secs(60), 10)
+            .claim("shop", now, Duration::from_secs(60), 10, 8)
             .await
             .unwrap()
         {

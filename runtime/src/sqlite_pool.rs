@@ -1,6 +1,12 @@
 //! How every SQLite backend (the duplicate store, the inbox, the outbox) opens its pool: WAL
-//! with `synchronous = NORMAL` and a 5 second busy timeout, several connections on a file and
-//! exactly one on an in-memory database.
+//! with a 5 second busy timeout, several connections on a file and exactly one on an in-memory
+//! database; `synchronous = NORMAL` ([`tuned`]) or, for the inbox, whose commit is what a
+//! sender's `200` stands for, `FULL` ([`tuned_with`]).
+//!
+//! In WAL mode, `NORMAL` syncs the log only at checkpoints: a commit survives a crash of the
+//! process but the last ones may roll back on a power loss or an OS crash. `FULL` syncs the log
+//! at every commit: a commit survives both (measured on the inbox bench, see
+//! `runtime/benches/inbox.rs`).
 //!
 //! `sqlite::memory:` is a database shared by the pool's connections through SQLite's shared
 //! cache, whose table locks fail at once with "database table is locked" instead of waiting
@@ -15,9 +21,17 @@ use sqlx::sqlite::{
 
 /// `options` with WAL, `synchronous = NORMAL` and a 5 second busy timeout set on top.
 pub(crate) fn tuned(options: SqliteConnectOptions) -> SqliteConnectOptions {
+    tuned_with(options, SqliteSynchronous::Normal)
+}
+
+/// `options` with WAL, `synchronous` and a 5 second busy timeout set on top.
+pub(crate) fn tuned_with(
+    options: SqliteConnectOptions,
+    synchronous: SqliteSynchronous,
+) -> SqliteConnectOptions {
     options
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
+        .synchronous(synchronous)
         .busy_timeout(Duration::from_secs(5))
 }
 

@@ -116,7 +116,7 @@ async fn round_trip(store: &dyn InboxStore, id: &str) {
     let item = NewItem::new("reconnect", id, "order.created", b"{}".to_vec());
     let pushed = store.push(&item, now).await;
     assert!(matches!(pushed, Ok(Pushed::New)), "{id}: push {pushed:?}");
-    let claimed = store.claim("reconnect", now, LEASE, 10).await;
+    let claimed = store.claim("reconnect", now, LEASE, 10, 8).await;
     let claimed = claimed.unwrap_or_else(|e| panic!("{id}: claim {e}"));
     assert_eq!(claimed.len(), 1, "{id}: one due");
     let done = store
@@ -155,7 +155,7 @@ async fn sqlite_inbox_keeps_deliveries_across_a_restart() {
     let done = NewItem::new("q", "done", "t", b"{}".to_vec());
     first.push(&cut, t0).await.unwrap();
     first.push(&done, t0).await.unwrap();
-    let claimed = first.claim("q", t0, LEASE, 10).await.unwrap();
+    let claimed = first.claim("q", t0, LEASE, 10, 8).await.unwrap();
     assert_eq!(claimed.len(), 2);
     let settled = first
         .complete(
@@ -176,15 +176,15 @@ async fn sqlite_inbox_keeps_deliveries_across_a_restart() {
     assert_eq!((stats.running, stats.done), (1, 1), "{stats:?}");
     assert!(
         second
-            .claim("q", at(59), LEASE, 10)
+            .claim("q", at(59), LEASE, 10, 8)
             .await
             .unwrap()
             .is_empty()
     );
-    let again = second.claim("q", at(60), LEASE, 10).await.unwrap();
+    let again = second.claim("q", at(60), LEASE, 10, 8).await.unwrap();
     assert_eq!(again.len(), 1, "due again when the lease ends");
     assert_eq!(again[0].item, cut);
-    assert_eq!(again[0].attempt, 2);
+    assert_eq!((again[0].attempt, again[0].recovered), (2, true));
     assert_eq!(second.push(&done, at(61)).await.unwrap(), Pushed::Duplicate);
     second.pool().close().await;
     remove_sqlite(&path);
@@ -215,7 +215,7 @@ async fn replicas_share_a_queue(replicas: [Arc<dyn InboxStore>; 2]) {
         tasks.push(tokio::spawn(async move {
             let mut ids = Vec::new();
             loop {
-                let claimed = store.claim("shared", now, LEASE, 7).await.unwrap();
+                let claimed = store.claim("shared", now, LEASE, 7, 8).await.unwrap();
                 if claimed.is_empty() {
                     return ids;
                 }
@@ -246,7 +246,7 @@ async fn large_claims_keep_the_order(store: &dyn InboxStore) {
             .unwrap();
     }
     let claimed = store
-        .claim("large", t0.saturating_add_seconds(1_000), LEASE, 1_000)
+        .claim("large", t0.saturating_add_seconds(1_000), LEASE, 1_000, 8)
         .await
         .unwrap();
     let ids: Vec<&str> = claimed.iter().map(|c| c.item.id.as_str()).collect();
@@ -396,7 +396,7 @@ async fn redis_inbox_keys_stay_apart_and_purge_cleans_up() {
     let b = NewItem::new("a", "b:d:c", "t", vec![2]);
     assert_eq!(store.push(&a, now).await.unwrap(), Pushed::New);
     assert_eq!(store.push(&b, now).await.unwrap(), Pushed::New);
-    let claimed = store.claim("a:d:b", now, LEASE, 10).await.unwrap();
+    let claimed = store.claim("a:d:b", now, LEASE, 10, 8).await.unwrap();
     assert_eq!(claimed.len(), 1);
     assert_eq!(claimed[0].item, a);
     let keep = Duration::from_secs(3_600);
@@ -404,7 +404,7 @@ async fn redis_inbox_keys_stay_apart_and_purge_cleans_up() {
         .complete("a:d:b", "c", claimed[0].token, now, keep)
         .await;
     assert!(matches!(done, Ok(Settled::Applied)), "{done:?}");
-    let claimed = store.claim("a", now, LEASE, 10).await.unwrap();
+    let claimed = store.claim("a", now, LEASE, 10, 8).await.unwrap();
     assert_eq!(claimed[0].item, b);
     // The done hash keeps no body and expires with its retention; Redis expiring it (done
     // here by hand) leaves its count to the purge.

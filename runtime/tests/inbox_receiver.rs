@@ -205,15 +205,20 @@ async fn a_panicking_or_slow_handler_is_a_failure_not_a_lost_delivery() {
     }
     let worker = receiver
         .inbox_worker(())
-        .lease(Duration::from_secs(1))
+        .lease(Duration::from_secs(4))
         .retry(RetryPolicy::never());
-    assert_eq!(worker.run_once().await.unwrap(), 2);
+    let running = tokio::spawn(async move { worker.run_once().await.map(|n| (n, worker)) });
+    // The time limit (3 s of the 4 s lease) runs on the receiver's clock.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    clock.advance(3);
+    let (ran, worker) = running.await.unwrap().unwrap();
+    assert_eq!(ran, 2);
     let mut dead = worker.dead_letters(10).await.unwrap();
     dead.sort_by(|a, b| a.id.cmp(&b.id));
     assert_eq!(dead.len(), 2, "{dead:?}");
     assert_eq!(dead[0].error, "the handler panicked");
     assert!(
-        dead[1].error.contains("longer than its lease"),
+        dead[1].error.contains("longer than its time limit of 3s"),
         "{}",
         dead[1].error
     );

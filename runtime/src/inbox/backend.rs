@@ -66,6 +66,8 @@ pub(crate) struct StoredClaim {
     /// Attempts after this claim.
     pub(crate) attempts: i64,
     pub(crate) received_at: i64,
+    /// The claim took it over from a run whose lease ran out.
+    pub(crate) recovered: bool,
 }
 
 impl StoredClaim {
@@ -83,6 +85,7 @@ impl StoredClaim {
             token: self.token,
             attempt: attempts(self.attempts),
             received_at: from_millis(self.received_at),
+            recovered: self.recovered,
         })
     }
 }
@@ -175,8 +178,9 @@ macro_rules! sql_inbox_store {
                 now: Timestamp,
                 lease: Duration,
                 limit: usize,
+                max_attempts: u32,
             ) -> BoxFuture<'a, Result<Vec<Claimed>, InboxError>> {
-                Box::pin(self.claim_now(queue, now, lease, limit))
+                Box::pin(self.claim_now(queue, now, lease, limit, max_attempts))
             }
 
             fn complete<'a>(

@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::Timestamp;
 use crate::inbox::{
     BoxFuture, ClaimToken, Claimed, DeadLetter, Failure, InboxError, InboxStats, InboxStore,
-    NewItem, Pushed, Settled, duration_millis, from_millis, millis,
+    NewItem, Pushed, Settled, duration_millis, from_millis, gave_up, millis,
 };
 
 /// The in-memory [`InboxStore`]. It acknowledges quickly and retries failed handlers, but a
@@ -160,6 +160,7 @@ impl InboxStore for MemoryInbox {
         now: Timestamp,
         lease: Duration,
         limit: usize,
+        max_attempts: u32,
     ) -> BoxFuture<'a, Result<Vec<Claimed>, InboxError>> {
         let mut state = self.lock();
         let now_ms = millis(now);
@@ -172,7 +173,25 @@ impl InboxStore for MemoryInbox {
             .collect();
         let until = now_ms.saturating_add(duration_millis(lease));
         let mut claimed = Vec::with_capacity(due.len());
+        let mut recovered_one = false;
         for key in due {
+            let Some((attempts, recovered)) = state
+                .rows
+                .get(&key)
+                .map(|row| (row.attempts, row.stage == Stage::Running))
+            else {
+                continue;
+            };
+            if attempts >= max_attempts {
+                state.schedule(&key, Stage::Dead, now_ms);
+                if let Some(row) = state.rows.get_mut(&key) {
+                    row.error = gave_up(attempts, recovered, &row.error);
+                }
+                continue;
+            }
+            if recovered && std::mem::replace(&mut recovered_one, true) {
+                continue;
+            }
             state.tokens += 1;
             let token = state.tokens;
             state.schedule(&key, Stage::Running, until);
@@ -184,6 +203,7 @@ impl InboxStore for MemoryInbox {
                     token: ClaimToken::new(token),
                     attempt: row.attempts,
                     received_at: row.received_at,
+                    recovered,
                 });
             }
         }

@@ -42,7 +42,7 @@
 //! assert_eq!(inbox.push(&item, now).await?, Pushed::New);
 //! assert_eq!(inbox.push(&item, now).await?, Pushed::Duplicate);
 //!
-//! let claimed = inbox.claim("shop", now, Duration::from_secs(60), 10).await?;
+//! let claimed = inbox.claim("shop", now, Duration::from_secs(60), 10, 8).await?;
 //! assert_eq!(claimed[0].item.id, "msg_1");
 //! assert_eq!(claimed[0].attempt, 1);
 //! inbox.complete("shop", "msg_1", claimed[0].token, now, Duration::from_secs(86_400)).await?;
@@ -183,6 +183,7 @@ pub enum Pushed {
 ///     token: ClaimToken::new(1),
 ///     attempt: 1,
 ///     received_at: Timestamp::from_unix(0),
+///     recovered: false,
 /// };
 /// assert_eq!(claimed.attempt, 1);
 /// ```
@@ -197,6 +198,11 @@ pub struct Claimed {
     pub attempt: u32,
     /// When it was pushed.
     pub received_at: Timestamp,
+    /// Its previous run ended without a recorded result: the claim was taken over when its
+    /// lease ran out (the worker crashed or was killed, or could not record). It may be the
+    /// delivery that crashes its worker, so the [`InboxWorker`](crate::receiver::InboxWorker)
+    /// runs it with nothing else in flight; a claim hands out at most one.
+    pub recovered: bool,
 }
 
 /// How a handler's failure is recorded by [`InboxStore::fail`].
@@ -279,7 +285,11 @@ pub struct InboxStats {
 ///   stays known until it is purged after being done for its retention.
 /// - `claim` hands out due deliveries (waiting with `run_at <= now`, or running with an ended
 ///   lease), oldest first, each to one caller, with a new token and `attempt` one higher;
-///   they are due again at `now + lease`.
+///   they are due again at `now + lease`. A running one whose lease ended is
+///   [`recovered`](Claimed::recovered), at most one per claim.
+/// - Poison work ends: a due delivery claimed `max_attempts` times already is not handed out
+///   again but becomes a dead letter at `now`, its error saying why ([`gave_up`]): a crash
+///   that records nothing can never loop forever.
 /// - `complete` and `fail` act only for the current token (else [`Settled::Lost`]);
 ///   `complete` keeps the id for `keep` so redeliveries stay duplicates.
 /// - `revive` puts a dead letter back as a first attempt, due at once.
@@ -294,7 +304,9 @@ pub trait InboxStore: Send + Sync + 'static {
         now: Timestamp,
     ) -> BoxFuture<'a, Result<Pushed, InboxError>>;
 
-    /// Claims up to `limit` due deliveries of `queue` for `lease`.
+    /// Claims up to `limit` due deliveries of `queue` for `lease`; a due delivery already
+    /// claimed `max_attempts` times becomes a dead letter instead (so a claim may return fewer
+    /// than `limit` while more are due).
     ///
     /// # Errors
     /// The store cannot be reached.
@@ -304,6 +316,7 @@ pub trait InboxStore: Send + Sync + 'static {
         now: Timestamp,
         lease: Duration,
         limit: usize,
+        max_attempts: u32,
     ) -> BoxFuture<'a, Result<Vec<Claimed>, InboxError>>;
 
     /// Marks a claimed delivery handled; its id is kept until `now + keep`.
@@ -409,8 +422,9 @@ impl<T: InboxStore + ?Sized> InboxStore for std::sync::Arc<T> {
         now: Timestamp,
         lease: Duration,
         limit: usize,
+        max_attempts: u32,
     ) -> BoxFuture<'a, Result<Vec<Claimed>, InboxError>> {
-        (**self).claim(queue, now, lease, limit)
+        (**self).claim(queue, now, lease, limit, max_attempts)
     }
 
     fn complete<'a>(
@@ -458,6 +472,36 @@ impl<T: InboxStore + ?Sized> InboxStore for std::sync::Arc<T> {
 
     fn purge<'a>(&'a self, now: Timestamp) -> BoxFuture<'a, Result<u64, InboxError>> {
         (**self).purge(now)
+    }
+}
+
+/// The error of a delivery [`claim`](InboxStore::claim) gave up on after `attempts` claims:
+/// the same words in every store. `recovered` says its last run recorded no result (its lease
+/// ran out); otherwise `last_error` is the error its last run recorded.
+///
+/// ```
+/// use hookwire::inbox::gave_up;
+///
+/// assert_eq!(
+///     gave_up(3, true, ""),
+///     "abandoned after 3 runs without a recorded result: the worker crashed or was killed, \
+///      or the handler outlived its lease"
+/// );
+/// assert_eq!(
+///     gave_up(3, false, "timeout"),
+///     "gave up after 3 runs, as many as the retry schedule allows: timeout"
+/// );
+/// ```
+pub fn gave_up(attempts: u32, recovered: bool, last_error: &str) -> String {
+    if recovered {
+        format!(
+            "abandoned after {attempts} runs without a recorded result: the worker crashed or \
+             was killed, or the handler outlived its lease"
+        )
+    } else {
+        format!(
+            "gave up after {attempts} runs, as many as the retry schedule allows: {last_error}"
+        )
     }
 }
 

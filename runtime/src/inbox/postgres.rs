@@ -61,23 +61,44 @@ INSERT INTO hw_inbox (queue, id, event_type, signed_at, headers, body, stage, ru
 VALUES ($1, $2, $3, $4, $5, $6, 'waiting', $7, $7)
 ON CONFLICT (queue, id) DO NOTHING";
 
-/// Takes the oldest due rows no other claim holds; each gets one of the tokens in `$5`.
-/// Returns each row's due time before the claim, to order them.
+/// Takes the oldest due rows no other claim holds: those claimed `$6` times already become
+/// dead letters (the words of [`gave_up`](crate::inbox::gave_up)), the others are claimed, at
+/// most one of them recovered from an ended lease; each gets one of the tokens in `$5`.
+/// Returns each row's due time before the claim, to order them, and whether it was recovered.
 const CLAIM: &str = "
+WITH due AS (
+    SELECT queue, id, run_at, seq, stage, attempts, error FROM hw_inbox
+    WHERE queue = $1 AND stage IN ('waiting', 'running') AND run_at <= $2
+    ORDER BY run_at, seq
+    LIMIT $3
+    FOR UPDATE SKIP LOCKED
+), ranked AS (
+    SELECT due.*, row_number() OVER (
+        PARTITION BY stage = 'running' AND attempts < $6 ORDER BY run_at, seq
+    ) AS rank
+    FROM due
+), given_up AS (
+    UPDATE hw_inbox AS h
+    SET stage = 'dead', run_at = $2, error = CASE WHEN ranked.stage = 'running'
+        THEN 'abandoned after ' || ranked.attempts || ' runs without a recorded result: the '
+            || 'worker crashed or was killed, or the handler outlived its lease'
+        ELSE 'gave up after ' || ranked.attempts || ' runs, as many as the retry schedule '
+            || 'allows: ' || ranked.error
+        END
+    FROM ranked
+    WHERE ranked.attempts >= $6 AND h.queue = ranked.queue AND h.id = ranked.id
+    RETURNING h.id
+), picked AS (
+    SELECT queue, id, run_at, seq, stage, row_number() OVER (ORDER BY run_at, seq) AS n
+    FROM ranked
+    WHERE attempts < $6 AND (stage = 'waiting' OR rank = 1)
+)
 UPDATE hw_inbox AS h
 SET stage = 'running', run_at = $4, token = ($5::BIGINT[])[picked.n], attempts = h.attempts + 1
-FROM (
-    SELECT queue, id, run_at, seq, row_number() OVER () AS n FROM (
-        SELECT queue, id, run_at, seq FROM hw_inbox
-        WHERE queue = $1 AND stage IN ('waiting', 'running') AND run_at <= $2
-        ORDER BY run_at, seq
-        LIMIT $3
-        FOR UPDATE SKIP LOCKED
-    ) AS due
-) AS picked
+FROM picked
 WHERE h.queue = picked.queue AND h.id = picked.id
 RETURNING h.id, h.event_type, h.signed_at, h.headers, h.body, h.token, h.attempts,
-    h.received_at, picked.run_at, picked.seq";
+    h.received_at, picked.run_at, picked.seq, picked.stage = 'running'";
 
 const COMPLETE: &str = "
 UPDATE hw_inbox SET stage = 'done', run_at = $4
@@ -205,6 +226,7 @@ impl PgInbox {
         now: Timestamp,
         until: i64,
         limit: usize,
+        max_attempts: u32,
     ) -> Result<Vec<Claimed>, InboxError> {
         let tokens: Vec<i64> = new_tokens(limit)?.into_iter().map(token_i64).collect();
         let rows = sqlx::query(CLAIM)
@@ -213,6 +235,7 @@ impl PgInbox {
             .bind(sql_limit(limit))
             .bind(until)
             .bind(tokens)
+            .bind(i32::try_from(max_attempts).unwrap_or(i32::MAX))
             .fetch_all(&self.pool)
             .await
             .map_err(unavailable)?;
@@ -229,6 +252,7 @@ impl PgInbox {
                 token: ClaimToken::new(u64::try_from(token).unwrap_or(0)),
                 attempts: i64::from(row.try_get::<i32, _>(6).map_err(unavailable)?),
                 received_at: row.try_get(7).map_err(unavailable)?,
+                recovered: row.try_get(10).map_err(unavailable)?,
             };
             let order: (i64, i64) = (
                 row.try_get(8).map_err(unavailable)?,
@@ -246,13 +270,17 @@ impl PgInbox {
         now: Timestamp,
         lease: Duration,
         limit: usize,
+        max_attempts: u32,
     ) -> Result<Vec<Claimed>, InboxError> {
         let until = lease_end(now, lease);
         let mut claimed = Vec::new();
         while claimed.len() < limit {
             let want = (limit - claimed.len()).min(CLAIM_BATCH);
-            let batch = self.claim_batch(queue, now, until, want).await?;
-            let short = batch.len() < want;
+            let batch = self
+                .claim_batch(queue, now, until, want, max_attempts)
+                .await?;
+            // Short, or holding the one recovered delivery a claim may hand out.
+            let short = batch.len() < want || batch.iter().any(|c| c.recovered);
             claimed.extend(batch);
             if short {
                 break;

@@ -217,25 +217,32 @@ impl RedisInbox {
         now: Timestamp,
         until: i64,
         limit: usize,
+        max_attempts: u32,
     ) -> Result<Vec<Claimed>, InboxError> {
         let tokens: Vec<String> = new_tokens(limit)?
             .into_iter()
             .map(|t| t.get().to_string())
             .collect();
-        let (now, until, limit) = (
+        let (now, until, limit, max_attempts) = (
             millis(now).to_string(),
             until.to_string(),
             limit.to_string(),
+            max_attempts.to_string(),
         );
         let mut args: Vec<&[u8]> = vec![
             keys.delivery.as_bytes(),
             now.as_bytes(),
             until.as_bytes(),
             limit.as_bytes(),
+            max_attempts.as_bytes(),
         ];
         args.extend(tokens.iter().map(String::as_bytes));
         let rows: Vec<Vec<Vec<u8>>> = self
-            .run(&self.scripts.claim, &[&keys.due, &keys.counts], &args)
+            .run(
+                &self.scripts.claim,
+                &[&keys.due, &keys.counts, &keys.dead],
+                &args,
+            )
             .await?;
         rows.into_iter()
             .map(|row| {
@@ -249,8 +256,9 @@ impl RedisInbox {
                         attempts,
                         received,
                         token,
+                        recovered,
                     ],
-                ) = <[Vec<u8>; 8]>::try_from(row)
+                ) = <[Vec<u8>; 9]>::try_from(row)
                 else {
                     return Err(InboxError::new("Redis: the claim script answered nonsense"));
                 };
@@ -268,6 +276,7 @@ impl RedisInbox {
                     token: ClaimToken::new(u64::try_from(number(&token)?).unwrap_or(0)),
                     attempts: number(&attempts)?,
                     received_at: number(&received)?,
+                    recovered: recovered == b"1",
                 };
                 stored.into_claimed()
             })
@@ -326,6 +335,7 @@ impl InboxStore for RedisInbox {
         now: Timestamp,
         lease: Duration,
         limit: usize,
+        max_attempts: u32,
     ) -> BoxFuture<'a, Result<Vec<Claimed>, InboxError>> {
         Box::pin(async move {
             let keys = self.keys(queue);
@@ -333,8 +343,11 @@ impl InboxStore for RedisInbox {
             let mut claimed = Vec::new();
             while claimed.len() < limit {
                 let want = (limit - claimed.len()).min(CLAIM_BATCH);
-                let batch = self.claim_batch(queue, &keys, now, until, want).await?;
-                let short = batch.len() < want;
+                let batch = self
+                    .claim_batch(queue, &keys, now, until, want, max_attempts)
+                    .await?;
+                // Short, or holding the one recovered delivery a claim may hand out.
+                let short = batch.len() < want || batch.iter().any(|c| c.recovered);
                 claimed.extend(batch);
                 if short {
                     break;

@@ -8,23 +8,31 @@
 //! the oldest due rows and gives each a fresh random token; `complete` and `fail` change a row
 //! only while it is running under the caller's token. The file is opened in WAL mode with a 5
 //! second busy timeout.
+//!
+//! **What it promises.** A push is answered (and the sender told `200`) once its commit is
+//! synced to disk: the inbox opens its connections with `synchronous = FULL`, so an
+//! acknowledged delivery survives a crash of the process, of the OS, and a power loss.
+//! `synchronous = NORMAL` (`?synchronous=normal` in the URL, or
+//! [`open_with_synchronous`](SqliteInbox::open_with_synchronous)) survives a crash of the
+//! process only: in WAL mode the last commits may roll back on a power loss, after the sender
+//! saw `200`. A pool given to [`from_pool`](SqliteInbox::from_pool) keeps its own settings.
 
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::Row;
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqliteSynchronous};
 
 use crate::Timestamp;
 use crate::dedup::backend::settled;
 use crate::inbox::backend::{
-    DEAD, StoredClaim, WAITING, dead_letter, encode_headers, lease_end, new_token, sql_limit,
-    stats, token_i64,
+    DEAD, RUNNING, StoredClaim, WAITING, attempts, dead_letter, encode_headers, lease_end,
+    new_token, sql_limit, stats, token_i64,
 };
 use crate::inbox::{
     BoxFuture, ClaimToken, Claimed, DeadLetter, Failure, InboxError, InboxStats, NewItem, Pushed,
-    Settled, duration_millis, millis,
+    Settled, duration_millis, gave_up, millis,
 };
 use crate::sqlite_pool;
 
@@ -62,12 +70,16 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'waiting', ?7, ?7)
 ON CONFLICT (queue, id) DO NOTHING";
 
 const DUE: &str = "
-SELECT seq, id, event_type, signed_at, headers, body, attempts, received_at FROM hw_inbox
+SELECT seq, id, event_type, signed_at, headers, body, attempts, received_at, stage, error
+FROM hw_inbox
 WHERE queue = ?1 AND stage IN ('waiting', 'running') AND run_at <= ?2
 ORDER BY run_at, seq LIMIT ?3";
 
 const TAKE: &str =
     "UPDATE hw_inbox SET stage = 'running', run_at = ?1, token = ?2, attempts = ?3 WHERE seq = ?4";
+
+/// Gives up on a due delivery claimed as often as its schedule allows.
+const GIVE_UP: &str = "UPDATE hw_inbox SET stage = 'dead', run_at = ?1, error = ?2 WHERE seq = ?3";
 
 const COMPLETE: &str = "
 UPDATE hw_inbox SET stage = 'done', run_at = ?4
@@ -135,19 +147,20 @@ impl SqliteInbox {
     /// # Ok(()) }
     /// ```
     pub async fn open(url: &str) -> Result<Self, InboxError> {
-        let options = SqliteConnectOptions::from_str(url)
+        let (url, synchronous) = take_synchronous(url)?;
+        let options = SqliteConnectOptions::from_str(&url)
             .map_err(|e| {
                 InboxError::new(format!(
                     "invalid SQLite URL `{}`: {e}",
-                    crate::redact_url(url)
+                    crate::redact_url(&url)
                 ))
             })?
             .create_if_missing(true);
-        Self::open_with(options).await
+        Self::open_with_synchronous(options, synchronous).await
     }
 
-    /// Opens with your options; WAL, `synchronous = NORMAL` and a 5 second busy timeout are
-    /// set on top of them.
+    /// Opens with your options; WAL, `synchronous = FULL` (every acknowledged push survives a
+    /// power loss) and a 5 second busy timeout are set on top of them.
     ///
     /// # Errors
     /// As [`open`](Self::open).
@@ -159,7 +172,28 @@ impl SqliteInbox {
     /// # Ok(()) }
     /// ```
     pub async fn open_with(options: SqliteConnectOptions) -> Result<Self, InboxError> {
-        let pool = sqlite_pool::connect(sqlite_pool::tuned(options), 4)
+        Self::open_with_synchronous(options, SqliteSynchronous::Full).await
+    }
+
+    /// [`open_with`](Self::open_with) at another `synchronous` level: `Normal` trades power
+    /// loss safety (the last acknowledged pushes may roll back) for pushes that do not wait
+    /// for the disk (see the module's notes for the numbers).
+    ///
+    /// # Errors
+    /// As [`open`](Self::open).
+    ///
+    /// ```no_run
+    /// use sqlx::sqlite::{SqliteConnectOptions, SqliteSynchronous};
+    /// # async fn demo() -> Result<(), hookwire::inbox::InboxError> {
+    /// let options = SqliteConnectOptions::new().filename("receiver.db").create_if_missing(true);
+    /// let inbox = hookwire::inbox::SqliteInbox::open_with_synchronous(options, SqliteSynchronous::Normal).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn open_with_synchronous(
+        options: SqliteConnectOptions,
+        synchronous: SqliteSynchronous,
+    ) -> Result<Self, InboxError> {
+        let pool = sqlite_pool::connect(sqlite_pool::tuned_with(options, synchronous), 4)
             .await
             .map_err(unavailable)?;
         Self::from_pool(pool).await
@@ -200,6 +234,7 @@ impl SqliteInbox {
         now: Timestamp,
         lease: Duration,
         limit: usize,
+        max_attempts: u32,
     ) -> Result<Vec<Claimed>, InboxError> {
         if limit == 0 {
             return Ok(Vec::new());
@@ -218,17 +253,31 @@ impl SqliteInbox {
             .await
             .map_err(unavailable)?;
         let mut claimed = Vec::with_capacity(rows.len());
+        let mut recovered_one = false;
         for row in rows {
             let seq: i64 = row.try_get(0).map_err(unavailable)?;
-            let attempts = row
-                .try_get::<i64, _>(6)
-                .map_err(unavailable)?
-                .saturating_add(1);
+            let before = row.try_get::<i64, _>(6).map_err(unavailable)?;
+            let recovered = row.try_get::<String, _>(8).map_err(unavailable)? == RUNNING;
+            if attempts(before) >= max_attempts {
+                let error: String = row.try_get(9).map_err(unavailable)?;
+                sqlx::query(GIVE_UP)
+                    .bind(millis(now))
+                    .bind(gave_up(attempts(before), recovered, &error))
+                    .bind(seq)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(unavailable)?;
+                continue;
+            }
+            if recovered && std::mem::replace(&mut recovered_one, true) {
+                continue;
+            }
+            let after = before.saturating_add(1);
             let token = new_token()?;
             sqlx::query(TAKE)
                 .bind(until)
                 .bind(token_i64(token))
-                .bind(attempts)
+                .bind(after)
                 .bind(seq)
                 .execute(&mut *tx)
                 .await
@@ -241,8 +290,9 @@ impl SqliteInbox {
                 headers: row.try_get(4).map_err(unavailable)?,
                 body: row.try_get(5).map_err(unavailable)?,
                 token,
-                attempts,
+                attempts: after,
                 received_at: row.try_get(7).map_err(unavailable)?,
+                recovered,
             };
             claimed.push(stored.into_claimed()?);
         }
@@ -252,3 +302,55 @@ impl SqliteInbox {
 }
 
 crate::inbox::backend::sql_inbox_store!(SqliteInbox);
+
+/// Takes `synchronous=full|normal|extra` out of a SQLite URL's query (sqlx does not know it);
+/// `FULL` without it.
+fn take_synchronous(url: &str) -> Result<(String, SqliteSynchronous), InboxError> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_owned(), SqliteSynchronous::Full));
+    };
+    let mut synchronous = SqliteSynchronous::Full;
+    let mut kept = Vec::new();
+    for pair in query.split('&') {
+        match pair.split_once('=') {
+            Some((name, value)) if name.eq_ignore_ascii_case("synchronous") => {
+                synchronous = match value.to_ascii_lowercase().as_str() {
+                    "full" => SqliteSynchronous::Full,
+                    "normal" => SqliteSynchronous::Normal,
+                    "extra" => SqliteSynchronous::Extra,
+                    _ => {
+                        return Err(InboxError::new(format!(
+                            "the SQLite URL's `synchronous` must be `full`, `normal` or \
+                             `extra`, not `{value}`"
+                        )));
+                    }
+                };
+            }
+            _ => kept.push(pair),
+        }
+    }
+    let url = if kept.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    Ok((url, synchronous))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synchronous_comes_out_of_the_url() {
+        let (url, level) = take_synchronous("sqlite://r.db?mode=rwc&synchronous=normal").unwrap();
+        assert_eq!(url, "sqlite://r.db?mode=rwc");
+        assert!(matches!(level, SqliteSynchronous::Normal));
+        let (url, level) = take_synchronous("sqlite://r.db").unwrap();
+        assert_eq!(url, "sqlite://r.db");
+        assert!(matches!(level, SqliteSynchronous::Full));
+        let (url, _) = take_synchronous("sqlite://r.db?synchronous=FULL").unwrap();
+        assert_eq!(url, "sqlite://r.db");
+        assert!(take_synchronous("sqlite://r.db?synchronous=off").is_err());
+    }
+}

@@ -148,7 +148,19 @@ pub(crate) struct Inner {
     pub(crate) dedup: Option<Arc<dyn DedupStore>>,
     pub(crate) dedup_ttl: Duration,
     pub(crate) dedup_lease: Duration,
+    pub(crate) handler_timeout: Option<Duration>,
     pub(crate) dedup_namespace: Option<Arc<str>>,
+}
+
+impl Inner {
+    /// The handler's time limit: the one set if it is shorter than the duplicate claim's
+    /// lease, else the lease minus its margin.
+    pub(crate) fn handler_timeout(&self) -> Duration {
+        match self.handler_timeout {
+            Some(limit) if limit < self.dedup_lease && !limit.is_zero() => limit,
+            _ => crate::receiver::deadline::below(self.dedup_lease),
+        }
+    }
 }
 
 impl WebhookConfig {
@@ -194,6 +206,7 @@ impl WebhookConfig {
                 dedup: Some(Arc::new(MemoryDedup::new())),
                 dedup_ttl: Self::DEFAULT_DEDUP_TTL,
                 dedup_lease: Self::DEFAULT_DEDUP_LEASE,
+                handler_timeout: None,
                 dedup_namespace: None,
             }),
         }
@@ -258,7 +271,8 @@ impl WebhookConfig {
         self.with(|inner| inner.dedup_ttl = ttl)
     }
 
-    /// How long an in-flight claim lasts before a copy of the delivery may run again.
+    /// How long an in-flight claim lasts before a copy of the delivery may run again. The
+    /// handler's [time limit](Self::handler_timeout) sits below it.
     ///
     /// ```
     /// # use hookwire::receiver::WebhookConfig;
@@ -268,6 +282,49 @@ impl WebhookConfig {
     /// ```
     pub fn dedup_lease(self, lease: Duration) -> Self {
         self.with(|inner| inner.dedup_lease = lease)
+    }
+
+    /// The longest a handler may run when the [`Receiver`] runs it during the request (no
+    /// inbox), measured from the duplicate claim on the config's [clock](Self::clock). Then
+    /// it is stopped (its future dropped at its next `.await`), the claim released and the
+    /// request answered `503` with `Retry-After` ([`ReceiveError::HandlerTimeout`]), so the
+    /// sender retries and no copy ever runs beside it.
+    ///
+    /// Leases and limits together: the [`dedup_lease`](Self::dedup_lease) (5 minutes) is how
+    /// long a claimed delivery id is held before a copy may run; the handler limit sits below
+    /// it by a margin of a quarter of the lease, at most 15 s (default 4 min 45 s). A limit not
+    /// shorter than the lease is replaced by that default. Providers give up on an answer far
+    /// sooner (GitHub after 10 s, Shopify 5 s): for slow work, store first with an
+    /// [inbox](crate::receiver::Receiver::inbox), whose workers have their own lease and limit.
+    ///
+    /// [`Receiver`]: crate::receiver::Receiver
+    /// [`ReceiveError::HandlerTimeout`]: crate::receiver::ReceiveError::HandlerTimeout
+    ///
+    /// ```
+    /// # use hookwire::receiver::WebhookConfig;
+    /// # use hookwire::signature::GitHub;
+    /// let config = WebhookConfig::new(GitHub::new("s")?).handler_timeout(std::time::Duration::from_secs(8));
+    /// assert_eq!(config.effective_handler_timeout(), std::time::Duration::from_secs(8));
+    /// # Ok::<(), hookwire::signature::SecretError>(())
+    /// ```
+    pub fn handler_timeout(self, limit: Duration) -> Self {
+        self.with(|inner| inner.handler_timeout = Some(limit))
+    }
+
+    /// The handler limit in force: the one set, or the lease minus its margin.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use hookwire::receiver::WebhookConfig;
+    /// # use hookwire::signature::GitHub;
+    /// let config = WebhookConfig::new(GitHub::new("s")?);
+    /// assert_eq!(config.effective_handler_timeout(), Duration::from_secs(285));
+    /// let short = config.dedup_lease(Duration::from_secs(60));
+    /// assert_eq!(short.effective_handler_timeout(), Duration::from_secs(45));
+    /// # Ok::<(), hookwire::signature::SecretError>(())
+    /// ```
+    pub fn effective_handler_timeout(&self) -> Duration {
+        self.inner.handler_timeout()
     }
 
     /// The namespace of this receiver's keys in the duplicate store, instead of

@@ -31,6 +31,7 @@ use crate::signature::VerifyError;
 /// | [`Duplicate`](Self::Duplicate) (already handled) | 200, empty body |
 /// | [`UnknownEventType`](Self::UnknownEventType) (only when unknown types are rejected) | 422 |
 /// | [`Handler`](Self::Handler) | 500 |
+/// | [`HandlerTimeout`](Self::HandlerTimeout) (stopped before the duplicate claim's lease ended; the claim is released) | 503, `Retry-After: 5` |
 /// | [`DedupUnavailable`](Self::DedupUnavailable) (unreachable, or full: nothing is evicted before its time) | 503, `Retry-After` |
 /// | [`InboxUnavailable`](Self::InboxUnavailable) (the delivery could not be stored) | 503, `Retry-After: 5` |
 ///
@@ -89,6 +90,14 @@ pub enum ReceiveError {
     /// The handler failed; the delivery was not marked handled, so a retry runs it again.
     #[error("the handler failed: {0}")]
     Handler(#[source] HandlerError),
+    /// The handler ran longer than its time limit and was stopped (before the duplicate
+    /// claim's lease ended, so no copy of the delivery ran beside it); the claim is released,
+    /// so the sender's retry runs it again.
+    #[error("the handler ran longer than its time limit of {limit:?} and was stopped")]
+    HandlerTimeout {
+        /// The limit ([`WebhookConfig::handler_timeout`](crate::receiver::WebhookConfig::handler_timeout)).
+        limit: std::time::Duration,
+    },
     /// The duplicate store could not be reached, or is full.
     #[error("{0}")]
     DedupUnavailable(#[source] DedupError),
@@ -116,9 +125,9 @@ impl ReceiveError {
             ReceiveError::Duplicate => StatusCode::OK,
             ReceiveError::UnknownEventType(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ReceiveError::Handler(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            ReceiveError::DedupUnavailable(_) | ReceiveError::InboxUnavailable(_) => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            ReceiveError::DedupUnavailable(_)
+            | ReceiveError::InboxUnavailable(_)
+            | ReceiveError::HandlerTimeout { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -140,6 +149,7 @@ impl ReceiveError {
             ReceiveError::Duplicate => "duplicate",
             ReceiveError::UnknownEventType(_) => "unknown_event_type",
             ReceiveError::Handler(_) => "handler_failed",
+            ReceiveError::HandlerTimeout { .. } => "handler_timeout",
             ReceiveError::DedupUnavailable(DedupError::Full { .. }) => "dedup_full",
             ReceiveError::DedupUnavailable(_) => "dedup_unavailable",
             ReceiveError::InboxUnavailable(_) => "inbox_unavailable",
@@ -152,6 +162,10 @@ impl ReceiveError {
         match self {
             ReceiveError::Handler(_) => {
                 "the handler failed; the delivery was not marked handled and a retry runs it again"
+                    .to_owned()
+            }
+            ReceiveError::HandlerTimeout { .. } => {
+                "the handler did not finish in time; the delivery was not marked handled, retry later"
                     .to_owned()
             }
             ReceiveError::DedupUnavailable(DedupError::Full { .. }) => {
@@ -246,7 +260,9 @@ impl IntoResponse for ReceiveError {
             ReceiveError::DedupUnavailable(DedupError::Full { retry_after, .. }) => {
                 Some(retry_after.as_secs().max(1))
             }
-            ReceiveError::DedupUnavailable(_) | ReceiveError::InboxUnavailable(_) => Some(5),
+            ReceiveError::DedupUnavailable(_)
+            | ReceiveError::InboxUnavailable(_)
+            | ReceiveError::HandlerTimeout { .. } => Some(5),
             _ => None,
         };
         if let Some(seconds) = retry_after {

@@ -59,6 +59,7 @@ mod assemble;
 #[cfg(feature = "reqwest")]
 mod catch_up;
 mod config;
+mod deadline;
 mod error;
 mod extract;
 mod format;
@@ -68,6 +69,7 @@ mod parse;
 mod pipeline;
 mod route;
 mod router;
+mod stats;
 mod with_inbox;
 mod worker;
 
@@ -82,6 +84,7 @@ pub use format::{PayloadFormat, TypeRule};
 pub use handler::{Handler, HandlerResult};
 pub use parse::Payload;
 pub use router::Receiver;
+pub use stats::ReceiverStats;
 pub use worker::InboxWorker;
 
 use bytes::Bytes;

@@ -13,7 +13,9 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use crate::dedup::{Claim, ClaimToken, DedupError, DedupKey, DedupStore, Settled};
 use crate::receiver::assemble::Head;
+use crate::Timestamp;
 use crate::receiver::config::Inner;
+use crate::receiver::deadline;
 use crate::receiver::error::ReceiveError;
 use crate::receiver::route::Route;
 use crate::signature::{BodyShape, header_title};
@@ -60,8 +62,9 @@ pub(crate) fn namespace_of(inner: &Inner, path: &str) -> Arc<str> {
     }
 }
 
-/// Runs a route's handler for a delivery claimed (or not deduplicated), then completes the
-/// claim when it succeeded and abandons it when it failed, so a retry runs it again.
+/// Runs a route's handler for a delivery claimed (or not deduplicated), within the handler
+/// time limit from the claim (below its lease), then completes the claim when it succeeded and
+/// abandons it when it failed or was stopped, so a retry runs it again.
 pub(crate) async fn run<S: 'static>(
     inner: &Inner,
     route: &dyn Route<S>,
@@ -71,8 +74,16 @@ pub(crate) async fn run<S: 'static>(
     state: S,
     claim: Option<Held>,
 ) -> Result<(), ReceiveError> {
+    let limit = inner.handler_timeout();
+    let started = claim
+        .as_ref()
+        .map_or_else(|| inner.clock.now(), |claim| claim.claimed_at);
+    let deadline = deadline::after(started, limit);
     let outcome = match route.start(shape, head, parts, state) {
-        Ok(future) => future.await.map_err(ReceiveError::Handler),
+        Ok(future) => match deadline::within(&*inner.clock, deadline, future).await {
+            Some(result) => result.map_err(ReceiveError::Handler),
+            None => Err(ReceiveError::HandlerTimeout { limit }),
+        },
         Err(error) => Err(error),
     };
     match (outcome, claim) {
@@ -98,6 +109,9 @@ pub(crate) struct Held {
     store: Arc<dyn DedupStore>,
     key: DedupKey,
     token: ClaimToken,
+    /// When it was claimed, on the receiver's clock: the lease and the handler's limit start
+    /// here.
+    claimed_at: Timestamp,
     settled: bool,
 }
 
@@ -167,14 +181,13 @@ pub(crate) async fn claim(
         return Ok(None);
     };
     let key = DedupKey::new(namespace, id);
-    match store
-        .claim(&key, inner.clock.now(), inner.dedup_lease)
-        .await
-    {
+    let now = inner.clock.now();
+    match store.claim(&key, now, inner.dedup_lease).await {
         Ok(Claim::New(token)) => Ok(Some(Held {
             store: Arc::clone(store),
             key,
             token,
+            claimed_at: now,
             settled: false,
         })),
         Ok(Claim::InFlight) => Err(ReceiveError::InFlight),
@@ -189,6 +202,9 @@ pub(crate) fn log_rejection(error: &ReceiveError) {
         ReceiveError::Duplicate => tracing::debug!("duplicate delivery skipped"),
         ReceiveError::InFlight => tracing::info!("delivery in flight elsewhere; asked to retry"),
         ReceiveError::Handler(source) => tracing::error!(error = %source, "handler failed"),
+        ReceiveError::HandlerTimeout { limit } => {
+            tracing::error!(?limit, "handler stopped at its time limit; the claim is released");
+        }
         ReceiveError::DedupUnavailable(source) => {
             tracing::error!(error = %source, "duplicate store unavailable");
         }

@@ -27,6 +27,7 @@ use crate::receiver::inbox::Queue;
 use crate::receiver::parse::{KnownSeed, RawSeed, TypedSeed};
 use crate::receiver::pipeline;
 use crate::receiver::route::{Route, TypedRoute};
+use crate::receiver::stats::ReceiverStats;
 use crate::{Event, Events};
 
 /// A webhook endpoint: verifies each request with the configured scheme, rejects replays,
@@ -40,9 +41,17 @@ use crate::{Event, Events};
 /// - Handlers take axum extractors before the delivery, as axum handlers do: the router's
 ///   [`State`](axum::extract::State) (`S`, set with `Router::with_state`), the request's
 ///   `HeaderMap`, anything that implements `FromRequestParts<S>`.
-/// - Unknown types (no handler) are answered `200` and logged by default;
-///   [`unknown`](Self::unknown) hands them to a handler, [`reject_unknown`](Self::reject_unknown)
-///   answers `422`.
+/// - **Unknown event types** (no handler for the type) are never silent. Each one is counted
+///   ([`stats`](Self::stats): a total and per type) and reaches the path you choose:
+///   - [`acknowledge_unknown`](Self::acknowledge_unknown), the default: answered `200` and
+///     logged at `warn` with the type. The sender stops retrying; the event is gone unless
+///     you [catch up](Self::catch_up) later. Right when the sender sends more types than you
+///     care about (GitHub, Stripe with "all events").
+///   - [`reject_unknown`](Self::reject_unknown): answered `422` and logged at `warn`, so the
+///     sender keeps it and retries (until a deployment that knows the type, or its schedule
+///     ends). Right when every type sent should be handled.
+///   - [`unknown`](Self::unknown): your handler gets the raw payload (stored in the
+///     [inbox](Self::inbox) first, when there is one), and answers as handlers do.
 /// - A handler returns `()` or `Result<(), impl Display>`; an `Err` is logged and answered `500`
 ///   and the delivery is not marked handled, so the sender's retry runs it again. On success
 ///   the delivery id is marked done: copies get `200` without running the handler; a copy
@@ -92,6 +101,8 @@ pub struct Receiver<S = ()> {
     unknown: Unknown<S>,
     /// Where deliveries are stored before their handlers run, when they are.
     pub(super) inbox: Option<Queue>,
+    /// What it counted, shared by its clones.
+    pub(super) stats: ReceiverStats,
 }
 
 enum Unknown<S> {
@@ -120,6 +131,7 @@ impl<S> Clone for Receiver<S> {
             routes: self.routes.clone(),
             unknown: self.unknown.clone(),
             inbox: self.inbox.clone(),
+            stats: self.stats.clone(),
         }
     }
 }
@@ -139,7 +151,23 @@ impl<S: Clone + Send + Sync + 'static> Receiver<S> {
             routes: HashMap::new(),
             unknown: Unknown::Ignore,
             inbox: None,
+            stats: ReceiverStats::default(),
         }
+    }
+
+    /// A handle on this receiver's counters (unknown event types), shared with its clones,
+    /// its router and its workers: keep it before [`into_router`](Self::into_router).
+    ///
+    /// ```
+    /// # use hookwire::receiver::{Receiver, WebhookConfig};
+    /// # use hookwire::signature::GitHub;
+    /// let receiver: Receiver = Receiver::new(WebhookConfig::new(GitHub::new("s")?));
+    /// let stats = receiver.stats();
+    /// assert_eq!(stats.unknown_types(), 0);
+    /// # Ok::<(), hookwire::signature::SecretError>(())
+    /// ```
+    pub fn stats(&self) -> ReceiverStats {
+        self.stats.clone()
     }
 
     /// Runs `handler` for deliveries of event type `T::TYPE`, parsed into `T` (the type its
@@ -237,8 +265,22 @@ impl<S: Clone + Send + Sync + 'static> Receiver<S> {
         self
     }
 
-    /// Answers `422` to event types without a handler, so the sender keeps retrying them
-    /// (until a deployment that knows them).
+    /// Answers `200` to event types without a handler, counting them and logging each at
+    /// `warn`: the default, named for code that wants to say so.
+    ///
+    /// ```
+    /// # use hookwire::receiver::{Receiver, WebhookConfig};
+    /// # use hookwire::signature::GitHub;
+    /// let receiver: Receiver = Receiver::new(WebhookConfig::new(GitHub::new("s")?)).acknowledge_unknown();
+    /// # Ok::<(), hookwire::signature::SecretError>(())
+    /// ```
+    pub fn acknowledge_unknown(mut self) -> Self {
+        self.unknown = Unknown::Ignore;
+        self
+    }
+
+    /// Answers `422` to event types without a handler (counting them and logging each at
+    /// `warn`), so the sender keeps retrying them (until a deployment that knows them).
     ///
     /// ```
     /// # use hookwire::receiver::{Receiver, WebhookConfig};
@@ -313,7 +355,6 @@ impl<S: Clone + Send + Sync + 'static> Receiver<S> {
         let inner = self.config.inner();
         let body = pipeline::read_body(inner, &parts.headers, body).await?;
         let Some((route, head)) = self.route(&parts, body)? else {
-            tracing::info!("no handler for this event type; ignored");
             return Ok(());
         };
         if let Some(queue) = &self.inbox {
@@ -342,9 +383,39 @@ impl<S: Clone + Send + Sync + 'static> Receiver<S> {
         Ok(self.lookup(&head.event_type)?.map(|route| (route, head)))
     }
 
+    /// The route of `event_type` for a delivery arriving now: as [`route_of`](Self::route_of),
+    /// counting and logging an unknown type.
+    pub(super) fn lookup(
+        &self,
+        event_type: &str,
+    ) -> Result<Option<Arc<dyn Route<S>>>, ReceiveError> {
+        if !self.routes.contains_key(event_type) {
+            let total = self.stats.count_unknown(event_type);
+            match &self.unknown {
+                Unknown::Ignore => tracing::warn!(
+                    event_type,
+                    unknown_total = total,
+                    "no handler for this event type: acknowledged and ignored (register one, \
+                     or choose `Receiver::unknown` or `reject_unknown`)"
+                ),
+                Unknown::Reject => tracing::warn!(
+                    event_type,
+                    unknown_total = total,
+                    "no handler for this event type: rejected with 422, the sender will retry"
+                ),
+                Unknown::Handle(_) => tracing::debug!(
+                    event_type,
+                    unknown_total = total,
+                    "no handler for this event type: given to the unknown-type handler"
+                ),
+            }
+        }
+        self.route_of(event_type)
+    }
+
     /// The route of `event_type`: its handler, the catalog's, the unknown-type handler, or
     /// `Ok(None)` for an unknown type that is ignored.
-    pub(super) fn lookup(
+    pub(super) fn route_of(
         &self,
         event_type: &str,
     ) -> Result<Option<Arc<dyn Route<S>>>, ReceiveError> {

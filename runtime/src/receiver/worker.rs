@@ -14,6 +14,7 @@ use crate::Timestamp;
 use crate::inbox::{Claimed, DeadLetter, Failure, InboxError, Settled};
 use crate::receiver::Receiver;
 use crate::receiver::assemble::Head;
+use crate::receiver::deadline;
 use crate::receiver::error::ReceiveError;
 use crate::receiver::inbox::{Queue, stored_parts};
 use crate::retry::RetryPolicy;
@@ -22,10 +23,18 @@ use crate::retry::RetryPolicy;
 /// [`Receiver::inbox_worker`]).
 ///
 /// - It claims up to [`concurrency`](Self::concurrency) due deliveries at a time, each under a
-///   [`lease`](Self::lease) (5 minutes by default) that is also the handler's time limit, and
-///   runs them at once. It wakes when a request of this process stores a delivery, and polls
-///   every [`poll_interval`](Self::poll_interval) (1 s) for what other replicas stored and for
+///   [`lease`](Self::lease) (5 minutes by default), and runs them at once. It wakes when a
+///   request of this process stores a delivery, and polls every
+///   [`poll_interval`](Self::poll_interval) (1 s) for what other replicas stored and for
 ///   retries coming due.
+/// - **Leases and time limits**: a handler runs at most its
+///   [`handler_timeout`](Self::handler_timeout), measured from the claim on the receiver's
+///   clock (the clock the lease's end was computed with), which sits below the lease by a
+///   margin (a quarter of the lease, at most 15 s: 4 min 45 s of a 5 minute lease), so a
+///   handler is stopped and its failure recorded before another replica may claim the delivery
+///   again: one run at a time. Stopping drops the handler's future at its next `.await`; a
+///   handler that blocks its thread cannot be stopped, so keep blocking work in
+///   `spawn_blocking` with its own limit.
 /// - A handler that succeeds marks the delivery done (its id stays a duplicate for the
 ///   config's `dedup_ttl`, 3 days by default; a running worker purges older ones every
 ///   minute). One that fails, panics or outlives its lease is
@@ -38,6 +47,14 @@ use crate::retry::RetryPolicy;
 ///   ends. Results are fenced by the claim's token, so a worker that lost its lease changes
 ///   nothing. Handlers run at least once: make their effects idempotent (on the delivery id)
 ///   where running twice after a crash matters.
+/// - **Poison work ends**: every claim counts as a run, recorded or not. A delivery claimed as
+///   many times as the retry schedule allows runs (9 by default) whose last run recorded
+///   nothing (it crashed or aborted its process every time, say) is not run again: the next
+///   claim makes it a dead letter whose error says so
+///   ([`gave_up`](crate::inbox::gave_up)). A delivery taken over from an ended lease
+///   ([`recovered`](crate::inbox::Claimed::recovered)) may be what crashed the last worker,
+///   so it runs alone: the worker finishes what it has in flight first and claims nothing
+///   while it runs, and a crash it causes costs no other delivery a run.
 ///
 /// ```
 /// use hookwire::inbox::MemoryInbox;
@@ -63,16 +80,26 @@ pub struct InboxWorker<S = ()> {
     receiver: Arc<Receiver<S>>,
     state: S,
     concurrency: usize,
-    lease: Duration,
+    lease: Option<Duration>,
+    timeout: Option<Duration>,
     poll: Duration,
     retry: RetryPolicy,
 }
 
-/// The default lease of a claimed delivery, and so the longest a handler may run.
+/// The default lease of a claimed delivery.
 const DEFAULT_LEASE: Duration = Duration::from_secs(300);
 
 /// How often a running worker forgets done deliveries whose retention ended.
 const PURGE_EVERY: Duration = Duration::from_secs(60);
+
+/// What a worker's settings come to.
+#[derive(Clone, Copy)]
+struct Limits {
+    lease: Duration,
+    timeout: Duration,
+    /// Claims a delivery may have: the first run and one per retry.
+    runs: u32,
+}
 
 /// What one run of a stored delivery came to.
 enum Outcome {
@@ -92,7 +119,8 @@ impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
             receiver,
             state,
             concurrency: 8,
-            lease: DEFAULT_LEASE,
+            lease: None,
+            timeout: None,
             poll: Duration::from_secs(1),
             retry,
         }
@@ -111,17 +139,38 @@ impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
         self
     }
 
-    /// How long a claimed delivery is this worker's, and so the longest a handler may run
-    /// (default 5 minutes; at least 1 second).
+    /// How long a claimed delivery is this worker's (at least 1 second). Default: 5 minutes,
+    /// or the [`handler_timeout`](Self::handler_timeout) plus 15 s when only that is set.
+    /// Without a handler timeout, handlers get the lease minus a quarter of it, at most 15 s.
     ///
     /// ```
     /// # let receiver: hookwire::receiver::Receiver = hookwire::receiver::Receiver::new(hookwire::receiver::WebhookConfig::new(hookwire::signature::GitHub::new("s")?));
+    /// // Handlers get 22.5 s of each 30 s claim.
     /// let worker = receiver.inbox_worker(()).lease(std::time::Duration::from_secs(30));
     /// # Ok::<(), hookwire::signature::SecretError>(())
     /// ```
     #[must_use]
     pub fn lease(mut self, lease: Duration) -> Self {
-        self.lease = lease.max(Duration::from_secs(1));
+        self.lease = Some(lease.max(Duration::from_secs(1)));
+        self
+    }
+
+    /// The longest a handler may run, measured from its claim on the receiver's clock; then
+    /// it is stopped and the run recorded as failed (retried on the schedule). It must be
+    /// shorter than the [`lease`](Self::lease) (else [`run`](Self::run) and
+    /// [`run_once`](Self::run_once) refuse to start): keep a margin for recording the outcome
+    /// and for clock differences between replicas.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// # let receiver: hookwire::receiver::Receiver = hookwire::receiver::Receiver::new(hookwire::receiver::WebhookConfig::new(hookwire::signature::GitHub::new("s")?));
+    /// // Handlers get 20 s; claims last 35 s.
+    /// let worker = receiver.inbox_worker(()).handler_timeout(Duration::from_secs(20));
+    /// # Ok::<(), hookwire::signature::SecretError>(())
+    /// ```
+    #[must_use]
+    pub fn handler_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
 
@@ -165,6 +214,34 @@ impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
         self.receiver.config.inner().clock.now()
     }
 
+    /// The lease, the handler timeout below it, and the runs the retry schedule allows.
+    fn limits(&self) -> Result<Limits, InboxError> {
+        let (lease, timeout) = match (self.lease, self.timeout) {
+            (None, None) => (DEFAULT_LEASE, deadline::below(DEFAULT_LEASE)),
+            (Some(lease), None) => (lease, deadline::below(lease)),
+            (None, Some(timeout)) => (
+                (timeout + deadline::MAX_MARGIN).max(Duration::from_secs(1)),
+                timeout,
+            ),
+            (Some(lease), Some(timeout)) => (lease, timeout),
+        };
+        if timeout >= lease {
+            return Err(InboxError::new(format!(
+                "the handler timeout ({timeout:?}) must be shorter than the lease ({lease:?}), or \
+                 a slow handler's delivery would be claimed again while it runs"
+            )));
+        }
+        if timeout.is_zero() {
+            return Err(InboxError::new("the handler timeout must be longer than zero"));
+        }
+        let runs = u32::try_from(self.retry.max_attempts()).unwrap_or(u32::MAX);
+        Ok(Limits {
+            lease,
+            timeout,
+            runs,
+        })
+    }
+
     /// Claims what is due now (up to the concurrency), runs it to the end, and returns how
     /// many deliveries it ran: for tests, scripts and cron-style draining.
     ///
@@ -183,16 +260,28 @@ impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
     /// ```
     pub async fn run_once(&self) -> Result<usize, InboxError> {
         let queue = self.queue()?;
+        let limits = self.limits()?;
+        let now = self.now();
         let claimed = queue
             .store
-            .claim(&queue.name, self.now(), self.lease, self.concurrency)
+            .claim(
+                &queue.name,
+                now,
+                limits.lease,
+                self.concurrency,
+                limits.runs,
+            )
             .await?;
         let count = claimed.len();
+        let (alone, together): (Vec<_>, Vec<_>) = claimed.into_iter().partition(|c| c.recovered);
         let mut tasks = JoinSet::new();
-        for claimed in claimed {
-            tasks.spawn(self.job(claimed));
+        for claimed in together {
+            tasks.spawn(self.job(claimed, now, limits.timeout));
         }
         while tasks.join_next().await.is_some() {}
+        for claimed in alone {
+            self.job(claimed, now, limits.timeout).await;
+        }
         Ok(count)
     }
 
@@ -214,10 +303,14 @@ impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
     /// ```
     pub async fn run(self, shutdown: impl Future<Output = ()>) -> Result<(), InboxError> {
         let queue = self.queue()?.clone();
+        let limits = self.limits()?;
         let mut shutdown = pin!(shutdown);
         let mut tasks = JoinSet::new();
         let mut failures = 0_u32;
         let mut purged = tokio::time::Instant::now();
+        // A recovered delivery waiting for the others to finish, and whether one runs now.
+        let mut suspect: Option<(Claimed, Timestamp)> = None;
+        let mut alone = false;
         loop {
             if purged.elapsed() >= PURGE_EVERY {
                 purged = tokio::time::Instant::now();
@@ -229,18 +322,37 @@ impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
                     Err(error) => tracing::warn!(%error, "inbox purge failed"),
                 }
             }
-            let free = self.concurrency.saturating_sub(tasks.len());
+            if tasks.is_empty() {
+                alone = false;
+                if let Some((claimed, at)) = suspect.take() {
+                    tasks.spawn(self.job(claimed, at, limits.timeout));
+                    alone = true;
+                }
+            }
+            let free = if alone || suspect.is_some() {
+                0
+            } else {
+                self.concurrency.saturating_sub(tasks.len())
+            };
             let mut wait = self.poll;
             if free > 0 {
+                let now = self.now();
                 match queue
                     .store
-                    .claim(&queue.name, self.now(), self.lease, free)
+                    .claim(&queue.name, now, limits.lease, free, limits.runs)
                     .await
                 {
                     Ok(claimed) => {
                         failures = 0;
                         for claimed in claimed {
-                            tasks.spawn(self.job(claimed));
+                            if claimed.recovered {
+                                suspect = Some((claimed, now));
+                            } else {
+                                tasks.spawn(self.job(claimed, now, limits.timeout));
+                            }
+                        }
+                        if suspect.is_some() && tasks.is_empty() {
+                            continue;
                         }
                     }
                     Err(error) => {
@@ -250,34 +362,50 @@ impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
                     }
                 }
             }
+            let claiming = free > 0 && tasks.len() < self.concurrency && failures == 0;
             tokio::select! {
                 () = &mut shutdown => break,
                 Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
-                () = queue.wake.notified(), if tasks.len() < self.concurrency && failures == 0 => {}
+                () = queue.wake.notified(), if claiming => {}
                 () = tokio::time::sleep(wait) => {}
             }
         }
         while tasks.join_next().await.is_some() {}
+        if let Some((claimed, _)) = suspect {
+            tracing::info!(
+                delivery_id = %claimed.item.id,
+                "shut down before a recovered delivery could run alone; it is due again when its lease ends"
+            );
+        }
         Ok(())
     }
 
     /// Runs one claimed delivery and records the outcome.
-    fn job(&self, claimed: Claimed) -> impl Future<Output = ()> + Send + 'static {
+    /// Runs one delivery claimed at `claimed_at`, within `timeout` of it, and records the
+    /// outcome.
+    fn job(
+        &self,
+        claimed: Claimed,
+        claimed_at: Timestamp,
+        timeout: Duration,
+    ) -> impl Future<Output = ()> + Send + 'static {
         let receiver = Arc::clone(&self.receiver);
         let state = self.state.clone();
-        let (lease, retry) = (self.lease, self.retry.clone());
+        let retry = self.retry.clone();
         let span = tracing::info_span!(
             "inbox",
             delivery_id = %claimed.item.id,
             event_type = %claimed.item.event_type,
             attempt = claimed.attempt,
+            recovered = claimed.recovered,
         );
         async move {
             let Some(queue) = receiver.inbox.clone() else {
                 return;
             };
             let id = claimed.item.id.clone();
-            let outcome = execute(&receiver, state, claimed.item, lease).await;
+            let deadline = deadline::after(claimed_at, timeout);
+            let outcome = execute(&receiver, state, claimed.item, deadline, timeout).await;
             let now = receiver.config.inner().clock.now();
             let store = &queue.store;
             let recorded = match outcome {
@@ -361,17 +489,23 @@ impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
 }
 
 /// Parses a stored delivery and runs its handler (in its own task, so a panic is a failure),
-/// within the lease.
+/// until `deadline` on the receiver's clock (`timeout` after the claim).
 async fn execute<S: Clone + Send + Sync + 'static>(
     receiver: &Receiver<S>,
     state: S,
     item: crate::inbox::NewItem,
-    lease: Duration,
+    deadline: Timestamp,
+    timeout: Duration,
 ) -> Outcome {
-    let route = match receiver.lookup(&item.event_type) {
+    let route = match receiver.route_of(&item.event_type) {
         Ok(Some(route)) => route,
         Ok(None) => {
-            tracing::info!("no handler for this event type; ignored");
+            // It had a handler when it was stored; this deployment has none.
+            let total = receiver.stats.count_unknown(&item.event_type);
+            tracing::warn!(
+                unknown_total = total,
+                "no handler for this stored delivery's event type any more: marked done"
+            );
             return Outcome::Handled;
         }
         Err(error) => return Outcome::Dead(error.to_string()),
@@ -390,15 +524,17 @@ async fn execute<S: Clone + Send + Sync + 'static>(
         Err(error) => return Outcome::Failed(error.to_string()),
     };
     let mut handler = tokio::spawn(future);
-    match tokio::time::timeout(lease, &mut handler).await {
-        Ok(Ok(Ok(()))) => Outcome::Handled,
-        Ok(Ok(Err(error))) => Outcome::Failed(error.to_string()),
-        Ok(Err(join)) if join.is_panic() => Outcome::Failed("the handler panicked".to_owned()),
-        Ok(Err(_)) => Outcome::Failed("the handler was cancelled".to_owned()),
-        Err(_) => {
+    let clock = &*receiver.config.inner().clock;
+    match deadline::within(clock, deadline, &mut handler).await {
+        Some(Ok(Ok(()))) => Outcome::Handled,
+        Some(Ok(Err(error))) => Outcome::Failed(error.to_string()),
+        Some(Err(join)) if join.is_panic() => Outcome::Failed("the handler panicked".to_owned()),
+        Some(Err(_)) => Outcome::Failed("the handler was cancelled".to_owned()),
+        None => {
             handler.abort();
             Outcome::Failed(format!(
-                "the handler ran longer than its lease of {lease:?}"
+                "the handler ran longer than its time limit of {timeout:?} (stopped before the \
+                 claim's lease ended)"
             ))
         }
     }

@@ -20,29 +20,76 @@ redis.call('SADD', KEYS[6], ARGV[1])
 return 1
 ";
 
-/// KEYS: due, counts. ARGV: delivery key prefix, now, lease end, limit, then one token per
-/// delivery it may claim. Returns `{id, type, signed, headers, body, attempts, received,
-/// token}` per claimed delivery, oldest first.
+/// KEYS: due, counts, dead. ARGV: delivery key prefix, now, lease end, limit, max attempts,
+/// then one token per delivery it may claim. Returns `{id, type, signed, headers, body,
+/// attempts, received, token, recovered}` per claimed delivery, oldest first.
+///
+/// A due delivery claimed `max attempts` times already becomes a dead letter (the words of
+/// `inbox::gave_up`); of those whose lease ended, at most one is claimed. One whose hash (or
+/// body) is gone, evicted or deleted, becomes a dead letter saying so, and the waiting and
+/// running counts are counted again from the due set (its stage went with its hash).
 const CLAIM: &str = r"
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[4]))
+local max = tonumber(ARGV[5])
 local out = {}
+local recovered_one = false
+local lost = 0
 for _, member in ipairs(due) do
   local id = string.sub(member, 22)
   local key = ARGV[1] .. id
-  local f = redis.call('HMGET', key, 'stage', 'type', 'signed', 'headers', 'body', 'received')
-  if not f[1] then
+  local f = redis.call('HMGET', key, 'stage', 'type', 'signed', 'headers', 'body', 'received',
+    'attempts', 'error')
+  if not f[1] or not f[5] then
     redis.call('ZREM', KEYS[1], member)
+    redis.call('HSET', key, 'stage', 'dead', 'at', ARGV[2], 'type', f[2] or '',
+      'attempts', f[7] or 0, 'received', f[6] or ARGV[2], 'member', member, 'token', '',
+      'error', 'the stored delivery is missing from Redis (evicted under memory pressure, ' ..
+      'or deleted): its body is lost; run Redis with maxmemory-policy noeviction')
+    redis.call('ZADD', KEYS[3], ARGV[2], member)
+    lost = lost + 1
   else
-    if f[1] == 'waiting' then
-      redis.call('HINCRBY', KEYS[2], 'waiting', -1)
-      redis.call('HINCRBY', KEYS[2], 'running', 1)
+    local attempts = tonumber(f[7])
+    local recovered = f[1] == 'running'
+    if attempts >= max then
+      local reason
+      if recovered then
+        reason = 'abandoned after ' .. attempts .. ' runs without a recorded result: the ' ..
+          'worker crashed or was killed, or the handler outlived its lease'
+      else
+        reason = 'gave up after ' .. attempts .. ' runs, as many as the retry schedule ' ..
+          'allows: ' .. (f[8] or '')
+      end
+      redis.call('HSET', key, 'stage', 'dead', 'at', ARGV[2], 'error', reason)
+      redis.call('ZREM', KEYS[1], member)
+      redis.call('ZADD', KEYS[3], ARGV[2], member)
+      redis.call('HINCRBY', KEYS[2], f[1], -1)
+    elseif not (recovered and recovered_one) then
+      if recovered then
+        recovered_one = true
+      else
+        redis.call('HINCRBY', KEYS[2], 'waiting', -1)
+        redis.call('HINCRBY', KEYS[2], 'running', 1)
+      end
+      local token = ARGV[6 + #out]
+      local after = redis.call('HINCRBY', key, 'attempts', 1)
+      redis.call('HSET', key, 'stage', 'running', 'at', ARGV[3], 'token', token)
+      redis.call('ZADD', KEYS[1], ARGV[3], member)
+      out[#out + 1] = {id, f[2], f[3], f[4], f[5], tostring(after), f[6], token,
+        recovered and '1' or '0'}
     end
-    local token = ARGV[5 + #out]
-    local attempts = redis.call('HINCRBY', key, 'attempts', 1)
-    redis.call('HSET', key, 'stage', 'running', 'at', ARGV[3], 'token', token)
-    redis.call('ZADD', KEYS[1], ARGV[3], member)
-    out[#out + 1] = {id, f[2], f[3], f[4], f[5], tostring(attempts), f[6], token}
   end
+end
+if lost > 0 then
+  local waiting, running = 0, 0
+  for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+    local stage = redis.call('HGET', ARGV[1] .. string.sub(member, 22), 'stage')
+    if stage == 'waiting' then
+      waiting = waiting + 1
+    elseif stage == 'running' then
+      running = running + 1
+    end
+  end
+  redis.call('HSET', KEYS[2], 'waiting', waiting, 'running', running)
 end
 return out
 ";
