@@ -1,23 +1,33 @@
-//! The inbox loses nothing when its process is killed: a receiver process (this test binary
-//! run again as `crash_child`) acknowledges deliveries once stored and runs slow handlers in
-//! its workers; the test SIGKILLs it again and again while a sender keeps sending (retrying
-//! until `200`, as senders do), then lets the last one finish. Every acknowledged delivery's
-//! handler succeeded, and the inbox recorded each success once. On SQLite always, and on
-//! PostgreSQL and Redis when `HOOKWIRE_TEST_POSTGRES_URL` / `HOOKWIRE_TEST_REDIS_URL` are set.
+//! The inbox loses nothing when its process is killed, and poison ends: a receiver process
+//! (this test binary run again as `crash_child`) acknowledges deliveries once stored and runs
+//! slow handlers in its workers; the test SIGKILLs it again and again while a sender keeps
+//! sending (retrying until `200`, as senders do), and restarts it whenever it dies. Among the
+//! deliveries are poison ones: handlers that abort the process every time, and handlers that
+//! never return. Every other delivery's handler succeeded and the inbox recorded each success
+//! once; each poison delivery is a dead letter after the 4 runs its schedule allows, saying
+//! why. On SQLite always, and on PostgreSQL and Redis when `HOOKWIRE_TEST_POSTGRES_URL` /
+//! `HOOKWIRE_TEST_REDIS_URL` are set.
 
 mod receiver_support;
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use hookwire::inbox::InboxStats;
+use hookwire::inbox::{InboxStats, gave_up};
 use receiver_support::Kind;
 
 const DELIVERIES: usize = 400;
 const QUEUE: &str = "crash";
+/// Poison deliveries: `n` from `ABORT` aborts the process, from `HANG` never returns.
+const ABORT: u32 = 1_000_000;
+const HANG: u32 = 2_000_000;
+const POISON_EACH: u32 = 2;
+/// Runs the child's schedule allows: the first and three retries.
+const RUNS: u32 = 4;
 
 /// Run by the parent test in a child process: the receiver, until killed.
 #[test]
@@ -52,6 +62,11 @@ async fn child(url: String, log: String) {
         .on(move |delivery: Delivery<receiver_support::Ping>| {
             let log = Arc::clone(&log);
             async move {
+                match delivery.event.n {
+                    n if n >= HANG => std::future::pending::<()>().await,
+                    n if n >= ABORT => std::process::abort(),
+                    _ => {}
+                }
                 // A handler that takes a while, so kills land mid-handler.
                 tokio::time::sleep(Duration::from_millis(u64::from(delivery.event.n % 7) + 3))
                     .await;
@@ -61,10 +76,13 @@ async fn child(url: String, log: String) {
             }
         })
         .inbox(store, QUEUE);
+    // Handlers get 750 ms of each 1 s lease; 4 runs, a second apart.
+    let delays = [Duration::from_millis(100); RUNS as usize - 1];
     let worker = receiver
         .inbox_worker(())
         .concurrency(8)
-        .lease(Duration::from_secs(2))
+        .lease(Duration::from_secs(1))
+        .retry(hookwire::retry::RetryPolicy::new(delays).jitter(0.0))
         .poll_interval(Duration::from_millis(50));
     tokio::spawn(worker.run(std::future::pending()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -119,9 +137,44 @@ impl Drop for Replica {
     }
 }
 
-/// Sends every delivery until it is acknowledged, while the receiver is killed and restarted
-/// every 150 ms for the first `kills` rounds; then waits until the inbox has handled them all.
+/// Keeps one receiver process running: restarts it when it dies (a poison delivery aborts
+/// it) and SIGKILLs it every 150 ms for the first `kills` rounds; stops when `stop` is set.
+fn supervise(
+    url: String,
+    log: std::path::PathBuf,
+    kills: usize,
+    port: Arc<Mutex<u16>>,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<usize> {
+    std::thread::spawn(move || {
+        let mut replica = Replica::start(&url, &log);
+        *port.lock().unwrap() = replica.port;
+        let (mut killed, mut restarts) = (0, 0);
+        let mut next_kill = Instant::now() + Duration::from_millis(150);
+        while !stop.load(Ordering::SeqCst) {
+            let kill = killed < kills && Instant::now() >= next_kill;
+            if kill {
+                let _ = replica.child.kill();
+                killed += 1;
+                next_kill = Instant::now() + Duration::from_millis(150);
+            }
+            if kill || matches!(replica.child.try_wait(), Ok(Some(_))) {
+                let _ = replica.child.wait();
+                replica = Replica::start(&url, &log);
+                *port.lock().unwrap() = replica.port;
+                restarts += 1;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        restarts
+    })
+}
+
+/// Sends every delivery (and the poison ones) until it is acknowledged, while the receiver is
+/// killed every 150 ms for the first `kills` rounds and restarted whenever it dies; then waits
+/// until the inbox has handled all the good ones and given up on the poison ones.
 async fn crash(url: &str, test: &str, kills: usize) {
+    let started = Instant::now();
     let dir = std::env::temp_dir().join(format!(
         "hookwire-inbox-crash-{test}-{}",
         std::process::id()
@@ -130,17 +183,37 @@ async fn crash(url: &str, test: &str, kills: usize) {
     let log = dir.join("handled.log");
     let _ = std::fs::remove_file(&log);
 
-    let replica = Arc::new(Mutex::new(Replica::start(url, &log)));
-    let port = Arc::new(Mutex::new(replica.lock().unwrap().port));
+    let (port, stop) = (
+        Arc::new(Mutex::new(0_u16)),
+        Arc::new(AtomicBool::new(false)),
+    );
+    let supervisor = supervise(
+        url.to_owned(),
+        log.clone(),
+        kills,
+        Arc::clone(&port),
+        Arc::clone(&stop),
+    );
+    while *port.lock().unwrap() == 0 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
         .build()
         .unwrap();
+    let poison: Vec<u32> = (0..POISON_EACH)
+        .flat_map(|k| [ABORT + k, HANG + k])
+        .collect();
     let mut senders = Vec::new();
     for lane in 0..8 {
         let (client, port) = (client.clone(), Arc::clone(&port));
+        let mut ns: Vec<u32> = (lane..DELIVERIES as u32).step_by(8).collect();
+        if let Some(&n) = poison.get(lane as usize) {
+            // Early, among the first deliveries, so the others run beside it.
+            ns.insert(1, n);
+        }
         senders.push(tokio::spawn(async move {
-            for n in (lane..DELIVERIES).step_by(8) {
+            for n in ns {
                 let id = format!("msg_{n}");
                 let body = Kind::Standard.body(&id, "test.ping", &serde_json::json!({ "n": n }));
                 loop {
@@ -163,37 +236,32 @@ async fn crash(url: &str, test: &str, kills: usize) {
             }
         }));
     }
-    for _ in 0..kills {
-        tokio::time::sleep(Duration::from_millis(150)).await;
-        let mut current = replica.lock().unwrap();
-        let _ = current.child.kill();
-        let _ = current.child.wait();
-        *current = Replica::start(url, &log);
-        *port.lock().unwrap() = current.port;
-    }
     for sender in senders {
         sender.await.unwrap();
     }
 
     // Every delivery was acknowledged; the last replica runs what is left.
     let store = hookwire::inbox::open(url).await.unwrap();
+    let want = InboxStats {
+        done: DELIVERIES as u64,
+        dead: poison.len() as u64,
+        ..InboxStats::default()
+    };
     let deadline = Instant::now() + Duration::from_secs(120);
     let mut stats = InboxStats::default();
     while Instant::now() < deadline {
         stats = store.stats(QUEUE).await.unwrap();
-        if stats.done == DELIVERIES as u64 {
+        if stats == want {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    drop(replica);
+    stop.store(true, Ordering::SeqCst);
+    let restarts = supervisor.join().unwrap();
+    let dead = store.dead(QUEUE, 100).await.unwrap();
     assert_eq!(
-        stats,
-        InboxStats {
-            done: DELIVERIES as u64,
-            ..InboxStats::default()
-        },
-        "every acknowledged delivery is handled, each success recorded once"
+        stats, want,
+        "every good delivery handled, each success recorded once; every poison one dead: {dead:?}"
     );
     let mut runs: HashMap<String, usize> = HashMap::new();
     for line in std::fs::read_to_string(&log).unwrap().lines() {
@@ -205,9 +273,30 @@ async fn crash(url: &str, test: &str, kills: usize) {
             "msg_{n}'s handler never succeeded"
         );
     }
+    let mut dead_ids: Vec<&str> = dead.iter().map(|letter| letter.id.as_str()).collect();
+    dead_ids.sort_unstable();
+    let mut poison_ids: Vec<String> = poison.iter().map(|n| format!("msg_{n}")).collect();
+    poison_ids.sort_unstable();
+    assert_eq!(dead_ids, poison_ids, "only the poison deliveries are dead");
+    for letter in &dead {
+        assert_eq!(letter.attempts, RUNS, "{letter:?}");
+        let n: u32 = letter.id["msg_".len()..].parse().unwrap();
+        if n < HANG {
+            assert_eq!(letter.error, gave_up(RUNS, true, ""), "{letter:?}");
+        } else {
+            assert!(
+                letter.error.contains("time limit")
+                    || letter.error.contains("without a recorded result"),
+                "{letter:?}"
+            );
+        }
+    }
     let extra: usize = runs.values().map(|count| count - 1).sum();
     eprintln!(
-        "{test}: {DELIVERIES} deliveries, {kills} kills: all handled; {extra} handler runs repeated after a kill"
+        "{test}: {DELIVERIES} deliveries and {} poison, {kills} kills, {restarts} restarts in {:.1} s: \
+         all handled, the poison dead after {RUNS} runs; {extra} handler runs repeated after a kill",
+        poison.len(),
+        started.elapsed().as_secs_f64()
     );
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -184,7 +184,11 @@ async fn the_sqlite_inbox_syncs_every_commit() {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
-    assert_eq!((level, journal.as_str()), (2, "wal"), "FULL (2) in WAL mode");
+    assert_eq!(
+        (level, journal.as_str()),
+        (2, "wal"),
+        "FULL (2) in WAL mode"
+    );
 }
 
 /// On Redis, a due delivery whose hash is gone (evicted, deleted by hand) is a dead letter
@@ -192,14 +196,12 @@ async fn the_sqlite_inbox_syncs_every_commit() {
 #[tokio::test]
 async fn a_redis_delivery_whose_hash_is_gone_is_a_dead_letter() {
     let Ok(url) = std::env::var("HOOKWIRE_TEST_REDIS_URL") else {
-        eprintln!("a_redis_delivery_whose_hash_is_gone_is_a_dead_letter: skipped, HOOKWIRE_TEST_REDIS_URL is not set");
+        eprintln!(
+            "a_redis_delivery_whose_hash_is_gone_is_a_dead_letter: skipped, HOOKWIRE_TEST_REDIS_URL is not set"
+        );
         return;
     };
-    let prefix = format!(
-        "hookwire-test:inbox-gone:{}:{}:",
-        std::process::id(),
-        NOW
-    );
+    let prefix = format!("hookwire-test:inbox-gone:{}:{}:", std::process::id(), NOW);
     let store = hookwire::inbox::RedisInbox::open(&url)
         .await
         .unwrap()
@@ -208,7 +210,10 @@ async fn a_redis_delivery_whose_hash_is_gone_is_a_dead_letter() {
     let receiver = hanging(&clock, &runs).inbox(store.clone(), "q");
     let target = Target::new(receiver.clone().into_router(), Transport::Oneshot).await;
     for (id, n) in [("msg_gone", 1), ("msg_kept", 2)] {
-        assert_eq!(target.send(&Kind::Standard.ping(id, n)).await.status, StatusCode::OK);
+        assert_eq!(
+            target.send(&Kind::Standard.ping(id, n)).await.status,
+            StatusCode::OK
+        );
     }
     let mut connection = store.connection();
     let _: () = redis::cmd("DEL")
@@ -267,7 +272,10 @@ async fn unknown_event_types_are_counted() {
         }
         let typo = Kind::Standard.delivery("msg_3", "test.pnig", serde_json::json!({"n": 1}));
         target.send(&typo).await;
-        assert_eq!(target.send(&Kind::Standard.ping("msg_4", 1)).await.status, StatusCode::OK);
+        assert_eq!(
+            target.send(&Kind::Standard.ping("msg_4", 1)).await.status,
+            StatusCode::OK
+        );
         assert_eq!(stats.unknown_types(), 3, "reject: {reject}");
         assert_eq!(
             stats.unknown_by_type(),

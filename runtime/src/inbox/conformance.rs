@@ -418,9 +418,7 @@ pub async fn poison_work_ends(store: &dyn InboxStore, prefix: &str) {
     assert_eq!(ids(&second), ["n", "p"], "both due, n first (due at 10)");
     assert_eq!((second[0].attempt, second[1].attempt), (2, 2));
     assert_eq!((second[0].recovered, second[1].recovered), (false, true));
-    let done = store
-        .complete(&q, "n", second[0].token, at(61), KEEP)
-        .await;
+    let done = store.complete(&q, "n", second[0].token, at(61), KEEP).await;
     assert!(matches!(done, Ok(Settled::Applied)), "complete: {done:?}");
     assert!(
         claim_at_most(store, &q, at(120), 10, 2).await.is_empty(),
@@ -439,7 +437,9 @@ pub async fn poison_work_ends(store: &dyn InboxStore, prefix: &str) {
     assert_eq!((letters[0].id.as_str(), letters[0].attempts), ("p", 2));
     assert_eq!(letters[0].error, gave_up(2, true, ""));
     assert_eq!(letters[0].failed_at, at(120));
-    let late = store.complete(&q, "p", second[1].token, at(121), KEEP).await;
+    let late = store
+        .complete(&q, "p", second[1].token, at(121), KEEP)
+        .await;
     assert!(
         matches!(late, Ok(Settled::Lost)),
         "a given-up claim records nothing: {late:?}"

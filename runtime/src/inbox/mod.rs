@@ -499,9 +499,7 @@ pub fn gave_up(attempts: u32, recovered: bool, last_error: &str) -> String {
              was killed, or the handler outlived its lease"
         )
     } else {
-        format!(
-            "gave up after {attempts} runs, as many as the retry schedule allows: {last_error}"
-        )
+        format!("gave up after {attempts} runs, as many as the retry schedule allows: {last_error}")
     }
 }
 

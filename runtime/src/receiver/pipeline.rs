@@ -11,9 +11,9 @@ use axum::http::request::Parts;
 use bytes::Bytes;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
+use crate::Timestamp;
 use crate::dedup::{Claim, ClaimToken, DedupError, DedupKey, DedupStore, Settled};
 use crate::receiver::assemble::Head;
-use crate::Timestamp;
 use crate::receiver::config::Inner;
 use crate::receiver::deadline;
 use crate::receiver::error::ReceiveError;
@@ -203,7 +203,10 @@ pub(crate) fn log_rejection(error: &ReceiveError) {
         ReceiveError::InFlight => tracing::info!("delivery in flight elsewhere; asked to retry"),
         ReceiveError::Handler(source) => tracing::error!(error = %source, "handler failed"),
         ReceiveError::HandlerTimeout { limit } => {
-            tracing::error!(?limit, "handler stopped at its time limit; the claim is released");
+            tracing::error!(
+                ?limit,
+                "handler stopped at its time limit; the claim is released"
+            );
         }
         ReceiveError::DedupUnavailable(source) => {
             tracing::error!(error = %source, "duplicate store unavailable");

@@ -232,7 +232,9 @@ impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
             )));
         }
         if timeout.is_zero() {
-            return Err(InboxError::new("the handler timeout must be longer than zero"));
+            return Err(InboxError::new(
+                "the handler timeout must be longer than zero",
+            ));
         }
         let runs = u32::try_from(self.retry.max_attempts()).unwrap_or(u32::MAX);
         Ok(Limits {
