@@ -29,7 +29,8 @@ pub(crate) struct InboxArgs {
 enum InboxCommand {
     /// Count the queue's deliveries by state: waiting, running, done, dead
     Stats(StatsArgs),
-    /// List the dead letters: deliveries whose handler kept failing
+    /// List the dead letters: deliveries whose handler kept failing, or whose runs never
+    /// recorded a result as often as their schedule allows (with the reason)
     Dead(DeadArgs),
     /// Put dead letters back, due now as a first attempt
     Retry(RetryArgs),

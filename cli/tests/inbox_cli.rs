@@ -148,3 +148,49 @@ fn stats_dead_and_retry_print_what_scripts_read() {
     assert!(unknown.mentions("unknown inbox URL"), "{}", unknown.stderr);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// A delivery whose runs never recorded a result (its worker crashed every time) is given up
+/// by the claim after its last allowed run: `inbox dead` shows it with the reason, `inbox
+/// stats` counts it.
+#[test]
+fn poison_deliveries_show_with_their_reason() {
+    let (dir, url) = temp_inbox();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = hookwire::inbox::open(&url).await.unwrap();
+        let now = Timestamp::from_unix(1_700_000_000);
+        let lease = Duration::from_secs(60);
+        let item = NewItem::new("poison", "msg_p", "order.created", b"{}".to_vec());
+        store.push(&item, now).await.unwrap();
+        for (minute, want) in [(0, 1), (1, 1), (2, 0)] {
+            let at = now.saturating_add_seconds(61 * minute);
+            let claimed = store.claim("poison", at, lease, 10, 2).await.unwrap();
+            assert_eq!(claimed.len(), want, "claim {minute}");
+        }
+    });
+    let target = ["--inbox", url.as_str(), "--queue", "poison"];
+    let mut argv = vec!["inbox", "dead", "--json"];
+    argv.extend(target);
+    let dead = run(&argv).expect(0);
+    let letter: serde_json::Value = serde_json::from_str(dead.stdout.trim()).unwrap();
+    assert_eq!(letter["id"], "msg_p");
+    assert_eq!(letter["attempts"], 2);
+    assert_eq!(
+        letter["error"],
+        hookwire::inbox::gave_up(2, true, ""),
+        "{}",
+        dead.stdout
+    );
+    let mut argv = vec!["inbox", "stats", "--json"];
+    argv.extend(target);
+    let stats = run(&argv).expect(0);
+    let stats: serde_json::Value = serde_json::from_str(&stats.stdout).unwrap();
+    assert_eq!(
+        stats,
+        serde_json::json!({"waiting": 0, "running": 0, "done": 0, "dead": 1})
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -5,6 +5,10 @@
 //! through the whole receiver (verification, dedup or inbox, routing) in process, so the
 //! numbers are the receiver's own, without a network.
 //!
+//! SQLite is measured at its default `synchronous = FULL` (every acknowledged push synced to
+//! disk, so it survives a power loss) and at `NORMAL` (survives a crash of the process; the last
+//! pushes may roll back on a power loss): the price of durability on this disk.
+//!
 //! `cargo bench -p hookwire --bench inbox` (PostgreSQL and Redis rows need
 //! `HOOKWIRE_TEST_POSTGRES_URL` / `HOOKWIRE_TEST_REDIS_URL`; skipped without them).
 
@@ -111,10 +115,24 @@ async fn stores() -> Vec<(&'static str, Arc<dyn InboxStore>)> {
         "inbox: memory",
         hookwire::inbox::open("memory").await.expect("memory"),
     )];
-    let path = std::env::temp_dir().join(format!("hookwire-inbox-bench-{}.db", std::process::id()));
-    let _ = std::fs::remove_file(&path);
-    let sqlite = hookwire::inbox::open(&format!("sqlite://{}", path.display())).await;
-    stores.push(("inbox: sqlite", sqlite.expect("sqlite")));
+    // The default (`synchronous = FULL`: every acknowledged push survives a power loss) and
+    // `NORMAL` (survives a crash of the process only), each in its own file.
+    for (name, file, query) in [
+        ("inbox: sqlite, synchronous=full", "full", ""),
+        (
+            "inbox: sqlite, synchronous=normal",
+            "normal",
+            "?synchronous=normal",
+        ),
+    ] {
+        let path = std::env::temp_dir().join(format!(
+            "hookwire-inbox-bench-{file}-{}.db",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_file(&path);
+        let sqlite = hookwire::inbox::open(&format!("sqlite://{}{query}", path.display())).await;
+        stores.push((name, sqlite.expect("sqlite")));
+    }
     for (name, variable) in [
         ("inbox: postgres", "HOOKWIRE_TEST_POSTGRES_URL"),
         ("inbox: redis", "HOOKWIRE_TEST_REDIS_URL"),

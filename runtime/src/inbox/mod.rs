@@ -20,15 +20,27 @@
 //! call carries `now` and the durations, so the [`conformance`] suite checks each rule without
 //! sleeping, and every backend applies the worker's policy the same way.
 //!
-//! The stores, each passing the [`conformance`] suite (a database driver is compiled only with
-//! its feature; [`open`] picks one from a URL):
+//! **Poison work ends.** Every claim counts as a run, whether or not its result was recorded;
+//! a delivery claimed as often as the worker's retry schedule allows is not handed out again:
+//! the next [`claim`](InboxStore::claim) makes it a dead letter whose error says why
+//! ([`gave_up`]), counted in [`stats`](InboxStore::stats) and listed by
+//! [`dead`](InboxStore::dead) (and `hookwire inbox dead`). A claim taken over from an ended
+//! lease is [`recovered`](Claimed::recovered) (at most one per claim) and the worker runs it
+//! alone, so a delivery that crashes its process takes no other delivery's run with it.
 //!
-//! | Store | Feature | Shared by | Notes |
-//! |---|---|---|---|
-//! | [`MemoryInbox`] | none | one process | a restart loses what it holds |
-//! | `SqliteInbox` | `sqlite` | the processes of one machine | a file in WAL mode |
-//! | `PgInbox` | `postgres` | every replica | claims with `FOR UPDATE SKIP LOCKED` |
-//! | `RedisInbox` | `redis` | every replica | each step one Lua script; reconnects by itself |
+//! The stores, each passing the [`conformance`] suite (a database driver is compiled only with
+//! its feature; [`open`] picks one from a URL), and what an acknowledged delivery (a `200`)
+//! survives:
+//!
+//! | Store | Feature | Shared by | The receiver's process crashes | The store's server or OS crashes, or its machine loses power |
+//! |---|---|---|---|---|
+//! | [`MemoryInbox`] | none | one process | lost | lost |
+//! | `SqliteInbox` | `sqlite` | the processes of one machine | kept | kept: WAL, `synchronous = FULL` (each commit synced); `?synchronous=normal` may roll the last commits back |
+//! | `PgInbox` | `postgres` | every replica | kept | kept when the server runs `fsync = on` and `synchronous_commit` not `off` (the defaults); on a replica set, as `synchronous_commit` says |
+//! | `RedisInbox` | `redis` | every replica | kept | as Redis persists: `appendonly yes` with `appendfsync always` keeps every push; `everysec` (the AOF default) may lose the last second; snapshots alone (Redis's default) lose what came since the last one |
+//!
+//! Redis also needs `maxmemory-policy noeviction`: an evicted delivery is a dead letter saying
+//! so (its body is gone), never a silent drop.
 //!
 //! ```
 //! use std::time::Duration;

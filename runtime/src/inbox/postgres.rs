@@ -8,6 +8,12 @@
 //! claiming at once never wait for nor share a row; `complete` and `fail` change a row only
 //! while it is running under the caller's token. The pool checks each connection before use,
 //! so after `pg_terminate_backend` or a server restart the next call runs on a new connection.
+//!
+//! **What it promises.** A push is answered once its `INSERT` committed: it survives a crash of
+//! the receiver, of PostgreSQL and a power loss when the server runs with `fsync = on` and
+//! `synchronous_commit` not `off` (the defaults; `off` may lose the last commits on a server
+//! crash, after the sender saw `200`). On a replica set, `synchronous_commit` and
+//! `synchronous_standby_names` say whether a failover can lose it.
 
 use std::fmt;
 use std::str::FromStr;

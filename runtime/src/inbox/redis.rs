@@ -18,6 +18,14 @@
 //! (`now`), in Unix milliseconds. The scripts reach the per-delivery hashes by name: use a
 //! single Redis server or one shard per prefix, not a cluster spread.
 //!
+//! **What it promises.** A push is answered once Redis has it in memory; whether it survives
+//! a crash of Redis or a power loss is Redis's persistence: with `appendonly yes` and
+//! `appendfsync always` every acknowledged push is on disk; `appendfsync everysec` may lose the
+//! last second; RDB snapshots alone lose everything since the last one. Run it with
+//! `maxmemory-policy noeviction`: a claim that meets a due delivery whose hash is gone (evicted
+//! or deleted) makes it a dead letter saying so, its body lost, and counts the queue's waiting
+//! and running deliveries again, since their stage went with the hash.
+//!
 //! The connection is a redis-rs `ConnectionManager`: after a dropped connection or a Redis
 //! restart it reconnects, and a call that met the broken connection is sent once more. A
 //! push sent twice that way answers [`Duplicate`](crate::inbox::Pushed::Duplicate) (it was
