@@ -101,7 +101,18 @@ struct Replica {
 }
 
 impl Replica {
+    /// A running replica: started again when a poison delivery aborts it before it listens.
     fn start(url: &str, log: &std::path::Path) -> Replica {
+        for _ in 0..50 {
+            if let Some(replica) = Replica::try_start(url, log) {
+                return replica;
+            }
+        }
+        panic!("the receiver process exited before listening 50 times in a row");
+    }
+
+    /// A replica, or `None` when it exited before listening.
+    fn try_start(url: &str, log: &std::path::Path) -> Option<Replica> {
         let port_file = log.with_extension("port");
         let _ = std::fs::remove_file(&port_file);
         let mut child = Command::new(std::env::current_exe().unwrap())
@@ -118,10 +129,10 @@ impl Replica {
                 .ok()
                 .and_then(|text| text.trim().parse().ok())
             {
-                return Replica { child, port };
+                return Some(Replica { child, port });
             }
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("the receiver process exited before listening: {status}");
+            if let Ok(Some(_)) = child.try_wait() {
+                return None;
             }
             std::thread::sleep(Duration::from_millis(50));
         }

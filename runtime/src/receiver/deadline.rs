@@ -37,6 +37,11 @@ fn left(clock: &dyn Clock, deadline: Timestamp) -> Duration {
     Duration::from_millis(u64::try_from(left).unwrap_or(0))
 }
 
+/// Whether `deadline` passed on `clock`.
+pub(crate) fn passed(clock: &dyn Clock, deadline: Timestamp) -> bool {
+    left(clock, deadline).is_zero()
+}
+
 /// Runs `future` until `deadline` on `clock`: `None` when the deadline came first (the future
 /// is dropped, cancelling it at its next await).
 pub(crate) async fn within<F: Future>(

@@ -53,8 +53,10 @@ use crate::retry::RetryPolicy;
 ///   claim makes it a dead letter whose error says so
 ///   ([`gave_up`](crate::inbox::gave_up)). A delivery taken over from an ended lease
 ///   ([`recovered`](crate::inbox::Claimed::recovered)) may be what crashed the last worker,
-///   so it runs alone: the worker finishes what it has in flight first and claims nothing
-///   while it runs, and a crash it causes costs no other delivery a run.
+///   so it runs alone: the worker lets what it has in flight finish first (waiting at most
+///   half the recovered delivery's time limit, then starting it beside any slow handler still
+///   running) and claims nothing while it runs, so a crash it causes costs no other delivery
+///   a run.
 ///
 /// ```
 /// use hookwire::inbox::MemoryInbox;
@@ -214,6 +216,10 @@ impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
         self.receiver.config.inner().clock.now()
     }
 
+    fn clock(&self) -> &dyn crate::clock::Clock {
+        &*self.receiver.config.inner().clock
+    }
+
     /// The lease, the handler timeout below it, and the runs the retry schedule allows.
     fn limits(&self) -> Result<Limits, InboxError> {
         let (lease, timeout) = match (self.lease, self.timeout) {
@@ -280,10 +286,17 @@ impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
         for claimed in together {
             tasks.spawn(self.job(claimed, now, limits.timeout));
         }
-        while tasks.join_next().await.is_some() {}
-        for claimed in alone {
-            self.job(claimed, now, limits.timeout).await;
+        if !alone.is_empty() {
+            // The recovered one waits for the others, at most half its time limit.
+            let clock = &*self.receiver.config.inner().clock;
+            let half = deadline::after(now, limits.timeout / 2);
+            let drained = async { while tasks.join_next().await.is_some() {} };
+            let _ = deadline::within(clock, half, drained).await;
         }
+        for claimed in alone {
+            tasks.spawn(self.job(claimed, now, limits.timeout));
+        }
+        while tasks.join_next().await.is_some() {}
         Ok(count)
     }
 
@@ -326,10 +339,16 @@ impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
             }
             if tasks.is_empty() {
                 alone = false;
-                if let Some((claimed, at)) = suspect.take() {
-                    tasks.spawn(self.job(claimed, at, limits.timeout));
-                    alone = true;
-                }
+            }
+            // A recovered delivery starts once nothing else runs, or once half its time limit
+            // went by waiting (then beside the slow handlers still running).
+            let start = suspect.as_ref().is_some_and(|(_, at)| {
+                let waited = deadline::after(*at, limits.timeout / 2);
+                tasks.is_empty() || deadline::passed(self.clock(), waited)
+            });
+            if start && let Some((claimed, at)) = suspect.take() {
+                tasks.spawn(self.job(claimed, at, limits.timeout));
+                alone = true;
             }
             let free = if alone || suspect.is_some() {
                 0
@@ -363,6 +382,10 @@ impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
                         tracing::warn!(%error, retry_in = ?wait, "inbox claim failed");
                     }
                 }
+            }
+            if suspect.is_some() {
+                // Look at the clock again soon: the wait for the others is bounded.
+                wait = wait.min(Duration::from_millis(50));
             }
             let claiming = free > 0 && tasks.len() < self.concurrency && failures == 0;
             tokio::select! {
