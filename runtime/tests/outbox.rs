@@ -734,3 +734,101 @@ async fn postgres_record_batches_lock_endpoints_in_id_order() {
     holder.close().await.unwrap();
     backend.drop_schema().await;
 }
+
+/// The poison rule on PostgreSQL does not miss a delivery whose row a record transaction
+/// still holds. PostgreSQL sends a failed statement's error before it has aborted the
+/// transaction and released its locks, so a worker whose record just failed can claim while
+/// that transaction still holds the delivery (and its endpoint): the poison rule's
+/// `SKIP LOCKED` passed over the delivery, and the claim, which leaves exhausted deliveries to
+/// the poison rule, did not take it either: it stayed in flight (the flaky
+/// `a_result_never_stored_still_ends`). Shown with a transaction that locks the endpoint and
+/// the delivery as a record does, and rolls back while the claim waits for the endpoint.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_poison_rule_waits_for_a_record_in_progress() {
+    use std::time::Duration;
+
+    use hookwire::store::{ClaimRequest, DeliveryQuery, DeliveryState, NewEndpoint, OutboxStore};
+    use sqlx::Connection as _;
+
+    let Some(backend) = Postgres::new("poison_waits").await else {
+        return;
+    };
+    let clock = Arc::new(FixedClock::new(outbox_conformance::T0));
+    let outbox = backend
+        .open(Arc::clone(&clock), Policy::default().schedule([]))
+        .await;
+    let endpoint = outbox
+        .add_endpoint(&NewEndpoint::new("http://127.0.0.1:9/", "whsec_c2VjcmV0"))
+        .await
+        .unwrap();
+    let raw = hookwire::store::RawEvent::new("a.b", serde_json::json!({})).unwrap();
+    outbox.publish_raw(&[raw]).await.unwrap();
+    let lease = Duration::from_secs(30);
+    let claimed = outbox
+        .claim(ClaimRequest::new(1).lease(lease))
+        .await
+        .unwrap();
+    let delivery = claimed[0].lease.delivery;
+    clock.advance(31);
+
+    // A record of its (only) attempt in progress: the endpoint, then the delivery, locked.
+    let options = backend
+        .options
+        .clone()
+        .options([("search_path", backend.schema.as_str())]);
+    let mut holder = sqlx::PgConnection::connect_with(&options).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "BEGIN; \
+         SELECT id FROM hw_endpoint WHERE id = {} FOR NO KEY UPDATE; \
+         SELECT id FROM hw_delivery WHERE id = {} FOR UPDATE",
+        endpoint.0, delivery.0
+    )))
+    .execute(&mut holder)
+    .await
+    .unwrap();
+    let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+        .fetch_one(&mut holder)
+        .await
+        .unwrap();
+    let claiming = {
+        let outbox = outbox.clone();
+        tokio::spawn(async move { outbox.claim(ClaimRequest::new(10).lease(lease)).await })
+    };
+    // The claim waits for the record's transaction; then that transaction fails.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND $1 = ANY(pg_blocking_pids(pid))",
+        )
+        .bind(pid)
+        .fetch_one(&mut holder)
+        .await
+        .unwrap();
+        if waiting > 0 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the claim never waited for the record in progress"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    sqlx::raw_sql("ROLLBACK")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    holder.close().await.unwrap();
+
+    assert!(claiming.await.unwrap().unwrap().is_empty());
+    for (state, want) in [(DeliveryState::InFlight, 0), (DeliveryState::Failed, 1)] {
+        let found = outbox
+            .deliveries(&DeliveryQuery::new(10).state(state))
+            .await
+            .unwrap();
+        assert_eq!(found.len(), want, "{state:?}");
+    }
+    let log = outbox.attempts(delivery).await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].outcome, "abandoned");
+    backend.drop_schema().await;
+}

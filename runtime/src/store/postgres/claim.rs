@@ -1,14 +1,23 @@
 //! Fair claims on PostgreSQL, in one transaction: lock the lanes (endpoints with due work) in
-//! id order, count what they have in flight, deal the claim's limit out across them, and claim
-//! every lane's share in one `UPDATE` whose per-lane picks use `FOR UPDATE SKIP LOCKED`. Before
-//! it, one statement fails the deliveries whose last lease ran out (poison work, see
-//! [`OutboxStore::claim`](crate::store::OutboxStore::claim)).
+//! id order; fail the deliveries whose last lease ran out (poison work, see
+//! [`OutboxStore::claim`](crate::store::OutboxStore::claim)); count what the lanes have in
+//! flight, deal the claim's limit out across them, and claim every lane's share in one
+//! `UPDATE` whose per-lane picks use `FOR UPDATE SKIP LOCKED`.
+//!
+//! The poison rule runs after the lanes are locked, not before: PostgreSQL answers a failed
+//! statement before it has aborted its transaction, so a worker whose record just failed can
+//! claim while that record still holds the delivery. A record locks its endpoints first and
+//! keeps them to its end, so once the lanes are locked no record holds their deliveries, and
+//! the poison rule (`SKIP LOCKED`, so it never waits) cannot pass over one that the claim,
+//! which leaves exhausted deliveries to it, would not take either.
 
 use std::collections::HashMap;
 
 use sqlx::Row;
 
-use super::{PgOutbox, db, sql};
+use sqlx::postgres::PgConnection;
+
+use super::{PgOutbox, db, finish, sql};
 use crate::store::lanes::{self, Lane};
 use crate::store::{
     ClaimRequest, Claimed, DeliveryId, EndpointId, Lease, Secrets, StoreError, Target, id,
@@ -21,26 +30,36 @@ pub(super) async fn claim(
     if request.limit == 0 {
         return Ok(Vec::new());
     }
+    let mut tx = store.pool.begin().await.map_err(db)?;
+    let result = claim_in(store, &mut tx, request).await;
+    finish(tx, result).await
+}
+
+async fn claim_in(
+    store: &PgOutbox,
+    tx: &mut PgConnection,
+    request: ClaimRequest,
+) -> Result<Vec<Claimed>, StoreError> {
     let now = store.clock.now().unix_seconds();
     let lease_until =
         now.saturating_add(i64::try_from(request.lease.as_secs()).unwrap_or(i64::MAX));
     let token = id::new_token();
     let max_attempts = i64::from(store.policy.max_attempts());
-    sqlx::query(sql::ABANDON)
-        .bind(now)
-        .bind(max_attempts)
-        .execute(&store.pool)
-        .await
-        .map_err(db)?;
-    let mut tx = store.pool.begin().await.map_err(db)?;
 
+    // The lanes first: a record in progress holds its endpoints until it ends, so once they
+    // are locked here no record holds their deliveries, and the poison rule sees them all.
     let rows = sqlx::query(sql::LANES)
         .bind(now)
         .fetch_all(&mut *tx)
         .await
         .map_err(db)?;
+    sqlx::query(sql::ABANDON)
+        .bind(now)
+        .bind(max_attempts)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
     if rows.is_empty() {
-        tx.rollback().await.map_err(db)?;
         return Ok(Vec::new());
     }
     let mut lanes = Vec::with_capacity(rows.len());
@@ -69,7 +88,6 @@ pub(super) async fn claim(
     }
     let takes = lanes::allocate(&lanes, request.limit, &store.policy, now, id::new_seed());
     if takes.is_empty() {
-        tx.rollback().await.map_err(db)?;
         return Ok(Vec::new());
     }
     let (endpoints, counts): (Vec<i64>, Vec<i64>) = takes.iter().copied().unzip();
@@ -119,7 +137,6 @@ pub(super) async fn claim(
             .await
             .map_err(db)?;
     }
-    tx.commit().await.map_err(db)?;
     claimed.sort_by_key(|c| c.lease.delivery);
     Ok(claimed)
 }

@@ -104,6 +104,29 @@ where
     }
 }
 
+/// Ends `tx` as `result` says: a commit on `Ok`; on `Err` a rollback, waited for, before the
+/// error is returned. sqlx only queues the rollback of a dropped transaction (the pool sends
+/// it later, from a task of its own), and PostgreSQL answers a failed statement before it has
+/// aborted the transaction: waiting for the rollback makes an error from the store mean that
+/// its transaction is over and its locks are released.
+async fn finish<T>(
+    tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    result: Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    match result {
+        Ok(value) => {
+            tx.commit().await.map_err(db)?;
+            Ok(value)
+        }
+        Err(error) => {
+            if let Err(rollback) = tx.rollback().await {
+                tracing::debug!(error = %rollback, "outbox: rolling back a failed transaction failed");
+            }
+            Err(error)
+        }
+    }
+}
+
 /// `hookwire_outbox.<schema>`, or with a hash of the schema where that would pass
 /// PostgreSQL's 63-byte identifier limit.
 fn channel_name(schema: &str) -> String {

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 use sqlx::Row;
 use sqlx::postgres::PgConnection;
 
-use super::{PgOutbox, db, sql, with_retries};
+use super::{PgOutbox, db, finish, sql, with_retries};
 use crate::store::{
     AttemptOutcome, AttemptResult, DeliveryState, EndpointChange, EndpointDisabled, EndpointId,
     Health, Lease, Recorded, StoreError, fallback,
@@ -41,6 +41,22 @@ async fn record_batch(
 ) -> Result<Vec<Recorded>, StoreError> {
     let now = store.clock.now().unix_seconds();
     let mut tx = store.pool.begin().await.map_err(db)?;
+    let mut disabled = Vec::new();
+    let result = record_in(store, &mut tx, results, now, &mut disabled).await;
+    let outcomes = finish(tx, result).await?;
+    for event in &disabled {
+        store.policy.notify_disabled(event);
+    }
+    Ok(outcomes)
+}
+
+async fn record_in(
+    store: &PgOutbox,
+    tx: &mut PgConnection,
+    results: &[AttemptResult],
+    now: i64,
+    disabled: &mut Vec<EndpointDisabled>,
+) -> Result<Vec<Recorded>, StoreError> {
     let deliveries: Vec<i64> = results.iter().map(|r| r.lease.delivery.0).collect();
     sqlx::query(sql::LOCK_ENDPOINTS)
         .bind(&deliveries)
@@ -84,13 +100,13 @@ async fn record_batch(
         }
         // In id order, so concurrent recorders lock endpoints in one order.
         for (endpoint, successes) in per_endpoint {
-            let health = read_health(&mut tx, endpoint).await?;
+            let health = read_health(tx, endpoint).await?;
             let mut next = health;
             for _ in 0..successes {
                 next = store.policy.after_success(next, now);
             }
             if next != health {
-                set_health(&mut tx, endpoint, &next).await?;
+                set_health(tx, endpoint, &next).await?;
             }
         }
         for &i in &successes {
@@ -104,15 +120,10 @@ async fn record_batch(
         }
     }
 
-    let mut disabled = Vec::new();
     for (i, result) in results.iter().enumerate() {
         if !result.outcome.is_success() {
-            outcomes[i] = record_failure(store, &mut tx, result, now, &mut disabled).await?;
+            outcomes[i] = record_failure(store, tx, result, now, disabled).await?;
         }
-    }
-    tx.commit().await.map_err(db)?;
-    for event in &disabled {
-        store.policy.notify_disabled(event);
     }
     Ok(outcomes)
 }

@@ -85,7 +85,8 @@ RETURNING d.id, d.webhook_id, d.endpoint_id,
 
 /// Poison work ends: deliveries in flight whose lease ran out after as many claims as the
 /// schedule allows ($2) are failed, each with an `abandoned` entry in its log (at most 100 per
-/// claim). One statement of its own that only takes delivery rows nobody holds (`SKIP
+/// claim). Run in the claim's transaction once its lanes are locked (so no record in progress
+/// holds their deliveries; see `claim.rs`); it only takes delivery rows nobody holds (`SKIP
 /// LOCKED`), so it never waits and cannot deadlock.
 pub(super) const ABANDON: &str = "\
 WITH gone AS (
