@@ -532,3 +532,71 @@ async fn the_feed_is_read_over_https() {
     let text = error.to_string();
     assert!(text.contains("not valid for name"), "{text}");
 }
+
+/// A consumer limited to `order.*` reads only those, whatever it asks; asking only for other
+/// types is `403`; its cursor still moves past the events it may not see.
+#[tokio::test]
+async fn a_consumer_limited_to_some_types_reads_only_those() {
+    let path =
+        std::env::temp_dir().join(format!("hookwire-closed-scope-{}.db", std::process::id()));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let outbox = SqliteOutbox::open(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let mut tx = outbox.begin().await.unwrap();
+    for kind in [
+        "order.created",
+        "invoice.paid",
+        "order.shipped",
+        "invoice.paid",
+    ] {
+        let event = RawEvent::new(kind, serde_json::json!({})).unwrap();
+        outbox.publish_raw_in(&mut tx, &event).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let token = FeedToken::generate().unwrap();
+    let consumer = FeedConsumer::new("acme", &token, secret(SECRET))
+        .unwrap()
+        .types(["order.*"]);
+    let consumers = FeedConsumers::new().with(consumer).unwrap();
+    let port = serve(hookwire::feed::router(
+        SqliteFeed::new(outbox.pool().clone()),
+        consumers,
+    ))
+    .await;
+    let base = format!("http://127.0.0.1:{port}");
+    let read = |types: &[&str]| {
+        let client = FeedClient::new(base.clone(), token.clone(), secret(SECRET))
+            .unwrap()
+            .types(types.iter().copied());
+        async move {
+            let mut client = client;
+            let mut seen = Vec::new();
+            let outcome = client
+                .catch_up(|event| {
+                    seen.push(event.event_type);
+                    async { Ok::<(), std::io::Error>(()) }
+                })
+                .await;
+            (outcome, seen, client.cursor().cloned())
+        }
+    };
+
+    let (outcome, everything, cursor) = read(&[]).await;
+    assert_eq!(outcome.unwrap(), 2);
+    assert_eq!(everything, ["order.created", "order.shipped"]);
+    assert_eq!(cursor.unwrap().as_str(), "4", "past the invoices too");
+
+    let (_, mixed, _) = read(&["order.created", "invoice.*"]).await;
+    assert_eq!(mixed, ["order.created"]);
+
+    let (outcome, seen, _) = read(&["invoice.paid"]).await;
+    assert!(seen.is_empty());
+    let Err(CatchUpError::Feed(FeedReadError::Unauthorized { status, problem })) = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(problem.unwrap().parameter(), Some("types"));
+}

@@ -127,6 +127,7 @@ pub struct FeedConsumer {
     name: String,
     digests: Vec<[u8; 32]>,
     signer: StandardWebhooks,
+    scope: Option<Vec<String>>,
 }
 
 impl FeedConsumer {
@@ -164,7 +165,25 @@ impl FeedConsumer {
             name,
             digests: vec![token.digest()],
             signer,
+            scope: None,
         })
+    }
+
+    /// Only these event types (exact, or `prefix.*`) for this consumer: its reads are
+    /// narrowed to them (a read of every type reads these; a read asking only for others is
+    /// `403`). Without it, a consumer reads every type.
+    ///
+    /// ```
+    /// # use hookwire::feed::{FeedConsumer, FeedToken};
+    /// # use hookwire::signature::StandardWebhooks;
+    /// let acme = FeedConsumer::new("acme", &FeedToken::generate()?, StandardWebhooks::new("whsec_c2VjcmV0")?)?
+    ///     .types(["order.*", "refund.issued"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn types<T: Into<String>>(mut self, types: impl IntoIterator<Item = T>) -> Self {
+        self.scope = Some(types.into_iter().map(Into::into).collect());
+        self
     }
 
     /// Also accepts `token` (rotation: add the new token, hand it out, then drop the old one
@@ -194,6 +213,11 @@ impl FeedConsumer {
     pub(crate) fn signer(&self) -> &StandardWebhooks {
         &self.signer
     }
+
+    /// The types this consumer may read, if it is limited.
+    pub(crate) fn scope(&self) -> Option<&[String]> {
+        self.scope.as_deref()
+    }
 }
 
 impl fmt::Debug for FeedConsumer {
@@ -201,6 +225,7 @@ impl fmt::Debug for FeedConsumer {
         f.debug_struct("FeedConsumer")
             .field("name", &self.name)
             .field("tokens", &self.digests.len())
+            .field("types", &self.scope)
             .finish_non_exhaustive()
     }
 }

@@ -16,7 +16,9 @@ use crate::signature::StandardWebhooks;
 /// `https://` feeds work as they are (rustls, the system's roots and `SSL_CERT_FILE`; a private
 /// CA with [`root_certificates`](FeedClientBuilder::root_certificates)). Redirects are followed
 /// only within the feed's scheme, host and port; each page is bounded in time and size (see
-/// [`FeedClientBuilder`]).
+/// [`FeedClientBuilder`]). Items are signed when served and checked within the secret's
+/// tolerance (5 minutes by default, [`StandardWebhooks::tolerance`]): keep the clocks of shop
+/// and consumer in sync.
 ///
 /// Store [`cursor`](Self::cursor) after handling what a page held; start again from it after
 /// a restart with [`after`](Self::after).

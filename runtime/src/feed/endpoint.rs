@@ -71,7 +71,7 @@ impl Endpoint for ListEvents {
          like a webhook (Standard Webhooks over the envelope's bytes, `webhook-id` = `id`, \
          `webhook-timestamp` = `signed_at`, `webhook-signature` = `signature`) with the consumer's secret.",
     );
-    const ERRORS: &'static [u16] = &[401, 503];
+    const ERRORS: &'static [u16] = &[401, 403, 503];
 
     fn write_request(&self, request: &mut Outgoing) -> Result<(), ParamError> {
         request.query("after", &self.after.as_ref().map(Cursor::as_str))?;

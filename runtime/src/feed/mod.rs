@@ -33,7 +33,9 @@
 //!   only their SHA-256 digests and compares digests in constant time; no token is logged or
 //!   echoed. A request without a token, or with one no consumer holds, gets `401` with a
 //!   problem body and `WWW-Authenticate: Bearer` (`error="invalid_token"` for a wrong one).
-//!   A router with no consumers refuses everyone. Bearer tokens because every HTTP client
+//!   A router with no consumers refuses everyone. A consumer may be limited to some event
+//!   types ([`FeedConsumer::types`]): its reads are narrowed to them, and asking only for
+//!   others is `403`. Bearer tokens because every HTTP client
 //!   and proxy can send them, they rotate by listing the new token beside the old, and the
 //!   feed is read by services, not people. Serve it over TLS only: a bearer token is as good
 //!   as whoever holds it.
@@ -68,6 +70,8 @@ mod fetch;
 mod page;
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(feature = "axum")]
+mod scope;
 #[cfg(feature = "axum")]
 mod serve;
 mod signed;

@@ -12,14 +12,17 @@ use http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 
 use crate::endpoint::Endpoint;
 use crate::feed::access::Refusal;
+use crate::feed::scope;
 use crate::feed::{FeedConsumers, FeedError, FeedSource, ListEvents};
 use crate::problem::Problem;
 use crate::server::Api;
 
 /// A router serving [`ListEvents`] (`GET /events`) from `feed` to `consumers`: `200` with a
 /// [`SignedPage`](crate::feed::SignedPage) signed with the asking consumer's secret, `401`
-/// (problem body, `WWW-Authenticate: Bearer`) without a consumer's bearer token, `400` for a
-/// malformed parameter or a cursor this feed did not hand out, `503` when the database fails.
+/// (problem body, `WWW-Authenticate: Bearer`) without a consumer's bearer token, `403` when a
+/// consumer limited to some [types](crate::feed::FeedConsumer::types) asks only for others,
+/// `400` for a malformed parameter or a cursor this feed did not hand out, `503` when the
+/// database fails.
 /// The token is checked before anything else is read. Serve it over TLS.
 ///
 /// ```
@@ -59,7 +62,13 @@ where
                 Ok(request) => request,
                 Err(rejection) => return rejection.into_response(),
             };
-            let page = match feed.read_page(&request.query()).await {
+            let Some(query) = scope::narrow(request.query(), consumer.scope()) else {
+                return Problem::new(403, "Forbidden")
+                    .with_detail("none of the types asked for is one this consumer may read")
+                    .with_parameter("types")
+                    .into_response();
+            };
+            let page = match feed.read_page(&query).await {
                 Ok(page) => page,
                 Err(error) => return problem(&error),
             };
