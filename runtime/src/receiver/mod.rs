@@ -65,6 +65,7 @@ mod extract;
 mod format;
 mod handler;
 mod inbox;
+mod job;
 mod parse;
 mod pipeline;
 mod route;

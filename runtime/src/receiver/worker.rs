@@ -6,17 +6,13 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use tokio::task::JoinSet;
-use tracing::Instrument;
 
 use crate::Timestamp;
-use crate::inbox::{Claimed, DeadLetter, Failure, InboxError, Settled};
+use crate::inbox::{Claimed, DeadLetter, InboxError};
 use crate::receiver::Receiver;
-use crate::receiver::assemble::Head;
-use crate::receiver::deadline;
-use crate::receiver::error::ReceiveError;
-use crate::receiver::inbox::{Queue, stored_parts};
+use crate::receiver::inbox::Queue;
+use crate::receiver::{deadline, job};
 use crate::retry::RetryPolicy;
 
 /// Runs a [`Receiver`]'s handlers for the deliveries stored in its inbox (made by
@@ -101,15 +97,6 @@ struct Limits {
     timeout: Duration,
     /// Claims a delivery may have: the first run and one per retry.
     runs: u32,
-}
-
-/// What one run of a stored delivery came to.
-enum Outcome {
-    Handled,
-    /// Worth another run later.
-    Failed(String),
-    /// Retrying cannot help: a body that does not parse, a type nobody handles.
-    Dead(String),
 }
 
 impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
@@ -405,7 +392,6 @@ impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
         Ok(())
     }
 
-    /// Runs one claimed delivery and records the outcome.
     /// Runs one delivery claimed at `claimed_at`, within `timeout` of it, and records the
     /// outcome.
     fn job(
@@ -414,57 +400,14 @@ impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
         claimed_at: Timestamp,
         timeout: Duration,
     ) -> impl Future<Output = ()> + Send + 'static {
-        let receiver = Arc::clone(&self.receiver);
-        let state = self.state.clone();
-        let retry = self.retry.clone();
-        let span = tracing::info_span!(
-            "inbox",
-            delivery_id = %claimed.item.id,
-            event_type = %claimed.item.event_type,
-            attempt = claimed.attempt,
-            recovered = claimed.recovered,
-        );
-        async move {
-            let Some(queue) = receiver.inbox.clone() else {
-                return;
-            };
-            let id = claimed.item.id.clone();
-            let deadline = deadline::after(claimed_at, timeout);
-            let outcome = execute(&receiver, state, claimed.item, deadline, timeout).await;
-            let now = receiver.config.inner().clock.now();
-            let store = &queue.store;
-            let recorded = match outcome {
-                Outcome::Handled => {
-                    let keep = receiver.config.inner().dedup_ttl;
-                    store.complete(&queue.name, &id, claimed.token, now, keep).await
-                }
-                Outcome::Failed(error) => {
-                    let retry_index = claimed.attempt.saturating_sub(1) as usize;
-                    let failure = match retry.delay(retry_index, unit(), None) {
-                        Some(delay) => {
-                            let secs = i64::try_from(delay.as_secs()).unwrap_or(i64::MAX);
-                            tracing::warn!(%error, retry_in = ?delay, "handler failed; will retry");
-                            Failure::RetryAt { at: now.saturating_add_seconds(secs.max(1)), error }
-                        }
-                        None => {
-                            tracing::error!(%error, "handler failed for the last time: dead letter");
-                            Failure::Dead { error }
-                        }
-                    };
-                    store.fail(&queue.name, &id, claimed.token, &failure, now).await
-                }
-                Outcome::Dead(error) => {
-                    tracing::error!(%error, "cannot be handled: dead letter");
-                    store.fail(&queue.name, &id, claimed.token, &Failure::Dead { error }, now).await
-                }
-            };
-            match recorded {
-                Ok(Settled::Applied) => {}
-                Ok(Settled::Lost) => tracing::warn!("the lease ended before the result was recorded; another run owns it"),
-                Err(error) => tracing::error!(%error, "could not record the result; the delivery runs again after its lease"),
-            }
-        }
-        .instrument(span)
+        job::run(
+            Arc::clone(&self.receiver),
+            self.state.clone(),
+            claimed,
+            deadline::after(claimed_at, timeout),
+            timeout,
+            self.retry.clone(),
+        )
     }
 
     /// Up to `limit` dead letters of this receiver's queue, oldest failure first.
@@ -513,72 +456,11 @@ impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
     }
 }
 
-/// Parses a stored delivery and runs its handler (in its own task, so a panic is a failure),
-/// until `deadline` on the receiver's clock (`timeout` after the claim).
-async fn execute<S: Clone + Send + Sync + 'static>(
-    receiver: &Receiver<S>,
-    state: S,
-    item: crate::inbox::NewItem,
-    deadline: Timestamp,
-    timeout: Duration,
-) -> Outcome {
-    let route = match receiver.route_of(&item.event_type) {
-        Ok(Some(route)) => route,
-        Ok(None) => {
-            // It had a handler when it was stored; this deployment has none.
-            let total = receiver.stats.count_unknown(&item.event_type);
-            tracing::warn!(
-                unknown_total = total,
-                "no handler for this stored delivery's event type any more: marked done"
-            );
-            return Outcome::Handled;
-        }
-        Err(error) => return Outcome::Dead(error.to_string()),
-    };
-    let parts = stored_parts("/", &item.headers);
-    let head = Head {
-        id: Some(item.id),
-        event_type: item.event_type,
-        signed_at: item.signed_at,
-        body: Bytes::from(item.body),
-    };
-    let shape = receiver.config.inner().format.shape();
-    let future = match route.start(shape, head, parts, state) {
-        Ok(future) => future,
-        Err(error @ ReceiveError::MalformedPayload(_)) => return Outcome::Dead(error.to_string()),
-        Err(error) => return Outcome::Failed(error.to_string()),
-    };
-    let mut handler = tokio::spawn(future);
-    let clock = &*receiver.config.inner().clock;
-    match deadline::within(clock, deadline, &mut handler).await {
-        Some(Ok(Ok(()))) => Outcome::Handled,
-        Some(Ok(Err(error))) => Outcome::Failed(error.to_string()),
-        Some(Err(join)) if join.is_panic() => Outcome::Failed("the handler panicked".to_owned()),
-        Some(Err(_)) => Outcome::Failed("the handler was cancelled".to_owned()),
-        None => {
-            handler.abort();
-            Outcome::Failed(format!(
-                "the handler ran longer than its time limit of {timeout:?} (stopped before the \
-                 claim's lease ended)"
-            ))
-        }
-    }
-}
-
 /// The wait after `failures` consecutive store failures: the poll interval doubled each time,
 /// at most 30 s.
 fn backoff(poll: Duration, failures: u32) -> Duration {
     poll.saturating_mul(1_u32 << failures.min(16))
         .min(Duration::from_secs(30))
-}
-
-/// A random number in `[0, 1)` for the retry jitter (0.5, no jitter, without randomness).
-fn unit() -> f64 {
-    let mut bytes = [0_u8; 8];
-    match getrandom::fill(&mut bytes) {
-        Ok(()) => (u64::from_le_bytes(bytes) >> 11) as f64 / (1_u64 << 53) as f64,
-        Err(_) => 0.5,
-    }
 }
 
 #[cfg(test)]
@@ -591,13 +473,5 @@ mod tests {
         assert_eq!(backoff(poll, 1), Duration::from_secs(2));
         assert_eq!(backoff(poll, 3), Duration::from_secs(8));
         assert_eq!(backoff(poll, 99), Duration::from_secs(30));
-    }
-
-    #[test]
-    fn jitter_units_are_in_range() {
-        for _ in 0..100 {
-            let u = unit();
-            assert!((0.0..1.0).contains(&u), "{u}");
-        }
     }
 }
