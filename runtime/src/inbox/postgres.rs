@@ -137,7 +137,7 @@ const PURGE: &str = "DELETE FROM hw_inbox WHERE stage = 'done' AND run_at <= $1"
 /// # async fn demo() -> Result<(), hookwire::inbox::InboxError> {
 /// let inbox = PgInbox::open("postgres://postgres@127.0.0.1:5432/shop").await?;
 /// inbox.push(&NewItem::new("shop", "msg_1", "order.created", b"{}".to_vec()), Timestamp::now()).await?;
-/// let claimed = inbox.claim("shop", Timestamp::now(), Duration::from_secs(60), 10).await?;
+/// let claimed = inbox.claim("shop", Timestamp::now(), Duration::from_secs(60), 10, 8).await?;
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]

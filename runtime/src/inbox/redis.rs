@@ -60,7 +60,7 @@ mod scripts;
 /// # async fn demo() -> Result<(), hookwire::inbox::InboxError> {
 /// let inbox = RedisInbox::open("redis://127.0.0.1:6379").await?.prefix("shop:inbox:");
 /// inbox.push(&NewItem::new("shop", "msg_1", "order.created", b"{}".to_vec()), Timestamp::now()).await?;
-/// let claimed = inbox.claim("shop", Timestamp::now(), Duration::from_secs(60), 10).await?;
+/// let claimed = inbox.claim("shop", Timestamp::now(), Duration::from_secs(60), 10, 8).await?;
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]

@@ -114,7 +114,7 @@ const PURGE: &str = "DELETE FROM hw_inbox WHERE stage = 'done' AND run_at <= ?1"
 /// let now = Timestamp::from_unix(1_700_000_000);
 /// let item = NewItem::new("shop", "msg_1", "order.created", b"{}".to_vec());
 /// assert_eq!(inbox.push(&item, now).await?, Pushed::New);
-/// let claimed = inbox.claim("shop", now, Duration::from_secs(60), 10).await?;
+/// let claimed = inbox.claim("shop", now, Duration::from_secs(60), 10, 8).await?;
 /// assert_eq!(claimed[0].item, item);
 /// # Ok::<(), hookwire::inbox::InboxError>(())
 /// # }).unwrap();
