@@ -22,6 +22,7 @@ macro_rules! outln {
 
 mod durable;
 mod error;
+mod example;
 mod generate;
 mod inbox;
 mod input;
@@ -30,6 +31,7 @@ mod random;
 mod scheme;
 mod secret;
 mod send;
+mod set;
 mod sign;
 mod tls;
 mod verify;
@@ -87,6 +89,12 @@ enum Command {
     /// Inspect the durable outbox
     #[command(after_help = durable::OUTBOX_EXAMPLES)]
     Outbox(durable::OutboxArgs),
+    /// Print an example payload (the event's data) from a description's schema
+    #[command(after_help = example::EXAMPLE_EXAMPLES)]
+    Example(example::ExampleArgs),
+    /// Make an event's payload from its schema and send it (--url) or publish it (--db)
+    #[command(after_help = example::TRIGGER_EXAMPLES)]
+    Trigger(example::TriggerArgs),
     /// Inspect a receiver's durable inbox: counts, dead letters, and retrying them
     #[command(after_help = inbox::INBOX_EXAMPLES)]
     Inbox(inbox::InboxArgs),
@@ -288,6 +296,8 @@ fn main() -> ExitCode {
         Command::Worker(args) => durable::worker(args),
         Command::Outbox(args) => durable::outbox(args),
         Command::Inbox(args) => inbox::run(args),
+        Command::Example(args) => example::example(args),
+        Command::Trigger(args) => example::trigger(args),
     };
     result.unwrap_or_else(CliError::report)
 }

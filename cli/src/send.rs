@@ -25,10 +25,48 @@ const MAX_DELAY: Duration = Duration::from_secs(60);
 
 pub(crate) fn run(args: SendArgs) -> Result<ExitCode, CliError> {
     let name = args.key.scheme;
-    let scheme = scheme::build(name, args.key.secrets, None)?;
     let file = input::read_body(Some(&args.file))?;
     let (event_type, body) = payload(name, args.event_type, args.id.as_deref(), file, &args.file)?;
+    deliver(
+        args.key.scheme,
+        args.key.secrets,
+        event_type,
+        body,
+        Delivery {
+            url: args.url,
+            cacert: args.cacert,
+            id: args.id,
+            attempts: args.attempts,
+            retry_delay: args.retry_delay,
+            timeout: args.timeout,
+            stop_on: args.stop_on,
+            json: args.json,
+        },
+    )
+}
 
+/// Where and how `deliver` sends: `hookwire send`'s flags after the body.
+pub(crate) struct Delivery {
+    pub(crate) url: String,
+    pub(crate) cacert: Option<std::path::PathBuf>,
+    pub(crate) id: Option<String>,
+    pub(crate) attempts: u32,
+    pub(crate) retry_delay: u64,
+    pub(crate) timeout: u64,
+    pub(crate) stop_on: Vec<u16>,
+    pub(crate) json: bool,
+}
+
+/// Signs `body` with the scheme and POSTs it with retries, then prints the report; exit 1
+/// when it was not delivered. Shared by `hookwire send` and `hookwire trigger`.
+pub(crate) fn deliver(
+    name: SchemeName,
+    secrets: Vec<String>,
+    event_type: String,
+    body: Vec<u8>,
+    args: Delivery,
+) -> Result<ExitCode, CliError> {
+    let scheme = scheme::build(name, secrets, None)?;
     let mut message = Message::new(&args.url, event_type, body).map_err(send_error)?;
     // Without --id: a `msg_` id, or a UUID for GitHub and Shopify, whose deliveries carry one.
     let id = match (args.id, name) {
@@ -75,7 +113,7 @@ pub(crate) fn run(args: SendArgs) -> Result<ExitCode, CliError> {
 }
 
 /// The event type and the body to send: the file as is, or wrapped as the event of `--type`.
-fn payload(
+pub(crate) fn payload(
     name: SchemeName,
     event_type: Option<String>,
     id: Option<&str>,

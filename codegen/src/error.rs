@@ -29,7 +29,8 @@ pub enum GenerateError {
     /// The input is neither an OpenAPI document with webhooks nor a folder of JSON Schemas.
     #[error(
         "`{}` has nothing to generate: expected an OpenAPI 3.1 document with `webhooks`, an \
-         OpenAPI 3.0 document with `x-webhooks`, or a folder of JSON Schema files (one per event); {why}",
+         OpenAPI 3.0 document with `x-webhooks`, an AsyncAPI 3.0 document, a folder written by \
+         `Export::write_to`, or a folder of JSON Schema files (one per event); {why}",
         path.display()
     )]
     NothingToGenerate {

@@ -34,7 +34,10 @@ pub(crate) fn read(path: &Path) -> Result<Input, GenerateError> {
         source,
     })?;
     if metadata.is_dir() {
-        read_folder(path)
+        match crate::spec::read_export(path)? {
+            Some(export) => Ok(export),
+            None => read_folder(path),
+        }
     } else {
         read_openapi(path)
     }
@@ -52,6 +55,9 @@ fn read_openapi(path: &Path) -> Result<Input, GenerateError> {
         why: why.to_owned(),
     };
     let doc = sources.doc(&file).ok_or_else(|| nothing("it is empty"))?;
+    if doc.get("asyncapi").is_some() {
+        return Ok(crate::spec::read_asyncapi(sources, &file));
+    }
     if doc.get("openapi").and_then(Value::as_str).is_none() {
         return Err(nothing("it has no `openapi` version field"));
     }

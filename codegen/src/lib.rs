@@ -42,21 +42,25 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod bundle;
 mod convert;
 mod dispatch;
 mod document;
 mod emit;
 mod error;
+mod example;
 mod files;
 mod input;
 mod ir;
 mod names;
 mod object;
 mod paths;
+mod pattern;
 mod pipeline;
 mod report;
 mod sample;
 mod source;
+mod spec;
 mod split;
 mod union;
 
@@ -66,6 +70,7 @@ pub use document::{DocumentError, Format, load_document, parse_document};
 pub use error::GenerateError;
 pub use files::StaleFiles;
 pub use report::{EventReport, Fallback, Report};
+pub use spec::Spec;
 
 /// What to generate besides the payload types.
 ///

@@ -7,7 +7,7 @@ mod db;
 mod endpoint;
 mod inspect;
 mod operate;
-mod publish;
+pub(crate) mod publish;
 mod stats;
 mod worker;
 

@@ -43,7 +43,7 @@ pub(crate) fn run(args: PublishArgs) -> Result<ExitCode, CliError> {
     if events.is_empty() {
         return Err(CliError::usage("no events on standard input"));
     }
-    let ids = db::run(&args.db.db, 0, Publish(events))?;
+    let ids = publish_events(&args.db.db, events)?;
     let mut out = String::with_capacity(ids.len() * 32);
     for id in ids {
         out.push_str(&id);
@@ -51,6 +51,12 @@ pub(crate) fn run(args: PublishArgs) -> Result<ExitCode, CliError> {
     }
     print(&out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Publishes `events` to the outbox at `db` in one transaction; their ids, in order. Shared by
+/// `hookwire publish` and `hookwire trigger --db`.
+pub(crate) fn publish_events(db: &str, events: Vec<RawEvent>) -> Result<Vec<String>, CliError> {
+    db::run(db, 0, Publish(events))
 }
 
 /// Reads `{"type": ..., "data": ...}` lines (blank lines skipped); the first bad line stops
