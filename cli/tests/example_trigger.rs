@@ -45,6 +45,13 @@ fn example_reads_openapi_yaml_asyncapi_and_export_folders() {
     assert_eq!(from_export["status"], "pending");
     assert_eq!(from_export["created_at"], "2024-05-01T12:00:00Z");
 
+    // The derive's example (`#[schemars(example = OrderShipped::example())]`), in all three.
+    for spec in ["schemas", "schemas/asyncapi.json", "schemas/openapi.json"] {
+        let shipped = example(&repo(spec), "order.shipped", &[]);
+        assert_eq!(shipped["order_id"], "98765", "{spec}: {shipped}");
+        assert_eq!(shipped["items"][0]["price"], "49.99", "{spec}: {shipped}");
+    }
+
     let missing = run(&["example", "--spec", &repo("schemas"), "order.lost"]).expect(2);
     assert!(
         missing.stderr.contains("order.created"),

@@ -76,3 +76,56 @@ fn provider_examples_validate() {
     let yaml = repo().join("tests/fixtures/webhook-example.yaml");
     assert_eq!(every_example_validates(&yaml), 1);
 }
+
+/// Each construct the generator follows, in one schema: the built payload validates and
+/// takes the values the docs promise.
+#[test]
+fn constructs_build_valid_values() {
+    let dir = std::env::temp_dir().join(format!("hookwire-examples-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("events")).expect("a folder");
+    let schema = serde_json::json!({
+        "type": "object",
+        "required": ["count", "ratio", "even", "tags", "pair", "labels", "choice", "both",
+                     "id", "site", "code", "name", "kind", "ref"],
+        "properties": {
+            "count": {"type": "integer", "minimum": 5, "maximum": 9},
+            "ratio": {"type": "number", "exclusiveMinimum": 2, "exclusiveMaximum": 3},
+            "even": {"type": "integer", "multipleOf": 4, "minimum": 3},
+            "tags": {"type": "array", "items": {"type": "string"}, "minItems": 2, "uniqueItems": true},
+            "pair": {"type": "array", "prefixItems": [{"type": "integer"}, {"type": "boolean"}]},
+            "labels": {"type": "object", "minProperties": 1, "additionalProperties": {"type": "integer"}},
+            "choice": {"oneOf": [{"type": "null"}, {"type": "string", "format": "uuid"}]},
+            "both": {"allOf": [{"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}},
+                                {"type": "object", "required": ["b"], "properties": {"b": {"const": 7}}}]},
+            "id": {"type": "string", "pattern": "^ord_[0-9a-f]{8}$"},
+            "site": {"type": "string", "format": "uri"},
+            "code": {"type": "string", "minLength": 6, "maxLength": 8},
+            "name": {"type": "string", "examples": ["Ada"]},
+            "kind": {"enum": [null, "big", "small"]},
+            "ref": {"$ref": "#/$defs/Thing"},
+            "optional": {"type": "string"}
+        },
+        "additionalProperties": false,
+        "$defs": {"Thing": {"type": "object", "required": ["at"], "properties": {"at": {"type": "string", "format": "date-time"}}}}
+    });
+    std::fs::write(dir.join("events/all.json"), schema.to_string()).expect("write");
+    let spec = Spec::read(&dir).expect("read");
+    let value = spec.generated("all").expect("built");
+    let bundled = spec.schema("all").expect("schema");
+    let validator = jsonschema::validator_for(&bundled).expect("compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{value}\n{errors:?}");
+    assert_eq!(
+        value,
+        serde_json::json!({
+            "count": 5, "ratio": 2.5, "even": 4, "tags": ["tags", "tags1"], "pair": [1, true],
+            "labels": {"key1": 1}, "choice": "00000000-0000-4000-8000-000000000000",
+            "both": {"a": "a", "b": 7}, "id": "ord_00000000", "site": "https://example.com/",
+            "code": "codexx", "name": "Ada", "kind": "big", "ref": {"at": "2024-05-01T12:00:00Z"}
+        })
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
