@@ -216,3 +216,74 @@ async fn sqlite_in_memory_store_takes_concurrent_claims() {
     replicas_claim_once([Arc::new(store.clone()), Arc::new(store.clone())]).await;
     conformance::all(&store, "sqlite::memory:").await;
 }
+
+/// The claims that make a SQL store opened through `dedup::open` purge its expired ids on
+/// its own (see `hookwire::dedup::open`): one sweep every this many claims.
+const SWEEP_EVERY: u32 = 500;
+
+/// A SQL store opened through `dedup::open` purges expired ids on its own, by the time its
+/// claims carry (no clock of its own): ids completed at `T0` with a minute to live, then
+/// [`SWEEP_EVERY`] claims a year later, and the expired rows are gone (the sweep runs beside
+/// the claims, so it is waited for, at most 10 s); the live key stays.
+async fn expired_ids_are_purged(store: Arc<dyn DedupStore>, rows: impl AsyncFn() -> i64) {
+    let t0 = Timestamp::from_unix(1_700_000_000);
+    let (lease, ttl) = (Duration::from_secs(60), Duration::from_secs(60));
+    for n in 0..20 {
+        let key = DedupKey::new("sweep", format!("old_{n}"));
+        let Claim::New(token) = store.claim(&key, t0, lease).await.unwrap() else {
+            panic!("a fresh key is new");
+        };
+        store.complete(&key, token, t0, ttl).await.unwrap();
+    }
+    assert_eq!(rows().await, 20);
+
+    let later = Timestamp::from_unix(1_700_000_000 + 365 * 24 * 3_600);
+    let live = DedupKey::new("sweep", "live");
+    for _ in 0..SWEEP_EVERY {
+        store.claim(&live, later, lease).await.unwrap();
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while rows().await != 1 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(rows().await, 1, "the expired ids were not purged");
+    assert_eq!(
+        store.claim(&live, later, lease).await.unwrap(),
+        Claim::InFlight
+    );
+}
+
+#[tokio::test]
+async fn sqlite_store_opened_by_url_purges_expired_ids() {
+    let url = sqlite_url("sweep");
+    let store = hookwire::dedup::open(&url).await.unwrap();
+    let reader = sqlx::SqlitePool::connect(&url).await.unwrap();
+    expired_ids_are_purged(store, async || {
+        sqlx::query_scalar("SELECT count(*) FROM hw_dedup")
+            .fetch_one(&reader)
+            .await
+            .unwrap()
+    })
+    .await;
+    reader.close().await;
+}
+
+#[tokio::test]
+async fn postgres_store_opened_by_url_purges_expired_ids() {
+    let Some(url) = postgres_url("postgres_store_opened_by_url_purges_expired_ids") else {
+        return;
+    };
+    let schema = PgSchema::new(&url, "hw_dedup", "sweep").await;
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let store_url = format!("{url}{separator}options=-csearch_path%3D{}", schema.name());
+    let store = hookwire::dedup::open(&store_url).await.unwrap();
+    let reader = sqlx::PgPool::connect_with(schema.options()).await.unwrap();
+    expired_ids_are_purged(store, async || {
+        sqlx::query_scalar("SELECT count(*) FROM hw_dedup")
+            .fetch_one(&reader)
+            .await
+            .unwrap()
+    })
+    .await;
+    reader.close().await;
+}

@@ -45,12 +45,26 @@ pub(crate) fn settled(applied: u64) -> Settled {
 }
 
 /// The [`DedupStore`](crate::dedup::DedupStore) methods of a SQL duplicate store, written once
-/// for SQLite and PostgreSQL: `$store` has a sqlx `pool`; the invoking module defines the
-/// statements (`CLAIM`, `STATE`, `COMPLETE`, `ABANDON`, in its own placeholder syntax) and
-/// `unavailable`; `$database` names the database in errors.
+/// for SQLite and PostgreSQL: `$store` is `Clone` with a sqlx `pool` and a `sweep`
+/// (`dedup::sweep`); the invoking module defines the statements (`CLAIM`, `STATE`,
+/// `COMPLETE`, `ABANDON`, and `SWEEP`, which deletes at most `$2` rows expired at `$1`, in its
+/// own placeholder syntax) and `unavailable`; `$database` names the database in errors.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 macro_rules! sql_dedup_store {
     ($store:ty, $database:literal) => {
+        impl $store {
+            /// Deletes at most one sweep's batch of the ids expired at `now`.
+            async fn sweep_expired(&self, now: Timestamp) -> Result<u64, DedupError> {
+                let done = sqlx::query(SWEEP)
+                    .bind(millis(now))
+                    .bind($crate::dedup::sweep::BATCH)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(unavailable)?;
+                Ok(done.rows_affected())
+            }
+        }
+
         impl $crate::dedup::DedupStore for $store {
             fn claim<'a>(
                 &'a self,
@@ -59,6 +73,11 @@ macro_rules! sql_dedup_store {
                 lease: Duration,
             ) -> BoxFuture<'a, Result<Claim, DedupError>> {
                 Box::pin(async move {
+                    if self.sweep.due() {
+                        let store = self.clone();
+                        self.sweep
+                            .spawn($database, async move { store.sweep_expired(now).await });
+                    }
                     let now_ms = millis(now);
                     for _ in 0..3 {
                         let token = random_token()?;

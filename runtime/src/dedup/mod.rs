@@ -52,6 +52,8 @@ mod postgres;
 mod redis;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sweep;
 pub(crate) mod url;
 
 use std::fmt;

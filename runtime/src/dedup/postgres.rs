@@ -5,10 +5,12 @@
 //! (`ON CONFLICT DO UPDATE ... WHERE expires_at <= now`), with a fresh random token;
 //! `complete` and `abandon` act only on the row holding the caller's token. The pool checks
 //! each connection before use, so after `pg_terminate_backend` or a server restart the next
-//! call runs on a new connection.
+//! call runs on a new connection. Expired keys are purged by the store itself, a bounded batch
+//! every 500 claims (see [`PgDedup::purge_every`]).
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::Row;
@@ -16,6 +18,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool};
 
 use crate::Timestamp;
 use crate::dedup::backend::{duration_millis, millis, random_token, settled, token_i64};
+use crate::dedup::sweep::{self, Sweep};
 use crate::dedup::{BoxFuture, Claim, ClaimToken, DedupError, DedupKey, Settled};
 
 const SCHEMA: &str = "
@@ -52,6 +55,14 @@ const ABANDON: &str =
 
 const PURGE: &str = "DELETE FROM hw_dedup WHERE expires_at <= $1";
 
+/// One sweep (`dedup::sweep`): at most $2 of the keys expired at $1, skipping rows a claim
+/// holds (so it never waits).
+const SWEEP: &str = "
+DELETE FROM hw_dedup d USING (
+    SELECT namespace, id FROM hw_dedup WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED
+) x
+WHERE d.namespace = x.namespace AND d.id = x.id AND d.expires_at <= $1";
+
 /// The duplicate store on PostgreSQL (feature `postgres`). Cheap to clone: clones share the
 /// pool.
 ///
@@ -69,6 +80,7 @@ const PURGE: &str = "DELETE FROM hw_dedup WHERE expires_at <= $1";
 #[derive(Clone)]
 pub struct PgDedup {
     pool: PgPool,
+    sweep: Arc<Sweep>,
 }
 
 impl fmt::Debug for PgDedup {
@@ -137,7 +149,10 @@ impl PgDedup {
             .await
             .map_err(unavailable)?;
         tx.commit().await.map_err(unavailable)?;
-        Ok(PgDedup { pool })
+        Ok(PgDedup {
+            pool,
+            sweep: Sweep::new(sweep::EVERY),
+        })
     }
 
     /// The pool, shared with the store.
@@ -151,9 +166,9 @@ impl PgDedup {
         &self.pool
     }
 
-    /// Deletes the keys whose lease or time to live ended at `now`; returns how many. Expired
-    /// keys are harmless (a claim takes them over), so run this now and then to keep the
-    /// table small.
+    /// Deletes the keys whose lease or time to live ended at `now`, all of them at once;
+    /// returns how many. The store also purges on its own, a bounded batch at a time (see
+    /// [`purge_every`](Self::purge_every)).
     ///
     /// # Errors
     /// The database could not be reached.
@@ -170,6 +185,24 @@ impl PgDedup {
             .await
             .map_err(unavailable)?;
         Ok(done.rows_affected())
+    }
+
+    /// Sets how often the store purges expired ids on its own: one bounded sweep (at most
+    /// 1 000 rows, beside the claim, never failing it) every `claims` claims, counted across
+    /// the store's clones, as of the time those claims carry; 0 turns it off (then run
+    /// [`purge_expired`](Self::purge_expired) yourself). The default is every 500 claims,
+    /// which keeps up with any rate (each claim adds at most one row). Expired ids are
+    /// harmless (a claim takes them over): purging only keeps the table small.
+    /// ```no_run
+    /// # async fn demo() -> Result<(), hookwire::dedup::DedupError> {
+    /// // Purged by a job of your own (`purge_expired`) instead.
+    /// let store = hookwire::dedup::PgDedup::connect("postgres://127.0.0.1/shop").await?.purge_every(0);
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn purge_every(mut self, claims: u32) -> Self {
+        self.sweep = Sweep::new(claims);
+        self
     }
 }
 

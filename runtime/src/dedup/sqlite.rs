@@ -5,10 +5,12 @@
 //! compiled): a claim is one upsert that inserts the key or takes over a row whose deadline
 //! has passed; `complete` and `abandon` act only on the row holding the caller's token. The
 //! file is opened in WAL mode with a 5 second busy timeout; each statement is its own write
-//! transaction, so none upgrades a read lock.
+//! transaction, so none upgrades a read lock. Expired keys are purged by the store itself, a
+//! bounded batch every 500 claims (see [`SqliteDedup::purge_every`]).
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::Row;
@@ -16,6 +18,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 
 use crate::Timestamp;
 use crate::dedup::backend::{duration_millis, millis, random_token, settled, token_i64};
+use crate::dedup::sweep::{self, Sweep};
 use crate::dedup::{BoxFuture, Claim, ClaimToken, DedupError, DedupKey, Settled};
 use crate::sqlite_pool;
 
@@ -52,6 +55,11 @@ const ABANDON: &str =
 
 const PURGE: &str = "DELETE FROM hw_dedup WHERE expires_at <= ?1";
 
+/// One sweep (`dedup::sweep`): at most ?2 of the keys expired at ?1.
+const SWEEP: &str = "
+DELETE FROM hw_dedup WHERE (namespace, id) IN
+    (SELECT namespace, id FROM hw_dedup WHERE expires_at <= ?1 LIMIT ?2)";
+
 /// The duplicate store in a SQLite file (feature `sqlite`). Cheap to clone: clones share the
 /// pool.
 ///
@@ -73,6 +81,7 @@ const PURGE: &str = "DELETE FROM hw_dedup WHERE expires_at <= ?1";
 #[derive(Clone)]
 pub struct SqliteDedup {
     pool: SqlitePool,
+    sweep: Arc<Sweep>,
 }
 
 impl fmt::Debug for SqliteDedup {
@@ -143,10 +152,15 @@ impl SqliteDedup {
             .execute(&pool)
             .await
             .map_err(unavailable)?;
-        Ok(SqliteDedup { pool })
+        Ok(SqliteDedup {
+            pool,
+            sweep: Sweep::new(sweep::EVERY),
+        })
     }
 
-    /// Deletes the keys whose lease or time to live ended at `now`; returns how many.
+    /// Deletes the keys whose lease or time to live ended at `now`, all of them at once;
+    /// returns how many. The store also purges on its own, a bounded batch at a time (see
+    /// [`purge_every`](Self::purge_every)).
     ///
     /// # Errors
     /// The database could not be written.
@@ -163,6 +177,24 @@ impl SqliteDedup {
             .await
             .map_err(unavailable)?;
         Ok(done.rows_affected())
+    }
+
+    /// Sets how often the store purges expired ids on its own: one bounded sweep (at most
+    /// 1 000 rows, beside the claim, never failing it) every `claims` claims, counted across
+    /// the store's clones, as of the time those claims carry; 0 turns it off (then run
+    /// [`purge_expired`](Self::purge_expired) yourself). The default is every 500 claims,
+    /// which keeps up with any rate (each claim adds at most one row). Expired ids are
+    /// harmless (a claim takes them over): purging only keeps the table small.
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let store = hookwire::dedup::SqliteDedup::open("sqlite::memory:").await?.purge_every(10_000);
+    /// # Ok::<(), hookwire::dedup::DedupError>(())
+    /// # }).unwrap();
+    /// ```
+    #[must_use]
+    pub fn purge_every(mut self, claims: u32) -> Self {
+        self.sweep = Sweep::new(claims);
+        self
     }
 }
 

@@ -22,6 +22,11 @@ use crate::dedup::{DedupError, DedupStore, MemoryDedup};
 /// sharing a Redis database keep apart. PostgreSQL takes its schema from the URL's `options`
 /// (`postgres://host/db?options=-csearch_path%3Dhooks`); the schema must exist.
 ///
+/// The SQL stores purge their expired ids on their own: every 500 claims, one bounded
+/// `DELETE` (at most 1 000 rows, by the time those claims carry) runs beside the claims and
+/// never fails one (see `SqliteDedup::purge_every`). Redis expires its keys itself;
+/// [`MemoryDedup`] drops expired keys as it goes.
+///
 /// # Errors
 /// [`DedupError::Url`] when the URL names no known store ([`UrlError::UnknownScheme`]), a
 /// store this build does not include ([`UrlError::NotCompiled`], naming the feature to
