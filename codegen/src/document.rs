@@ -469,6 +469,26 @@ mod tests {
         assert!(error_at(&deep).2.contains("levels deep"));
     }
 
+    /// Every truncation of a real document, and every character of it replaced by each of
+    /// YAML's indicators, parses or fails with an error: never a panic or a hang.
+    #[test]
+    fn mangled_documents_fail_cleanly() {
+        let text = include_str!("../../tests/fixtures/webhook-example.yaml");
+        let chars: Vec<char> = text.chars().collect();
+        let mut errors = 0;
+        for at in (0..chars.len()).step_by(7) {
+            let truncated: String = chars[..at].iter().collect();
+            errors += usize::from(yaml(&truncated).is_err());
+            for indicator in ['[', '{', ':', '-', '&', '*', '!', '\'', '"', '|', '>', '%', '?', '\t'] {
+                let mut mangled = chars.clone();
+                mangled[at] = indicator;
+                let mangled: String = mangled.into_iter().collect();
+                errors += usize::from(yaml(&mangled).is_err());
+            }
+        }
+        assert!(errors > 0);
+    }
+
     #[test]
     fn json_is_read_with_serde_json_and_keeps_its_position() {
         let error = parse_document("{\n  \"a\": 1,\n}", Path::new("x.json")).unwrap_err();
