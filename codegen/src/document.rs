@@ -479,7 +479,9 @@ mod tests {
         for at in (0..chars.len()).step_by(7) {
             let truncated: String = chars[..at].iter().collect();
             errors += usize::from(yaml(&truncated).is_err());
-            for indicator in ['[', '{', ':', '-', '&', '*', '!', '\'', '"', '|', '>', '%', '?', '\t'] {
+            for indicator in [
+                '[', '{', ':', '-', '&', '*', '!', '\'', '"', '|', '>', '%', '?', '\t',
+            ] {
                 let mut mangled = chars.clone();
                 mangled[at] = indicator;
                 let mangled: String = mangled.into_iter().collect();
