@@ -23,8 +23,9 @@ standard error.";
 
 #[derive(Debug, Args)]
 pub(crate) struct GenerateArgs {
-    /// An OpenAPI 3.1 document (`webhooks`), an OpenAPI 3.0 document (`x-webhooks`), or a
-    /// folder of JSON Schema files, one per event
+    /// An OpenAPI 3.1 document (`webhooks`), an OpenAPI 3.0 document (`x-webhooks`), an
+    /// AsyncAPI 3.0 document, a folder written by Export::write_to, or a folder of JSON Schema
+    /// files, one per event; JSON or YAML
     #[arg(value_name = "INPUT")]
     input: PathBuf,
     /// Write the module here instead of standard output (a directory with --split, or when

@@ -135,6 +135,22 @@ fn yaml_documents_generate_and_yaml_errors_name_line_and_column() {
         out.stderr
     );
 
+    // An AsyncAPI 3.0 document and an export folder: the shop's five events.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schemas");
+    for input in [root.join("asyncapi.json"), root.clone()] {
+        let out = run(&["generate", &input.to_string_lossy()]).expect(0);
+        assert!(
+            out.stderr.contains("5 events (5 fully typed)"),
+            "{}",
+            out.stderr
+        );
+        assert!(
+            out.stdout.contains("pub struct OrderShipped"),
+            "{}",
+            out.stdout
+        );
+    }
+
     let bad = std::env::temp_dir().join(format!("hookwire-cli-bad-{}.yaml", std::process::id()));
     std::fs::write(&bad, "openapi: 3.1.0\nwebhooks:\n  a: [1, 2\n").expect("write the file");
     let out = run(&["generate", &bad.to_string_lossy()]).expect(2);

@@ -2,7 +2,9 @@
 //! webhooks: the engine of `hookwire generate`, usable from a build script.
 //!
 //! The input is an OpenAPI 3.1 document (its `webhooks`), an OpenAPI 3.0 document with
-//! `x-webhooks` (JSON or YAML, see [`load_document`]), or a folder of JSON Schema files (`.json`, `.yaml`, `.yml`), one per event (`push/event.schema.json`
+//! `x-webhooks` (JSON or YAML, see [`load_document`]), an AsyncAPI 3.0 document, a folder
+//! written by `hookwire::schema::Export::write_to` (its `events/<type>.json`), or a folder of
+//! JSON Schema files (`.json`, `.yaml`, `.yml`), one per event (`push/event.schema.json`
 //! is the event `push`, `pull_request/opened.schema.json` the event `pull_request.opened`;
 //! files under `common/` and files other files `$ref` are shared parts, not events). The
 //! output is one formatted Rust module: a type per payload deriving `Deserialize` (and
