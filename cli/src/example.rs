@@ -63,8 +63,9 @@ pub(crate) struct TriggerArgs {
     /// Sign and POST the event to this http:// or https:// URL
     #[arg(long, requires = "secrets")]
     url: Option<String>,
-    /// Publish the event to this outbox instead: sqlite://PATH or postgres://...
-    #[arg(long, value_name = "URL", env = "HOOKWIRE_DB", conflicts_with = "url")]
+    /// Publish the event to this outbox instead: sqlite://PATH or postgres://... (not read
+    /// from HOOKWIRE_DB, so that variable never turns a --url trigger into a conflict)
+    #[arg(long, value_name = "URL", conflicts_with = "url")]
     db: Option<String>,
     /// The signature scheme (with --url)
     #[arg(long, value_enum, default_value_t = SchemeName::Standard)]

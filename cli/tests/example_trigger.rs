@@ -128,19 +128,23 @@ fn set_overrides_values_and_refuses_paths_that_do_not_exist() {
 #[test]
 fn trigger_signs_and_sends_to_a_listener_that_verifies() {
     let mut listener = Listener::start(&["--secret", SECRET, "--json"]);
-    let out = run(&[
-        "trigger",
-        "--spec",
-        &repo("tests/fixtures/webhook-example.yaml"),
-        "newPet",
-        "--url",
-        &listener.url,
-        "--secret",
-        SECRET,
-        "--set",
-        "name=Rex",
-        "--json",
-    ])
+    // HOOKWIRE_DB in the environment does not turn a --url trigger into a conflict.
+    let out = support::run_env(
+        &[
+            "trigger",
+            "--spec",
+            &repo("tests/fixtures/webhook-example.yaml"),
+            "newPet",
+            "--url",
+            &listener.url,
+            "--secret",
+            SECRET,
+            "--set",
+            "name=Rex",
+            "--json",
+        ],
+        &[("HOOKWIRE_DB", "sqlite:///nonexistent/outbox.db")],
+    )
     .expect(0);
     let report: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(report["delivered"], true, "{report}");
