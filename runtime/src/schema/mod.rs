@@ -26,6 +26,7 @@
 //! ```
 
 mod asyncapi;
+pub mod diff;
 mod export;
 mod openapi;
 mod openapi30;
