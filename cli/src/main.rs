@@ -20,6 +20,7 @@ macro_rules! outln {
     };
 }
 
+mod diff;
 mod durable;
 mod error;
 mod example;
@@ -95,6 +96,10 @@ enum Command {
     /// Make an event's payload from its schema and send it (--url) or publish it (--db)
     #[command(after_help = example::TRIGGER_EXAMPLES)]
     Trigger(example::TriggerArgs),
+    /// The changes between two versions of the event schemas, with who each one breaks
+    /// (exit 0 compatible, 1 breaking)
+    #[command(after_help = diff::EXAMPLES)]
+    Diff(diff::DiffArgs),
     /// Inspect a receiver's durable inbox: counts, dead letters, and retrying them
     #[command(after_help = inbox::INBOX_EXAMPLES)]
     Inbox(inbox::InboxArgs),
@@ -298,6 +303,7 @@ fn main() -> ExitCode {
         Command::Inbox(args) => inbox::run(args),
         Command::Example(args) => example::example(args),
         Command::Trigger(args) => example::trigger(args),
+        Command::Diff(args) => diff::run(args),
     };
     result.unwrap_or_else(CliError::report)
 }

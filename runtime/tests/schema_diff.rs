@@ -692,3 +692,102 @@ fn reversing_a_change_swaps_who_it_breaks() {
         assert_eq!(who(&backward), swapped, "{}", row.name);
     }
 }
+
+#[test]
+fn export_check_in_compatible_mode_fails_only_on_breaking_changes() {
+    use hookwire::schema::{CheckMode, Export};
+    let dir =
+        std::env::temp_dir().join(format!("hookwire-check-compatible-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let v1 = object(
+        json!({"id": {"type": "string"}, "status": {"enum": ["a", "b"]}}),
+        &["id", "status"],
+    );
+    Export::default()
+        .with_file("events/thing.json", &v1)
+        .write_to(&dir)
+        .unwrap();
+
+    // Compatible: an optional field and an enum value (a warning) pass; the exact check fails.
+    let v2 = object(
+        json!({"id": {"type": "string"}, "status": {"enum": ["a", "b", "c"]}, "note": {"type": "string"}}),
+        &["id", "status"],
+    );
+    let compatible = Export::default().with_file("events/thing.json", &v2);
+    assert_eq!(compatible.check_with(&dir, CheckMode::Compatible), Ok(()));
+    assert_eq!(
+        compatible
+            .check_with(&dir, CheckMode::Exact)
+            .unwrap_err()
+            .changed,
+        ["events/thing.json"]
+    );
+
+    // Breaking: `id` made optional and an event type removed; both named.
+    let v3 = object(
+        json!({"id": {"type": "string"}, "status": {"enum": ["a", "b"]}}),
+        &["status"],
+    );
+    let breaking = Export::default().with_file("events/other.json", &v3);
+    let drift = breaking
+        .check_with(&dir, CheckMode::Compatible)
+        .unwrap_err();
+    let kinds: Vec<K> = drift.breaking.iter().map(|change| change.kind).collect();
+    assert_eq!(kinds, [K::EventRemoved]);
+    let breaking = Export::default().with_file("events/thing.json", &v3);
+    let drift = breaking
+        .check_with(&dir, CheckMode::Compatible)
+        .unwrap_err();
+    assert_eq!(drift.breaking.len(), 1);
+    assert_eq!(
+        drift.to_string(),
+        "breaking thing#/properties/id required-removed (breaks receivers): `id` is no longer required\n"
+    );
+    assert!(drift.changed.is_empty() && drift.missing.is_empty() && drift.stale.is_empty());
+
+    // Nothing committed: every file missing.
+    let nowhere = dir.join("nowhere");
+    assert_eq!(
+        compatible
+            .check_with(&nowhere, CheckMode::Compatible)
+            .unwrap_err()
+            .missing,
+        ["events/thing.json"]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn openapi_30_and_31_documents_of_one_schema_read_the_same() {
+    use hookwire::schema::diff::{Catalog, diff};
+    let body = |schema: Value| json!({"post": {"requestBody": {"content": {"application/json": {"schema": schema}}}}});
+    let v31 = json!({
+        "openapi": "3.1.0",
+        "webhooks": {"thing": body(json!({"$ref": "#/components/schemas/Thing"}))},
+        "components": {"schemas": {"Thing": {"type": "object", "properties": {
+            "n": {"type": ["integer", "null"], "exclusiveMinimum": 0}
+        }}}}
+    });
+    let v30 = json!({
+        "openapi": "3.0.3",
+        "x-webhooks": {"thing": body(json!({"$ref": "#/components/schemas/Thing"}))},
+        "components": {"schemas": {"Thing": {"type": "object", "properties": {
+            "n": {"type": "integer", "nullable": true, "minimum": 0, "exclusiveMinimum": true}
+        }}}}
+    });
+    let asyncapi = json!({
+        "asyncapi": "3.0.0",
+        "channels": {"c": {"messages": {"thing": {"$ref": "#/components/messages/thing"}}}},
+        "components": {
+            "messages": {"thing": {"name": "thing", "payload": {"$ref": "#/components/schemas/Thing"}}},
+            "schemas": {"Thing": {"type": "object", "properties": {
+                "n": {"anyOf": [{"type": "integer", "exclusiveMinimum": 0}, {"type": "null"}]}
+            }}}
+        }
+    });
+    let v31 = Catalog::from_document(v31).unwrap();
+    for other in [v30, asyncapi] {
+        let report = diff(&v31, &Catalog::from_document(other).unwrap());
+        assert_eq!(report.changes, [], "{report}");
+    }
+}

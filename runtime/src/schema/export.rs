@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use super::diff::{Catalog, Change, diff};
 use super::{envelope_schema, event_schema};
 use crate::event::{DescribeEvent, DescribeEvents, EventVisitor};
 
@@ -70,6 +71,38 @@ pub struct Drift {
     pub missing: Vec<String>,
     /// `.json` files in the folder that nothing generates any more.
     pub stale: Vec<String>,
+    /// With [`CheckMode::Compatible`]: the breaking changes from the folder's schemas to the
+    /// export's (the other lists stay empty in that mode).
+    pub breaking: Vec<Change>,
+}
+
+/// How [`Export::check_with`] compares an export with a committed folder.
+///
+/// ```
+/// use hookwire::schema::{CheckMode, Export};
+/// let export = Export::default().with_file("events/ping.json", &serde_json::json!({"type": "object"}));
+/// let dir = std::env::temp_dir().join(format!("hookwire-mode-doc-{}", std::process::id()));
+/// export.write_to(&dir)?;
+/// // A new optional field is compatible: the compatible check passes, the exact one fails.
+/// let grown = Export::default().with_file(
+///     "events/ping.json",
+///     &serde_json::json!({"type": "object", "properties": {"note": {"type": "string"}}}),
+/// );
+/// assert!(grown.check_with(&dir, CheckMode::Compatible).is_ok());
+/// assert!(grown.check_with(&dir, CheckMode::Exact).is_err());
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum CheckMode {
+    /// The folder's files must match the export byte for byte ([`Export::check`]).
+    #[default]
+    Exact,
+    /// The export may differ from the folder, as long as no change from the folder's schemas
+    /// to the export's is breaking (see [`diff`](super::diff)); warnings and compatible
+    /// changes pass. A folder that cannot be read counts as all files missing.
+    Compatible,
 }
 
 impl Export {
@@ -149,6 +182,46 @@ impl Export {
         }
     }
 
+    /// Compares the export with the files under `dir`, exactly or for compatibility.
+    ///
+    /// See [`CheckMode`] for an example.
+    ///
+    /// # Errors
+    /// A [`Drift`]: with [`CheckMode::Exact`] as [`check`](Export::check); with
+    /// [`CheckMode::Compatible`] its `breaking` changes, or its `missing` files when `dir`
+    /// holds no readable schemas.
+    pub fn check_with(&self, dir: &Path, mode: CheckMode) -> Result<(), Drift> {
+        match mode {
+            CheckMode::Exact => self.check(dir),
+            CheckMode::Compatible => {
+                let committed = Catalog::from_dir(dir).map_err(|_| Drift {
+                    missing: self.files.keys().cloned().collect(),
+                    ..Drift::default()
+                })?;
+                let report = diff(&committed, &self.as_catalog());
+                let breaking: Vec<Change> = report.breaking().cloned().collect();
+                if breaking.is_empty() {
+                    Ok(())
+                } else {
+                    Err(Drift {
+                        breaking,
+                        ..Drift::default()
+                    })
+                }
+            }
+        }
+    }
+
+    /// The export's schemas as a [`Catalog`] (an empty one when they hold no schema).
+    fn as_catalog(&self) -> Catalog {
+        let files = self.files.iter().filter(|(path, _)| Catalog::reads(path));
+        let parsed = files.filter_map(|(path, text)| {
+            let value = serde_json::from_str(text).ok()?;
+            Some((path.clone(), value))
+        });
+        Catalog::from_files(parsed).unwrap_or_default()
+    }
+
     fn insert(&mut self, path: String, json: &Value) {
         // Serializing a `Value` cannot fail: its map keys are strings.
         let mut text = serde_json::to_string_pretty(json).unwrap_or_default();
@@ -209,6 +282,9 @@ impl fmt::Display for Drift {
         }
         for path in &self.stale {
             writeln!(f, "stale:   {path}")?;
+        }
+        for change in &self.breaking {
+            writeln!(f, "{change}")?;
         }
         Ok(())
     }

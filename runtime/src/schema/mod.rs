@@ -33,7 +33,7 @@ mod openapi30;
 mod paths;
 
 pub use asyncapi::AsyncApi;
-pub use export::{Drift, Export};
+pub use export::{CheckMode, Drift, Export};
 pub use openapi::{OpenApi, OpenApiError};
 pub use openapi30::openapi_30;
 

@@ -294,7 +294,7 @@ impl Catalog {
             let found = match (version("openapi"), version("asyncapi"), root.get("swagger")) {
                 (Some(v), _, _) => format!("openapi {v}"),
                 (_, Some(v), _) => format!("asyncapi {v}"),
-                (_, _, Some(v)) => format!("swagger {v}"),
+                (_, _, Some(v)) => format!("swagger {}", v.as_str().unwrap_or("?")),
                 _ => "no version field".into(),
             };
             return Err(LoadError::UnknownFormat { found });

@@ -2,8 +2,6 @@
 
 use std::fmt;
 
-use serde::Serialize;
-
 /// Who a change breaks.
 ///
 /// A payload schema describes what senders write and receivers parse. A change that lets new
@@ -373,29 +371,5 @@ impl fmt::Display for Change {
             write!(f, " (breaks {})", self.breaks.names().join(", "))?;
         }
         write!(f, ": {}", self.detail)
-    }
-}
-
-/// The `--json` form of one change.
-#[derive(Serialize)]
-pub(super) struct ChangeJson<'a> {
-    pub(super) event: &'a str,
-    pub(super) pointer: &'a str,
-    pub(super) kind: &'a str,
-    pub(super) level: &'a str,
-    pub(super) breaks: &'a [&'a str],
-    pub(super) detail: &'a str,
-}
-
-impl<'a> From<&'a Change> for ChangeJson<'a> {
-    fn from(change: &'a Change) -> Self {
-        ChangeJson {
-            event: &change.event,
-            pointer: &change.pointer,
-            kind: change.kind.name(),
-            level: change.level.as_str(),
-            breaks: change.breaks.names(),
-            detail: &change.detail,
-        }
     }
 }

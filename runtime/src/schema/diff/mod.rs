@@ -77,12 +77,12 @@ mod walk;
 
 use std::fmt;
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 pub use catalog::{Catalog, LoadError};
 pub use change::{Breaks, Change, ChangeKind, Level};
 
-use change::ChangeJson;
 use walk::Walker;
 
 /// The changes between two versions of a catalog.
@@ -223,4 +223,28 @@ pub fn diff_schemas(old: &Value, new: &Value) -> Vec<Change> {
     let mut walker = Walker::new(old, new, "");
     walker.compare(old, new, "");
     walker.changes
+}
+
+/// The `--json` form of one change.
+#[derive(Serialize)]
+struct ChangeJson<'a> {
+    event: &'a str,
+    pointer: &'a str,
+    kind: &'a str,
+    level: &'a str,
+    breaks: &'a [&'a str],
+    detail: &'a str,
+}
+
+impl<'a> From<&'a Change> for ChangeJson<'a> {
+    fn from(change: &'a Change) -> Self {
+        ChangeJson {
+            event: &change.event,
+            pointer: &change.pointer,
+            kind: change.kind.name(),
+            level: change.level.as_str(),
+            breaks: change.breaks.names(),
+            detail: &change.detail,
+        }
+    }
 }
