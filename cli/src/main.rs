@@ -1,8 +1,8 @@
 //! `hookwire`: sign, verify, send and receive webhooks locally, for every scheme hookwire knows.
 //!
 //! This file holds only the command-line definitions and the dispatch; each command lives in
-//! its own module. Exit codes: 0 success, 1 a signature that does not verify or a delivery that
-//! failed, 2 a usage error (bad arguments, an unreadable file, a malformed secret).
+//! its own module. Exit codes: 0 success, 1 a signature that does not verify, a delivery that
+//! failed or a breaking schema change (`diff`), 2 a usage error (bad arguments, an unreadable file, a malformed secret).
 
 /// `print!` to standard output that never panics: a reader that went away (`hookwire ... |
 /// head -1`) ends the output quietly, as in other command-line tools; any other write error is
@@ -50,8 +50,8 @@ use crate::scheme::SchemeName;
 #[derive(Debug, Parser)]
 #[command(name = "hookwire", version, propagate_version = true)]
 #[command(
-    after_help = "Exit status: 0 success, 1 invalid signature or failed delivery, \
-                        2 usage error.\n\nRun `hookwire <command> --help` for examples."
+    after_help = "Exit status: 0 success, 1 invalid signature, failed delivery or breaking \
+                        schema change (diff), 2 usage error.\n\nRun `hookwire <command> --help` for examples."
 )]
 struct Cli {
     #[command(subcommand)]
