@@ -16,8 +16,8 @@ Examples:
   hookwire diff v1.2.0:schemas/openapi.json schemas/openapi.json --json
   hookwire diff old/asyncapi.json new/asyncapi.json
 Each side: a folder written by Export::write_to (envelopes/ or events/, else openapi.json or
-asyncapi.json), an OpenAPI 3.x document (webhooks, or 3.0's x-webhooks), an AsyncAPI 3.0
-document, or REV:PATH of either in git (PATH from the repository's root; REV:./PATH from here).
+asyncapi.json), an OpenAPI 3.x document (webhooks, or 3.0's x-webhooks) or an AsyncAPI 3.0
+document, JSON or YAML, or REV:PATH of either in git (PATH from the repository's root; REV:./PATH from here).
 One line per change: LEVEL EVENT#POINTER KIND (breaks WHO): DETAIL, then a summary line.
 Levels: breaking (exit 1), warning (a new enum value or oneOf variant: strict receivers refuse
 it; exit 0), info. Exit status: 0 compatible, 1 breaking, 2 usage error.";
@@ -78,10 +78,12 @@ fn catalog_of_document(bytes: &[u8], name: &str) -> Result<Catalog, CliError> {
     Catalog::from_document(document).map_err(|error| CliError::usage(format!("`{name}`: {error}")))
 }
 
-/// Parses a document. The one place a document's text becomes a value: JSON today.
+/// Parses a document as JSON or YAML (by its extension, else its first character), as every
+/// command reading a document does.
 fn parse_document(bytes: &[u8], name: &str) -> Result<Value, CliError> {
-    serde_json::from_slice(bytes)
-        .map_err(|error| CliError::usage(format!("`{name}` is not valid JSON: {error}")))
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| CliError::usage(format!("`{name}` is not valid JSON or YAML: not UTF-8")))?;
+    hookwire_codegen::parse_document(text, Path::new(name)).map_err(CliError::usage)
 }
 
 /// `REV:PATH` read with git: a folder (a tree) as an export folder, a file as a document.

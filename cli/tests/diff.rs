@@ -207,6 +207,34 @@ fn every_document_form_of_one_catalog_reads_the_same() {
 }
 
 #[test]
+fn yaml_documents_read_like_json() {
+    let temp = TempDir::new("yaml");
+    export_shop(&temp.0);
+    // JSON is YAML: the shop's OpenAPI document read as YAML is the same catalog.
+    std::fs::copy(temp.0.join("openapi.json"), temp.0.join("openapi.yaml")).unwrap();
+    run(&["diff", &temp.path(""), &temp.path("openapi.yaml")]).expect(0);
+    let yaml = "asyncapi: 3.0.0\nchannels:\n  c:\n    messages:\n      ping:\n        payload:\n          \
+                type: object\n          properties:\n            n: {type: integer}\n";
+    std::fs::write(temp.0.join("old.yml"), yaml).unwrap();
+    let json = json!({"asyncapi": "3.0.0", "channels": {"c": {"messages": {"ping": {"payload": {
+        "type": "object", "properties": {"n": {"type": "number"}}
+    }}}}}});
+    std::fs::write(temp.0.join("new.json"), json.to_string()).unwrap();
+    let widened = run(&["diff", &temp.path("old.yml"), &temp.path("new.json")]).expect(1);
+    assert_eq!(
+        widened.stdout.lines().next(),
+        Some("breaking ping#/properties/n type-widened (breaks receivers): type integer -> number")
+    );
+    std::fs::write(temp.0.join("bad.yaml"), "a: 1\na: 2\n").unwrap();
+    let bad = run(&["diff", &temp.path("bad.yaml"), &temp.path("new.json")]).expect(2);
+    assert!(
+        bad.stderr.contains("is not valid YAML at line 2"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
 fn a_git_revision_against_the_working_folder() {
     let temp = TempDir::new("git");
     let git = |args: &[&str]| {
