@@ -791,3 +791,28 @@ fn openapi_30_and_31_documents_of_one_schema_read_the_same() {
         assert_eq!(report.changes, [], "{report}");
     }
 }
+
+#[test]
+fn a_very_deep_chain_of_definitions_neither_overflows_nor_panics() {
+    let chain = |leaf: &str| {
+        let mut defs = serde_json::Map::new();
+        for level in 0..5_000 {
+            let next = json!({"$ref": format!("#/$defs/D{}", level + 1)});
+            defs.insert(format!("D{level}"), object(json!({"next": next}), &[]));
+        }
+        defs.insert("D5000".into(), json!({"type": leaf}));
+        json!({"$ref": "#/$defs/D0", "$defs": defs})
+    };
+    // The change is beyond the depth compared: no change, and no stack overflow.
+    assert_eq!(diff_schemas(&chain("string"), &chain("integer")), []);
+    let shallow = |leaf: &str| {
+        object(
+            json!({"next": object(json!({"next": {"type": leaf}}), &[])}),
+            &[],
+        )
+    };
+    assert_eq!(
+        diff_schemas(&shallow("string"), &shallow("integer"))[0].kind,
+        K::TypeChanged
+    );
+}

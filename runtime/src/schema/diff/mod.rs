@@ -33,7 +33,7 @@
 //!
 //! `$ref`s are followed (local ones, `#/...`) and `allOf` merged, so a schema moved to
 //! `$defs` or `components/schemas` is no change; recursive types stop at their first
-//! repetition. `type` (with `integer` a `number`), the nullable forms (`type: [x, "null"]`,
+//! repetition, and comparison stops 128 levels deep. `type` (with `integer` a `number`), the nullable forms (`type: [x, "null"]`,
 //! OpenAPI 3.0's `nullable`, `anyOf: [x, {type: null}]`), `enum`, `const` and `oneOf` lists of
 //! constants (as schemars writes documented enums), `properties`, `required`,
 //! `additionalProperties`/`unevaluatedProperties`, `items`, `minimum`/`maximum` and their

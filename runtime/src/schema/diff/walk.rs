@@ -13,6 +13,9 @@ use super::{objects, variants};
 /// The schema `true`, for a keyword that is absent on one side.
 pub(super) static ANYTHING: Value = Value::Bool(true);
 
+/// How deep properties, items and variants are compared.
+const MAX_NESTING: usize = 128;
+
 /// Walks two versions of one event's schema and collects the changes.
 pub(super) struct Walker<'a> {
     pub(super) old_root: &'a Value,
@@ -56,7 +59,9 @@ impl<'a> Walker<'a> {
             std::ptr::from_ref(old) as usize,
             std::ptr::from_ref(new) as usize,
         );
-        if self.stack.contains(&key) {
+        // A recursive type stops at its first repetition; a chain deeper than any real
+        // payload stops too, rather than exhaust the stack.
+        if self.stack.contains(&key) || self.stack.len() >= MAX_NESTING {
             return;
         }
         self.stack.push(key);
