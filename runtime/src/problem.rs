@@ -144,7 +144,7 @@ impl JsonSchema for Problem {
                 "code": { "type": "string", "description": "A stable snake_case name of the problem, for programs." },
                 "errors": {
                     "type": "array",
-                    "description": "Each place a request breaks the API document.",
+                    "description": "The places a request breaks the API document: the first 20.",
                     "items": {
                         "type": "object",
                         "properties": {
@@ -155,6 +155,11 @@ impl JsonSchema for Problem {
                         },
                         "required": ["in", "detail"]
                     }
+                },
+                "errors_omitted": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "description": "How many more places break the API document than `errors` lists."
                 }
             },
             "required": ["title", "status"]

@@ -19,7 +19,7 @@ use jsonschema::{PatternOptions, Validator};
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
-use super::violation::Violation;
+use super::violation::{Violation, Violations};
 use crate::endpoint::{DescribeEndpoint, Endpoint, Incoming, Location, ParamInfo};
 use crate::schema::{DIALECT, settings, subschema};
 
@@ -256,10 +256,11 @@ impl Contract {
     /// Checks a request against the document: every parameter and the body.
     ///
     /// # Errors
-    /// Every [`Violation`], in document order of the parameters and then the body.
+    /// The [`Violations`]: the first 20, in document order of the parameters and then the
+    /// body, and how many more there are.
     ///
     /// See [`Contract`] for an example.
-    pub fn check_request(&self, incoming: &Incoming<'_>) -> Result<Checked, Vec<Violation>> {
+    pub fn check_request(&self, incoming: &Incoming<'_>) -> Result<Checked, Violations> {
         let mut instance = Map::new();
         for param in &self.params {
             let texts = incoming.texts(param.location, param.name);
@@ -286,7 +287,12 @@ impl Contract {
                     rewritten = integral_floats_as_integers(&mut body);
                     instance.insert("body".into(), body);
                 }
-                Err(error) => return Err(vec![Violation::body("", error.to_string())]),
+                Err(error) => {
+                    return Err(Violations::from(vec![Violation::body(
+                        "",
+                        error.to_string(),
+                    )]));
+                }
             }
         }
         let instance = Value::Object(instance);
@@ -297,11 +303,19 @@ impl Contract {
             };
             return Ok(Checked { body });
         }
-        Err(self
-            .request
-            .iter_errors(&instance)
+        // Only the listed ones are turned into violations (their messages formatted); the rest
+        // are counted. jsonschema 0.61 finds every error before its iterator yields the first,
+        // so the validation itself does not stop early.
+        let mut errors = self.request.iter_errors(&instance);
+        let listed = errors
+            .by_ref()
+            .take(Violations::LIMIT)
             .map(|error| violation(&error))
-            .collect())
+            .collect();
+        Err(Violations {
+            listed,
+            omitted: errors.count(),
+        })
     }
 
     /// Checks a response body against the response schema (only in debug builds; in release

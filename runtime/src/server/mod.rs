@@ -5,10 +5,11 @@
 //! **Request checks.** [`Api`] (and so [`EndpointRouter::endpoint`]) validates path, query,
 //! header parameters and the JSON body against the schemas the document lists for the
 //! operation (patterns, lengths, ranges, formats, enums, required members), compiled once per
-//! endpoint into a JSON Schema validator ([`Contract`]). Every violation is answered with
+//! endpoint into a JSON Schema validator ([`Contract`]). Violations are answered with
 //! **`400 Bad Request`** and an `application/problem+json` body whose `errors` member lists
-//! each one ([`Violation`]: `in` and `parameter`, or `pointer` into the body); `parameter`
-//! names the first parameter at fault. The server's own answers are `400`, `405` (another
+//! the first 20 ([`Violation`]: `in` and `parameter`, or `pointer` into the body), with
+//! `errors_omitted` counting the rest when there are more ([`Violations`]); `parameter` names
+//! the first parameter at fault. The server's own answers are `400`, `405` (another
 //! method), `413` (a body over [`BODY_LIMIT`]), `415` (a body that is not JSON) and `500`;
 //! every one is listed in the document with the problem schema.
 //!
@@ -22,7 +23,7 @@ mod violation;
 
 pub use contract::{Checked, Contract, ContractError};
 pub use docs::{DOCS_HTML, docs_router};
-pub use violation::Violation;
+pub use violation::{Violation, Violations};
 
 use std::future::Future;
 
@@ -39,8 +40,8 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// An axum extractor that reads endpoint `E` from the request: path parameters, query,
 /// headers and JSON body, each checked against the endpoint's document first. A request that
-/// breaks it is answered with `400` and an `application/problem+json` body listing every
-/// [`Violation`].
+/// breaks it is answered with `400` and an `application/problem+json` body listing the first
+/// 20 [`Violation`]s and counting the rest ([`Violations`]).
 ///
 /// ```
 /// use axum::Router;
@@ -103,9 +104,10 @@ pub enum Rejection {
     /// A parameter or the body is missing or malformed.
     #[error(transparent)]
     Param(#[from] ParamError),
-    /// Parameters or the body break the document's schemas.
+    /// Parameters or the body break the document's schemas: the first 20 places, and how many
+    /// more.
     #[error("{}", violation::summary(.0))]
-    Invalid(Vec<Violation>),
+    Invalid(Violations),
     /// The body is larger than [`BODY_LIMIT`] or could not be read.
     #[error("the request body could not be read within {BODY_LIMIT} bytes")]
     Body,
@@ -146,7 +148,7 @@ impl IntoResponse for Rejection {
                     }
                     _ => Violation::body("", error.to_string()),
                 };
-                problem = with_violations(problem, vec![violation]);
+                problem = with_violations(problem, Violations::from(vec![violation]));
             }
             Rejection::Invalid(violations) => problem = with_violations(problem, violations),
             _ => {}
@@ -155,13 +157,19 @@ impl IntoResponse for Rejection {
     }
 }
 
-/// Adds `parameter` (the first one at fault) and `errors` to a problem.
-fn with_violations(mut problem: Problem, violations: Vec<Violation>) -> Problem {
+/// Adds `parameter` (the first one at fault), `errors` (at most 20) and, when there were more,
+/// `errors_omitted` (how many) to a problem.
+fn with_violations(mut problem: Problem, violations: Violations) -> Problem {
     if let Some(name) = violations.iter().find_map(|v| v.parameter.clone()) {
         problem = problem.with_parameter(name);
     }
-    let errors = serde_json::to_value(violations).unwrap_or_default();
-    problem.with_extension("errors", errors)
+    let omitted = violations.omitted;
+    let errors = serde_json::to_value(violations.listed).unwrap_or_default();
+    problem = problem.with_extension("errors", errors);
+    if omitted > 0 {
+        problem = problem.with_extension("errors_omitted", omitted);
+    }
+    problem
 }
 
 /// A problem details response with `status`.

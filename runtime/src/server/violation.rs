@@ -1,5 +1,6 @@
 //! [`Violation`]: one place a request breaks the API document, as reported in the `errors`
-//! member of a `400` problem.
+//! member of a `400` problem; [`Violations`]: the first 20 of a request's, and how many more
+//! (the problem's `errors_omitted`).
 
 use serde::{Deserialize, Serialize};
 
@@ -64,22 +65,80 @@ impl std::fmt::Display for Violation {
     }
 }
 
+/// The violations of one request: the first [`LIMIT`](Self::LIMIT) listed, in document order,
+/// and how many more there were. A request can break its schema a million times over (a 2 MiB
+/// array of wrong types), so neither the problem body nor the work to build it grows with it.
+/// Derefs to the listed ones.
+///
+/// ```
+/// use hookwire::server::{Violation, Violations};
+///
+/// let all = (0..50).map(|n| Violation::body(&format!("/tags/{n}"), "value is not of type \"string\""));
+/// let violations = Violations::capped(all);
+/// assert_eq!((violations.len(), violations.omitted, violations.total()), (20, 30, 50));
+/// assert_eq!(violations[0].pointer.as_deref(), Some("/tags/0"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Violations {
+    /// The first violations, at most [`LIMIT`](Self::LIMIT).
+    pub listed: Vec<Violation>,
+    /// How many more there were.
+    pub omitted: usize,
+}
+
+impl Violations {
+    /// The most violations listed: 20, enough to fix a request by, small enough to answer.
+    pub const LIMIT: usize = 20;
+
+    /// The first [`LIMIT`](Self::LIMIT) of `all`, the rest counted (and dropped).
+    ///
+    /// See [`Violations`] for an example.
+    pub fn capped(all: impl IntoIterator<Item = Violation>) -> Self {
+        let mut all = all.into_iter();
+        let listed = all.by_ref().take(Self::LIMIT).collect();
+        Violations {
+            listed,
+            omitted: all.count(),
+        }
+    }
+
+    /// Listed and omitted together.
+    ///
+    /// See [`Violations`] for an example.
+    pub fn total(&self) -> usize {
+        self.listed.len().saturating_add(self.omitted)
+    }
+}
+
+impl From<Vec<Violation>> for Violations {
+    /// The first [`Violations::LIMIT`] of `all`, the rest counted.
+    fn from(all: Vec<Violation>) -> Self {
+        Violations::capped(all)
+    }
+}
+
+impl std::ops::Deref for Violations {
+    type Target = [Violation];
+
+    fn deref(&self) -> &[Violation] {
+        &self.listed
+    }
+}
+
 /// The `detail` of a problem listing `violations`: the one violation, or how many and the
 /// first few.
-pub(super) fn summary(violations: &[Violation]) -> String {
+pub(super) fn summary(violations: &Violations) -> String {
     const SHOWN: usize = 3;
-    match violations {
-        [one] => one.to_string(),
-        _ => {
-            let mut text = format!("{} violations of the API document: ", violations.len());
-            let shown: Vec<String> = violations
-                .iter()
-                .take(SHOWN)
-                .map(ToString::to_string)
-                .collect();
+    let total = violations.total();
+    match violations.listed.as_slice() {
+        [one] if total == 1 => one.to_string(),
+        listed => {
+            let mut text = format!("{total} violations of the API document: ");
+            let shown: Vec<String> = listed.iter().take(SHOWN).map(ToString::to_string).collect();
             text.push_str(&shown.join("; "));
-            if violations.len() > SHOWN {
-                text.push_str(&format!("; and {} more", violations.len() - SHOWN));
+            if total > SHOWN {
+                text.push_str(&format!("; and {} more", total - SHOWN));
             }
             text
         }
