@@ -573,14 +573,32 @@ fn table() -> Vec<Row> {
         ),
         row(
             "variant removed from a union of $refs",
-            json!({"anyOf": [{"$ref": "#/$defs/A"}, {"$ref": "#/$defs/B"}, {"$ref": "#/$defs/C"}], "$defs": {"A": {"type": "string"}, "B": {"type": "integer"}, "C": {"type": "boolean"}}}),
-            json!({"anyOf": [{"$ref": "#/$defs/C"}, {"$ref": "#/$defs/A"}], "$defs": {"A": {"type": "string"}, "C": {"type": "boolean"}}}),
+            json!({"anyOf": [{"$ref": "#/$defs/A"}, {"$ref": "#/$defs/B"}, {"$ref": "#/$defs/C"}], "$defs": {
+                "A": object(json!({"a": s()}), &["a"]), "B": object(json!({"b": s()}), &["b"]), "C": object(json!({"c": s()}), &["c"])
+            }}),
+            json!({"anyOf": [{"$ref": "#/$defs/C"}, {"$ref": "#/$defs/A"}], "$defs": {
+                "A": object(json!({"a": s()}), &["a"]), "C": object(json!({"c": s()}), &["c"])
+            }}),
             &[(K::VariantRemoved, "/anyOf/1", Senders)],
         ),
         row(
+            "union of bare types loses one",
+            prop(json!({"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]})),
+            prop(json!({"oneOf": [{"type": "boolean"}, {"type": "string"}]})),
+            &[(K::TypeNarrowed, P, Senders)],
+        ),
+        row(
+            "anyOf of bare types is a type array",
+            prop(json!({"anyOf": [{"type": "string"}, {"type": "integer"}]})),
+            prop(json!({"type": ["integer", "string"]})),
+            &[],
+        ),
+        row(
             "object became a union",
-            prop(json!({"type": "object"})),
-            prop(json!({"oneOf": [{"type": "object"}, {"type": "array"}]})),
+            prop(object(json!({"a": s()}), &[])),
+            prop(
+                json!({"oneOf": [object(json!({"a": s()}), &[]), {"type": "array", "items": s()}]}),
+            ),
             &[(K::VariantAdded, "/properties/p/oneOf/1", Receivers)],
         ),
         // Other keywords and annotations.

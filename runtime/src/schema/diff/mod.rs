@@ -35,7 +35,8 @@
 //! `$defs` or `components/schemas` is no change; recursive types stop at their first
 //! repetition, and comparison stops 128 levels deep. `type` (with `integer` a `number`), the nullable forms (`type: [x, "null"]`,
 //! OpenAPI 3.0's `nullable`, `anyOf: [x, {type: null}]`), `enum`, `const` and `oneOf` lists of
-//! constants (as schemars writes documented enums), `properties`, `required`,
+//! constants (as schemars writes documented enums), `oneOf`/`anyOf` lists of bare types (a
+//! type list), `properties`, `required`,
 //! `additionalProperties`/`unevaluatedProperties`, `items`, `minimum`/`maximum` and their
 //! exclusive forms (numeric and OpenAPI 3.0's boolean), the length, item and property
 //! counts, `multipleOf`, `uniqueItems`, `pattern`, `format` and `deprecated`. `oneOf`/`anyOf`

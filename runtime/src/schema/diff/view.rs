@@ -75,9 +75,12 @@ impl<'a> View<'a> {
 
     /// Whether the schema constrains nothing (`true`, `{}`).
     pub(super) fn accepts_all(&self) -> bool {
-        !self.nothing
-            && self.types.is_none()
-            && self.values.is_none()
+        !self.nothing && self.types.is_none() && !self.constrains_beyond_type()
+    }
+
+    /// Whether anything but `type` constrains the value.
+    fn constrains_beyond_type(&self) -> bool {
+        !(self.values.is_none()
             && self.properties.is_empty()
             && self.required.is_empty()
             && self.additional.is_none()
@@ -89,7 +92,7 @@ impl<'a> View<'a> {
             && !self.unique_items
             && self.variants.is_empty()
             && self.other.is_empty()
-            && self.unresolved.is_empty()
+            && self.unresolved.is_empty())
     }
 
     /// Whether `null` validates.
@@ -244,6 +247,12 @@ impl<'a> View<'a> {
                 }
             }
             self.intersect_values(set);
+        } else if !rest.is_empty() && rest.iter().all(|(_, view)| view.only_types()) {
+            // `anyOf: [{type: string}, {type: integer}]` is `type: [string, integer]`.
+            let types = rest
+                .iter()
+                .flat_map(|(_, view)| view.types.iter().flatten());
+            self.intersect_types(types.cloned().collect());
         } else if self.variants.is_empty() {
             self.variants = rest.into_iter().map(|(branch, _)| branch).collect();
             self.variant_keyword = keyword;
@@ -279,6 +288,11 @@ impl<'a> View<'a> {
             && self.items.is_none()
             && self.variants.is_empty()
             && self.other.is_empty()
+    }
+
+    /// A bare `type`, with no other constraint.
+    fn only_types(&self) -> bool {
+        self.types.is_some() && !self.nothing && !self.constrains_beyond_type()
     }
 
     fn intersect_types(&mut self, types: BTreeSet<String>) {
