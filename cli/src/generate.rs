@@ -15,6 +15,8 @@ Examples:
   hookwire generate svix-openapi.json -o src/svix.rs
   hookwire generate payload-schemas/api.github.com --github --catalog GitHubEvent -o src/github.rs
   hookwire generate openapi.json --serialize --json-schema -o src/events.rs
+  hookwire generate openapi.json --strict -o src/events.rs   # unlisted enum values, members fail
+  hookwire generate openapi.json --date-time-type 'chrono::DateTime<chrono::Utc>' -o src/events.rs
   hookwire generate svix-openapi.json -o src/svix.rs --check   # CI: exit 1 when stale
   hookwire generate payload-schemas/api.github.com --github -o src/github/ --split
       # a directory module: mod.rs, shared.rs, one file per event family, each <= 400 lines
@@ -65,6 +67,21 @@ pub(crate) struct GenerateArgs {
     /// Also derive JsonSchema (and Serialize), keeping pattern, format, examples...
     #[arg(long)]
     json_schema: bool,
+    /// String enums without the `Other(String)` variant (and tagged unions without `Unknown`):
+    /// a value the schema does not list fails the parse
+    #[arg(long)]
+    strict_enums: bool,
+    /// `#[serde(deny_unknown_fields)]` on the structs: a member the schema does not list fails
+    /// the parse (objects with an `additionalProperties` schema keep their map)
+    #[arg(long)]
+    strict_fields: bool,
+    /// Both --strict-enums and --strict-fields
+    #[arg(long)]
+    strict: bool,
+    /// The Rust type of `format: date-time` strings, e.g. `chrono::DateTime<chrono::Utc>`, or
+    /// `String` to keep the text
+    #[arg(long, value_name = "TYPE", default_value = hookwire_codegen::DEFAULT_DATE_TIME_TYPE)]
+    date_time_type: String,
 }
 
 pub(crate) fn run(args: GenerateArgs) -> Result<ExitCode, CliError> {
@@ -74,7 +91,10 @@ pub(crate) fn run(args: GenerateArgs) -> Result<ExitCode, CliError> {
         .serialize(args.serialize)
         .json_schema(args.json_schema)
         .events(args.events.clone())
-        .paths(args.paths);
+        .paths(args.paths)
+        .strict_enums(args.strict || args.strict_enums)
+        .strict_fields(args.strict || args.strict_fields)
+        .date_time_type(args.date_time_type.clone());
     let options = match (args.split, &args.output) {
         (Some(lines), _) => options.split(lines),
         (None, Some(output)) if names_directory(output) => {
@@ -138,10 +158,16 @@ fn regenerate_command(args: &GenerateArgs) -> String {
         (args.paths, " --paths"),
         (args.serialize, " --serialize"),
         (args.json_schema, " --json-schema"),
+        (args.strict, " --strict"),
+        (args.strict_enums && !args.strict, " --strict-enums"),
+        (args.strict_fields && !args.strict, " --strict-fields"),
     ] {
         if on {
             command.push_str(flag);
         }
+    }
+    if args.date_time_type != hookwire_codegen::DEFAULT_DATE_TIME_TYPE {
+        command.push_str(&format!(" --date-time-type '{}'", args.date_time_type));
     }
     command
 }

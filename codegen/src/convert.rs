@@ -39,6 +39,8 @@ pub(crate) struct Converter<'s> {
     pub(crate) keep_schema: bool,
     /// Names for whole files that are events' payloads (`PullRequestOpened`).
     pub(crate) file_names: BTreeMap<String, String>,
+    /// The type of `format: date-time` strings; `None` keeps them `String`.
+    pub(crate) date_time: Option<String>,
     cache: BTreeMap<Loc, Ty>,
     stack: Vec<usize>,
 }
@@ -112,6 +114,7 @@ impl<'s> Converter<'s> {
             edges: BTreeSet::new(),
             keep_schema,
             file_names: BTreeMap::new(),
+            date_time: None,
             cache: BTreeMap::new(),
             stack: Vec::new(),
         }
@@ -254,7 +257,10 @@ impl<'s> Converter<'s> {
                 _ if types_of(map).contains(&"null") => Ty::Unit,
                 _ => Ty::Value,
             },
-            ["string"] => Ty::String,
+            ["string"] => match (map.get("format").and_then(Value::as_str), &self.date_time) {
+                (Some("date-time"), Some(path)) => Ty::Path(path.clone()),
+                _ => Ty::String,
+            },
             ["boolean"] => Ty::Bool,
             ["number"] => Ty::F64,
             ["integer"] => Ty::Int(int_for(map.get("format").and_then(Value::as_str))),

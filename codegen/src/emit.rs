@@ -11,6 +11,11 @@ use crate::ir::{Def, Field, Kind, Ty, Variant, VariantBody};
 pub(crate) struct Derives {
     pub(crate) serialize: bool,
     pub(crate) json_schema: bool,
+    /// No `Other`/`Unknown` variant: an unlisted value fails the parse.
+    pub(crate) strict_enums: bool,
+    /// `#[serde(deny_unknown_fields)]` on structs (without a map of other members) and
+    /// tagged unions.
+    pub(crate) strict_fields: bool,
 }
 
 /// `name` as an identifier (raw when written `r#name`).
@@ -32,6 +37,9 @@ pub(crate) fn ty(defs: &[Def], ty: &Ty) -> TokenStream {
         }
         Ty::F64 => quote!(f64),
         Ty::String => quote!(String),
+        Ty::Path(path) => syn::parse_str::<syn::Type>(path)
+            .map(|ty| quote!(#ty))
+            .unwrap_or_else(|_| quote!(String)),
         Ty::Value => quote!(hookwire::serde_json::Value),
         Ty::Named(id) => {
             let name = ident(&defs[*id].name);
@@ -185,8 +193,10 @@ pub(crate) fn item(defs: &[Def], def: &Def, derives: Derives) -> TokenStream {
     let name = ident(&def.name);
     let (docs, description) = described(def.doc.as_deref(), derives);
     let string_enum = matches!(def.kind, Kind::StringEnum(_));
-    let mut derive = if string_enum {
+    let mut derive = if string_enum && derives.strict_enums {
         quote!(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)
+    } else if string_enum {
+        quote!(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)
     } else {
         quote!(Debug, Clone, PartialEq, serde::Deserialize)
     };
@@ -242,15 +252,27 @@ pub(crate) fn item(defs: &[Def], def: &Def, derives: Derives) -> TokenStream {
                     pub extra: #extra
                 }
             });
-            quote! { #head pub struct #name { #list #extra } }
+            let strict = (derives.strict_fields && extra.is_none())
+                .then(|| quote!(#[serde(deny_unknown_fields)]));
+            quote! { #head #strict pub struct #name { #list #extra } }
         }
         Kind::StringEnum(variants) => {
+            let other = (!derives.strict_enums).then(|| other_string(variants, derives));
             let variants = variants.iter().map(|v| variant(defs, v, derives, true));
-            quote! { #head pub enum #name { #(#variants),* } }
+            quote! { #head pub enum #name { #(#variants,)* #other } }
         }
         Kind::Tagged { tag, variants } => {
+            let unknown = (!derives.strict_enums).then(|| unknown_kind(variants, tag, derives));
+            let strict = derives
+                .strict_fields
+                .then(|| quote!(#[serde(deny_unknown_fields)]));
             let variants = variants.iter().map(|v| variant(defs, v, derives, true));
-            quote! { #head #[serde(tag = #tag)] pub enum #name { #(#variants),* } }
+            quote! {
+                #head
+                #[serde(tag = #tag)]
+                #strict
+                pub enum #name { #(#variants,)* #unknown }
+            }
         }
         Kind::Untagged(variants) => {
             let variants = variants.iter().map(|v| variant(defs, v, derives, false));
@@ -261,5 +283,48 @@ pub(crate) fn item(defs: &[Def], def: &Def, derives: Derives) -> TokenStream {
                 pub enum #name { #(#variants),* }
             }
         }
+    }
+}
+
+/// A variant name no listed variant has: `wanted`, else `Unknown`, else numbered.
+fn free_ident(variants: &[Variant], wanted: &str) -> Ident {
+    let taken = |name: &str| variants.iter().any(|v| v.ident == name);
+    let name = [wanted, "Unknown", "Unlisted"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain((2..).map(|n| format!("{wanted}{n}")))
+        .find(|name| !taken(name))
+        .unwrap_or_else(|| wanted.to_owned());
+    ident(&name)
+}
+
+/// The last variant of a tolerant string enum: a string the schema does not list, kept as sent
+/// (serde tries it after every listed value, and writes it back unchanged). It is not in the
+/// `JsonSchema`, which lists the documented values only.
+fn other_string(variants: &[Variant], derives: Derives) -> TokenStream {
+    let name = free_ident(variants, "Other");
+    let skip = derives.json_schema.then(|| quote!(#[schemars(skip)]));
+    quote! {
+        /// A value the schema does not list, kept as sent.
+        #[serde(untagged)]
+        #skip
+        #name(String)
+    }
+}
+
+/// The last variant of a tolerant tagged union: an object whose `tag` the schema does not
+/// list. Its members are not kept (keeping them with serde's untagged fallback would also
+/// swallow a listed kind whose members fail to parse), so it cannot be serialized back.
+fn unknown_kind(variants: &[Variant], tag: &str, derives: Derives) -> TokenStream {
+    let name = free_ident(variants, "Unknown");
+    let skip = derives.json_schema.then(|| quote!(#[schemars(skip)]));
+    let doc = format!(
+        " An object whose `{tag}` the schema does not list; its other members are not kept."
+    );
+    quote! {
+        #[doc = #doc]
+        #[serde(other, skip_serializing)]
+        #skip
+        #name
     }
 }

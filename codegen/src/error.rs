@@ -83,4 +83,14 @@ pub enum GenerateError {
         /// The command that regenerates it.
         command: String,
     },
+    /// An option's value is not usable (a `date_time_type` that is not a Rust type).
+    #[error("the {option} `{value}` is not usable: {why}")]
+    Option {
+        /// The option (`date-time type`).
+        option: &'static str,
+        /// The value given.
+        value: String,
+        /// What is wrong with it.
+        why: String,
+    },
 }

@@ -12,6 +12,9 @@ pub(crate) enum Ty {
     Int(&'static str),
     F64,
     String,
+    /// A type by its path, written as given: `format: date-time` strings as
+    /// `hookwire::Timestamp` or the user's type (see `Options::date_time_type`).
+    Path(String),
     /// `serde_json::Value`: any JSON (an unconstrained schema, or a fallback).
     Value,
     /// A generated definition, by index.

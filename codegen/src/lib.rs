@@ -56,6 +56,7 @@ mod input;
 mod ir;
 mod names;
 mod object;
+mod options;
 mod paths;
 mod pattern;
 mod pipeline;
@@ -71,165 +72,10 @@ use std::path::Path;
 pub use document::{DocumentError, Format, load_document, parse_document};
 pub use error::GenerateError;
 pub use files::StaleFiles;
+pub use options::{DEFAULT_DATE_TIME_TYPE, DEFAULT_SPLIT_LINES, Options};
 pub use report::{EventReport, Fallback, Report};
 pub use spec::Spec;
 
-/// What to generate besides the payload types.
-///
-/// ```
-/// use hookwire_codegen::Options;
-///
-/// let options = Options::default().catalog("GitHubEvent").github(true).serialize(true);
-/// assert_eq!(options.catalog_name(), "GitHubEvent");
-/// ```
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct Options {
-    catalog: String,
-    serialize: bool,
-    json_schema: bool,
-    github: bool,
-    events: Vec<String>,
-    paths: bool,
-    split: Option<usize>,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            catalog: "WebhookEvent".to_owned(),
-            serialize: false,
-            json_schema: false,
-            github: false,
-            events: Vec::new(),
-            paths: false,
-            split: None,
-        }
-    }
-}
-
-impl Options {
-    /// The name of the catalog enum (default `WebhookEvent`).
-    ///
-    /// ```
-    /// # use hookwire_codegen::Options;
-    /// assert_eq!(Options::default().catalog_name(), "WebhookEvent");
-    /// ```
-    pub fn catalog(mut self, name: impl Into<String>) -> Self {
-        self.catalog = name.into();
-        self
-    }
-
-    /// The catalog enum's name.
-    ///
-    /// ```
-    /// # use hookwire_codegen::Options;
-    /// assert_eq!(Options::default().catalog("Svix").catalog_name(), "Svix");
-    /// ```
-    pub fn catalog_name(&self) -> &str {
-        &self.catalog
-    }
-
-    /// Also derive `Serialize` (to send or re-emit the payloads).
-    ///
-    /// ```
-    /// # use hookwire_codegen::Options;
-    /// let options = Options::default().serialize(true);
-    /// ```
-    pub fn serialize(mut self, on: bool) -> Self {
-        self.serialize = on;
-        self
-    }
-
-    /// Also derive `JsonSchema` (and `Serialize`), keeping the schema keywords Rust types do
-    /// not carry (`pattern`, `format`, `examples`, ...) so hookwire's documents re-emit them.
-    ///
-    /// ```
-    /// # use hookwire_codegen::Options;
-    /// let options = Options::default().json_schema(true);
-    /// ```
-    pub fn json_schema(mut self, on: bool) -> Self {
-        self.json_schema = on;
-        self
-    }
-
-    /// Emit GitHub's dispatch helpers: `github_event_type(header, body)` names a delivery
-    /// `<X-GitHub-Event>.<action>` (`pull_request.opened`) or `<X-GitHub-Event>` (`push`),
-    /// the names the events are generated with from octokit's payload schemas.
-    ///
-    /// ```
-    /// # use hookwire_codegen::Options;
-    /// let options = Options::default().github(true);
-    /// ```
-    pub fn github(mut self, on: bool) -> Self {
-        self.github = on;
-        self
-    }
-}
-
-impl Options {
-    /// Also generate a `#[derive(Endpoint)]` request struct per operation of an OpenAPI
-    /// document's `paths`: parameters as `path`, `query` and `header` fields, the JSON body as
-    /// a `body` field, the first 2xx JSON response as the `response` type.
-    ///
-    /// ```
-    /// # use hookwire_codegen::Options;
-    /// let options = Options::default().paths(true);
-    /// ```
-    pub fn paths(mut self, on: bool) -> Self {
-        self.paths = on;
-        self
-    }
-
-    /// Generates only these events (and the types they use) instead of every event of the
-    /// input; names that are not in the input are ignored.
-    ///
-    /// ```
-    /// # use hookwire_codegen::Options;
-    /// let options = Options::default().github(true).events(["push", "pull_request.opened"]);
-    /// ```
-    pub fn events<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
-        self.events = names.into_iter().map(Into::into).collect();
-        self
-    }
-
-    /// Generates a directory module instead of one file, no file longer than `max_lines`
-    /// (about: an item longer than that gets a file of its own): `mod.rs` with the `mod`
-    /// lines, a `pub use` of every file (the public paths are the single file's), the catalog
-    /// and dispatch; the types more than one event family uses in `shared.rs`,
-    /// `shared_2.rs`...; each family's payload types and the types only it uses in a file
-    /// named after it (`pull_request.rs`, `pull_request_2.rs`...). [`Generated::files`] holds
-    /// them, and [`write()`] and [`check()`] take the directory. [`DEFAULT_SPLIT_LINES`] is a good
-    /// budget.
-    ///
-    /// ```
-    /// # use hookwire_codegen::{DEFAULT_SPLIT_LINES, Options};
-    /// let options = Options::default().github(true).split(DEFAULT_SPLIT_LINES);
-    /// assert_eq!(options.split_lines(), Some(400));
-    /// ```
-    pub fn split(mut self, max_lines: usize) -> Self {
-        self.split = Some(max_lines);
-        self
-    }
-
-    /// The line budget of the directory form, `None` for one file (the default).
-    ///
-    /// ```
-    /// # use hookwire_codegen::Options;
-    /// assert_eq!(Options::default().split_lines(), None);
-    /// ```
-    pub fn split_lines(&self) -> Option<usize> {
-        self.split
-    }
-}
-
-/// The line budget `hookwire generate --split` uses: under the 400 lines a Rust file of this
-/// project's style keeps to.
-///
-/// ```
-/// assert_eq!(hookwire_codegen::DEFAULT_SPLIT_LINES, 400);
-/// ```
-pub const DEFAULT_SPLIT_LINES: usize = 400;
 
 /// The generated module and what went into it.
 #[derive(Debug, Clone)]

@@ -23,6 +23,7 @@ pub(crate) fn run(
     let mut types = Scope::types();
     let catalog_name = types.claim(options.catalog.clone());
     let mut conv = Converter::new(&input.sources, types, options.json_schema);
+    conv.date_time = date_time_type(&options.date_time_type)?;
     let mut entries = Vec::new();
     let mut variants = Scope::default();
     let selected: Vec<&EventSpec> = input
@@ -51,6 +52,8 @@ pub(crate) fn run(
     let derives = Derives {
         serialize: options.serialize || options.json_schema,
         json_schema: options.json_schema,
+        strict_enums: options.strict_enums,
+        strict_fields: options.strict_fields,
     };
     // Each item of the catalog and dispatch, with the definitions it names.
     let mut front: Vec<(String, Vec<usize>)> = Vec::new();
@@ -115,6 +118,24 @@ pub(crate) fn run(
         report,
         files,
     })
+}
+
+/// The `date_time_type` option checked: `None` for `String`, else the path as given.
+fn date_time_type(path: &str) -> Result<Option<String>, GenerateError> {
+    let path = path.trim();
+    let error = |why: String| GenerateError::Option {
+        option: "date-time type",
+        value: path.to_owned(),
+        why,
+    };
+    match syn::parse_str::<syn::Type>(path) {
+        Ok(syn::Type::Path(_)) if path == "String" || path == "std::string::String" => Ok(None),
+        Ok(syn::Type::Path(_)) => Ok(Some(path.to_owned())),
+        Ok(_) => Err(error(
+            "expected a type path such as `chrono::DateTime<chrono::Utc>`".to_owned(),
+        )),
+        Err(parse) => Err(error(format!("not a Rust type ({parse})"))),
+    }
 }
 
 fn format_tokens(item: &str, tokens: TokenStream) -> Result<String, GenerateError> {

@@ -65,7 +65,7 @@ pub use endpoint::Endpoint;
 pub use envelope::{Envelope, EnvelopeError, Parsed, UnknownEvent};
 pub use event::{DescribeEvent, DescribeEvents, Event, EventVisitor, Events, SendEvents};
 pub use redact::redact_url;
-pub use timestamp::{Timestamp, TimestampError};
+pub use timestamp::{Timestamp, TimestampError, TimestampRangeError};
 
 /// Re-export of [schemars](https://docs.rs/schemars) 1.x, which hookwire generates schemas with.
 ///

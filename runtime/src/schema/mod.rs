@@ -150,7 +150,13 @@ pub fn envelope_schema<E: DescribeEvent>() -> Schema {
 /// The envelope schema of `E`, with `data` referring to `E`'s schema in `generator`.
 pub(crate) fn envelope_for<E: DescribeEvent>(generator: &mut SchemaGenerator) -> Schema {
     let data = subschema::<E>(generator);
-    let timestamp = generator.subschema_for::<crate::Timestamp>();
+    let mut timestamp = generator.subschema_for::<crate::Timestamp>();
+    // `Timestamp`'s own schema says only what it is (it is also the type of generated
+    // `date-time` fields); what it means here is the envelope's to say.
+    timestamp.ensure_object().insert(
+        "description".into(),
+        "When the event occurred, in RFC 3339 format.".into(),
+    );
     let mut schema = Schema::from(Map::new());
     let object = schema.ensure_object();
     object.insert("type".into(), "object".into());

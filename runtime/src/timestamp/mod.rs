@@ -1,4 +1,10 @@
-//! [`Timestamp`]: an instant in UTC, written as RFC 3339 in envelopes (`2022-11-03T20:26:10.344Z`).
+//! [`Timestamp`]: an instant in UTC, written as RFC 3339 in envelopes (`2022-11-03T20:26:10.344Z`)
+//! and in the `format: date-time` fields of generated types; conversions to and from
+//! `SystemTime` and, behind their features, `jiff`, `time` and `chrono` in [`convert`].
+
+mod convert;
+
+pub use convert::TimestampRangeError;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -11,9 +17,18 @@ const SECONDS_PER_DAY: i64 = 86_400;
 
 /// An instant in UTC with nanosecond precision: the envelope's `timestamp`.
 ///
-/// It prints and parses as RFC 3339 (`2022-11-03T20:26:10.344522Z`); offsets such as `+02:00`
-/// are accepted when parsing and normalised to UTC. Printing uses as few fraction digits as
-/// represent the value exactly (none, 3, 6 or 9).
+/// It prints and parses as RFC 3339 (`2022-11-03T20:26:10.344522Z`), and serde reads and writes
+/// it as that text. Parsing takes what providers send: a `T`, `t` or space between date and
+/// time, `Z` or `z`, offsets such as `+02:00` (and `+0200`, `+02`, which PostgreSQL-backed APIs
+/// send), any number of fraction digits (kept to the nanosecond, further digits dropped); the
+/// instant is normalised to UTC, so the offset itself is not kept. Printing uses `Z` and as few
+/// fraction digits as represent the value exactly (none, 3, 6 or 9): a value read and written
+/// back is the same instant, and the same text when it was written that way
+/// (`2019-05-15T15:20:33Z`, `.344Z`).
+///
+/// Its `JsonSchema` is `{"type": "string", "format": "date-time"}`. It converts to and from
+/// `std::time::SystemTime`, and with the features `jiff`, `time` and `chrono` to and from
+/// `jiff::Timestamp`, `time::OffsetDateTime` and `chrono::DateTime` (see [`TimestampRangeError`]).
 ///
 /// ```
 /// use hookwire::Timestamp;
@@ -207,13 +222,12 @@ impl JsonSchema for Timestamp {
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
             "type": "string",
-            "format": "date-time",
-            "description": "When the event occurred, in RFC 3339 format."
+            "format": "date-time"
         })
     }
 }
 
-/// Reads `YYYY-MM-DD(T| )HH:MM:SS[.fraction](Z|±HH:MM)`.
+/// Reads `YYYY-MM-DD(T| )HH:MM:SS[.fraction](Z|±HH:MM|±HHMM|±HH)`.
 fn parse_rfc3339(s: &[u8]) -> Result<Timestamp, TimestampError> {
     let mut at = 0;
     let year = digits(s, &mut at, 4, "year")?;
@@ -253,8 +267,14 @@ fn parse_rfc3339(s: &[u8]) -> Result<Timestamp, TimestampError> {
             let sign = if *sign == b'-' { -1 } else { 1 };
             at += 1;
             let hours = digits(s, &mut at, 2, "offset hour")?;
-            expect(s, &mut at, b":")?;
-            let minutes = digits(s, &mut at, 2, "offset minute")?;
+            let minutes = match s.get(at) {
+                None => 0,
+                Some(b':') => {
+                    at += 1;
+                    digits(s, &mut at, 2, "offset minute")?
+                }
+                Some(_) => digits(s, &mut at, 2, "offset minute")?,
+            };
             if hours > 23 || minutes > 59 {
                 return Err(TimestampError::new("offset out of range"));
             }
@@ -384,6 +404,9 @@ mod tests {
             "2023-12-31T23:00:00-01:00",
             "2024-01-01t00:00:00z",
             "2024-01-01 00:00:00Z",
+            "2024-01-01T02:00:00+0200",
+            "2024-01-01 02:00:00+02",
+            "2024-01-01T00:00:00-00:00",
         ] {
             assert_eq!(text.parse::<Timestamp>(), Ok(utc), "{text}");
         }
@@ -403,6 +426,9 @@ mod tests {
             "2024-01-01T24:00:00Z",
             "2024-01-01T00:00:00.Z",
             "2024-01-01T00:00:00+2400",
+            "2024-01-01T00:00:00+02:",
+            "2024-01-01T00:00:00+2",
+            "2024-01-01T00:00:00+02:0",
             "2024-01-01T00:00:00Zjunk",
             "２０２４-01-01T00:00:00Z",
         ] {
