@@ -258,8 +258,11 @@ pub(crate) fn item(defs: &[Def], def: &Def, derives: Derives) -> TokenStream {
         }
         Kind::StringEnum(variants) => {
             let other = (!derives.strict_enums).then(|| other_string(variants, derives));
+            let listed = (!derives.strict_enums && derives.json_schema).then(|| {
+                quote!(#[schemars(transform = hookwire::__private::listed_values_only)])
+            });
             let variants = variants.iter().map(|v| variant(defs, v, derives, true));
-            quote! { #head pub enum #name { #(#variants,)* #other } }
+            quote! { #head #listed pub enum #name { #(#variants,)* #other } }
         }
         Kind::Tagged { tag, variants } => {
             let unknown = (!derives.strict_enums).then(|| unknown_kind(variants, tag, derives));

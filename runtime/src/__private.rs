@@ -149,6 +149,29 @@ const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
     true
 }
 
+/// The schema of a generated tolerant string enum as its listed values only: schemars wraps
+/// an enum with an untagged (`Other(String)`) variant in `anyOf` even when that variant is
+/// skipped; the listed values are distinct strings, so one branch is the schema itself and
+/// several are a `oneOf`. Used as `#[schemars(transform = ...)]` by `hookwire generate`.
+pub fn listed_values_only(schema: &mut schemars::Schema) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    match object.remove("anyOf") {
+        Some(serde_json::Value::Array(mut branches)) if branches.len() == 1 => {
+            if let Some(serde_json::Value::Object(only)) = branches.pop() {
+                for (key, value) in only {
+                    object.entry(key).or_insert(value);
+                }
+            }
+        }
+        Some(branches) => {
+            object.insert("oneOf".into(), branches);
+        }
+        None => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{first_duplicate, lookup, sorted_types};
@@ -198,5 +221,24 @@ mod tests {
         let sorted = [(hash, 0), (hash, 1)];
         assert_eq!(lookup(&sorted, &types, "b"), Some(1));
         assert_eq!(lookup(&sorted, &types, "c"), None);
+    }
+
+    #[test]
+    fn listed_values_only_unwraps_one_branch_and_makes_several_a_one_of() {
+        let mut one = schemars::json_schema!({
+            "anyOf": [{"type": "string", "enum": ["a", "b"]}],
+            "description": "Kept."
+        });
+        super::listed_values_only(&mut one);
+        assert_eq!(
+            one.to_value(),
+            serde_json::json!({"type": "string", "enum": ["a", "b"], "description": "Kept."})
+        );
+        let mut several = schemars::json_schema!({"anyOf": [{"const": "a"}, {"const": "b"}]});
+        super::listed_values_only(&mut several);
+        assert_eq!(
+            several.to_value(),
+            serde_json::json!({"oneOf": [{"const": "a"}, {"const": "b"}]})
+        );
     }
 }
