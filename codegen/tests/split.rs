@@ -87,6 +87,7 @@ fn split_output_stays_under_the_budget_compiles_and_is_deterministic() {
             "shared.rs",
             "tree.rs",
             "tree_2.rs",
+            "tree_3.rs",
             "unsupported.rs"
         ]
     );

@@ -21,10 +21,13 @@ pub struct PullRequestOpened {
     pub sender: User,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum PullRequestOpenedAction {
     #[serde(rename = "opened")]
     Opened,
+    /// A value the schema does not list, kept as sent.
+    #[serde(untagged)]
+    Other(String),
 }
 
 /// Pull Request
@@ -41,12 +44,12 @@ pub struct PullRequest {
     pub base: PullRequestBase,
     pub body: Option<String>,
     pub changed_files: i64,
-    pub closed_at: Option<String>,
+    pub closed_at: Option<hookwire::Timestamp>,
     pub comments: i64,
     pub comments_url: String,
     pub commits: i64,
     pub commits_url: String,
-    pub created_at: String,
+    pub created_at: hookwire::Timestamp,
     pub deletions: i64,
     pub diff_url: String,
     /// Indicates whether or not the pull request is a draft.
@@ -63,7 +66,7 @@ pub struct PullRequest {
     pub mergeable: Option<bool>,
     pub mergeable_state: String,
     pub merged: Option<bool>,
-    pub merged_at: Option<String>,
+    pub merged_at: Option<hookwire::Timestamp>,
     pub merged_by: Option<User>,
     pub milestone: Option<Milestone>,
     pub node_id: String,
@@ -81,7 +84,7 @@ pub struct PullRequest {
     pub statuses_url: String,
     /// The title of the pull request.
     pub title: String,
-    pub updated_at: String,
+    pub updated_at: hookwire::Timestamp,
     pub url: String,
     pub user: User,
 }
@@ -105,7 +108,7 @@ pub struct Link {
     pub href: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum PullRequestActiveLockReason {
     #[serde(rename = "resolved")]
     Resolved,
@@ -115,10 +118,13 @@ pub enum PullRequestActiveLockReason {
     TooHeated,
     #[serde(rename = "spam")]
     Spam,
+    /// A value the schema does not list, kept as sent.
+    #[serde(untagged)]
+    Other(String),
 }
 
 /// How the author is associated with the repository.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum AuthorAssociation {
     #[serde(rename = "COLLABORATOR")]
     Collaborator,
@@ -136,6 +142,9 @@ pub enum AuthorAssociation {
     None,
     #[serde(rename = "OWNER")]
     Owner,
+    /// A value the schema does not list, kept as sent.
+    #[serde(untagged)]
+    Other(String),
 }
 
 /// The status of auto merging a pull request.
@@ -151,7 +160,7 @@ pub struct AutoMerge {
 }
 
 /// The merge method to use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum AutoMergeMergeMethod {
     #[serde(rename = "merge")]
     Merge,
@@ -159,6 +168,9 @@ pub enum AutoMergeMergeMethod {
     Squash,
     #[serde(rename = "rebase")]
     Rebase,
+    /// A value the schema does not list, kept as sent.
+    #[serde(untagged)]
+    Other(String),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
@@ -197,12 +209,12 @@ pub struct Label {
 /// A collection of related issues and pull requests.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct Milestone {
-    pub closed_at: Option<String>,
+    pub closed_at: Option<hookwire::Timestamp>,
     pub closed_issues: i64,
-    pub created_at: String,
+    pub created_at: hookwire::Timestamp,
     pub creator: User,
     pub description: Option<String>,
-    pub due_on: Option<String>,
+    pub due_on: Option<hookwire::Timestamp>,
     pub html_url: String,
     pub id: i64,
     pub labels_url: String,
@@ -214,17 +226,20 @@ pub struct Milestone {
     pub state: MilestoneState,
     /// The title of the milestone.
     pub title: String,
-    pub updated_at: String,
+    pub updated_at: hookwire::Timestamp,
     pub url: String,
 }
 
 /// The state of the milestone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum MilestoneState {
     #[serde(rename = "open")]
     Open,
     #[serde(rename = "closed")]
     Closed,
+    /// A value the schema does not list, kept as sent.
+    #[serde(untagged)]
+    Other(String),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
@@ -264,12 +279,15 @@ pub struct Team {
 }
 
 /// Whether team members will receive notifications when their team is @mentioned
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum TeamNotificationSetting {
     #[serde(rename = "notifications_enabled")]
     NotificationsEnabled,
     #[serde(rename = "notifications_disabled")]
     NotificationsDisabled,
+    /// A value the schema does not list, kept as sent.
+    #[serde(untagged)]
+    Other(String),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
@@ -296,15 +314,18 @@ pub struct TeamParent {
 }
 
 /// Whether team members will receive notifications when their team is @mentioned
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum TeamParentNotificationSetting {
     #[serde(rename = "notifications_enabled")]
     NotificationsEnabled,
     #[serde(rename = "notifications_disabled")]
     NotificationsDisabled,
+    /// A value the schema does not list, kept as sent.
+    #[serde(untagged)]
+    Other(String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum TeamParentPrivacy {
     #[serde(rename = "open")]
     Open,
@@ -312,9 +333,12 @@ pub enum TeamParentPrivacy {
     Closed,
     #[serde(rename = "secret")]
     Secret,
+    /// A value the schema does not list, kept as sent.
+    #[serde(untagged)]
+    Other(String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum TeamPrivacy {
     #[serde(rename = "open")]
     Open,
@@ -322,13 +346,19 @@ pub enum TeamPrivacy {
     Closed,
     #[serde(rename = "secret")]
     Secret,
+    /// A value the schema does not list, kept as sent.
+    #[serde(untagged)]
+    Other(String),
 }
 
 /// State of this Pull Request. Either `open` or `closed`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum PullRequestState {
     #[serde(rename = "open")]
     Open,
     #[serde(rename = "closed")]
     Closed,
+    /// A value the schema does not list, kept as sent.
+    #[serde(untagged)]
+    Other(String),
 }

@@ -54,7 +54,7 @@ pub struct Commit {
     /// An array of files removed in the commit. For extremely large commits where GitHub is unable to calculate this list in a timely manner, this may be empty even if files were removed.
     pub removed: Vec<String>,
     /// The ISO 8601 timestamp of the commit.
-    pub timestamp: String,
+    pub timestamp: hookwire::Timestamp,
     pub tree_id: String,
     /// URL that points to the commit API resource.
     pub url: String,
@@ -64,7 +64,7 @@ pub struct Commit {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct Committer {
     #[serde(default)]
-    pub date: Option<String>,
+    pub date: Option<hookwire::Timestamp>,
     /// The git author's email address.
     pub email: Option<CommitterEmail>,
     /// The git author's name.

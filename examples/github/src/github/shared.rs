@@ -57,11 +57,14 @@ pub struct User {
     pub url: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum UserType {
     Bot,
     User,
     Organization,
+    /// A value the schema does not list, kept as sent.
+    #[serde(untagged)]
+    Other(String),
 }
 
 /// A git repository
@@ -235,7 +238,7 @@ pub struct Repository {
     pub topics: Vec<String>,
     /// A template for the API URL to create or retrieve a raw Git tree of the repository.
     pub trees_url: String,
-    pub updated_at: String,
+    pub updated_at: hookwire::Timestamp,
     /// The URL to get more information about the repository from the GitHub API.
     pub url: String,
     #[serde(default)]
@@ -251,7 +254,7 @@ pub struct Repository {
 #[allow(clippy::large_enum_variant)]
 pub enum RepositoryCreatedAt {
     Integer(i64),
-    String(String),
+    String(hookwire::Timestamp),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
@@ -288,10 +291,10 @@ pub struct RepositoryPermissions {
 #[allow(clippy::large_enum_variant)]
 pub enum RepositoryPushedAt {
     Integer(i64),
-    String(String),
+    String(hookwire::Timestamp),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum RepositoryVisibility {
     #[serde(rename = "public")]
     Public,
@@ -299,4 +302,7 @@ pub enum RepositoryVisibility {
     Private,
     #[serde(rename = "internal")]
     Internal,
+    /// A value the schema does not list, kept as sent.
+    #[serde(untagged)]
+    Other(String),
 }
