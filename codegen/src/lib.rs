@@ -21,10 +21,29 @@
 //! | `allOf` | one struct with every part's members; `allOf: [$ref X, narrowing]` is `X` |
 //! | `oneOf`/`anyOf` whose branches share a member holding a `const` or one-value `enum` | `#[serde(tag = "...")]` enum |
 //! | other `oneOf`/`anyOf` | `#[serde(untagged)]` enum |
-//! | string `enum`, string `const` | a unit enum |
+//! | string `enum`, string `const` | a unit enum, plus `Other(String)` unless [`Options::strict_enums`] |
+//! | `type: string, format: date-time` | `hookwire::Timestamp` (or [`Options::date_time_type`]) |
 //! | `additionalProperties: {schema}` | `BTreeMap<String, T>` (flattened beside `properties`) |
 //! | `$ref` (same file, other files, `$id`-relative) | the referenced type; recursion is `Box`ed |
 //! | `{}`, `true` | `serde_json::Value` (any JSON; not a fallback) |
+//!
+//! **Tolerant by default.** Providers add enum values and members without notice, so:
+//! - a string enum's last variant is `Other(String)` (`#[serde(untagged)]`: serde tries it after
+//!   every listed value), keeping an unlisted value and writing it back unchanged; it is named
+//!   `Unknown` when the schema lists `other` itself. Its `JsonSchema` is the listed values only
+//!   (`{"type": "string", "enum": [...]}`; the variant is `#[schemars(skip)]`): the document
+//!   states the provider's contract, the tolerance is the receiver's.
+//! - a tagged union's last variant is the unit `Unknown` (`#[serde(other)]`) for a tag value it
+//!   does not list. Nothing is kept there: keeping the object would need the untagged fallback,
+//!   which would also take a listed kind whose members fail to parse and hide that error. So
+//!   `Unknown` is `skip_serializing` (serializing it is an error) and is left out of the schema.
+//!   `#[serde(other)]` is used only here, where no value needs keeping; a string enum keeps its
+//!   value because it costs nothing and round-trips.
+//! - members the schema does not list are ignored (no `deny_unknown_fields`).
+//!
+//! [`Options::strict_enums`] drops `Other`/`Unknown` (an unlisted value fails the parse, string
+//! enums are `Copy` again); [`Options::strict_fields`] adds `#[serde(deny_unknown_fields)]` to
+//! structs and tagged unions (not to objects with an `additionalProperties` map).
 //!
 //! ```
 //! use hookwire_codegen::{Options, generate};

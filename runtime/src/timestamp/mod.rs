@@ -1,6 +1,15 @@
 //! [`Timestamp`]: an instant in UTC, written as RFC 3339 in envelopes (`2022-11-03T20:26:10.344Z`)
 //! and in the `format: date-time` fields of generated types; conversions to and from
 //! `SystemTime` and, behind their features, `jiff`, `time` and `chrono` in [`convert`].
+//!
+//! Why hookwire keeps this small type rather than using jiff, time or chrono inside: what it
+//! needs is one thing, an instant in UTC read from and written as RFC 3339, about 150 lines
+//! here, with the parser checked against chrono's and jiff's RFC 3339 text by property tests
+//! (`convert.rs`). Any of the three inside would be built by every user of hookwire (against
+//! the goal of a light default build) and would put that crate's type in hookwire's public
+//! API, tying hookwire's releases to it; and users of the other two would still need
+//! conversions. So hookwire converts to and from all three, each behind a feature of its name
+//! with no default features of its own.
 
 mod convert;
 
