@@ -170,36 +170,65 @@ fn strict_and_date_time_flags_shape_the_types() {
         env!("CARGO_MANIFEST_DIR")
     );
     let tolerant = run(&["generate", &input]).expect(0);
-    assert!(tolerant.stdout.contains("Other(String)"), "{}", tolerant.stdout);
     assert!(
-        tolerant.stdout.contains("pub created_at: hookwire::Timestamp"),
+        tolerant.stdout.contains("Other(String)"),
+        "{}",
+        tolerant.stdout
+    );
+    assert!(
+        tolerant
+            .stdout
+            .contains("pub created_at: hookwire::Timestamp"),
         "{}",
         tolerant.stdout
     );
     let strict = run(&["generate", &input, "--strict-enums"]).expect(0);
     assert!(!strict.stdout.contains("(String)"), "{}", strict.stdout);
-    assert!(!strict.stdout.contains("deny_unknown_fields"), "{}", strict.stdout);
+    assert!(
+        !strict.stdout.contains("deny_unknown_fields"),
+        "{}",
+        strict.stdout
+    );
     let both = run(&["generate", &input, "--strict"]).expect(0);
     assert!(!both.stdout.contains("(String)"), "{}", both.stdout);
-    assert!(both.stdout.contains("#[serde(deny_unknown_fields)]"), "{}", both.stdout);
+    assert!(
+        both.stdout.contains("#[serde(deny_unknown_fields)]"),
+        "{}",
+        both.stdout
+    );
     let fields = run(&["generate", &input, "--strict-fields"]).expect(0);
     assert!(fields.stdout.contains("Other(String)"), "{}", fields.stdout);
-    assert!(fields.stdout.contains("#[serde(deny_unknown_fields)]"), "{}", fields.stdout);
+    assert!(
+        fields.stdout.contains("#[serde(deny_unknown_fields)]"),
+        "{}",
+        fields.stdout
+    );
 
     let chrono = ["--date-time-type", "chrono::DateTime<chrono::Utc>"];
     let chrono = run(&["generate", &input, chrono[0], chrono[1]]).expect(0);
     assert!(
-        chrono.stdout.contains("pub created_at: chrono::DateTime<chrono::Utc>"),
+        chrono
+            .stdout
+            .contains("pub created_at: chrono::DateTime<chrono::Utc>"),
         "{}",
         chrono.stdout
     );
     let text = run(&["generate", &input, "--date-time-type", "String"]).expect(0);
-    assert!(text.stdout.contains("pub created_at: String"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("pub created_at: String"),
+        "{}",
+        text.stdout
+    );
     let bad = run(&["generate", &input, "--date-time-type", "2 + 2"]).expect(2);
-    assert!(bad.stderr.contains("date-time type `2 + 2`"), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("date-time type `2 + 2`"),
+        "{}",
+        bad.stderr
+    );
 
     // `--check` names the flags to regenerate with.
-    let output = std::env::temp_dir().join(format!("hookwire-cli-strict-{}.rs", std::process::id()));
+    let output =
+        std::env::temp_dir().join(format!("hookwire-cli-strict-{}.rs", std::process::id()));
     let output_arg = output.to_string_lossy().into_owned();
     std::fs::write(&output, "// stale\n").expect("write a stale file");
     let stale = run(&["generate", &input, "-o", &output_arg, "--strict", "--check"]).expect(1);

@@ -258,9 +258,8 @@ pub(crate) fn item(defs: &[Def], def: &Def, derives: Derives) -> TokenStream {
         }
         Kind::StringEnum(variants) => {
             let other = (!derives.strict_enums).then(|| other_string(variants, derives));
-            let listed = (!derives.strict_enums && derives.json_schema).then(|| {
-                quote!(#[schemars(transform = hookwire::__private::listed_values_only)])
-            });
+            let listed = (!derives.strict_enums && derives.json_schema)
+                .then(|| quote!(#[schemars(transform = hookwire::__private::listed_values_only)]));
             let variants = variants.iter().map(|v| variant(defs, v, derives, true));
             quote! { #head #listed pub enum #name { #(#variants,)* #other } }
         }

@@ -95,7 +95,6 @@ pub use options::{DEFAULT_DATE_TIME_TYPE, DEFAULT_SPLIT_LINES, Options};
 pub use report::{EventReport, Fallback, Report};
 pub use spec::Spec;
 
-
 /// The generated module and what went into it.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

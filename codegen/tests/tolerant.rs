@@ -166,13 +166,20 @@ fn unlisted_enum_values_parse_and_round_trip_and_strict_mode_refuses_them() {
         "pub created_at: hookwire::Timestamp",
         "pub closed_at: Option<hookwire::Timestamp>",
     ] {
-        assert!(tolerant.code.contains(expected), "`{expected}` not in:\n{}", tolerant.code);
+        assert!(
+            tolerant.code.contains(expected),
+            "`{expected}` not in:\n{}",
+            tolerant.code
+        );
     }
     assert!(!tolerant.code.contains("deny_unknown_fields"));
     assert!(!strict.code.contains("(String)"), "{}", strict.code);
     assert!(!strict.code.contains("#[serde(other"), "{}", strict.code);
     assert!(strict.code.contains("#[serde(deny_unknown_fields)]"));
-    assert!(strict.code.contains("Copy"), "strict string enums stay Copy");
+    assert!(
+        strict.code.contains("Copy"),
+        "strict string enums stay Copy"
+    );
 
     let krate = TempCrate::new(
         "hookwire-tolerant",
@@ -192,15 +199,25 @@ fn unlisted_enum_values_parse_and_round_trip_and_strict_mode_refuses_them() {
 #[test]
 fn date_time_fields_take_the_type_asked_for() {
     let as_text = generate(&fixtures(), &Options::default().date_time_type("String")).unwrap();
-    assert!(as_text.code.contains("pub created_at: String"), "{}", as_text.code);
+    assert!(
+        as_text.code.contains("pub created_at: String"),
+        "{}",
+        as_text.code
+    );
     let chrono = Options::default().date_time_type("chrono::DateTime<chrono::Utc>");
     let chrono = generate(&fixtures(), &chrono).unwrap();
     assert!(
-        chrono.code.contains("pub created_at: chrono::DateTime<chrono::Utc>"),
+        chrono
+            .code
+            .contains("pub created_at: chrono::DateTime<chrono::Utc>"),
         "{}",
         chrono.code
     );
-    let error = generate(&fixtures(), &Options::default().date_time_type("not a type <")).unwrap_err();
+    let error = generate(
+        &fixtures(),
+        &Options::default().date_time_type("not a type <"),
+    )
+    .unwrap_err();
     assert!(matches!(error, GenerateError::Option { .. }), "{error}");
     assert!(error.to_string().contains("not a type <"), "{error}");
 }

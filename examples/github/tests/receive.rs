@@ -95,14 +95,22 @@ async fn a_value_the_schemas_never_listed_still_reaches_the_handler() {
     let status = send(&log, delivery("push", "d-7", &body, SECRET)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(log.lock().unwrap().len(), 1);
-    let push: hookwire_example_github::github::Push = hookwire::serde_json::from_str(&body).unwrap();
-    let types: Vec<_> = [&push.repository.owner.r#type, &push.sender.r#type].into_iter().collect();
+    let push: hookwire_example_github::github::Push =
+        hookwire::serde_json::from_str(&body).unwrap();
+    let types: Vec<_> = [&push.repository.owner.r#type, &push.sender.r#type]
+        .into_iter()
+        .collect();
     assert!(
-        types.contains(&&hookwire_example_github::github::UserType::Other("Mannequin".to_owned())),
+        types.contains(&&hookwire_example_github::github::UserType::Other(
+            "Mannequin".to_owned()
+        )),
         "{types:?}"
     );
     // The commit's date-time reads as a Timestamp.
-    assert_eq!(push.head_commit.unwrap().timestamp.to_string(), "2024-05-01T12:00:00Z");
+    assert_eq!(
+        push.head_commit.unwrap().timestamp.to_string(),
+        "2024-05-01T12:00:00Z"
+    );
 }
 
 /// `src/github/` is what `hookwire generate --split` makes from the schemas now, file by file

@@ -61,7 +61,8 @@ impl Timestamp {
     /// The instant `nanos` nanoseconds after the Unix epoch, saturating at `i64` seconds.
     fn from_total_nanos(nanos: i128) -> Self {
         let seconds = nanos.div_euclid(NANOS_PER_SECOND);
-        let seconds = i64::try_from(seconds).unwrap_or(if seconds < 0 { i64::MIN } else { i64::MAX });
+        let seconds =
+            i64::try_from(seconds).unwrap_or(if seconds < 0 { i64::MIN } else { i64::MAX });
         // In 0..1e9 by construction.
         let subsec = u32::try_from(nanos.rem_euclid(NANOS_PER_SECOND)).unwrap_or(0);
         Timestamp::from_unix_nanos(seconds, subsec)
@@ -294,7 +295,10 @@ mod tests {
             assert_eq!(Timestamp::from(system), t, "{t}");
         }
         let before = UNIX_EPOCH - Duration::new(1, 250_000_000);
-        assert_eq!(Timestamp::from(before).to_string(), "1969-12-31T23:59:58.750Z");
+        assert_eq!(
+            Timestamp::from(before).to_string(),
+            "1969-12-31T23:59:58.750Z"
+        );
     }
 
     proptest! {
@@ -351,7 +355,10 @@ mod tests {
     #[test]
     fn time_refuses_what_it_cannot_hold() {
         let error = time::OffsetDateTime::try_from(Timestamp::from_unix(i64::MIN)).unwrap_err();
-        assert!(error.to_string().contains("time::OffsetDateTime"), "{error}");
+        assert!(
+            error.to_string().contains("time::OffsetDateTime"),
+            "{error}"
+        );
     }
 
     #[cfg(feature = "chrono")]
