@@ -16,6 +16,9 @@
 //! [`open_with_synchronous`](SqliteInbox::open_with_synchronous)) survives a crash of the
 //! process only: in WAL mode the last commits may roll back on a power loss, after the sender
 //! saw `200`. A pool given to [`from_pool`](SqliteInbox::from_pool) keeps its own settings.
+//! The price, on the inbox bench (`runtime/benches/inbox.rs`, a loaded 2-core machine): time to
+//! `200` 204 µs with `FULL` against 70 µs with `NORMAL` one request at a time, and 1,257 against
+//! 12,122 requests a second with 16 in flight (SQLite's one writer waits for each sync).
 
 use std::fmt;
 use std::str::FromStr;
