@@ -1,10 +1,13 @@
 //! `hookwire example` and `hookwire trigger`: payloads from an OpenAPI YAML document, an
-//! AsyncAPI document and an export folder; for every event of the shop and of the provider
-//! fixtures the printed payload validates against the event's schema; `trigger --url` into
+//! AsyncAPI document and an export folder; for every event of the shop and of the providers'
+//! documents (the shared corpora, see `corpora`) the printed payload validates against the event's schema; `trigger --url` into
 //! `hookwire listen` (which verifies the signature), `trigger --db` into a SQLite outbox;
 //! `--set` overrides, and bad paths refused with exit 2.
 
 mod support;
+
+#[path = "../../codegen/tests/support/corpora.rs"]
+mod corpora;
 
 use std::path::{Path, PathBuf};
 
@@ -61,38 +64,46 @@ fn example_reads_openapi_yaml_asyncapi_and_export_folders() {
 }
 
 /// The property: what `hookwire example` prints validates against the event's schema, for
-/// every event of the shop (export folder, AsyncAPI, OpenAPI) and of GitHub's, Svix's and
-/// Resend's descriptions; Svix's own examples are used where they validate.
+/// every event of the shop (export folder, AsyncAPI, OpenAPI), the GitHub example's events
+/// (from GitHub's whole schema folder) and Svix's and Resend's webhooks (from their whole
+/// published documents); Svix's own examples are used where they validate.
 #[test]
 fn every_printed_example_validates_against_its_schema() {
+    let corpus = |path: &str| corpora::corpus(path).to_string_lossy().into_owned();
+    let github = ["push", "pull_request.opened"];
+    let inputs: [(String, Option<&[&str]>); 7] = [
+        (repo("schemas"), None),
+        (repo("schemas/asyncapi.json"), None),
+        (repo("schemas/openapi.json"), None),
+        (repo("tests/fixtures/webhook-example.yaml"), None),
+        (
+            corpus("github-webhooks/payload-schemas/api.github.com"),
+            Some(&github),
+        ),
+        (corpus("svix/lib-openapi.json"), None),
+        (corpus("resend/resend.json"), None),
+    ];
     let mut count = 0;
-    for input in [
-        "schemas",
-        "schemas/asyncapi.json",
-        "schemas/openapi.json",
-        "tests/fixtures/webhook-example.yaml",
-        "tests/fixtures/corpora/github",
-        "tests/fixtures/corpora/svix-webhooks.json",
-        "tests/fixtures/corpora/resend-webhooks.json",
-    ] {
-        let path = repo(input);
-        let spec = Spec::read(Path::new(&path)).expect("the description reads");
-        for event in spec.events() {
-            let printed = example(&path, event, &[]);
+    for (path, only) in &inputs {
+        let spec = Spec::read(Path::new(path)).expect("the description reads");
+        let all = spec.events();
+        let events = only.map_or(all.clone(), <[&str]>::to_vec);
+        for event in events {
+            assert!(all.contains(&event), "{path}: no event {event}");
+            let printed = example(path, event, &[]);
             let schema = spec.schema(event).expect("its schema");
             let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
             let errors: Vec<String> = validator
                 .iter_errors(&printed)
                 .map(|e| e.to_string())
                 .collect();
-            assert!(errors.is_empty(), "{input} {event}: {printed}\n{errors:?}");
+            assert!(errors.is_empty(), "{path} {event}: {printed}\n{errors:?}");
             count += 1;
         }
     }
     assert_eq!(count, 5 * 3 + 1 + 2 + 14 + 17);
     // Svix's own example, which validates, is printed as written.
-    let svix = repo("tests/fixtures/corpora/svix-webhooks.json");
-    let created = example(&svix, "endpoint.created", &[]);
+    let created = example(&corpus("svix/lib-openapi.json"), "endpoint.created", &[]);
     assert_eq!(created["appId"], "app_1srOrx2ZWZBpBUvZwXKQmoEYga2");
 }
 

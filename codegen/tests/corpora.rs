@@ -4,14 +4,14 @@
 
 mod support;
 
-use std::path::Path;
 use std::time::Instant;
 
 use hookwire_codegen::{Generated, Options, generate};
 use support::TempCrate;
+use support::corpora::corpus;
 
-fn generated(corpora: &Path, path: &str, options: &Options) -> Generated {
-    let input = corpora.join(path);
+fn generated(path: &str, options: &Options) -> Generated {
+    let input = corpus(path);
     let started = Instant::now();
     let first = generate(&input, options).expect("the corpus generates");
     eprintln!(
@@ -59,22 +59,18 @@ fn main() {
 
 #[test]
 fn corpora_generate_crates_that_check_without_warnings() {
-    let Some(corpora) = support::corpora() else {
-        return;
-    };
     let options = Options::default();
     let svix_options = Options::default().serialize(true);
-    let svix = generated(&corpora, "svix/lib-openapi.json", &svix_options);
+    let svix = generated("svix/lib-openapi.json", &svix_options);
     assert_eq!(svix.report.events.len(), 14);
     assert_eq!(svix.report.fully_typed(), 14, "{}", svix.report);
 
-    let resend = generated(&corpora, "resend/resend.json", &options);
+    let resend = generated("resend/resend.json", &options);
     assert_eq!(resend.report.events.len(), 17);
     assert_eq!(resend.report.fully_typed(), 17, "{}", resend.report);
 
     let github_options = Options::default().github(true).catalog("GitHubEvent");
     let github = generated(
-        &corpora,
         "github-webhooks/payload-schemas/api.github.com",
         &github_options,
     );
@@ -94,7 +90,7 @@ fn corpora_generate_crates_that_check_without_warnings() {
     // The directory form of the same module: every file under 400 lines but the catalog enum
     // of 224 events (one item, in a file of its own), byte-identical on a second run.
     let split_options = github_options.clone().split(400);
-    let input = corpora.join("github-webhooks/payload-schemas/api.github.com");
+    let input = corpus("github-webhooks/payload-schemas/api.github.com");
     let split = generate(&input, &split_options).expect("the corpus generates");
     assert_eq!(split.code, github.code);
     assert_eq!(
@@ -135,7 +131,7 @@ fn corpora_generate_crates_that_check_without_warnings() {
         &[("src/main.rs", SVIX_EXAMPLES), ("svix.rs", &svix.code)],
     );
     examples.without_warnings("build");
-    let document = corpora.join("svix/lib-openapi.json");
+    let document = corpus("svix/lib-openapi.json");
     let document = document.to_str().expect("a UTF-8 path");
     let (stdout, _) = examples.cargo(&["run", "--offline", "--quiet", "--", document]);
     let failed: Vec<&str> = stdout

@@ -1,11 +1,14 @@
 //! Temporary crates that depend on hookwire by path, checked or run with cargo in a target
-//! directory kept under the workspace's, so hookwire and its dependencies build once.
+//! directory kept under the workspace's, so hookwire and its dependencies build once; and
+//! where the shared provider corpora are (`corpora`).
 
 #![allow(dead_code, unreachable_pub)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
+
+pub mod corpora;
 
 /// Cargo runs one at a time: they share a target directory.
 static CARGO: Mutex<()> = Mutex::new(());
@@ -16,23 +19,6 @@ pub fn repo() -> PathBuf {
         .parent()
         .expect("codegen/ has a parent")
         .to_owned()
-}
-
-/// The providers' descriptions: `../shared/corpora` beside the repository, or
-/// `HOOKWIRE_CORPORA`. `None` (and a note) when absent, so the test can skip.
-pub fn corpora() -> Option<PathBuf> {
-    let dir = std::env::var_os("HOOKWIRE_CORPORA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("../shared/corpora"));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipped: no corpora at {} (set HOOKWIRE_CORPORA to the shared corpora folder)",
-            dir.display()
-        );
-        None
-    }
 }
 
 /// The workspace's target directory.

@@ -1,5 +1,8 @@
 //! Signed GitHub deliveries reach the handlers of the generated types; tampered ones do not.
 
+#[path = "../../../codegen/tests/support/corpora.rs"]
+mod corpora;
+
 use axum::body::Body;
 use axum::http::{HeaderValue, Request, StatusCode};
 use hookwire::signature::{GitHub, Scheme};
@@ -114,22 +117,10 @@ async fn a_value_the_schemas_never_listed_still_reaches_the_handler() {
 }
 
 /// `src/github/` is what `hookwire generate --split` makes from the schemas now, file by file
-/// (when the corpora are beside the repository, as in CI, or named by `HOOKWIRE_CORPORA`).
+/// (from the shared corpora beside the checkout, as in CI, or named by `HOOKWIRE_CORPORA`).
 #[test]
 fn generated_types_are_fresh() {
-    let corpora = std::env::var_os("HOOKWIRE_CORPORA")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora")
-        });
-    let schemas = corpora.join("github-webhooks/payload-schemas/api.github.com");
-    if !schemas.is_dir() {
-        eprintln!(
-            "skipped: no GitHub payload schemas at {}",
-            schemas.display()
-        );
-        return;
-    }
+    let schemas = corpora::corpus("github-webhooks/payload-schemas/api.github.com");
     let options = hookwire_codegen::Options::default()
         .github(true)
         .catalog("GitHubEvent")
