@@ -1,10 +1,11 @@
 //! The property `hookwire example` promises: for every event of the shop's catalog (its
 //! export folder and its AsyncAPI document), of the GitHub example's events, of Svix's and
-//! Resend's webhooks (read from their published documents in the shared corpora, see
-//! `support::corpora`) and of the OpenAPI Initiative's YAML example, the payload built from the schema validates against the
-//! event's own schema; and the same description gives the same payload twice. (The
-//! authors' own examples are checked by `hookwire example`, which falls back to the built
-//! payload when one does not validate: see cli/tests/example_trigger.rs.)
+//! Resend's webhooks (read from their whole published documents in the shared corpora, see
+//! `support::corpora`) and of the OpenAPI Initiative's YAML example, the payload built from
+//! the schema validates against the event's own schema; and the same description gives the
+//! same payload twice. (The authors' own examples are checked by `hookwire example`, which
+//! falls back to the built payload when one does not validate: see
+//! cli/tests/example_trigger.rs.)
 
 mod support;
 
