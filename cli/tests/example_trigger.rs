@@ -1,8 +1,8 @@
 //! `hookwire example` and `hookwire trigger`: payloads from an OpenAPI YAML document, an
 //! AsyncAPI document and an export folder; for every event of the shop and of the providers'
-//! documents (the shared corpora, see `corpora`) the printed payload validates against the event's schema; `trigger --url` into
-//! `hookwire listen` (which verifies the signature), `trigger --db` into a SQLite outbox;
-//! `--set` overrides, and bad paths refused with exit 2.
+//! documents (the shared corpora, see `corpora`) the printed payload validates against the
+//! event's schema; `trigger --url` into `hookwire listen` (which verifies the signature),
+//! `trigger --db` into a SQLite outbox; `--set` overrides, and bad paths refused with exit 2.
 
 mod support;
 
