@@ -1,4 +1,4 @@
-//! Integration and UI tests for hookwire, and the README's examples as doctests.
+//! Integration and UI tests for hookwire, and the README's and the guide's examples as doctests.
 //!
 //! The helpers here validate JSON against schemas the way every test of this crate does:
 //! draft 2020-12, formats checked, references resolved within one document and nothing fetched.
@@ -8,6 +8,45 @@ use serde_json::Value;
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// The guide (`docs/guide/*.md`), one doc-only module per chapter, so that `cargo test
+/// --workspace` compiles and runs every example in it, as it does the README's. Markdown files
+/// rather than an mdBook: they read on GitHub as they are, and need no tool CI does not have.
+#[cfg(doctest)]
+pub mod guide {
+    #[doc = include_str!("../docs/guide/README.md")]
+    pub mod contents {}
+    #[doc = include_str!("../docs/guide/events.md")]
+    pub mod events {}
+    #[doc = include_str!("../docs/guide/signatures.md")]
+    pub mod signatures {}
+    #[doc = include_str!("../docs/guide/receiving.md")]
+    pub mod receiving {}
+    #[doc = include_str!("../docs/guide/several-machines.md")]
+    pub mod several_machines {}
+    #[doc = include_str!("../docs/guide/sending.md")]
+    pub mod sending {}
+    #[doc = include_str!("../docs/guide/outbox.md")]
+    pub mod outbox {}
+    #[doc = include_str!("../docs/guide/api.md")]
+    pub mod api {}
+    #[doc = include_str!("../docs/guide/schemas.md")]
+    pub mod schemas {}
+    #[doc = include_str!("../docs/guide/generate.md")]
+    pub mod generate {}
+    #[doc = include_str!("../docs/guide/cli.md")]
+    pub mod cli {}
+    #[doc = include_str!("../docs/guide/shop-example.md")]
+    pub mod shop_example {}
+    #[doc = include_str!("../docs/guide/production.md")]
+    pub mod production {}
+    #[doc = include_str!("../docs/guide/tests.md")]
+    pub mod tests {}
+    #[doc = include_str!("../docs/guide/performance.md")]
+    pub mod performance {}
+    #[doc = include_str!("../docs/guide/layout.md")]
+    pub mod layout {}
+}
 
 /// The official OpenAPI 3.1 schema (see `fixtures/SOURCES.md`).
 pub const OPENAPI_31_SCHEMA: &str = include_str!("fixtures/openapi-3.1-schema.json");
