@@ -2,9 +2,8 @@
 //!
 //! Put `#[derive(Event)]` on each webhook payload and `#[derive(Events)]` on the enum that lists
 //! a service's events; from them come the Standard Webhooks envelope, JSON Schemas (draft
-//! 2020-12) and an OpenAPI 3.1 document with a `webhooks` entry per event. The
-//! [`signature`] module signs and verifies deliveries for Standard Webhooks, Stripe, GitHub,
-//! Shopify and Slack.
+//! 2020-12) and an OpenAPI 3.1 document with a `webhooks` entry per event, and the receiver,
+//! sender and outbox below all speak that catalog.
 //!
 //! ```
 //! use hookwire::schema::OpenApi;
@@ -32,6 +31,29 @@
 //! assert!(document["webhooks"]["order.shipped"].is_object());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Where things are
+//!
+//! | to | start at | feature | guide chapter |
+//! |---|---|---|---|
+//! | declare events and their catalog | [`Event`](trait@Event), [`Events`](trait@Events) (derives), [`Parsed`], [`Timestamp`] | `derive` (default) | `events.md` |
+//! | sign and verify (Standard Webhooks, Stripe, GitHub, Shopify, Slack) | [`signature`]: [`Scheme`](signature::Scheme), [`StandardWebhooks`](signature::StandardWebhooks) | none | `signatures.md` |
+//! | receive | [`receiver::Receiver`], [`WebhookConfig`](receiver::WebhookConfig), [`Delivery`](receiver::Delivery) | `axum` | `receiving.md` |
+//! | send | [`sender::Sender`], one attempt: [`sender::attempt`] | `reqwest` | `sending.md` |
+//! | send durably (the outbox) | [`outbox::Worker`], the store: [`store::OutboxStore`], [`store::sqlite::SqliteOutbox`], [`store::postgres::PgOutbox`] | `sqlite` or `postgres` (the contract alone: `outbox`) | `outbox.md` |
+//! | skip duplicates across replicas | [`dedup`]: [`DedupStore`](dedup::DedupStore), [`dedup::open`], [`MemoryDedup`](dedup::MemoryDedup) | none for memory; `sqlite`, `postgres`, `redis` for the shared stores | `several-machines.md` |
+//! | acknowledge first, handle later (the inbox) | [`inbox`]: [`inbox::open`], [`Receiver::inbox`](receiver::Receiver::inbox), [`InboxWorker`](receiver::InboxWorker) | none for memory; `sqlite`, `postgres`, `redis`; the worker: `axum` | `several-machines.md` |
+//! | serve and read the events feed (catching up) | [`feed`]: [`feed::router`], [`FeedClient`](feed::FeedClient), [`Receiver::catch_up`](receiver::Receiver::catch_up) | `outbox` (`axum` to serve, `reqwest` to read) | `several-machines.md` |
+//! | the API: typed client | [`Endpoint`](derive@Endpoint) (derive), [`client::ApiClient`] | `reqwest` | `api.md` |
+//! | the API: server routes checked against the document, `/docs` | [`server::EndpointRouter`], [`server::docs_router`], [`problem::Problem`] | `axum` | `api.md` |
+//! | schemas, OpenAPI 3.1/3.0, AsyncAPI, export | [`schema`]: [`OpenApi`](schema::OpenApi), [`Export`](schema::Export), [`AsyncApi`](schema::AsyncApi) | none | `schemas.md` |
+//! | breaking changes between two versions | [`schema::diff`], or `hookwire diff` | none | `schemas.md` |
+//! | generate types from a provider's description | the `hookwire-codegen` crate, or `hookwire generate` | | `generate.md` |
+//! | sign, verify, listen, send, run workers from a shell | the `hookwire` command (`hookwire-cli`, `cli/README.md`) | | `cli.md` |
+//!
+//! The guide is `docs/guide/` in the repository (its `README.md` lists the chapters); every
+//! example in it runs in the workspace's tests. Time comes from a [`clock::Clock`] you can
+//! replace, and URLs in errors go through [`redact_url`].
 //!
 //! # Deriving without a `schemars` dependency
 //!
