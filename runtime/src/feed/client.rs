@@ -122,7 +122,8 @@ impl FeedClientBuilder {
     /// ```
     /// # use hookwire::feed::{FeedClient, FeedToken};
     /// # use hookwire::signature::StandardWebhooks;
-    /// # let pem = b"";
+    /// # let ca = hookwire_test_tls::TestCa::new("a private CA");
+    /// # let pem = ca.pem().as_bytes();
     /// let roots = reqwest::Certificate::from_pem_bundle(pem)?;
     /// let feed = FeedClient::builder("https://shop.internal", FeedToken::generate()?, StandardWebhooks::new("whsec_c2VjcmV0")?)
     ///     .root_certificates(roots)

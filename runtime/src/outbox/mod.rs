@@ -291,19 +291,8 @@ impl<S: OutboxStore + 'static> WorkerBuilder<S> {
     ///
     /// ```
     /// # fn demo<S: hookwire::store::OutboxStore + 'static>(store: S) -> Result<(), Box<dyn std::error::Error>> {
-    /// # // A certificate authority of hookwire's documentation (its key was thrown away).
-    /// # let pem = b"-----BEGIN CERTIFICATE-----
-    /// # MIIBrjCCAVWgAwIBAgIULp5/lGKe6B8kDnCB5uyTNdn3vAAwCgYIKoZIzj0EAwIw
-    /// # LDEqMCgGA1UEAwwhaG9va3dpcmUgZG9jdW1lbnRhdGlvbiBleGFtcGxlIENBMCAX
-    /// # DTI2MTIwNzEyMDcyNFoYDzIxMjYxMTEzMTIwNzI0WjAsMSowKAYDVQQDDCFob29r
-    /// # d2lyZSBkb2N1bWVudGF0aW9uIGV4YW1wbGUgQ0EwWTATBgcqhkjOPQIBBggqhkjO
-    /// # PQMBBwNCAAT76V50pTft9CYHX9s+xA/wFjrk8Nr7+etSKptIlUrTPy9utbeDfHIT
-    /// # jJLnRq7DlwxRoD4fG2tEE2dNFB7BAKgjo1MwUTAdBgNVHQ4EFgQUzNOm9hvVKp6N
-    /// # stjP/pLwKU7N9M4wHwYDVR0jBBgwFoAUzNOm9hvVKp6NstjP/pLwKU7N9M4wDwYD
-    /// # VR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNHADBEAiAMaITdSDDscfliJ43SQILz
-    /// # wJekxsPhmEvDyGLK0z8YSwIgFcCuebzM3qWNxsL5ZT3fRcQs+7BlzvbRs4cmgYVA
-    /// # lPI=
-    /// # -----END CERTIFICATE-----";
+    /// # let ca = hookwire_test_tls::TestCa::new("a private CA");
+    /// # let pem = ca.pem().as_bytes();
     /// let roots = reqwest::Certificate::from_pem_bundle(pem)?;
     /// let builder = hookwire::outbox::Worker::builder(std::sync::Arc::new(store)).root_certificates(roots);
     /// # let _ = builder;
