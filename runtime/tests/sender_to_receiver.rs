@@ -1,6 +1,6 @@
 //! hookwire's sender against hookwire's receiver on a loopback axum server: every answer the
-//! receiver gives ends as the README's sender table says, and a delivery whose first handler
-//! outlives the sender's timeout and then fails is still handled exactly once.
+//! receiver gives ends as the sender table of `docs/guide/sending.md` says, and a delivery whose
+//! first handler outlives the sender's timeout and then fails is still handled exactly once.
 //!
 //! Retries wait milliseconds (the sender's delays and the cap on `Retry-After` are set that
 //! short); nothing sleeps longer than one short per-attempt timeout.
