@@ -111,18 +111,23 @@ async fn an_unsignable_attempt_fails_without_a_request() {
     assert!(sleeper.delays().is_empty());
 }
 
+/// `https://` to a server that speaks plain HTTP: the TLS handshake fails, which is an attempt
+/// without a response (the endpoint may be fixed), retried on the schedule; nothing reaches the
+/// server's handler.
 #[tokio::test]
-async fn https_without_tls_support_is_not_retried() {
+async fn a_failed_tls_handshake_is_retried() {
     let t = Setup::new();
-    let sender = t.sender(standard(), RetryPolicy::default());
-    let report = sender
-        .send_bytes("https://127.0.0.1:9/hook", "ping", "{}")
-        .await
-        .unwrap();
-    assert_eq!(report.outcome, Outcome::Failed, "{:?}", report.attempts);
-    assert_eq!(
-        report.attempts[0].error.as_ref().unwrap().kind,
-        ErrorKind::Request
+    let server = t.serve(|_| reply(204)).await;
+    let https = server.url.replacen("http://", "https://", 1);
+    let sender = t.sender(
+        standard(),
+        RetryPolicy::new(vec![Duration::from_secs(1); 2]),
     );
-    assert!(t.sleeper.delays().is_empty());
+    let report = sender.send_bytes(&https, "ping", "{}").await.unwrap();
+    assert_ne!(report.outcome, Outcome::Delivered, "{:?}", report.attempts);
+    assert_eq!(report.attempts.len(), 3, "{:?}", report.attempts);
+    let error = report.attempts[0].error.as_ref().unwrap();
+    assert_eq!(error.kind, ErrorKind::Connect, "{error}");
+    assert_eq!(t.sleeper.delays().len(), 2);
+    assert!(server.received().is_empty());
 }
