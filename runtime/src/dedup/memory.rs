@@ -1,7 +1,6 @@
 //! [`MemoryDedup`]: the in-memory duplicate store, bounded, evicting nothing before its time.
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -47,9 +46,10 @@ pub struct MemoryDedup {
 #[derive(Default)]
 struct State {
     entries: HashMap<DedupKey, Entry>,
-    /// Expiry times, earliest first, with the token of the entry they were pushed for; a
-    /// node whose token no longer matches its entry is stale and skipped.
-    expiries: BinaryHeap<Reverse<(i64, u64, DedupKey)>>,
+    /// Each entry's expiry time and token, earliest first: exactly one per entry (replaced
+    /// when a claim completes, removed with its entry), so nothing stale piles up. Tokens are
+    /// unique, so `(time, token)` is too.
+    expiries: BTreeMap<(i64, u64), DedupKey>,
     /// The last token handed out (tokens are never reused).
     tokens: u64,
 }
@@ -158,7 +158,9 @@ impl MemoryDedup {
         let mut state = self.lock();
         match state.entries.get(key) {
             Some(entry) if entry.token == token.get() && !entry.done => {
+                let at = (entry.expires_at, entry.token);
                 state.entries.remove(key);
+                state.expiries.remove(&at);
                 Settled::Applied
             }
             _ => Settled::Lost,
@@ -168,58 +170,31 @@ impl MemoryDedup {
 
 impl State {
     fn set(&mut self, key: DedupKey, done: bool, expires_at: i64, token: u64) {
-        self.expiries
-            .push(Reverse((expires_at, token, key.clone())));
-        self.entries.insert(
-            key,
-            Entry {
-                done,
-                expires_at,
-                token,
-            },
-        );
-        // Stale nodes (completed or abandoned claims) are dropped when they outnumber the
-        // entries, so the heap stays within a constant factor of the map.
-        if self.expiries.len() > 2 * self.entries.len() + 64 {
-            let entries = &self.entries;
-            self.expiries.retain(|Reverse((at, token, key))| {
-                entries
-                    .get(key)
-                    .is_some_and(|e| e.token == *token && e.expires_at == *at)
-            });
+        let entry = Entry {
+            done,
+            expires_at,
+            token,
+        };
+        if let Some(old) = self.entries.insert(key.clone(), entry) {
+            self.expiries.remove(&(old.expires_at, old.token));
         }
-    }
-
-    /// Whether the heap node is the current expiry of its entry.
-    fn current(&self, at: i64, token: u64, key: &DedupKey) -> bool {
-        self.entries
-            .get(key)
-            .is_some_and(|e| e.token == token && e.expires_at == at)
+        self.expiries.insert((expires_at, token), key);
     }
 
     /// Removes every entry expired at `now`.
     fn sweep(&mut self, now: i64) {
-        while let Some(Reverse((at, token, key))) = self.expiries.peek() {
-            if *at > now {
+        while let Some(next) = self.expiries.first_entry() {
+            if next.key().0 > now {
                 break;
             }
-            if self.current(*at, *token, key) {
-                let key = key.clone();
-                self.entries.remove(&key);
-            }
-            self.expiries.pop();
+            let key = next.remove();
+            self.entries.remove(&key);
         }
     }
 
-    /// The earliest expiry of a live entry.
-    fn earliest(&mut self) -> Option<i64> {
-        while let Some(Reverse((at, token, key))) = self.expiries.peek() {
-            if self.current(*at, *token, key) {
-                return Some(*at);
-            }
-            self.expiries.pop();
-        }
-        None
+    /// The earliest expiry of an entry.
+    fn earliest(&self) -> Option<i64> {
+        self.expiries.first_key_value().map(|(&(at, _), _)| at)
     }
 }
 
@@ -282,7 +257,7 @@ mod tests {
     }
 
     #[test]
-    fn settled_claims_do_not_grow_the_heap_without_bound() {
+    fn settled_claims_leave_one_expiry_per_entry() {
         let store = MemoryDedup::new().capacity(4);
         for _ in 0..1_000 {
             let Ok(Claim::New(token)) = store.claim_now(&key("a"), 0, 10) else {
@@ -290,7 +265,14 @@ mod tests {
             };
             assert_eq!(store.abandon_now(&key("a"), token), Settled::Applied);
         }
-        assert!(store.lock().expiries.len() <= 2 * 4 + 64 + 1);
+        assert!(store.lock().expiries.is_empty());
+        let Ok(Claim::New(token)) = store.claim_now(&key("b"), 0, 10) else {
+            panic!("expected a new claim");
+        };
+        assert_eq!(store.complete_now(&key("b"), token, 1, 100), Settled::Applied);
+        let state = store.lock();
+        assert_eq!((state.entries.len(), state.expiries.len()), (1, 1));
+        assert_eq!(state.expiries.keys().next(), Some(&(101, token.get())));
     }
 
     #[test]

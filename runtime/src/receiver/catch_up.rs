@@ -124,7 +124,7 @@ impl<S: Clone + Send + Sync + 'static> Receiver<S> {
                 }
             };
         }
-        let namespace = pipeline::namespace_of(inner, path);
+        let namespace = || pipeline::namespace_of(inner, path);
         let claim = match pipeline::claim(inner, namespace, Some(&event.id)).await {
             Ok(claim) => claim,
             Err(ReceiveError::Duplicate) => {

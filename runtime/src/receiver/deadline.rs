@@ -3,9 +3,12 @@
 //! [`Clock`] (the clock the lease's end was computed with), so a handler is stopped, and its
 //! outcome recorded, before anyone else may take the delivery over.
 
-use std::future::Future;
-use std::pin::pin;
+use std::future::{Future, poll_fn};
+use std::pin::{Pin, pin};
+use std::task::Poll;
 use std::time::Duration;
+
+use tokio::time::{Sleep, sleep};
 
 use crate::Timestamp;
 use crate::clock::Clock;
@@ -44,21 +47,37 @@ pub(crate) fn passed(clock: &dyn Clock, deadline: Timestamp) -> bool {
 
 /// Runs `future` until `deadline` on `clock`: `None` when the deadline came first (the future
 /// is dropped, cancelling it at its next await).
+///
+/// The timer is made only once the future waits: a handler done in its first poll (most are)
+/// costs no timer, and the timer (boxed) adds nothing to the size of the caller's future.
 pub(crate) async fn within<F: Future>(
     clock: &dyn Clock,
     deadline: Timestamp,
     future: F,
 ) -> Option<F::Output> {
-    let mut future = pin!(future);
-    loop {
-        let left = left(clock, deadline);
-        if left.is_zero() {
-            return None;
-        }
-        if let Ok(output) = tokio::time::timeout(left.min(CHECK_EVERY), &mut future).await {
-            return Some(output);
-        }
+    if left(clock, deadline).is_zero() {
+        return None;
     }
+    let mut future = pin!(future);
+    let mut timer: Option<Pin<Box<Sleep>>> = None;
+    poll_fn(|cx| {
+        if let Poll::Ready(output) = future.as_mut().poll(cx) {
+            return Poll::Ready(Some(output));
+        }
+        loop {
+            let left = left(clock, deadline);
+            if left.is_zero() {
+                return Poll::Ready(None);
+            }
+            let sleep = timer.get_or_insert_with(|| Box::pin(sleep(left.min(CHECK_EVERY))));
+            if sleep.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            // Woken by the timer: look at the clock again, with a new timer.
+            timer = None;
+        }
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -232,7 +232,7 @@ async fn extract<E: Events>(
     let inner = config.inner();
     let body = pipeline::read_body(inner, &parts.headers, body).await?;
     let head = assemble::verify(inner, &parts.headers, body)?;
-    let namespace = pipeline::namespace(inner, &parts);
+    let namespace = || pipeline::namespace(inner, &parts);
     let claim = pipeline::claim(inner, namespace, head.id.as_deref()).await?;
     let delivery = match head.parse::<CatalogSeed<E>>(inner.format.shape()) {
         Ok(delivery) => delivery,

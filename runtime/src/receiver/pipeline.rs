@@ -1,6 +1,7 @@
 //! The steps every delivery goes through before its handler: content type, size-limited
 //! body, and the duplicate claim (verification and assembly are in `assemble.rs`).
 
+use std::future::Future;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -65,27 +66,43 @@ pub(crate) fn namespace_of(inner: &Inner, path: &str) -> Arc<str> {
 /// Runs a route's handler for a delivery claimed (or not deduplicated), within the handler
 /// time limit from the claim (below its lease), then completes the claim when it succeeded and
 /// abandons it when it failed or was stopped, so a retry runs it again.
-pub(crate) async fn run<S: 'static>(
-    inner: &Inner,
+///
+/// The event is parsed and the handler's future made before this returns: the future it
+/// returns holds only that boxed future and the claim, not the request's parts and body
+/// (which kept the receiver's per-request future over a kilobyte).
+pub(crate) fn run<'a, S: 'static>(
+    inner: &'a Inner,
     route: &dyn Route<S>,
     shape: BodyShape,
     head: Head,
     parts: Parts,
     state: S,
     claim: Option<Held>,
-) -> Result<(), ReceiveError> {
+) -> impl Future<Output = Result<(), ReceiveError>> + Send + use<'a, S> {
     let limit = inner.handler_timeout();
     let started = claim
         .as_ref()
         .map_or_else(|| inner.clock.now(), |claim| claim.claimed_at);
     let deadline = deadline::after(started, limit);
-    let outcome = match route.start(shape, head, parts, state) {
-        Ok(future) => match deadline::within(&*inner.clock, deadline, future).await {
-            Some(result) => result.map_err(ReceiveError::Handler),
-            None => Err(ReceiveError::HandlerTimeout { limit }),
-        },
-        Err(error) => Err(error),
-    };
+    let handler = route.start(shape, head, parts, state);
+    async move {
+        let outcome = match handler {
+            Ok(future) => match deadline::within(&*inner.clock, deadline, future).await {
+                Some(result) => result.map_err(ReceiveError::Handler),
+                None => Err(ReceiveError::HandlerTimeout { limit }),
+            },
+            Err(error) => Err(error),
+        };
+        settle(inner, outcome, claim).await
+    }
+}
+
+/// Completes `claim` after a success, abandons it after a failure; the outcome unchanged.
+async fn settle(
+    inner: &Inner,
+    outcome: Result<(), ReceiveError>,
+    claim: Option<Held>,
+) -> Result<(), ReceiveError> {
     match (outcome, claim) {
         (Ok(()), Some(claim)) => {
             if let Err(error) = claim.complete(inner).await {
@@ -159,12 +176,12 @@ impl Drop for Held {
     }
 }
 
-/// Claims delivery `id` in `namespace` when there is a store: `Duplicate` and `InFlight` come
+/// Claims delivery `id` in `namespace` (made only when there is a store) when there is one: `Duplicate` and `InFlight` come
 /// back as errors, answered `200` and `409`; a full or unreachable store is `503`. A delivery
 /// without an id is handled without deduplication, and logged as such.
 pub(crate) async fn claim(
     inner: &Inner,
-    namespace: Arc<str>,
+    namespace: impl FnOnce() -> Arc<str>,
     id: Option<&str>,
 ) -> Result<Option<Held>, ReceiveError> {
     let Some(store) = &inner.dedup else {
@@ -180,7 +197,7 @@ pub(crate) async fn claim(
         tracing::warn!("{missing}: this delivery is not deduplicated");
         return Ok(None);
     };
-    let key = DedupKey::new(namespace, id);
+    let key = DedupKey::new(namespace(), id);
     let now = inner.clock.now();
     match store.claim(&key, now, inner.dedup_lease).await {
         Ok(Claim::New(token)) => Ok(Some(Held {

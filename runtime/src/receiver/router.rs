@@ -332,7 +332,8 @@ impl<S: Clone + Send + Sync + 'static> Receiver<S> {
             event_type = Empty,
         );
         let (parts, body) = request.into_parts();
-        // Boxed on its own: the outer future holds a pointer.
+        // Boxed on its own: the outer future holds a pointer (awaiting a future the block
+        // captured would hold it twice).
         let handled = Box::pin(self.handle(parts, body, state));
         async move {
             match handled.await {
@@ -357,13 +358,15 @@ impl<S: Clone + Send + Sync + 'static> Receiver<S> {
         let Some((route, head)) = self.route(&parts, body)? else {
             return Ok(());
         };
+        // The inbox's and the handler's futures are boxed: inline, they made this future
+        // (boxed per request by `ReceiverHandler`) larger than the allocator's fast sizes.
         if let Some(queue) = &self.inbox {
-            return queue.push(inner, &parts.headers, head).await;
+            return Box::pin(queue.push(inner, &parts.headers, head)).await;
         }
-        let namespace = pipeline::namespace(inner, &parts);
+        let namespace = || pipeline::namespace(inner, &parts);
         let claim = pipeline::claim(inner, namespace, head.id.as_deref()).await?;
         let shape = inner.format.shape();
-        pipeline::run(inner, &*route, shape, head, parts, state, claim).await
+        Box::pin(pipeline::run(inner, &*route, shape, head, parts, state, claim)).await
     }
 
     /// Verifies the body, assembles the delivery's head and finds its route; `Ok(None)` for an
