@@ -269,7 +269,10 @@ mod tests {
         let Ok(Claim::New(token)) = store.claim_now(&key("b"), 0, 10) else {
             panic!("expected a new claim");
         };
-        assert_eq!(store.complete_now(&key("b"), token, 1, 100), Settled::Applied);
+        assert_eq!(
+            store.complete_now(&key("b"), token, 1, 100),
+            Settled::Applied
+        );
         let state = store.lock();
         assert_eq!((state.entries.len(), state.expiries.len()), (1, 1));
         assert_eq!(state.expiries.keys().next(), Some(&(101, token.get())));

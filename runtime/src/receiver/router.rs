@@ -366,7 +366,10 @@ impl<S: Clone + Send + Sync + 'static> Receiver<S> {
         let namespace = || pipeline::namespace(inner, &parts);
         let claim = pipeline::claim(inner, namespace, head.id.as_deref()).await?;
         let shape = inner.format.shape();
-        Box::pin(pipeline::run(inner, &*route, shape, head, parts, state, claim)).await
+        Box::pin(pipeline::run(
+            inner, &*route, shape, head, parts, state, claim,
+        ))
+        .await
     }
 
     /// Verifies the body, assembles the delivery's head and finds its route; `Ok(None)` for an
