@@ -120,16 +120,18 @@ impl MemoryDedup {
     fn claim_now(&self, key: &DedupKey, now: i64, lease: i64) -> Result<Claim, DedupError> {
         let mut state = self.lock();
         state.sweep(now);
-        if let Some(entry) = state.entries.get(key)
-            && entry.expires_at > now
-        {
-            return Ok(if entry.done {
-                Claim::Done
-            } else {
-                Claim::InFlight
-            });
+        let held = state
+            .entries
+            .get(key)
+            .map(|entry| (entry.expires_at > now, entry.done));
+        match held {
+            Some((true, true)) => return Ok(Claim::Done),
+            Some((true, false)) => return Ok(Claim::InFlight),
+            // Expired: replaced below (the sweep removes these, so this is a safety net).
+            Some((false, _)) => {}
+            None => {}
         }
-        if !state.entries.contains_key(key) && state.entries.len() >= self.capacity {
+        if held.is_none() && state.entries.len() >= self.capacity {
             let earliest = state.earliest().unwrap_or(now);
             let wait = u64::try_from(earliest.saturating_sub(now)).unwrap_or(0);
             return Err(DedupError::Full {
@@ -144,10 +146,18 @@ impl MemoryDedup {
     }
 
     fn complete_now(&self, key: &DedupKey, token: ClaimToken, now: i64, ttl: i64) -> Settled {
-        let mut state = self.lock();
-        match state.entries.get(key) {
+        let state = &mut *self.lock();
+        match state.entries.get_mut(key) {
             Some(entry) if entry.token == token.get() && !entry.done => {
-                state.set(key.clone(), true, now.saturating_add(ttl), token.get());
+                // Updated in place, the expiry's key moved to its new time: no hashing or
+                // copying of the key again.
+                let node = state.expiries.remove(&(entry.expires_at, entry.token));
+                entry.done = true;
+                entry.expires_at = now.saturating_add(ttl);
+                let at = (entry.expires_at, entry.token);
+                state
+                    .expiries
+                    .insert(at, node.unwrap_or_else(|| key.clone()));
                 Settled::Applied
             }
             _ => Settled::Lost,
