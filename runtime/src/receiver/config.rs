@@ -2,7 +2,7 @@
 //! endpoint receives with.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::http::HeaderMap;
@@ -150,6 +150,10 @@ pub(crate) struct Inner {
     pub(crate) dedup_lease: Duration,
     pub(crate) handler_timeout: Option<Duration>,
     pub(crate) dedup_namespace: Option<Arc<str>>,
+    /// The namespace made for the first route this receiver answered on, with the route: a
+    /// receiver is usually mounted once, so most requests reuse it instead of formatting one.
+    /// Emptied by every change to the configuration.
+    pub(crate) route_namespace: OnceLock<(Box<str>, Arc<str>)>,
 }
 
 impl Inner {
@@ -208,12 +212,15 @@ impl WebhookConfig {
                 dedup_lease: Self::DEFAULT_DEDUP_LEASE,
                 handler_timeout: None,
                 dedup_namespace: None,
+                route_namespace: OnceLock::new(),
             }),
         }
     }
 
     fn with(mut self, change: impl FnOnce(&mut Inner)) -> Self {
-        change(Arc::make_mut(&mut self.inner));
+        let inner = Arc::make_mut(&mut self.inner);
+        change(inner);
+        inner.route_namespace = OnceLock::new();
         self
     }
 

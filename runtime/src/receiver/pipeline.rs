@@ -57,9 +57,17 @@ pub(crate) fn namespace(inner: &Inner, parts: &Parts) -> Arc<str> {
 
 /// The namespace of the receiver mounted at route `path`.
 pub(crate) fn namespace_of(inner: &Inner, path: &str) -> Arc<str> {
-    match &inner.dedup_namespace {
-        Some(namespace) => Arc::clone(namespace),
-        None => format!("{}:{path}", inner.scheme.name()).into(),
+    if let Some(namespace) = &inner.dedup_namespace {
+        return Arc::clone(namespace);
+    }
+    let (route, namespace) = inner.route_namespace.get_or_init(|| {
+        let namespace = format!("{}:{path}", inner.scheme.name());
+        (path.into(), namespace.into())
+    });
+    if **route == *path {
+        Arc::clone(namespace)
+    } else {
+        format!("{}:{path}", inner.scheme.name()).into()
     }
 }
 
@@ -234,5 +242,29 @@ pub(crate) fn log_rejection(error: &ReceiveError) {
         other => {
             tracing::info!(error = %other, status = other.status().as_u16(), "delivery rejected")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::receiver::WebhookConfig;
+    use crate::signature::{GitHub, Stripe};
+
+    #[test]
+    fn the_kept_namespace_is_only_for_its_route_and_its_configuration() {
+        let config = WebhookConfig::new(GitHub::new("s").unwrap());
+        let inner = config.inner();
+        assert_eq!(&*namespace_of(inner, "/a"), "github:/a");
+        assert_eq!(&*namespace_of(inner, "/a"), "github:/a");
+        assert_eq!(&*namespace_of(inner, "/b"), "github:/b");
+        // A configuration derived from it makes its own.
+        let derived = config.clone().body_limit(10);
+        assert_eq!(&*namespace_of(derived.inner(), "/b"), "github:/b");
+        assert_eq!(&*namespace_of(derived.inner(), "/a"), "github:/a");
+        let changed = config.clone().dedup_namespace("mine");
+        assert_eq!(&*namespace_of(changed.inner(), "/a"), "mine");
+        let stripe = WebhookConfig::new(Stripe::new("whsec_x").unwrap());
+        assert_eq!(&*namespace_of(stripe.inner(), "/a"), "stripe:/a");
     }
 }
