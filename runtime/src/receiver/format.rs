@@ -32,8 +32,8 @@ pub type TypeRule = Arc<dyn Fn(&HeaderMap, &[u8]) -> Option<String> + Send + Syn
 ///
 /// [`for_scheme`](Self::for_scheme) picks the provider's format. Stripe users model the object
 /// an event is about (`#[hookwire(event = "payment_intent.succeeded")] struct PaymentIntent`);
-/// the event's id and `created` time come with the [`Delivery`], the whole Stripe event object
-/// with [`Delivery::body`].
+/// the event's id and `created` time come with the [`Delivery`](crate::receiver::Delivery),
+/// the whole Stripe event object with [`Delivery::body`](crate::receiver::Delivery::body).
 ///
 /// ```
 /// use axum::http::HeaderMap;
