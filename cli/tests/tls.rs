@@ -177,6 +177,10 @@ fn database_passwords_stay_out_of_errors() {
         "postgres://u:PASSWORD@127.0.0.1:1/test?sslmode=verify-full",
         "postgres://u:PASSWORD@127.0.0.1:99999/test",
         "postgres://127.0.0.1:1/test?user=u&password=PASSWORD",
+        // A password holding `/` or `?` unencoded: sqlx cannot parse it, the message still
+        // must not show it.
+        "postgres://u:PASS/WORD@127.0.0.1:1/test",
+        "postgres://u:PASS?WORD@127.0.0.1:1/test",
     ] {
         let out = fails_without_password(&["endpoint", "list", "--db", db]);
         assert!(

@@ -25,11 +25,26 @@ const SECRET_PARAMS: [&str; 6] = ["password", "sslpassword", "pass", "token", "s
 /// assert_eq!(redact_url("sqlite://outbox.db"), "sqlite://outbox.db");
 /// ```
 pub fn redact_url(url: &str) -> String {
-    let (base, query) = match url.find('?') {
-        Some(q) => (&url[..q], Some(&url[q + 1..])),
-        None => (url, None),
+    let start = url.find("://").map_or(0, |s| s + 3);
+    // The credentials end at the last `@` of the whole rest: a password may hold `/`, `?` or
+    // `#` unencoded, so the authority cannot be cut at the first of those before looking.
+    let (head, rest) = match url[start..].rfind('@') {
+        Some(at) if looks_like_credentials(&url[start..start + at]) => {
+            let credentials = &url[start..start + at];
+            let hidden = match credentials.split_once(':') {
+                Some((user, _)) => format!("{user}:***"),
+                None => "***".to_owned(),
+            };
+            (format!("{}{hidden}", &url[..start]), &url[start + at..])
+        }
+        _ => (String::new(), url),
     };
-    let mut out = redact_authority(base);
+    let (base, query) = match rest.find('?') {
+        Some(q) => (&rest[..q], Some(&rest[q + 1..])),
+        None => (rest, None),
+    };
+    let mut out = head;
+    out.push_str(base);
     if let Some(query) = query {
         out.push('?');
         for (i, pair) in query.split('&').enumerate() {
@@ -48,28 +63,23 @@ pub fn redact_url(url: &str) -> String {
     out
 }
 
-/// `scheme://user:***@host/path`: the password hidden, the user kept. Without a scheme, a
-/// `user:password@host` start is hidden the same way.
-fn redact_authority(base: &str) -> String {
-    let start = base.find("://").map_or(0, |s| s + 3);
-    let authority_end = base[start..].find('/').map_or(base.len(), |e| start + e);
-    let Some(at) = base[start..authority_end].rfind('@').map(|a| start + a) else {
-        return base.to_owned();
-    };
-    let credentials = &base[start..at];
-    let user = credentials.split_once(':').map(|(user, _)| user);
-    match user {
-        Some(user) => format!("{}{user}:***{}", &base[..start], &base[at..]),
-        // Only a user name (or a bare token before `@`, as some Redis URLs carry): hide it too
-        // when it is not a plain name.
-        None if credentials
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) =>
-        {
-            base.to_owned()
-        }
-        None => format!("{}***{}", &base[..start], &base[at..]),
+/// Whether `text`, what stands before the last `@`, is credentials (`user:password`, or a bare
+/// token) rather than a path holding an `@` (`sqlite:///tmp/x@y.db`, `sqlite://a@b.db`): a
+/// password is anything after a `:` in the first segment; a bare name made of plain characters
+/// is a user name or a file name and is kept.
+fn looks_like_credentials(text: &str) -> bool {
+    match text.split_once(':') {
+        // `user:password`: the user part is a name, not a path.
+        Some((user, _)) => !user.contains('/'),
+        // No `:`: a bare token is hidden unless it is a plain name or a path.
+        None => !text.contains('/') && !plain(text),
     }
+}
+
+/// Letters, digits, `.`, `_` and `-` only.
+fn plain(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
 }
 
 #[cfg(test)]
@@ -99,6 +109,22 @@ mod tests {
             ),
             ("mysql://u:PASSWORD@db/x", "mysql://u:***@db/x"),
             ("u:PASSWORD@h/db", "u:***@h/db"),
+            (
+                "postgres://app:PASS/WORD@db/app",
+                "postgres://app:***@db/app",
+            ),
+            (
+                "postgres://app:PASS?WORD@db/app",
+                "postgres://app:***@db/app",
+            ),
+            (
+                "postgres://app:PASS#WORD@db/app?sslmode=require",
+                "postgres://app:***@db/app?sslmode=require",
+            ),
+            (
+                "redis://:PASS@WORD/?@x@127.0.0.1:6379/0",
+                "redis://:***@127.0.0.1:6379/0",
+            ),
             ("postgres://u@h/db", "postgres://u@h/db"),
             ("sqlite://a@b.db", "sqlite://a@b.db"),
             ("memory", "memory"),
