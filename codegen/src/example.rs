@@ -7,6 +7,11 @@
 //! the common `format`s, `minItems`/`maxItems`, `prefixItems`, `required` and `minProperties`
 //! (members of `additionalProperties` when `properties` are too few). Everything is chosen
 //! without randomness: the same schema always gives the same value.
+//!
+//! Limits, so that a crafted document cannot exhaust time or memory: at most 64 array items and
+//! 64 object members (a larger `minItems`/`minProperties` gives an example that does not
+//! validate), strings padded to at most 4096 characters for `minLength`, `$ref`s and members
+//! nested at most 40 deep, and 20 000 schemas visited per example (then `null`).
 
 use serde_json::{Map, Number, Value, json};
 
@@ -16,20 +21,38 @@ use crate::source::{Loc, Sources};
 /// How deep `$ref`s and members may nest before a value stops (with `null`).
 const MAX_DEPTH: usize = 40;
 
+/// How many schemas one example visits at most (then `null`): definitions that refer to
+/// each other several times, or nested arrays, would otherwise build a value exponential in
+/// the document's size.
+const MAX_STEPS: usize = 20_000;
+
+/// The most items (`minItems`) and members (`minProperties`) a built value has.
+const MAX_COUNT: u64 = 64;
+
+/// The longest string `minLength` pads to.
+const MAX_LENGTH: u64 = 4096;
+
 /// The example of the schema at `loc`.
 pub(crate) fn example(sources: &Sources, loc: &Loc, name: &str, depth: usize) -> Value {
+    let mut steps = MAX_STEPS;
+    build(sources, &mut steps, loc, name, depth)
+}
+
+/// Builds the example at `loc`, one of at most `steps` (left) schemas visited.
+fn build(sources: &Sources, steps: &mut usize, loc: &Loc, name: &str, depth: usize) -> Value {
     let Some(map) = object_at(sources, loc) else {
         return Value::Null;
     };
-    if depth > MAX_DEPTH {
+    if depth > MAX_DEPTH || *steps == 0 {
         return Value::Null;
     }
+    *steps -= 1;
     if let Some(value) = authored(map) {
         return value;
     }
     if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
         return match sources.resolve(loc, reference) {
-            Ok(target) => example(sources, &target, name, depth + 1),
+            Ok(target) => build(sources, steps, &target, name, depth + 1),
             Err(_) => Value::Null,
         };
     }
@@ -41,7 +64,7 @@ pub(crate) fn example(sources: &Sources, loc: &Loc, name: &str, depth: usize) ->
         return first.cloned().unwrap_or(Value::Null);
     }
     if let Some(Value::Array(parts)) = map.get("allOf") {
-        return all_of(sources, loc, map, parts.len(), name, depth);
+        return all_of(sources, steps, loc, map, parts.len(), name, depth);
     }
     for key in ["oneOf", "anyOf"] {
         if let Some(Value::Array(branches)) = map.get(key) {
@@ -50,11 +73,11 @@ pub(crate) fn example(sources: &Sources, loc: &Loc, name: &str, depth: usize) ->
                 .position(|b| !is_null_schema(b))
                 .unwrap_or(0);
             let branch = loc.join(key).join(&first.to_string());
-            let value = example(sources, &branch, name, depth + 1);
+            let value = build(sources, steps, &branch, name, depth + 1);
             return match value {
                 // A branch narrowing an object the schema itself describes.
                 Value::Object(mut members) if map.contains_key("properties") => {
-                    own_members(sources, loc, map, &mut members, depth);
+                    own_members(sources, steps, loc, map, &mut members, depth);
                     Value::Object(members)
                 }
                 other => other,
@@ -69,10 +92,10 @@ pub(crate) fn example(sources: &Sources, loc: &Loc, name: &str, depth: usize) ->
         Some("integer") => number(map, true),
         Some("number") => number(map, false),
         Some("boolean") => Value::Bool(true),
-        Some("array") => array(sources, loc, map, name, depth),
+        Some("array") => array(sources, steps, loc, map, name, depth),
         Some("object") => {
             let mut members = Map::new();
-            own_members(sources, loc, map, &mut members, depth);
+            own_members(sources, steps, loc, map, &mut members, depth);
             Value::Object(members)
         }
         // No type and nothing else to go by: any value is valid.
@@ -112,6 +135,7 @@ fn implied_type(map: &Map<String, Value>) -> Option<&'static str> {
 
 fn all_of(
     sources: &Sources,
+    steps: &mut usize,
     loc: &Loc,
     map: &Map<String, Value>,
     parts: usize,
@@ -122,7 +146,7 @@ fn all_of(
     let mut other = None;
     for index in 0..parts {
         let part = loc.join("allOf").join(&index.to_string());
-        match example(sources, &part, name, depth + 1) {
+        match build(sources, steps, &part, name, depth + 1) {
             Value::Object(members) => merged.extend(members),
             Value::Null => {}
             value => other = other.or(Some(value)),
@@ -131,13 +155,14 @@ fn all_of(
     if let Some(value) = other.filter(|_| merged.is_empty()) {
         return value;
     }
-    own_members(sources, loc, map, &mut merged, depth);
+    own_members(sources, steps, loc, map, &mut merged, depth);
     Value::Object(merged)
 }
 
 /// Adds the required members of `map`'s own `properties` (and more, up to `minProperties`).
 fn own_members(
     sources: &Sources,
+    steps: &mut usize,
     loc: &Loc,
     map: &Map<String, Value>,
     members: &mut Map<String, Value>,
@@ -148,23 +173,26 @@ fn own_members(
         .and_then(Value::as_array)
         .map(|names| names.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
+    // At most 64 members, as arrays have at most 64 items.
     let wanted = map
         .get("minProperties")
         .and_then(Value::as_u64)
-        .unwrap_or(0);
+        .unwrap_or(0)
+        .min(MAX_COUNT);
     let props = map.get("properties").and_then(Value::as_object);
     for member in &required {
         if members.contains_key(*member) {
             continue;
         }
         let value = match props.filter(|p| p.contains_key(*member)) {
-            Some(_) => example(
+            Some(_) => build(
                 sources,
+                steps,
                 &loc.join("properties").join(member),
                 member,
                 depth + 1,
             ),
-            None => additional(sources, loc, map, member, depth),
+            None => additional(sources, steps, loc, map, member, depth),
         };
         members.insert((*member).to_owned(), value);
     }
@@ -174,14 +202,14 @@ fn own_members(
         }
         if !members.contains_key(member) {
             let at = loc.join("properties").join(member);
-            members.insert(member.clone(), example(sources, &at, member, depth + 1));
+            members.insert(member.clone(), build(sources, steps, &at, member, depth + 1));
         }
     }
     let open = !matches!(map.get("additionalProperties"), Some(Value::Bool(false)));
     let mut index = 1;
-    while open && (members.len() as u64) < wanted && index <= wanted {
+    while open && (members.len() as u64) < wanted && index <= wanted && *steps > 0 {
         let key = format!("key{index}");
-        let value = additional(sources, loc, map, &key, depth);
+        let value = additional(sources, steps, loc, map, &key, depth);
         members.entry(key).or_insert(value);
         index += 1;
     }
@@ -190,6 +218,7 @@ fn own_members(
 /// A value for a member that only `additionalProperties` describes.
 fn additional(
     sources: &Sources,
+    steps: &mut usize,
     loc: &Loc,
     map: &Map<String, Value>,
     name: &str,
@@ -197,7 +226,7 @@ fn additional(
 ) -> Value {
     match map.get("additionalProperties") {
         Some(Value::Object(_)) => {
-            example(sources, &loc.join("additionalProperties"), name, depth + 1)
+            build(sources, steps, &loc.join("additionalProperties"), name, depth + 1)
         }
         _ => Value::String(name.to_owned()),
     }
@@ -205,6 +234,7 @@ fn additional(
 
 fn array(
     sources: &Sources,
+    steps: &mut usize,
     loc: &Loc,
     map: &Map<String, Value>,
     name: &str,
@@ -221,19 +251,22 @@ fn array(
         .map_or(0, Vec::len);
     // One item shows the shape; unique items are not repeated.
     let unique = map.get("uniqueItems").and_then(Value::as_bool) == Some(true);
-    let mut count = min.max(1).max(prefix as u64).min(max).min(64);
+    let mut count = min.max(1).max(prefix as u64).min(max).min(MAX_COUNT);
     let items = loc.join("items");
     let has_items = object_at(sources, &items).is_some();
     if !has_items && prefix == 0 {
-        count = min.min(64);
+        count = min.min(MAX_COUNT);
     }
     let mut values = Vec::new();
     for index in 0..count {
+        if *steps == 0 {
+            break;
+        }
         let value = if (index as usize) < prefix {
             let at = loc.join("prefixItems").join(&index.to_string());
-            example(sources, &at, name, depth + 1)
+            build(sources, steps, &at, name, depth + 1)
         } else if has_items {
-            example(sources, &items, name, depth + 1)
+            build(sources, steps, &items, name, depth + 1)
         } else {
             json!(index)
         };
@@ -256,7 +289,11 @@ fn distinct(value: Value, index: u64) -> Value {
 }
 
 fn string(map: &Map<String, Value>, name: &str) -> Value {
-    let min = map.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+    let min = map
+        .get("minLength")
+        .and_then(Value::as_u64)
+        .unwrap_or(0)
+        .min(MAX_LENGTH) as usize;
     let max = map
         .get("maxLength")
         .and_then(Value::as_u64)
@@ -292,9 +329,8 @@ fn string(map: &Map<String, Value>, name: &str) -> Value {
         None if name.is_empty() => "text".to_owned(),
         None => name.to_owned(),
     };
-    while text.chars().count() < min {
-        text.push('x');
-    }
+    let length = text.chars().count();
+    text.extend(std::iter::repeat_n('x', min.saturating_sub(length)));
     if let Some(max) = max.filter(|max| formatted.is_none() && text.chars().count() > *max) {
         text = text.chars().take(max.max(min)).collect();
     }
@@ -345,5 +381,71 @@ fn bound(a: Option<f64>, b: Option<f64>, pick: fn(f64, f64) -> f64) -> Option<f6
     match (a, b) {
         (Some(a), Some(b)) => Some(pick(a, b)),
         (a, b) => a.or(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Map, Value, json};
+
+    use super::example;
+    use crate::source::{Loc, Sources};
+
+    fn built(schema: Value) -> Value {
+        let sources = Sources::of("s.json", schema);
+        example(&sources, &Loc::new("s.json", ""), "", 0)
+    }
+
+    #[test]
+    fn a_huge_min_properties_builds_at_most_64_members() {
+        let value = built(json!({"type": "object", "minProperties": 1_000_000_000_u64}));
+        assert_eq!(value.as_object().map(Map::len), Some(64));
+    }
+
+    #[test]
+    fn a_huge_min_length_pads_to_at_most_4096_characters() {
+        let value = built(json!({"type": "string", "minLength": 10_000_000_u64}));
+        assert_eq!(value.as_str().map(str::len), Some(4096));
+        let short = built(json!({"type": "string", "minLength": 6}));
+        assert_eq!(short, json!("textxx"));
+    }
+
+    /// How many values `value` is made of.
+    fn nodes(value: &Value) -> usize {
+        1 + match value {
+            Value::Array(items) => items.iter().map(nodes).sum(),
+            Value::Object(members) => members.values().map(nodes).sum(),
+            _ => 0,
+        }
+    }
+
+    /// 40 definitions, each with two required members referring to the next: 2^40 paths
+    /// (2^20 within the depth limit), cut at the step budget.
+    #[test]
+    fn definitions_referred_to_twice_stop_at_the_budget() {
+        let mut defs = Map::new();
+        for level in 0..40 {
+            let next = json!({"$ref": format!("#/$defs/d{}", level + 1)});
+            defs.insert(
+                format!("d{level}"),
+                json!({"type": "object", "required": ["a", "b"],
+                       "properties": {"a": next, "b": next}}),
+            );
+        }
+        defs.insert("d40".to_owned(), json!({"type": "integer"}));
+        let value = built(json!({"$defs": defs, "$ref": "#/$defs/d0"}));
+        let count = nodes(&value);
+        assert!((1000..=super::MAX_STEPS).contains(&count), "{count} values");
+    }
+
+    /// Arrays of 64 arrays, five deep: 64^5 items without the budget.
+    #[test]
+    fn nested_arrays_stop_at_the_budget() {
+        let mut schema = json!({"type": "integer"});
+        for _ in 0..5 {
+            schema = json!({"type": "array", "minItems": 64, "items": schema});
+        }
+        let count = nodes(&built(schema));
+        assert!((1000..=super::MAX_STEPS).contains(&count), "{count} values");
     }
 }

@@ -4,7 +4,11 @@
 //! and negation, groups (`(...)`, `(?:...)`, named `(?<n>...)`) with alternation (the first
 //! alternative is taken), anchors and word boundaries, and the quantifiers `? * + {n} {n,}
 //! {n,m}` (each repeated its least number of times, `+` once). Look-arounds and
-//! back-references are not: the caller falls back to the author's `examples`.
+//! back-references are not: the caller falls back to the author's `examples`. Nor is a
+//! pattern whose shortest instance is longer than 4 KiB (nested quantifiers multiply).
+
+/// The longest instance built, in bytes.
+const MAX_INSTANCE: usize = 4096;
 
 /// The shortest string built from the first alternative of each choice that `pattern`
 /// matches, or `None` when the pattern uses something this generator does not know.
@@ -54,9 +58,11 @@ impl Parser {
             }
             let atom = self.atom()?;
             let times = self.quantifier()?;
-            for _ in 0..times {
-                out.push_str(&atom);
+            // Nested quantifiers multiply: past the budget, give up as for an unknown pattern.
+            if out.len() + atom.len().saturating_mul(times) > MAX_INSTANCE {
+                return None;
             }
+            out.push_str(&atom.repeat(times));
         }
         Some(out)
     }
@@ -220,10 +226,12 @@ mod tests {
             ("^[^@]+@[^@]+$", "a@a"),
             ("^(?:ab|cd)+\\.x$", "ab.x"),
             ("[-a]", "-"),
+            ("^(a{64}){64}$", "a".repeat(4096).as_str()),
         ] {
             assert_eq!(instance(pattern).as_deref(), Some(expected), "{pattern}");
         }
-        for unsupported in ["(?=a)b", "(a)\\1", "a{", "(a", "\\p{L}"] {
+        let nested = "((((a{256}){256}){256}){256})";
+        for unsupported in ["(?=a)b", "(a)\\1", "a{", "(a", "\\p{L}", nested] {
             assert_eq!(instance(unsupported), None, "{unsupported}");
         }
     }

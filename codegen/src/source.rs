@@ -72,6 +72,14 @@ impl Sources {
         Ok(sources)
     }
 
+    /// One document, already parsed, as `file`.
+    #[cfg(test)]
+    pub(crate) fn of(file: &str, doc: Value) -> Self {
+        Sources {
+            docs: BTreeMap::from([(file.to_owned(), doc)]),
+        }
+    }
+
     /// The value at `loc`, if any.
     pub(crate) fn get(&self, loc: &Loc) -> Option<&Value> {
         self.docs.get(&loc.file)?.pointer(&loc.pointer)
