@@ -88,6 +88,12 @@ fn parse_document(bytes: &[u8], name: &str) -> Result<Value, CliError> {
 
 /// `REV:PATH` read with git: a folder (a tree) as an export folder, a file as a document.
 fn load_git(spec: &str, rev: &str, inner: &str) -> Result<Catalog, CliError> {
+    // git would read a revision starting with `-` as an option (`--output=FILE`...).
+    if rev.starts_with('-') {
+        return Err(CliError::usage(format!(
+            "`{spec}`: a git revision cannot start with `-`"
+        )));
+    }
     let object = format!("{rev}:{inner}");
     let kind = git(&["cat-file", "-t", &object]).map_err(|error| {
         CliError::usage(format!(

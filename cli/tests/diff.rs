@@ -300,7 +300,7 @@ fn usage_errors_exit_2() {
     )
     .unwrap();
     std::fs::create_dir_all(temp.0.join("empty")).unwrap();
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (&["diff", &ok], "NEW"),
         (
             &["diff", &ok, &temp.path("missing")],
@@ -316,6 +316,11 @@ fn usage_errors_exit_2() {
         ),
         (&["diff", &ok, &temp.path("empty")], "holds no schemas"),
         (&["diff", &ok, &ok, "--yaml"], "--yaml"),
+        // A revision git would read as an option.
+        (
+            &["diff", &ok, "--", "--output=written:schemas"],
+            "a git revision cannot start with `-`",
+        ),
     ];
     for (args, message) in cases {
         let failed = run(args).expect(2);

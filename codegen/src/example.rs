@@ -202,7 +202,10 @@ fn own_members(
         }
         if !members.contains_key(member) {
             let at = loc.join("properties").join(member);
-            members.insert(member.clone(), build(sources, steps, &at, member, depth + 1));
+            members.insert(
+                member.clone(),
+                build(sources, steps, &at, member, depth + 1),
+            );
         }
     }
     let open = !matches!(map.get("additionalProperties"), Some(Value::Bool(false)));
@@ -225,9 +228,13 @@ fn additional(
     depth: usize,
 ) -> Value {
     match map.get("additionalProperties") {
-        Some(Value::Object(_)) => {
-            build(sources, steps, &loc.join("additionalProperties"), name, depth + 1)
-        }
+        Some(Value::Object(_)) => build(
+            sources,
+            steps,
+            &loc.join("additionalProperties"),
+            name,
+            depth + 1,
+        ),
         _ => Value::String(name.to_owned()),
     }
 }

@@ -834,3 +834,29 @@ fn a_very_deep_chain_of_definitions_neither_overflows_nor_panics() {
         K::TypeChanged
     );
 }
+
+/// 40 definitions, each with two required properties referring to the next: 2^40 paths to
+/// the last one. A pair of schemas without changes is compared once; one with changes is
+/// compared again at a bounded number of other places.
+#[test]
+fn definitions_referred_to_twice_are_compared_a_bounded_number_of_times() {
+    let doubling = |leaf: &str| {
+        let mut defs = serde_json::Map::new();
+        for level in 0..40 {
+            let next = json!({"$ref": format!("#/$defs/D{}", level + 1)});
+            defs.insert(
+                format!("D{level}"),
+                object(json!({"a": next, "b": next}), &["a", "b"]),
+            );
+        }
+        defs.insert("D40".into(), json!({"type": leaf}));
+        json!({"$ref": "#/$defs/D0", "$defs": defs})
+    };
+    assert_eq!(diff_schemas(&doubling("string"), &doubling("string")), []);
+    let changes = diff_schemas(&doubling("string"), &doubling("integer"));
+    // The first path reached, then at most 1000 more places.
+    assert!((2..=1002).contains(&changes.len()), "{}", changes.len());
+    assert!(changes.iter().all(|c| c.kind == K::TypeChanged));
+    let first = format!("{}/properties/a", "/properties/a".repeat(39));
+    assert_eq!(changes[0].pointer, first);
+}

@@ -33,7 +33,10 @@
 //!
 //! `$ref`s are followed (local ones, `#/...`) and `allOf` merged, so a schema moved to
 //! `$defs` or `components/schemas` is no change; recursive types stop at their first
-//! repetition, and comparison stops 128 levels deep. `type` (with `integer` a `number`), the nullable forms (`type: [x, "null"]`,
+//! repetition, and comparison stops 128 levels deep. A definition reached from several places
+//! is compared again at each only if it has changes, and at most 1000 times per event in all
+//! (its changes are then reported at the places reached first), so that definitions
+//! referring to one another several times take linear, not exponential, time. `type` (with `integer` a `number`), the nullable forms (`type: [x, "null"]`,
 //! OpenAPI 3.0's `nullable`, `anyOf: [x, {type: null}]`), `enum`, `const` and `oneOf` lists of
 //! constants (as schemars writes documented enums), `oneOf`/`anyOf` lists of bare types (a
 //! type list), `properties`, `required`,

@@ -1,7 +1,7 @@
 //! The comparison of two schemas, keyword by keyword, recursing into properties, items,
 //! `additionalProperties` and `oneOf`/`anyOf` variants.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
@@ -24,7 +24,21 @@ pub(super) struct Walker<'a> {
     pub(super) changes: Vec<Change>,
     /// The (old, new) schema pairs being compared, to stop at recursive types.
     stack: Vec<(usize, usize)>,
+    /// The (old, new) schema pairs compared in full, and whether they had changes: a pair
+    /// reached again is compared again only when it had changes (to report them at each place),
+    /// and at most [`MAX_REPEATS`] times in all, so that definitions referring several times to
+    /// one another take linear, not exponential, time.
+    seen: HashMap<(usize, usize), bool>,
+    /// How many pairs with changes were compared again.
+    repeats: usize,
+    /// How many times [`MAX_NESTING`] stopped a comparison: a pair compared with such a stop is
+    /// not known to have no change.
+    cut: usize,
 }
+
+/// How many times pairs of schemas with changes are compared again, at the other places they
+/// are reached; past that, their changes are reported at the places already reached only.
+const MAX_REPEATS: usize = 1000;
 
 impl<'a> Walker<'a> {
     pub(super) fn new(old_root: &'a Value, new_root: &'a Value, event: &'a str) -> Self {
@@ -34,6 +48,9 @@ impl<'a> Walker<'a> {
             event,
             changes: Vec::new(),
             stack: Vec::new(),
+            seen: HashMap::new(),
+            repeats: 0,
+            cut: 0,
         }
     }
 
@@ -61,9 +78,20 @@ impl<'a> Walker<'a> {
         );
         // A recursive type stops at its first repetition; a chain deeper than any real
         // payload stops too, rather than exhaust the stack.
-        if self.stack.contains(&key) || self.stack.len() >= MAX_NESTING {
+        if self.stack.len() >= MAX_NESTING {
+            self.cut += 1;
             return;
         }
+        if self.stack.contains(&key) {
+            return;
+        }
+        match self.seen.get(&key) {
+            Some(false) => return,
+            Some(true) if self.repeats >= MAX_REPEATS => return,
+            Some(true) => self.repeats += 1,
+            None => {}
+        }
+        let (changes, cut) = (self.changes.len(), self.cut);
         self.stack.push(key);
         let before = View::of(self.old_root, old);
         let after = View::of(self.new_root, new);
@@ -76,6 +104,11 @@ impl<'a> Walker<'a> {
             variants::compare(self, (&before, old), (&after, new), pointer);
         }
         self.stack.pop();
+        if self.changes.len() > changes {
+            self.seen.insert(key, true);
+        } else if self.cut == cut {
+            self.seen.entry(key).or_insert(false);
+        }
     }
 
     /// Reports what ends the comparison at `pointer`: unresolved `$ref`s, a schema that now
