@@ -13,13 +13,12 @@ use std::any::TypeId;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
 
-use jsonschema::error::ValidationErrorKind;
-use jsonschema::paths::LocationSegment;
 use jsonschema::{PatternOptions, Validator};
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
-use super::violation::{Violation, Violations};
+use super::params::{Shape, read_texts, shape_of};
+use super::violation::{Violation, Violations, violation};
 use crate::endpoint::{DescribeEndpoint, Endpoint, Incoming, Location, ParamInfo};
 use crate::schema::{DIALECT, settings, subschema};
 
@@ -87,16 +86,6 @@ struct Param {
     location: Location,
     name: &'static str,
     shape: Shape,
-}
-
-/// What JSON a parameter's text is read as before validation.
-#[derive(Debug, Clone, PartialEq)]
-enum Shape {
-    Text,
-    Integer,
-    Number,
-    Boolean,
-    List(Box<Shape>),
 }
 
 /// Collects an endpoint's parameters and body schemas with the request-side generator.
@@ -430,130 +419,4 @@ fn compile(schema: &Value) -> Result<Validator, String> {
         .with_pattern_options(PatternOptions::regex())
         .build(schema)
         .map_err(|error| error.to_string())
-}
-
-/// How a parameter's text is read, from its schema (following `$ref`s into `definitions` and
-/// the non-null branch of an `Option`).
-fn shape_of(schema: &Value, definitions: &Map<String, Value>, depth: u8) -> Shape {
-    if depth > 8 {
-        return Shape::Text;
-    }
-    if let Some(name) = schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|reference| reference.rsplit('/').next())
-        && let Some(target) = definitions.get(name)
-    {
-        return shape_of(target, definitions, depth + 1);
-    }
-    for key in ["anyOf", "oneOf"] {
-        if let Some(branches) = schema.get(key).and_then(Value::as_array) {
-            let shapes: Vec<Shape> = branches
-                .iter()
-                .filter(|branch| branch.get("type").and_then(Value::as_str) != Some("null"))
-                .map(|branch| shape_of(branch, definitions, depth + 1))
-                .collect();
-            if let [shape] = shapes.as_slice() {
-                return shape.clone();
-            }
-        }
-    }
-    let types: Vec<&str> = match schema.get("type") {
-        Some(Value::String(one)) => vec![one.as_str()],
-        Some(Value::Array(many)) => many.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    };
-    let types: Vec<&str> = types.into_iter().filter(|kind| *kind != "null").collect();
-    match types.as_slice() {
-        ["integer"] => Shape::Integer,
-        ["number"] => Shape::Number,
-        ["boolean"] => Shape::Boolean,
-        ["array"] => {
-            Shape::List(Box::new(schema.get("items").map_or(Shape::Text, |items| {
-                shape_of(items, definitions, depth + 1)
-            })))
-        }
-        _ => Shape::Text,
-    }
-}
-
-/// A parameter's texts as the JSON its schema is checked against. A text that does not read as
-/// the shape stays a string, so the validator reports the type it should have had.
-fn read_texts(texts: &[std::borrow::Cow<'_, str>], shape: &Shape) -> Value {
-    match (shape, texts) {
-        (Shape::List(item), _) => texts.iter().map(|text| read_text(text, item)).collect(),
-        (_, [one]) => read_text(one, shape),
-        _ => texts.iter().map(|text| read_text(text, shape)).collect(),
-    }
-}
-
-fn read_text(text: &str, shape: &Shape) -> Value {
-    let number = || {
-        text.parse::<i64>()
-            .map(Value::from)
-            .or_else(|_| text.parse::<u64>().map(Value::from))
-            .ok()
-    };
-    let read = match shape {
-        Shape::Integer => number(),
-        Shape::Number => number().or_else(|| {
-            text.parse::<f64>()
-                .ok()
-                .and_then(serde_json::Number::from_f64)
-                .map(Value::Number)
-        }),
-        Shape::Boolean => match text {
-            "true" => Some(Value::Bool(true)),
-            "false" => Some(Value::Bool(false)),
-            _ => None,
-        },
-        Shape::Text | Shape::List(_) => None,
-    };
-    read.unwrap_or_else(|| Value::String(text.to_owned()))
-}
-
-/// One validation error as a [`Violation`]: the location and parameter from the first two
-/// segments of its instance path, or the JSON pointer into the body.
-fn violation(error: &jsonschema::ValidationError<'_>) -> Violation {
-    let mut segments = error.instance_path().segments();
-    let location = segments.next().map(|segment| match segment {
-        LocationSegment::Property(name) => name.to_string(),
-        LocationSegment::Index(index) => index.to_string(),
-    });
-    let missing = match error.kind() {
-        ValidationErrorKind::Required { property } => property.as_str().map(str::to_owned),
-        _ => None,
-    };
-    let detail = error.masked().to_string();
-    match location.as_deref() {
-        None => match missing.as_deref() {
-            Some("body") => Violation::body("", "a JSON body is required".to_owned()),
-            _ => Violation::body("", detail),
-        },
-        Some("body") => {
-            let path = error.instance_path().as_str();
-            let mut pointer = path.strip_prefix("/body").unwrap_or(path).to_owned();
-            if let Some(property) = missing {
-                pointer.push('/');
-                pointer.push_str(&property.replace('~', "~0").replace('/', "~1"));
-            }
-            Violation::body(&pointer, detail)
-        }
-        Some(location) => {
-            let location = match location {
-                "path" => Location::Path,
-                "header" => Location::Header,
-                _ => Location::Query,
-            };
-            let name = segments
-                .next()
-                .map(|segment| match segment {
-                    LocationSegment::Property(name) => name.to_string(),
-                    LocationSegment::Index(index) => index.to_string(),
-                })
-                .or(missing)
-                .unwrap_or_default();
-            Violation::param(location, &name, detail)
-        }
-    }
 }

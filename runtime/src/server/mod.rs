@@ -19,6 +19,7 @@
 
 mod contract;
 mod docs;
+mod params;
 mod violation;
 
 pub use contract::{Checked, Contract, ContractError};

@@ -4,6 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::paths::LocationSegment;
+
 use crate::endpoint::Location;
 
 /// One place a request breaks what the document says: a parameter (named by `parameter`, with
@@ -167,6 +170,52 @@ impl Violation {
             parameter: None,
             pointer: Some(pointer.to_owned()),
             detail: detail.into(),
+        }
+    }
+}
+
+/// One validation error as a [`Violation`]: the location and parameter from the first two
+/// segments of its instance path, or the JSON pointer into the body.
+pub(super) fn violation(error: &jsonschema::ValidationError<'_>) -> Violation {
+    let mut segments = error.instance_path().segments();
+    let location = segments.next().map(|segment| match segment {
+        LocationSegment::Property(name) => name.to_string(),
+        LocationSegment::Index(index) => index.to_string(),
+    });
+    let missing = match error.kind() {
+        ValidationErrorKind::Required { property } => property.as_str().map(str::to_owned),
+        _ => None,
+    };
+    let detail = error.masked().to_string();
+    match location.as_deref() {
+        None => match missing.as_deref() {
+            Some("body") => Violation::body("", "a JSON body is required".to_owned()),
+            _ => Violation::body("", detail),
+        },
+        Some("body") => {
+            let path = error.instance_path().as_str();
+            let mut pointer = path.strip_prefix("/body").unwrap_or(path).to_owned();
+            if let Some(property) = missing {
+                pointer.push('/');
+                pointer.push_str(&property.replace('~', "~0").replace('/', "~1"));
+            }
+            Violation::body(&pointer, detail)
+        }
+        Some(location) => {
+            let location = match location {
+                "path" => Location::Path,
+                "header" => Location::Header,
+                _ => Location::Query,
+            };
+            let name = segments
+                .next()
+                .map(|segment| match segment {
+                    LocationSegment::Property(name) => name.to_string(),
+                    LocationSegment::Index(index) => index.to_string(),
+                })
+                .or(missing)
+                .unwrap_or_default();
+            Violation::param(location, &name, detail)
         }
     }
 }
