@@ -10,11 +10,12 @@ use bytes::Bytes;
 use crate::Events;
 use crate::dedup::DedupError;
 use crate::receiver::Delivery;
-use crate::receiver::assemble;
+use crate::receiver::claim::{self, Held};
 use crate::receiver::config::WebhookConfig;
 use crate::receiver::error::ReceiveError;
+use crate::receiver::head::Head;
 use crate::receiver::parse::{CatalogSeed, Payload};
-use crate::receiver::pipeline::{self, Held};
+use crate::receiver::pipeline;
 
 /// A request whose body passed verification, not yet parsed: take the bytes to a queue and
 /// parse them later with [`parse`](Self::parse) or [`PayloadFormat::parse`].
@@ -74,14 +75,13 @@ impl VerifiedWebhook {
     pub fn parse<E: Events>(&self) -> Result<Delivery<Payload<E>>, ReceiveError> {
         let format = self.config.payload_format();
         // `Bytes` clones share the buffer: the body is not copied.
-        assemble::head(
+        Head::parse_verified(
             format,
             &self.headers,
             self.id.clone(),
             self.timestamp,
             self.body.clone(),
-        )?
-        .parse::<CatalogSeed<E>>(format.shape())
+        )
     }
 }
 
@@ -98,10 +98,10 @@ where
         let inner = config.inner();
         let verified = async {
             let body = pipeline::read_body(inner, &parts.headers, body).await?;
-            let (id, timestamp) = assemble::verify_only(inner, &parts.headers, &body)?;
-            Ok((id, timestamp, body))
+            let verified = pipeline::verify(inner, &parts.headers, &body)?;
+            Ok((verified.timestamp(), verified.into_id(), body))
         };
-        let (id, timestamp, body) = verified.await.inspect_err(pipeline::log_rejection)?;
+        let (timestamp, id, body) = verified.await.inspect_err(pipeline::log_rejection)?;
         Ok(VerifiedWebhook {
             id,
             timestamp,
@@ -231,9 +231,11 @@ async fn extract<E: Events>(
 ) -> Result<Webhook<E>, ReceiveError> {
     let inner = config.inner();
     let body = pipeline::read_body(inner, &parts.headers, body).await?;
-    let head = assemble::verify(inner, &parts.headers, body)?;
-    let namespace = || pipeline::namespace(inner, &parts);
-    let claim = pipeline::claim(inner, namespace, head.id.as_deref()).await?;
+    let verified = pipeline::verify(inner, &parts.headers, &body)?;
+    let located = inner.format.locate(&parts.headers, verified.body())?;
+    let head = Head::new(verified, located, body.clone());
+    let namespace = || claim::namespace(inner, &parts);
+    let claim = claim::claim(inner, namespace, head.id.as_deref()).await?;
     let delivery = match head.parse::<CatalogSeed<E>>(inner.format.shape()) {
         Ok(delivery) => delivery,
         Err(error) => {

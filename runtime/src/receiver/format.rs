@@ -4,12 +4,15 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 use std::sync::Arc;
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use axum::http::{HeaderMap, HeaderName};
 
+use crate::Timestamp;
 use crate::receiver::error::ReceiveError;
 use crate::signature::{BodyShape, header_title};
 
@@ -138,22 +141,18 @@ impl PayloadFormat {
         self.locate(headers, body).map(|located| located.event_type)
     }
 
-    /// Finds the event type, and the delivery id when the body carries it.
+    /// Finds the event type, the delivery id when the body carries it, and for Stripe where
+    /// the event (`data.object`) is and the event's `created`: one scan of the body, which
+    /// the parse does not repeat (it reads only the event's bytes).
     pub(crate) fn locate(&self, headers: &HeaderMap, body: &[u8]) -> Result<Located, ReceiveError> {
-        let (event_type, body_id) = match self {
+        let located = match self {
             PayloadFormat::Envelope => match leading_type(body) {
-                Some(event_type) => (event_type.to_owned(), None),
-                None => (body_head(body, "the envelope", IdField::None)?.0, None),
+                Some(event_type) => Located::new(event_type.to_owned(), None),
+                None => body_head(body, "the envelope", IdField::None)?,
             },
-            PayloadFormat::BodyType => (body_head(body, "the body", IdField::None)?.0, None),
+            PayloadFormat::BodyType => body_head(body, "the body", IdField::None)?,
             PayloadFormat::Slack => body_head(body, "the slack event", IdField::EventId)?,
-            PayloadFormat::Stripe => {
-                let (event_type, id) = body_head(body, "the stripe event", IdField::Id)?;
-                let id = id.ok_or_else(|| {
-                    ReceiveError::MalformedPayload("the stripe event: missing field `id`".into())
-                })?;
-                (event_type, Some(id))
-            }
+            PayloadFormat::Stripe => stripe_head(body)?,
             PayloadFormat::Header(name) => {
                 let value = headers.get(name).ok_or_else(|| {
                     ReceiveError::MissingEventType(
@@ -165,61 +164,71 @@ impl PayloadFormat {
                         format!("{} is not ascii text", header_title(name.as_str())).into(),
                     )
                 })?;
-                (value.trim().to_owned(), None)
+                Located::new(value.trim().to_owned(), None)
             }
-            PayloadFormat::Rule(rule) => (
+            PayloadFormat::Rule(rule) => Located::new(
                 rule(headers, body).ok_or(ReceiveError::MissingEventType(
                     "the event type rule found none".into(),
                 ))?,
                 None,
             ),
         };
-        if event_type.is_empty() || event_type.len() > MAX_EVENT_TYPE {
+        if located.event_type.is_empty() || located.event_type.len() > MAX_EVENT_TYPE {
             return Err(ReceiveError::MissingEventType(
                 "the event type is empty or longer than 256 bytes".into(),
             ));
         }
-        if let Some(id) = &body_id
+        if let Some(id) = &located.body_id
             && crate::signature::check_id(id.as_bytes()).is_err()
         {
             return Err(ReceiveError::MalformedPayload(
                 "the delivery id in the body is not 1 to 256 visible ascii characters".to_owned(),
             ));
         }
-        Ok(Located {
-            event_type,
-            body_id,
-        })
+        Ok(located)
     }
 }
 
-/// What [`PayloadFormat::locate`] found before parsing.
+/// What [`PayloadFormat::locate`] found in its scan, before the event is parsed.
 pub(crate) struct Located {
     pub(crate) event_type: String,
     pub(crate) body_id: Option<String>,
+    /// Stripe's event object, found by the same scan.
+    pub(crate) stripe: Option<StripeEvent>,
+}
+
+impl Located {
+    fn new(event_type: String, body_id: Option<String>) -> Self {
+        Located {
+            event_type,
+            body_id,
+            stripe: None,
+        }
+    }
+}
+
+/// Where a Stripe event's `data.object` is in the body (`None`: absent, an error when the
+/// event is parsed), and its `created` time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StripeEvent {
+    pub(crate) object: Option<Range<usize>>,
+    pub(crate) created: Option<Timestamp>,
 }
 
 /// Which top-level field of the body holds the delivery id.
 #[derive(Clone, Copy)]
 enum IdField {
     None,
-    Id,
     EventId,
 }
 
-/// The body's top-level `type`, and its `id` (Stripe) or `event_id` (Slack) when present, as
-/// `what` names the body; the rest skipped.
-fn body_head(
-    body: &[u8],
-    what: &str,
-    id_field: IdField,
-) -> Result<(String, Option<String>), ReceiveError> {
+/// The body's top-level `type`, and its `event_id` (Slack) when present, as `what` names the
+/// body; the rest skipped.
+fn body_head(body: &[u8], what: &str, id_field: IdField) -> Result<Located, ReceiveError> {
     #[derive(Deserialize)]
     struct Head<'a> {
         #[serde(rename = "type", borrow)]
         event_type: Cow<'a, str>,
-        #[serde(borrow, default)]
-        id: Option<Cow<'a, str>>,
         #[serde(borrow, default)]
         event_id: Option<Cow<'a, str>>,
     }
@@ -227,10 +236,58 @@ fn body_head(
         .map_err(|error| ReceiveError::malformed(what, &error))?;
     let id = match id_field {
         IdField::None => None,
-        IdField::Id => head.id,
-        IdField::EventId => head.event_id,
+        IdField::EventId => head.event_id.map(Cow::into_owned),
     };
-    Ok((head.event_type.into_owned(), id.map(Cow::into_owned)))
+    Ok(Located::new(head.event_type.into_owned(), id))
+}
+
+/// A Stripe event object's `type`, `id`, `created` and where `data.object` is, in one scan.
+fn stripe_head(body: &[u8]) -> Result<Located, ReceiveError> {
+    let (event_type, id, event) = scan_stripe(body)?;
+    let mut located = Located::new(event_type, Some(id));
+    located.stripe = Some(event);
+    Ok(located)
+}
+
+/// Where a stored Stripe event's object is (the scan [`PayloadFormat::locate`] makes).
+pub(crate) fn stripe_event(body: &[u8]) -> Result<StripeEvent, ReceiveError> {
+    scan_stripe(body).map(|(_, _, event)| event)
+}
+
+/// The type, the id and the [`StripeEvent`] of a Stripe event object.
+fn scan_stripe(body: &[u8]) -> Result<(String, String, StripeEvent), ReceiveError> {
+    #[derive(Deserialize)]
+    struct Head<'a> {
+        #[serde(rename = "type", borrow)]
+        event_type: Cow<'a, str>,
+        #[serde(borrow, default)]
+        id: Option<Cow<'a, str>>,
+        #[serde(default)]
+        created: Option<i64>,
+        #[serde(borrow, default)]
+        data: Option<Data<'a>>,
+    }
+    #[derive(Deserialize)]
+    struct Data<'a> {
+        #[serde(borrow, default)]
+        object: Option<&'a RawValue>,
+    }
+    const WHAT: &str = "the stripe event";
+    let head = serde_json::from_slice::<Head<'_>>(body)
+        .map_err(|error| ReceiveError::malformed(WHAT, &error))?;
+    let id = head
+        .id
+        .ok_or_else(|| ReceiveError::MalformedPayload(format!("{WHAT}: missing field `id`")))?;
+    // The object's bytes are a part of `body` (borrowed from it): its place is their offset.
+    let object = head.data.and_then(|data| data.object).map(|object| {
+        let start = (object.get().as_ptr() as usize).saturating_sub(body.as_ptr() as usize);
+        start..start + object.get().len()
+    });
+    let event = StripeEvent {
+        object,
+        created: head.created.map(Timestamp::from_unix),
+    };
+    Ok((head.event_type.into_owned(), id.into_owned(), event))
 }
 
 /// The event type of a body that starts `{"type":"<plain string>"` (Standard Webhooks senders

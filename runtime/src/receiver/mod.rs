@@ -55,38 +55,35 @@
 //! # Ok::<(), hookwire::signature::SecretError>(())
 //! ```
 
-mod assemble;
-#[cfg(feature = "reqwest")]
-mod catch_up;
+mod claim;
 mod config;
 mod deadline;
+mod dispatch;
 mod error;
 mod extract;
 mod format;
 mod handler;
+mod head;
 mod inbox;
-mod job;
 mod parse;
 mod pipeline;
 mod route;
 mod router;
 mod stats;
-mod with_inbox;
-mod worker;
 
 pub use crate::dedup::{BoxFuture, DedupError, DedupStore, MemoryDedup};
-#[cfg(feature = "reqwest")]
-#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
-pub use catch_up::CaughtUp;
 pub use config::{ContentTypes, WebhookConfig};
 pub use error::{HandlerError, ReceiveError};
 pub use extract::{VerifiedWebhook, Webhook};
 pub use format::{PayloadFormat, TypeRule};
 pub use handler::{Handler, HandlerResult};
+#[cfg(all(feature = "outbox", feature = "reqwest"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
+pub use inbox::CaughtUp;
+pub use inbox::InboxWorker;
 pub use parse::Payload;
 pub use router::Receiver;
 pub use stats::ReceiverStats;
-pub use worker::InboxWorker;
 
 use bytes::Bytes;
 

@@ -1,18 +1,18 @@
 //! Parsing a verified body in one pass once its event type is known: the event is
 //! deserialized straight from where the format puts it, never captured and parsed again.
 
-use std::fmt;
 use std::marker::PhantomData;
 
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, Deserializer};
 use serde_json::value::RawValue;
 
+use crate::envelope;
 pub(crate) use crate::envelope::DataSeed;
 pub use crate::envelope::Payload;
-use crate::envelope::{self, Seed};
 pub(crate) use crate::event::CatalogSeed;
 use crate::receiver::error::ReceiveError;
+use crate::receiver::format::{self, StripeEvent};
 use crate::signature::BodyShape;
 use crate::{Event, Events, Timestamp};
 
@@ -50,104 +50,42 @@ impl DataSeed for RawSeed {
 }
 
 /// Parses `body` of a delivery of `event_type` in `shape`, returning the shape's timestamp
-/// (the envelope's `timestamp`, Stripe's `created`) and the event, in one pass.
+/// (the envelope's `timestamp`, Stripe's `created`) and the event. An envelope is read in one
+/// pass; of a Stripe event only `data.object` is read, where the scan that located the
+/// delivery found it (`stripe`; a stored delivery, never located, is scanned here).
 pub(crate) fn parse<P: DataSeed>(
     shape: BodyShape,
     body: &[u8],
     event_type: &str,
+    stripe: Option<&StripeEvent>,
 ) -> Result<(Option<Timestamp>, P::Out), ReceiveError> {
-    if let BodyShape::Envelope = shape {
-        return envelope::read::<P>(body, Some(event_type))
-            .map(|read| (Some(read.timestamp), read.data))
-            .map_err(|error| {
-                ReceiveError::malformed(&format!("a `{event_type}` event"), error.source())
-            });
-    }
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let seed = Seed::<P>::new(event_type);
-    let parsed = match shape {
-        BodyShape::StripeEvent => (&mut de).deserialize_map(StripeVisitor { seed }),
-        _ => P::parse(event_type, &mut de).map(|data| (None, data)),
+    let malformed = |error: &serde_json::Error| {
+        ReceiveError::malformed(&format!("a `{event_type}` event"), error)
     };
-    parsed
-        .and_then(|parsed| de.end().map(|()| parsed))
-        .map_err(|error| ReceiveError::malformed(&format!("a `{event_type}` event"), &error))
-}
-
-#[derive(Deserialize)]
-#[serde(field_identifier, rename_all = "lowercase")]
-enum StripeKey {
-    Data,
-    Created,
-    Object,
-    #[serde(other)]
-    Other,
-}
-
-/// A Stripe event object: the event is `data.object`, the timestamp `created`.
-struct StripeVisitor<'t, P> {
-    seed: Seed<'t, P>,
-}
-
-impl<'de, P: DataSeed> Visitor<'de> for StripeVisitor<'_, P> {
-    type Value = (Option<Timestamp>, P::Out);
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a stripe event object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut seed = Some(self.seed);
-        let (mut created, mut object) = (None, None);
-        while let Some(key) = map.next_key::<StripeKey>()? {
-            match key {
-                StripeKey::Data => {
-                    let seed = seed
-                        .take()
-                        .ok_or_else(|| de::Error::duplicate_field("data"))?;
-                    object = Some(map.next_value_seed(StripeData(seed))?);
-                }
-                StripeKey::Created => created = Some(map.next_value::<i64>()?),
-                StripeKey::Object | StripeKey::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
+    let (timestamp, event) = match shape {
+        BodyShape::Envelope => {
+            return envelope::read::<P>(body, Some(event_type))
+                .map(|read| (Some(read.timestamp), read.data))
+                .map_err(|error| malformed(error.source()));
         }
-        let object = object.ok_or_else(|| de::Error::missing_field("data"))?;
-        Ok((created.map(Timestamp::from_unix), object))
-    }
-}
-
-/// Stripe's `data`: `{"object": ..., "previous_attributes": ...}`.
-struct StripeData<'t, P>(Seed<'t, P>);
-
-impl<'de, P: DataSeed> DeserializeSeed<'de> for StripeData<'_, P> {
-    type Value = P::Out;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<P::Out, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de, P: DataSeed> Visitor<'de> for StripeData<'_, P> {
-    type Value = P::Out;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("stripe event data with an `object`")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<P::Out, A::Error> {
-        let mut seed = Some(self.0);
-        let mut object = None;
-        while let Some(key) = map.next_key::<StripeKey>()? {
-            if matches!(key, StripeKey::Object) {
-                let seed = seed
-                    .take()
-                    .ok_or_else(|| de::Error::duplicate_field("object"))?;
-                object = Some(map.next_value_seed(seed)?);
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
+        BodyShape::StripeEvent => {
+            let scanned;
+            let stripe = match stripe {
+                Some(stripe) => stripe,
+                None => {
+                    scanned = format::stripe_event(body)?;
+                    &scanned
+                }
+            };
+            let missing = || <serde_json::Error as de::Error>::missing_field("object");
+            let object = stripe.object.clone().ok_or_else(|| malformed(&missing()))?;
+            let event = body.get(object).ok_or_else(|| malformed(&missing()))?;
+            (stripe.created, event)
         }
-        object.ok_or_else(|| de::Error::missing_field("object"))
-    }
+        _ => (None, body),
+    };
+    let mut de = serde_json::Deserializer::from_slice(event);
+    P::parse(event_type, &mut de)
+        .and_then(|data| de.end().map(|()| (timestamp, data)))
+        .map_err(|error| malformed(&error))
 }

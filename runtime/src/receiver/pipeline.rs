@@ -1,27 +1,128 @@
-//! The steps every delivery goes through before its handler: content type, size-limited
-//! body, and the duplicate claim (verification and assembly are in `assemble.rs`).
+//! The request path of a [`Receiver`], in the order a request takes it:
+//!
+//! 1. **limit**: the content type, then the body read under the size limit ([`read_body`]);
+//! 2. **verify**: the scheme checks the signature and the timestamp, giving a [`Verified`];
+//! 3. **locate**: the event type and the delivery id, where the payload format puts them, in
+//!    one scan of the body ([`PayloadFormat::locate`](crate::receiver::PayloadFormat)), which
+//!    the parse does not repeat;
+//! 4. **route**: the handler registered for the type (an unknown type is counted, then
+//!    acknowledged, rejected or given to the unknown-type handler);
+//! 5. **dedupe or inbox**: with an inbox, the delivery is stored (the body shared, not copied)
+//!    and answered `200`; otherwise its id is claimed in the duplicate store ([`claim`]);
+//! 6. **parse**: the event, into the route's type, in one pass ([`dispatch`]);
+//! 7. **dispatch**: the handler runs within its time limit, then the claim is settled.
+//!
+//! [`Receiver`]: crate::receiver::Receiver
 
 use std::future::Future;
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::MatchedPath;
-use axum::http::HeaderMap;
+use axum::extract::Request;
 use axum::http::header::CONTENT_LENGTH;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
+use tracing::Instrument;
+use tracing::field::Empty;
 
-use crate::Timestamp;
-use crate::dedup::{Claim, ClaimToken, DedupError, DedupKey, DedupStore, Settled};
-use crate::receiver::assemble::Head;
+use crate::dedup::BoxFuture;
+use crate::receiver::Receiver;
+use crate::receiver::claim;
 use crate::receiver::config::Inner;
-use crate::receiver::deadline;
+use crate::receiver::dispatch::dispatch;
 use crate::receiver::error::ReceiveError;
-use crate::receiver::route::Route;
-use crate::signature::{BodyShape, header_title};
+use crate::receiver::head::Head;
+use crate::signature::Verified;
 
-/// Checks the content type and reads the body under the limit.
+impl<S: Clone + Send + Sync + 'static> Receiver<S> {
+    /// The response to one request, in a `webhook` span.
+    fn receive(
+        self: Arc<Self>,
+        request: Request,
+        state: S,
+    ) -> impl Future<Output = Response> + Send {
+        let span = tracing::info_span!(
+            "webhook",
+            scheme = self.config.scheme().name(),
+            delivery_id = Empty,
+            event_type = Empty,
+        );
+        let (parts, body) = request.into_parts();
+        // Boxed on its own: the outer future holds a pointer (awaiting a future the block
+        // captured would hold it twice).
+        let handled = Box::pin(self.handle(parts, body, state));
+        async move {
+            match handled.await {
+                Ok(()) => StatusCode::OK.into_response(),
+                Err(error) => {
+                    log_rejection(&error);
+                    error.into_response()
+                }
+            }
+        }
+        .instrument(span)
+    }
+
+    /// The request path, step by step.
+    async fn handle(
+        self: Arc<Self>,
+        parts: Parts,
+        body: Body,
+        state: S,
+    ) -> Result<(), ReceiveError> {
+        let inner = self.config.inner();
+        // 1. limit
+        let body = read_body(inner, &parts.headers, body).await?;
+        // 2. verify
+        let verified = verify(inner, &parts.headers, &body)?;
+        // 3. locate
+        let located = inner.format.locate(&parts.headers, verified.body())?;
+        // The delivery shares the body's buffer (a `Bytes` is a counted reference).
+        let head = Head::new(verified, located, body.clone());
+        drop(body);
+        let span = tracing::Span::current();
+        if let Some(id) = &head.id {
+            span.record("delivery_id", id.as_str());
+        }
+        span.record("event_type", head.event_type.as_str());
+        // 4. route
+        let Some(route) = self.lookup(&head.event_type)? else {
+            return Ok(());
+        };
+        // 5. inbox, or dedupe. The inbox's and the handler's futures are boxed: inline, they
+        // made this future (boxed per request) larger than the allocator's fast sizes.
+        if let Some(queue) = &self.inbox {
+            return Box::pin(queue.push(inner, &parts.headers, head)).await;
+        }
+        let namespace = || claim::namespace(inner, &parts);
+        let claim = claim::claim(inner, namespace, head.id.as_deref()).await?;
+        // 6. parse and 7. dispatch
+        let shape = inner.format.shape();
+        Box::pin(dispatch(inner, &*route, shape, head, parts, state, claim)).await
+    }
+}
+
+/// The receiver as an axum handler, so it receives the router's state.
+pub(crate) struct ReceiverHandler<S>(pub(crate) Arc<Receiver<S>>);
+
+impl<S> Clone for ReceiverHandler<S> {
+    fn clone(&self) -> Self {
+        ReceiverHandler(Arc::clone(&self.0))
+    }
+}
+
+impl<S: Clone + Send + Sync + 'static> axum::handler::Handler<(), S> for ReceiverHandler<S> {
+    type Future = BoxFuture<'static, Response>;
+
+    fn call(self, request: Request, state: S) -> Self::Future {
+        Box::pin(self.0.receive(request, state))
+    }
+}
+
+/// Step 1: checks the content type and reads the body under the limit.
 pub(crate) async fn read_body(
     inner: &Inner,
     headers: &HeaderMap,
@@ -45,180 +146,16 @@ pub(crate) async fn read_body(
     }
 }
 
-/// The receiver's dedup namespace: the configured one, else the provider and the route
-/// (`stripe:/webhooks/billing`), which every replica shares and two routes do not.
-pub(crate) fn namespace(inner: &Inner, parts: &Parts) -> Arc<str> {
-    let path = parts
-        .extensions
-        .get::<MatchedPath>()
-        .map_or_else(|| parts.uri.path(), MatchedPath::as_str);
-    namespace_of(inner, path)
-}
-
-/// The namespace of the receiver mounted at route `path`.
-pub(crate) fn namespace_of(inner: &Inner, path: &str) -> Arc<str> {
-    if let Some(namespace) = &inner.dedup_namespace {
-        return Arc::clone(namespace);
-    }
-    let (route, namespace) = inner.route_namespace.get_or_init(|| {
-        let namespace = format!("{}:{path}", inner.scheme.name());
-        (path.into(), namespace.into())
-    });
-    if **route == *path {
-        Arc::clone(namespace)
-    } else {
-        format!("{}:{path}", inner.scheme.name()).into()
-    }
-}
-
-/// Runs a route's handler for a delivery claimed (or not deduplicated), within the handler
-/// time limit from the claim (below its lease), then completes the claim when it succeeded and
-/// abandons it when it failed or was stopped, so a retry runs it again.
-///
-/// The event is parsed and the handler's future made before this returns: the future it
-/// returns holds only that boxed future and the claim, not the request's parts and body
-/// (which kept the receiver's per-request future over a kilobyte).
-pub(crate) fn run<'a, S: 'static>(
-    inner: &'a Inner,
-    route: &dyn Route<S>,
-    shape: BodyShape,
-    head: Head,
-    parts: Parts,
-    state: S,
-    claim: Option<Held>,
-) -> impl Future<Output = Result<(), ReceiveError>> + Send + use<'a, S> {
-    let limit = inner.handler_timeout();
-    let started = claim
-        .as_ref()
-        .map_or_else(|| inner.clock.now(), |claim| claim.claimed_at);
-    let deadline = deadline::after(started, limit);
-    let handler = route.start(shape, head, parts, state);
-    async move {
-        let outcome = match handler {
-            Ok(future) => match deadline::within(&*inner.clock, deadline, future).await {
-                Some(result) => result.map_err(ReceiveError::Handler),
-                None => Err(ReceiveError::HandlerTimeout { limit }),
-            },
-            Err(error) => Err(error),
-        };
-        settle(inner, outcome, claim).await
-    }
-}
-
-/// Completes `claim` after a success, abandons it after a failure; the outcome unchanged.
-async fn settle(
+/// Step 2: verifies `body` with the configured scheme at the receiver's clock's time.
+pub(crate) fn verify<'b>(
     inner: &Inner,
-    outcome: Result<(), ReceiveError>,
-    claim: Option<Held>,
-) -> Result<(), ReceiveError> {
-    match (outcome, claim) {
-        (Ok(()), Some(claim)) => {
-            if let Err(error) = claim.complete(inner).await {
-                tracing::error!(%error, "handled, but could not mark the delivery done");
-            }
-            Ok(())
-        }
-        (Err(error), Some(claim)) => {
-            claim.abandon().await;
-            Err(error)
-        }
-        (outcome, None) => outcome,
-    }
-}
-
-/// A delivery claimed in the duplicate store, owned through its token:
-/// [`complete`](Held::complete) it after the handler succeeded, [`abandon`](Held::abandon) it
-/// otherwise. Dropped unsettled (a panic, a cancelled request), it is abandoned in the
-/// background.
-pub(crate) struct Held {
-    store: Arc<dyn DedupStore>,
-    key: DedupKey,
-    token: ClaimToken,
-    /// When it was claimed, on the receiver's clock: the lease and the handler's limit start
-    /// here.
-    claimed_at: Timestamp,
-    settled: bool,
-}
-
-impl Held {
-    pub(crate) async fn complete(mut self, inner: &Inner) -> Result<(), DedupError> {
-        self.settled = true;
-        let now = inner.clock.now();
-        match self
-            .store
-            .complete(&self.key, self.token, now, inner.dedup_ttl)
-            .await?
-        {
-            Settled::Applied => {}
-            Settled::Lost => tracing::warn!(
-                key = %self.key,
-                "handled after the claim's lease ended and another request took it over"
-            ),
-        }
-        Ok(())
-    }
-
-    pub(crate) async fn abandon(mut self) {
-        self.settled = true;
-        if let Err(error) = self.store.abandon(&self.key, self.token).await {
-            tracing::warn!(%error, "could not release the delivery id; it stays claimed until its lease ends");
-        }
-    }
-}
-
-impl Drop for Held {
-    fn drop(&mut self) {
-        if self.settled {
-            return;
-        }
-        let store = Arc::clone(&self.store);
-        let key = self.key.clone();
-        let token = self.token;
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                if let Err(error) = store.abandon(&key, token).await {
-                    tracing::warn!(%error, "could not release an abandoned delivery id");
-                }
-            });
-        }
-    }
-}
-
-/// Claims delivery `id` in `namespace` (made only when there is a store) when there is one: `Duplicate` and `InFlight` come
-/// back as errors, answered `200` and `409`; a full or unreachable store is `503`. A delivery
-/// without an id is handled without deduplication, and logged as such.
-pub(crate) async fn claim(
-    inner: &Inner,
-    namespace: impl FnOnce() -> Arc<str>,
-    id: Option<&str>,
-) -> Result<Option<Held>, ReceiveError> {
-    let Some(store) = &inner.dedup else {
-        return Ok(None);
-    };
-    let Some(id) = id else {
-        let provider = inner.scheme.provider();
-        let missing = match (provider.id_header(), provider.id_in_body()) {
-            (Some(header), _) => format!("{} is missing", header_title(header)),
-            (None, Some(field)) => format!("the body has no `{field}`"),
-            (None, None) => "the scheme sends no delivery id".to_owned(),
-        };
-        tracing::warn!("{missing}: this delivery is not deduplicated");
-        return Ok(None);
-    };
-    let key = DedupKey::new(namespace(), id);
-    let now = inner.clock.now();
-    match store.claim(&key, now, inner.dedup_lease).await {
-        Ok(Claim::New(token)) => Ok(Some(Held {
-            store: Arc::clone(store),
-            key,
-            token,
-            claimed_at: now,
-            settled: false,
-        })),
-        Ok(Claim::InFlight) => Err(ReceiveError::InFlight),
-        Ok(Claim::Done) => Err(ReceiveError::Duplicate),
-        Err(error) => Err(ReceiveError::DedupUnavailable(error)),
-    }
+    headers: &HeaderMap,
+    body: &'b [u8],
+) -> Result<Verified<'b>, ReceiveError> {
+    inner
+        .scheme
+        .verify(headers, body, inner.clock.now())
+        .map_err(ReceiveError::Signature)
 }
 
 /// Logs a rejected delivery at a level that matches who is at fault.
@@ -242,29 +179,5 @@ pub(crate) fn log_rejection(error: &ReceiveError) {
         other => {
             tracing::info!(error = %other, status = other.status().as_u16(), "delivery rejected")
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::receiver::WebhookConfig;
-    use crate::signature::{GitHub, Stripe};
-
-    #[test]
-    fn the_kept_namespace_is_only_for_its_route_and_its_configuration() {
-        let config = WebhookConfig::new(GitHub::new("s").unwrap());
-        let inner = config.inner();
-        assert_eq!(&*namespace_of(inner, "/a"), "github:/a");
-        assert_eq!(&*namespace_of(inner, "/a"), "github:/a");
-        assert_eq!(&*namespace_of(inner, "/b"), "github:/b");
-        // A configuration derived from it makes its own.
-        let derived = config.clone().body_limit(10);
-        assert_eq!(&*namespace_of(derived.inner(), "/b"), "github:/b");
-        assert_eq!(&*namespace_of(derived.inner(), "/a"), "github:/a");
-        let changed = config.clone().dedup_namespace("mine");
-        assert_eq!(&*namespace_of(changed.inner(), "/a"), "mine");
-        let stripe = WebhookConfig::new(Stripe::new("whsec_x").unwrap());
-        assert_eq!(&*namespace_of(stripe.inner(), "/a"), "stripe:/a");
     }
 }

@@ -8,8 +8,8 @@ use axum::http::request::Parts;
 
 use crate::dedup::BoxFuture;
 use crate::receiver::Handler;
-use crate::receiver::assemble::Head;
 use crate::receiver::error::{HandlerError, ReceiveError};
+use crate::receiver::head::Head;
 use crate::receiver::parse::DataSeed;
 use crate::signature::BodyShape;
 

@@ -1,31 +1,20 @@
 //! [`Receiver`]: a router that verifies, skips duplicates, parses and dispatches each event
-//! type to its own typed handler.
+//! type to its own typed handler. This file builds it; `pipeline.rs` is the path a request takes.
 
 use std::collections::HashMap;
 use std::fmt;
-use std::future::Future;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Body;
-use axum::extract::Request;
-use axum::http::StatusCode;
-use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, post};
-use bytes::Bytes;
 use serde_json::value::RawValue;
-use tracing::Instrument;
-use tracing::field::Empty;
 
-use crate::dedup::BoxFuture;
 use crate::receiver::Handler;
-use crate::receiver::assemble::{self, Head};
 use crate::receiver::config::WebhookConfig;
 use crate::receiver::error::ReceiveError;
 use crate::receiver::inbox::Queue;
 use crate::receiver::parse::{KnownSeed, RawSeed, TypedSeed};
-use crate::receiver::pipeline;
+use crate::receiver::pipeline::ReceiverHandler;
 use crate::receiver::route::{Route, TypedRoute};
 use crate::receiver::stats::ReceiverStats;
 use crate::{Event, Events};
@@ -319,76 +308,6 @@ impl<S: Clone + Send + Sync + 'static> Receiver<S> {
         Router::new().route("/", self.into_method_router())
     }
 
-    /// The response to one request, in a `webhook` span.
-    fn receive(
-        self: Arc<Self>,
-        request: Request,
-        state: S,
-    ) -> impl Future<Output = Response> + Send {
-        let span = tracing::info_span!(
-            "webhook",
-            scheme = self.config.scheme().name(),
-            delivery_id = Empty,
-            event_type = Empty,
-        );
-        let (parts, body) = request.into_parts();
-        // Boxed on its own: the outer future holds a pointer (awaiting a future the block
-        // captured would hold it twice).
-        let handled = Box::pin(self.handle(parts, body, state));
-        async move {
-            match handled.await {
-                Ok(()) => StatusCode::OK.into_response(),
-                Err(error) => {
-                    pipeline::log_rejection(&error);
-                    error.into_response()
-                }
-            }
-        }
-        .instrument(span)
-    }
-
-    async fn handle(
-        self: Arc<Self>,
-        parts: Parts,
-        body: Body,
-        state: S,
-    ) -> Result<(), ReceiveError> {
-        let inner = self.config.inner();
-        let body = pipeline::read_body(inner, &parts.headers, body).await?;
-        let Some((route, head)) = self.route(&parts, body)? else {
-            return Ok(());
-        };
-        // The inbox's and the handler's futures are boxed: inline, they made this future
-        // (boxed per request by `ReceiverHandler`) larger than the allocator's fast sizes.
-        if let Some(queue) = &self.inbox {
-            return Box::pin(queue.push(inner, &parts.headers, head)).await;
-        }
-        let namespace = || pipeline::namespace(inner, &parts);
-        let claim = pipeline::claim(inner, namespace, head.id.as_deref()).await?;
-        let shape = inner.format.shape();
-        Box::pin(pipeline::run(
-            inner, &*route, shape, head, parts, state, claim,
-        ))
-        .await
-    }
-
-    /// Verifies the body, assembles the delivery's head and finds its route; `Ok(None)` for an
-    /// unknown type that is ignored.
-    #[allow(clippy::type_complexity)]
-    fn route(
-        &self,
-        parts: &Parts,
-        body: Bytes,
-    ) -> Result<Option<(Arc<dyn Route<S>>, Head)>, ReceiveError> {
-        let head = assemble::verify(self.config.inner(), &parts.headers, body)?;
-        let span = tracing::Span::current();
-        if let Some(id) = &head.id {
-            span.record("delivery_id", id.as_str());
-        }
-        span.record("event_type", head.event_type.as_str());
-        Ok(self.lookup(&head.event_type)?.map(|route| (route, head)))
-    }
-
     /// The route of `event_type` for a delivery arriving now: as [`route_of`](Self::route_of),
     /// counting and logging an unknown type.
     pub(super) fn lookup(
@@ -441,22 +360,5 @@ impl<S> fmt::Debug for Receiver<S> {
             .field("config", &self.config)
             .field("event_types", &types)
             .finish_non_exhaustive()
-    }
-}
-
-/// The receiver as an axum handler, so it receives the router's state.
-struct ReceiverHandler<S>(Arc<Receiver<S>>);
-
-impl<S> Clone for ReceiverHandler<S> {
-    fn clone(&self) -> Self {
-        ReceiverHandler(Arc::clone(&self.0))
-    }
-}
-
-impl<S: Clone + Send + Sync + 'static> axum::handler::Handler<(), S> for ReceiverHandler<S> {
-    type Future = BoxFuture<'static, Response>;
-
-    fn call(self, request: Request, state: S) -> Self::Future {
-        Box::pin(self.0.receive(request, state))
     }
 }

@@ -11,10 +11,11 @@ use bytes::Bytes;
 use crate::feed::{CatchUpError, FeedClient, FeedEvent};
 use crate::inbox::{NewItem, Pushed};
 use crate::receiver::Receiver;
-use crate::receiver::assemble::Head;
+use crate::receiver::claim;
+use crate::receiver::dispatch::dispatch;
 use crate::receiver::error::ReceiveError;
+use crate::receiver::head::Head;
 use crate::receiver::inbox::stored_parts;
-use crate::receiver::pipeline;
 use crate::signature::BodyShape;
 
 /// What [`Receiver::catch_up`] did.
@@ -124,8 +125,8 @@ impl<S: Clone + Send + Sync + 'static> Receiver<S> {
                 }
             };
         }
-        let namespace = || pipeline::namespace_of(inner, path);
-        let claim = match pipeline::claim(inner, namespace, Some(&event.id)).await {
+        let namespace = || claim::namespace_of(inner, path);
+        let claim = match claim::claim(inner, namespace, Some(&event.id)).await {
             Ok(claim) => claim,
             Err(ReceiveError::Duplicate) => {
                 counts.duplicates.fetch_add(1, Ordering::Relaxed);
@@ -133,15 +134,10 @@ impl<S: Clone + Send + Sync + 'static> Receiver<S> {
             }
             Err(error) => return Err(error),
         };
-        let head = Head {
-            id: Some(event.id),
-            event_type: event.event_type,
-            signed_at: None,
-            body: Bytes::from(body),
-        };
+        let head = Head::stored(Some(event.id), event.event_type, None, Bytes::from(body));
         let parts = stored_parts(path, &[]);
         // The feed serves hookwire's envelopes, whatever the route's payload format.
-        pipeline::run(
+        dispatch(
             inner,
             &*route,
             BodyShape::Envelope,

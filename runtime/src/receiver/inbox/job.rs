@@ -12,9 +12,9 @@ use tracing::Instrument;
 use crate::Timestamp;
 use crate::inbox::{Claimed, Failure, Settled};
 use crate::receiver::Receiver;
-use crate::receiver::assemble::Head;
 use crate::receiver::deadline;
 use crate::receiver::error::ReceiveError;
+use crate::receiver::head::Head;
 use crate::receiver::inbox::stored_parts;
 use crate::retry::RetryPolicy;
 
@@ -109,12 +109,12 @@ async fn execute<S: Clone + Send + Sync + 'static>(
         Err(error) => return Outcome::Dead(error.to_string()),
     };
     let parts = stored_parts("/", &item.headers);
-    let head = Head {
-        id: Some(item.id),
-        event_type: item.event_type,
-        signed_at: item.signed_at,
-        body: Bytes::from(item.body),
-    };
+    let head = Head::stored(
+        Some(item.id),
+        item.event_type,
+        item.signed_at,
+        Bytes::from(item.body),
+    );
     let shape = receiver.config.inner().format.shape();
     let future = match route.start(shape, head, parts, state) {
         Ok(future) => future,

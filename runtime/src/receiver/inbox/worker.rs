@@ -12,7 +12,8 @@ use crate::Timestamp;
 use crate::inbox::{Claimed, DeadLetter, InboxError};
 use crate::receiver::Receiver;
 use crate::receiver::inbox::Queue;
-use crate::receiver::{deadline, job};
+use crate::receiver::deadline;
+use crate::receiver::inbox::job;
 use crate::retry::RetryPolicy;
 
 /// Runs a [`Receiver`]'s handlers for the deliveries stored in its inbox (made by

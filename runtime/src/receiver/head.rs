@@ -1,7 +1,7 @@
-//! Delivery assembly, written once: a verified body becomes a [`Head`] (id, event type,
-//! signed time, the body) and then a [`Delivery`]. The [`Receiver`], the [`Webhook`] extractor
-//! and [`VerifiedWebhook::parse`] all go through here; the body moves from the request into
-//! the delivery and is never copied.
+//! A verified delivery before its event is parsed ([`Head`]), and the parse that makes it a
+//! [`Delivery`]. The [`Receiver`], the [`Webhook`] extractor, [`VerifiedWebhook::parse`] and
+//! the inbox's workers all go through here; the body moves from the request into the delivery
+//! and is never copied.
 //!
 //! [`Receiver`]: crate::receiver::Receiver
 //! [`Webhook`]: crate::receiver::Webhook
@@ -11,11 +11,10 @@ use axum::http::HeaderMap;
 use bytes::Bytes;
 
 use crate::receiver::Delivery;
-use crate::receiver::config::Inner;
 use crate::receiver::error::ReceiveError;
-use crate::receiver::format::PayloadFormat;
+use crate::receiver::format::{Located, PayloadFormat, StripeEvent};
 use crate::receiver::parse::{self, CatalogSeed, DataSeed, Payload};
-use crate::signature::BodyShape;
+use crate::signature::{BodyShape, Verified};
 use crate::{Events, Timestamp};
 
 /// What is known of a verified delivery before its event is parsed.
@@ -26,58 +25,67 @@ pub(crate) struct Head {
     /// The signed timestamp, when the scheme has one.
     pub(crate) signed_at: Option<Timestamp>,
     pub(crate) body: Bytes,
-}
-
-/// Finds a verified delivery's event type and id where `format` says they are.
-pub(crate) fn head(
-    format: &PayloadFormat,
-    headers: &HeaderMap,
-    id: Option<String>,
-    signed_at: Option<Timestamp>,
-    body: Bytes,
-) -> Result<Head, ReceiveError> {
-    let located = format.locate(headers, &body)?;
-    Ok(Head {
-        id: located.body_id.or(id),
-        event_type: located.event_type,
-        signed_at,
-        body,
-    })
-}
-
-/// Verifies `body` against `headers` with the configured scheme and clock, then assembles its
-/// [`Head`].
-pub(crate) fn verify(
-    inner: &Inner,
-    headers: &HeaderMap,
-    body: Bytes,
-) -> Result<Head, ReceiveError> {
-    let (id, signed_at) = verify_only(inner, headers, &body)?;
-    head(&inner.format, headers, id, signed_at, body)
-}
-
-/// Verifies `body`, returning the scheme's delivery id and signed timestamp.
-pub(crate) fn verify_only(
-    inner: &Inner,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<(Option<String>, Option<Timestamp>), ReceiveError> {
-    let verified = inner
-        .scheme
-        .verify(headers, body, inner.clock.now())
-        .map_err(ReceiveError::Signature)?;
-    let signed_at = verified.timestamp();
-    Ok((verified.into_id(), signed_at))
+    /// Where a Stripe event's object is, when the body was located (not for stored ones).
+    stripe: Option<StripeEvent>,
 }
 
 impl Head {
-    /// Parses the event with `P` in one pass and moves the body into the delivery. The time
-    /// is the body's (the envelope's `timestamp`, Stripe's `created`), else the signed one.
+    /// The head of a delivery `verified` now, whose type and id `located` found in `body`
+    /// (the bytes `verified` holds).
+    pub(crate) fn new(verified: Verified<'_>, located: Located, body: Bytes) -> Self {
+        let signed_at = verified.timestamp();
+        Head {
+            id: located.body_id.or_else(|| verified.into_id()),
+            event_type: located.event_type,
+            signed_at,
+            body,
+            stripe: located.stripe,
+        }
+    }
+
+    /// The head of a delivery verified earlier and stored (inbox, feed, a queue of yours),
+    /// with the id and time known then.
+    pub(crate) fn stored(
+        id: Option<String>,
+        event_type: String,
+        signed_at: Option<Timestamp>,
+        body: Bytes,
+    ) -> Self {
+        Head {
+            id,
+            event_type,
+            signed_at,
+            body,
+            stripe: None,
+        }
+    }
+
+    /// The head of a delivery verified earlier, located now in `format`.
+    fn located(
+        format: &PayloadFormat,
+        headers: &HeaderMap,
+        id: Option<String>,
+        signed_at: Option<Timestamp>,
+        body: Bytes,
+    ) -> Result<Self, ReceiveError> {
+        let located = format.locate(headers, &body)?;
+        Ok(Head {
+            id: located.body_id.or(id),
+            event_type: located.event_type,
+            signed_at,
+            body,
+            stripe: located.stripe,
+        })
+    }
+
+    /// Parses the event with `P` and moves the body into the delivery. The time is the
+    /// body's (the envelope's `timestamp`, Stripe's `created`), else the signed one.
     pub(crate) fn parse<P: DataSeed>(
         self,
         shape: BodyShape,
     ) -> Result<Delivery<P::Out>, ReceiveError> {
-        let (timestamp, event) = parse::parse::<P>(shape, &self.body, &self.event_type)?;
+        let (timestamp, event) =
+            parse::parse::<P>(shape, &self.body, &self.event_type, self.stripe.as_ref())?;
         Ok(Delivery {
             id: self.id,
             event_type: self.event_type,
@@ -85,6 +93,17 @@ impl Head {
             body: self.body,
             event,
         })
+    }
+
+    /// Parses a delivery verified earlier (with its id and time then) into catalog `E`.
+    pub(crate) fn parse_verified<E: Events>(
+        format: &PayloadFormat,
+        headers: &HeaderMap,
+        id: Option<String>,
+        signed_at: Option<Timestamp>,
+        body: Bytes,
+    ) -> Result<Delivery<Payload<E>>, ReceiveError> {
+        Head::located(format, headers, id, signed_at, body)?.parse::<CatalogSeed<E>>(format.shape())
     }
 }
 
@@ -125,7 +144,7 @@ impl PayloadFormat {
         headers: &HeaderMap,
         body: Bytes,
     ) -> Result<Delivery<Payload<E>>, ReceiveError> {
-        head(self, headers, None, None, body)?.parse::<CatalogSeed<E>>(self.shape())
+        Head::parse_verified(self, headers, None, None, body)
     }
 }
 
@@ -137,7 +156,7 @@ mod tests {
     fn the_body_moves_into_the_delivery_without_a_copy() {
         let body =
             Bytes::from_static(br#"{"type":"a.b","timestamp":"2024-01-01T00:00:00Z","data":{}}"#);
-        let head = head(
+        let head = Head::located(
             &PayloadFormat::Envelope,
             &HeaderMap::new(),
             Some("msg_1".into()),
@@ -155,7 +174,8 @@ mod tests {
     #[test]
     fn body_ids_win_over_header_ids() {
         let body = Bytes::from_static(br#"{"type":"event_callback","event_id":"Ev123"}"#);
-        let head = head(&PayloadFormat::Slack, &HeaderMap::new(), None, None, body).unwrap();
+        let head =
+            Head::located(&PayloadFormat::Slack, &HeaderMap::new(), None, None, body).unwrap();
         assert_eq!(head.id.as_deref(), Some("Ev123"));
         assert_eq!(head.event_type, "event_callback");
     }
