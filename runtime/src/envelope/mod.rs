@@ -14,7 +14,6 @@ use serde_json::value::RawValue;
 
 use crate::timestamp::Timestamp;
 
-#[cfg(feature = "axum")]
 pub(crate) use read::{DataSeed, ReadError, read};
 
 /// An event of catalog `E` with the time it occurred: what a webhook delivery carries.
