@@ -21,9 +21,12 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode};
 use hookwire::clock::FixedClock;
-use hookwire::dedup::{Claim, DedupKey, DedupStore, MemoryDedup, PgDedup, RedisDedup, SqliteDedup};
+use hookwire::dedup::{Claim, DedupKey, DedupStore, MemoryDedup};
+use hookwire::postgres::PgStore;
 use hookwire::receiver::{Delivery, Receiver, WebhookConfig};
+use hookwire::redis::RedisStore;
 use hookwire::signature::{Scheme, StandardWebhooks};
+use hookwire::sqlite::SqliteStore;
 use hookwire::{Event, Events, JsonSchema, Timestamp, schemars};
 use serde::{Deserialize, Serialize};
 use tower::ServiceExt;
@@ -214,10 +217,10 @@ async fn main() {
         vec![("memory", Arc::new(MemoryDedup::new().capacity(1_000_000)))];
     let path = std::env::temp_dir().join(format!("hookwire-dedup-{run}.db"));
     let _ = std::fs::remove_file(&path);
-    let sqlite = SqliteDedup::open(&format!("sqlite://{}", path.display()))
+    let sqlite = SqliteStore::open(&format!("sqlite://{}?synchronous=normal", path.display()))
         .await
         .expect("sqlite");
-    stores.push(("sqlite", Arc::new(sqlite)));
+    stores.push(("sqlite", Arc::new(sqlite.dedup())));
     // PostgreSQL in a schema of its own, dropped at the end.
     let mut postgres = None;
     match std::env::var("HOOKWIRE_TEST_POSTGRES_URL") {
@@ -231,7 +234,7 @@ async fn main() {
             let url = format!("{url}{separator}options=-csearch_path%3D{run}");
             stores.push((
                 "postgres",
-                Arc::new(PgDedup::connect(&url).await.expect("postgres")),
+                Arc::new(PgStore::open(&url).await.expect("postgres").dedup()),
             ));
             postgres = Some(admin);
         }
@@ -242,11 +245,9 @@ async fn main() {
     let mut redis = None;
     match std::env::var("HOOKWIRE_TEST_REDIS_URL") {
         Ok(url) => {
-            let store = RedisDedup::connect(&url)
-                .await
-                .expect("redis")
-                .prefix(prefix.clone());
-            redis = Some(store.connection());
+            let db = RedisStore::open(&url).await.expect("redis");
+            let store = db.dedup().prefix(prefix.clone());
+            redis = Some(db.pool().clone());
             stores.push(("redis", Arc::new(store)));
         }
         Err(_) => eprintln!("redis: skipped, HOOKWIRE_TEST_REDIS_URL is not set"),

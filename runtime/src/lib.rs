@@ -40,9 +40,10 @@
 //! | sign and verify (Standard Webhooks, Stripe, GitHub, Shopify, Slack) | [`signature`]: [`Scheme`](signature::Scheme), [`StandardWebhooks`](signature::StandardWebhooks) | none | `signatures.md` |
 //! | receive | [`receiver::Receiver`], [`WebhookConfig`](receiver::WebhookConfig), [`Delivery`](receiver::Delivery) | `axum` | `receiving.md` |
 //! | send | [`sender::Sender`], one attempt: [`sender::attempt`] | `reqwest` | `sending.md` |
-//! | send durably (the outbox) | [`outbox::Worker`], the store: [`store::OutboxStore`], [`store::sqlite::SqliteOutbox`], [`store::postgres::PgOutbox`] | `sqlite` or `postgres` (the contract alone: `outbox`) | `outbox.md` |
+//! | send durably (the outbox) | [`outbox::Worker`], the store: [`store::OutboxStore`], [`store::sqlite::SqliteOutbox`], [`store::postgres::PgOutbox`] | `outbox` with `sqlite` or `postgres` | `outbox.md` |
 //! | skip duplicates across replicas | [`dedup`]: [`DedupStore`](dedup::DedupStore), [`dedup::open`], [`MemoryDedup`](dedup::MemoryDedup) | none for memory; `sqlite`, `postgres`, `redis` for the shared stores | `several-machines.md` |
 //! | acknowledge first, handle later (the inbox) | [`inbox`]: [`inbox::open`], [`Receiver::inbox`](receiver::Receiver::inbox), [`InboxWorker`](receiver::InboxWorker) | none for memory; `sqlite`, `postgres`, `redis`; the worker: `axum` | `several-machines.md` |
+//! | the databases: one handle each, handing out its stores; migrations | [`sqlite::SqliteStore`], [`postgres::PgStore`], [`redis::RedisStore`] (`.dedup()`, `.inbox()`, `.migrate()`), [`Migration`], [`BackendError`], `hookwire migrate` | `sqlite`, `postgres`, `redis` (drivers only) | `several-machines.md` |
 //! | serve and read the events feed (catching up) | [`feed`]: [`feed::router`], [`FeedClient`](feed::FeedClient), [`Receiver::catch_up`](receiver::Receiver::catch_up) | `outbox` (`axum` to serve, `reqwest` to read) | `several-machines.md` |
 //! | the API: typed client | [`Endpoint`](derive@Endpoint) (derive), [`client::ApiClient`] | `reqwest` | `api.md` |
 //! | the API: server routes checked against the document, `/docs` | [`server::EndpointRouter`], [`server::docs_router`], [`problem::Problem`] | `axum` | `api.md` |
@@ -53,7 +54,8 @@
 //!
 //! The guide is `docs/guide/` in the repository (its `README.md` lists the chapters); every
 //! example in it runs in the workspace's tests. Time comes from a [`clock::Clock`] you can
-//! replace, and URLs in errors go through [`redact_url`].
+//! replace, and URLs in errors go through [`redact_url`]. The store traits return a
+//! [`BoxFuture`]; claims are fenced by a [`ClaimToken`] and settle as [`Settled`].
 //!
 //! # Deriving without a `schemars` dependency
 //!
@@ -67,6 +69,7 @@
     not(all(
         feature = "axum",
         feature = "reqwest",
+        feature = "outbox",
         feature = "sqlite",
         feature = "postgres",
         feature = "redis"
@@ -80,16 +83,12 @@ pub mod endpoint;
 mod envelope;
 mod event;
 pub mod inbox;
+mod plumbing;
 pub mod problem;
-mod redact;
-#[cfg(feature = "redis")]
-mod redis_connect;
 pub mod retry;
 pub mod schema;
 pub mod signature;
 mod timestamp;
-#[cfg(feature = "redis")]
-mod tls;
 
 #[doc(hidden)]
 #[path = "__private.rs"]
@@ -98,7 +97,11 @@ pub mod __private;
 pub use endpoint::Endpoint;
 pub use envelope::{Envelope, EnvelopeError, Parsed, UnknownEvent};
 pub use event::{DescribeEvent, DescribeEvents, Event, EventVisitor, Events, SendEvents};
-pub use redact::redact_url;
+pub use plumbing::url::UrlError;
+pub use plumbing::{BackendError, BoxFuture, ClaimToken, Settled, redact_url};
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
+pub use sql::migrate::Migration;
 pub use timestamp::{Timestamp, TimestampError, TimestampRangeError};
 
 /// Re-export of [schemars](https://docs.rs/schemars) 1.x, which hookwire generates schemas with.
@@ -110,6 +113,13 @@ pub use schemars::JsonSchema;
 /// Re-export of [serde_json](https://docs.rs/serde_json), whose `Value` and `RawValue` appear in
 /// hookwire's API.
 pub use serde_json;
+
+/// Re-export of [sqlx](https://docs.rs/sqlx), whose pools, options and transactions appear in
+/// the SQL backends' API: `use hookwire::sqlx;` takes the version hookwire was built with
+/// (two versions of sqlx in one build do not link).
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
+pub use sqlx;
 
 /// Derives [`Event`](trait@Event) for a webhook payload struct or enum.
 ///
@@ -232,10 +242,20 @@ pub mod sender;
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub mod ssrf;
 
-#[cfg(feature = "postgres")]
-mod pg_pool;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql;
+
 #[cfg(feature = "sqlite")]
-mod sqlite_pool;
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
+pub mod sqlite;
+
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub mod postgres;
+
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub mod redis;
 
 #[cfg(feature = "outbox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
@@ -245,6 +265,6 @@ pub mod store;
 #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
 pub mod feed;
 
-#[cfg(all(feature = "outbox", feature = "reqwest"))]
-#[cfg_attr(docsrs, doc(cfg(any(feature = "sqlite", feature = "postgres"))))]
+#[cfg(feature = "outbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
 pub mod outbox;

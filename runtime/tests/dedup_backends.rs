@@ -8,10 +8,12 @@ mod services;
 use std::sync::Arc;
 use std::time::Duration;
 
+use hookwire::Settled;
 use hookwire::Timestamp;
-use hookwire::dedup::{
-    Claim, DedupKey, DedupStore, PgDedup, RedisDedup, Settled, SqliteDedup, conformance,
-};
+use hookwire::dedup::{Claim, DedupKey, DedupStore, conformance};
+use hookwire::postgres::PgStore;
+use hookwire::redis::RedisStore;
+use hookwire::sqlite::SqliteStore;
 use services::{PgSchema, postgres_url, redis_url};
 
 fn redis_prefix(test: &str) -> String {
@@ -36,7 +38,10 @@ fn sqlite_url(test: &str) -> String {
 
 #[tokio::test]
 async fn sqlite_store_passes_the_suite() {
-    let store = SqliteDedup::open(&sqlite_url("suite")).await.unwrap();
+    let store = SqliteStore::open(&sqlite_url("suite"))
+        .await
+        .unwrap()
+        .dedup();
     conformance::all(&store, "sqlite").await;
 }
 
@@ -46,7 +51,7 @@ async fn postgres_store_passes_the_suite() {
         return;
     };
     let schema = PgSchema::new(&url, "hw_dedup", "suite").await;
-    let store = PgDedup::connect_with(schema.options()).await.unwrap();
+    let store = PgStore::open_with(schema.options()).await.unwrap().dedup();
     conformance::all(&store, "postgres").await;
 }
 
@@ -55,9 +60,10 @@ async fn redis_store_passes_the_suite() {
     let Some(url) = redis_url("redis_store_passes_the_suite") else {
         return;
     };
-    let store = RedisDedup::connect(&url)
+    let store = RedisStore::open(&url)
         .await
         .unwrap()
+        .dedup()
         .prefix(redis_prefix("suite"));
     conformance::all(&store, "redis").await;
 }
@@ -107,8 +113,8 @@ async fn replicas_claim_once(replicas: [Arc<dyn DedupStore>; 2]) {
 #[tokio::test]
 async fn sqlite_replicas_claim_each_key_once() {
     let url = sqlite_url("replicas");
-    let a = SqliteDedup::open(&url).await.unwrap();
-    let b = SqliteDedup::open(&url).await.unwrap();
+    let a = SqliteStore::open(&url).await.unwrap().dedup();
+    let b = SqliteStore::open(&url).await.unwrap().dedup();
     replicas_claim_once([Arc::new(a), Arc::new(b)]).await;
 }
 
@@ -119,8 +125,8 @@ async fn postgres_replicas_claim_each_key_once() {
     };
     let schema = PgSchema::new(&url, "hw_dedup", "replicas").await;
     let options = schema.options();
-    let a = PgDedup::connect_with(options.clone()).await.unwrap();
-    let b = PgDedup::connect_with(options).await.unwrap();
+    let a = PgStore::open_with(options.clone()).await.unwrap().dedup();
+    let b = PgStore::open_with(options).await.unwrap().dedup();
     replicas_claim_once([Arc::new(a), Arc::new(b)]).await;
 }
 
@@ -130,8 +136,16 @@ async fn redis_replicas_claim_each_key_once() {
         return;
     };
     let prefix = redis_prefix("replicas");
-    let a = RedisDedup::connect(&url).await.unwrap().prefix(&prefix);
-    let b = RedisDedup::connect(&url).await.unwrap().prefix(&prefix);
+    let a = RedisStore::open(&url)
+        .await
+        .unwrap()
+        .dedup()
+        .prefix(&prefix);
+    let b = RedisStore::open(&url)
+        .await
+        .unwrap()
+        .dedup()
+        .prefix(&prefix);
     replicas_claim_once([Arc::new(a), Arc::new(b)]).await;
 }
 
@@ -148,14 +162,12 @@ async fn redis_store_reconnects_after_client_kill() {
     let Some(url) = redis_url("redis_store_reconnects_after_client_kill") else {
         return;
     };
-    let store = RedisDedup::connect(&url)
-        .await
-        .unwrap()
-        .prefix(redis_prefix("reconnect"));
+    let db = RedisStore::open(&url).await.unwrap();
+    let store = db.dedup().prefix(redis_prefix("reconnect"));
     claim_works(&store, "before").await;
     let id: i64 = redis::cmd("CLIENT")
         .arg("ID")
-        .query_async(&mut store.connection())
+        .query_async(&mut db.pool().clone())
         .await
         .unwrap();
     let client = redis::Client::open(url.as_str()).unwrap();
@@ -179,14 +191,15 @@ async fn postgres_store_reconnects_after_terminate_backend() {
     };
     let schema = PgSchema::new(&url, "hw_dedup", "reconnect").await;
     let options = schema.options();
-    let store = PgDedup::connect_with(options.clone()).await.unwrap();
+    let db = PgStore::open_with(options.clone()).await.unwrap();
+    let store = db.dedup();
     claim_works(&store, "before").await;
     let admin = sqlx::PgPool::connect_with(options).await.unwrap();
     // Every connection the pool holds, held at once so each is a different backend.
     let mut held = Vec::new();
     let mut pids: Vec<i32> = Vec::new();
-    for _ in 0..store.pool().size() {
-        let mut connection = store.pool().acquire().await.unwrap();
+    for _ in 0..db.pool().size() {
+        let mut connection = db.pool().acquire().await.unwrap();
         let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
             .fetch_one(&mut *connection)
             .await
@@ -212,7 +225,7 @@ async fn postgres_store_reconnects_after_terminate_backend() {
 /// many tasks at once all succeed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_in_memory_store_takes_concurrent_claims() {
-    let store = SqliteDedup::open("sqlite::memory:").await.unwrap();
+    let store = SqliteStore::open("sqlite::memory:").await.unwrap().dedup();
     replicas_claim_once([Arc::new(store.clone()), Arc::new(store.clone())]).await;
     conformance::all(&store, "sqlite::memory:").await;
 }

@@ -8,10 +8,12 @@ mod services;
 use std::sync::Arc;
 use std::time::Duration;
 
+use hookwire::Settled;
 use hookwire::Timestamp;
-use hookwire::inbox::{
-    self, InboxStore, NewItem, PgInbox, Pushed, RedisInbox, Settled, SqliteInbox, conformance,
-};
+use hookwire::inbox::{self, InboxStore, NewItem, Pushed, conformance};
+use hookwire::postgres::PgStore;
+use hookwire::redis::{RedisInbox, RedisStore};
+use hookwire::sqlite::SqliteStore;
 use services::{PgSchema, postgres_url, redis_url};
 
 /// A key prefix of one test; its keys are deleted when the test ends (also when it fails).
@@ -31,11 +33,12 @@ impl RedisPrefix {
         }
     }
 
+    async fn db(&self) -> RedisStore {
+        RedisStore::open(&self.url).await.unwrap()
+    }
+
     async fn store(&self) -> RedisInbox {
-        RedisInbox::open(&self.url)
-            .await
-            .unwrap()
-            .prefix(&self.prefix)
+        self.db().await.inbox().prefix(&self.prefix)
     }
 
     async fn keys(url: &str, prefix: &str) -> Vec<Vec<u8>> {
@@ -131,15 +134,17 @@ async fn round_trip(store: &dyn InboxStore, id: &str) {
 #[tokio::test]
 async fn sqlite_inbox_passes_the_suite() {
     let path = sqlite_path("suite");
-    let store = SqliteInbox::open(&sqlite_url(&path)).await.unwrap();
+    let store_db = SqliteStore::open(&sqlite_url(&path)).await.unwrap();
+    let store = store_db.inbox();
     conformance::all(&store, "sqlite").await;
-    store.pool().close().await;
+    store_db.pool().close().await;
     remove_sqlite(&path);
 }
 
 #[tokio::test]
 async fn sqlite_inbox_in_memory_passes_the_suite() {
-    let store = SqliteInbox::open("sqlite::memory:").await.unwrap();
+    let store_db = SqliteStore::open("sqlite::memory:").await.unwrap();
+    let store = store_db.inbox();
     conformance::all(&store, "sqlite-memory").await;
 }
 
@@ -150,7 +155,8 @@ async fn sqlite_inbox_keeps_deliveries_across_a_restart() {
     let path = sqlite_path("restart");
     let t0 = Timestamp::from_unix(1_700_000_000);
     let at = |seconds| t0.saturating_add_seconds(seconds);
-    let first = SqliteInbox::open(&sqlite_url(&path)).await.unwrap();
+    let first_db = SqliteStore::open(&sqlite_url(&path)).await.unwrap();
+    let first = first_db.inbox();
     let cut = NewItem::new("q", "cut-short", "t", vec![0, 159, 146, 150]).header("a", "b");
     let done = NewItem::new("q", "done", "t", b"{}".to_vec());
     first.push(&cut, t0).await.unwrap();
@@ -168,10 +174,11 @@ async fn sqlite_inbox_keeps_deliveries_across_a_restart() {
         .await
         .unwrap();
     assert_eq!(settled, Settled::Applied);
-    first.pool().close().await;
+    first_db.pool().close().await;
     drop(first);
 
-    let second = SqliteInbox::open(&sqlite_url(&path)).await.unwrap();
+    let second_db = SqliteStore::open(&sqlite_url(&path)).await.unwrap();
+    let second = second_db.inbox();
     let stats = second.stats("q").await.unwrap();
     assert_eq!((stats.running, stats.done), (1, 1), "{stats:?}");
     assert!(
@@ -186,7 +193,7 @@ async fn sqlite_inbox_keeps_deliveries_across_a_restart() {
     assert_eq!(again[0].item, cut);
     assert_eq!((again[0].attempt, again[0].recovered), (2, true));
     assert_eq!(second.push(&done, at(61)).await.unwrap(), Pushed::Duplicate);
-    second.pool().close().await;
+    second_db.pool().close().await;
     remove_sqlite(&path);
 }
 
@@ -196,9 +203,10 @@ async fn postgres_inbox_passes_the_suite() {
         return;
     };
     let schema = PgSchema::new(&url, "hw_inbox", "suite").await;
-    let store = PgInbox::open_with(schema.options()).await.unwrap();
+    let store_db = PgStore::open_with(schema.options()).await.unwrap();
+    let store = store_db.inbox();
     conformance::all(&store, "postgres").await;
-    store.pool().close().await;
+    store_db.pool().close().await;
 }
 
 /// Two replicas (two stores, each with its own connections) claim from one queue at once,
@@ -262,11 +270,13 @@ async fn postgres_replicas_share_a_queue() {
         return;
     };
     let schema = PgSchema::new(&url, "hw_inbox", "replicas").await;
-    let a = PgInbox::open_with(schema.options()).await.unwrap();
-    let b = PgInbox::open_with(schema.options()).await.unwrap();
+    let a_db = PgStore::open_with(schema.options()).await.unwrap();
+    let a = a_db.inbox();
+    let b_db = PgStore::open_with(schema.options()).await.unwrap();
+    let b = b_db.inbox();
     replicas_share_a_queue([Arc::new(a.clone()), Arc::new(b.clone())]).await;
-    a.pool().close().await;
-    b.pool().close().await;
+    a_db.pool().close().await;
+    b_db.pool().close().await;
 }
 
 #[tokio::test]
@@ -275,19 +285,22 @@ async fn postgres_large_claims_keep_the_order() {
         return;
     };
     let schema = PgSchema::new(&url, "hw_inbox", "large").await;
-    let store = PgInbox::open_with(schema.options()).await.unwrap();
+    let store_db = PgStore::open_with(schema.options()).await.unwrap();
+    let store = store_db.inbox();
     large_claims_keep_the_order(&store).await;
-    store.pool().close().await;
+    store_db.pool().close().await;
 }
 
 #[tokio::test]
 async fn sqlite_replicas_share_a_queue() {
     let path = sqlite_path("replicas");
-    let a = SqliteInbox::open(&sqlite_url(&path)).await.unwrap();
-    let b = SqliteInbox::open(&sqlite_url(&path)).await.unwrap();
+    let a_db = SqliteStore::open(&sqlite_url(&path)).await.unwrap();
+    let a = a_db.inbox();
+    let b_db = SqliteStore::open(&sqlite_url(&path)).await.unwrap();
+    let b = b_db.inbox();
     replicas_share_a_queue([Arc::new(a.clone()), Arc::new(b.clone())]).await;
-    a.pool().close().await;
-    b.pool().close().await;
+    a_db.pool().close().await;
+    b_db.pool().close().await;
     remove_sqlite(&path);
 }
 
@@ -316,14 +329,15 @@ async fn postgres_inbox_reconnects_after_terminate_backend() {
         return;
     };
     let schema = PgSchema::new(&url, "hw_inbox", "reconnect").await;
-    let store = PgInbox::open_with(schema.options()).await.unwrap();
+    let store_db = PgStore::open_with(schema.options()).await.unwrap();
+    let store = store_db.inbox();
     round_trip(&store, "before").await;
     let admin = sqlx::PgPool::connect_with(schema.options()).await.unwrap();
     // Every connection the pool holds, held at once so each is a different backend.
     let mut held = Vec::new();
     let mut pids: Vec<i32> = Vec::new();
-    for _ in 0..store.pool().size() {
-        let mut connection = store.pool().acquire().await.unwrap();
+    for _ in 0..store_db.pool().size() {
+        let mut connection = store_db.pool().acquire().await.unwrap();
         let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
             .fetch_one(&mut *connection)
             .await
@@ -344,7 +358,7 @@ async fn postgres_inbox_reconnects_after_terminate_backend() {
     round_trip(&store, "after").await;
     round_trip(&store, "after-2").await;
     admin.close().await;
-    store.pool().close().await;
+    store_db.pool().close().await;
 }
 
 #[tokio::test]
@@ -359,7 +373,7 @@ async fn open_dispatches_on_the_scheme() {
     drop(sqlite);
     remove_sqlite(&path);
     let error = inbox::open("mongodb://localhost").await.err().unwrap();
-    assert!(error.to_string().contains("unknown inbox URL"), "{error}");
+    assert!(error.to_string().contains("unknown store URL"), "{error}");
     if let Some(url) = postgres_url("open_dispatches_on_the_scheme (postgres)") {
         let postgresql = url.replacen("postgres://", "postgresql://", 1);
         let schema = PgSchema::new(&url, "hw_inbox", "open").await;
@@ -390,7 +404,8 @@ async fn redis_inbox_keys_stay_apart_and_purge_cleans_up() {
         return;
     };
     let prefix = RedisPrefix::new(&url, "apart");
-    let store = prefix.store().await;
+    let db = prefix.db().await;
+    let store = db.inbox().prefix(&prefix.prefix);
     let now = Timestamp::from_unix(1_700_000_000);
     let a = NewItem::new("a:d:b", "c", "t", vec![1]);
     let b = NewItem::new("a", "b:d:c", "t", vec![2]);
@@ -408,7 +423,7 @@ async fn redis_inbox_keys_stay_apart_and_purge_cleans_up() {
     assert_eq!(claimed[0].item, b);
     // The done hash keeps no body and expires with its retention; Redis expiring it (done
     // here by hand) leaves its count to the purge.
-    let mut connection = store.connection();
+    let mut connection = db.pool().clone();
     let hash = format!("{}a%3Ad%3Ab:d:c", prefix.prefix);
     let (ttl, body): (i64, bool) = redis::pipe()
         .cmd("PTTL")
@@ -445,14 +460,15 @@ async fn redis_inbox_reconnects_after_client_kill() {
         return;
     };
     let prefix = RedisPrefix::new(&url, "reconnect");
-    let store = prefix.store().await;
+    let db = prefix.db().await;
+    let store = db.inbox().prefix(&prefix.prefix);
     round_trip(&store, "before").await;
     let client = redis::Client::open(url.as_str()).unwrap();
     let mut admin = client.get_multiplexed_async_connection().await.unwrap();
     for id in ["after", "after-2"] {
         let client_id: i64 = redis::cmd("CLIENT")
             .arg("ID")
-            .query_async(&mut store.connection())
+            .query_async(&mut db.pool().clone())
             .await
             .unwrap();
         let killed: i64 = redis::cmd("CLIENT")

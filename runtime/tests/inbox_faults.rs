@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use hookwire::clock::FixedClock;
-use hookwire::inbox::{InboxStats, InboxStore, MemoryInbox, SqliteInbox};
+use hookwire::inbox::{InboxStats, InboxStore, MemoryInbox};
 use hookwire::receiver::{Delivery, Receiver};
 use hookwire::retry::RetryPolicy;
 use receiver_support::{Kind, NOW, Ping, Target, Transport};
@@ -167,7 +167,7 @@ async fn a_slow_direct_handler_is_answered_503_and_its_claim_released() {
 #[tokio::test]
 async fn the_sqlite_inbox_syncs_every_commit() {
     let path = std::env::temp_dir().join(format!("hookwire-inbox-sync-{}.db", std::process::id()));
-    let inbox = SqliteInbox::open(&format!("sqlite://{}", path.display()))
+    let inbox = hookwire::sqlite::SqliteStore::open(&format!("sqlite://{}", path.display()))
         .await
         .unwrap();
     let mut connection = inbox.pool().acquire().await.unwrap();
@@ -202,10 +202,8 @@ async fn a_redis_delivery_whose_hash_is_gone_is_a_dead_letter() {
         return;
     };
     let prefix = format!("hookwire-test:inbox-gone:{}:{}:", std::process::id(), NOW);
-    let store = hookwire::inbox::RedisInbox::open(&url)
-        .await
-        .unwrap()
-        .prefix(&prefix);
+    let db = hookwire::redis::RedisStore::open(&url).await.unwrap();
+    let store = db.inbox().prefix(&prefix);
     let (clock, runs) = (Arc::new(FixedClock::new(NOW)), Arc::new(AtomicU32::new(0)));
     let receiver = hanging(&clock, &runs).inbox(store.clone(), "q");
     let target = Target::new(receiver.clone().into_router(), Transport::Oneshot).await;
@@ -215,7 +213,7 @@ async fn a_redis_delivery_whose_hash_is_gone_is_a_dead_letter() {
             StatusCode::OK
         );
     }
-    let mut connection = store.connection();
+    let mut connection = db.pool().clone();
     let _: () = redis::cmd("DEL")
         .arg(format!("{prefix}q:d:msg_gone"))
         .query_async(&mut connection)

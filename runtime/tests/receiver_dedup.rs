@@ -11,8 +11,9 @@ use axum::Router;
 use axum::http::StatusCode;
 use hookwire::Timestamp;
 use hookwire::clock::FixedClock;
-use hookwire::dedup::{BoxFuture, Claim, ClaimToken, DedupError, DedupKey, Settled};
+use hookwire::dedup::{Claim, DedupError, DedupKey};
 use hookwire::receiver::{DedupStore, Delivery, MemoryDedup, Receiver, WebhookConfig};
+use hookwire::{BoxFuture, ClaimToken, Settled};
 use receiver_support::{Kind, Ping, Target, Transport};
 use tokio::sync::Semaphore;
 

@@ -334,7 +334,8 @@ async fn postgres_connects_with_verify_full_through_tls() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_connects_through_tls() {
-    use hookwire::dedup::{Claim, DedupKey, DedupStore, RedisDedup};
+    use hookwire::dedup::{Claim, DedupKey, DedupStore};
+    use hookwire::redis::RedisStore;
     let Some(url) = services::redis_url("redis_connects_through_tls") else {
         return;
     };
@@ -351,7 +352,7 @@ async fn redis_connects_through_tls() {
     .unwrap();
     let manager = redis::aio::ConnectionManager::new(client).await.unwrap();
     let prefix = format!("hw:tls:{}:", std::process::id());
-    let store = RedisDedup::from_connection(manager).prefix(&prefix);
+    let store = RedisStore::from_pool(manager).dedup().prefix(&prefix);
     let key = DedupKey::new("tls", "msg_1");
     let now = hookwire::Timestamp::now();
     let first = store

@@ -17,7 +17,8 @@
 use std::time::Duration;
 
 use crate::Timestamp;
-use crate::dedup::{Claim, ClaimToken, DedupKey, DedupStore, Settled};
+use crate::dedup::{Claim, DedupKey, DedupStore};
+use crate::{ClaimToken, Settled};
 
 const LEASE: Duration = Duration::from_secs(60);
 const TTL: Duration = Duration::from_secs(3_600);

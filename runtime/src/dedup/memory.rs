@@ -5,8 +5,8 @@ use std::fmt;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use crate::Timestamp;
-use crate::dedup::{BoxFuture, Claim, ClaimToken, DedupError, DedupKey, DedupStore, Settled};
+use crate::dedup::{Claim, DedupError, DedupKey, DedupStore};
+use crate::{BoxFuture, ClaimToken, Settled, Timestamp};
 
 /// The in-memory [`DedupStore`], for one process.
 ///

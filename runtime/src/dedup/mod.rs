@@ -28,7 +28,8 @@
 //! ```
 //! use std::time::Duration;
 //! use hookwire::Timestamp;
-//! use hookwire::dedup::{Claim, DedupKey, DedupStore, MemoryDedup, Settled};
+//! use hookwire::Settled;
+//! use hookwire::dedup::{Claim, DedupKey, DedupStore, MemoryDedup};
 //!
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 //! let store = MemoryDedup::new();
@@ -42,44 +43,19 @@
 //! # }).unwrap();
 //! ```
 
-#[cfg(any(feature = "postgres", feature = "redis", feature = "sqlite"))]
-pub(crate) mod backend;
 pub mod conformance;
 mod memory;
-#[cfg(feature = "postgres")]
-mod postgres;
-#[cfg(feature = "redis")]
-mod redis;
-#[cfg(feature = "sqlite")]
-mod sqlite;
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
-mod sweep;
-pub(crate) mod url;
+mod open;
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 pub use memory::MemoryDedup;
-#[cfg(feature = "postgres")]
-#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
-pub use postgres::PgDedup;
-#[cfg(feature = "redis")]
-#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
-pub use redis::RedisDedup;
-#[cfg(feature = "sqlite")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
-pub use sqlite::SqliteDedup;
+pub use open::open;
 
-pub use url::{UrlError, open};
-
-use crate::Timestamp;
-
-/// A boxed, sendable future, as the [`DedupStore`] methods return (the trait stays
-/// dyn-compatible, so a receiver holds an `Arc<dyn DedupStore>`).
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+use crate::plumbing::NoRandomness;
+use crate::{BoxFuture, ClaimToken, Settled, Timestamp, UrlError};
 
 /// What a delivery is deduplicated by: the receiver's namespace and the delivery id.
 ///
@@ -143,45 +119,11 @@ impl fmt::Display for DedupKey {
     }
 }
 
-/// Proof of owning a claim: [`complete`](DedupStore::complete) and
-/// [`abandon`](DedupStore::abandon) act only when it is the key's current token.
-///
-/// A store hands out a token no earlier claim of the same key had (a counter, a random
-/// 64-bit value, a database sequence).
-///
-/// ```
-/// use hookwire::dedup::ClaimToken;
-/// assert_eq!(ClaimToken::new(7).get(), 7);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ClaimToken(u64);
-
-impl ClaimToken {
-    /// A token with this value.
-    ///
-    /// ```
-    /// # use hookwire::dedup::ClaimToken;
-    /// let token = ClaimToken::new(42);
-    /// ```
-    pub const fn new(value: u64) -> Self {
-        ClaimToken(value)
-    }
-
-    /// The token's value, for storing it.
-    ///
-    /// ```
-    /// # use hookwire::dedup::ClaimToken;
-    /// assert_eq!(ClaimToken::new(42).get(), 42);
-    /// ```
-    pub const fn get(self) -> u64 {
-        self.0
-    }
-}
-
 /// What [`DedupStore::claim`] found for a key.
 ///
 /// ```
-/// use hookwire::dedup::{Claim, ClaimToken};
+/// use hookwire::ClaimToken;
+/// use hookwire::dedup::Claim;
 /// assert_ne!(Claim::New(ClaimToken::new(1)), Claim::Done);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -193,21 +135,6 @@ pub enum Claim {
     InFlight,
     /// Handled already: the receiver answers `200` without running a handler.
     Done,
-}
-
-/// Whether [`complete`](DedupStore::complete) or [`abandon`](DedupStore::abandon) acted.
-///
-/// ```
-/// use hookwire::dedup::Settled;
-/// assert_ne!(Settled::Applied, Settled::Lost);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Settled {
-    /// The token was the key's current one: the key is now done (or released).
-    Applied,
-    /// The claim is no longer the caller's (its lease expired and another claim took the key,
-    /// or it was settled already): nothing changed.
-    Lost,
 }
 
 /// A store of delivery keys that makes each delivery run its handler once.
@@ -234,7 +161,8 @@ pub enum Settled {
 /// ```
 /// use std::time::Duration;
 /// use hookwire::Timestamp;
-/// use hookwire::dedup::{BoxFuture, Claim, ClaimToken, DedupError, DedupKey, DedupStore, MemoryDedup, Settled};
+/// use hookwire::{BoxFuture, ClaimToken, Settled};
+/// use hookwire::dedup::{Claim, DedupError, DedupKey, DedupStore, MemoryDedup};
 ///
 /// /// A store that delegates to another one and counts claims.
 /// struct Counting(MemoryDedup, std::sync::atomic::AtomicUsize);
@@ -323,6 +251,19 @@ pub enum DedupError {
     /// not include, or a malformed parameter.
     #[error(transparent)]
     Url(#[from] UrlError),
+}
+
+impl From<NoRandomness> for DedupError {
+    fn from(error: NoRandomness) -> Self {
+        DedupError::new(error)
+    }
+}
+
+/// A backend that could not be opened, reached or migrated is unavailable.
+impl From<crate::BackendError> for DedupError {
+    fn from(error: crate::BackendError) -> Self {
+        DedupError::new(error)
+    }
 }
 
 impl DedupError {

@@ -15,8 +15,9 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
+use crate::Settled;
 use crate::Timestamp;
-use crate::inbox::{Claimed, Failure, InboxStats, InboxStore, NewItem, Pushed, Settled};
+use crate::inbox::{ClaimedDelivery, Failure, InboxStats, InboxStore, NewItem, Pushed};
 
 const LEASE: Duration = Duration::from_secs(60);
 /// Runs allowed by the rules that do not test the limit.
@@ -51,7 +52,12 @@ async fn push(store: &dyn InboxStore, item: &NewItem, now: Timestamp, want: Push
     );
 }
 
-async fn claim(store: &dyn InboxStore, queue: &str, now: Timestamp, limit: usize) -> Vec<Claimed> {
+async fn claim(
+    store: &dyn InboxStore,
+    queue: &str,
+    now: Timestamp,
+    limit: usize,
+) -> Vec<ClaimedDelivery> {
     claim_at_most(store, queue, now, limit, RUNS).await
 }
 
@@ -61,14 +67,14 @@ async fn claim_at_most(
     now: Timestamp,
     limit: usize,
     max_attempts: u32,
-) -> Vec<Claimed> {
+) -> Vec<ClaimedDelivery> {
     store
         .claim(queue, now, LEASE, limit, max_attempts)
         .await
         .unwrap_or_else(|e| panic!("claim in {queue} at {now}: {e}"))
 }
 
-fn ids(claimed: &[Claimed]) -> Vec<&str> {
+fn ids(claimed: &[ClaimedDelivery]) -> Vec<&str> {
     claimed.iter().map(|c| c.item.id.as_str()).collect()
 }
 

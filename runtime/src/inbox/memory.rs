@@ -6,11 +6,12 @@ use std::fmt;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use crate::Timestamp;
 use crate::inbox::{
-    BoxFuture, ClaimToken, Claimed, DeadLetter, Failure, InboxError, InboxStats, InboxStore,
-    NewItem, Pushed, Settled, duration_millis, from_millis, gave_up, millis,
+    ClaimedDelivery, DeadLetter, Failure, InboxError, InboxStats, InboxStore, NewItem, Pushed,
+    gave_up,
 };
+use crate::plumbing::time::{duration_millis, from_millis, millis};
+use crate::{BoxFuture, ClaimToken, Settled, Timestamp};
 
 /// The in-memory [`InboxStore`]. It acknowledges quickly and retries failed handlers, but a
 /// restart loses what it holds: use the SQLite, PostgreSQL or Redis inbox when a crash must
@@ -161,7 +162,7 @@ impl InboxStore for MemoryInbox {
         lease: Duration,
         limit: usize,
         max_attempts: u32,
-    ) -> BoxFuture<'a, Result<Vec<Claimed>, InboxError>> {
+    ) -> BoxFuture<'a, Result<Vec<ClaimedDelivery>, InboxError>> {
         let mut state = self.lock();
         let now_ms = millis(now);
         let due: Vec<Key> = state
@@ -198,7 +199,7 @@ impl InboxStore for MemoryInbox {
             if let Some(row) = state.rows.get_mut(&key) {
                 row.token = token;
                 row.attempts = row.attempts.saturating_add(1);
-                claimed.push(Claimed {
+                claimed.push(ClaimedDelivery {
                     item: row.item.clone(),
                     token: ClaimToken::new(token),
                     attempt: row.attempts,

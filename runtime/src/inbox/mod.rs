@@ -25,7 +25,7 @@
 //! the next [`claim`](InboxStore::claim) makes it a dead letter whose error says why
 //! ([`gave_up`]), counted in [`stats`](InboxStore::stats) and listed by
 //! [`dead`](InboxStore::dead) (and `hookwire inbox dead`). A claim taken over from an ended
-//! lease is [`recovered`](Claimed::recovered) (at most one per claim) and the worker runs it
+//! lease is [`recovered`](ClaimedDelivery::recovered) (at most one per claim) and the worker runs it
 //! alone, so a delivery that crashes its process takes no other delivery's run with it.
 //!
 //! The stores, each passing the [`conformance`] suite (a database driver is compiled only with
@@ -35,9 +35,9 @@
 //! | Store | Feature | Shared by | The receiver's process crashes | The store's server or OS crashes, or its machine loses power |
 //! |---|---|---|---|---|
 //! | [`MemoryInbox`] | none | one process | lost | lost |
-//! | `SqliteInbox` | `sqlite` | the processes of one machine | kept | kept: WAL, `synchronous = FULL` (each commit synced); `?synchronous=normal` may roll the last commits back |
-//! | `PgInbox` | `postgres` | every replica | kept | kept when the server runs `fsync = on` and `synchronous_commit` not `off` (the defaults); on a replica set, as `synchronous_commit` says |
-//! | `RedisInbox` | `redis` | every replica | kept | as Redis persists: `appendonly yes` with `appendfsync always` keeps every push; `everysec` (the AOF default) may lose the last second; snapshots alone (Redis's default) lose what came since the last one |
+//! | `SqliteStore::inbox` (`hookwire::sqlite`) | `sqlite` | the processes of one machine | kept | kept: WAL, `synchronous = FULL` (each commit synced); `?synchronous=normal` may roll the last commits back |
+//! | `PgStore::inbox` (`hookwire::postgres`) | `postgres` | every replica | kept | kept when the server runs `fsync = on` and `synchronous_commit` not `off` (the defaults); on a replica set, as `synchronous_commit` says |
+//! | `RedisStore::inbox` (`hookwire::redis`) | `redis` | every replica | kept | as Redis persists: `appendonly yes` with `appendfsync always` keeps every push; `everysec` (the AOF default) may lose the last second; snapshots alone (Redis's default) lose what came since the last one |
 //!
 //! Redis also needs `maxmemory-policy noeviction`: an evicted delivery is a dead letter saying
 //! so (its body is gone), never a silent drop.
@@ -62,34 +62,19 @@
 //! # }).unwrap();
 //! ```
 
-#[cfg(any(feature = "postgres", feature = "redis", feature = "sqlite"))]
-mod backend;
 pub mod conformance;
 mod memory;
 mod open;
-#[cfg(feature = "postgres")]
-mod postgres;
-#[cfg(feature = "redis")]
-mod redis;
-#[cfg(feature = "sqlite")]
-mod sqlite;
+#[cfg(any(feature = "postgres", feature = "redis", feature = "sqlite"))]
+pub(crate) mod stored;
 
 use std::time::Duration;
 
-pub use crate::dedup::{BoxFuture, ClaimToken, Settled};
 pub use memory::MemoryInbox;
 pub use open::open;
-#[cfg(feature = "postgres")]
-#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
-pub use postgres::PgInbox;
-#[cfg(feature = "redis")]
-#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
-pub use redis::RedisInbox;
-#[cfg(feature = "sqlite")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
-pub use sqlite::SqliteInbox;
 
-use crate::Timestamp;
+use crate::plumbing::NoRandomness;
+use crate::{BoxFuture, ClaimToken, Settled, Timestamp};
 
 /// A verified delivery to store: what the worker needs to run its handler later.
 ///
@@ -187,10 +172,11 @@ pub enum Pushed {
 /// [`complete`](InboxStore::complete) or [`fail`](InboxStore::fail) it with the token.
 ///
 /// ```
-/// use hookwire::inbox::{Claimed, ClaimToken, NewItem};
+/// use hookwire::ClaimToken;
+/// use hookwire::inbox::{ClaimedDelivery, NewItem};
 /// use hookwire::Timestamp;
 ///
-/// let claimed = Claimed {
+/// let claimed = ClaimedDelivery {
 ///     item: NewItem::new("q", "1", "t", vec![]),
 ///     token: ClaimToken::new(1),
 ///     attempt: 1,
@@ -200,7 +186,7 @@ pub enum Pushed {
 /// assert_eq!(claimed.attempt, 1);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Claimed {
+pub struct ClaimedDelivery {
     /// The delivery as it was pushed.
     pub item: NewItem,
     /// Owns the claim until the lease ends.
@@ -298,7 +284,7 @@ pub struct InboxStats {
 /// - `claim` hands out due deliveries (waiting with `run_at <= now`, or running with an ended
 ///   lease), oldest first, each to one caller, with a new token and `attempt` one higher;
 ///   they are due again at `now + lease`. A running one whose lease ended is
-///   [`recovered`](Claimed::recovered), at most one per claim.
+///   [`recovered`](ClaimedDelivery::recovered), at most one per claim.
 /// - Poison work ends: a due delivery claimed `max_attempts` times already is not handed out
 ///   again but becomes a dead letter at `now`, its error saying why ([`gave_up`]): a crash
 ///   that records nothing can never loop forever.
@@ -329,7 +315,7 @@ pub trait InboxStore: Send + Sync + 'static {
         lease: Duration,
         limit: usize,
         max_attempts: u32,
-    ) -> BoxFuture<'a, Result<Vec<Claimed>, InboxError>>;
+    ) -> BoxFuture<'a, Result<Vec<ClaimedDelivery>, InboxError>>;
 
     /// Marks a claimed delivery handled; its id is kept until `now + keep`.
     ///
@@ -407,6 +393,26 @@ pub enum InboxError {
     Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
+impl From<NoRandomness> for InboxError {
+    fn from(error: NoRandomness) -> Self {
+        InboxError::new(error)
+    }
+}
+
+/// A backend that could not be opened, reached or migrated is unavailable.
+impl From<crate::BackendError> for InboxError {
+    fn from(error: crate::BackendError) -> Self {
+        InboxError::new(error)
+    }
+}
+
+/// A URL [`open`] cannot use.
+impl From<crate::UrlError> for InboxError {
+    fn from(error: crate::UrlError) -> Self {
+        InboxError::new(error)
+    }
+}
+
 impl InboxError {
     /// An [`Unavailable`](Self::Unavailable) error wrapping the store's error (or a message).
     ///
@@ -435,7 +441,7 @@ impl<T: InboxStore + ?Sized> InboxStore for std::sync::Arc<T> {
         lease: Duration,
         limit: usize,
         max_attempts: u32,
-    ) -> BoxFuture<'a, Result<Vec<Claimed>, InboxError>> {
+    ) -> BoxFuture<'a, Result<Vec<ClaimedDelivery>, InboxError>> {
         (**self).claim(queue, now, lease, limit, max_attempts)
     }
 
@@ -513,22 +519,4 @@ pub fn gave_up(attempts: u32, recovered: bool, last_error: &str) -> String {
     } else {
         format!("gave up after {attempts} runs, as many as the retry schedule allows: {last_error}")
     }
-}
-
-/// `at` in Unix milliseconds, as the stores keep times.
-pub(crate) fn millis(at: Timestamp) -> i64 {
-    at.unix_seconds()
-        .saturating_mul(1_000)
-        .saturating_add(i64::from(at.subsec_nanos() / 1_000_000))
-}
-
-/// The timestamp of `millis` Unix milliseconds.
-pub(crate) fn from_millis(millis: i64) -> Timestamp {
-    let nanos = u32::try_from(millis.rem_euclid(1_000) * 1_000_000).unwrap_or(0);
-    Timestamp::from_unix_nanos(millis.div_euclid(1_000), nanos)
-}
-
-/// `duration` in milliseconds, saturating.
-pub(crate) fn duration_millis(duration: Duration) -> i64 {
-    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }

@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use crate::dedup::UrlError;
-use crate::dedup::url::take_prefix;
+use crate::UrlError;
 use crate::inbox::{InboxError, InboxStore, MemoryInbox};
+use crate::plumbing::url::Target;
 
 /// Opens the inbox a URL names, as [`dedup::open`](crate::dedup::open) opens a duplicate
 /// store:
@@ -12,14 +12,15 @@ use crate::inbox::{InboxError, InboxStore, MemoryInbox};
 /// | URL | Store | Feature |
 /// |---|---|---|
 /// | `memory` | [`MemoryInbox`] (a restart loses it) | none |
-/// | `sqlite:PATH`, `sqlite://PATH`, `sqlite::memory:` | `SqliteInbox` | `sqlite` |
-/// | `postgres://...`, `postgresql://...` | `PgInbox` | `postgres` |
-/// | `redis://...`, `rediss://...` | `RedisInbox` | `redis` |
+/// | `sqlite:PATH`, `sqlite://PATH`, `sqlite::memory:` | `SqliteStore::open(url)?.inbox()` | `sqlite` |
+/// | `postgres://...`, `postgresql://...` | `PgStore::open(url)?.inbox()` | `postgres` |
+/// | `redis://...`, `rediss://...` | `RedisStore::open(url)?.inbox()` | `redis` |
 ///
-/// The URL goes to the backend's `open` as is, with one addition: a Redis URL may carry
+/// The URL goes to the backend's handle as is, with one addition: a Redis URL may carry
 /// `prefix=...` in its query (percent-encoded), taken out to become the key prefix
 /// (`redis://127.0.0.1:6379/0?prefix=shop%3Ainbox%3A`). PostgreSQL takes its schema from the
-/// URL's `options` (`postgres://host/db?options=-csearch_path%3Dhooks`).
+/// URL's `options` (`postgres://host/db?options=-csearch_path%3Dhooks`); SQLite syncs each
+/// commit (`synchronous = FULL`) unless the URL says `?synchronous=normal`.
 ///
 /// # Errors
 /// The scheme is unknown, its backend is not compiled in (the message names the feature to
@@ -31,75 +32,30 @@ use crate::inbox::{InboxError, InboxStore, MemoryInbox};
 /// let inbox = hookwire::inbox::open("memory").await?;
 /// assert_eq!(inbox.stats("shop").await?.waiting, 0);
 /// let Err(error) = hookwire::inbox::open("mysql://db/hooks").await else { panic!() };
-/// assert!(error.to_string().contains("unknown inbox URL"));
+/// assert!(error.to_string().contains("unknown store URL"));
 /// # Ok::<(), hookwire::inbox::InboxError>(())
 /// # }).unwrap();
 /// ```
 pub async fn open(url: &str) -> Result<Arc<dyn InboxStore>, InboxError> {
-    let url = url.trim();
-    if url == "memory" || url == "memory:" || url == "memory://" {
-        return Ok(Arc::new(MemoryInbox::new()));
-    }
-    let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
-    match scheme.to_ascii_lowercase().as_str() {
-        "sqlite" => sqlite(url).await,
-        "postgres" | "postgresql" => postgres(url).await,
-        "redis" | "rediss" => {
-            let (url, prefix) = take_prefix(url).map_err(|error| match error {
-                UrlError::InvalidParameter { parameter, problem } => {
-                    InboxError::new(format!("the inbox URL's `{parameter}` parameter {problem}"))
-                }
-                other => InboxError::new(other.to_string()),
-            })?;
-            redis(&url, prefix).await
+    match Target::parse(url)? {
+        Target::Memory => Ok(Arc::new(MemoryInbox::new())),
+        #[cfg(feature = "sqlite")]
+        Target::Sqlite(url) => Ok(Arc::new(
+            crate::sqlite::SqliteStore::open(url).await?.inbox(),
+        )),
+        #[cfg(feature = "postgres")]
+        Target::Postgres(url) => Ok(Arc::new(crate::postgres::PgStore::open(url).await?.inbox())),
+        #[cfg(feature = "redis")]
+        Target::Redis { url, prefix } => {
+            let inbox = crate::redis::RedisStore::open(&url).await?.inbox();
+            Ok(Arc::new(match prefix {
+                Some(prefix) => inbox.prefix(prefix),
+                None => inbox,
+            }))
         }
-        _ => Err(InboxError::new(format!(
-            "unknown inbox URL `{}`: expected `memory`, `sqlite:PATH`, `postgres://...` or \
-             `redis://...`",
-            crate::redact_url(url)
-        ))),
+        #[allow(unreachable_patterns)]
+        other => Err(UrlError::not_compiled(&other).into()),
     }
-}
-
-#[cfg(not(all(feature = "sqlite", feature = "postgres", feature = "redis")))]
-fn not_compiled(backend: &str, feature: &str) -> InboxError {
-    InboxError::new(format!(
-        "the {backend} inbox is not compiled in: enable hookwire's `{feature}` feature"
-    ))
-}
-
-#[cfg(feature = "sqlite")]
-async fn sqlite(url: &str) -> Result<Arc<dyn InboxStore>, InboxError> {
-    Ok(Arc::new(crate::inbox::SqliteInbox::open(url).await?))
-}
-
-#[cfg(not(feature = "sqlite"))]
-async fn sqlite(_url: &str) -> Result<Arc<dyn InboxStore>, InboxError> {
-    Err(not_compiled("SQLite", "sqlite"))
-}
-
-#[cfg(feature = "postgres")]
-async fn postgres(url: &str) -> Result<Arc<dyn InboxStore>, InboxError> {
-    Ok(Arc::new(crate::inbox::PgInbox::open(url).await?))
-}
-
-#[cfg(not(feature = "postgres"))]
-async fn postgres(_url: &str) -> Result<Arc<dyn InboxStore>, InboxError> {
-    Err(not_compiled("PostgreSQL", "postgres"))
-}
-
-#[cfg(feature = "redis")]
-async fn redis(url: &str, prefix: Option<String>) -> Result<Arc<dyn InboxStore>, InboxError> {
-    let inbox = crate::inbox::RedisInbox::open(url).await?;
-    Ok(Arc::new(match prefix {
-        Some(prefix) => inbox.prefix(prefix),
-        None => inbox,
-    }))
-}
-
-#[cfg(not(feature = "redis"))]
-async fn redis(_url: &str, _prefix: Option<String>) -> Result<Arc<dyn InboxStore>, InboxError> {
-    Err(not_compiled("Redis", "redis"))
 }
 
 #[cfg(test)]
@@ -113,7 +69,7 @@ mod tests {
             .err()
             .map(|e| e.to_string());
         let error = error.unwrap_or_default();
-        assert!(error.contains("inbox URL's `prefix` parameter"), "{error}");
+        assert!(error.contains("URL's `prefix` parameter"), "{error}");
     }
 
     #[tokio::test]
@@ -121,7 +77,7 @@ mod tests {
         for url in ["mysql://u:pw@db/x", "memoryx", "", "memory:x"] {
             let error = open(url).await.err().map(|e| e.to_string());
             let error = error.unwrap_or_default();
-            assert!(error.contains("unknown inbox URL"), "{url}: {error}");
+            assert!(error.contains("unknown store URL"), "{url}: {error}");
             assert!(!error.contains("pw@"), "{error}");
         }
     }

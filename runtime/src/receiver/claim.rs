@@ -8,10 +8,11 @@ use axum::extract::MatchedPath;
 use axum::http::request::Parts;
 
 use crate::Timestamp;
-use crate::dedup::{Claim, ClaimToken, DedupError, DedupKey, DedupStore, Settled};
+use crate::dedup::{Claim, DedupError, DedupKey, DedupStore};
 use crate::receiver::config::Inner;
 use crate::receiver::error::ReceiveError;
 use crate::signature::header_title;
+use crate::{ClaimToken, Settled};
 
 /// Claims delivery `id` in `namespace` (made only when there is a store) when there is one: `Duplicate` and `InFlight` come
 /// back as errors, answered `200` and `409`; a full or unreachable store is `503`. A delivery

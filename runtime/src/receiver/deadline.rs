@@ -29,14 +29,15 @@ pub(crate) fn below(lease: Duration) -> Duration {
 
 /// `from` plus `limit`, in the clock's terms.
 pub(crate) fn after(from: Timestamp, limit: Duration) -> Timestamp {
-    let millis = crate::inbox::millis(from)
+    let millis = crate::plumbing::time::millis(from)
         .saturating_add(i64::try_from(limit.as_millis()).unwrap_or(i64::MAX));
-    crate::inbox::from_millis(millis)
+    crate::plumbing::time::from_millis(millis)
 }
 
 /// What is left until `deadline` on `clock`, zero once it passed.
 fn left(clock: &dyn Clock, deadline: Timestamp) -> Duration {
-    let left = crate::inbox::millis(deadline).saturating_sub(crate::inbox::millis(clock.now()));
+    let left = crate::plumbing::time::millis(deadline)
+        .saturating_sub(crate::plumbing::time::millis(clock.now()));
     Duration::from_millis(u64::try_from(left).unwrap_or(0))
 }
 

@@ -10,7 +10,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::IntoResponse;
 
-use crate::dedup::BoxFuture;
+use crate::BoxFuture;
 use crate::receiver::Delivery;
 use crate::receiver::error::HandlerError;
 

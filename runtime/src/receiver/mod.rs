@@ -71,7 +71,7 @@ mod route;
 mod router;
 mod stats;
 
-pub use crate::dedup::{BoxFuture, DedupError, DedupStore, MemoryDedup};
+pub use crate::dedup::{DedupError, DedupStore, MemoryDedup};
 pub use config::{ContentTypes, WebhookConfig};
 pub use error::{HandlerError, ReceiveError};
 pub use extract::{VerifiedWebhook, Webhook};

@@ -28,7 +28,7 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use tracing::Instrument;
 use tracing::field::Empty;
 
-use crate::dedup::BoxFuture;
+use crate::BoxFuture;
 use crate::receiver::Receiver;
 use crate::receiver::claim;
 use crate::receiver::config::Inner;

@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 
 use axum::http::request::Parts;
 
-use crate::dedup::BoxFuture;
+use crate::BoxFuture;
 use crate::receiver::Handler;
 use crate::receiver::error::{HandlerError, ReceiveError};
 use crate::receiver::head::Head;

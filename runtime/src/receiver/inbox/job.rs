@@ -9,8 +9,9 @@ use std::time::Duration;
 use bytes::Bytes;
 use tracing::Instrument;
 
+use crate::Settled;
 use crate::Timestamp;
-use crate::inbox::{Claimed, Failure, Settled};
+use crate::inbox::{ClaimedDelivery, Failure};
 use crate::receiver::Receiver;
 use crate::receiver::deadline;
 use crate::receiver::error::ReceiveError;
@@ -32,7 +33,7 @@ enum Outcome {
 pub(crate) fn run<S: Clone + Send + Sync + 'static>(
     receiver: Arc<Receiver<S>>,
     state: S,
-    claimed: Claimed,
+    claimed: ClaimedDelivery,
     deadline: Timestamp,
     timeout: Duration,
     retry: RetryPolicy,

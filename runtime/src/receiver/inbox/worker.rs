@@ -9,10 +9,10 @@ use std::time::Duration;
 use tokio::task::JoinSet;
 
 use crate::Timestamp;
-use crate::inbox::{Claimed, DeadLetter, InboxError};
+use crate::inbox::{ClaimedDelivery, DeadLetter, InboxError};
 use crate::receiver::Receiver;
-use crate::receiver::inbox::Queue;
 use crate::receiver::deadline;
+use crate::receiver::inbox::Queue;
 use crate::receiver::inbox::job;
 use crate::retry::RetryPolicy;
 
@@ -49,7 +49,7 @@ use crate::retry::RetryPolicy;
 ///   nothing (it crashed or aborted its process every time, say) is not run again: the next
 ///   claim makes it a dead letter whose error says so
 ///   ([`gave_up`](crate::inbox::gave_up)). A delivery taken over from an ended lease
-///   ([`recovered`](crate::inbox::Claimed::recovered)) may be what crashed the last worker,
+///   ([`recovered`](crate::inbox::ClaimedDelivery::recovered)) may be what crashed the last worker,
 ///   so it runs alone: the worker lets what it has in flight finish first (waiting at most
 ///   half the recovered delivery's time limit, then starting it beside any slow handler still
 ///   running) and claims nothing while it runs, so a crash it causes costs no other delivery
@@ -312,7 +312,7 @@ impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
         let mut failures = 0_u32;
         let mut purged = tokio::time::Instant::now();
         // A recovered delivery waiting for the others to finish, and whether one runs now.
-        let mut suspect: Option<(Claimed, Timestamp)> = None;
+        let mut suspect: Option<(ClaimedDelivery, Timestamp)> = None;
         let mut alone = false;
         loop {
             if purged.elapsed() >= PURGE_EVERY {
@@ -397,7 +397,7 @@ impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
     /// outcome.
     fn job(
         &self,
-        claimed: Claimed,
+        claimed: ClaimedDelivery,
         claimed_at: Timestamp,
         timeout: Duration,
     ) -> impl Future<Output = ()> + Send + 'static {

@@ -166,7 +166,7 @@ impl PgOutbox {
     /// # Ok(()) }
     /// ```
     pub async fn connect_with(options: PgConnectOptions) -> Result<Self, StoreError> {
-        let pool = crate::pg_pool::connect(options, 10, Duration::from_secs(30))
+        let pool = crate::postgres::pool::connect(options, 10, Duration::from_secs(30))
             .await
             .map_err(db)?;
         Self::from_pool(pool).await

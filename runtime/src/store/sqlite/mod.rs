@@ -41,7 +41,7 @@ use tokio::sync::Notify;
 
 use crate::clock::{Clock, SystemClock};
 use crate::event::SendEvents;
-use crate::sqlite_pool;
+use crate::sqlite::pool as sqlite_pool;
 use crate::store::{OutboxStore, Policy, RawEvent, StoreError, id};
 use crate::timestamp::Timestamp;
 

@@ -1,7 +1,7 @@
-//! How every SQLite backend (the duplicate store, the inbox, the outbox) opens its pool: WAL
-//! with a 5 second busy timeout, several connections on a file and exactly one on an in-memory
-//! database; `synchronous = NORMAL` ([`tuned`]) or, for the inbox, whose commit is what a
-//! sender's `200` stands for, `FULL` ([`tuned_with`]).
+//! How [`SqliteStore`](super::SqliteStore) opens its pool: WAL with a 5 second busy timeout,
+//! several connections on a file and exactly one on an in-memory database, and the
+//! `synchronous` level the URL names (`?synchronous=`, which sqlx does not know) or `FULL`,
+//! since an inbox commit is what a sender's `200` stands for.
 //!
 //! In WAL mode, `NORMAL` syncs the log only at checkpoints: a commit survives a crash of the
 //! process but the last ones may roll back on a power loss or an OS crash. `FULL` syncs the log
@@ -20,6 +20,7 @@ use sqlx::sqlite::{
 };
 
 /// `options` with WAL, `synchronous = NORMAL` and a 5 second busy timeout set on top.
+#[cfg_attr(not(feature = "outbox"), allow(dead_code))]
 pub(crate) fn tuned(options: SqliteConnectOptions) -> SqliteConnectOptions {
     tuned_with(options, SqliteSynchronous::Normal)
 }
@@ -64,6 +65,42 @@ pub(crate) async fn connect(
         .await
 }
 
+/// Takes `synchronous=full|normal|extra` out of a SQLite URL's query (sqlx does not know it);
+/// `default` without it.
+pub(crate) fn take_synchronous(
+    url: &str,
+    default: SqliteSynchronous,
+) -> Result<(String, SqliteSynchronous), String> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_owned(), default));
+    };
+    let mut synchronous = default;
+    let mut kept = Vec::new();
+    for pair in query.split('&') {
+        match pair.split_once('=') {
+            Some((name, value)) if name.eq_ignore_ascii_case("synchronous") => {
+                synchronous = match value.to_ascii_lowercase().as_str() {
+                    "full" => SqliteSynchronous::Full,
+                    "normal" => SqliteSynchronous::Normal,
+                    "extra" => SqliteSynchronous::Extra,
+                    _ => {
+                        return Err(format!(
+                            "`synchronous` must be `full`, `normal` or `extra`, not `{value}`"
+                        ));
+                    }
+                };
+            }
+            _ => kept.push(pair),
+        }
+    }
+    let url = if kept.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    Ok((url, synchronous))
+}
+
 #[cfg(test)]
 mod tests {
     use std::str::FromStr;
@@ -96,6 +133,32 @@ mod tests {
         ] {
             assert!(!in_memory(&options(url)), "{url}");
         }
+    }
+
+    #[test]
+    fn synchronous_comes_out_of_the_url() {
+        assert!(matches!(
+            take_synchronous("sqlite://r.db", SqliteSynchronous::Normal)
+                .unwrap()
+                .1,
+            SqliteSynchronous::Normal
+        ));
+        let (url, level) = take_synchronous(
+            "sqlite://r.db?mode=rwc&synchronous=normal",
+            SqliteSynchronous::Full,
+        )
+        .unwrap();
+        assert_eq!(url, "sqlite://r.db?mode=rwc");
+        assert!(matches!(level, SqliteSynchronous::Normal));
+        let (url, level) = take_synchronous("sqlite://r.db", SqliteSynchronous::Full).unwrap();
+        assert_eq!(url, "sqlite://r.db");
+        assert!(matches!(level, SqliteSynchronous::Full));
+        let (url, _) =
+            take_synchronous("sqlite://r.db?synchronous=FULL", SqliteSynchronous::Normal).unwrap();
+        assert_eq!(url, "sqlite://r.db");
+        assert!(
+            take_synchronous("sqlite://r.db?synchronous=off", SqliteSynchronous::Full).is_err()
+        );
     }
 
     #[tokio::test]

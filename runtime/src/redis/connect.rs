@@ -1,4 +1,4 @@
-//! Opening a Redis connection from a URL, shared by the duplicate store and the inbox:
+//! How [`RedisStore`](super::RedisStore) opens its connection from a URL:
 //! `redis://` or `rediss://` (TLS with rustls, the system's roots and `SSL_CERT_FILE`),
 //! bounded connect and response timeouts, reconnection by the connection manager, and errors
 //! that never show the URL's password.
@@ -8,17 +8,18 @@ use std::time::Duration;
 use redis::Client;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
-use crate::redact_url;
+use crate::{BackendError, redact_url};
 
-/// Connects to `url`; the error is a sentence naming the redacted URL.
-pub(crate) async fn connect(url: &str) -> Result<ConnectionManager, String> {
+/// Connects to `url`; errors name the redacted URL.
+pub(crate) async fn connect(url: &str) -> Result<ConnectionManager, BackendError> {
     if url.starts_with("rediss://") {
-        crate::tls::ensure_provider();
+        super::tls::ensure_provider();
     }
     let client = Client::open(url).map_err(|e| {
-        format!(
-            "invalid Redis URL `{}` (redis://[:password@]host:port[/db] or rediss://...): {e}",
-            redact_url(url)
+        BackendError::invalid_url(
+            "Redis",
+            url,
+            format!("{e} (expected redis://[:password@]host:port[/db] or rediss://...)"),
         )
     })?;
     let config = ConnectionManagerConfig::new()
@@ -28,5 +29,10 @@ pub(crate) async fn connect(url: &str) -> Result<ConnectionManager, String> {
         .set_max_delay(Duration::from_secs(1));
     ConnectionManager::new_with_config(client, config)
         .await
-        .map_err(|e| format!("cannot connect to Redis at {}: {e}", redact_url(url)))
+        .map_err(|e| {
+            BackendError::unavailable(
+                "Redis",
+                format!("cannot connect to {}: {e}", redact_url(url)),
+            )
+        })
 }

@@ -37,16 +37,15 @@ use std::time::Duration;
 use redis::aio::ConnectionManager;
 use redis::{FromRedisValue, RedisError, Script};
 
-use crate::Timestamp;
-use crate::dedup::backend::settled;
-use crate::inbox::backend::{
-    CLAIM_BATCH, StoredClaim, dead_letter, encode_headers, lease_end, new_tokens,
-};
+use crate::inbox::stored::{CLAIM_BATCH, StoredClaim, dead_letter, encode_headers, lease_end};
 use crate::inbox::{
-    BoxFuture, ClaimToken, Claimed, DeadLetter, Failure, InboxError, InboxStats, InboxStore,
-    NewItem, Pushed, Settled, duration_millis, millis,
+    ClaimedDelivery, DeadLetter, Failure, InboxError, InboxStats, InboxStore, NewItem, Pushed,
 };
+use crate::plumbing::time::{duration_millis, millis};
+use crate::plumbing::{random_tokens, settled};
+use crate::{BoxFuture, ClaimToken, Settled, Timestamp};
 
+#[path = "inbox_scripts.rs"]
 mod scripts;
 
 /// The inbox on Redis (feature `redis`): every replica of a receiver that uses the same Redis
@@ -55,10 +54,11 @@ mod scripts;
 /// ```no_run
 /// use std::time::Duration;
 /// use hookwire::Timestamp;
-/// use hookwire::inbox::{InboxStore, NewItem, RedisInbox};
+/// use hookwire::inbox::{InboxStore, NewItem};
+/// use hookwire::redis::RedisStore;
 ///
-/// # async fn demo() -> Result<(), hookwire::inbox::InboxError> {
-/// let inbox = RedisInbox::open("redis://127.0.0.1:6379").await?.prefix("shop:inbox:");
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// let inbox = RedisStore::open("redis://127.0.0.1:6379").await?.inbox().prefix("shop:inbox:");
 /// inbox.push(&NewItem::new("shop", "msg_1", "order.created", b"{}".to_vec()), Timestamp::now()).await?;
 /// let claimed = inbox.claim("shop", Timestamp::now(), Duration::from_secs(60), 10, 8).await?;
 /// # Ok(()) }
@@ -117,32 +117,7 @@ impl RedisInbox {
     /// The default key prefix.
     pub const DEFAULT_PREFIX: &'static str = "hookwire:inbox:";
 
-    /// Connects to `url` (`redis://[user:password@]host:port[/db]`) with a 2 second connection
-    /// timeout, a 2 second response timeout and automatic reconnection.
-    ///
-    /// # Errors
-    /// The URL is malformed or the server cannot be reached now.
-    ///
-    /// ```no_run
-    /// # async fn demo() -> Result<(), hookwire::inbox::InboxError> {
-    /// let inbox = hookwire::inbox::RedisInbox::open("redis://127.0.0.1:6379/0").await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn open(url: &str) -> Result<Self, InboxError> {
-        let connection = crate::redis_connect::connect(url)
-            .await
-            .map_err(InboxError::new)?;
-        Ok(Self::from_connection(connection))
-    }
-
-    /// Uses an existing connection manager (configure its timeouts and retries there).
-    ///
-    /// ```no_run
-    /// # async fn demo(manager: redis::aio::ConnectionManager) {
-    /// let inbox = hookwire::inbox::RedisInbox::from_connection(manager);
-    /// # }
-    /// ```
-    pub fn from_connection(connection: ConnectionManager) -> Self {
+    pub(super) fn new(connection: ConnectionManager) -> Self {
         RedisInbox {
             connection,
             prefix: Self::DEFAULT_PREFIX.to_owned(),
@@ -154,25 +129,14 @@ impl RedisInbox {
     /// between applications.
     ///
     /// ```no_run
-    /// # async fn demo() -> Result<(), hookwire::inbox::InboxError> {
-    /// let inbox = hookwire::inbox::RedisInbox::open("redis://127.0.0.1:6379").await?.prefix("shop:inbox:");
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let inbox = hookwire::redis::RedisStore::open("redis://127.0.0.1:6379").await?.inbox().prefix("shop:inbox:");
     /// # Ok(()) }
     /// ```
     #[must_use]
     pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
         self.prefix = prefix.into();
         self
-    }
-
-    /// The connection, for commands of your own (it is shared with the inbox).
-    ///
-    /// ```no_run
-    /// # async fn demo(inbox: hookwire::inbox::RedisInbox) -> redis::RedisResult<()> {
-    /// let id: i64 = redis::cmd("CLIENT").arg("ID").query_async(&mut inbox.connection()).await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn connection(&self) -> ConnectionManager {
-        self.connection.clone()
     }
 
     fn keys(&self, queue: &str) -> Keys {
@@ -226,8 +190,9 @@ impl RedisInbox {
         until: i64,
         limit: usize,
         max_attempts: u32,
-    ) -> Result<Vec<Claimed>, InboxError> {
-        let tokens: Vec<String> = new_tokens(limit)?
+    ) -> Result<Vec<ClaimedDelivery>, InboxError> {
+        let tokens: Vec<String> = random_tokens(limit)
+            .map_err(InboxError::new)?
             .into_iter()
             .map(|t| t.get().to_string())
             .collect();
@@ -344,7 +309,7 @@ impl InboxStore for RedisInbox {
         lease: Duration,
         limit: usize,
         max_attempts: u32,
-    ) -> BoxFuture<'a, Result<Vec<Claimed>, InboxError>> {
+    ) -> BoxFuture<'a, Result<Vec<ClaimedDelivery>, InboxError>> {
         Box::pin(async move {
             let keys = self.keys(queue);
             let until = lease_end(now, lease);

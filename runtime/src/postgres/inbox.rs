@@ -1,7 +1,6 @@
 //! [`PgInbox`]: the inbox on PostgreSQL, shared by every replica of a receiver.
 //!
-//! One row per delivery in `hw_inbox` (in the connection's current schema, created on first
-//! use), primary key `(queue, id)`. `run_at` is the row's next moment: when it is due
+//! One row per delivery in `hw_inbox` (in the connection's current schema, see `PgStore`), primary key `(queue, id)`. `run_at` is the row's next moment: when it is due
 //! (waiting), its lease end (running), its retention end (done) or when it was given up
 //! (dead); `seq` is push order. A push is one `INSERT .. ON CONFLICT DO NOTHING`; a claim is
 //! one `UPDATE` of the oldest due rows picked with `FOR UPDATE SKIP LOCKED`, so replicas
@@ -15,52 +14,16 @@
 //! crash, after the sender saw `200`). On a replica set, `synchronous_commit` and
 //! `synchronous_standby_names` say whether a failover can lose it.
 
-use std::fmt;
-use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::Row;
-use sqlx::postgres::{PgConnectOptions, PgPool};
+use sqlx::postgres::PgPool;
 
-use crate::Timestamp;
-use crate::dedup::backend::settled;
-use crate::inbox::backend::{
-    CLAIM_BATCH, DEAD, StoredClaim, WAITING, dead_letter, encode_headers, lease_end, new_tokens,
-    sql_limit, stats, token_i64,
-};
-use crate::inbox::{
-    BoxFuture, ClaimToken, Claimed, DeadLetter, Failure, InboxError, InboxStats, NewItem, Pushed,
-    Settled, duration_millis, millis,
-};
-
-const SCHEMA: &str = "
-SELECT pg_advisory_xact_lock(hashtext('hookwire.hw_inbox'));
--- Deliveries of the durable inbox; times are Unix milliseconds from the receiver's clock.
--- run_at: due (waiting), lease end (running), retention end (done), given up (dead).
-CREATE TABLE IF NOT EXISTS hw_inbox (
-    queue       TEXT    NOT NULL,
-    id          TEXT    NOT NULL,
-    event_type  TEXT    NOT NULL,
-    signed_at   BIGINT,
-    headers     TEXT    NOT NULL,
-    body        BYTEA   NOT NULL,
-    stage       TEXT    NOT NULL,
-    run_at      BIGINT  NOT NULL,
-    token       BIGINT  NOT NULL DEFAULT 0,
-    attempts    INTEGER NOT NULL DEFAULT 0,
-    error       TEXT    NOT NULL DEFAULT '',
-    received_at BIGINT  NOT NULL,
-    seq         BIGINT  GENERATED ALWAYS AS IDENTITY,
-    PRIMARY KEY (queue, id)
-);
--- Serves claim: the due rows of a queue, oldest first.
-CREATE INDEX IF NOT EXISTS hw_inbox_due ON hw_inbox (queue, run_at, seq)
-    WHERE stage IN ('waiting', 'running');
--- Serves dead and stats.
-CREATE INDEX IF NOT EXISTS hw_inbox_stage ON hw_inbox (queue, stage, run_at, seq);
--- Serves purge.
-CREATE INDEX IF NOT EXISTS hw_inbox_purge ON hw_inbox (run_at) WHERE stage = 'done';
-";
+use crate::inbox::stored::{CLAIM_BATCH, StoredClaim, lease_end, sql_limit};
+use crate::inbox::{ClaimedDelivery, InboxError};
+use crate::plumbing::time::millis;
+use crate::plumbing::{random_tokens, token_i64};
+use crate::{ClaimToken, Timestamp};
 
 const PUSH: &str = "
 INSERT INTO hw_inbox (queue, id, event_type, signed_at, headers, body, stage, run_at, received_at)
@@ -132,10 +95,10 @@ const PURGE: &str = "DELETE FROM hw_inbox WHERE stage = 'done' AND run_at <= $1"
 /// ```no_run
 /// use std::time::Duration;
 /// use hookwire::Timestamp;
-/// use hookwire::inbox::{InboxStore, NewItem, PgInbox};
+/// use hookwire::inbox::{InboxStore, NewItem};
 ///
-/// # async fn demo() -> Result<(), hookwire::inbox::InboxError> {
-/// let inbox = PgInbox::open("postgres://postgres@127.0.0.1:5432/shop").await?;
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// let inbox = hookwire::postgres::PgStore::open("postgres://postgres@127.0.0.1:5432/shop").await?.inbox();
 /// inbox.push(&NewItem::new("shop", "msg_1", "order.created", b"{}".to_vec()), Timestamp::now()).await?;
 /// let claimed = inbox.claim("shop", Timestamp::now(), Duration::from_secs(60), 10, 8).await?;
 /// # Ok(()) }
@@ -145,86 +108,11 @@ pub struct PgInbox {
     pool: PgPool,
 }
 
-impl fmt::Debug for PgInbox {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PgInbox").finish_non_exhaustive()
-    }
-}
-
 fn unavailable(error: sqlx::Error) -> InboxError {
     InboxError::new(format!("PostgreSQL: {error}"))
 }
 
 impl PgInbox {
-    /// Connects to `url` (`postgres://...`) with a pool of 10 connections and creates the
-    /// `hw_inbox` table in the connection's current schema if it is missing.
-    ///
-    /// # Errors
-    /// The URL is malformed, the server cannot be reached or the table cannot be created.
-    ///
-    /// ```no_run
-    /// # async fn demo() -> Result<(), hookwire::inbox::InboxError> {
-    /// let inbox = hookwire::inbox::PgInbox::open("postgres://127.0.0.1/shop").await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn open(url: &str) -> Result<Self, InboxError> {
-        let options = PgConnectOptions::from_str(url).map_err(|e| {
-            InboxError::new(format!(
-                "invalid PostgreSQL URL `{}`: {e}",
-                crate::redact_url(url)
-            ))
-        })?;
-        Self::open_with(options).await
-    }
-
-    /// Connects with your options (set `search_path` there to choose the schema).
-    ///
-    /// # Errors
-    /// As [`open`](Self::open).
-    ///
-    /// ```no_run
-    /// # async fn demo(options: sqlx::postgres::PgConnectOptions) -> Result<(), hookwire::inbox::InboxError> {
-    /// let inbox = hookwire::inbox::PgInbox::open_with(options.options([("search_path", "hooks")])).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn open_with(options: PgConnectOptions) -> Result<Self, InboxError> {
-        let pool = crate::pg_pool::connect(options, 10, Duration::from_secs(5))
-            .await
-            .map_err(unavailable)?;
-        Self::from_pool(pool).await
-    }
-
-    /// Uses an existing pool (an application's own, or the outbox's), creating the table.
-    ///
-    /// # Errors
-    /// The table cannot be created.
-    ///
-    /// ```no_run
-    /// # async fn demo(pool: sqlx::PgPool) -> Result<(), hookwire::inbox::InboxError> {
-    /// let inbox = hookwire::inbox::PgInbox::from_pool(pool).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn from_pool(pool: PgPool) -> Result<Self, InboxError> {
-        let mut tx = pool.begin().await.map_err(unavailable)?;
-        sqlx::raw_sql(SCHEMA)
-            .execute(&mut *tx)
-            .await
-            .map_err(unavailable)?;
-        tx.commit().await.map_err(unavailable)?;
-        Ok(PgInbox { pool })
-    }
-
-    /// The pool, shared with the inbox.
-    ///
-    /// ```no_run
-    /// # fn demo(inbox: hookwire::inbox::PgInbox) {
-    /// let pool: &sqlx::PgPool = inbox.pool();
-    /// # }
-    /// ```
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
-    }
-
     /// One claim statement for up to `limit` (at most [`CLAIM_BATCH`]) rows, oldest first.
     async fn claim_batch(
         &self,
@@ -233,8 +121,12 @@ impl PgInbox {
         until: i64,
         limit: usize,
         max_attempts: u32,
-    ) -> Result<Vec<Claimed>, InboxError> {
-        let tokens: Vec<i64> = new_tokens(limit)?.into_iter().map(token_i64).collect();
+    ) -> Result<Vec<ClaimedDelivery>, InboxError> {
+        let tokens: Vec<i64> = random_tokens(limit)
+            .map_err(InboxError::new)?
+            .into_iter()
+            .map(token_i64)
+            .collect();
         let rows = sqlx::query(CLAIM)
             .bind(queue)
             .bind(millis(now))
@@ -277,7 +169,7 @@ impl PgInbox {
         lease: Duration,
         limit: usize,
         max_attempts: u32,
-    ) -> Result<Vec<Claimed>, InboxError> {
+    ) -> Result<Vec<ClaimedDelivery>, InboxError> {
         let until = lease_end(now, lease);
         let mut claimed = Vec::new();
         while claimed.len() < limit {
@@ -296,4 +188,4 @@ impl PgInbox {
     }
 }
 
-crate::inbox::backend::sql_inbox_store!(PgInbox);
+crate::sql::inbox::sql_inbox_store!(PgInbox, PgPool);

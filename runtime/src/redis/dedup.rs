@@ -17,9 +17,10 @@ use std::time::Duration;
 use redis::aio::ConnectionManager;
 use redis::{RedisError, Script};
 
-use crate::Timestamp;
-use crate::dedup::backend::{duration_millis, millis, random_token, settled};
-use crate::dedup::{BoxFuture, Claim, ClaimToken, DedupError, DedupKey, DedupStore, Settled};
+use crate::dedup::{Claim, DedupError, DedupKey, DedupStore};
+use crate::plumbing::time::{duration_millis, millis};
+use crate::plumbing::{random_token, settled};
+use crate::{BoxFuture, ClaimToken, Settled, Timestamp};
 
 /// `SET NX PX` first; when the key exists, take it over only if its deadline has passed.
 /// Returns `{state, token}`: state 0 new, 1 in flight, 2 done.
@@ -70,10 +71,11 @@ return 0
 /// ```no_run
 /// use std::time::Duration;
 /// use hookwire::Timestamp;
-/// use hookwire::dedup::{Claim, DedupKey, DedupStore, RedisDedup};
+/// use hookwire::dedup::{Claim, DedupKey, DedupStore};
+/// use hookwire::redis::RedisStore;
 ///
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-/// let store = RedisDedup::connect("redis://127.0.0.1:6379").await?;
+/// let store = RedisStore::open("redis://127.0.0.1:6379").await?.dedup();
 /// let key = DedupKey::new("standard:/hooks", "msg_1");
 /// let claim = store.claim(&key, Timestamp::now(), Duration::from_secs(60)).await?;
 /// assert!(matches!(claim, Claim::New(_)));
@@ -100,33 +102,7 @@ impl RedisDedup {
     /// The default key prefix.
     pub const DEFAULT_PREFIX: &'static str = "hookwire:dedup:";
 
-    /// Connects to `url` (`redis://[user:password@]host:port[/db]`, `rediss://` is not
-    /// compiled in) with a 2 second connection timeout, a 2 second response timeout and
-    /// automatic reconnection.
-    ///
-    /// # Errors
-    /// The URL is malformed or the server cannot be reached now.
-    ///
-    /// ```no_run
-    /// # async fn demo() -> Result<(), hookwire::dedup::DedupError> {
-    /// let store = hookwire::dedup::RedisDedup::connect("redis://127.0.0.1:6379/0").await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn connect(url: &str) -> Result<Self, DedupError> {
-        let connection = crate::redis_connect::connect(url)
-            .await
-            .map_err(DedupError::new)?;
-        Ok(Self::from_connection(connection))
-    }
-
-    /// Uses an existing connection manager (configure its timeouts and retries there).
-    ///
-    /// ```no_run
-    /// # async fn demo(manager: redis::aio::ConnectionManager) {
-    /// let store = hookwire::dedup::RedisDedup::from_connection(manager);
-    /// # }
-    /// ```
-    pub fn from_connection(connection: ConnectionManager) -> Self {
+    pub(super) fn new(connection: ConnectionManager) -> Self {
         RedisDedup {
             connection,
             prefix: Self::DEFAULT_PREFIX.to_owned(),
@@ -140,25 +116,14 @@ impl RedisDedup {
     /// between applications.
     ///
     /// ```no_run
-    /// # async fn demo() -> Result<(), hookwire::dedup::DedupError> {
-    /// let store = hookwire::dedup::RedisDedup::connect("redis://127.0.0.1:6379").await?.prefix("shop:dedup:");
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let store = hookwire::redis::RedisStore::open("redis://127.0.0.1:6379").await?.dedup().prefix("shop:dedup:");
     /// # Ok(()) }
     /// ```
     #[must_use]
     pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
         self.prefix = prefix.into();
         self
-    }
-
-    /// The connection, for commands of your own (it is shared with the store).
-    ///
-    /// ```no_run
-    /// # async fn demo(store: hookwire::dedup::RedisDedup) -> redis::RedisResult<()> {
-    /// let id: i64 = redis::cmd("CLIENT").arg("ID").query_async(&mut store.connection()).await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn connection(&self) -> ConnectionManager {
-        self.connection.clone()
     }
 
     fn redis_key(&self, key: &DedupKey) -> String {
@@ -196,8 +161,9 @@ impl DedupStore for RedisDedup {
         lease: Duration,
     ) -> BoxFuture<'a, Result<Claim, DedupError>> {
         Box::pin(async move {
-            let token = random_token()?;
-            let lease_ms = duration_millis(lease);
+            let token = random_token().map_err(DedupError::new)?;
+            // Redis refuses `PX 0`.
+            let lease_ms = duration_millis(lease).max(1);
             let now_ms = millis(now);
             let args = [
                 token.get().to_string(),
@@ -224,7 +190,7 @@ impl DedupStore for RedisDedup {
         ttl: Duration,
     ) -> BoxFuture<'a, Result<Settled, DedupError>> {
         Box::pin(async move {
-            let ttl_ms = duration_millis(ttl);
+            let ttl_ms = duration_millis(ttl).max(1);
             let args = [
                 token.get().to_string(),
                 millis(now).saturating_add(ttl_ms).to_string(),

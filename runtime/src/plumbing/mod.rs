@@ -1,0 +1,53 @@
+//! What every store and backend shares, written once: the boxed future the store traits
+//! return ([`BoxFuture`]), claim tokens ([`ClaimToken`], [`Settled`]) and their random
+//! generation, times in milliseconds, URLs (which backend a URL names, the Redis `prefix`
+//! parameter, [`redact_url`](crate::redact_url)) and the error of opening a backend
+//! ([`BackendError`]).
+//!
+//! Crate-private; the public items are re-exported once, at the crate root
+//! (`hookwire::BoxFuture`, `hookwire::ClaimToken`, `hookwire::Settled`,
+//! `hookwire::BackendError`, `hookwire::redact_url`).
+
+mod error;
+mod redact;
+#[cfg_attr(
+    not(all(feature = "postgres", feature = "redis", feature = "sqlite")),
+    allow(dead_code)
+)]
+pub(crate) mod time;
+#[cfg_attr(
+    not(all(feature = "postgres", feature = "redis", feature = "sqlite")),
+    allow(dead_code)
+)]
+mod token;
+pub(crate) mod url;
+
+use std::future::Future;
+use std::pin::Pin;
+
+pub use error::BackendError;
+pub use redact::redact_url;
+#[cfg(any(feature = "postgres", feature = "redis", feature = "sqlite"))]
+pub(crate) use token::settled;
+pub use token::{ClaimToken, Settled};
+// What the backends use, compiled whatever the features (each backend uses its part).
+#[cfg_attr(
+    not(all(feature = "postgres", feature = "redis", feature = "sqlite")),
+    allow(dead_code, unused_imports)
+)]
+pub(crate) use token::{NoRandomness, random_token, random_tokens, token_i64};
+
+/// A boxed, sendable future: what the store traits' methods return, so the traits stay
+/// dyn-compatible (a receiver holds an `Arc<dyn DedupStore>` or an `Arc<dyn InboxStore>`).
+///
+/// ```
+/// use hookwire::BoxFuture;
+///
+/// fn answer<'a>(name: &'a str) -> BoxFuture<'a, usize> {
+///     Box::pin(async move { name.len() })
+/// }
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// assert_eq!(answer("hookwire").await, 8);
+/// # });
+/// ```
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

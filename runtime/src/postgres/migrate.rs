@@ -1,0 +1,28 @@
+//! PostgreSQL's migration line: `migrations/NNNN_name.sql`, in order (see `sql::migrate`),
+//! in the connection's current schema (the first of its `search_path`), under an advisory
+//! lock per schema.
+
+use crate::sql::migrate::{Line, Step};
+
+pub(super) const LINE: Line = Line {
+    backend: "PostgreSQL",
+    begin: None,
+    prepare: "
+        SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') || '.hookwire_migrations'));
+        CREATE TABLE IF NOT EXISTS hw_migrations (
+            version    BIGINT PRIMARY KEY,
+            name       TEXT   NOT NULL,
+            applied_at BIGINT NOT NULL
+        )",
+    adopt: "SELECT 1",
+    applied: "SELECT version, applied_at FROM hw_migrations ORDER BY version",
+    record: "INSERT INTO hw_migrations (version, name, applied_at) VALUES ({version}, '{name}', {at})",
+    steps: &[
+        Step::new(1, "dedup", include_str!("migrations/0001_dedup.sql")),
+        Step::new(2, "inbox", include_str!("migrations/0002_inbox.sql")),
+    ],
+};
+
+/// Whether `hw_migrations` exists in the current schema (1) or not (0).
+pub(super) const EXISTS: &str = "SELECT COUNT(*)::BIGINT FROM pg_catalog.pg_tables
+    WHERE schemaname = current_schema() AND tablename = 'hw_migrations'";

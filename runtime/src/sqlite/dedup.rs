@@ -1,0 +1,76 @@
+//! [`SqliteDedup`]: the duplicate store in a SQLite file, shared by the processes of one
+//! machine (several receivers, or a receiver and its restarts).
+//!
+//! The same table and statements as [`PgDedup`](crate::postgres::PgDedup) (when that backend
+//! is compiled): a claim is one upsert that inserts the key or takes over a row whose deadline
+//! has passed; `complete` and `abandon` act only on the row holding the caller's token. The
+//! file is opened in WAL mode with a 5 second busy timeout; each statement is its own write
+//! transaction, so none upgrades a read lock. Expired keys are purged by the store itself, a
+//! bounded batch every 500 claims (see [`SqliteDedup::purge_every`]).
+
+use std::sync::Arc;
+
+use sqlx::sqlite::SqlitePool;
+
+use crate::dedup::DedupError;
+use crate::sql::sweep::Sweep;
+
+/// Inserts the key, or takes over a row whose lease or time to live has passed.
+const CLAIM: &str = "
+INSERT INTO hw_dedup (namespace, id, token, done, expires_at) VALUES (?1, ?2, ?3, 0, ?4)
+ON CONFLICT (namespace, id) DO UPDATE
+    SET token = excluded.token, done = 0, expires_at = excluded.expires_at
+    WHERE hw_dedup.expires_at <= ?5
+RETURNING token";
+
+const STATE: &str = "SELECT done, expires_at FROM hw_dedup WHERE namespace = ?1 AND id = ?2";
+
+const COMPLETE: &str = "
+UPDATE hw_dedup SET done = 1, expires_at = ?4
+WHERE namespace = ?1 AND id = ?2 AND token = ?3 AND done = 0";
+
+const ABANDON: &str =
+    "DELETE FROM hw_dedup WHERE namespace = ?1 AND id = ?2 AND token = ?3 AND done = 0";
+
+const PURGE: &str = "DELETE FROM hw_dedup WHERE expires_at <= ?1";
+
+/// One sweep (`dedup::sweep`): at most ?2 of the keys expired at ?1.
+const SWEEP: &str = "
+DELETE FROM hw_dedup WHERE (namespace, id) IN
+    (SELECT namespace, id FROM hw_dedup WHERE expires_at <= ?1 LIMIT ?2)";
+
+/// The duplicate store in a SQLite file (feature `sqlite`). Cheap to clone: clones share the
+/// pool.
+///
+/// ```
+/// use std::time::Duration;
+/// use hookwire::Timestamp;
+/// use hookwire::dedup::{Claim, DedupKey, DedupStore};
+/// use hookwire::sqlite::SqliteStore;
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let store = SqliteStore::open("sqlite::memory:").await?.dedup();
+/// let key = DedupKey::new("standard:/hooks", "msg_1");
+/// let now = Timestamp::from_unix(1_700_000_000);
+/// let Claim::New(token) = store.claim(&key, now, Duration::from_secs(60)).await? else { panic!() };
+/// store.complete(&key, token, now, Duration::from_secs(3_600)).await?;
+/// assert_eq!(store.claim(&key, now, Duration::from_secs(60)).await?, Claim::Done);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # }).unwrap();
+/// ```
+#[derive(Clone)]
+pub struct SqliteDedup {
+    pool: SqlitePool,
+    sweep: Arc<Sweep>,
+}
+
+fn unavailable(error: sqlx::Error) -> DedupError {
+    DedupError::new(format!("SQLite: {error}"))
+}
+
+crate::sql::dedup::sql_dedup_store!(
+    SqliteDedup,
+    SqlitePool,
+    "SQLite",
+    "hookwire::sqlite::SqliteStore"
+);
