@@ -39,7 +39,7 @@ edition = "2024"
 publish = false
 
 [dependencies]
-hookwire = { path = "$root/runtime" }
+hookwire = { path = "$root/runtime", features = ["schema"] }
 serde = { version = "1", features = ["derive"] }
 
 [workspace]

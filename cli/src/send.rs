@@ -214,7 +214,7 @@ fn body_type(body: &[u8]) -> Option<String> {
     serde_json::from_slice::<Typed>(body)
         .ok()
         .map(|typed| typed.event_type)
-        .filter(|t| !t.is_empty() && t.len() <= 256 && t.bytes().all(|c| c.is_ascii_graphic()))
+        .filter(|t| hookwire::check_event_type(t).is_ok())
 }
 
 /// The `--stop-on` statuses (clap has checked each is from 300 to 599).

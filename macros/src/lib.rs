@@ -14,6 +14,7 @@ mod attr;
 mod check;
 mod ctxt;
 mod derive;
+mod event_name;
 mod expand;
 mod fallback;
 mod model;

@@ -6,6 +6,8 @@
 
 use syn::{Generics, Ident, LitStr, Type};
 
+use crate::event_name;
+
 /// A type deriving `Event`, validated.
 pub(crate) struct Event<'a> {
     pub(crate) ident: &'a Ident,
@@ -96,52 +98,23 @@ impl Location {
     }
 }
 
-/// The longest event type name a receiver accepts, in bytes (the runtime's limit).
-const MAX_EVENT_NAME: usize = 256;
-
 /// An event type name that follows the rule: letters, digits, `_` and `-` in segments
 /// separated by single `.` or `/`, at most 256 bytes. That covers every provider's real names:
 /// Stripe's `payment_intent.succeeded`, Shopify's `orders/create`, GitHub's `pull_request`,
-/// Slack's `app_mention`, and Standard Webhooks' `order.shipped`.
+/// Slack's `app_mention`, and Standard Webhooks' `order.shipped`. The rule is
+/// [`event_name::check`], the runtime's `hookwire::check_event_type` mirrored.
 pub(crate) struct EventName(LitStr);
 
 impl EventName {
     /// Checks `lit` against the rule; the error says what is wrong, for a message around it.
     pub(crate) fn new(lit: &LitStr) -> Result<Self, String> {
-        validate_event_name(&lit.value()).map(|()| EventName(lit.clone()))
+        event_name::check(&lit.value()).map(|()| EventName(lit.clone()))
     }
 
     /// The literal, spanned where the user wrote it.
     pub(crate) fn lit(&self) -> &LitStr {
         &self.0
     }
-}
-
-fn validate_event_name(name: &str) -> Result<(), String> {
-    if name.is_empty() {
-        return Err("it is empty".to_owned());
-    }
-    if name.len() > MAX_EVENT_NAME {
-        return Err(format!(
-            "it is {} bytes long and receivers accept at most {MAX_EVENT_NAME}",
-            name.len()
-        ));
-    }
-    for segment in name.split(['.', '/']) {
-        if segment.is_empty() {
-            return Err(
-                "it has an empty segment (a separator at the start or end, or two in a row)"
-                    .to_owned(),
-            );
-        }
-        if let Some(bad) = segment
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
-        {
-            return Err(format!("`{}` is not allowed", bad.escape_default()));
-        }
-    }
-    Ok(())
 }
 
 /// An HTTP method an endpoint may use, spelled as `http::Method`'s constant.
@@ -241,7 +214,8 @@ pub(crate) fn is_header_name(name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{Method, PathTemplate, validate_event_name};
+    use super::{Method, PathTemplate};
+    use crate::event_name::check as validate_event_name;
 
     fn accepts(names: &[&str]) {
         for name in names {

@@ -1,6 +1,7 @@
 //! What generated code needs from the runtime. Not public API: names here may change in any
 //! release.
 
+#[cfg(feature = "http")]
 pub use http;
 pub use serde::{Deserializer, Serialize, Serializer};
 
@@ -149,10 +150,32 @@ const fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
     true
 }
 
+/// Expands to its input when hookwire is built with its `schema` feature, to nothing otherwise.
+///
+/// The derives wrap what they generate for documenting (`DescribeEvents`, `Endpoint`) in it: a
+/// proc macro cannot see hookwire's features, but a macro defined in hookwire can.
+#[cfg(feature = "schema")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __hookwire_if_schema {
+    ($($item:tt)*) => { $($item)* };
+}
+
+/// Expands to its input when hookwire is built with its `schema` feature, to nothing otherwise.
+#[cfg(not(feature = "schema"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __hookwire_if_schema {
+    ($($item:tt)*) => {};
+}
+
+pub use crate::__hookwire_if_schema as if_schema;
+
 /// The schema of a generated tolerant string enum as its listed values only: schemars wraps
 /// an enum with an untagged (`Other(String)`) variant in `anyOf` even when that variant is
 /// skipped; the listed values are distinct strings, so one branch is the schema itself and
 /// several are a `oneOf`. Used as `#[schemars(transform = ...)]` by `hookwire generate`.
+#[cfg(feature = "schema")]
 pub fn listed_values_only(schema: &mut schemars::Schema) {
     let Some(object) = schema.as_object_mut() else {
         return;
@@ -223,6 +246,7 @@ mod tests {
         assert_eq!(lookup(&sorted, &types, "c"), None);
     }
 
+    #[cfg(feature = "schema")]
     #[test]
     fn listed_values_only_unwraps_one_branch_and_makes_several_a_one_of() {
         let mut one = schemars::json_schema!({

@@ -75,6 +75,8 @@ pub trait Event: DeserializeOwned {
     const DEPRECATED: bool = false;
 }
 
+#[cfg(feature = "schema")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 /// An event that can be documented: an [`Event`] that is also `JsonSchema`.
 ///
 /// Implemented for every such type; the schema and OpenAPI builders ask for it.
@@ -100,8 +102,11 @@ pub trait Event: DeserializeOwned {
 )]
 pub trait DescribeEvent: Event + schemars::JsonSchema {}
 
+#[cfg(feature = "schema")]
 impl<T: Event + schemars::JsonSchema> DescribeEvent for T {}
 
+#[cfg(feature = "schema")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 /// Something that is told about each event of a catalog in turn, with its type.
 ///
 /// [`DescribeEvents::visit`] calls [`visit`](EventVisitor::visit) once per variant, in
@@ -297,6 +302,8 @@ pub trait SendEvents: Events {
     fn serialize_data<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
 }
 
+#[cfg(feature = "schema")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 /// A catalog that can be documented: every event in it is `JsonSchema`.
 ///
 /// `#[derive(Events)]` implements it whenever each variant's type is `JsonSchema`; the

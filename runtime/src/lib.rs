@@ -36,8 +36,8 @@
 //!
 //! | to | start at | feature | guide chapter |
 //! |---|---|---|---|
-//! | declare events and their catalog | [`Event`](trait@Event), [`Events`](trait@Events) (derives), [`Parsed`], [`Timestamp`] | `derive` (default) | `events.md` |
-//! | sign and verify (Standard Webhooks, Stripe, GitHub, Shopify, Slack) | [`signature`]: [`Scheme`](signature::Scheme), [`StandardWebhooks`](signature::StandardWebhooks) | none | `signatures.md` |
+//! | declare events and their catalog | [`Event`](trait@Event), [`Events`](trait@Events) (derives), [`Parsed`], [`Timestamp`], the name rule [`check_event_type`] | `derive` (default) | `events.md` |
+//! | sign and verify (Standard Webhooks, Stripe, GitHub, Shopify, Slack) | [`signature`]: [`Scheme`](signature::Scheme), [`StandardWebhooks`](signature::StandardWebhooks) | none; `v1a` for Ed25519, `keygen` to generate secrets, `http` for `http::HeaderMap` | `signatures.md` |
 //! | receive | [`receiver::Receiver`], [`WebhookConfig`](receiver::WebhookConfig), [`Delivery`](receiver::Delivery) | `axum` | `receiving.md` |
 //! | send | [`sender::Sender`], one attempt: [`sender::attempt`] | `reqwest` | `sending.md` |
 //! | send durably (the outbox) | [`outbox::Worker`], the store: [`store::OutboxStore`], [`store::sqlite::SqliteOutbox`], [`store::postgres::PgOutbox`] | `outbox` with `sqlite` or `postgres` | `outbox.md` |
@@ -45,10 +45,10 @@
 //! | acknowledge first, handle later (the inbox) | [`inbox`]: [`inbox::open`], [`Receiver::inbox`](receiver::Receiver::inbox), [`InboxWorker`](receiver::InboxWorker) | none for memory; `sqlite`, `postgres`, `redis`; the worker: `axum` | `several-machines.md` |
 //! | the databases: one handle each, handing out its stores; migrations | [`sqlite::SqliteStore`], [`postgres::PgStore`], [`redis::RedisStore`] (`.dedup()`, `.inbox()`, `.migrate()`), [`Migration`], [`BackendError`], `hookwire migrate` | `sqlite`, `postgres`, `redis` (drivers only) | `several-machines.md` |
 //! | serve and read the events feed (catching up) | [`feed`]: [`feed::router`], [`FeedClient`](feed::FeedClient), [`Receiver::catch_up`](receiver::Receiver::catch_up) | `outbox` (`axum` to serve, `reqwest` to read) | `several-machines.md` |
-//! | the API: typed client | [`Endpoint`](derive@Endpoint) (derive), [`client::ApiClient`] | `reqwest` | `api.md` |
+//! | the API: typed client | [`Endpoint`](derive@Endpoint) (derive), [`client::ApiClient`] | `schema` and `reqwest` | `api.md` |
 //! | the API: server routes checked against the document, `/docs` | [`server::EndpointRouter`], [`server::docs_router`], [`problem::Problem`] | `axum` | `api.md` |
-//! | schemas, OpenAPI 3.1/3.0, AsyncAPI, export | [`schema`]: [`OpenApi`](schema::OpenApi), [`Export`](schema::Export), [`AsyncApi`](schema::AsyncApi) | none | `schemas.md` |
-//! | breaking changes between two versions | [`schema::diff`], or `hookwire diff` | none | `schemas.md` |
+//! | schemas, OpenAPI 3.1/3.0, AsyncAPI, export | [`schema`]: [`OpenApi`](schema::OpenApi), [`Export`](schema::Export), [`AsyncApi`](schema::AsyncApi), `JsonSchema` | `schema` | `schemas.md` |
+//! | breaking changes between two versions | [`schema::diff`], or `hookwire diff` | `schema` | `schemas.md` |
 //! | generate types from a provider's description | the `hookwire-codegen` crate, or `hookwire generate` | | `generate.md` |
 //! | sign, verify, listen, send, run workers from a shell | the `hookwire` command (`hookwire-cli`, `cli/README.md`) | | `cli.md` |
 //!
@@ -61,12 +61,21 @@
 //!
 //! `#[derive(JsonSchema)]` writes paths that start with `schemars::`. Bring hookwire's re-export
 //! into scope with `use hookwire::schemars;` (as above) and your `Cargo.toml` needs only
-//! `hookwire` and `serde`.
+//! `hookwire` (with its `schema` feature) and `serde`.
+//!
+//! # A light build
+//!
+//! With its default features (`derive`) hookwire receives, parses and verifies without building
+//! schemars, ed25519-dalek or `http`: documenting (`schema`), Ed25519 (`v1a`), generating
+//! secrets (`keygen`) and `http::HeaderMap` conversions (`http`) are features. `axum` turns on
+//! `schema` (its server routes check requests against the OpenAPI document) and `http`.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // The front page and module docs link to items of every feature; without all of them those
 // links cannot resolve. They are checked where they are published: `--all-features` (docs.rs).
 #![cfg_attr(
     not(all(
+        feature = "schema",
+        feature = "v1a",
         feature = "axum",
         feature = "reqwest",
         feature = "outbox",
@@ -79,13 +88,18 @@
 
 pub mod clock;
 pub mod dedup;
+#[cfg(feature = "schema")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 pub mod endpoint;
 mod envelope;
 mod event;
+mod event_name;
 pub mod inbox;
 mod plumbing;
 pub mod problem;
 pub mod retry;
+#[cfg(feature = "schema")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 pub mod schema;
 pub mod signature;
 mod timestamp;
@@ -94,9 +108,13 @@ mod timestamp;
 #[path = "__private.rs"]
 pub mod __private;
 
+#[cfg(feature = "schema")]
 pub use endpoint::Endpoint;
 pub use envelope::{Envelope, EnvelopeError, Parsed, UnknownEvent};
-pub use event::{DescribeEvent, DescribeEvents, Event, EventVisitor, Events, SendEvents};
+#[cfg(feature = "schema")]
+pub use event::{DescribeEvent, DescribeEvents, EventVisitor};
+pub use event::{Event, Events, SendEvents};
+pub use event_name::{EventTypeError, MAX_EVENT_TYPE_LEN, check_event_type};
 pub use plumbing::url::UrlError;
 pub use plumbing::{BackendError, BoxFuture, ClaimToken, Settled, redact_url};
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
@@ -107,7 +125,11 @@ pub use timestamp::{Timestamp, TimestampError, TimestampRangeError};
 /// Re-export of [schemars](https://docs.rs/schemars) 1.x, which hookwire generates schemas with.
 ///
 /// `use hookwire::schemars;` lets `#[derive(JsonSchema)]` work without a direct dependency.
+#[cfg(feature = "schema")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 pub use schemars;
+#[cfg(feature = "schema")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 pub use schemars::JsonSchema;
 
 /// Re-export of [serde_json](https://docs.rs/serde_json), whose `Value` and `RawValue` appear in
@@ -219,7 +241,8 @@ pub use hookwire_macros::Events;
 /// }
 /// assert_eq!(GetProduct::METHOD, http::Method::GET);
 /// ```
-#[cfg(feature = "derive")]
+#[cfg(all(feature = "derive", feature = "schema"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "derive", feature = "schema"))))]
 pub use hookwire_macros::Endpoint;
 
 #[cfg(feature = "axum")]
@@ -230,8 +253,8 @@ pub mod receiver;
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod server;
 
-#[cfg(feature = "reqwest")]
-#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
+#[cfg(all(feature = "reqwest", feature = "schema"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "reqwest", feature = "schema"))))]
 pub mod client;
 
 #[cfg(feature = "reqwest")]

@@ -1,9 +1,9 @@
 //! [`Problem`]: an RFC 9457 problem details object, the body of every error response hookwire's
 //! servers and receivers write (`application/problem+json`).
 
+#[cfg(feature = "schema")]
 use std::borrow::Cow;
 
-use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -118,7 +118,8 @@ impl Problem {
     }
 }
 
-impl JsonSchema for Problem {
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Problem {
     fn schema_name() -> Cow<'static, str> {
         "Problem".into()
     }
@@ -127,8 +128,8 @@ impl JsonSchema for Problem {
         "hookwire::problem::Problem".into()
     }
 
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
             "type": "object",
             "description": "An RFC 9457 problem details object.",
             "properties": {

@@ -108,7 +108,8 @@ fn send_events(container: &Catalog<'_>) -> TokenStream {
     }
 }
 
-/// `DescribeEvents`, when every event is `JsonSchema` (a `DescribeEvent`).
+/// `DescribeEvents`, when every event is `JsonSchema` (a `DescribeEvent`) and hookwire is built
+/// with `schema`.
 fn describe_events(container: &Catalog<'_>) -> TokenStream {
     let ident = container.ident;
     let (impl_generics, ty_generics, _) = container.generics.split_for_impl();
@@ -117,11 +118,15 @@ fn describe_events(container: &Catalog<'_>) -> TokenStream {
         let ty = variant.ty;
         quote_spanned!(ty.span()=> visitor.visit::<#ty>())
     });
+    // Only where hookwire has its `schema` feature, which this macro cannot see: the runtime's
+    // `if_schema!` keeps or drops the impl.
     quote! {
-        #[automatically_derived]
-        impl #impl_generics _hookwire::DescribeEvents for #ident #ty_generics #where_clause {
-            fn visit<__V: _hookwire::EventVisitor>(visitor: &mut __V) {
-                #(#visits;)*
+        _hookwire::__private::if_schema! {
+            #[automatically_derived]
+            impl #impl_generics _hookwire::DescribeEvents for #ident #ty_generics #where_clause {
+                fn visit<__V: _hookwire::EventVisitor>(visitor: &mut __V) {
+                    #(#visits;)*
+                }
             }
         }
     }

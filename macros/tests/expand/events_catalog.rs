@@ -68,17 +68,13 @@ const _: () = {
             }
         }
     }
-    #[automatically_derived]
-    impl _hookwire::DescribeEvents for ShopEvent
-    where
-        for<'__hookwire> Self: _hookwire::Events,
-        for<'__hookwire> OrderCreated: _hookwire::DescribeEvent,
-        for<'__hookwire> events::OrderShipped: _hookwire::DescribeEvent,
-    {
-        fn visit<__V: _hookwire::EventVisitor>(visitor: &mut __V) {
-            visitor.visit::<OrderCreated>();
-            visitor.visit::<events::OrderShipped>();
-        }
+    _hookwire::__private::if_schema! {
+        #[automatically_derived] impl _hookwire::DescribeEvents for ShopEvent where for <
+        '__hookwire > Self : _hookwire::Events, for < '__hookwire > OrderCreated :
+        _hookwire::DescribeEvent, for < '__hookwire > events::OrderShipped :
+        _hookwire::DescribeEvent, { fn visit < __V : _hookwire::EventVisitor > (visitor :
+        & mut __V) { visitor.visit:: < OrderCreated > (); visitor.visit:: <
+        events::OrderShipped > (); } }
     }
     const __SORTED_TYPES: [(u64, usize); 2usize] = _hookwire::__private::sorted_types::<
         2usize,

@@ -53,15 +53,11 @@ const _: () = {
             }
         }
     }
-    #[automatically_derived]
-    impl<T> _hookwire::DescribeEvents for Paged<T>
-    where
-        T: Clone,
-        for<'__hookwire> Self: _hookwire::Events,
-        for<'__hookwire> Page<T>: _hookwire::DescribeEvent,
-    {
-        fn visit<__V: _hookwire::EventVisitor>(visitor: &mut __V) {
-            visitor.visit::<Page<T>>();
-        }
+    _hookwire::__private::if_schema! {
+        #[automatically_derived] impl < T > _hookwire::DescribeEvents for Paged < T >
+        where T : Clone, for < '__hookwire > Self : _hookwire::Events, for < '__hookwire
+        > Page < T > : _hookwire::DescribeEvent, { fn visit < __V :
+        _hookwire::EventVisitor > (visitor : & mut __V) { visitor.visit:: < Page < T > >
+        (); } }
     }
 };

@@ -35,7 +35,14 @@ pub use token::{ClaimToken, Settled};
     not(all(feature = "postgres", feature = "redis", feature = "sqlite")),
     allow(dead_code, unused_imports)
 )]
-pub(crate) use token::{NoRandomness, random_token, random_tokens, token_i64};
+pub(crate) use token::{NoRandomness, token_i64};
+// Random tokens: only the backends make them (with getrandom, which they turn on).
+#[cfg(any(feature = "postgres", feature = "redis", feature = "sqlite"))]
+#[cfg_attr(
+    not(all(feature = "postgres", feature = "redis", feature = "sqlite")),
+    allow(dead_code, unused_imports)
+)]
+pub(crate) use token::{random_token, random_tokens};
 
 /// A boxed, sendable future: what the store traits' methods return, so the traits stay
 /// dyn-compatible (a receiver holds an `Arc<dyn DedupStore>` or an `Arc<dyn InboxStore>`).

@@ -52,11 +52,28 @@ pub enum Settled {
 }
 
 /// The machine had no randomness to give (a random token could not be made).
+#[cfg(any(feature = "postgres", feature = "redis", feature = "sqlite"))]
 #[derive(Debug, thiserror::Error)]
 #[error("no randomness: {0}")]
 pub(crate) struct NoRandomness(getrandom::Error);
 
+/// Without a backend no random token is made (and getrandom is not built): nothing to fail.
+#[cfg(not(any(feature = "postgres", feature = "redis", feature = "sqlite")))]
+#[derive(Debug)]
+pub(crate) enum NoRandomness {}
+
+#[cfg(not(any(feature = "postgres", feature = "redis", feature = "sqlite")))]
+impl std::fmt::Display for NoRandomness {
+    fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {}
+    }
+}
+
+#[cfg(not(any(feature = "postgres", feature = "redis", feature = "sqlite")))]
+impl std::error::Error for NoRandomness {}
+
 /// A random token below 2^63, so databases store it as a plain `BIGINT`.
+#[cfg(any(feature = "postgres", feature = "redis", feature = "sqlite"))]
 pub(crate) fn random_token() -> Result<ClaimToken, NoRandomness> {
     let mut bytes = [0_u8; 8];
     getrandom::fill(&mut bytes).map_err(NoRandomness)?;
@@ -64,6 +81,7 @@ pub(crate) fn random_token() -> Result<ClaimToken, NoRandomness> {
 }
 
 /// `n` random tokens.
+#[cfg(any(feature = "postgres", feature = "redis", feature = "sqlite"))]
 pub(crate) fn random_tokens(n: usize) -> Result<Vec<ClaimToken>, NoRandomness> {
     (0..n).map(|_| random_token()).collect()
 }

@@ -46,8 +46,8 @@ impl Message {
     /// # Errors
     ///
     /// [`SendError::InvalidUrl`] unless `url` is an absolute `http` or `https` URL with a
-    /// host; [`SendError::InvalidEventType`] unless `event_type` is 1 to 256 visible ASCII
-    /// characters (it may be sent in a header).
+    /// host; [`SendError::InvalidEventType`] unless `event_type` is an event type name
+    /// ([`check_event_type`](crate::check_event_type): `order.shipped`, `orders/create`).
     ///
     /// ```
     /// use hookwire::sender::{Message, SendError};
@@ -254,11 +254,14 @@ pub enum SendError {
         /// What is accepted.
         reason: &'static str,
     },
-    /// The event type cannot be sent in a header.
-    #[error("invalid event type: {reason}")]
+    /// The event type is not a name [`check_event_type`](crate::check_event_type) accepts.
+    #[error(
+        "invalid event type: {reason}; expected {}",
+        crate::EventTypeError::EXPECTED
+    )]
     InvalidEventType {
-        /// What is accepted.
-        reason: &'static str,
+        /// What breaks the rule.
+        reason: crate::EventTypeError,
     },
     /// The event payload failed to serialize.
     #[error("the event could not be serialized: {0}")]
@@ -284,15 +287,7 @@ fn parse_url(url: &str) -> Result<Url, SendError> {
 }
 
 fn check_event_type(event_type: &str) -> Result<(), SendError> {
-    let ok =
-        (1..=256).contains(&event_type.len()) && event_type.bytes().all(|c| c.is_ascii_graphic());
-    if ok {
-        Ok(())
-    } else {
-        Err(SendError::InvalidEventType {
-            reason: "expected 1 to 256 visible ascii characters",
-        })
-    }
+    crate::check_event_type(event_type).map_err(|reason| SendError::InvalidEventType { reason })
 }
 
 #[cfg(test)]

@@ -152,6 +152,15 @@ pub enum SecretError {
         /// What was wrong, without any of the secret's content.
         reason: &'static str,
     },
+    /// The key is of a kind this build of hookwire leaves out: an Ed25519 (`whsk_`, `whpk_`)
+    /// key without the `v1a` feature.
+    #[error("{kind} needs hookwire's `{feature}` feature: enable it in Cargo.toml")]
+    FeatureDisabled {
+        /// What the key is, such as "an Ed25519 (`v1a`) signing key (`whsk_`)".
+        kind: &'static str,
+        /// The cargo feature of hookwire that reads it.
+        feature: &'static str,
+    },
 }
 
 #[cfg(test)]

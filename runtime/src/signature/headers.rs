@@ -23,6 +23,8 @@ pub trait HeaderLookup {
     fn header(&self, name: &str) -> Option<&[u8]>;
 }
 
+#[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 impl HeaderLookup for http::HeaderMap {
     fn header(&self, name: &str) -> Option<&[u8]> {
         self.get(name).map(http::HeaderValue::as_bytes)
@@ -180,6 +182,8 @@ impl IntoIterator for SignedHeaders {
     }
 }
 
+#[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 impl From<SignedHeaders> for http::HeaderMap {
     fn from(signed: SignedHeaders) -> Self {
         let mut map = http::HeaderMap::with_capacity(signed.len());
@@ -242,6 +246,7 @@ fn not_ascii(name: &'static str) -> crate::signature::VerifyError {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "http")]
     #[test]
     fn conversion_never_panics_on_hand_pushed_headers() {
         let mut headers = SignedHeaders::new();

@@ -35,6 +35,8 @@
 //! ```
 
 mod body_hmac;
+#[cfg(feature = "v1a")]
+mod ed25519;
 mod encoding;
 mod error;
 mod github;

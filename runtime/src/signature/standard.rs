@@ -3,9 +3,9 @@
 use crate::Timestamp;
 
 use base64::Engine as _;
-use ed25519_dalek::Signature;
-use ed25519_dalek::ed25519::signature::{MultipartSigner, MultipartVerifier};
 
+#[cfg(feature = "v1a")]
+use crate::signature::ed25519;
 use crate::signature::encoding::{BASE64, base64_exact};
 use crate::signature::headers::{ascii, read_timestamp};
 use crate::signature::secret::tags_equal;
@@ -21,10 +21,6 @@ const SIGNATURE: &str = "webhook-signature";
 const SVIX_ID: &str = "svix-id";
 const SVIX_TIMESTAMP: &str = "svix-timestamp";
 const SVIX_SIGNATURE: &str = "svix-signature";
-/// At most this many `v1a` entries are checked per key: an Ed25519 verification costs tens of
-/// microseconds, and a header stuffed with bogus entries must not multiply it. Senders emit one
-/// entry per active key, so real headers hold one or two.
-const MAX_ASYMMETRIC_ENTRIES: usize = 8;
 
 /// The Standard Webhooks scheme, symmetric (`v1`, HMAC-SHA256) and asymmetric (`v1a`, Ed25519).
 ///
@@ -35,7 +31,8 @@ const MAX_ASYMMETRIC_ENTRIES: usize = 8;
 ///   accepted when any entry verifies under any of the scheme's keys, so senders and receivers
 ///   can rotate keys without downtime. Unknown versions are ignored.
 /// - Signing emits one entry per signing key. At most 8 `v1a` entries are checked per key,
-///   bounding the Ed25519 work a forged header can cause.
+///   bounding the Ed25519 work a forged header can cause. `v1a` (Ed25519) keys need the `v1a`
+///   feature; without it the scheme holds HMAC keys only and `v1a` entries are not checked.
 /// - Tolerance: 5 minutes into the past and 5 minutes into the future by default, as the
 ///   specification and its reference libraries; change it with
 ///   [`tolerance`](StandardWebhooks::tolerance).
@@ -84,7 +81,8 @@ impl StandardWebhooks {
     ///
     /// ```
     /// # use hookwire::signature::{StandardKey, StandardWebhooks};
-    /// let scheme = StandardWebhooks::from_key(StandardKey::ed25519_seed([9; 32]));
+    /// let scheme = StandardWebhooks::from_key(StandardKey::hmac(*b"a secret of any length")?);
+    /// # Ok::<(), hookwire::signature::SecretError>(())
     /// ```
     pub fn from_key(key: StandardKey) -> Self {
         Self {
@@ -144,8 +142,8 @@ impl StandardWebhooks {
     }
 
     fn expected_versions(&self) -> &'static str {
-        let hmac = self.keys.iter().any(|k| matches!(k.0, KeyKind::Hmac(_)));
-        let ed = self.keys.iter().any(|k| !matches!(k.0, KeyKind::Hmac(_)));
+        let hmac = self.keys.iter().any(|k| k.version() == "v1");
+        let ed = self.keys.iter().any(|k| k.version() == "v1a");
         match (hmac, ed) {
             (true, true) => "`v1,<base64>` or `v1a,<base64>` entries",
             (false, true) => "`v1a,<base64>` entries",
@@ -161,6 +159,13 @@ fn entries(header: &str) -> impl Iterator<Item = (&str, &str)> {
         .split(' ')
         .filter(|entry| !entry.is_empty())
         .filter_map(|entry| entry.split_once(','))
+}
+
+/// The values of the header's entries of one version.
+fn versioned<'h>(header: &'h str, version: &'h str) -> impl Iterator<Item = &'h str> {
+    entries(header)
+        .filter(move |(v, _)| *v == version)
+        .map(|(_, value)| value)
 }
 
 fn first<'h>(
@@ -201,7 +206,7 @@ impl Scheme for StandardWebhooks {
                 KeyKind::Hmac(hmac) => {
                     let mut tag = None;
                     let mut matched = false;
-                    for (_, value) in entries(signatures).filter(|(v, _)| *v == "v1") {
+                    for value in versioned(signatures, "v1") {
                         supported = true;
                         if let Some(candidate) = base64_exact::<32>(value.as_bytes()) {
                             let tag = tag.get_or_insert_with(|| hmac.tag(&signed));
@@ -213,12 +218,20 @@ impl Scheme for StandardWebhooks {
                     }
                     matched
                 }
-                KeyKind::Signing(signing) => {
-                    verify_ed25519(&**signing, signatures, &signed, &mut supported)
-                }
-                KeyKind::Verifying(public) => {
-                    verify_ed25519(public, signatures, &signed, &mut supported)
-                }
+                #[cfg(feature = "v1a")]
+                KeyKind::Signing(signing) => ed25519::verify(
+                    &**signing,
+                    versioned(signatures, "v1a"),
+                    &signed,
+                    &mut supported,
+                ),
+                #[cfg(feature = "v1a")]
+                KeyKind::Verifying(public) => ed25519::verify(
+                    public,
+                    versioned(signatures, "v1a"),
+                    &signed,
+                    &mut supported,
+                ),
             };
             if matched {
                 return Ok(Verified::new(Some(id.to_owned()), Some(timestamp), body));
@@ -244,10 +257,7 @@ impl Scheme for StandardWebhooks {
         let ts = sign_timestamp(timestamp)?;
         let signed: [&[u8]; 5] = [id.as_bytes(), b".", ts.as_bytes(), b".", body];
         let mut value = String::new();
-        for key in &self.keys {
-            if matches!(key.0, KeyKind::Verifying(_)) {
-                continue;
-            }
+        for key in self.keys.iter().filter(|key| key.can_sign()) {
             if !value.is_empty() {
                 value.push(' ');
             }
@@ -256,13 +266,9 @@ impl Scheme for StandardWebhooks {
                     value.push_str("v1,");
                     BASE64.encode_string(hmac.tag(&signed), &mut value);
                 }
-                KeyKind::Signing(signing) => {
-                    let signature: Signature = signing
-                        .try_multipart_sign(&signed)
-                        .map_err(|_| SignError::NoSigningKey)?;
-                    value.push_str("v1a,");
-                    BASE64.encode_string(signature.to_bytes(), &mut value);
-                }
+                #[cfg(feature = "v1a")]
+                KeyKind::Signing(signing) => ed25519::sign(signing, &signed, &mut value)?,
+                #[cfg(feature = "v1a")]
                 KeyKind::Verifying(_) => {}
             }
         }
@@ -275,39 +281,6 @@ impl Scheme for StandardWebhooks {
         headers.push(SIGNATURE, value);
         Ok(headers)
     }
-}
-
-/// Strict verification (as `verify_strict`, over the signed content in pieces): the
-/// signature's `R` must be a valid point of more than small order. The key's own order is
-/// checked when it is parsed ([`StandardKey::ed25519_public`]). `R` is decoded as a curve
-/// point through `VerifyingKey`, which knows both checks.
-fn strict_r(signature: &[u8; 64]) -> bool {
-    let mut r = [0u8; 32];
-    r.copy_from_slice(&signature[..32]);
-    ed25519_dalek::VerifyingKey::from_bytes(&r).is_ok_and(|point| !point.is_weak())
-}
-
-fn verify_ed25519<K: MultipartVerifier<Signature>>(
-    key: &K,
-    signatures: &str,
-    signed: &[&[u8]],
-    supported: &mut bool,
-) -> bool {
-    let v1a = entries(signatures).filter(|(v, _)| *v == "v1a");
-    for (_, value) in v1a.take(MAX_ASYMMETRIC_ENTRIES) {
-        *supported = true;
-        let Some(bytes) = base64_exact::<64>(value.as_bytes()) else {
-            continue;
-        };
-        if !strict_r(&bytes) {
-            continue;
-        }
-        let signature = Signature::from_bytes(&bytes);
-        if key.multipart_verify(signed, &signature).is_ok() {
-            return true;
-        }
-    }
-    false
 }
 
 #[cfg(test)]
@@ -336,8 +309,10 @@ mod tests {
         assert_eq!(verified.id(), Some("msg_1"));
     }
 
+    #[cfg(feature = "v1a")]
     #[test]
     fn bogus_v1a_entries_are_capped() {
+        use crate::signature::ed25519::MAX_ASYMMETRIC_ENTRIES;
         let seed = *b"TESTSIGNINGKEYDONOTUSETHISFORANY";
         let scheme = StandardWebhooks::from_key(StandardKey::ed25519_seed(seed));
         let signed = scheme

@@ -3,18 +3,16 @@
 use std::fmt;
 
 use base64::Engine as _;
-use ed25519_dalek::{SigningKey, VerifyingKey};
 use zeroize::Zeroizing;
 
+#[cfg(feature = "v1a")]
+use crate::signature::ed25519;
 use crate::signature::encoding::BASE64;
 use crate::signature::secret::HmacKey;
 use crate::signature::{Secret, SecretError};
 
 const EXPECTED: &str = "`whsec_` followed by base64 (or bare base64) for v1, \
                         `whsk_` or `whpk_` followed by base64 for v1a";
-const EXPECTED_SIGNING: &str = "`whsk_` followed by the base64 of a 32-byte ed25519 seed \
-                                (or of 64 bytes: seed then public key)";
-const EXPECTED_PUBLIC: &str = "`whpk_` followed by the base64 of a 32-byte ed25519 public key";
 
 /// One Standard Webhooks key: an HMAC-SHA256 secret (`v1`), an Ed25519 signing key (`v1a`,
 /// signs and verifies) or an Ed25519 public key (`v1a`, verifies only).
@@ -24,6 +22,9 @@ const EXPECTED_PUBLIC: &str = "`whpk_` followed by the base64 of a 32-byte ed255
 /// and `whpk_<base64>`. The key material never appears in `Debug` output; the decoded secret
 /// bytes and Ed25519 signing keys are zeroized on drop (the HMAC pad state derived from a
 /// `whsec_` key is not, for speed).
+///
+/// Ed25519 keys need hookwire's `v1a` feature; without it, parsing one is
+/// [`SecretError::FeatureDisabled`].
 ///
 /// ```
 /// use hookwire::signature::StandardKey;
@@ -45,8 +46,10 @@ pub struct StandardKey(pub(crate) KeyKind);
 #[derive(Clone)]
 pub(crate) enum KeyKind {
     Hmac(HmacKey),
-    Signing(Box<SigningKey>),
-    Verifying(VerifyingKey),
+    #[cfg(feature = "v1a")]
+    Signing(Box<ed25519_dalek::SigningKey>),
+    #[cfg(feature = "v1a")]
+    Verifying(ed25519_dalek::VerifyingKey),
 }
 
 impl StandardKey {
@@ -55,7 +58,8 @@ impl StandardKey {
     /// # Errors
     ///
     /// [`SecretError::EmptySecret`] for an empty key, [`SecretError::MalformedSecret`] for
-    /// anything that is not base64 of the right length after its prefix.
+    /// anything that is not base64 of the right length after its prefix,
+    /// [`SecretError::FeatureDisabled`] for a `whsk_` or `whpk_` key without the `v1a` feature.
     ///
     /// ```
     /// # use hookwire::signature::StandardKey;
@@ -66,9 +70,9 @@ impl StandardKey {
         let secret = secret.into();
         let text = secret.expose_secret();
         if let Some(rest) = text.strip_prefix(b"whsk_") {
-            Self::parse_signing(rest)
+            ed25519_key(rest, true)
         } else if let Some(rest) = text.strip_prefix(b"whpk_") {
-            Self::parse_public(rest)
+            ed25519_key(rest, false)
         } else {
             let rest = text.strip_prefix(b"whsec_").unwrap_or(text);
             let key = decode(rest, EXPECTED)?;
@@ -96,48 +100,6 @@ impl StandardKey {
         )?)))
     }
 
-    /// An Ed25519 (`v1a`) signing key from its 32-byte seed.
-    ///
-    /// ```
-    /// # use hookwire::signature::StandardKey;
-    /// let key = StandardKey::ed25519_seed(*b"TESTSIGNINGKEYDONOTUSETHISFORANY");
-    /// assert!(key.can_sign());
-    /// ```
-    pub fn ed25519_seed(seed: [u8; 32]) -> Self {
-        let seed = Zeroizing::new(seed);
-        Self(KeyKind::Signing(Box::new(SigningKey::from_bytes(&seed))))
-    }
-
-    /// An Ed25519 (`v1a`) public key, which verifies but cannot sign.
-    ///
-    /// # Errors
-    ///
-    /// [`SecretError::MalformedSecret`] when the bytes are not a valid curve point, or are a
-    /// weak (small-order) point, under which forged signatures verify.
-    ///
-    /// ```
-    /// # use hookwire::signature::StandardKey;
-    /// let signing = StandardKey::ed25519_seed([7; 32]);
-    /// let public = signing.public_key().unwrap();
-    /// let key = StandardKey::parse(public)?;
-    /// assert!(!key.can_sign());
-    /// # Ok::<(), hookwire::signature::SecretError>(())
-    /// ```
-    pub fn ed25519_public(key: [u8; 32]) -> Result<Self, SecretError> {
-        let key = VerifyingKey::from_bytes(&key).map_err(|_| SecretError::MalformedSecret {
-            expected: EXPECTED_PUBLIC,
-            reason: "the bytes are not a valid ed25519 public key",
-        })?;
-        if key.is_weak() {
-            // A small-order key accepts forged signatures on many messages.
-            return Err(SecretError::MalformedSecret {
-                expected: EXPECTED_PUBLIC,
-                reason: "a weak (small-order) ed25519 public key, which would accept forged signatures",
-            });
-        }
-        Ok(Self(KeyKind::Verifying(key)))
-    }
-
     /// Generates a new random HMAC secret of 32 bytes, formatted `whsec_<base64>`, from the
     /// operating system's random source.
     ///
@@ -152,36 +114,23 @@ impl StandardKey {
     /// assert_eq!(StandardKey::parse(secret)?.version(), "v1");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[cfg(feature = "keygen")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "keygen")))]
     pub fn generate_hmac_secret() -> Result<Secret, getrandom::Error> {
         generate("whsec_")
-    }
-
-    /// Generates a new random Ed25519 signing key, formatted `whsk_<base64 seed>`. Give the
-    /// receiver its [`public_key`](StandardKey::public_key).
-    ///
-    /// # Errors
-    ///
-    /// When the operating system has no random source available.
-    ///
-    /// ```
-    /// # use hookwire::signature::StandardKey;
-    /// let secret = StandardKey::generate_signing_key()?;
-    /// assert!(StandardKey::parse(secret)?.can_sign());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn generate_signing_key() -> Result<Secret, getrandom::Error> {
-        generate("whsk_")
     }
 
     /// The signature version this key produces and checks: `"v1"` or `"v1a"`.
     ///
     /// ```
     /// # use hookwire::signature::StandardKey;
-    /// assert_eq!(StandardKey::ed25519_seed([1; 32]).version(), "v1a");
+    /// assert_eq!(StandardKey::parse("whsec_c2VjcmV0")?.version(), "v1");
+    /// # Ok::<(), hookwire::signature::SecretError>(())
     /// ```
     pub fn version(&self) -> &'static str {
         match self.0 {
             KeyKind::Hmac(_) => "v1",
+            #[cfg(feature = "v1a")]
             KeyKind::Signing(_) | KeyKind::Verifying(_) => "v1a",
         }
     }
@@ -194,7 +143,13 @@ impl StandardKey {
     /// # Ok::<(), hookwire::signature::SecretError>(())
     /// ```
     pub fn can_sign(&self) -> bool {
-        !matches!(self.0, KeyKind::Verifying(_))
+        match self.0 {
+            KeyKind::Hmac(_) => true,
+            #[cfg(feature = "v1a")]
+            KeyKind::Signing(_) => true,
+            #[cfg(feature = "v1a")]
+            KeyKind::Verifying(_) => false,
+        }
     }
 
     /// The `whpk_` public key of an Ed25519 key, to give to receivers; `None` for HMAC keys,
@@ -206,45 +161,43 @@ impl StandardKey {
     /// # Ok::<(), hookwire::signature::SecretError>(())
     /// ```
     pub fn public_key(&self) -> Option<String> {
-        let public = match &self.0 {
-            KeyKind::Hmac(_) => return None,
-            KeyKind::Signing(key) => key.verifying_key(),
-            KeyKind::Verifying(key) => *key,
-        };
-        Some(format!("whpk_{}", BASE64.encode(public.as_bytes())))
-    }
-
-    fn parse_signing(rest: &[u8]) -> Result<Self, SecretError> {
-        let bytes = decode(rest, EXPECTED_SIGNING)?;
-        if let Ok(seed) = <[u8; 32]>::try_from(bytes.as_slice()) {
-            return Ok(Self::ed25519_seed(seed));
+        match &self.0 {
+            KeyKind::Hmac(_) => None,
+            #[cfg(feature = "v1a")]
+            KeyKind::Signing(key) => Some(ed25519::public_text(&key.verifying_key())),
+            #[cfg(feature = "v1a")]
+            KeyKind::Verifying(key) => Some(ed25519::public_text(key)),
         }
-        let pair =
-            <[u8; 64]>::try_from(bytes.as_slice()).map_err(|_| SecretError::MalformedSecret {
-                expected: EXPECTED_SIGNING,
-                reason: "wrong length",
-            })?;
-        let pair = Zeroizing::new(pair);
-        SigningKey::from_keypair_bytes(&pair)
-            .map(|key| Self(KeyKind::Signing(Box::new(key))))
-            .map_err(|_| SecretError::MalformedSecret {
-                expected: EXPECTED_SIGNING,
-                reason: "the public half does not belong to the seed",
-            })
-    }
-
-    fn parse_public(rest: &[u8]) -> Result<Self, SecretError> {
-        let bytes = decode(rest, EXPECTED_PUBLIC)?;
-        let key =
-            <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| SecretError::MalformedSecret {
-                expected: EXPECTED_PUBLIC,
-                reason: "wrong length",
-            })?;
-        Self::ed25519_public(key)
     }
 }
 
-fn decode(text: &[u8], expected: &'static str) -> Result<Zeroizing<Vec<u8>>, SecretError> {
+/// A `whsk_` (`signing`) or `whpk_` key, from the base64 after its prefix.
+#[cfg(feature = "v1a")]
+fn ed25519_key(rest: &[u8], signing: bool) -> Result<StandardKey, SecretError> {
+    if signing {
+        ed25519::parse_signing(rest)
+    } else {
+        ed25519::parse_public(rest)
+    }
+}
+
+/// Without the `v1a` feature, an Ed25519 key is a typed error naming the feature.
+#[cfg(not(feature = "v1a"))]
+fn ed25519_key(_: &[u8], signing: bool) -> Result<StandardKey, SecretError> {
+    Err(SecretError::FeatureDisabled {
+        kind: if signing {
+            "an Ed25519 (`v1a`) signing key (`whsk_`)"
+        } else {
+            "an Ed25519 (`v1a`) public key (`whpk_`)"
+        },
+        feature: "v1a",
+    })
+}
+
+pub(super) fn decode(
+    text: &[u8],
+    expected: &'static str,
+) -> Result<Zeroizing<Vec<u8>>, SecretError> {
     if text.is_empty() {
         return Err(SecretError::EmptySecret { expected });
     }
@@ -261,7 +214,8 @@ fn decode(text: &[u8], expected: &'static str) -> Result<Zeroizing<Vec<u8>>, Sec
     Ok(bytes)
 }
 
-fn generate(prefix: &str) -> Result<Secret, getrandom::Error> {
+#[cfg(feature = "keygen")]
+pub(super) fn generate(prefix: &str) -> Result<Secret, getrandom::Error> {
     let mut bytes = Zeroizing::new([0u8; 32]);
     getrandom::fill(bytes.as_mut_slice())?;
     let mut text = Zeroizing::new(String::with_capacity(prefix.len() + 44));
@@ -274,7 +228,9 @@ impl fmt::Debug for StandardKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self.0 {
             KeyKind::Hmac(_) => "StandardKey::Hmac([redacted])",
+            #[cfg(feature = "v1a")]
             KeyKind::Signing(_) => "StandardKey::Ed25519Signing([redacted])",
+            #[cfg(feature = "v1a")]
             KeyKind::Verifying(_) => "StandardKey::Ed25519Public",
         })
     }
@@ -284,6 +240,7 @@ impl fmt::Debug for StandardKey {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "v1a")]
     #[test]
     fn formats() {
         for (text, version, signs) in [
@@ -304,23 +261,6 @@ mod tests {
             let key = StandardKey::parse(text).unwrap();
             assert_eq!((key.version(), key.can_sign()), (version, signs), "{text}");
         }
-    }
-
-    #[test]
-    fn keypair_form() {
-        let key = StandardKey::ed25519_seed([3; 32]);
-        let KeyKind::Signing(inner) = &key.0 else {
-            panic!("signing key expected")
-        };
-        let pair = format!("whsk_{}", BASE64.encode(inner.to_keypair_bytes()));
-        assert!(StandardKey::parse(pair).unwrap().can_sign());
-        let mut wrong = inner.to_keypair_bytes();
-        wrong[40] ^= 1;
-        let wrong = format!("whsk_{}", BASE64.encode(wrong));
-        assert!(matches!(
-            StandardKey::parse(wrong),
-            Err(SecretError::MalformedSecret { .. })
-        ));
     }
 
     #[test]

@@ -143,10 +143,14 @@ impl std::str::FromStr for TypeFilter {
             Some(body) => (body, true),
             None => (text, false),
         };
-        let valid = body
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-        if !valid || body.contains('*') || (!prefix && body.is_empty()) {
+        // An exact filter is an event type; a prefix, the start of one (`order.`, `orders/`).
+        let valid = if prefix {
+            body.chars()
+                .all(|c| crate::event_name::is_name_char(c) || matches!(c, '.' | '/'))
+        } else {
+            crate::check_event_type(body).is_ok()
+        };
+        if !valid {
             return Err(StoreError::invalid(
                 "event type filter",
                 format!(

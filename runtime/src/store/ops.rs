@@ -21,7 +21,8 @@ pub struct RawEvent {
 }
 
 impl RawEvent {
-    /// An event of type `event_type` (dot-separated letters, digits, `_` and `-`).
+    /// An event of type `event_type`, a name [`check_event_type`](crate::check_event_type)
+    /// accepts (such as `order.shipped` or `orders/create`).
     ///
     /// ```
     /// # use hookwire::store::RawEvent;
@@ -29,18 +30,13 @@ impl RawEvent {
     /// ```
     pub fn new(event_type: impl Into<String>, data: serde_json::Value) -> Result<Self, StoreError> {
         let event_type = event_type.into();
-        let valid = !event_type.is_empty()
-            && event_type.split('.').all(|segment| {
-                !segment.is_empty()
-                    && segment
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            });
-        if !valid {
+        if let Err(why) = crate::check_event_type(&event_type) {
             return Err(StoreError::invalid(
                 "event type",
                 format!(
-                    "`{event_type}` is not dot-separated segments of letters, digits, `_` and `-`"
+                    "`{}` is not an event type: {why}; expected {}",
+                    event_type.escape_default(),
+                    crate::EventTypeError::EXPECTED
                 ),
             ));
         }
