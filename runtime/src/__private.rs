@@ -14,11 +14,6 @@ pub trait EventBounds: DeserializeOwned {}
 
 impl<T: DeserializeOwned> EventBounds for T {}
 
-/// The type name of an event value.
-pub fn type_of<E: Event>(_: &E) -> &'static str {
-    E::TYPE
-}
-
 /// Serializes one event's data.
 pub fn serialize_data<E: Serialize, S: Serializer>(
     event: &E,

@@ -23,9 +23,8 @@ pub(crate) fn expand(container: &Catalog<'_>) -> TokenStream {
         let (name, ty) = (variant.ident, variant.ty);
         let span = ty.span();
         types.push(quote_spanned!(span=> <#ty as _hookwire::Event>::TYPE));
-        type_of.push(
-            quote_spanned!(span=> Self::#name(ref data) => _hookwire::__private::type_of(data)),
-        );
+        // The name itself, not a call: no generic function is instantiated per event.
+        type_of.push(quote_spanned!(span=> Self::#name(_) => <#ty as _hookwire::Event>::TYPE));
         parse.push(quote_spanned!(span=> #index => _hookwire::__private::from_data::<#ty, __D>(data).map(Self::#name)));
     }
     let index_of = index_of(container);

@@ -19,8 +19,8 @@ const _: () = {
         ];
         fn event_type(&self) -> &'static str {
             match *self {
-                Self::OrderCreated(ref data) => _hookwire::__private::type_of(data),
-                Self::OrderShipped(ref data) => _hookwire::__private::type_of(data),
+                Self::OrderCreated(_) => <OrderCreated as _hookwire::Event>::TYPE,
+                Self::OrderShipped(_) => <events::OrderShipped as _hookwire::Event>::TYPE,
             }
         }
         fn index_of(event_type: &str) -> ::core::option::Option<usize> {

@@ -16,7 +16,7 @@ const _: () = {
         const TYPES: &'static [&'static str] = &[<Page<T> as _hookwire::Event>::TYPE];
         fn event_type(&self) -> &'static str {
             match *self {
-                Self::Page(ref data) => _hookwire::__private::type_of(data),
+                Self::Page(_) => <Page<T> as _hookwire::Event>::TYPE,
             }
         }
         fn from_data<'de, __D: _hookwire::__private::Deserializer<'de>>(

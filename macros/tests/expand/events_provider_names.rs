@@ -19,8 +19,8 @@ const _: () = {
         ];
         fn event_type(&self) -> &'static str {
             match *self {
-                Self::OrderCreate(ref data) => _hookwire::__private::type_of(data),
-                Self::AppUninstalled(ref data) => _hookwire::__private::type_of(data),
+                Self::OrderCreate(_) => <OrderCreate as _hookwire::Event>::TYPE,
+                Self::AppUninstalled(_) => <AppUninstalled as _hookwire::Event>::TYPE,
             }
         }
         fn index_of(event_type: &str) -> ::core::option::Option<usize> {
