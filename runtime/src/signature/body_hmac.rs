@@ -100,3 +100,66 @@ impl BodyHmac {
         Ok(headers)
     }
 }
+
+/// The constructors and the [`Scheme`](crate::signature::Scheme) impl of a scheme that signs
+/// the body alone: a struct `$ty { keys: Keyring }` speaking the wire format `$wire`, whose
+/// secret `$expected` describes. GitHub and Shopify are the same scheme but for those.
+macro_rules! body_hmac_scheme {
+    ($ty:ident, $provider:ident, $wire:path, $expected:path) => {
+        impl $ty {
+            #[doc = concat!(
+                "A verifier and signer for one secret.\n\n# Errors\n\n",
+                "[`SecretError::EmptySecret`] when the secret is empty.\n\n```\n",
+                "# use hookwire::signature::", stringify!($ty), ";\n",
+                "assert!(", stringify!($ty), "::new(\"hush\").is_ok());\n",
+                "assert!(", stringify!($ty), "::new(\"\").is_err());\n```"
+            )]
+            pub fn new(secret: impl Into<Secret>) -> Result<Self, SecretError> {
+                Ok(Self {
+                    keys: Keyring::new(secret.into(), $expected)?,
+                })
+            }
+
+            #[doc = concat!(
+                "Adds another secret that verifies (rotation); signing keeps using the first.\n\n",
+                "# Errors\n\nAs [`new`](", stringify!($ty), "::new).\n\n```\n",
+                "# use hookwire::Timestamp;\n",
+                "# use hookwire::signature::{Scheme, ", stringify!($ty), "};\n",
+                "let both = ", stringify!($ty), "::new(\"new\")?.with_secret(\"old\")?;\n",
+                "let headers = ", stringify!($ty), "::new(\"old\")?.sign(\"\", Timestamp::from_unix(0), b\"{}\")?;\n",
+                "assert!(both.verify(&headers, b\"{}\", Timestamp::from_unix(0)).is_ok());\n",
+                "# Ok::<(), Box<dyn std::error::Error>>(())\n```"
+            )]
+            pub fn with_secret(mut self, secret: impl Into<Secret>) -> Result<Self, SecretError> {
+                self.keys.push(secret.into(), $expected)?;
+                Ok(self)
+            }
+        }
+
+        impl Scheme for $ty {
+            fn provider(&self) -> Provider {
+                Provider::$provider
+            }
+
+            fn verify<'b>(
+                &self,
+                headers: &dyn HeaderLookup,
+                body: &'b [u8],
+                _now: Timestamp,
+            ) -> Result<Verified<'b>, VerifyError> {
+                $wire.verify(&self.keys, headers, body)
+            }
+
+            fn sign(
+                &self,
+                id: &str,
+                _timestamp: Timestamp,
+                body: &[u8],
+            ) -> Result<SignedHeaders, SignError> {
+                $wire.sign(&self.keys, id, body)
+            }
+        }
+    };
+}
+
+pub(crate) use body_hmac_scheme;

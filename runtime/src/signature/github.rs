@@ -2,7 +2,7 @@
 
 use crate::Timestamp;
 
-use crate::signature::body_hmac::{BodyHmac, Tag};
+use crate::signature::body_hmac::{BodyHmac, Tag, body_hmac_scheme};
 use crate::signature::secret::Keyring;
 use crate::signature::{
     HeaderLookup, Provider, Scheme, Secret, SecretError, SignError, SignedHeaders, Verified,
@@ -44,65 +44,4 @@ pub struct GitHub {
     keys: Keyring,
 }
 
-impl GitHub {
-    /// A verifier and signer for one webhook secret.
-    ///
-    /// # Errors
-    ///
-    /// [`SecretError::EmptySecret`] when the secret is empty.
-    ///
-    /// ```
-    /// # use hookwire::signature::GitHub;
-    /// assert!(GitHub::new("It's a Secret to Everybody").is_ok());
-    /// assert!(GitHub::new("").is_err());
-    /// ```
-    pub fn new(secret: impl Into<Secret>) -> Result<Self, SecretError> {
-        Ok(Self {
-            keys: Keyring::new(secret.into(), EXPECTED)?,
-        })
-    }
-
-    /// Adds another secret that verifies (rotation); signing keeps using the first.
-    ///
-    /// # Errors
-    ///
-    /// As [`new`](GitHub::new).
-    ///
-    /// ```
-    /// # use hookwire::Timestamp;
-    /// # use hookwire::signature::{GitHub, Scheme};
-    /// let old = GitHub::new("old")?;
-    /// let both = GitHub::new("new")?.with_secret("old")?;
-    /// let headers = old.sign("", Timestamp::from_unix(0), b"{}")?;
-    /// assert!(both.verify(&headers, b"{}", Timestamp::from_unix(0)).is_ok());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn with_secret(mut self, secret: impl Into<Secret>) -> Result<Self, SecretError> {
-        self.keys.push(secret.into(), EXPECTED)?;
-        Ok(self)
-    }
-}
-
-impl Scheme for GitHub {
-    fn provider(&self) -> Provider {
-        Provider::GitHub
-    }
-
-    fn verify<'b>(
-        &self,
-        headers: &dyn HeaderLookup,
-        body: &'b [u8],
-        _now: Timestamp,
-    ) -> Result<Verified<'b>, VerifyError> {
-        WIRE.verify(&self.keys, headers, body)
-    }
-
-    fn sign(
-        &self,
-        id: &str,
-        _timestamp: Timestamp,
-        body: &[u8],
-    ) -> Result<SignedHeaders, SignError> {
-        WIRE.sign(&self.keys, id, body)
-    }
-}
+body_hmac_scheme!(GitHub, GitHub, WIRE, EXPECTED);
