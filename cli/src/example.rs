@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{ArgGroup, Args};
-use hookwire::store::RawEvent;
+use hookwire::outbox::RawEvent;
 use hookwire_codegen::Spec;
 use serde_json::Value;
 

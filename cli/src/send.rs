@@ -8,9 +8,8 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use hookwire::Timestamp;
 use hookwire::clock::{Clock, SystemClock};
-use hookwire::sender::{
-    BuildError, DeliveryReport, Message, Outcome, RetryPolicy, SendError, SenderBuilder,
-};
+use hookwire::retry::RetryPolicy;
+use hookwire::sender::{BuildError, DeliveryReport, Message, Outcome, SendError, SenderBuilder};
 use hookwire::signature::Scheme;
 use serde::Serialize;
 use serde_json::value::RawValue;

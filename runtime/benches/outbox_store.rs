@@ -8,9 +8,9 @@
 
 use std::time::Instant;
 
-use hookwire::store::postgres::PgOutbox;
-use hookwire::store::sqlite::SqliteOutbox;
-use hookwire::store::{
+use hookwire::outbox::postgres::PgOutbox;
+use hookwire::outbox::sqlite::SqliteOutbox;
+use hookwire::outbox::{
     AttemptOutcome, AttemptResult, ClaimRequest, NewEndpoint, OutboxStore, RawEvent,
 };
 

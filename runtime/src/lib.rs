@@ -40,7 +40,7 @@
 //! | sign and verify (Standard Webhooks, Stripe, GitHub, Shopify, Slack) | [`signature`]: [`Scheme`](signature::Scheme), [`StandardWebhooks`](signature::StandardWebhooks) | none; `v1a` for Ed25519, `keygen` to generate secrets, `http` for `http::HeaderMap` | `signatures.md` |
 //! | receive | [`receiver::Receiver`], [`WebhookConfig`](receiver::WebhookConfig), [`Delivery`](receiver::Delivery) | `axum` | `receiving.md` |
 //! | send | [`sender::Sender`], one attempt: [`sender::attempt`] | `reqwest` | `sending.md` |
-//! | send durably (the outbox) | [`outbox::Worker`], the store: [`store::OutboxStore`], [`store::sqlite::SqliteOutbox`], [`store::postgres::PgOutbox`] | `outbox` with `sqlite` or `postgres` | `outbox.md` |
+//! | send durably (the outbox) | [`outbox`]: [`OutboxStore`](outbox::OutboxStore), [`Worker`](outbox::Worker), [`SqliteOutbox`](outbox::sqlite::SqliteOutbox), [`PgOutbox`](outbox::postgres::PgOutbox) | `outbox` (memory), with `sqlite` or `postgres` | `outbox.md` |
 //! | skip duplicates across replicas | [`dedup`]: [`DedupStore`](dedup::DedupStore), [`dedup::open`], [`MemoryDedup`](dedup::MemoryDedup) | none for memory; `sqlite`, `postgres`, `redis` for the shared stores | `several-machines.md` |
 //! | acknowledge first, handle later (the inbox) | [`inbox`]: [`inbox::open`], [`Receiver::inbox`](receiver::Receiver::inbox), [`InboxWorker`](receiver::InboxWorker) | none for memory; `sqlite`, `postgres`, `redis`; the worker: `axum` | `several-machines.md` |
 //! | the databases: one handle each, handing out its stores; migrations | [`sqlite::SqliteStore`], [`postgres::PgStore`], [`redis::RedisStore`] (`.dedup()`, `.inbox()`, `.migrate()`), [`Migration`], [`BackendError`], `hookwire migrate` | `sqlite`, `postgres`, `redis` (drivers only) | `several-machines.md` |
@@ -279,10 +279,6 @@ pub mod postgres;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub mod redis;
-
-#[cfg(feature = "outbox")]
-#[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
-pub mod store;
 
 #[cfg(feature = "outbox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]

@@ -1,5 +1,6 @@
 //! One retry schedule for everything hookwire retries: the [`RetryPolicy`] the sender applies
-//! to failed deliveries and the inbox's workers to failed handlers.
+//! to failed deliveries, the outbox's [`Policy`](crate::outbox::Policy) to failed attempts and
+//! the inbox's workers to failed handlers.
 
 use std::time::Duration;
 
@@ -156,10 +157,19 @@ impl RetryPolicy {
         self.delays.len().saturating_add(1)
     }
 
+    /// `wait` under the cap on `Retry-After` ([`max_retry_after`](Self::max_retry_after)).
+    #[cfg_attr(not(feature = "outbox"), allow(dead_code))]
+    pub(crate) fn capped(&self, wait: Duration) -> Duration {
+        wait.min(self.max_retry_after)
+    }
+
     /// The wait before retry number `retry` (0 for the first retry), or `None` when the
     /// schedule is exhausted. `unit` is a random number in `[0, 1)`; `retry_after` is what the
     /// endpoint asked for.
-    #[cfg_attr(not(any(feature = "reqwest", feature = "axum")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "reqwest", feature = "axum", feature = "outbox")),
+        allow(dead_code)
+    )]
     pub(crate) fn delay(
         &self,
         retry: usize,

@@ -12,9 +12,9 @@ use hookwire::feed::{
     FeedReadError, FeedSource, FeedToken, ListEvents, PgFeed, SqliteFeed,
 };
 use hookwire::signature::StandardWebhooks;
-use hookwire::store::RawEvent;
-use hookwire::store::postgres::PgOutbox;
-use hookwire::store::sqlite::SqliteOutbox;
+use hookwire::outbox::RawEvent;
+use hookwire::outbox::postgres::PgOutbox;
+use hookwire::outbox::sqlite::SqliteOutbox;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use services::{PgSchema, postgres_url};

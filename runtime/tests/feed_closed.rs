@@ -18,8 +18,8 @@ use hookwire::feed::{
     FeedReadError, FeedToken, ItemRejected, RawEnvelope, SignedPage, SqliteFeed,
 };
 use hookwire::signature::StandardWebhooks;
-use hookwire::store::RawEvent;
-use hookwire::store::sqlite::SqliteOutbox;
+use hookwire::outbox::RawEvent;
+use hookwire::outbox::sqlite::SqliteOutbox;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 

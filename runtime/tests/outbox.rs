@@ -9,9 +9,10 @@ mod receiver;
 use std::sync::Arc;
 
 use hookwire::clock::FixedClock;
-use hookwire::store::Policy;
-use hookwire::store::postgres::PgOutbox;
-use hookwire::store::sqlite::SqliteOutbox;
+use hookwire::retry::RetryPolicy;
+use hookwire::outbox::Policy;
+use hookwire::outbox::postgres::PgOutbox;
+use hookwire::outbox::sqlite::SqliteOutbox;
 use outbox_conformance::{Backend, Case};
 use sqlx::postgres::PgConnectOptions;
 
@@ -207,7 +208,7 @@ conformance!(
 );
 
 mod sqlite_transactions {
-    use hookwire::store::{NewEndpoint, OutboxStore, RawEvent};
+    use hookwire::outbox::{NewEndpoint, OutboxStore, RawEvent};
     use hookwire::{Event, Events, JsonSchema, schemars};
     use serde::{Deserialize, Serialize};
 
@@ -268,7 +269,7 @@ mod sqlite_transactions {
         tx.commit().await.unwrap();
 
         let claimed = outbox
-            .claim(hookwire::store::ClaimRequest::new(10))
+            .claim(hookwire::outbox::ClaimRequest::new(10))
             .await
             .unwrap();
         assert_eq!(claimed.len(), 2);
@@ -281,7 +282,7 @@ mod sqlite_transactions {
 }
 
 mod postgres_transactions {
-    use hookwire::store::{ClaimRequest, NewEndpoint, OutboxStore, RawEvent};
+    use hookwire::outbox::{ClaimRequest, NewEndpoint, OutboxStore, RawEvent};
 
     use super::*;
 
@@ -348,7 +349,7 @@ mod postgres_transactions {
 /// claiming at once each get their own deliveries and none fails with "table is locked".
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_in_memory_outbox_takes_concurrent_claims() {
-    use hookwire::store::{ClaimRequest, NewEndpoint, OutboxStore, RawEvent};
+    use hookwire::outbox::{ClaimRequest, NewEndpoint, OutboxStore, RawEvent};
 
     let store = Arc::new(SqliteOutbox::open("sqlite::memory:").await.unwrap());
     let endpoint = NewEndpoint::new(
@@ -394,7 +395,7 @@ async fn sqlite_in_memory_outbox_takes_concurrent_claims() {
 /// Publishing on a connection outside any transaction is atomic: when the fan-out fails, no
 /// event is left behind without its deliveries (a crash between the two would do the same).
 mod publish_atomicity {
-    use hookwire::store::{NewEndpoint, OutboxStore, RawEvent};
+    use hookwire::outbox::{NewEndpoint, OutboxStore, RawEvent};
 
     use super::*;
 
@@ -495,7 +496,7 @@ mod hostile_endpoint {
 
     use axum::http::StatusCode;
     use hookwire::outbox::Worker;
-    use hookwire::store::{DeliveryQuery, DeliveryState, NewEndpoint, OutboxStore, RawEvent};
+    use hookwire::outbox::{DeliveryQuery, DeliveryState, NewEndpoint, OutboxStore, RawEvent};
 
     use super::*;
     use crate::receiver::Receiver;
@@ -504,9 +505,8 @@ mod hostile_endpoint {
 
     fn policy() -> Policy {
         Policy::default()
-            .schedule([Duration::from_secs(1), Duration::from_secs(1)])
-            .jitter(0.0)
-            .breaker(hookwire::store::Breaker::off())
+            .retry(RetryPolicy::new([Duration::from_secs(1), Duration::from_secs(1)]).jitter(0.0))
+            .breaker(hookwire::outbox::Breaker::off())
     }
 
     /// A server answering every POST with `500` and the hostile body; returns its URL and
@@ -645,7 +645,7 @@ mod hostile_endpoint {
 async fn postgres_record_batches_lock_endpoints_in_id_order() {
     use std::time::Duration;
 
-    use hookwire::store::{AttemptOutcome, AttemptResult, ClaimRequest, NewEndpoint, OutboxStore};
+    use hookwire::outbox::{AttemptOutcome, AttemptResult, ClaimRequest, NewEndpoint, OutboxStore};
     use sqlx::Connection as _;
 
     let Some(backend) = Postgres::new("lock_order").await else {
@@ -667,7 +667,7 @@ async fn postgres_record_batches_lock_endpoints_in_id_order() {
         .await
         .unwrap();
     assert!(first < second);
-    let raw = hookwire::store::RawEvent::new("a.b", serde_json::json!({})).unwrap();
+    let raw = hookwire::outbox::RawEvent::new("a.b", serde_json::json!({})).unwrap();
     outbox.publish_raw(&[raw]).await.unwrap();
     let mut claimed = outbox.claim(ClaimRequest::new(10)).await.unwrap();
     claimed.sort_by_key(|c| std::cmp::Reverse(c.target.id));
@@ -747,7 +747,7 @@ async fn postgres_record_batches_lock_endpoints_in_id_order() {
 async fn postgres_poison_rule_waits_for_a_record_in_progress() {
     use std::time::Duration;
 
-    use hookwire::store::{ClaimRequest, DeliveryQuery, DeliveryState, NewEndpoint, OutboxStore};
+    use hookwire::outbox::{ClaimRequest, DeliveryQuery, DeliveryState, NewEndpoint, OutboxStore};
     use sqlx::Connection as _;
 
     let Some(backend) = Postgres::new("poison_waits").await else {
@@ -755,13 +755,13 @@ async fn postgres_poison_rule_waits_for_a_record_in_progress() {
     };
     let clock = Arc::new(FixedClock::new(outbox_conformance::T0));
     let outbox = backend
-        .open(Arc::clone(&clock), Policy::default().schedule([]))
+        .open(Arc::clone(&clock), Policy::default().retry(RetryPolicy::never()))
         .await;
     let endpoint = outbox
         .add_endpoint(&NewEndpoint::new("http://127.0.0.1:9/", "whsec_c2VjcmV0"))
         .await
         .unwrap();
-    let raw = hookwire::store::RawEvent::new("a.b", serde_json::json!({})).unwrap();
+    let raw = hookwire::outbox::RawEvent::new("a.b", serde_json::json!({})).unwrap();
     outbox.publish_raw(&[raw]).await.unwrap();
     let lease = Duration::from_secs(30);
     let claimed = outbox

@@ -22,7 +22,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use hookwire::outbox::Worker;
-use hookwire::store::{EndpointId, NewEndpoint, OutboxStore, Policy, RawEvent};
+use hookwire::outbox::{EndpointId, NewEndpoint, OutboxStore, Policy, RawEvent};
+use hookwire::retry::RetryPolicy;
 use tokio::sync::Notify;
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -197,7 +198,7 @@ fn start_worker<S: OutboxStore + 'static>(
 
 /// The policy of every run: the default breaker, a short retry schedule.
 fn policy() -> Policy {
-    Policy::default().schedule(vec![FIRST_RETRY; 7])
+    Policy::default().retry(RetryPolicy::new(vec![FIRST_RETRY; 7]))
 }
 
 /// How long `endpoint` took to receive every delivery after the last publish.

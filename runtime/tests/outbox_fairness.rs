@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hookwire::outbox::Worker;
-use hookwire::store::{NewEndpoint, OutboxStore, RawEvent, TypeFilter};
+use hookwire::outbox::{NewEndpoint, OutboxStore, RawEvent, TypeFilter};
 use receiver::Receiver;
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

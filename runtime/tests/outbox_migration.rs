@@ -6,13 +6,13 @@
 #[path = "outbox_support/stores.rs"]
 mod stores;
 
-use hookwire::store::postgres::PgOutbox;
-use hookwire::store::sqlite::SqliteOutbox;
-use hookwire::store::{EndpointId, OutboxStore};
+use hookwire::outbox::postgres::PgOutbox;
+use hookwire::outbox::sqlite::SqliteOutbox;
+use hookwire::outbox::{EndpointId, OutboxStore};
 
 /// The version 1 schemas, as released.
-const SQLITE_V1: &str = include_str!("../src/store/sqlite/schema.sql");
-const POSTGRES_V1: &str = include_str!("../src/store/postgres/schema.sql");
+const SQLITE_V1: &str = include_str!("../src/outbox/sqlite/schema.sql");
+const POSTGRES_V1: &str = include_str!("../src/outbox/postgres/schema.sql");
 
 /// One endpoint the version 1 breaker had opened (7 failures in a row), one healthy.
 const ENDPOINTS: &str = "\

@@ -17,8 +17,8 @@ use hookwire::feed::{
 use hookwire::inbox::MemoryInbox;
 use hookwire::receiver::{CaughtUp, Delivery, Receiver};
 use hookwire::signature::StandardWebhooks;
-use hookwire::store::sqlite::SqliteOutbox;
-use hookwire::store::{ClaimRequest, NewEndpoint, OutboxStore, RawEvent};
+use hookwire::outbox::sqlite::SqliteOutbox;
+use hookwire::outbox::{ClaimRequest, NewEndpoint, OutboxStore, RawEvent};
 use receiver_support::{Kind, NOW, Ping, Target, Transport};
 
 /// The consumer's secret: the receiver's own webhook secret (`Kind::Standard`).

@@ -15,9 +15,10 @@ use std::time::Duration;
 use hookwire::client::ApiClient;
 use hookwire::outbox::Worker;
 use hookwire::receiver::{Delivery, Receiver, WebhookConfig};
-use hookwire::sender::{ErrorKind, Outcome, RetryPolicy, Sender, Verdict};
+use hookwire::sender::{ErrorKind, Outcome, Sender, Verdict};
+use hookwire::retry::RetryPolicy;
 use hookwire::signature::StandardWebhooks;
-use hookwire::store::{
+use hookwire::outbox::{
     DeliveryQuery, DeliveryState, NewEndpoint, OutboxStore, RawEvent, sqlite::SqliteOutbox,
 };
 use hookwire::{Endpoint, Event, Events, JsonSchema, schemars};
@@ -270,7 +271,7 @@ async fn the_outbox_worker_delivers_over_https_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_outbox_worker_delivers_over_https_on_postgres() {
-    use hookwire::store::postgres::PgOutbox;
+    use hookwire::outbox::postgres::PgOutbox;
     let Some(url) = services::postgres_url("the_outbox_worker_delivers_over_https_on_postgres")
     else {
         return;
@@ -297,7 +298,7 @@ fn address(url: &str) -> std::net::SocketAddr {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_connects_with_verify_full_through_tls() {
-    use hookwire::store::postgres::PgOutbox;
+    use hookwire::outbox::postgres::PgOutbox;
     use sqlx::postgres::{PgConnectOptions, PgSslMode};
     let Some(url) = services::postgres_url("postgres_connects_with_verify_full_through_tls") else {
         return;

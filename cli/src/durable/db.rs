@@ -1,6 +1,6 @@
 //! Opening the outbox named by `--db`, on a tokio runtime, and running a command on it.
 
-use hookwire::store::OutboxStore;
+use hookwire::outbox::OutboxStore;
 
 use crate::error::CliError;
 
@@ -51,7 +51,7 @@ pub(crate) fn run<C: OnStore>(
             .build()
     }
     .map_err(|e| CliError::failed(format!("cannot start the async runtime: {e}")))?;
-    let open_failed = |e: hookwire::store::StoreError| {
+    let open_failed = |e: hookwire::outbox::StoreError| {
         CliError::failed(format!(
             "cannot open the outbox at {}: {e}",
             hookwire::redact_url(url)
@@ -60,13 +60,13 @@ pub(crate) fn run<C: OnStore>(
     runtime.block_on(async {
         match backend {
             Backend::Sqlite => {
-                let store = hookwire::store::sqlite::SqliteOutbox::open(url)
+                let store = hookwire::outbox::sqlite::SqliteOutbox::open(url)
                     .await
                     .map_err(open_failed)?;
                 command.run(store).await
             }
             Backend::Postgres => {
-                let store = hookwire::store::postgres::PgOutbox::connect(url)
+                let store = hookwire::outbox::postgres::PgOutbox::connect(url)
                     .await
                     .map_err(open_failed)?;
                 command.run(store).await
@@ -76,10 +76,10 @@ pub(crate) fn run<C: OnStore>(
 }
 
 /// A store error as the command's failure.
-pub(crate) fn failed(error: hookwire::store::StoreError) -> CliError {
+pub(crate) fn failed(error: hookwire::outbox::StoreError) -> CliError {
     match error {
-        hookwire::store::StoreError::Invalid { .. }
-        | hookwire::store::StoreError::InvalidSecret { .. } => CliError::usage(error),
+        hookwire::outbox::StoreError::Invalid { .. }
+        | hookwire::outbox::StoreError::InvalidSecret { .. } => CliError::usage(error),
         other => CliError::failed(other),
     }
 }

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use hookwire::Timestamp;
 use hookwire::ssrf::SsrfError;
-use hookwire::store::{Endpoint, NewEndpoint, OutboxStore, Secrets, TypeFilter};
+use hookwire::outbox::{WebhookEndpoint, NewEndpoint, OutboxStore, Secrets, TypeFilter};
 
 use super::db::{self, OnStore};
 use super::{EndpointAddArgs, EndpointListArgs, operate, print};
@@ -13,7 +13,7 @@ use crate::error::CliError;
 struct Add(NewEndpoint);
 
 impl OnStore for Add {
-    type Output = hookwire::store::EndpointId;
+    type Output = hookwire::outbox::EndpointId;
 
     async fn run<S: OutboxStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
         store.add_endpoint(&self.0).await.map_err(db::failed)
@@ -65,13 +65,13 @@ fn refuse_private_literal(url: &str) -> Result<(), CliError> {
 struct List;
 
 impl OnStore for List {
-    type Output = Vec<Endpoint>;
+    type Output = Vec<WebhookEndpoint>;
 
     async fn run<S: OutboxStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
         let mut all = Vec::new();
         loop {
             let page = store
-                .endpoints(all.last().map(|e: &Endpoint| e.id), 1000)
+                .endpoints(all.last().map(|e: &WebhookEndpoint| e.id), 1000)
                 .await
                 .map_err(db::failed)?;
             let full = page.len() == 1000;

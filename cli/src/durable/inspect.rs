@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use hookwire::Timestamp;
-use hookwire::store::{
+use hookwire::outbox::{
     AttemptLog, DeliveryId, DeliveryInfo, DeliveryQuery, DeliveryState, EndpointId, OutboxStore,
 };
 

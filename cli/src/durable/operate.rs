@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use hookwire::Timestamp;
-use hookwire::store::{BreakerState, DeliveryId, EndpointId, OutboxStore, Purged};
+use hookwire::outbox::{BreakerState, DeliveryId, EndpointId, OutboxStore, Purged};
 
 use super::db::{self, OnStore};
 use super::{PurgeArgs, RecoverArgs, RetryArgs, print};

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use hookwire::store::{OutboxStore, RawEvent};
+use hookwire::outbox::{OutboxStore, RawEvent};
 use serde::Deserialize;
 
 use super::db::{self, OnStore};

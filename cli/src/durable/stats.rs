@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use hookwire::store::{OutboxStats, OutboxStore, StateCounts};
+use hookwire::outbox::{OutboxStats, OutboxStore, StateCounts};
 
 use super::db::{self, OnStore};
 use super::{StatsArgs, operate, print};

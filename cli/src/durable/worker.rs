@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use hookwire::outbox::{Worker, WorkerReport};
-use hookwire::store::OutboxStore;
+use hookwire::outbox::OutboxStore;
 
 use super::WorkerArgs;
 use super::db::{self, OnStore};

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hookwire::outbox::Worker;
-use hookwire::store::sqlite::SqliteOutbox;
-use hookwire::store::{NewEndpoint, OutboxStats, OutboxStore, StoreError, TypeFilter};
-use hookwire::{Timestamp, store::DeliveryState};
+use hookwire::outbox::sqlite::SqliteOutbox;
+use hookwire::outbox::{NewEndpoint, OutboxStats, OutboxStore, StoreError, TypeFilter};
+use hookwire::{Timestamp, outbox::DeliveryState};
 
 use crate::receiver::Received;
 use crate::{Customer, LineItem, Money, OrderCreated, OrderStatus, ShopEvent};
@@ -130,7 +130,7 @@ pub async fn run(
     let delivery_id = handled(received);
     let stats = outbox.stats().await?;
     let deliveries = outbox
-        .deliveries(&hookwire::store::DeliveryQuery::new(10).state(DeliveryState::Delivered))
+        .deliveries(&hookwire::outbox::DeliveryQuery::new(10).state(DeliveryState::Delivered))
         .await?;
     say(format!(
         "worker: {} attempt(s); order.created delivered as {} ({} delivered, {} pending in the outbox)",

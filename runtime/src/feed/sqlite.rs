@@ -39,8 +39,8 @@ ORDER BY c.id";
 ///
 /// ```
 /// use hookwire::feed::{FeedQuery, SqliteFeed};
-/// use hookwire::store::RawEvent;
-/// use hookwire::store::sqlite::SqliteOutbox;
+/// use hookwire::outbox::RawEvent;
+/// use hookwire::outbox::sqlite::SqliteOutbox;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {

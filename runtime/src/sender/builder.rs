@@ -31,7 +31,8 @@ const USER_AGENT: &str = concat!("hookwire/", env!("CARGO_PKG_VERSION"));
 ///
 /// ```
 /// use std::time::Duration;
-/// use hookwire::sender::{RetryPolicy, Sender};
+/// use hookwire::sender::Sender;
+/// use hookwire::retry::RetryPolicy;
 /// use hookwire::signature::StandardWebhooks;
 ///
 /// let sender = Sender::builder(StandardWebhooks::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?)
@@ -165,7 +166,8 @@ impl SenderBuilder {
     /// The retry schedule.
     ///
     /// ```
-    /// # use hookwire::sender::{RetryPolicy, Sender};
+    /// # use hookwire::sender::Sender;
+    /// # use hookwire::retry::RetryPolicy;
     /// # use hookwire::signature::Shopify;
     /// let builder = Sender::builder(Shopify::new("hush")?).retry(RetryPolicy::never());
     /// # builder.build()?;

@@ -2,7 +2,7 @@
 //!
 //! A [`Sender`] holds one `reqwest::Client` (connections are reused), the signature
 //! [`Scheme`] (Standard Webhooks by default; a `StandardWebhooks` with several keys signs with
-//! each during a rotation), the [`RetryPolicy`], and a bound on requests in flight. A
+//! each during a rotation), the [`RetryPolicy`](crate::retry::RetryPolicy), and a bound on requests in flight. A
 //! [`Message`] keeps its id across attempts; each attempt signs with a fresh timestamp.
 //!
 //! | answer | [`Verdict`] of the attempt | what the sender does | outcome when it stops |
@@ -85,7 +85,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
-pub use crate::retry::RetryPolicy;
+use crate::retry::RetryPolicy;
 pub use attempt::{AttemptOptions, attempt};
 pub use builder::{BuildError, SenderBuilder};
 pub use message::{Message, SendError};
@@ -235,7 +235,8 @@ impl Sender {
     /// See the [module](self) example.
     ///
     /// ```
-    /// # use hookwire::sender::{Outcome, RetryPolicy, Sender};
+    /// # use hookwire::sender::{Outcome, Sender};
+    /// # use hookwire::retry::RetryPolicy;
     /// # use hookwire::signature::StandardWebhooks;
     /// # use hookwire::{Event, Events, JsonSchema, schemars};
     /// # use serde::{Deserialize, Serialize};

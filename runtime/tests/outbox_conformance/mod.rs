@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hookwire::clock::{Clock, FixedClock};
-use hookwire::store::{
+use hookwire::retry::RetryPolicy;
+use hookwire::outbox::{
     AttemptOutcome, AttemptResult, Breaker, BreakerState, ClaimRequest, Claimed, DeliveryQuery,
     DeliveryState, DisabledReason, EndpointDisabled, EndpointId, NewEndpoint, OutboxStore, Policy,
     RawEvent, Recorded,
@@ -243,8 +244,7 @@ pub(crate) async fn schedule_survives_reopen<B: Backend>(mut case: Case<B>) {
     case.policy = case
         .policy
         .clone()
-        .schedule([10, 100].map(Duration::from_secs))
-        .jitter(0.0);
+        .retry(RetryPolicy::new([10, 100].map(Duration::from_secs)).jitter(0.0));
     case.reopen().await;
     case.store
         .add_endpoint(&endpoint("http://127.0.0.1:9/"))
@@ -342,8 +342,7 @@ pub(crate) async fn breaker_and_sustained_failure<B: Backend>(mut case: Case<B>)
     case.policy = case
         .policy
         .clone()
-        .schedule(vec![Duration::from_secs(1); 50])
-        .jitter(0.0)
+        .retry(RetryPolicy::new(vec![Duration::from_secs(1); 50]).jitter(0.0))
         .breaker(
             Breaker::default()
                 .failure_ratio(1.0)
@@ -414,8 +413,7 @@ pub(crate) async fn probe_success_closes_the_breaker<B: Backend>(mut case: Case<
     case.policy = case
         .policy
         .clone()
-        .schedule([Duration::from_secs(1)])
-        .jitter(0.0)
+        .retry(RetryPolicy::new([Duration::from_secs(1)]).jitter(0.0))
         .breaker(
             Breaker::default()
                 .failure_ratio(1.0)
@@ -561,7 +559,7 @@ pub(crate) async fn fair_claims_and_limits<B: Backend>(case: Case<B>) {
 
 /// Recover replays an endpoint's failed deliveries since a time; retry replays one.
 pub(crate) async fn recover_and_retry<B: Backend>(mut case: Case<B>) {
-    case.policy = case.policy.clone().schedule([]);
+    case.policy = case.policy.clone().retry(RetryPolicy::never());
     case.reopen().await;
     let store = &case.store;
     let id = store
@@ -604,7 +602,7 @@ pub(crate) async fn recover_and_retry<B: Backend>(mut case: Case<B>) {
 /// `recover` and `retry` schedule deliveries again *now*: they close the endpoint's circuit
 /// breaker and lift its pause, and statistics show the pause while it lasts.
 pub(crate) async fn operator_actions_close_the_breaker<B: Backend>(mut case: Case<B>) {
-    case.policy = case.policy.clone().schedule([]).breaker(
+    case.policy = case.policy.clone().retry(RetryPolicy::never()).breaker(
         Breaker::default()
             .failure_ratio(1.0)
             .min_attempts(3)
@@ -722,7 +720,7 @@ pub(crate) async fn stats_listing_and_endpoints<B: Backend>(case: Case<B>) {
     // Rotation: the new secret first, the old one kept.
     let rotated = NewEndpoint::new("http://127.0.0.1:9/b2", "whsec_bmV3").allow_private(true);
     let mut rotated = rotated;
-    rotated.secrets = hookwire::store::Secrets::new(["whsec_bmV3", SECRET]);
+    rotated.secrets = hookwire::outbox::Secrets::new(["whsec_bmV3", SECRET]);
     store.update_endpoint(b, &rotated).await.unwrap();
     let got = store.endpoint(b).await.unwrap().unwrap();
     assert_eq!(got.secrets.expose(), ["whsec_bmV3", SECRET]);
@@ -881,7 +879,7 @@ pub(crate) async fn hostile_excerpts_are_stored_escaped<B: Backend>(case: Case<B
         assert_eq!(log.len(), 1);
         let excerpt = &log[0].excerpt;
         assert!(!excerpt.contains('\0'), "{excerpt:?}");
-        assert!(excerpt.len() <= hookwire::store::EXCERPT_LIMIT);
+        assert!(excerpt.len() <= hookwire::outbox::EXCERPT_LIMIT);
         assert!(
             excerpt.starts_with("oops\\x00\\x00\u{fffd}")
                 || excerpt == "error: \\x00 in the middle"
@@ -906,8 +904,7 @@ pub(crate) async fn a_failing_result_costs_the_batch_nothing<B: Backend>(mut cas
     case.policy = case
         .policy
         .clone()
-        .schedule([Duration::from_secs(10)])
-        .jitter(0.0);
+        .retry(RetryPolicy::new([Duration::from_secs(10)]).jitter(0.0));
     case.reopen().await;
     case.backend
         .sabotage_attempt_log("NEW.excerpt LIKE '%SABOTAGE%'")
@@ -973,8 +970,7 @@ pub(crate) async fn poison_claims_end_failed<B: Backend>(mut case: Case<B>) {
     case.policy = case
         .policy
         .clone()
-        .schedule([Duration::from_secs(10), Duration::from_secs(10)])
-        .jitter(0.0);
+        .retry(RetryPolicy::new([Duration::from_secs(10), Duration::from_secs(10)]).jitter(0.0));
     case.reopen().await;
     let store = &case.store;
     store
@@ -1086,17 +1082,17 @@ pub(crate) async fn secrets_are_checked_when_added<B: Backend>(case: Case<B>) {
         .await
         .unwrap();
     let mut rotated = endpoint("http://127.0.0.1:9/");
-    rotated.secrets = hookwire::store::Secrets::new([public.as_str(), SECRET]);
+    rotated.secrets = hookwire::outbox::Secrets::new([public.as_str(), SECRET]);
     assert!(store.update_endpoint(id, &rotated).await.is_err());
     let signing = hookwire::signature::StandardKey::generate_signing_key().unwrap();
     let signing = String::from_utf8(signing.expose_secret().to_vec()).unwrap();
-    rotated.secrets = hookwire::store::Secrets::new([signing.as_str(), SECRET]);
+    rotated.secrets = hookwire::outbox::Secrets::new([signing.as_str(), SECRET]);
     store.update_endpoint(id, &rotated).await.unwrap();
 }
 
 /// Attempt numbers never restart: after `retry` and `recover` the attempt log counts on.
 pub(crate) async fn attempt_numbers_never_restart<B: Backend>(mut case: Case<B>) {
-    case.policy = case.policy.clone().schedule([]);
+    case.policy = case.policy.clone().retry(RetryPolicy::never());
     case.reopen().await;
     let store = &case.store;
     let id = store
@@ -1131,7 +1127,7 @@ pub(crate) async fn attempt_numbers_never_restart<B: Backend>(mut case: Case<B>)
 /// of its batch recorded); its delivery stays in flight, and the poison rule ends it: once its
 /// lease runs out after as many claims as the schedule allows, it is failed as abandoned.
 pub(crate) async fn a_result_never_stored_still_ends<B: Backend>(mut case: Case<B>) {
-    case.policy = case.policy.clone().schedule([Duration::from_secs(10)]);
+    case.policy = case.policy.clone().retry(RetryPolicy::new([Duration::from_secs(10)]));
     case.reopen().await;
     case.backend
         .sabotage_attempt_log("NEW.outcome = 'response'")

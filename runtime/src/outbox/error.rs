@@ -3,7 +3,7 @@
 /// An outbox store operation failed.
 ///
 /// ```
-/// use hookwire::store::StoreError;
+/// use hookwire::outbox::StoreError;
 ///
 /// let error = StoreError::NotFound { what: "endpoint", id: 7 };
 /// assert_eq!(error.to_string(), "endpoint 7 does not exist");
@@ -74,7 +74,7 @@ impl StoreError {
     /// Wraps a driver error.
     ///
     /// ```
-    /// use hookwire::store::StoreError;
+    /// use hookwire::outbox::StoreError;
     ///
     /// let io = std::io::Error::other("connection reset");
     /// assert!(StoreError::database(io).to_string().contains("connection reset"));
@@ -86,7 +86,7 @@ impl StoreError {
     /// An invalid input.
     ///
     /// ```
-    /// use hookwire::store::StoreError;
+    /// use hookwire::outbox::StoreError;
     ///
     /// let error = StoreError::invalid("url", "expected http:// or https://");
     /// assert_eq!(error.to_string(), "invalid url: expected http:// or https://");

@@ -1,6 +1,6 @@
 //! Fair claims on PostgreSQL, in one transaction: lock the lanes (endpoints with due work) in
 //! id order; fail the deliveries whose last lease ran out (poison work, see
-//! [`OutboxStore::claim`](crate::store::OutboxStore::claim)); count what the lanes have in
+//! [`OutboxStore::claim`](crate::outbox::OutboxStore::claim)); count what the lanes have in
 //! flight, deal the claim's limit out across them, and claim every lane's share in one
 //! `UPDATE` whose per-lane picks use `FOR UPDATE SKIP LOCKED`.
 //!
@@ -18,8 +18,8 @@ use sqlx::Row;
 use sqlx::postgres::PgConnection;
 
 use super::{PgOutbox, db, finish, sql};
-use crate::store::lanes::{self, Lane};
-use crate::store::{
+use crate::outbox::lanes::{self, Lane};
+use crate::outbox::{
     ClaimRequest, Claimed, DeliveryId, EndpointId, Lease, Secrets, StoreError, Target, id,
 };
 

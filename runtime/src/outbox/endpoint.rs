@@ -5,12 +5,12 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::signature::{SignError, StandardKey};
-use crate::store::StoreError;
+use crate::outbox::StoreError;
 
 /// An endpoint's id, assigned by the store.
 ///
 /// ```
-/// use hookwire::store::EndpointId;
+/// use hookwire::outbox::EndpointId;
 ///
 /// assert_eq!(EndpointId(3).to_string(), "3");
 /// ```
@@ -30,7 +30,7 @@ impl fmt::Display for EndpointId {
 /// It never shows its content in `Debug`.
 ///
 /// ```
-/// use hookwire::store::Secrets;
+/// use hookwire::outbox::Secrets;
 ///
 /// let secrets = Secrets::new(["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]);
 /// assert_eq!(format!("{secrets:?}"), "Secrets([1 redacted])");
@@ -43,7 +43,7 @@ impl Secrets {
     /// The given secrets, newest first.
     ///
     /// ```
-    /// # use hookwire::store::Secrets;
+    /// # use hookwire::outbox::Secrets;
     /// assert_eq!(Secrets::new(["a", "b"]).expose(), ["a", "b"]);
     /// ```
     pub fn new<S: Into<String>>(secrets: impl IntoIterator<Item = S>) -> Self {
@@ -53,7 +53,7 @@ impl Secrets {
     /// The secrets' text, newest first: hand them only to a signature scheme.
     ///
     /// ```
-    /// # use hookwire::store::Secrets;
+    /// # use hookwire::outbox::Secrets;
     /// assert_eq!(Secrets::new(["s"]).expose()[0], "s");
     /// ```
     pub fn expose(&self) -> &[String] {
@@ -86,14 +86,14 @@ impl fmt::Debug for Secrets {
 /// with a trailing `*` (`order.*`, `*` for every event).
 ///
 /// ```
-/// use hookwire::store::TypeFilter;
+/// use hookwire::outbox::TypeFilter;
 ///
 /// let filter: TypeFilter = "order.*".parse()?;
 /// assert!(filter.matches("order.created"));
 /// assert!(!filter.matches("invoice.paid"));
 /// assert_eq!(filter.to_string(), "order.*");
 /// assert!("order.created".parse::<TypeFilter>()?.matches("order.created"));
-/// # Ok::<(), hookwire::store::StoreError>(())
+/// # Ok::<(), hookwire::outbox::StoreError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -108,7 +108,7 @@ impl TypeFilter {
     /// Whether an event of type `event_type` passes the filter.
     ///
     /// ```
-    /// # use hookwire::store::TypeFilter;
+    /// # use hookwire::outbox::TypeFilter;
     /// assert!(TypeFilter::Prefix(String::new()).matches("anything"));
     /// ```
     pub fn matches(&self, event_type: &str) -> bool {
@@ -185,20 +185,20 @@ impl fmt::Display for TypeFilter {
     }
 }
 
-/// A new endpoint to add with [`OutboxStore::add_endpoint`](crate::store::OutboxStore::add_endpoint).
+/// A new endpoint to add with [`OutboxStore::add_endpoint`](crate::outbox::OutboxStore::add_endpoint).
 ///
 /// By default it receives every event, is enabled, holds at most 16 deliveries in flight and
 /// has no rate limit.
 ///
 /// ```
-/// use hookwire::store::NewEndpoint;
+/// use hookwire::outbox::NewEndpoint;
 ///
 /// let endpoint = NewEndpoint::new("https://example.com/webhooks", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
 ///     .types(["order.*".parse()?])
 ///     .max_in_flight(4)
 ///     .rate_per_second(50);
 /// assert_eq!(endpoint.max_in_flight, 4);
-/// # Ok::<(), hookwire::store::StoreError>(())
+/// # Ok::<(), hookwire::outbox::StoreError>(())
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -224,7 +224,7 @@ impl NewEndpoint {
     /// An endpoint at `url` signing with `secret`, receiving every event.
     ///
     /// ```
-    /// # use hookwire::store::NewEndpoint;
+    /// # use hookwire::outbox::NewEndpoint;
     /// let endpoint = NewEndpoint::new("https://example.com/hook", "whsec_c2VjcmV0");
     /// assert!(endpoint.types.is_empty());
     /// ```
@@ -243,7 +243,7 @@ impl NewEndpoint {
     /// Subscribes to these event types only.
     ///
     /// ```
-    /// # use hookwire::store::{NewEndpoint, TypeFilter};
+    /// # use hookwire::outbox::{NewEndpoint, TypeFilter};
     /// let endpoint = NewEndpoint::new("https://example.com/hook", "whsec_c2VjcmV0")
     ///     .types([TypeFilter::Exact("order.created".into())]);
     /// assert_eq!(endpoint.types.len(), 1);
@@ -257,7 +257,7 @@ impl NewEndpoint {
     /// Allows loopback, private and link-local addresses for this endpoint.
     ///
     /// ```
-    /// # use hookwire::store::NewEndpoint;
+    /// # use hookwire::outbox::NewEndpoint;
     /// assert!(NewEndpoint::new("http://127.0.0.1:9/", "whsec_c2VjcmV0").allow_private(true).allow_private);
     /// ```
     #[must_use]
@@ -269,7 +269,7 @@ impl NewEndpoint {
     /// Caps the deliveries in flight to this endpoint (at least 1).
     ///
     /// ```
-    /// # use hookwire::store::NewEndpoint;
+    /// # use hookwire::outbox::NewEndpoint;
     /// assert_eq!(NewEndpoint::new("https://e.com/", "whsec_c2VjcmV0").max_in_flight(0).max_in_flight, 1);
     /// ```
     #[must_use]
@@ -281,7 +281,7 @@ impl NewEndpoint {
     /// Caps the attempts started per second to this endpoint (at least 1).
     ///
     /// ```
-    /// # use hookwire::store::NewEndpoint;
+    /// # use hookwire::outbox::NewEndpoint;
     /// assert_eq!(NewEndpoint::new("https://e.com/", "whsec_c2VjcmV0").rate_per_second(10).rate_per_second, Some(10));
     /// ```
     #[must_use]
@@ -293,7 +293,7 @@ impl NewEndpoint {
     /// Sets the description.
     ///
     /// ```
-    /// # use hookwire::store::NewEndpoint;
+    /// # use hookwire::outbox::NewEndpoint;
     /// assert_eq!(NewEndpoint::new("https://e.com/", "whsec_c2VjcmV0").description("crm").description, "crm");
     /// ```
     #[must_use]
@@ -308,7 +308,7 @@ impl NewEndpoint {
     /// ([`StoreError::InvalidSecret`]). Backends call it before inserting or updating.
     ///
     /// ```
-    /// # use hookwire::store::{NewEndpoint, StoreError};
+    /// # use hookwire::outbox::{NewEndpoint, StoreError};
     /// assert!(NewEndpoint::new("ftp://e.com/", "whsec_c2VjcmV0").validate().is_err());
     /// assert!(NewEndpoint::new("https://e.com/", "whsec_c2VjcmV0").validate().is_ok());
     /// let not_base64 = NewEndpoint::new("https://e.com/", "whsec_not base64!").validate();
@@ -355,7 +355,7 @@ impl NewEndpoint {
 /// Why an endpoint is disabled.
 ///
 /// ```
-/// use hookwire::store::DisabledReason;
+/// use hookwire::outbox::DisabledReason;
 ///
 /// assert_eq!(DisabledReason::Gone.as_str(), "gone");
 /// ```
@@ -375,7 +375,7 @@ impl DisabledReason {
     /// The name stored in the database and printed by the CLI.
     ///
     /// ```
-    /// # use hookwire::store::DisabledReason;
+    /// # use hookwire::outbox::DisabledReason;
     /// assert_eq!(DisabledReason::Failing.as_str(), "failing");
     /// ```
     pub fn as_str(self) -> &'static str {
@@ -389,7 +389,7 @@ impl DisabledReason {
     /// The reason stored under `name`, if any.
     ///
     /// ```
-    /// # use hookwire::store::DisabledReason;
+    /// # use hookwire::outbox::DisabledReason;
     /// assert_eq!(DisabledReason::parse("gone"), Some(DisabledReason::Gone));
     /// ```
     pub fn parse(name: &str) -> Option<Self> {
@@ -405,7 +405,7 @@ impl DisabledReason {
 /// An endpoint as the store holds it.
 ///
 /// ```
-/// # async fn demo(store: &impl hookwire::store::OutboxStore) -> Result<(), hookwire::store::StoreError> {
+/// # async fn demo(store: &impl hookwire::outbox::OutboxStore) -> Result<(), hookwire::outbox::StoreError> {
 /// for endpoint in store.endpoints(None, 100).await? {
 ///     println!("{} {} enabled={}", endpoint.id, endpoint.url, endpoint.disabled.is_none());
 /// }
@@ -413,7 +413,7 @@ impl DisabledReason {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
-pub struct Endpoint {
+pub struct WebhookEndpoint {
     /// Its id.
     pub id: EndpointId,
     /// Where deliveries are POSTed.
@@ -447,11 +447,11 @@ pub struct Endpoint {
     pub created_at: i64,
 }
 
-impl Endpoint {
+impl WebhookEndpoint {
     /// Whether it is paused at `now` (Unix seconds): no attempt starts before `paused_until`.
     ///
     /// ```
-    /// # fn demo(endpoint: &hookwire::store::Endpoint, now: i64) {
+    /// # fn demo(endpoint: &hookwire::outbox::WebhookEndpoint, now: i64) {
     /// if endpoint.paused(now) {
     ///     println!("paused until {} ({})", endpoint.paused_until, endpoint.breaker(now).as_str());
     /// }
@@ -464,11 +464,11 @@ impl Endpoint {
     /// Where its circuit breaker stands at `now`.
     ///
     /// ```
-    /// # fn demo(endpoint: &hookwire::store::Endpoint, now: i64) {
+    /// # fn demo(endpoint: &hookwire::outbox::WebhookEndpoint, now: i64) {
     /// println!("breaker {}", endpoint.breaker(now).as_str());
     /// # }
     /// ```
-    pub fn breaker(&self, now: i64) -> crate::store::BreakerState {
-        crate::store::BreakerState::at(self.breaker_opens, self.paused_until, now)
+    pub fn breaker(&self, now: i64) -> crate::outbox::BreakerState {
+        crate::outbox::BreakerState::at(self.breaker_opens, self.paused_until, now)
     }
 }

@@ -3,7 +3,7 @@
 //! in a cycle); every success in a single statement (fenced, attempts logged), then each
 //! endpoint's health (the breaker counts them); each failure with its delivery row locked,
 //! decided by the policy. A batch that fails (after deadlock retries) is recorded again one
-//! result at a time (see `store::fallback`).
+//! result at a time (see `outbox::fallback`).
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -11,7 +11,7 @@ use sqlx::Row;
 use sqlx::postgres::PgConnection;
 
 use super::{PgOutbox, db, finish, sql, with_retries};
-use crate::store::{
+use crate::outbox::{
     AttemptOutcome, AttemptResult, DeliveryState, EndpointChange, EndpointDisabled, EndpointId,
     Health, Lease, Recorded, StoreError, fallback,
 };
@@ -78,7 +78,7 @@ async fn record_in(
         let millis = pick(&|r| i64::try_from(r.duration.as_millis()).unwrap_or(i64::MAX));
         let excerpts: Vec<String> = successes
             .iter()
-            .map(|&i| crate::store::excerpt::from_text(&results[i].excerpt).into_owned())
+            .map(|&i| crate::outbox::excerpt::from_text(&results[i].excerpt).into_owned())
             .collect();
         let rows = sqlx::query(sql::DELIVERED)
             .bind(&ids)
@@ -205,7 +205,7 @@ async fn record_failure(
         .bind(outcome_name(&result.outcome))
         .bind(result.outcome.status().map(i64::from))
         .bind(i64::try_from(result.duration.as_millis()).unwrap_or(i64::MAX))
-        .bind(crate::store::excerpt::from_text(&result.excerpt))
+        .bind(crate::outbox::excerpt::from_text(&result.excerpt))
         .execute(&mut *conn)
         .await
         .map_err(db)?;

@@ -13,7 +13,7 @@ use tokio::task::{Id, JoinSet};
 
 use super::send::deliver;
 use super::{Shared, WorkerReport};
-use crate::store::{AttemptResult, ClaimRequest, Lease, OutboxStore, Recorded};
+use crate::outbox::{AttemptResult, ClaimRequest, Lease, OutboxStore, Recorded};
 
 /// Attempts to record a batch before giving up on it (its leases then run out and the
 /// deliveries are attempted again, with the same ids).

@@ -5,8 +5,8 @@
 //! use.
 //!
 //! ```no_run
-//! use hookwire::store::{NewEndpoint, OutboxStore, RawEvent};
-//! use hookwire::store::postgres::PgOutbox;
+//! use hookwire::outbox::{NewEndpoint, OutboxStore, RawEvent};
+//! use hookwire::outbox::postgres::PgOutbox;
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let outbox = PgOutbox::connect("postgres://postgres@127.0.0.1:5432/shop").await?;
@@ -32,9 +32,10 @@ use sqlx::Row;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgListener, PgPool};
 use tokio::sync::Notify;
 
+use crate::dedup::BoxFuture;
 use crate::clock::{Clock, SystemClock};
 use crate::event::SendEvents;
-use crate::store::{OutboxStore, Policy, RawEvent, StoreError, id};
+use crate::outbox::{OutboxStore, Policy, RawEvent, StoreError, id};
 use crate::timestamp::Timestamp;
 
 const SCHEMA_VERSION: i64 = 2;
@@ -43,13 +44,13 @@ const SCHEMA_VERSION: i64 = 2;
 /// and wake-ups.
 ///
 /// ```no_run
-/// # async fn demo() -> Result<(), hookwire::store::StoreError> {
+/// # async fn demo() -> Result<(), hookwire::outbox::StoreError> {
 /// use sqlx::postgres::PgConnectOptions;
-/// use hookwire::store::postgres::PgOutbox;
+/// use hookwire::outbox::postgres::PgOutbox;
 ///
 /// // The outbox's tables in the schema `webhooks`.
 /// let options: PgConnectOptions = "postgres://postgres@127.0.0.1:5432/shop".parse()
-///     .map_err(hookwire::store::StoreError::database)?;
+///     .map_err(hookwire::outbox::StoreError::database)?;
 /// let outbox = PgOutbox::connect_with(options.options([("search_path", "webhooks")])).await?;
 /// # Ok(()) }
 /// ```
@@ -147,8 +148,8 @@ impl PgOutbox {
     /// migrates the outbox tables in the connection's current schema.
     ///
     /// ```no_run
-    /// # async fn demo() -> Result<(), hookwire::store::StoreError> {
-    /// let outbox = hookwire::store::postgres::PgOutbox::connect("postgres://127.0.0.1/shop").await?;
+    /// # async fn demo() -> Result<(), hookwire::outbox::StoreError> {
+    /// let outbox = hookwire::outbox::postgres::PgOutbox::connect("postgres://127.0.0.1/shop").await?;
     /// # Ok(()) }
     /// ```
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
@@ -161,8 +162,8 @@ impl PgOutbox {
     /// Connects with your options (set `search_path` there to choose the schema).
     ///
     /// ```no_run
-    /// # async fn demo(options: sqlx::postgres::PgConnectOptions) -> Result<(), hookwire::store::StoreError> {
-    /// let outbox = hookwire::store::postgres::PgOutbox::connect_with(options).await?;
+    /// # async fn demo(options: sqlx::postgres::PgConnectOptions) -> Result<(), hookwire::outbox::StoreError> {
+    /// let outbox = hookwire::outbox::postgres::PgOutbox::connect_with(options).await?;
     /// # Ok(()) }
     /// ```
     pub async fn connect_with(options: PgConnectOptions) -> Result<Self, StoreError> {
@@ -175,8 +176,8 @@ impl PgOutbox {
     /// Uses an existing pool, creating or migrating the outbox tables.
     ///
     /// ```no_run
-    /// # async fn demo(pool: sqlx::PgPool) -> Result<(), hookwire::store::StoreError> {
-    /// let outbox = hookwire::store::postgres::PgOutbox::from_pool(pool).await?;
+    /// # async fn demo(pool: sqlx::PgPool) -> Result<(), hookwire::outbox::StoreError> {
+    /// let outbox = hookwire::outbox::postgres::PgOutbox::from_pool(pool).await?;
     /// # Ok(()) }
     /// ```
     pub async fn from_pool(pool: PgPool) -> Result<Self, StoreError> {
@@ -241,7 +242,7 @@ impl PgOutbox {
     /// Uses `clock` for every decision (leases, schedule, pauses, disabling).
     ///
     /// ```no_run
-    /// # fn demo(outbox: hookwire::store::postgres::PgOutbox) {
+    /// # fn demo(outbox: hookwire::outbox::postgres::PgOutbox) {
     /// let outbox = outbox.with_clock(std::sync::Arc::new(hookwire::clock::FixedClock::new(0)));
     /// # }
     /// ```
@@ -254,8 +255,8 @@ impl PgOutbox {
     /// Applies `policy` to recorded results.
     ///
     /// ```no_run
-    /// # fn demo(outbox: hookwire::store::postgres::PgOutbox) {
-    /// let outbox = outbox.with_policy(hookwire::store::Policy::default().jitter(0.0));
+    /// # fn demo(outbox: hookwire::outbox::postgres::PgOutbox) {
+    /// let outbox = outbox.with_policy(hookwire::outbox::Policy::default().retry(hookwire::retry::RetryPolicy::default().jitter(0.0)));
     /// # }
     /// ```
     #[must_use]
@@ -267,7 +268,7 @@ impl PgOutbox {
     /// The connection pool, for your own tables and transactions.
     ///
     /// ```no_run
-    /// # fn demo(outbox: &hookwire::store::postgres::PgOutbox) {
+    /// # fn demo(outbox: &hookwire::outbox::postgres::PgOutbox) {
     /// let pool: &sqlx::PgPool = outbox.pool();
     /// # }
     /// ```
@@ -279,7 +280,7 @@ impl PgOutbox {
     /// when the name would be longer than 63 bytes).
     ///
     /// ```no_run
-    /// # fn demo(outbox: &hookwire::store::postgres::PgOutbox) {
+    /// # fn demo(outbox: &hookwire::outbox::postgres::PgOutbox) {
     /// assert!(outbox.channel().starts_with("hookwire_outbox."));
     /// # }
     /// ```
@@ -293,7 +294,7 @@ impl PgOutbox {
     /// event's id.
     ///
     /// ```no_run
-    /// # async fn demo<E: hookwire::SendEvents>(outbox: &hookwire::store::postgres::PgOutbox, event: &E) -> Result<(), Box<dyn std::error::Error>> {
+    /// # async fn demo<E: hookwire::SendEvents>(outbox: &hookwire::outbox::postgres::PgOutbox, event: &E) -> Result<(), Box<dyn std::error::Error>> {
     /// let mut tx = outbox.pool().begin().await?;
     /// let event_id = outbox.publish(&mut tx, event).await?;
     /// tx.commit().await?;
@@ -319,8 +320,8 @@ impl PgOutbox {
     /// Publishes an event given as type and JSON data inside your transaction.
     ///
     /// ```no_run
-    /// # async fn demo(outbox: &hookwire::store::postgres::PgOutbox) -> Result<(), Box<dyn std::error::Error>> {
-    /// use hookwire::store::RawEvent;
+    /// # async fn demo(outbox: &hookwire::outbox::postgres::PgOutbox) -> Result<(), Box<dyn std::error::Error>> {
+    /// use hookwire::outbox::RawEvent;
     /// let mut tx = outbox.pool().begin().await?;
     /// outbox.publish_raw_in(&mut tx, &RawEvent::new("order.created", serde_json::json!({}))?).await?;
     /// tx.commit().await?;
@@ -421,109 +422,107 @@ impl OutboxStore for PgOutbox {
         &self.policy
     }
 
-    async fn add_endpoint(
-        &self,
-        endpoint: &crate::store::NewEndpoint,
-    ) -> Result<crate::store::EndpointId, StoreError> {
-        ops::add_endpoint(self, endpoint).await
+    fn add_endpoint<'a>(&'a self, endpoint: &'a crate::outbox::NewEndpoint) -> BoxFuture<'a, Result<crate::outbox::EndpointId, StoreError>> {
+        Box::pin(async move {
+            ops::add_endpoint(self, endpoint).await
+        })
     }
 
-    async fn update_endpoint(
-        &self,
-        id: crate::store::EndpointId,
-        endpoint: &crate::store::NewEndpoint,
-    ) -> Result<(), StoreError> {
-        ops::update_endpoint(self, id, endpoint).await
+    fn update_endpoint<'a>(&'a self, id: crate::outbox::EndpointId, endpoint: &'a crate::outbox::NewEndpoint) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            ops::update_endpoint(self, id, endpoint).await
+        })
     }
 
-    async fn endpoint(
-        &self,
-        id: crate::store::EndpointId,
-    ) -> Result<Option<crate::store::Endpoint>, StoreError> {
-        ops::endpoint(self, id).await
+    fn endpoint<'a>(&'a self, id: crate::outbox::EndpointId) -> BoxFuture<'a, Result<Option<crate::outbox::WebhookEndpoint>, StoreError>> {
+        Box::pin(async move {
+            ops::endpoint(self, id).await
+        })
     }
 
-    async fn endpoints(
-        &self,
-        after: Option<crate::store::EndpointId>,
-        limit: u32,
-    ) -> Result<Vec<crate::store::Endpoint>, StoreError> {
-        ops::endpoints(self, after, limit).await
+    fn endpoints<'a>(&'a self, after: Option<crate::outbox::EndpointId>, limit: u32) -> BoxFuture<'a, Result<Vec<crate::outbox::WebhookEndpoint>, StoreError>> {
+        Box::pin(async move {
+            ops::endpoints(self, after, limit).await
+        })
     }
 
-    async fn set_enabled(
-        &self,
-        id: crate::store::EndpointId,
-        enabled: bool,
-    ) -> Result<(), StoreError> {
-        ops::set_enabled(self, id, enabled).await
+    fn set_enabled<'a>(&'a self, id: crate::outbox::EndpointId, enabled: bool) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            ops::set_enabled(self, id, enabled).await
+        })
     }
 
-    async fn publish_raw(&self, events: &[RawEvent]) -> Result<Vec<String>, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(db)?;
-        let mut ids = Vec::with_capacity(events.len());
-        for event in events {
-            ids.push(self.publish_raw_in(&mut tx, event).await?);
-        }
-        tx.commit().await.map_err(db)?;
-        self.wake();
-        Ok(ids)
+    fn publish_raw<'a>(&'a self, events: &'a [RawEvent]) -> BoxFuture<'a, Result<Vec<String>, StoreError>> {
+        Box::pin(async move {
+            let mut tx = self.pool.begin().await.map_err(db)?;
+            let mut ids = Vec::with_capacity(events.len());
+            for event in events {
+                ids.push(self.publish_raw_in(&mut tx, event).await?);
+            }
+            tx.commit().await.map_err(db)?;
+            self.wake();
+            Ok(ids)
+        })
     }
 
-    async fn claim(
-        &self,
-        request: crate::store::ClaimRequest,
-    ) -> Result<Vec<crate::store::Claimed>, StoreError> {
-        with_retries(|| claim::claim(self, request)).await
+    fn claim<'a>(&'a self, request: crate::outbox::ClaimRequest) -> BoxFuture<'a, Result<Vec<crate::outbox::Claimed>, StoreError>> {
+        Box::pin(async move {
+            with_retries(|| claim::claim(self, request)).await
+        })
     }
 
-    async fn record(
-        &self,
-        results: &[crate::store::AttemptResult],
-    ) -> Result<Vec<crate::store::Recorded>, StoreError> {
-        record::record(self, results).await
+    fn record<'a>(&'a self, results: &'a [crate::outbox::AttemptResult]) -> BoxFuture<'a, Result<Vec<crate::outbox::Recorded>, StoreError>> {
+        Box::pin(async move {
+            record::record(self, results).await
+        })
     }
 
-    async fn release(&self, leases: &[crate::store::Lease]) -> Result<u64, StoreError> {
-        record::release(self, leases).await
+    fn release<'a>(&'a self, leases: &'a [crate::outbox::Lease]) -> BoxFuture<'a, Result<u64, StoreError>> {
+        Box::pin(async move {
+            record::release(self, leases).await
+        })
     }
 
-    async fn wait_for_work(&self, timeout: Duration) {
-        self.listen();
-        let _ = tokio::time::timeout(timeout, self.wake.notified()).await;
+    fn wait_for_work<'a>(&'a self, timeout: Duration) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            self.listen();
+            let _ = tokio::time::timeout(timeout, self.wake.notified()).await;
+        })
     }
 
-    async fn deliveries(
-        &self,
-        query: &crate::store::DeliveryQuery,
-    ) -> Result<Vec<crate::store::DeliveryInfo>, StoreError> {
-        ops::deliveries(self, query).await
+    fn deliveries<'a>(&'a self, query: &'a crate::outbox::DeliveryQuery) -> BoxFuture<'a, Result<Vec<crate::outbox::DeliveryInfo>, StoreError>> {
+        Box::pin(async move {
+            ops::deliveries(self, query).await
+        })
     }
 
-    async fn attempts(
-        &self,
-        delivery: crate::store::DeliveryId,
-    ) -> Result<Vec<crate::store::AttemptLog>, StoreError> {
-        ops::attempts(self, delivery).await
+    fn attempts<'a>(&'a self, delivery: crate::outbox::DeliveryId) -> BoxFuture<'a, Result<Vec<crate::outbox::AttemptLog>, StoreError>> {
+        Box::pin(async move {
+            ops::attempts(self, delivery).await
+        })
     }
 
-    async fn retry(&self, delivery: crate::store::DeliveryId) -> Result<bool, StoreError> {
-        ops::retry(self, delivery).await
+    fn retry<'a>(&'a self, delivery: crate::outbox::DeliveryId) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move {
+            ops::retry(self, delivery).await
+        })
     }
 
-    async fn recover(
-        &self,
-        endpoint: crate::store::EndpointId,
-        since: i64,
-    ) -> Result<u64, StoreError> {
-        ops::recover(self, endpoint, since).await
+    fn recover<'a>(&'a self, endpoint: crate::outbox::EndpointId, since: i64) -> BoxFuture<'a, Result<u64, StoreError>> {
+        Box::pin(async move {
+            ops::recover(self, endpoint, since).await
+        })
     }
 
-    async fn purge(&self, before: i64) -> Result<crate::store::Purged, StoreError> {
-        ops::purge(self, before).await
+    fn purge<'a>(&'a self, before: i64) -> BoxFuture<'a, Result<crate::outbox::Purged, StoreError>> {
+        Box::pin(async move {
+            ops::purge(self, before).await
+        })
     }
 
-    async fn stats(&self) -> Result<crate::store::OutboxStats, StoreError> {
-        ops::stats(self).await
+    fn stats<'a>(&'a self) -> BoxFuture<'a, Result<crate::outbox::OutboxStats, StoreError>> {
+        Box::pin(async move {
+            ops::stats(self).await
+        })
     }
 }

@@ -5,12 +5,12 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::store::{EndpointId, Secrets, excerpt};
+use crate::outbox::{EndpointId, Secrets, excerpt};
 
 /// A delivery's id, assigned by the store.
 ///
 /// ```
-/// use hookwire::store::DeliveryId;
+/// use hookwire::outbox::DeliveryId;
 ///
 /// assert_eq!(DeliveryId(12).to_string(), "12");
 /// ```
@@ -27,7 +27,7 @@ impl fmt::Display for DeliveryId {
 /// Where a delivery stands.
 ///
 /// ```
-/// use hookwire::store::DeliveryState;
+/// use hookwire::outbox::DeliveryState;
 ///
 /// assert_eq!(DeliveryState::InFlight.as_str(), "in_flight");
 /// assert_eq!(DeliveryState::parse("failed"), Some(DeliveryState::Failed));
@@ -61,7 +61,7 @@ impl DeliveryState {
     /// The name stored in the database and printed by the CLI.
     ///
     /// ```
-    /// # use hookwire::store::DeliveryState;
+    /// # use hookwire::outbox::DeliveryState;
     /// assert_eq!(DeliveryState::Pending.as_str(), "pending");
     /// ```
     pub fn as_str(self) -> &'static str {
@@ -77,7 +77,7 @@ impl DeliveryState {
     /// The state stored under `name`, if any.
     ///
     /// ```
-    /// # use hookwire::store::DeliveryState;
+    /// # use hookwire::outbox::DeliveryState;
     /// assert_eq!(DeliveryState::parse("nope"), None);
     /// ```
     pub fn parse(name: &str) -> Option<Self> {
@@ -85,11 +85,11 @@ impl DeliveryState {
     }
 }
 
-/// What a worker asks for in [`OutboxStore::claim`](crate::store::OutboxStore::claim).
+/// What a worker asks for in [`OutboxStore::claim`](crate::outbox::OutboxStore::claim).
 ///
 /// ```
 /// use std::time::Duration;
-/// use hookwire::store::ClaimRequest;
+/// use hookwire::outbox::ClaimRequest;
 ///
 /// let request = ClaimRequest::new(32).lease(Duration::from_secs(45));
 /// assert_eq!(request.limit, 32);
@@ -109,7 +109,7 @@ impl ClaimRequest {
     /// so a crashed worker's deliveries are attempted again within a minute).
     ///
     /// ```
-    /// # use hookwire::store::ClaimRequest;
+    /// # use hookwire::outbox::ClaimRequest;
     /// assert_eq!(ClaimRequest::new(8).lease.as_secs(), 45);
     /// ```
     pub fn new(limit: u32) -> Self {
@@ -123,7 +123,7 @@ impl ClaimRequest {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use hookwire::store::ClaimRequest;
+    /// # use hookwire::outbox::ClaimRequest;
     /// assert_eq!(ClaimRequest::new(1).lease(Duration::ZERO).lease, Duration::from_secs(1));
     /// ```
     #[must_use]
@@ -137,7 +137,7 @@ impl ClaimRequest {
 /// Recording with a lease that another claim has replaced is refused.
 ///
 /// ```
-/// use hookwire::store::{DeliveryId, Lease};
+/// use hookwire::outbox::{DeliveryId, Lease};
 ///
 /// let lease = Lease { delivery: DeliveryId(1), token: 99 };
 /// assert_eq!(lease.delivery, DeliveryId(1));
@@ -153,7 +153,7 @@ pub struct Lease {
 /// The endpoint a claimed delivery goes to, with what the worker needs to send it.
 ///
 /// ```
-/// # fn demo(target: &hookwire::store::Target) {
+/// # fn demo(target: &hookwire::outbox::Target) {
 /// println!("POST {} (private allowed: {})", target.url, target.allow_private);
 /// # }
 /// ```
@@ -170,11 +170,11 @@ pub struct Target {
     pub allow_private: bool,
 }
 
-/// A delivery a worker claimed: attempt it, then [`record`](crate::store::OutboxStore::record)
+/// A delivery a worker claimed: attempt it, then [`record`](crate::outbox::OutboxStore::record)
 /// the result with its lease.
 ///
 /// ```
-/// # fn demo(claimed: &hookwire::store::Claimed) {
+/// # fn demo(claimed: &hookwire::outbox::Claimed) {
 /// println!("{} attempt {} -> {}", claimed.webhook_id, claimed.attempt, claimed.target.url);
 /// # }
 /// ```
@@ -193,8 +193,8 @@ pub struct Claimed {
     /// The envelope, exactly as serialized at publish: the request body.
     pub payload: String,
     /// This attempt's number, from 1, as the attempt log will show it: it counts on across
-    /// [`retry`](crate::store::OutboxStore::retry) and
-    /// [`recover`](crate::store::OutboxStore::recover), which give the delivery a fresh retry
+    /// [`retry`](crate::outbox::OutboxStore::retry) and
+    /// [`recover`](crate::outbox::OutboxStore::recover), which give the delivery a fresh retry
     /// schedule but never restart the numbering.
     pub attempt: u32,
     /// When the lease runs out (Unix seconds).
@@ -207,7 +207,7 @@ pub struct Claimed {
 ///
 /// ```
 /// use std::time::Duration;
-/// use hookwire::store::AttemptOutcome;
+/// use hookwire::outbox::AttemptOutcome;
 ///
 /// let throttled = AttemptOutcome::Response { status: 429, retry_after: Some(Duration::from_secs(30)) };
 /// assert!(!throttled.is_success());
@@ -234,7 +234,7 @@ impl AttemptOutcome {
     /// A 2xx response.
     ///
     /// ```
-    /// # use hookwire::store::AttemptOutcome;
+    /// # use hookwire::outbox::AttemptOutcome;
     /// assert!(!AttemptOutcome::NoResponse.is_success());
     /// ```
     pub fn is_success(&self) -> bool {
@@ -244,7 +244,7 @@ impl AttemptOutcome {
     /// The HTTP status, when there was a response.
     ///
     /// ```
-    /// # use hookwire::store::AttemptOutcome;
+    /// # use hookwire::outbox::AttemptOutcome;
     /// assert_eq!(AttemptOutcome::Refused.status(), None);
     /// ```
     pub fn status(&self) -> Option<u16> {
@@ -259,11 +259,11 @@ impl AttemptOutcome {
 /// [`AttemptResult::excerpt_bytes`]).
 pub const EXCERPT_LIMIT: usize = 1024;
 
-/// One attempt's result, for [`OutboxStore::record`](crate::store::OutboxStore::record).
+/// One attempt's result, for [`OutboxStore::record`](crate::outbox::OutboxStore::record).
 ///
 /// ```
 /// use std::time::Duration;
-/// use hookwire::store::{AttemptOutcome, AttemptResult, DeliveryId, Lease};
+/// use hookwire::outbox::{AttemptOutcome, AttemptResult, DeliveryId, Lease};
 ///
 /// let lease = Lease { delivery: DeliveryId(1), token: 7 };
 /// let result = AttemptResult::new(lease, AttemptOutcome::Response { status: 204, retry_after: None })
@@ -290,7 +290,7 @@ impl AttemptResult {
     /// A result with no duration and no excerpt.
     ///
     /// ```
-    /// # use hookwire::store::{AttemptOutcome, AttemptResult, DeliveryId, Lease};
+    /// # use hookwire::outbox::{AttemptOutcome, AttemptResult, DeliveryId, Lease};
     /// let result = AttemptResult::new(Lease { delivery: DeliveryId(1), token: 1 }, AttemptOutcome::NoResponse);
     /// assert!(result.excerpt.is_empty());
     /// ```
@@ -307,7 +307,7 @@ impl AttemptResult {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use hookwire::store::{AttemptOutcome, AttemptResult, DeliveryId, Lease};
+    /// # use hookwire::outbox::{AttemptOutcome, AttemptResult, DeliveryId, Lease};
     /// # let lease = Lease { delivery: DeliveryId(1), token: 1 };
     /// let result = AttemptResult::new(lease, AttemptOutcome::NoResponse).duration(Duration::from_secs(30));
     /// assert_eq!(result.duration.as_secs(), 30);
@@ -323,7 +323,7 @@ impl AttemptResult {
     /// cut to [`EXCERPT_LIMIT`] bytes at a character boundary.
     ///
     /// ```
-    /// # use hookwire::store::{AttemptOutcome, AttemptResult, DeliveryId, Lease, EXCERPT_LIMIT};
+    /// # use hookwire::outbox::{AttemptOutcome, AttemptResult, DeliveryId, Lease, EXCERPT_LIMIT};
     /// # let lease = Lease { delivery: DeliveryId(1), token: 1 };
     /// let result = AttemptResult::new(lease, AttemptOutcome::NoResponse).excerpt("x".repeat(5000));
     /// assert_eq!(result.excerpt.len(), EXCERPT_LIMIT);
@@ -346,7 +346,7 @@ impl AttemptResult {
     /// as it is.
     ///
     /// ```
-    /// # use hookwire::store::{AttemptOutcome, AttemptResult, DeliveryId, Lease};
+    /// # use hookwire::outbox::{AttemptOutcome, AttemptResult, DeliveryId, Lease};
     /// # let lease = Lease { delivery: DeliveryId(1), token: 1 };
     /// let failed = AttemptOutcome::Response { status: 500, retry_after: None };
     /// let result = AttemptResult::new(lease, failed).excerpt_bytes(b"bad\0\xff");
@@ -362,7 +362,7 @@ impl AttemptResult {
 /// What recording one result did.
 ///
 /// ```
-/// use hookwire::store::{DeliveryState, Recorded};
+/// use hookwire::outbox::{DeliveryState, Recorded};
 ///
 /// let recorded = Recorded::Done { state: DeliveryState::Delivered, next_attempt_at: None, endpoint_disabled: None };
 /// assert!(recorded.is_done());
@@ -378,7 +378,7 @@ pub enum Recorded {
         /// When it will be attempted again, if pending.
         next_attempt_at: Option<i64>,
         /// Why its endpoint was disabled by this result, if it was.
-        endpoint_disabled: Option<crate::store::DisabledReason>,
+        endpoint_disabled: Option<crate::outbox::DisabledReason>,
     },
     /// Refused: the lease was replaced by another claim (it ran out and another worker took the
     /// delivery), or the delivery was released, held or finished meanwhile.
@@ -386,7 +386,7 @@ pub enum Recorded {
     /// The database refused this result, alone and again without its excerpt, while it stored
     /// the others of the batch. The delivery stays in flight: when its lease runs out it is
     /// claimed again, and once claimed as often as the retry schedule allows it is failed as
-    /// `abandoned` (see [`OutboxStore::claim`](crate::store::OutboxStore::claim)).
+    /// `abandoned` (see [`OutboxStore::claim`](crate::outbox::OutboxStore::claim)).
     NotStored,
 }
 
@@ -394,7 +394,7 @@ impl Recorded {
     /// Whether the result was stored.
     ///
     /// ```
-    /// # use hookwire::store::Recorded;
+    /// # use hookwire::outbox::Recorded;
     /// assert!(!Recorded::Stale.is_done());
     /// ```
     pub fn is_done(&self) -> bool {

@@ -2,15 +2,15 @@
 //! work), deals the claim's limit out across them, and claims each lane's share with one
 //! `UPDATE .. RETURNING`. SQLite has one writer at a time, so no row locks are needed. The same
 //! transaction first fails the deliveries whose last lease ran out (poison work, see
-//! [`OutboxStore::claim`](crate::store::OutboxStore::claim)).
+//! [`OutboxStore::claim`](crate::outbox::OutboxStore::claim)).
 
 use std::collections::HashMap;
 
 use sqlx::Row;
 
 use super::{SqliteOutbox, db, sql};
-use crate::store::lanes::{self, Lane};
-use crate::store::{
+use crate::outbox::lanes::{self, Lane};
+use crate::outbox::{
     ClaimRequest, Claimed, DeliveryId, EndpointId, Lease, Secrets, StoreError, Target, id,
 };
 

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-/// How the circuit breaker judges an endpoint; set with [`Policy::breaker`](crate::store::Policy::breaker).
+/// How the circuit breaker judges an endpoint; set with [`Policy::breaker`](crate::outbox::Policy::breaker).
 ///
 /// Defaults, and why:
 /// - **failure ratio 50%**: resilience4j's default. An endpoint failing half of its attempts
@@ -41,7 +41,7 @@ use serde::Serialize;
 ///
 /// ```
 /// use std::time::Duration;
-/// use hookwire::store::{Breaker, Policy};
+/// use hookwire::outbox::{Breaker, Policy};
 ///
 /// let breaker = Breaker::default()
 ///     .failure_ratio(0.8)
@@ -82,7 +82,7 @@ impl Breaker {
     /// A breaker that never opens.
     ///
     /// ```
-    /// # use hookwire::store::Breaker;
+    /// # use hookwire::outbox::Breaker;
     /// assert!(!Breaker::off().is_on());
     /// ```
     pub fn off() -> Self {
@@ -96,7 +96,7 @@ impl Breaker {
     /// `0.01..=1.0`; 1.0 opens only when every attempt failed).
     ///
     /// ```
-    /// # use hookwire::store::Breaker;
+    /// # use hookwire::outbox::Breaker;
     /// let breaker = Breaker::default().failure_ratio(0.7);
     /// # let _ = breaker;
     /// ```
@@ -115,7 +115,7 @@ impl Breaker {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use hookwire::store::Breaker;
+    /// # use hookwire::outbox::Breaker;
     /// let breaker = Breaker::default().window(Duration::from_secs(120));
     /// # let _ = breaker;
     /// ```
@@ -128,7 +128,7 @@ impl Breaker {
     /// The attempts a window must hold before its ratio is judged (0 turns the breaker off).
     ///
     /// ```
-    /// # use hookwire::store::Breaker;
+    /// # use hookwire::outbox::Breaker;
     /// assert!(!Breaker::default().min_attempts(0).is_on());
     /// ```
     #[must_use]
@@ -142,7 +142,7 @@ impl Breaker {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use hookwire::store::Breaker;
+    /// # use hookwire::outbox::Breaker;
     /// let breaker = Breaker::default().open_for(Duration::from_secs(30));
     /// # let _ = breaker;
     /// ```
@@ -157,7 +157,7 @@ impl Breaker {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use hookwire::store::Breaker;
+    /// # use hookwire::outbox::Breaker;
     /// let breaker = Breaker::default().max_open(Duration::from_secs(900));
     /// # let _ = breaker;
     /// ```
@@ -170,7 +170,7 @@ impl Breaker {
     /// Attempts in flight at once while half-open (at least 1).
     ///
     /// ```
-    /// # use hookwire::store::Breaker;
+    /// # use hookwire::outbox::Breaker;
     /// let breaker = Breaker::default().probes(3);
     /// # let _ = breaker;
     /// ```
@@ -183,7 +183,7 @@ impl Breaker {
     /// Whether the breaker can open at all.
     ///
     /// ```
-    /// # use hookwire::store::Breaker;
+    /// # use hookwire::outbox::Breaker;
     /// assert!(Breaker::default().is_on());
     /// ```
     pub fn is_on(&self) -> bool {
@@ -255,7 +255,7 @@ impl Breaker {
 /// --json` print it.
 ///
 /// ```
-/// use hookwire::store::BreakerState;
+/// use hookwire::outbox::BreakerState;
 ///
 /// assert_eq!(BreakerState::HalfOpen.as_str(), "half_open");
 /// assert_eq!(serde_json::to_string(&BreakerState::Open)?, r#""open""#);
@@ -278,7 +278,7 @@ impl BreakerState {
     /// `paused_until`, at `now`.
     ///
     /// ```
-    /// # use hookwire::store::BreakerState;
+    /// # use hookwire::outbox::BreakerState;
     /// assert_eq!(BreakerState::at(1, 100, 50), BreakerState::Open);
     /// assert_eq!(BreakerState::at(0, 100, 50), BreakerState::Closed); // paused by a 429
     /// ```
@@ -293,7 +293,7 @@ impl BreakerState {
     /// The name printed by the CLI: `closed`, `open`, `half_open`.
     ///
     /// ```
-    /// # use hookwire::store::BreakerState;
+    /// # use hookwire::outbox::BreakerState;
     /// assert_eq!(BreakerState::Closed.as_str(), "closed");
     /// ```
     pub fn as_str(self) -> &'static str {
@@ -309,7 +309,7 @@ impl BreakerState {
 /// writes back.
 ///
 /// ```
-/// use hookwire::store::Health;
+/// use hookwire::outbox::Health;
 ///
 /// let fresh = Health::default();
 /// assert_eq!(fresh.consecutive_failures, 0);
@@ -339,7 +339,7 @@ impl Health {
     /// Whether the breaker is open at `now` (it opened and its pause is not over).
     ///
     /// ```
-    /// # use hookwire::store::Health;
+    /// # use hookwire::outbox::Health;
     /// let mut health = Health::default();
     /// health.breaker_opens = 1;
     /// health.paused_until = 100;
@@ -353,7 +353,7 @@ impl Health {
     /// Whether the breaker is half-open at `now` (it opened, its pause is over: probing).
     ///
     /// ```
-    /// # use hookwire::store::Health;
+    /// # use hookwire::outbox::Health;
     /// let mut health = Health::default();
     /// health.breaker_opens = 2;
     /// assert!(health.half_open(0));
@@ -376,7 +376,7 @@ fn secs(duration: Duration) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{AttemptOutcome, EndpointChange, Policy};
+    use crate::outbox::{AttemptOutcome, EndpointChange, Policy};
 
     const OK: AttemptOutcome = AttemptOutcome::Response {
         status: 204,

@@ -1,69 +1,13 @@
-//! The durable outbox's store contract: what a backend keeps (events, endpoints, deliveries,
-//! the attempt log) and the operations workers and operators run on it. No SQL lives here;
-//! the SQLite (`sqlite` feature) and PostgreSQL (`postgres` feature) backends implement
-//! [`OutboxStore`], and each passes the same conformance suite.
-//!
-//! The flow: `publish` (a backend method taking the caller's own transaction) stores the
-//! event's envelope, serialized once, and fans it out in the same transaction to one delivery
-//! per subscribed endpoint, whose `webhook-id` is the event id. Workers [`claim`](OutboxStore::claim)
-//! due deliveries under a lease with a fencing token, attempt them, and
-//! [`record`](OutboxStore::record) the results; the store applies the [`Policy`] (retry
-//! schedule, pauses, circuit breaker, disabling) using its injected [`Clock`](crate::clock::Clock).
-//!
-//! ```
-//! use hookwire::store::{AttemptOutcome, AttemptResult, ClaimRequest, OutboxStore, StoreError};
-//!
-//! /// One pass of a minimal worker: claim, "send", record.
-//! async fn pass(store: &impl OutboxStore) -> Result<usize, StoreError> {
-//!     let claimed = store.claim(ClaimRequest::new(16)).await?;
-//!     let results: Vec<AttemptResult> = claimed
-//!         .iter()
-//!         .map(|delivery| {
-//!             // POST delivery.payload to delivery.target.url, signed with its secrets ...
-//!             AttemptResult::new(delivery.lease, AttemptOutcome::Response { status: 204, retry_after: None })
-//!         })
-//!         .collect();
-//!     store.record(&results).await?;
-//!     Ok(claimed.len())
-//! }
-//! ```
+//! The outbox's store contract, [`OutboxStore`].
 
-mod breaker;
-mod delivery;
-mod endpoint;
-mod error;
-mod excerpt;
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
-mod fallback;
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
-mod id;
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
-mod lanes;
-mod ops;
-mod policy;
-
-#[cfg(feature = "postgres")]
-#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
-pub mod postgres;
-#[cfg(feature = "sqlite")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
-pub mod sqlite;
-
-use std::future::Future;
 use std::time::Duration;
 
-pub use breaker::{Breaker, BreakerState, Health};
-pub use delivery::{
-    AttemptOutcome, AttemptResult, ClaimRequest, Claimed, DeliveryId, DeliveryState, EXCERPT_LIMIT,
-    Lease, Recorded, Target,
+use crate::dedup::BoxFuture;
+use crate::outbox::{
+    AttemptLog, AttemptResult, ClaimRequest, Claimed, DeliveryId, DeliveryInfo, DeliveryQuery,
+    EndpointId, Lease, NewEndpoint, OutboxStats, Policy, Purged, RawEvent, Recorded, StoreError,
+    WebhookEndpoint,
 };
-pub use endpoint::{DisabledReason, Endpoint, EndpointId, NewEndpoint, Secrets, TypeFilter};
-pub use error::StoreError;
-pub use ops::{
-    AttemptLog, DeliveryInfo, DeliveryQuery, EndpointStats, OutboxStats, Purged, RawEvent,
-    StateCounts,
-};
-pub use policy::{Decision, EndpointChange, EndpointDisabled, Policy};
 
 /// A durable outbox: endpoints, deliveries, leases, results and operations.
 ///
@@ -116,10 +60,7 @@ pub trait OutboxStore: Send + Sync {
     /// let id = store.add_endpoint(&NewEndpoint::new("https://example.com/hook", "whsec_c2VjcmV0")).await?;
     /// # Ok(()) }
     /// ```
-    fn add_endpoint(
-        &self,
-        endpoint: &NewEndpoint,
-    ) -> impl Future<Output = Result<EndpointId, StoreError>> + Send;
+    fn add_endpoint<'a>(&'a self, endpoint: &'a NewEndpoint) -> BoxFuture<'a, Result<EndpointId, StoreError>>;
 
     /// Replaces an endpoint's URL, secrets, filters, limits and description (its state,
     /// deliveries and health stay). Secret rotation: pass the new secret first and keep the
@@ -134,11 +75,7 @@ pub trait OutboxStore: Send + Sync {
     /// store.update_endpoint(EndpointId(1), &endpoint).await?;
     /// # Ok(()) }
     /// ```
-    fn update_endpoint(
-        &self,
-        id: EndpointId,
-        endpoint: &NewEndpoint,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn update_endpoint<'a>(&'a self, id: EndpointId, endpoint: &'a NewEndpoint) -> BoxFuture<'a, Result<(), StoreError>>;
 
     /// One endpoint, if it exists.
     ///
@@ -150,10 +87,7 @@ pub trait OutboxStore: Send + Sync {
     /// }
     /// # Ok(()) }
     /// ```
-    fn endpoint(
-        &self,
-        id: EndpointId,
-    ) -> impl Future<Output = Result<Option<Endpoint>, StoreError>> + Send;
+    fn endpoint<'a>(&'a self, id: EndpointId) -> BoxFuture<'a, Result<Option<WebhookEndpoint>, StoreError>>;
 
     /// Endpoints in id order, `limit` (at most 1000) after `after`.
     ///
@@ -166,11 +100,7 @@ pub trait OutboxStore: Send + Sync {
     /// }
     /// # Ok(()) }
     /// ```
-    fn endpoints(
-        &self,
-        after: Option<EndpointId>,
-        limit: u32,
-    ) -> impl Future<Output = Result<Vec<Endpoint>, StoreError>> + Send;
+    fn endpoints<'a>(&'a self, after: Option<EndpointId>, limit: u32) -> BoxFuture<'a, Result<Vec<WebhookEndpoint>, StoreError>>;
 
     /// Enables or disables an endpoint. Disabling holds its pending and in-flight deliveries
     /// (state `disabled`, results of attempts still in flight are refused); enabling releases
@@ -182,11 +112,7 @@ pub trait OutboxStore: Send + Sync {
     /// store.set_enabled(EndpointId(1), true).await?;
     /// # Ok(()) }
     /// ```
-    fn set_enabled(
-        &self,
-        id: EndpointId,
-        enabled: bool,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn set_enabled<'a>(&'a self, id: EndpointId, enabled: bool) -> BoxFuture<'a, Result<(), StoreError>>;
 
     /// Publishes events in one transaction of the store's own, fanning each out to its
     /// subscribed endpoints. Returns the new events' ids, in order.
@@ -198,10 +124,7 @@ pub trait OutboxStore: Send + Sync {
     /// let ids = store.publish_raw(&[event]).await?;
     /// # Ok(()) }
     /// ```
-    fn publish_raw(
-        &self,
-        events: &[RawEvent],
-    ) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+    fn publish_raw<'a>(&'a self, events: &'a [RawEvent]) -> BoxFuture<'a, Result<Vec<String>, StoreError>>;
 
     /// Claims up to `request.limit` due deliveries (pending and due, or in flight with an
     /// expired lease), fairly across endpoints, never exceeding an endpoint's in-flight limit
@@ -223,10 +146,7 @@ pub trait OutboxStore: Send + Sync {
     /// let claimed = store.claim(ClaimRequest::new(32)).await?;
     /// # Ok(()) }
     /// ```
-    fn claim(
-        &self,
-        request: ClaimRequest,
-    ) -> impl Future<Output = Result<Vec<Claimed>, StoreError>> + Send;
+    fn claim<'a>(&'a self, request: ClaimRequest) -> BoxFuture<'a, Result<Vec<Claimed>, StoreError>>;
 
     /// Records attempt results (one transaction for all of them), applying the policy, and
     /// appends them to the attempt log. A result whose lease was replaced is refused
@@ -249,10 +169,7 @@ pub trait OutboxStore: Send + Sync {
     /// }
     /// # Ok(()) }
     /// ```
-    fn record(
-        &self,
-        results: &[AttemptResult],
-    ) -> impl Future<Output = Result<Vec<Recorded>, StoreError>> + Send;
+    fn record<'a>(&'a self, results: &'a [AttemptResult]) -> BoxFuture<'a, Result<Vec<Recorded>, StoreError>>;
 
     /// Gives deliveries back without an attempt (a worker shutting down): they are due at once
     /// and their attempt count goes back down. Returns how many were released.
@@ -265,7 +182,7 @@ pub trait OutboxStore: Send + Sync {
     /// store.release(&leases).await?;
     /// # Ok(()) }
     /// ```
-    fn release(&self, leases: &[Lease]) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    fn release<'a>(&'a self, leases: &'a [Lease]) -> BoxFuture<'a, Result<u64, StoreError>>;
 
     /// Waits until new work may have arrived (a publish in this process, or a notification
     /// from the database) or `timeout` passed, whichever is first. Workers call it when a claim
@@ -279,7 +196,7 @@ pub trait OutboxStore: Send + Sync {
     /// }
     /// # Ok(()) }
     /// ```
-    fn wait_for_work(&self, timeout: Duration) -> impl Future<Output = ()> + Send;
+    fn wait_for_work<'a>(&'a self, timeout: Duration) -> BoxFuture<'a, ()>;
 
     /// Deliveries matching `query`, in id order, one page.
     ///
@@ -289,10 +206,7 @@ pub trait OutboxStore: Send + Sync {
     /// let failed = store.deliveries(&DeliveryQuery::new(100).state(DeliveryState::Failed)).await?;
     /// # Ok(()) }
     /// ```
-    fn deliveries(
-        &self,
-        query: &DeliveryQuery,
-    ) -> impl Future<Output = Result<Vec<DeliveryInfo>, StoreError>> + Send;
+    fn deliveries<'a>(&'a self, query: &'a DeliveryQuery) -> BoxFuture<'a, Result<Vec<DeliveryInfo>, StoreError>>;
 
     /// A delivery's attempt log, oldest first (at most 100 entries).
     ///
@@ -304,10 +218,7 @@ pub trait OutboxStore: Send + Sync {
     /// }
     /// # Ok(()) }
     /// ```
-    fn attempts(
-        &self,
-        delivery: DeliveryId,
-    ) -> impl Future<Output = Result<Vec<AttemptLog>, StoreError>> + Send;
+    fn attempts<'a>(&'a self, delivery: DeliveryId) -> BoxFuture<'a, Result<Vec<AttemptLog>, StoreError>>;
 
     /// Schedules one delivery again now with a fresh retry schedule (any state but in
     /// flight). Returns whether it was rescheduled; `false` while it is in flight. A delivery of
@@ -323,7 +234,7 @@ pub trait OutboxStore: Send + Sync {
     /// let rescheduled: bool = store.retry(DeliveryId(1)).await?;
     /// # Ok(()) }
     /// ```
-    fn retry(&self, delivery: DeliveryId) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    fn retry<'a>(&'a self, delivery: DeliveryId) -> BoxFuture<'a, Result<bool, StoreError>>;
 
     /// Schedules again, now and with a fresh schedule, every `failed` delivery of `endpoint`
     /// created at or after `since` (Unix seconds): after a customer fixed their endpoint.
@@ -340,11 +251,7 @@ pub trait OutboxStore: Send + Sync {
     /// let replayed = store.recover(EndpointId(1), since).await?;
     /// # Ok(()) }
     /// ```
-    fn recover(
-        &self,
-        endpoint: EndpointId,
-        since: i64,
-    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    fn recover<'a>(&'a self, endpoint: EndpointId, since: i64) -> BoxFuture<'a, Result<u64, StoreError>>;
 
     /// Removes finished (`delivered`, `failed`) deliveries created before `before` (Unix
     /// seconds), their attempt logs, and events left with no delivery. Deliveries held for a
@@ -357,7 +264,7 @@ pub trait OutboxStore: Send + Sync {
     /// let purged = store.purge(store.now() - 30 * 24 * 3600).await?;
     /// # Ok(()) }
     /// ```
-    fn purge(&self, before: i64) -> impl Future<Output = Result<Purged, StoreError>> + Send;
+    fn purge<'a>(&'a self, before: i64) -> BoxFuture<'a, Result<Purged, StoreError>>;
 
     /// Deliveries by state, overall and per endpoint.
     ///
@@ -367,5 +274,5 @@ pub trait OutboxStore: Send + Sync {
     /// println!("{}", serde_json::to_string(&store.stats().await?).unwrap_or_default());
     /// # Ok(()) }
     /// ```
-    fn stats(&self) -> impl Future<Output = Result<OutboxStats, StoreError>> + Send;
+    fn stats<'a>(&'a self) -> BoxFuture<'a, Result<OutboxStats, StoreError>>;
 }

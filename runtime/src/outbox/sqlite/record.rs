@@ -1,12 +1,12 @@
 //! Recording results on SQLite: one `BEGIN IMMEDIATE` transaction per batch; each result is
 //! fenced by its lease token, decided by the policy, and logged. A batch that fails is recorded
-//! again one result at a time (see `store::fallback`).
+//! again one result at a time (see `outbox::fallback`).
 
 use sqlx::Row;
 use sqlx::sqlite::SqliteConnection;
 
 use super::{SqliteOutbox, db, sql};
-use crate::store::{
+use crate::outbox::{
     AttemptOutcome, AttemptResult, DeliveryState, EndpointChange, EndpointDisabled, EndpointId,
     Health, Lease, Recorded, StoreError, fallback,
 };
@@ -184,7 +184,7 @@ async fn log_attempt(
         .bind(outcome_name(&result.outcome))
         .bind(result.outcome.status().map(i64::from))
         .bind(i64::try_from(result.duration.as_millis()).unwrap_or(i64::MAX))
-        .bind(crate::store::excerpt::from_text(&result.excerpt))
+        .bind(crate::outbox::excerpt::from_text(&result.excerpt))
         .execute(&mut *conn)
         .await
         .map_err(db)?;

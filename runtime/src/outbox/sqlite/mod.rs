@@ -4,8 +4,8 @@
 //! first use.
 //!
 //! ```
-//! use hookwire::store::{NewEndpoint, OutboxStore, RawEvent};
-//! use hookwire::store::sqlite::SqliteOutbox;
+//! use hookwire::outbox::{NewEndpoint, OutboxStore, RawEvent};
+//! use hookwire::outbox::sqlite::SqliteOutbox;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -39,10 +39,11 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqlitePool};
 use sqlx::{Row, Sqlite, Transaction};
 use tokio::sync::Notify;
 
+use crate::dedup::BoxFuture;
 use crate::clock::{Clock, SystemClock};
 use crate::event::SendEvents;
 use crate::sqlite::pool as sqlite_pool;
-use crate::store::{OutboxStore, Policy, RawEvent, StoreError, id};
+use crate::outbox::{OutboxStore, Policy, RawEvent, StoreError, id};
 use crate::timestamp::Timestamp;
 
 const SCHEMA_VERSION: i64 = 2;
@@ -51,16 +52,16 @@ const SCHEMA_VERSION: i64 = 2;
 /// and wake-ups.
 ///
 /// ```
-/// # async fn demo() -> Result<(), hookwire::store::StoreError> {
+/// # async fn demo() -> Result<(), hookwire::outbox::StoreError> {
 /// use std::sync::Arc;
 /// use hookwire::clock::FixedClock;
-/// use hookwire::store::Policy;
-/// use hookwire::store::sqlite::SqliteOutbox;
+/// use hookwire::outbox::Policy;
+/// use hookwire::outbox::sqlite::SqliteOutbox;
 ///
 /// let outbox = SqliteOutbox::open("sqlite://outbox.db")
 ///     .await?
 ///     .with_clock(Arc::new(FixedClock::new(1_700_000_000)))
-///     .with_policy(Policy::default().jitter(0.0));
+///     .with_policy(Policy::default().retry(hookwire::retry::RetryPolicy::default().jitter(0.0)));
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
@@ -90,8 +91,8 @@ impl SqliteOutbox {
     /// tables.
     ///
     /// ```no_run
-    /// # async fn demo() -> Result<(), hookwire::store::StoreError> {
-    /// let outbox = hookwire::store::sqlite::SqliteOutbox::open("sqlite://outbox.db").await?;
+    /// # async fn demo() -> Result<(), hookwire::outbox::StoreError> {
+    /// let outbox = hookwire::outbox::sqlite::SqliteOutbox::open("sqlite://outbox.db").await?;
     /// # Ok(()) }
     /// ```
     pub async fn open(url: &str) -> Result<Self, StoreError> {
@@ -105,10 +106,10 @@ impl SqliteOutbox {
     /// busy timeout (5 s) are set on top of them.
     ///
     /// ```no_run
-    /// # async fn demo() -> Result<(), hookwire::store::StoreError> {
+    /// # async fn demo() -> Result<(), hookwire::outbox::StoreError> {
     /// use sqlx::sqlite::SqliteConnectOptions;
     /// let options = SqliteConnectOptions::new().filename("outbox.db").create_if_missing(true);
-    /// let outbox = hookwire::store::sqlite::SqliteOutbox::open_with(options).await?;
+    /// let outbox = hookwire::outbox::sqlite::SqliteOutbox::open_with(options).await?;
     /// # Ok(()) }
     /// ```
     pub async fn open_with(options: SqliteConnectOptions) -> Result<Self, StoreError> {
@@ -120,8 +121,8 @@ impl SqliteOutbox {
     /// Uses an existing pool (open it in WAL mode), creating or migrating the outbox tables.
     ///
     /// ```no_run
-    /// # async fn demo(pool: sqlx::SqlitePool) -> Result<(), hookwire::store::StoreError> {
-    /// let outbox = hookwire::store::sqlite::SqliteOutbox::from_pool(pool).await?;
+    /// # async fn demo(pool: sqlx::SqlitePool) -> Result<(), hookwire::outbox::StoreError> {
+    /// let outbox = hookwire::outbox::sqlite::SqliteOutbox::from_pool(pool).await?;
     /// # Ok(()) }
     /// ```
     pub async fn from_pool(pool: SqlitePool) -> Result<Self, StoreError> {
@@ -178,7 +179,7 @@ impl SqliteOutbox {
     /// Uses `clock` for every decision (leases, schedule, pauses, disabling).
     ///
     /// ```
-    /// # fn demo(outbox: hookwire::store::sqlite::SqliteOutbox) {
+    /// # fn demo(outbox: hookwire::outbox::sqlite::SqliteOutbox) {
     /// let outbox = outbox.with_clock(std::sync::Arc::new(hookwire::clock::FixedClock::new(0)));
     /// # }
     /// ```
@@ -191,8 +192,8 @@ impl SqliteOutbox {
     /// Applies `policy` to recorded results.
     ///
     /// ```
-    /// # fn demo(outbox: hookwire::store::sqlite::SqliteOutbox) {
-    /// let outbox = outbox.with_policy(hookwire::store::Policy::default().jitter(0.0));
+    /// # fn demo(outbox: hookwire::outbox::sqlite::SqliteOutbox) {
+    /// let outbox = outbox.with_policy(hookwire::outbox::Policy::default().retry(hookwire::retry::RetryPolicy::default().jitter(0.0)));
     /// # }
     /// ```
     #[must_use]
@@ -204,7 +205,7 @@ impl SqliteOutbox {
     /// The connection pool, for your own tables in the same database.
     ///
     /// ```
-    /// # fn demo(outbox: &hookwire::store::sqlite::SqliteOutbox) {
+    /// # fn demo(outbox: &hookwire::outbox::sqlite::SqliteOutbox) {
     /// let pool: &sqlx::SqlitePool = outbox.pool();
     /// # }
     /// ```
@@ -216,9 +217,9 @@ impl SqliteOutbox {
     /// [`publish`](Self::publish), then commit.
     ///
     /// ```
-    /// # async fn demo(outbox: &hookwire::store::sqlite::SqliteOutbox) -> Result<(), hookwire::store::StoreError> {
+    /// # async fn demo(outbox: &hookwire::outbox::sqlite::SqliteOutbox) -> Result<(), hookwire::outbox::StoreError> {
     /// let tx = outbox.begin().await?;
-    /// tx.commit().await.map_err(hookwire::store::StoreError::database)?;
+    /// tx.commit().await.map_err(hookwire::outbox::StoreError::database)?;
     /// # Ok(()) }
     /// ```
     pub async fn begin(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
@@ -232,10 +233,10 @@ impl SqliteOutbox {
     /// the event's id.
     ///
     /// ```
-    /// # async fn demo<E: hookwire::SendEvents>(outbox: &hookwire::store::sqlite::SqliteOutbox, event: &E) -> Result<(), hookwire::store::StoreError> {
+    /// # async fn demo<E: hookwire::SendEvents>(outbox: &hookwire::outbox::sqlite::SqliteOutbox, event: &E) -> Result<(), hookwire::outbox::StoreError> {
     /// let mut tx = outbox.begin().await?;
     /// let event_id = outbox.publish(&mut tx, event).await?;
-    /// tx.commit().await.map_err(hookwire::store::StoreError::database)?;
+    /// tx.commit().await.map_err(hookwire::outbox::StoreError::database)?;
     /// # Ok(()) }
     /// ```
     pub async fn publish<E: SendEvents>(
@@ -258,11 +259,11 @@ impl SqliteOutbox {
     /// Publishes an event given as type and JSON data inside your transaction.
     ///
     /// ```
-    /// # async fn demo(outbox: &hookwire::store::sqlite::SqliteOutbox) -> Result<(), hookwire::store::StoreError> {
-    /// use hookwire::store::RawEvent;
+    /// # async fn demo(outbox: &hookwire::outbox::sqlite::SqliteOutbox) -> Result<(), hookwire::outbox::StoreError> {
+    /// use hookwire::outbox::RawEvent;
     /// let mut tx = outbox.begin().await?;
     /// outbox.publish_raw_in(&mut tx, &RawEvent::new("order.created", serde_json::json!({}))?).await?;
-    /// tx.commit().await.map_err(hookwire::store::StoreError::database)?;
+    /// tx.commit().await.map_err(hookwire::outbox::StoreError::database)?;
     /// # Ok(()) }
     /// ```
     pub async fn publish_raw_in(
@@ -326,107 +327,105 @@ impl OutboxStore for SqliteOutbox {
         &self.policy
     }
 
-    async fn add_endpoint(
-        &self,
-        endpoint: &crate::store::NewEndpoint,
-    ) -> Result<crate::store::EndpointId, StoreError> {
-        ops::add_endpoint(self, endpoint).await
+    fn add_endpoint<'a>(&'a self, endpoint: &'a crate::outbox::NewEndpoint) -> BoxFuture<'a, Result<crate::outbox::EndpointId, StoreError>> {
+        Box::pin(async move {
+            ops::add_endpoint(self, endpoint).await
+        })
     }
 
-    async fn update_endpoint(
-        &self,
-        id: crate::store::EndpointId,
-        endpoint: &crate::store::NewEndpoint,
-    ) -> Result<(), StoreError> {
-        ops::update_endpoint(self, id, endpoint).await
+    fn update_endpoint<'a>(&'a self, id: crate::outbox::EndpointId, endpoint: &'a crate::outbox::NewEndpoint) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            ops::update_endpoint(self, id, endpoint).await
+        })
     }
 
-    async fn endpoint(
-        &self,
-        id: crate::store::EndpointId,
-    ) -> Result<Option<crate::store::Endpoint>, StoreError> {
-        ops::endpoint(self, id).await
+    fn endpoint<'a>(&'a self, id: crate::outbox::EndpointId) -> BoxFuture<'a, Result<Option<crate::outbox::WebhookEndpoint>, StoreError>> {
+        Box::pin(async move {
+            ops::endpoint(self, id).await
+        })
     }
 
-    async fn endpoints(
-        &self,
-        after: Option<crate::store::EndpointId>,
-        limit: u32,
-    ) -> Result<Vec<crate::store::Endpoint>, StoreError> {
-        ops::endpoints(self, after, limit).await
+    fn endpoints<'a>(&'a self, after: Option<crate::outbox::EndpointId>, limit: u32) -> BoxFuture<'a, Result<Vec<crate::outbox::WebhookEndpoint>, StoreError>> {
+        Box::pin(async move {
+            ops::endpoints(self, after, limit).await
+        })
     }
 
-    async fn set_enabled(
-        &self,
-        id: crate::store::EndpointId,
-        enabled: bool,
-    ) -> Result<(), StoreError> {
-        ops::set_enabled(self, id, enabled).await
+    fn set_enabled<'a>(&'a self, id: crate::outbox::EndpointId, enabled: bool) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            ops::set_enabled(self, id, enabled).await
+        })
     }
 
-    async fn publish_raw(&self, events: &[RawEvent]) -> Result<Vec<String>, StoreError> {
-        let mut tx = self.begin().await?;
-        let mut ids = Vec::with_capacity(events.len());
-        for event in events {
-            ids.push(self.publish_raw_in(&mut tx, event).await?);
-        }
-        tx.commit().await.map_err(db)?;
-        Ok(ids)
+    fn publish_raw<'a>(&'a self, events: &'a [RawEvent]) -> BoxFuture<'a, Result<Vec<String>, StoreError>> {
+        Box::pin(async move {
+            let mut tx = self.begin().await?;
+            let mut ids = Vec::with_capacity(events.len());
+            for event in events {
+                ids.push(self.publish_raw_in(&mut tx, event).await?);
+            }
+            tx.commit().await.map_err(db)?;
+            Ok(ids)
+        })
     }
 
-    async fn claim(
-        &self,
-        request: crate::store::ClaimRequest,
-    ) -> Result<Vec<crate::store::Claimed>, StoreError> {
-        claim::claim(self, request).await
+    fn claim<'a>(&'a self, request: crate::outbox::ClaimRequest) -> BoxFuture<'a, Result<Vec<crate::outbox::Claimed>, StoreError>> {
+        Box::pin(async move {
+            claim::claim(self, request).await
+        })
     }
 
-    async fn record(
-        &self,
-        results: &[crate::store::AttemptResult],
-    ) -> Result<Vec<crate::store::Recorded>, StoreError> {
-        record::record(self, results).await
+    fn record<'a>(&'a self, results: &'a [crate::outbox::AttemptResult]) -> BoxFuture<'a, Result<Vec<crate::outbox::Recorded>, StoreError>> {
+        Box::pin(async move {
+            record::record(self, results).await
+        })
     }
 
-    async fn release(&self, leases: &[crate::store::Lease]) -> Result<u64, StoreError> {
-        record::release(self, leases).await
+    fn release<'a>(&'a self, leases: &'a [crate::outbox::Lease]) -> BoxFuture<'a, Result<u64, StoreError>> {
+        Box::pin(async move {
+            record::release(self, leases).await
+        })
     }
 
-    async fn wait_for_work(&self, timeout: Duration) {
-        let _ = tokio::time::timeout(timeout, self.wake.notified()).await;
+    fn wait_for_work<'a>(&'a self, timeout: Duration) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let _ = tokio::time::timeout(timeout, self.wake.notified()).await;
+        })
     }
 
-    async fn deliveries(
-        &self,
-        query: &crate::store::DeliveryQuery,
-    ) -> Result<Vec<crate::store::DeliveryInfo>, StoreError> {
-        ops::deliveries(self, query).await
+    fn deliveries<'a>(&'a self, query: &'a crate::outbox::DeliveryQuery) -> BoxFuture<'a, Result<Vec<crate::outbox::DeliveryInfo>, StoreError>> {
+        Box::pin(async move {
+            ops::deliveries(self, query).await
+        })
     }
 
-    async fn attempts(
-        &self,
-        delivery: crate::store::DeliveryId,
-    ) -> Result<Vec<crate::store::AttemptLog>, StoreError> {
-        ops::attempts(self, delivery).await
+    fn attempts<'a>(&'a self, delivery: crate::outbox::DeliveryId) -> BoxFuture<'a, Result<Vec<crate::outbox::AttemptLog>, StoreError>> {
+        Box::pin(async move {
+            ops::attempts(self, delivery).await
+        })
     }
 
-    async fn retry(&self, delivery: crate::store::DeliveryId) -> Result<bool, StoreError> {
-        ops::retry(self, delivery).await
+    fn retry<'a>(&'a self, delivery: crate::outbox::DeliveryId) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move {
+            ops::retry(self, delivery).await
+        })
     }
 
-    async fn recover(
-        &self,
-        endpoint: crate::store::EndpointId,
-        since: i64,
-    ) -> Result<u64, StoreError> {
-        ops::recover(self, endpoint, since).await
+    fn recover<'a>(&'a self, endpoint: crate::outbox::EndpointId, since: i64) -> BoxFuture<'a, Result<u64, StoreError>> {
+        Box::pin(async move {
+            ops::recover(self, endpoint, since).await
+        })
     }
 
-    async fn purge(&self, before: i64) -> Result<crate::store::Purged, StoreError> {
-        ops::purge(self, before).await
+    fn purge<'a>(&'a self, before: i64) -> BoxFuture<'a, Result<crate::outbox::Purged, StoreError>> {
+        Box::pin(async move {
+            ops::purge(self, before).await
+        })
     }
 
-    async fn stats(&self) -> Result<crate::store::OutboxStats, StoreError> {
-        ops::stats(self).await
+    fn stats<'a>(&'a self) -> BoxFuture<'a, Result<crate::outbox::OutboxStats, StoreError>> {
+        Box::pin(async move {
+            ops::stats(self).await
+        })
     }
 }

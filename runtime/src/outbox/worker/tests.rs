@@ -6,6 +6,8 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::dedup::BoxFuture;
+
 use axum::Router;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
@@ -13,9 +15,9 @@ use axum::routing::post;
 
 use super::Worker;
 use crate::signature::{Scheme, StandardWebhooks};
-use crate::store::{
+use crate::outbox::{
     AttemptLog, AttemptOutcome, AttemptResult, ClaimRequest, Claimed, DeliveryId, DeliveryInfo,
-    DeliveryQuery, DeliveryState, Endpoint, EndpointId, Lease, NewEndpoint, OutboxStats,
+    DeliveryQuery, DeliveryState, WebhookEndpoint, EndpointId, Lease, NewEndpoint, OutboxStats,
     OutboxStore, Policy, Purged, RawEvent, Recorded, Secrets, StoreError, Target,
 };
 
@@ -78,64 +80,96 @@ impl OutboxStore for Scripted {
     fn policy(&self) -> &Policy {
         &self.policy
     }
-    async fn add_endpoint(&self, _: &NewEndpoint) -> Result<EndpointId, StoreError> {
-        unused()
+    fn add_endpoint<'a>(&'a self, _: &'a NewEndpoint) -> BoxFuture<'a, Result<EndpointId, StoreError>> {
+        Box::pin(async move {
+            unused()
+        })
     }
-    async fn update_endpoint(&self, _: EndpointId, _: &NewEndpoint) -> Result<(), StoreError> {
-        unused()
+    fn update_endpoint<'a>(&'a self, _: EndpointId, _: &'a NewEndpoint) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            unused()
+        })
     }
-    async fn endpoint(&self, _: EndpointId) -> Result<Option<Endpoint>, StoreError> {
-        unused()
+    fn endpoint<'a>(&'a self, _: EndpointId) -> BoxFuture<'a, Result<Option<WebhookEndpoint>, StoreError>> {
+        Box::pin(async move {
+            unused()
+        })
     }
-    async fn endpoints(&self, _: Option<EndpointId>, _: u32) -> Result<Vec<Endpoint>, StoreError> {
-        unused()
+    fn endpoints<'a>(&'a self, _: Option<EndpointId>, _: u32) -> BoxFuture<'a, Result<Vec<WebhookEndpoint>, StoreError>> {
+        Box::pin(async move {
+            unused()
+        })
     }
-    async fn set_enabled(&self, _: EndpointId, _: bool) -> Result<(), StoreError> {
-        unused()
+    fn set_enabled<'a>(&'a self, _: EndpointId, _: bool) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            unused()
+        })
     }
-    async fn publish_raw(&self, _: &[RawEvent]) -> Result<Vec<String>, StoreError> {
-        unused()
+    fn publish_raw<'a>(&'a self, _: &'a [RawEvent]) -> BoxFuture<'a, Result<Vec<String>, StoreError>> {
+        Box::pin(async move {
+            unused()
+        })
     }
-    async fn claim(&self, request: ClaimRequest) -> Result<Vec<Claimed>, StoreError> {
-        let mut queue = self.queue.lock().unwrap();
-        let n = queue.len().min(request.limit as usize);
-        Ok(queue.drain(..n).collect())
+    fn claim<'a>(&'a self, request: ClaimRequest) -> BoxFuture<'a, Result<Vec<Claimed>, StoreError>> {
+        Box::pin(async move {
+            let mut queue = self.queue.lock().unwrap();
+            let n = queue.len().min(request.limit as usize);
+            Ok(queue.drain(..n).collect())
+        })
     }
-    async fn record(&self, results: &[AttemptResult]) -> Result<Vec<Recorded>, StoreError> {
-        self.recorded.lock().unwrap().extend_from_slice(results);
-        Ok(results
-            .iter()
-            .map(|_| Recorded::Done {
-                state: DeliveryState::Delivered,
-                next_attempt_at: None,
-                endpoint_disabled: None,
-            })
-            .collect())
+    fn record<'a>(&'a self, results: &'a [AttemptResult]) -> BoxFuture<'a, Result<Vec<Recorded>, StoreError>> {
+        Box::pin(async move {
+            self.recorded.lock().unwrap().extend_from_slice(results);
+            Ok(results
+                .iter()
+                .map(|_| Recorded::Done {
+                    state: DeliveryState::Delivered,
+                    next_attempt_at: None,
+                    endpoint_disabled: None,
+                })
+                .collect())
+        })
     }
-    async fn release(&self, leases: &[Lease]) -> Result<u64, StoreError> {
-        self.released.lock().unwrap().extend_from_slice(leases);
-        Ok(leases.len() as u64)
+    fn release<'a>(&'a self, leases: &'a [Lease]) -> BoxFuture<'a, Result<u64, StoreError>> {
+        Box::pin(async move {
+            self.released.lock().unwrap().extend_from_slice(leases);
+            Ok(leases.len() as u64)
+        })
     }
-    async fn wait_for_work(&self, timeout: Duration) {
-        tokio::time::sleep(timeout).await;
+    fn wait_for_work<'a>(&'a self, timeout: Duration) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            tokio::time::sleep(timeout).await;
+        })
     }
-    async fn deliveries(&self, _: &DeliveryQuery) -> Result<Vec<DeliveryInfo>, StoreError> {
-        unused()
+    fn deliveries<'a>(&'a self, _: &'a DeliveryQuery) -> BoxFuture<'a, Result<Vec<DeliveryInfo>, StoreError>> {
+        Box::pin(async move {
+            unused()
+        })
     }
-    async fn attempts(&self, _: DeliveryId) -> Result<Vec<AttemptLog>, StoreError> {
-        unused()
+    fn attempts<'a>(&'a self, _: DeliveryId) -> BoxFuture<'a, Result<Vec<AttemptLog>, StoreError>> {
+        Box::pin(async move {
+            unused()
+        })
     }
-    async fn retry(&self, _: DeliveryId) -> Result<bool, StoreError> {
-        unused()
+    fn retry<'a>(&'a self, _: DeliveryId) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move {
+            unused()
+        })
     }
-    async fn recover(&self, _: EndpointId, _: i64) -> Result<u64, StoreError> {
-        unused()
+    fn recover<'a>(&'a self, _: EndpointId, _: i64) -> BoxFuture<'a, Result<u64, StoreError>> {
+        Box::pin(async move {
+            unused()
+        })
     }
-    async fn purge(&self, _: i64) -> Result<Purged, StoreError> {
-        unused()
+    fn purge<'a>(&'a self, _: i64) -> BoxFuture<'a, Result<Purged, StoreError>> {
+        Box::pin(async move {
+            unused()
+        })
     }
-    async fn stats(&self) -> Result<OutboxStats, StoreError> {
-        unused()
+    fn stats<'a>(&'a self) -> BoxFuture<'a, Result<OutboxStats, StoreError>> {
+        Box::pin(async move {
+            unused()
+        })
     }
 }
 

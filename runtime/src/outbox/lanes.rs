@@ -4,7 +4,7 @@
 //! limit is dealt out one delivery per lane per round, lanes in a random order, so a busy or
 //! slow endpoint cannot take every slot.
 
-use crate::store::Policy;
+use crate::outbox::Policy;
 
 /// An endpoint with due deliveries, as the claim sees it.
 #[derive(Debug, Clone)]

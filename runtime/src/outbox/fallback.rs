@@ -7,7 +7,7 @@
 
 use std::future::Future;
 
-use crate::store::{AttemptResult, Recorded, StoreError};
+use crate::outbox::{AttemptResult, Recorded, StoreError};
 
 /// The excerpt stored instead of one the database refused.
 pub(crate) const REFUSED_EXCERPT: &str =

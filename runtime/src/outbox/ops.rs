@@ -2,17 +2,17 @@
 
 use serde::Serialize;
 
-use crate::store::{DeliveryId, DeliveryState, EndpointId, StoreError};
+use crate::outbox::{DeliveryId, DeliveryState, EndpointId, StoreError};
 
 /// An event given as its type and JSON `data`, for publishing without a Rust type (the CLI,
 /// relays). The store wraps it in the Standard Webhooks envelope with the time of publishing.
 ///
 /// ```
-/// use hookwire::store::RawEvent;
+/// use hookwire::outbox::RawEvent;
 ///
 /// let event = RawEvent::new("order.created", serde_json::json!({"order_id": "1"}))?;
 /// assert_eq!(event.event_type(), "order.created");
-/// # Ok::<(), hookwire::store::StoreError>(())
+/// # Ok::<(), hookwire::outbox::StoreError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawEvent {
@@ -25,7 +25,7 @@ impl RawEvent {
     /// accepts (such as `order.shipped` or `orders/create`).
     ///
     /// ```
-    /// # use hookwire::store::RawEvent;
+    /// # use hookwire::outbox::RawEvent;
     /// assert!(RawEvent::new("bad type!", serde_json::Value::Null).is_err());
     /// ```
     pub fn new(event_type: impl Into<String>, data: serde_json::Value) -> Result<Self, StoreError> {
@@ -46,10 +46,10 @@ impl RawEvent {
     /// The event's type.
     ///
     /// ```
-    /// # use hookwire::store::RawEvent;
+    /// # use hookwire::outbox::RawEvent;
     /// # let event = RawEvent::new("a.b", serde_json::Value::Null)?;
     /// assert_eq!(event.event_type(), "a.b");
-    /// # Ok::<(), hookwire::store::StoreError>(())
+    /// # Ok::<(), hookwire::outbox::StoreError>(())
     /// ```
     pub fn event_type(&self) -> &str {
         &self.event_type
@@ -58,10 +58,10 @@ impl RawEvent {
     /// The event's `data`.
     ///
     /// ```
-    /// # use hookwire::store::RawEvent;
+    /// # use hookwire::outbox::RawEvent;
     /// # let event = RawEvent::new("a.b", serde_json::json!(1))?;
     /// assert_eq!(event.data(), &serde_json::json!(1));
-    /// # Ok::<(), hookwire::store::StoreError>(())
+    /// # Ok::<(), hookwire::outbox::StoreError>(())
     /// ```
     pub fn data(&self) -> &serde_json::Value {
         &self.data
@@ -86,12 +86,12 @@ impl RawEvent {
     }
 }
 
-/// Which deliveries [`OutboxStore::deliveries`](crate::store::OutboxStore::deliveries) lists:
+/// Which deliveries [`OutboxStore::deliveries`](crate::outbox::OutboxStore::deliveries) lists:
 /// every filter set must match. Results come in id order, `limit` at a time; pass the last id
 /// seen as `after` for the next page.
 ///
 /// ```
-/// use hookwire::store::{DeliveryQuery, DeliveryState, EndpointId};
+/// use hookwire::outbox::{DeliveryQuery, DeliveryState, EndpointId};
 ///
 /// let query = DeliveryQuery::new(100).state(DeliveryState::Failed).endpoint(EndpointId(3));
 /// assert_eq!(query.limit, 100);
@@ -115,7 +115,7 @@ impl DeliveryQuery {
     /// Every delivery, `limit` at a time.
     ///
     /// ```
-    /// # use hookwire::store::DeliveryQuery;
+    /// # use hookwire::outbox::DeliveryQuery;
     /// assert_eq!(DeliveryQuery::new(5000).limit, 1000);
     /// ```
     pub fn new(limit: u32) -> Self {
@@ -128,7 +128,7 @@ impl DeliveryQuery {
     /// Only this state.
     ///
     /// ```
-    /// # use hookwire::store::{DeliveryQuery, DeliveryState};
+    /// # use hookwire::outbox::{DeliveryQuery, DeliveryState};
     /// assert_eq!(DeliveryQuery::new(1).state(DeliveryState::Pending).state, Some(DeliveryState::Pending));
     /// ```
     #[must_use]
@@ -140,7 +140,7 @@ impl DeliveryQuery {
     /// Only this endpoint.
     ///
     /// ```
-    /// # use hookwire::store::{DeliveryQuery, EndpointId};
+    /// # use hookwire::outbox::{DeliveryQuery, EndpointId};
     /// assert_eq!(DeliveryQuery::new(1).endpoint(EndpointId(2)).endpoint, Some(EndpointId(2)));
     /// ```
     #[must_use]
@@ -152,7 +152,7 @@ impl DeliveryQuery {
     /// Only this event.
     ///
     /// ```
-    /// # use hookwire::store::DeliveryQuery;
+    /// # use hookwire::outbox::DeliveryQuery;
     /// assert!(DeliveryQuery::new(1).event("evt_1").event_id.is_some());
     /// ```
     #[must_use]
@@ -164,7 +164,7 @@ impl DeliveryQuery {
     /// The page after this id.
     ///
     /// ```
-    /// # use hookwire::store::{DeliveryId, DeliveryQuery};
+    /// # use hookwire::outbox::{DeliveryId, DeliveryQuery};
     /// assert_eq!(DeliveryQuery::new(1).after(DeliveryId(9)).after, Some(DeliveryId(9)));
     /// ```
     #[must_use]
@@ -177,7 +177,7 @@ impl DeliveryQuery {
 /// A delivery as listed.
 ///
 /// ```
-/// # fn demo(delivery: &hookwire::store::DeliveryInfo) {
+/// # fn demo(delivery: &hookwire::outbox::DeliveryInfo) {
 /// println!("{} {} {:?} attempts={}", delivery.id, delivery.webhook_id, delivery.state, delivery.attempts);
 /// # }
 /// ```
@@ -196,8 +196,8 @@ pub struct DeliveryInfo {
     pub endpoint: EndpointId,
     /// Its state.
     pub state: DeliveryState,
-    /// Attempts started in its current retry schedule ([`retry`](crate::store::OutboxStore::retry)
-    /// and [`recover`](crate::store::OutboxStore::recover) start a fresh one; the attempt log's
+    /// Attempts started in its current retry schedule ([`retry`](crate::outbox::OutboxStore::retry)
+    /// and [`recover`](crate::outbox::OutboxStore::recover) start a fresh one; the attempt log's
     /// numbers count on across them).
     pub attempts: u32,
     /// Pending: when the next attempt is due; in flight: when the lease runs out (Unix seconds).
@@ -213,7 +213,7 @@ pub struct DeliveryInfo {
 /// One entry of the attempt log.
 ///
 /// ```
-/// # fn demo(attempt: &hookwire::store::AttemptLog) {
+/// # fn demo(attempt: &hookwire::outbox::AttemptLog) {
 /// println!("#{} status={:?} {} ms: {}", attempt.attempt, attempt.status, attempt.duration_ms, attempt.excerpt);
 /// # }
 /// ```
@@ -241,7 +241,7 @@ pub struct AttemptLog {
 /// Deliveries counted by state.
 ///
 /// ```
-/// use hookwire::store::StateCounts;
+/// use hookwire::outbox::StateCounts;
 ///
 /// let counts = StateCounts::default();
 /// assert_eq!(serde_json::to_value(&counts)?["in_flight"], 0);
@@ -265,7 +265,7 @@ impl StateCounts {
     /// Adds `count` deliveries in `state`.
     ///
     /// ```
-    /// # use hookwire::store::{DeliveryState, StateCounts};
+    /// # use hookwire::outbox::{DeliveryState, StateCounts};
     /// let mut counts = StateCounts::default();
     /// counts.add(DeliveryState::Failed, 2);
     /// assert_eq!(counts.failed, 2);
@@ -285,7 +285,7 @@ impl StateCounts {
 /// One endpoint's line in [`OutboxStats`].
 ///
 /// ```
-/// # fn demo(line: &hookwire::store::EndpointStats) {
+/// # fn demo(line: &hookwire::outbox::EndpointStats) {
 /// println!("{} {}: {} pending", line.id, line.url, line.states.pending);
 /// # }
 /// ```
@@ -297,14 +297,14 @@ pub struct EndpointStats {
     /// Its URL.
     pub url: String,
     /// `null` when enabled, else why it is disabled.
-    pub disabled: Option<crate::store::DisabledReason>,
+    pub disabled: Option<crate::outbox::DisabledReason>,
     /// Its deliveries by state.
     pub states: StateCounts,
     /// `null` unless it is paused now: no attempt starts before this time (Unix seconds),
     /// for its circuit breaker or a `429`/`Retry-After`.
     pub paused_until: Option<i64>,
     /// Where its circuit breaker stands now.
-    pub breaker: crate::store::BreakerState,
+    pub breaker: crate::outbox::BreakerState,
 }
 
 impl EndpointStats {
@@ -313,7 +313,7 @@ impl EndpointStats {
     pub(crate) fn new(
         id: EndpointId,
         url: String,
-        disabled: Option<crate::store::DisabledReason>,
+        disabled: Option<crate::outbox::DisabledReason>,
         (paused_until, breaker_opens): (i64, u32),
         now: i64,
     ) -> Self {
@@ -323,7 +323,7 @@ impl EndpointStats {
             disabled,
             states: StateCounts::default(),
             paused_until: (paused_until > now).then_some(paused_until),
-            breaker: crate::store::BreakerState::at(breaker_opens, paused_until, now),
+            breaker: crate::outbox::BreakerState::at(breaker_opens, paused_until, now),
         }
     }
 }
@@ -331,7 +331,7 @@ impl EndpointStats {
 /// The `hookwire outbox stats --json` document: deliveries by state, and by endpoint.
 ///
 /// ```
-/// use hookwire::store::OutboxStats;
+/// use hookwire::outbox::OutboxStats;
 ///
 /// let stats = OutboxStats::default();
 /// assert_eq!(
@@ -348,10 +348,10 @@ pub struct OutboxStats {
     pub endpoints: Vec<EndpointStats>,
 }
 
-/// What [`OutboxStore::purge`](crate::store::OutboxStore::purge) removed.
+/// What [`OutboxStore::purge`](crate::outbox::OutboxStore::purge) removed.
 ///
 /// ```
-/// let report = hookwire::store::Purged::default();
+/// let report = hookwire::outbox::Purged::default();
 /// assert_eq!(report.deliveries + report.events, 0);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]

@@ -7,17 +7,17 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::store::{AttemptOutcome, Breaker, DeliveryState, DisabledReason, EndpointId, Health};
+use crate::outbox::{AttemptOutcome, Breaker, DeliveryState, DisabledReason, EndpointId, Health};
+use crate::retry::RetryPolicy;
 
 const MINUTE: u64 = 60;
-const HOUR: u64 = 60 * MINUTE;
-const DAY: u64 = 24 * HOUR;
+const DAY: u64 = 24 * 60 * MINUTE;
 
 /// Told to the [`on_endpoint_disabled`](Policy::on_endpoint_disabled) hook when the policy
 /// disables an endpoint.
 ///
 /// ```
-/// # fn demo(event: &hookwire::store::EndpointDisabled) {
+/// # fn demo(event: &hookwire::outbox::EndpointDisabled) {
 /// eprintln!("endpoint {} disabled: {:?}", event.endpoint, event.reason);
 /// # }
 /// ```
@@ -55,20 +55,18 @@ type Hook = Arc<dyn Fn(&EndpointDisabled) + Send + Sync>;
 ///
 /// ```
 /// use std::time::Duration;
-/// use hookwire::store::Policy;
+/// use hookwire::outbox::Policy;
+/// use hookwire::retry::RetryPolicy;
 ///
 /// let policy = Policy::default()
-///     .schedule([Duration::from_secs(10), Duration::from_secs(60)])
-///     .jitter(0.0)
+///     .retry(RetryPolicy::new([Duration::from_secs(10), Duration::from_secs(60)]).jitter(0.0))
 ///     .disable_after(Duration::from_secs(3 * 24 * 3600))
 ///     .on_endpoint_disabled(|event| eprintln!("disabled {}", event.endpoint));
 /// assert_eq!(policy.max_attempts(), 3);
 /// ```
 #[derive(Clone)]
 pub struct Policy {
-    schedule: Vec<Duration>,
-    jitter: f64,
-    max_retry_after: Duration,
+    retry: RetryPolicy,
     throttle_pause: Duration,
     breaker: Breaker,
     disable_after: Duration,
@@ -78,19 +76,7 @@ pub struct Policy {
 impl Default for Policy {
     fn default() -> Self {
         Self {
-            schedule: [
-                5,
-                5 * MINUTE,
-                30 * MINUTE,
-                2 * HOUR,
-                5 * HOUR,
-                10 * HOUR,
-                10 * HOUR,
-            ]
-            .map(Duration::from_secs)
-            .to_vec(),
-            jitter: 0.2,
-            max_retry_after: Duration::from_secs(HOUR),
+            retry: RetryPolicy::default(),
             throttle_pause: Duration::from_secs(MINUTE),
             breaker: Breaker::default(),
             disable_after: Duration::from_secs(5 * DAY),
@@ -102,9 +88,7 @@ impl Default for Policy {
 impl fmt::Debug for Policy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Policy")
-            .field("schedule", &self.schedule)
-            .field("jitter", &self.jitter)
-            .field("max_retry_after", &self.max_retry_after)
+            .field("retry", &self.retry)
             .field("throttle_pause", &self.throttle_pause)
             .field("breaker", &self.breaker)
             .field("disable_after", &self.disable_after)
@@ -116,7 +100,7 @@ impl fmt::Debug for Policy {
 /// What to store for one result.
 ///
 /// ```
-/// use hookwire::store::{AttemptOutcome, DeliveryState, EndpointChange, Health, Policy};
+/// use hookwire::outbox::{AttemptOutcome, DeliveryState, EndpointChange, Health, Policy};
 ///
 /// let ok = AttemptOutcome::Response { status: 200, retry_after: None };
 /// let decision = Policy::default().decide(1, 1, ok, Health::default(), 0);
@@ -136,7 +120,7 @@ pub struct Decision {
 /// How a result changes its endpoint.
 ///
 /// ```
-/// use hookwire::store::{AttemptOutcome, DisabledReason, EndpointChange, Health, Policy};
+/// use hookwire::outbox::{AttemptOutcome, DisabledReason, EndpointChange, Health, Policy};
 ///
 /// let gone = AttemptOutcome::Response { status: 410, retry_after: None };
 /// let decision = Policy::default().decide(1, 1, gone, Health::default(), 0);
@@ -156,47 +140,22 @@ pub enum EndpointChange {
 }
 
 impl Policy {
-    /// Retries after each delay in turn (the first attempt is immediate).
+    /// The retry schedule: the delays between attempts, their jitter (derived from the
+    /// delivery's id and attempt, so no randomness is needed) and the cap on `Retry-After`,
+    /// which also caps how long a `429` or `503` pauses the endpoint.
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use hookwire::store::Policy;
-    /// assert_eq!(Policy::default().schedule([]).max_attempts(), 1);
-    /// ```
-    #[must_use]
-    pub fn schedule(mut self, delays: impl IntoIterator<Item = Duration>) -> Self {
-        self.schedule = delays.into_iter().collect();
-        self
-    }
-
-    /// Moves each delay by up to `fraction` of it either way (clamped to `0.0..=1.0`).
+    /// use hookwire::outbox::Policy;
+    /// use hookwire::retry::RetryPolicy;
     ///
-    /// ```
-    /// # use hookwire::store::Policy;
-    /// let exact = Policy::default().jitter(0.0);
-    /// # let _ = exact;
-    /// ```
-    #[must_use]
-    pub fn jitter(mut self, fraction: f64) -> Self {
-        self.jitter = if fraction.is_nan() {
-            0.0
-        } else {
-            fraction.clamp(0.0, 1.0)
-        };
-        self
-    }
-
-    /// Caps how long a `Retry-After` may delay a delivery or pause an endpoint.
-    ///
-    /// ```
-    /// # use std::time::Duration;
-    /// # use hookwire::store::Policy;
-    /// let policy = Policy::default().max_retry_after(Duration::from_secs(600));
-    /// # let _ = policy;
+    /// let policy = Policy::default().retry(RetryPolicy::new([Duration::from_secs(10)]).jitter(0.0));
+    /// assert_eq!(policy.max_attempts(), 2);
+    /// assert_eq!(Policy::default().retry(RetryPolicy::never()).max_attempts(), 1);
     /// ```
     #[must_use]
-    pub fn max_retry_after(mut self, cap: Duration) -> Self {
-        self.max_retry_after = cap;
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
         self
     }
 
@@ -205,7 +164,7 @@ impl Policy {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use hookwire::store::{Breaker, Policy};
+    /// # use hookwire::outbox::{Breaker, Policy};
     /// let policy = Policy::default().breaker(
     ///     Breaker::default()
     ///         .failure_ratio(0.6)
@@ -225,7 +184,7 @@ impl Policy {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use hookwire::store::Policy;
+    /// # use hookwire::outbox::Policy;
     /// let policy = Policy::default().disable_after(Duration::from_secs(86_400));
     /// # let _ = policy;
     /// ```
@@ -239,7 +198,7 @@ impl Policy {
     /// per disabling, after the change is committed.
     ///
     /// ```
-    /// # use hookwire::store::Policy;
+    /// # use hookwire::outbox::Policy;
     /// let policy = Policy::default().on_endpoint_disabled(|event| eprintln!("{event:?}"));
     /// # let _ = policy;
     /// ```
@@ -255,17 +214,17 @@ impl Policy {
     /// Attempts a delivery gets at most: the first plus one per scheduled retry.
     ///
     /// ```
-    /// # use hookwire::store::Policy;
+    /// # use hookwire::outbox::Policy;
     /// assert_eq!(Policy::default().max_attempts(), 8);
     /// ```
     pub fn max_attempts(&self) -> u32 {
-        u32::try_from(self.schedule.len()).map_or(u32::MAX, |n| n.saturating_add(1))
+        u32::try_from(self.retry.max_attempts()).unwrap_or(u32::MAX)
     }
 
     /// The circuit breaker's settings.
     ///
     /// ```
-    /// # use hookwire::store::{Breaker, Policy};
+    /// # use hookwire::outbox::{Breaker, Policy};
     /// assert_eq!(*Policy::default().breaker_settings(), Breaker::default());
     /// ```
     pub fn breaker_settings(&self) -> &Breaker {
@@ -276,7 +235,7 @@ impl Policy {
     /// while the breaker has opened (`breaker_opens` > 0) and its pause is over (half-open).
     ///
     /// ```
-    /// # use hookwire::store::Policy;
+    /// # use hookwire::outbox::Policy;
     /// assert_eq!(Policy::default().in_flight_limit(0, 16), 16);
     /// assert_eq!(Policy::default().in_flight_limit(2, 16), 1);
     /// ```
@@ -291,7 +250,7 @@ impl Policy {
     /// Calls the hook, if one is set.
     ///
     /// ```
-    /// # use hookwire::store::{DisabledReason, EndpointDisabled, EndpointId, Policy};
+    /// # use hookwire::outbox::{DisabledReason, EndpointDisabled, EndpointId, Policy};
     /// # fn demo(policy: &Policy, event: &EndpointDisabled) {
     /// policy.notify_disabled(event);
     /// # }
@@ -306,9 +265,10 @@ impl Policy {
     /// `outcome`, its endpoint being in `health`, at time `now`.
     ///
     /// ```
-    /// use hookwire::store::{AttemptOutcome, DeliveryState, Health, Policy};
+    /// use hookwire::outbox::{AttemptOutcome, DeliveryState, Health, Policy};
+    /// use hookwire::retry::RetryPolicy;
     ///
-    /// let policy = Policy::default().jitter(0.0);
+    /// let policy = Policy::default().retry(RetryPolicy::default().jitter(0.0));
     /// let failed = AttemptOutcome::Response { status: 500, retry_after: None };
     /// let decision = policy.decide(1, 1, failed, Health::default(), 1_000);
     /// assert_eq!(decision.state, DeliveryState::Pending);
@@ -351,7 +311,7 @@ impl Policy {
         if now.saturating_sub(failing_since) >= secs(self.disable_after) {
             return disable(DisabledReason::Failing);
         }
-        let retry_after = retry_after.map(|wait| secs(wait.min(self.max_retry_after)));
+        let retry_after = retry_after.map(|wait| secs(self.retry.capped(wait)));
         let mut next = health;
         next.consecutive_failures = health.consecutive_failures.saturating_add(1);
         next.failing_since = Some(failing_since);
@@ -361,7 +321,7 @@ impl Policy {
         }
         let pause = match (status, retry_after) {
             (Some(429), wait) => {
-                wait.unwrap_or(secs(self.throttle_pause.min(self.max_retry_after)))
+                wait.unwrap_or(secs(self.retry.capped(self.throttle_pause)))
             }
             (Some(503), Some(wait)) => wait,
             _ => 0,
@@ -371,20 +331,20 @@ impl Policy {
         }
         let endpoint = EndpointChange::Failing(next);
 
-        let index = usize::try_from(attempt.saturating_sub(1)).unwrap_or(usize::MAX);
-        let Some(delay) = self.schedule.get(index) else {
+        let retry = usize::try_from(attempt.saturating_sub(1)).unwrap_or(usize::MAX);
+        let asked = retry_after.map(|wait| Duration::from_secs(wait.unsigned_abs()));
+        let Some(delay) = self.retry.delay(retry, unit(delivery, attempt), asked) else {
             return Decision {
                 state: DeliveryState::Failed,
                 next_attempt_at: None,
                 endpoint,
             };
         };
-        let due = now
-            .saturating_add(self.jittered(*delay, delivery, attempt))
-            .max(now.saturating_add(retry_after.unwrap_or(0)));
+        // Whole seconds, rounded: the store's times are Unix seconds.
+        let delay = delay.as_secs_f64().round() as i64;
         Decision {
             state: DeliveryState::Pending,
-            next_attempt_at: Some(due),
+            next_attempt_at: Some(now.saturating_add(delay)),
             endpoint,
         }
     }
@@ -398,21 +358,16 @@ impl Policy {
         self.breaker.count(&mut next, false, now);
         next
     }
+}
 
-    /// `delay` moved by up to ±jitter, derived from the delivery and attempt (stable, spread).
-    fn jittered(&self, delay: Duration, delivery: i64, attempt: u32) -> i64 {
-        let base = secs(delay);
-        if self.jitter == 0.0 || base == 0 {
-            return base;
-        }
-        let mut x = (delivery as u64) ^ (u64::from(attempt) << 48) ^ 0x9E37_79B9_7F4A_7C15;
-        x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        x ^= x >> 31;
-        let unit = (x >> 11) as f64 / (1u64 << 53) as f64;
-        let factor = 1.0 + self.jitter * (2.0 * unit - 1.0);
-        ((base as f64) * factor).round().max(0.0) as i64
-    }
+/// A number in `[0, 1)` derived from the delivery and attempt: the jitter of its retry, stable
+/// (the same decision when a result is recorded again) and spread across deliveries.
+fn unit(delivery: i64, attempt: u32) -> f64 {
+    let mut x = (delivery as u64) ^ (u64::from(attempt) << 48) ^ 0x9E37_79B9_7F4A_7C15;
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^= x >> 31;
+    (x >> 11) as f64 / (1u64 << 53) as f64
 }
 
 fn disable(reason: DisabledReason) -> Decision {
@@ -441,8 +396,7 @@ mod tests {
     #[test]
     fn schedule_runs_out_into_failed() {
         let policy = Policy::default()
-            .schedule([Duration::from_secs(10)])
-            .jitter(0.0);
+            .retry(RetryPolicy::new([Duration::from_secs(10)]).jitter(0.0));
         let first = policy.decide(1, 1, response(500, None), Health::default(), 100);
         assert_eq!(first.next_attempt_at, Some(110));
         let second = policy.decide(1, 2, AttemptOutcome::NoResponse, Health::default(), 110);
@@ -451,7 +405,7 @@ mod tests {
 
     #[test]
     fn jitter_stays_within_bounds_and_spreads() {
-        let policy = Policy::default().schedule([Duration::from_secs(1000)]);
+        let policy = Policy::default().retry(RetryPolicy::new([Duration::from_secs(1000)]));
         let dues: Vec<i64> = (0..50)
             .map(|id| {
                 let d = policy.decide(id, 1, response(500, None), Health::default(), 0);
@@ -464,7 +418,7 @@ mod tests {
 
     #[test]
     fn throttling_pauses_the_endpoint() {
-        let policy = Policy::default().jitter(0.0);
+        let policy = Policy::default().retry(RetryPolicy::default().jitter(0.0));
         let d = policy.decide(1, 1, response(429, Some(120)), Health::default(), 0);
         assert_eq!(d.next_attempt_at, Some(120));
         assert!(matches!(d.endpoint, EndpointChange::Failing(h) if h.paused_until == 120));

@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 
-use crate::store::EXCERPT_LIMIT;
+use crate::outbox::EXCERPT_LIMIT;
 
 /// How `c` is stored: `None` when kept as it is.
 fn escape(c: char) -> Option<String> {

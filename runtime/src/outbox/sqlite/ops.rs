@@ -1,18 +1,22 @@
-//! Endpoints, listings, retry, recover, purge and statistics on PostgreSQL.
+//! Endpoints, listings, retry, recover, purge and statistics on SQLite.
 
 use std::collections::BTreeMap;
 
 use sqlx::Row;
-use sqlx::postgres::{PgConnection, PgRow};
+use sqlx::sqlite::{SqliteConnection, SqliteRow};
 
-use super::{PgOutbox, db, sql};
-use crate::store::{
-    AttemptLog, DeliveryId, DeliveryInfo, DeliveryQuery, DeliveryState, DisabledReason, Endpoint,
+use super::{SqliteOutbox, db, sql};
+use crate::outbox::{
+    AttemptLog, DeliveryId, DeliveryInfo, DeliveryQuery, DeliveryState, DisabledReason, WebhookEndpoint,
     EndpointId, EndpointStats, NewEndpoint, OutboxStats, Purged, Secrets, StoreError, TypeFilter,
 };
 
+fn bool_int(value: bool) -> i64 {
+    i64::from(value)
+}
+
 async fn write_types(
-    conn: &mut PgConnection,
+    conn: &mut SqliteConnection,
     id: i64,
     types: &[TypeFilter],
 ) -> Result<(), StoreError> {
@@ -25,7 +29,7 @@ async fn write_types(
         let (is_prefix, value) = filter.parts();
         sqlx::query(sql::INSERT_TYPE)
             .bind(id)
-            .bind(is_prefix)
+            .bind(bool_int(is_prefix))
             .bind(value)
             .execute(&mut *conn)
             .await
@@ -35,16 +39,16 @@ async fn write_types(
 }
 
 pub(super) async fn add_endpoint(
-    store: &PgOutbox,
+    store: &SqliteOutbox,
     endpoint: &NewEndpoint,
 ) -> Result<EndpointId, StoreError> {
     endpoint.validate()?;
-    let mut tx = store.pool.begin().await.map_err(db)?;
+    let mut tx = store.begin().await?;
     let id: i64 = sqlx::query(sql::INSERT_ENDPOINT)
         .bind(&endpoint.url)
         .bind(endpoint.secrets.to_json())
-        .bind(endpoint.types.is_empty())
-        .bind(endpoint.allow_private)
+        .bind(bool_int(endpoint.types.is_empty()))
+        .bind(bool_int(endpoint.allow_private))
         .bind(i64::from(endpoint.max_in_flight.max(1)))
         .bind(endpoint.rate_per_second.map(|r| i64::from(r.max(1))))
         .bind(&endpoint.description)
@@ -59,18 +63,18 @@ pub(super) async fn add_endpoint(
 }
 
 pub(super) async fn update_endpoint(
-    store: &PgOutbox,
+    store: &SqliteOutbox,
     id: EndpointId,
     endpoint: &NewEndpoint,
 ) -> Result<(), StoreError> {
     endpoint.validate()?;
-    let mut tx = store.pool.begin().await.map_err(db)?;
+    let mut tx = store.begin().await?;
     let changed = sqlx::query(sql::UPDATE_ENDPOINT)
         .bind(id.0)
         .bind(&endpoint.url)
         .bind(endpoint.secrets.to_json())
-        .bind(endpoint.types.is_empty())
-        .bind(endpoint.allow_private)
+        .bind(bool_int(endpoint.types.is_empty()))
+        .bind(bool_int(endpoint.allow_private))
         .bind(i64::from(endpoint.max_in_flight.max(1)))
         .bind(endpoint.rate_per_second.map(|r| i64::from(r.max(1))))
         .bind(&endpoint.description)
@@ -88,7 +92,7 @@ pub(super) async fn update_endpoint(
     tx.commit().await.map_err(db)
 }
 
-fn endpoint_row(row: &PgRow) -> Result<Endpoint, StoreError> {
+fn endpoint_row(row: &SqliteRow) -> Result<WebhookEndpoint, StoreError> {
     let secrets: String = row.try_get("secrets").map_err(db)?;
     let disabled: Option<String> = row.try_get("disabled").map_err(db)?;
     let disabled = match disabled {
@@ -105,7 +109,7 @@ fn endpoint_row(row: &PgRow) -> Result<Endpoint, StoreError> {
         Ok(u32::try_from(value).unwrap_or(u32::MAX))
     };
     let rate: Option<i64> = row.try_get("rate_per_second").map_err(db)?;
-    Ok(Endpoint {
+    Ok(WebhookEndpoint {
         id: EndpointId(row.try_get("id").map_err(db)?),
         url: row.try_get("url").map_err(db)?,
         secrets: Secrets::from_json(&secrets)?,
@@ -124,16 +128,17 @@ fn endpoint_row(row: &PgRow) -> Result<Endpoint, StoreError> {
 }
 
 async fn with_types(
-    store: &PgOutbox,
-    mut endpoints: Vec<Endpoint>,
-) -> Result<Vec<Endpoint>, StoreError> {
+    store: &SqliteOutbox,
+    mut endpoints: Vec<WebhookEndpoint>,
+) -> Result<Vec<WebhookEndpoint>, StoreError> {
     if endpoints.is_empty() {
         return Ok(endpoints);
     }
     let ids: Vec<i64> = endpoints.iter().map(|e| e.id.0).collect();
+    let list = serde_json::to_string(&ids).map_err(StoreError::Serialize)?;
     let mut types: BTreeMap<i64, Vec<TypeFilter>> = BTreeMap::new();
     for row in sqlx::query(sql::ENDPOINT_TYPES)
-        .bind(&ids)
+        .bind(list)
         .fetch_all(&store.pool)
         .await
         .map_err(db)?
@@ -153,9 +158,9 @@ async fn with_types(
 }
 
 pub(super) async fn endpoint(
-    store: &PgOutbox,
+    store: &SqliteOutbox,
     id: EndpointId,
-) -> Result<Option<Endpoint>, StoreError> {
+) -> Result<Option<WebhookEndpoint>, StoreError> {
     let row = sqlx::query(sql::ENDPOINT)
         .bind(id.0)
         .fetch_optional(&store.pool)
@@ -168,10 +173,10 @@ pub(super) async fn endpoint(
 }
 
 pub(super) async fn endpoints(
-    store: &PgOutbox,
+    store: &SqliteOutbox,
     after: Option<EndpointId>,
     limit: u32,
-) -> Result<Vec<Endpoint>, StoreError> {
+) -> Result<Vec<WebhookEndpoint>, StoreError> {
     let rows = sqlx::query(sql::ENDPOINTS)
         .bind(after.map_or(0, |id| id.0))
         .bind(i64::from(limit.clamp(1, 1000)))
@@ -183,12 +188,12 @@ pub(super) async fn endpoints(
 }
 
 pub(super) async fn set_enabled(
-    store: &PgOutbox,
+    store: &SqliteOutbox,
     id: EndpointId,
     enabled: bool,
 ) -> Result<(), StoreError> {
     let now = store.clock.now().unix_seconds();
-    let mut tx = store.pool.begin().await.map_err(db)?;
+    let mut tx = store.begin().await?;
     let changed = if enabled {
         let changed = sqlx::query(sql::ENABLE)
             .bind(id.0)
@@ -245,7 +250,7 @@ fn state(name: &str, table: &'static str) -> Result<DeliveryState, StoreError> {
 }
 
 pub(super) async fn deliveries(
-    store: &PgOutbox,
+    store: &SqliteOutbox,
     query: &DeliveryQuery,
 ) -> Result<Vec<DeliveryInfo>, StoreError> {
     let rows = sqlx::query(sql::DELIVERIES)
@@ -279,7 +284,7 @@ pub(super) async fn deliveries(
 }
 
 pub(super) async fn attempts(
-    store: &PgOutbox,
+    store: &SqliteOutbox,
     delivery: DeliveryId,
 ) -> Result<Vec<AttemptLog>, StoreError> {
     let rows = sqlx::query(sql::ATTEMPTS)
@@ -303,8 +308,8 @@ pub(super) async fn attempts(
         .collect()
 }
 
-pub(super) async fn retry(store: &PgOutbox, delivery: DeliveryId) -> Result<bool, StoreError> {
-    let mut tx = store.pool.begin().await.map_err(db)?;
+pub(super) async fn retry(store: &SqliteOutbox, delivery: DeliveryId) -> Result<bool, StoreError> {
+    let mut tx = store.begin().await?;
     let changed = sqlx::query(sql::RETRY)
         .bind(delivery.0)
         .bind(store.clock.now().unix_seconds())
@@ -325,11 +330,11 @@ pub(super) async fn retry(store: &PgOutbox, delivery: DeliveryId) -> Result<bool
 }
 
 pub(super) async fn recover(
-    store: &PgOutbox,
+    store: &SqliteOutbox,
     endpoint: EndpointId,
     since: i64,
 ) -> Result<u64, StoreError> {
-    let mut tx = store.pool.begin().await.map_err(db)?;
+    let mut tx = store.begin().await?;
     let changed = sqlx::query(sql::RECOVER)
         .bind(endpoint.0)
         .bind(since)
@@ -348,8 +353,8 @@ pub(super) async fn recover(
     Ok(changed)
 }
 
-pub(super) async fn purge(store: &PgOutbox, before: i64) -> Result<Purged, StoreError> {
-    let mut tx = store.pool.begin().await.map_err(db)?;
+pub(super) async fn purge(store: &SqliteOutbox, before: i64) -> Result<Purged, StoreError> {
+    let mut tx = store.begin().await?;
     sqlx::query(sql::PURGE_ATTEMPTS)
         .bind(before)
         .execute(&mut *tx)
@@ -371,7 +376,7 @@ pub(super) async fn purge(store: &PgOutbox, before: i64) -> Result<Purged, Store
     Ok(Purged { deliveries, events })
 }
 
-pub(super) async fn stats(store: &PgOutbox) -> Result<OutboxStats, StoreError> {
+pub(super) async fn stats(store: &SqliteOutbox) -> Result<OutboxStats, StoreError> {
     let mut stats = OutboxStats::default();
     let mut by_endpoint: BTreeMap<i64, EndpointStats> = BTreeMap::new();
     let now = store.clock.now().unix_seconds();

@@ -7,7 +7,7 @@ use bytes::Bytes;
 use crate::sender::{Attempt, AttemptOptions, Message, Verdict, attempt};
 use crate::signature::StandardWebhooks;
 use crate::ssrf;
-use crate::store::{AttemptOutcome, AttemptResult, Claimed};
+use crate::outbox::{AttemptOutcome, AttemptResult, Claimed};
 use crate::timestamp::Timestamp;
 
 /// The HTTP clients a worker sends with.
@@ -82,7 +82,7 @@ fn signer(secrets: &[String]) -> Result<StandardWebhooks, String> {
 
 /// The store's view of an attempt: the status (with `Retry-After`) when the endpoint
 /// answered, no response, or refused when retrying cannot help.
-fn result(lease: crate::store::Lease, attempt: &Attempt) -> AttemptResult {
+fn result(lease: crate::outbox::Lease, attempt: &Attempt) -> AttemptResult {
     let outcome = match (attempt.verdict, attempt.status) {
         (Verdict::Failed, _) => AttemptOutcome::Refused,
         (Verdict::NoResponse, _) | (_, None) => AttemptOutcome::NoResponse,
