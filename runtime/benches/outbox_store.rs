@@ -108,7 +108,7 @@ fn main() {
             .execute(&mut admin)
             .await
             .unwrap();
-        let postgres = PgOutbox::connect_with(options.options([("search_path", schema.as_str())]))
+        let postgres = PgOutbox::open_with(options.options([("search_path", schema.as_str())]))
             .await
             .unwrap();
         let (_, pg_rate) = run("postgres", postgres).await;

@@ -22,7 +22,7 @@ use services::{PgSchema, postgres_url};
 /// An empty outbox in a schema of its own, and the guard that drops the schema.
 async fn pg_outbox(url: &str, test: &str) -> (PgOutbox, PgSchema) {
     let schema = PgSchema::new(url, "hw_feed", test).await;
-    let outbox = PgOutbox::connect_with(schema.options()).await.unwrap();
+    let outbox = PgOutbox::open_with(schema.options()).await.unwrap();
     (outbox, schema)
 }
 

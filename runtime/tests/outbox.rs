@@ -1,5 +1,5 @@
-//! The outbox conformance suite (`outbox_conformance/`) against every backend: SQLite on a
-//! temporary file, PostgreSQL in a schema of its own per test (from
+//! The outbox conformance suite (`outbox_conformance/`) against every backend: in memory,
+//! SQLite on a temporary file, PostgreSQL in a schema of its own per test (from
 //! `HOOKWIRE_TEST_POSTGRES_URL`; skipped with a message when it is unset).
 
 mod outbox_conformance;
@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use hookwire::clock::FixedClock;
 use hookwire::retry::RetryPolicy;
-use hookwire::outbox::Policy;
+use hookwire::outbox::{MemoryOutbox, Policy};
 use hookwire::outbox::postgres::PgOutbox;
 use hookwire::outbox::sqlite::SqliteOutbox;
 use outbox_conformance::{Backend, Case};
@@ -45,7 +45,7 @@ impl Backend for Sqlite {
             .with_policy(policy)
     }
 
-    async fn sabotage_attempt_log(&self, condition: &str) {
+    async fn sabotage_attempt_log(&self, condition: &str) -> bool {
         let pool = sqlx::SqlitePool::connect(&self.url).await.unwrap();
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
             "CREATE TRIGGER hw_test_sabotage BEFORE INSERT ON hw_attempt \
@@ -56,6 +56,7 @@ impl Backend for Sqlite {
         .await
         .unwrap();
         pool.close().await;
+        true
     }
 }
 
@@ -129,7 +130,7 @@ impl Backend for Postgres {
             .with_policy(policy)
     }
 
-    async fn sabotage_attempt_log(&self, condition: &str) {
+    async fn sabotage_attempt_log(&self, condition: &str) -> bool {
         let options = self
             .options
             .clone()
@@ -148,11 +149,38 @@ impl Backend for Postgres {
         .await
         .unwrap();
         sqlx::Connection::close(conn).await.unwrap();
+        true
+    }
+}
+
+/// The memory outbox: reopening keeps its state (as a database file does).
+struct Memory(MemoryOutbox);
+
+impl Backend for Memory {
+    type Store = MemoryOutbox;
+
+    async fn open(&self, clock: Arc<FixedClock>, policy: Policy) -> MemoryOutbox {
+        self.0.clone().with_clock(clock).with_policy(policy)
+    }
+
+    async fn sabotage_attempt_log(&self, _condition: &str) -> bool {
+        false
     }
 }
 
 macro_rules! conformance {
     ($($case:ident),* $(,)?) => {
+        mod memory {
+            use super::*;
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let backend = Memory(MemoryOutbox::new());
+                    outbox_conformance::$case(Case::new(backend, Policy::default()).await).await;
+                }
+            )*
+        }
+
         mod sqlite {
             use super::*;
             $(
@@ -618,7 +646,7 @@ mod hostile_endpoint {
             .options
             .clone()
             .options([("search_path", backend.schema.as_str())]);
-        let store = PgOutbox::connect_with(options)
+        let store = PgOutbox::open_with(options)
             .await
             .unwrap()
             .with_policy(policy());

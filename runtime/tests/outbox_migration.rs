@@ -66,7 +66,7 @@ async fn a_version_1_postgres_outbox_is_migrated() {
         pool.close().await;
     }
     for _ in 0..2 {
-        let store = PgOutbox::connect(&url).await.unwrap();
+        let store = PgOutbox::open(&url).await.unwrap();
         check(&store).await;
         let version: i64 =
             sqlx::query_scalar("SELECT value FROM hw_meta WHERE key = 'schema_version'")

@@ -279,8 +279,8 @@ async fn the_outbox_worker_delivers_over_https_on_postgres() {
     let trusted = services::PgSchema::new(&url, "tls", "outbox_trusted").await;
     let untrusted = services::PgSchema::new(&url, "tls", "outbox_untrusted").await;
     outbox_over_https(
-        PgOutbox::connect_with(trusted.options()).await.unwrap(),
-        PgOutbox::connect_with(untrusted.options()).await.unwrap(),
+        PgOutbox::open_with(trusted.options()).await.unwrap(),
+        PgOutbox::open_with(untrusted.options()).await.unwrap(),
     )
     .await;
 }
@@ -317,13 +317,13 @@ async fn postgres_connects_with_verify_full_through_tls() {
             .ssl_root_cert_from_pem(ca_pem.as_bytes().to_vec())
     };
 
-    let store = PgOutbox::connect_with(options(ca.pem())).await.unwrap();
+    let store = PgOutbox::open_with(options(ca.pem())).await.unwrap();
     let endpoint = NewEndpoint::new("https://localhost:1/hook", SECRET).allow_private(true);
     store.add_endpoint(&endpoint).await.unwrap();
     assert_eq!(store.endpoints(None, 10).await.unwrap().len(), 1);
 
     let stranger = TestCa::new("another CA");
-    let error = PgOutbox::connect_with(options(stranger.pem()))
+    let error = PgOutbox::open_with(options(stranger.pem()))
         .await
         .expect_err("refused");
     let text = error_chain(&error);

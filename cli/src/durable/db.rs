@@ -66,7 +66,7 @@ pub(crate) fn run<C: OnStore>(
                 command.run(store).await
             }
             Backend::Postgres => {
-                let store = hookwire::outbox::postgres::PgOutbox::connect(url)
+                let store = hookwire::outbox::postgres::PgOutbox::open(url)
                     .await
                     .map_err(open_failed)?;
                 command.run(store).await

@@ -62,7 +62,7 @@ ORDER BY c.xid, c.id";
 /// use hookwire::outbox::postgres::PgOutbox;
 ///
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-/// let outbox = PgOutbox::connect("postgres://postgres@127.0.0.1:5432/shop").await?;
+/// let outbox = PgOutbox::open("postgres://postgres@127.0.0.1:5432/shop").await?;
 /// let feed = PgFeed::new(outbox.pool().clone()).await?;
 /// let page = feed.read(&FeedQuery::from_start().limit(50)).await?;
 /// for event in &page.data {

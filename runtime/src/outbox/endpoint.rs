@@ -60,12 +60,12 @@ impl Secrets {
         &self.0
     }
 
-    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
     pub(crate) fn to_json(&self) -> String {
         serde_json::to_string(&self.0).unwrap_or_else(|_| "[]".to_owned())
     }
 
-    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
     pub(crate) fn from_json(text: &str) -> Result<Self, StoreError> {
         serde_json::from_str(text)
             .map(Self)
@@ -118,7 +118,6 @@ impl TypeFilter {
         }
     }
 
-    #[cfg(any(feature = "sqlite", feature = "postgres"))]
     pub(crate) fn parts(&self) -> (bool, &str) {
         match self {
             TypeFilter::Exact(name) => (false, name),

@@ -83,12 +83,14 @@ mod error;
 mod excerpt;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod fallback;
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod id;
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod lanes;
+mod memory;
 mod ops;
 mod policy;
+mod record;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql;
 #[cfg(feature = "reqwest")]
 mod worker;
 
@@ -107,6 +109,7 @@ pub use delivery::{
 };
 pub use endpoint::{DisabledReason, EndpointId, NewEndpoint, Secrets, TypeFilter, WebhookEndpoint};
 pub use error::StoreError;
+pub use memory::MemoryOutbox;
 pub use ops::{
     AttemptLog, DeliveryInfo, DeliveryQuery, EndpointStats, OutboxStats, Purged, RawEvent,
     StateCounts,

@@ -68,7 +68,6 @@ impl RawEvent {
     }
 
     /// The envelope's bytes at `timestamp`: `{"type":..,"timestamp":..,"data":..}`.
-    #[cfg(any(feature = "sqlite", feature = "postgres"))]
     pub(crate) fn envelope(&self, timestamp: crate::Timestamp) -> Result<String, StoreError> {
         #[derive(Serialize)]
         struct Envelope<'a> {
@@ -309,7 +308,6 @@ pub struct EndpointStats {
 
 impl EndpointStats {
     /// A line with no deliveries counted yet, its pause and breaker as they stand at `now`.
-    #[cfg(any(feature = "sqlite", feature = "postgres"))]
     pub(crate) fn new(
         id: EndpointId,
         url: String,

@@ -57,7 +57,7 @@ pub async fn postgres_schema(name: &str) -> Option<String> {
 
 /// A PostgreSQL outbox at `url` (from [`postgres_schema`]).
 pub async fn postgres_at(url: &str) -> PgOutbox {
-    PgOutbox::connect(url)
+    PgOutbox::open(url)
         .await
         .expect("open the PostgreSQL outbox")
 }

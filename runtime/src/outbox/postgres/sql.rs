@@ -1,6 +1,6 @@
-//! The PostgreSQL backend's statements. Times are bound parameters from the injected clock,
-//! never `now()`. The index serving each claim statement is named beside it (see
-//! `schema.sql`).
+//! The PostgreSQL dialect's own statements (the shared ones are `outbox/sql/statements.rs`).
+//! Times are bound parameters from the injected clock, never `now()`. Lists are arrays. The
+//! index serving each claim statement is named beside it (see `schema.sql`).
 
 pub(super) const SCHEMA: &str = include_str!("schema.sql");
 
@@ -10,13 +10,8 @@ pub(super) const MIGRATION_LOCK: &str =
 
 pub(super) const CURRENT_SCHEMA: &str = "SELECT current_schema()";
 
-pub(super) const SCHEMA_VERSION: &str = "SELECT value FROM hw_meta WHERE key = 'schema_version'";
-
 /// The migrations after `schema.sql` (version 1), each run once when the schema is older.
 pub(super) const MIGRATIONS: &[(i64, &str)] = &[(2, include_str!("migrate_2.sql"))];
-
-pub(super) const SET_SCHEMA_VERSION: &str =
-    "UPDATE hw_meta SET value = $1 WHERE key = 'schema_version'";
 
 /// Publish, in one round trip: the event; its fan-out, one delivery per endpoint subscribed
 /// to the type, held for a disabled endpoint, whose `webhook-id` is the event id (so the
@@ -107,9 +102,6 @@ SELECT id, number, $1, 'abandoned', NULL, 0,
        'not be stored)'
 FROM failed";
 
-pub(super) const UPDATE_RATE: &str =
-    "UPDATE hw_endpoint SET rate_window = $2, rate_count = $3 WHERE id = $1";
-
 /// The endpoints of a record batch's deliveries ($1), locked in id order before anything
 /// else, as claims lock their lanes: concurrent batches and claims then never wait for each
 /// other in a cycle.
@@ -155,125 +147,12 @@ SELECT consecutive_failures, failing_since, paused_until, window_start, window_a
 FROM hw_endpoint WHERE id = $1
 FOR NO KEY UPDATE";
 
-pub(super) const FINISH: &str = "\
-UPDATE hw_delivery SET state = $2, run_at = $3, lease_token = NULL, last_status = $4, updated_at = $5
-WHERE id = $1";
-
-/// The endpoint's health after results, as the policy decided it.
-pub(super) const SET_HEALTH: &str = "\
-UPDATE hw_endpoint SET consecutive_failures = $2, failing_since = $3, paused_until = $4,
-       window_start = $5, window_attempts = $6, window_failures = $7, breaker_opens = $8
-WHERE id = $1";
-
-/// An operator's `retry`/`recover`: the breaker closes with a fresh window and the pause
-/// lifts, so the deliveries scheduled now are attempted now.
-pub(super) const RESET_BREAKER: &str = "\
-UPDATE hw_endpoint SET paused_until = 0, breaker_opens = 0, window_start = 0, window_attempts = 0,
-       window_failures = 0
-WHERE id = $1";
-
-/// [`RESET_BREAKER`] for the endpoint of delivery $1.
-pub(super) const RESET_BREAKER_OF: &str = "\
-UPDATE hw_endpoint SET paused_until = 0, breaker_opens = 0, window_start = 0, window_attempts = 0,
-       window_failures = 0
-WHERE id = (SELECT endpoint_id FROM hw_delivery WHERE id = $1)";
-
-pub(super) const DISABLE: &str =
-    "UPDATE hw_endpoint SET disabled = $2 WHERE id = $1 AND disabled IS NULL";
-
-pub(super) const HOLD: &str = "\
-UPDATE hw_delivery SET state = 'disabled', lease_token = NULL, updated_at = $2
-WHERE endpoint_id = $1 AND state IN ('pending', 'in_flight')";
-
-pub(super) const ENABLE: &str = "\
-UPDATE hw_endpoint SET disabled = NULL, consecutive_failures = 0, failing_since = NULL, paused_until = 0,
-       window_start = 0, window_attempts = 0, window_failures = 0, breaker_opens = 0
-WHERE id = $1";
-
-pub(super) const UNHOLD: &str = "\
-UPDATE hw_delivery SET state = 'pending', run_at = $2, updated_at = $2
-WHERE endpoint_id = $1 AND state = 'disabled'";
-
-pub(super) const LOG_ATTEMPT: &str = "\
-INSERT INTO hw_attempt (delivery_id, attempt, at, outcome, status, duration_ms, excerpt)
-VALUES ($1, $2, $3, $4, $5, $6, $7)";
-
 pub(super) const RELEASE: &str = "\
 UPDATE hw_delivery d SET state = 'pending', run_at = $3, lease_token = NULL,
        attempts = greatest(d.attempts - 1, 0), updated_at = $3
 FROM unnest($1::bigint[], $2::bigint[]) AS l (id, token)
 WHERE d.id = l.id AND d.lease_token = l.token AND d.state = 'in_flight'";
 
-pub(super) const INSERT_ENDPOINT: &str = "\
-INSERT INTO hw_endpoint (url, secrets, all_types, allow_private, max_in_flight, rate_per_second,
-                         description, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
-
-pub(super) const UPDATE_ENDPOINT: &str = "\
-UPDATE hw_endpoint SET url = $2, secrets = $3, all_types = $4, allow_private = $5,
-       max_in_flight = $6, rate_per_second = $7, description = $8
-WHERE id = $1";
-
-pub(super) const DELETE_TYPES: &str = "DELETE FROM hw_endpoint_type WHERE endpoint_id = $1";
-
-pub(super) const INSERT_TYPE: &str = "\
-INSERT INTO hw_endpoint_type (endpoint_id, is_prefix, value) VALUES ($1, $2, $3)
-ON CONFLICT DO NOTHING";
-
-pub(super) const ENDPOINTS: &str = "\
-SELECT id, url, secrets, allow_private, max_in_flight, rate_per_second, description, disabled,
-       consecutive_failures, failing_since, paused_until, breaker_opens, created_at
-FROM hw_endpoint WHERE id > $1 ORDER BY id LIMIT $2";
-
-pub(super) const ENDPOINT: &str = "\
-SELECT id, url, secrets, allow_private, max_in_flight, rate_per_second, description, disabled,
-       consecutive_failures, failing_since, paused_until, breaker_opens, created_at
-FROM hw_endpoint WHERE id = $1";
-
 pub(super) const ENDPOINT_TYPES: &str = "\
 SELECT endpoint_id, is_prefix, value FROM hw_endpoint_type
 WHERE endpoint_id = ANY($1) ORDER BY endpoint_id, is_prefix, value";
-
-/// Listing: each filter applies when its parameter is not NULL.
-pub(super) const DELIVERIES: &str = "\
-SELECT d.id, d.webhook_id, v.event_id, v.event_type, d.endpoint_id, d.state, d.attempts,
-       d.run_at, d.last_status, d.created_at, d.updated_at
-FROM hw_delivery d JOIN hw_event v ON v.id = d.event_pk
-WHERE d.id > $1
-  AND ($2::text IS NULL OR d.state = $2)
-  AND ($3::bigint IS NULL OR d.endpoint_id = $3)
-  AND ($4::text IS NULL OR v.event_id = $4)
-ORDER BY d.id LIMIT $5";
-
-pub(super) const ATTEMPTS: &str = "\
-SELECT delivery_id, attempt, at, outcome, status, duration_ms, excerpt FROM hw_attempt
-WHERE delivery_id = $1 ORDER BY id LIMIT 100";
-
-/// Retry one: a fresh schedule now; held again if its endpoint is disabled.
-pub(super) const RETRY: &str = "\
-UPDATE hw_delivery d
-SET state = CASE WHEN e.disabled IS NULL THEN 'pending' ELSE 'disabled' END,
-    attempts = 0, run_at = $2, lease_token = NULL, updated_at = $2
-FROM hw_endpoint e
-WHERE d.id = $1 AND e.id = d.endpoint_id AND d.state <> 'in_flight'";
-
-pub(super) const RECOVER: &str = "\
-UPDATE hw_delivery SET state = 'pending', attempts = 0, run_at = $3, updated_at = $3
-WHERE endpoint_id = $1 AND state = 'failed' AND created_at >= $2";
-
-pub(super) const PURGE_ATTEMPTS: &str = "\
-DELETE FROM hw_attempt WHERE delivery_id IN
-  (SELECT id FROM hw_delivery WHERE state IN ('delivered', 'failed') AND created_at < $1)";
-
-pub(super) const PURGE_DELIVERIES: &str =
-    "DELETE FROM hw_delivery WHERE state IN ('delivered', 'failed') AND created_at < $1";
-
-pub(super) const PURGE_EVENTS: &str = "\
-DELETE FROM hw_event v WHERE v.created_at < $1
-  AND NOT EXISTS (SELECT 1 FROM hw_delivery d WHERE d.event_pk = v.id)";
-
-pub(super) const STATS: &str =
-    "SELECT endpoint_id, state, count(*) FROM hw_delivery GROUP BY endpoint_id, state";
-
-pub(super) const STATS_ENDPOINTS: &str =
-    "SELECT id, url, disabled, paused_until, breaker_opens FROM hw_endpoint ORDER BY id";

@@ -1,0 +1,322 @@
+//! The outbox on a SQL database, written once for SQLite and PostgreSQL: publishing,
+//! claiming, recording (the [`Policy`] decides, [`record_one`](crate::outbox::record) turns the
+//! decision into writes), the operators' calls and [`OutboxStore`]. A backend supplies its
+//! [`Dialect`]: how a write transaction begins, how lists are bound, and the few statements
+//! whose text differs (`sqlite/`, `postgres/`).
+
+mod claim;
+mod dialect;
+pub(crate) mod migrate;
+mod ops;
+mod record;
+pub(crate) mod statements;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::{Pool, Transaction};
+use tokio::sync::Notify;
+
+pub(crate) use dialect::{Arg, ClaimLanes, ClaimedRow, NewEvent, Statements, count, db, health};
+pub(crate) use dialect::{Dialect, Exec};
+
+use crate::clock::{Clock, SystemClock};
+use crate::dedup::BoxFuture;
+use crate::event::SendEvents;
+use crate::outbox::{
+    AttemptLog, AttemptResult, ClaimRequest, Claimed, DeliveryId, DeliveryInfo, DeliveryQuery,
+    EndpointId, Lease, NewEndpoint, OutboxStats, OutboxStore, Policy, Purged, RawEvent, Recorded,
+    StoreError, WebhookEndpoint, id,
+};
+use crate::timestamp::Timestamp;
+
+/// The outbox on a SQL database: [`SqliteOutbox`](crate::outbox::sqlite::SqliteOutbox) or
+/// [`PgOutbox`](crate::outbox::postgres::PgOutbox). Cheap to clone: clones share the pool,
+/// clock, policy and wake-ups.
+pub struct SqlOutbox<D: Dialect> {
+    pub(crate) pool: Pool<D>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) policy: Policy,
+    pub(crate) wake: Arc<Notify>,
+    pub(crate) extra: D::Extra,
+}
+
+impl<D: Dialect> Clone for SqlOutbox<D> {
+    fn clone(&self) -> Self {
+        SqlOutbox {
+            pool: self.pool.clone(),
+            clock: Arc::clone(&self.clock),
+            policy: self.policy.clone(),
+            wake: Arc::clone(&self.wake),
+            extra: self.extra.clone(),
+        }
+    }
+}
+
+impl<D: Dialect> std::fmt::Debug for SqlOutbox<D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqlOutbox")
+            .field("database", &D::NAME)
+            .field("extra", &self.extra)
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<D: Dialect> SqlOutbox<D> {
+    /// Uses an existing pool, creating or migrating the outbox tables (SQLite: open it in
+    /// WAL mode; PostgreSQL: in the connection's current schema).
+    ///
+    /// ```no_run
+    /// # async fn demo(pool: sqlx::SqlitePool) -> Result<(), hookwire::outbox::StoreError> {
+    /// let outbox = hookwire::outbox::sqlite::SqliteOutbox::from_pool(pool).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn from_pool(pool: Pool<D>) -> Result<Self, StoreError> {
+        let extra = D::migrate(&pool).await?;
+        Ok(SqlOutbox {
+            pool,
+            clock: Arc::new(SystemClock),
+            policy: Policy::default(),
+            wake: Arc::new(Notify::new()),
+            extra,
+        })
+    }
+
+    /// Uses `clock` for every decision (leases, schedule, pauses, disabling).
+    ///
+    /// ```
+    /// # fn demo(outbox: hookwire::outbox::sqlite::SqliteOutbox) {
+    /// let outbox = outbox.with_clock(std::sync::Arc::new(hookwire::clock::FixedClock::new(0)));
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Applies `policy` to recorded results.
+    ///
+    /// ```
+    /// # fn demo(outbox: hookwire::outbox::sqlite::SqliteOutbox) {
+    /// use hookwire::retry::RetryPolicy;
+    /// let outbox = outbox.with_policy(hookwire::outbox::Policy::default().retry(RetryPolicy::never()));
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn with_policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The connection pool, for your own tables in the same database.
+    ///
+    /// ```
+    /// # fn demo(outbox: &hookwire::outbox::sqlite::SqliteOutbox) {
+    /// let pool: &sqlx::SqlitePool = outbox.pool();
+    /// # }
+    /// ```
+    pub fn pool(&self) -> &Pool<D> {
+        &self.pool
+    }
+
+    /// Begins a write transaction (SQLite: `BEGIN IMMEDIATE`, so it waits for the writer lock
+    /// under the busy timeout): use it for your change and [`publish`](Self::publish), then
+    /// commit.
+    ///
+    /// ```
+    /// # async fn demo(outbox: &hookwire::outbox::sqlite::SqliteOutbox) -> Result<(), hookwire::outbox::StoreError> {
+    /// let tx = outbox.begin().await?;
+    /// tx.commit().await.map_err(hookwire::outbox::StoreError::database)?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn begin(&self) -> Result<Transaction<'static, D>, StoreError> {
+        D::begin(&self.pool).await.map_err(db)
+    }
+
+    /// Publishes a typed event inside your transaction (or on any connection to this
+    /// database): the envelope is serialized once, stored, and fanned out to one delivery per
+    /// subscribed endpoint, all or nothing. A rollback sends nothing. Returns the event's id.
+    ///
+    /// ```
+    /// # async fn demo<E: hookwire::SendEvents>(outbox: &hookwire::outbox::sqlite::SqliteOutbox, event: &E) -> Result<(), hookwire::outbox::StoreError> {
+    /// let mut tx = outbox.begin().await?;
+    /// let event_id = outbox.publish(&mut tx, event).await?;
+    /// tx.commit().await.map_err(hookwire::outbox::StoreError::database)?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn publish<E: SendEvents>(
+        &self,
+        conn: &mut D::Connection,
+        event: &E,
+    ) -> Result<String, StoreError> {
+        let now = self.clock.now().unix_seconds();
+        let bytes = event
+            .to_envelope(Timestamp::from_unix(now))
+            .map_err(StoreError::Serialize)?;
+        let payload = String::from_utf8(bytes).map_err(|e| StoreError::Corrupt {
+            table: "hw_event",
+            reason: format!("the envelope is not UTF-8: {e}"),
+        })?;
+        self.insert_event(conn, event.event_type(), &payload, now)
+            .await
+    }
+
+    /// Publishes an event given as type and JSON data inside your transaction.
+    ///
+    /// ```
+    /// # async fn demo(outbox: &hookwire::outbox::sqlite::SqliteOutbox) -> Result<(), hookwire::outbox::StoreError> {
+    /// use hookwire::outbox::RawEvent;
+    /// let mut tx = outbox.begin().await?;
+    /// outbox.publish_raw_in(&mut tx, &RawEvent::new("order.created", serde_json::json!({}))?).await?;
+    /// tx.commit().await.map_err(hookwire::outbox::StoreError::database)?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn publish_raw_in(
+        &self,
+        conn: &mut D::Connection,
+        event: &RawEvent,
+    ) -> Result<String, StoreError> {
+        let now = self.clock.now().unix_seconds();
+        let payload = event.envelope(Timestamp::from_unix(now))?;
+        self.insert_event(conn, event.event_type(), &payload, now)
+            .await
+    }
+
+    async fn insert_event(
+        &self,
+        conn: &mut D::Connection,
+        event_type: &str,
+        payload: &str,
+        now: i64,
+    ) -> Result<String, StoreError> {
+        let event_id = id::new_event_id();
+        let event = NewEvent {
+            event_id: &event_id,
+            event_type,
+            payload,
+            now,
+        };
+        D::insert_event(self, conn, event).await?;
+        if D::WAKE_ON_PUBLISH {
+            self.wake();
+        }
+        Ok(event_id)
+    }
+
+    pub(crate) fn now_seconds(&self) -> i64 {
+        self.clock.now().unix_seconds()
+    }
+
+    /// Wakes the workers of this process waiting in `wait_for_work` (and the next one to wait).
+    pub(crate) fn wake(&self) {
+        self.wake.notify_waiters();
+        self.wake.notify_one();
+    }
+
+    async fn publish_all(&self, events: &[RawEvent]) -> Result<Vec<String>, StoreError> {
+        let mut tx = self.begin().await?;
+        let mut ids = Vec::with_capacity(events.len());
+        for event in events {
+            ids.push(self.publish_raw_in(&mut tx, event).await?);
+        }
+        tx.commit().await.map_err(db)?;
+        self.wake();
+        Ok(ids)
+    }
+}
+
+impl<D: Dialect> OutboxStore for SqlOutbox<D> {
+    fn now(&self) -> i64 {
+        self.now_seconds()
+    }
+
+    fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    fn add_endpoint<'a>(
+        &'a self,
+        endpoint: &'a NewEndpoint,
+    ) -> BoxFuture<'a, Result<EndpointId, StoreError>> {
+        Box::pin(ops::add_endpoint(self, endpoint))
+    }
+
+    fn update_endpoint<'a>(
+        &'a self,
+        id: EndpointId,
+        endpoint: &'a NewEndpoint,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(ops::update_endpoint(self, id, endpoint))
+    }
+
+    fn endpoint(&self, id: EndpointId) -> BoxFuture<'_, Result<Option<WebhookEndpoint>, StoreError>> {
+        Box::pin(ops::endpoint(self, id))
+    }
+
+    fn endpoints(
+        &self,
+        after: Option<EndpointId>,
+        limit: u32,
+    ) -> BoxFuture<'_, Result<Vec<WebhookEndpoint>, StoreError>> {
+        Box::pin(ops::endpoints(self, after, limit))
+    }
+
+    fn set_enabled(&self, id: EndpointId, enabled: bool) -> BoxFuture<'_, Result<(), StoreError>> {
+        Box::pin(ops::set_enabled(self, id, enabled))
+    }
+
+    fn publish_raw<'a>(
+        &'a self,
+        events: &'a [RawEvent],
+    ) -> BoxFuture<'a, Result<Vec<String>, StoreError>> {
+        Box::pin(self.publish_all(events))
+    }
+
+    fn claim(&self, request: ClaimRequest) -> BoxFuture<'_, Result<Vec<Claimed>, StoreError>> {
+        Box::pin(claim::claim(self, request))
+    }
+
+    fn record<'a>(
+        &'a self,
+        results: &'a [AttemptResult],
+    ) -> BoxFuture<'a, Result<Vec<Recorded>, StoreError>> {
+        Box::pin(record::record(self, results))
+    }
+
+    fn release<'a>(&'a self, leases: &'a [Lease]) -> BoxFuture<'a, Result<u64, StoreError>> {
+        Box::pin(record::release(self, leases))
+    }
+
+    fn wait_for_work(&self, timeout: Duration) -> BoxFuture<'_, ()> {
+        D::wait_for_work(self, timeout)
+    }
+
+    fn deliveries<'a>(
+        &'a self,
+        query: &'a DeliveryQuery,
+    ) -> BoxFuture<'a, Result<Vec<DeliveryInfo>, StoreError>> {
+        Box::pin(ops::deliveries(self, query))
+    }
+
+    fn attempts(&self, delivery: DeliveryId) -> BoxFuture<'_, Result<Vec<AttemptLog>, StoreError>> {
+        Box::pin(ops::attempts(self, delivery))
+    }
+
+    fn retry(&self, delivery: DeliveryId) -> BoxFuture<'_, Result<bool, StoreError>> {
+        Box::pin(ops::retry(self, delivery))
+    }
+
+    fn recover(&self, endpoint: EndpointId, since: i64) -> BoxFuture<'_, Result<u64, StoreError>> {
+        Box::pin(ops::recover(self, endpoint, since))
+    }
+
+    fn purge(&self, before: i64) -> BoxFuture<'_, Result<Purged, StoreError>> {
+        Box::pin(ops::purge(self, before))
+    }
+
+    fn stats(&self) -> BoxFuture<'_, Result<OutboxStats, StoreError>> {
+        Box::pin(ops::stats(self))
+    }
+}
