@@ -20,10 +20,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hookwire::outbox::Worker;
-use hookwire::sender::Sender;
-use hookwire::retry::RetryPolicy;
-use hookwire::signature::StandardWebhooks;
 use hookwire::outbox::{NewEndpoint, OutboxStore, RawEvent};
+use hookwire::retry::RetryPolicy;
+use hookwire::sender::Sender;
+use hookwire::signature::StandardWebhooks;
 use receiver::Receiver;
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

@@ -8,11 +8,11 @@
 
 use std::time::Instant;
 
-use hookwire::outbox::postgres::PgOutbox;
-use hookwire::outbox::sqlite::SqliteOutbox;
 use hookwire::outbox::{
     AttemptOutcome, AttemptResult, ClaimRequest, NewEndpoint, OutboxStore, RawEvent,
 };
+use hookwire::postgres::PgOutbox;
+use hookwire::sqlite::SqliteOutbox;
 
 const EVENTS: usize = 20_000;
 const BATCH: u32 = 64;

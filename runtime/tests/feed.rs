@@ -11,10 +11,10 @@ use hookwire::feed::{
     CatchUpError, Cursor, FeedClient, FeedConsumer, FeedConsumers, FeedError, FeedQuery,
     FeedReadError, FeedSource, FeedToken, ListEvents, PgFeed, SqliteFeed,
 };
-use hookwire::signature::StandardWebhooks;
 use hookwire::outbox::RawEvent;
-use hookwire::outbox::postgres::PgOutbox;
-use hookwire::outbox::sqlite::SqliteOutbox;
+use hookwire::postgres::PgOutbox;
+use hookwire::signature::StandardWebhooks;
+use hookwire::sqlite::SqliteOutbox;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use services::{PgSchema, postgres_url};

@@ -17,9 +17,9 @@ use hookwire::feed::{
     CatchUpError, Cursor, FeedClient, FeedConsumer, FeedConsumers, FeedEvent, FeedPage,
     FeedReadError, FeedToken, ItemRejected, RawEnvelope, SignedPage, SqliteFeed,
 };
-use hookwire::signature::StandardWebhooks;
 use hookwire::outbox::RawEvent;
-use hookwire::outbox::sqlite::SqliteOutbox;
+use hookwire::signature::StandardWebhooks;
+use hookwire::sqlite::SqliteOutbox;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 

@@ -9,10 +9,10 @@ mod receiver;
 use std::sync::Arc;
 
 use hookwire::clock::FixedClock;
-use hookwire::retry::RetryPolicy;
 use hookwire::outbox::{MemoryOutbox, Policy};
-use hookwire::outbox::postgres::PgOutbox;
-use hookwire::outbox::sqlite::SqliteOutbox;
+use hookwire::postgres::PgOutbox;
+use hookwire::retry::RetryPolicy;
+use hookwire::sqlite::SqliteOutbox;
 use outbox_conformance::{Backend, Case};
 use sqlx::postgres::PgConnectOptions;
 
@@ -783,7 +783,10 @@ async fn postgres_poison_rule_waits_for_a_record_in_progress() {
     };
     let clock = Arc::new(FixedClock::new(outbox_conformance::T0));
     let outbox = backend
-        .open(Arc::clone(&clock), Policy::default().retry(RetryPolicy::never()))
+        .open(
+            Arc::clone(&clock),
+            Policy::default().retry(RetryPolicy::never()),
+        )
         .await;
     let endpoint = outbox
         .add_endpoint(&NewEndpoint::new("http://127.0.0.1:9/", "whsec_c2VjcmV0"))

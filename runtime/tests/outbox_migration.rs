@@ -6,13 +6,13 @@
 #[path = "outbox_support/stores.rs"]
 mod stores;
 
-use hookwire::outbox::postgres::PgOutbox;
-use hookwire::outbox::sqlite::SqliteOutbox;
 use hookwire::outbox::{EndpointId, OutboxStore};
+use hookwire::postgres::PgOutbox;
+use hookwire::sqlite::SqliteOutbox;
 
 /// The version 1 schemas, as released.
-const SQLITE_V1: &str = include_str!("../src/outbox/sqlite/schema.sql");
-const POSTGRES_V1: &str = include_str!("../src/outbox/postgres/schema.sql");
+const SQLITE_V1: &str = include_str!("../src/sqlite/outbox/schema.sql");
+const POSTGRES_V1: &str = include_str!("../src/postgres/outbox/schema.sql");
 
 /// One endpoint the version 1 breaker had opened (7 failures in a row), one healthy.
 const ENDPOINTS: &str = "\

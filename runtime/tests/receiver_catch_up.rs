@@ -15,10 +15,10 @@ use hookwire::feed::{
     FeedToken, RawEnvelope, SignedPage, SqliteFeed,
 };
 use hookwire::inbox::MemoryInbox;
+use hookwire::outbox::{ClaimRequest, NewEndpoint, OutboxStore, RawEvent};
 use hookwire::receiver::{CaughtUp, Delivery, Receiver};
 use hookwire::signature::StandardWebhooks;
-use hookwire::outbox::sqlite::SqliteOutbox;
-use hookwire::outbox::{ClaimRequest, NewEndpoint, OutboxStore, RawEvent};
+use hookwire::sqlite::SqliteOutbox;
 use receiver_support::{Kind, NOW, Ping, Target, Transport};
 
 /// The consumer's secret: the receiver's own webhook secret (`Kind::Standard`).

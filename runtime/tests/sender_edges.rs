@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hookwire::clock::FixedClock;
-use hookwire::sender::{ErrorKind, Outcome, SenderBuilder};
 use hookwire::retry::RetryPolicy;
+use hookwire::sender::{ErrorKind, Outcome, SenderBuilder};
 use hookwire::signature::{GitHub, Scheme, StandardWebhooks};
 use sender_support::*;
 

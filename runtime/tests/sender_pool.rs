@@ -11,8 +11,8 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use hookwire::clock::FixedClock;
-use hookwire::sender::{Message, Outcome, Sender, SenderBuilder, SpawnError};
 use hookwire::retry::RetryPolicy;
+use hookwire::sender::{Message, Outcome, Sender, SenderBuilder, SpawnError};
 use sender_support::*;
 use tokio::sync::Semaphore;
 

@@ -7,8 +7,8 @@ mod sender_support;
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use hookwire::sender::{ErrorKind, Outcome, SenderBuilder, Verdict};
 use hookwire::retry::RetryPolicy;
+use hookwire::sender::{ErrorKind, Outcome, SenderBuilder, Verdict};
 use hookwire::{Events, Parsed};
 use sender_support::*;
 

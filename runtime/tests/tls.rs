@@ -14,13 +14,12 @@ use std::time::Duration;
 
 use hookwire::client::ApiClient;
 use hookwire::outbox::Worker;
+use hookwire::outbox::{DeliveryQuery, DeliveryState, NewEndpoint, OutboxStore, RawEvent};
 use hookwire::receiver::{Delivery, Receiver, WebhookConfig};
-use hookwire::sender::{ErrorKind, Outcome, Sender, Verdict};
 use hookwire::retry::RetryPolicy;
+use hookwire::sender::{ErrorKind, Outcome, Sender, Verdict};
 use hookwire::signature::StandardWebhooks;
-use hookwire::outbox::{
-    DeliveryQuery, DeliveryState, NewEndpoint, OutboxStore, RawEvent, sqlite::SqliteOutbox,
-};
+use hookwire::sqlite::SqliteOutbox;
 use hookwire::{Endpoint, Event, Events, JsonSchema, schemars};
 use hookwire_test_tls::{TestCa, postgres_tls_proxy, serve_https, tls_proxy};
 use serde::{Deserialize, Serialize};
@@ -271,7 +270,7 @@ async fn the_outbox_worker_delivers_over_https_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_outbox_worker_delivers_over_https_on_postgres() {
-    use hookwire::outbox::postgres::PgOutbox;
+    use hookwire::postgres::PgOutbox;
     let Some(url) = services::postgres_url("the_outbox_worker_delivers_over_https_on_postgres")
     else {
         return;
@@ -298,7 +297,7 @@ fn address(url: &str) -> std::net::SocketAddr {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_connects_with_verify_full_through_tls() {
-    use hookwire::outbox::postgres::PgOutbox;
+    use hookwire::postgres::PgOutbox;
     use sqlx::postgres::{PgConnectOptions, PgSslMode};
     let Some(url) = services::postgres_url("postgres_connects_with_verify_full_through_tls") else {
         return;

@@ -60,13 +60,13 @@ pub(crate) fn run<C: OnStore>(
     runtime.block_on(async {
         match backend {
             Backend::Sqlite => {
-                let store = hookwire::outbox::sqlite::SqliteOutbox::open(url)
+                let store = hookwire::sqlite::SqliteOutbox::open(url)
                     .await
                     .map_err(open_failed)?;
                 command.run(store).await
             }
             Backend::Postgres => {
-                let store = hookwire::outbox::postgres::PgOutbox::open(url)
+                let store = hookwire::postgres::PgOutbox::open(url)
                     .await
                     .map_err(open_failed)?;
                 command.run(store).await

@@ -3,8 +3,8 @@
 use std::process::ExitCode;
 
 use hookwire::Timestamp;
+use hookwire::outbox::{NewEndpoint, OutboxStore, Secrets, TypeFilter, WebhookEndpoint};
 use hookwire::ssrf::SsrfError;
-use hookwire::outbox::{WebhookEndpoint, NewEndpoint, OutboxStore, Secrets, TypeFilter};
 
 use super::db::{self, OnStore};
 use super::{EndpointAddArgs, EndpointListArgs, operate, print};

@@ -3,8 +3,8 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use hookwire::outbox::{Worker, WorkerReport};
 use hookwire::outbox::OutboxStore;
+use hookwire::outbox::{Worker, WorkerReport};
 
 use super::WorkerArgs;
 use super::db::{self, OnStore};

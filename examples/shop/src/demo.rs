@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use hookwire::client::ApiClient;
 use hookwire::receiver::WebhookConfig;
-use hookwire::sender::{Outcome, Sender, SenderBuilder};
 use hookwire::retry::RetryPolicy;
+use hookwire::sender::{Outcome, Sender, SenderBuilder};
 use hookwire::signature::{Scheme, StandardKey, StandardWebhooks};
 
 use crate::api::{Catalogue, GetProduct};

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hookwire::outbox::Worker;
-use hookwire::outbox::sqlite::SqliteOutbox;
 use hookwire::outbox::{NewEndpoint, OutboxStats, OutboxStore, StoreError, TypeFilter};
+use hookwire::sqlite::SqliteOutbox;
 use hookwire::{Timestamp, outbox::DeliveryState};
 
 use crate::receiver::Received;

@@ -59,7 +59,7 @@ ORDER BY c.xid, c.id";
 ///
 /// ```no_run
 /// use hookwire::feed::{FeedQuery, PgFeed};
-/// use hookwire::outbox::postgres::PgOutbox;
+/// use hookwire::postgres::PgOutbox;
 ///
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 /// let outbox = PgOutbox::open("postgres://postgres@127.0.0.1:5432/shop").await?;

@@ -32,7 +32,7 @@ use crate::server::Api;
 /// # let _ = std::fs::remove_file(&path);
 /// use hookwire::feed::{FeedConsumer, FeedConsumers, FeedToken, SqliteFeed, router};
 /// use hookwire::signature::StandardWebhooks;
-/// use hookwire::outbox::sqlite::SqliteOutbox;
+/// use hookwire::sqlite::SqliteOutbox;
 ///
 /// // From your secret store: the consumer's token, and the secret of its webhook endpoint.
 /// let token = FeedToken::new("hwfeed_acme_0123456789abcdefghijklmnop")?;

@@ -40,7 +40,7 @@ ORDER BY c.id";
 /// ```
 /// use hookwire::feed::{FeedQuery, SqliteFeed};
 /// use hookwire::outbox::RawEvent;
-/// use hookwire::outbox::sqlite::SqliteOutbox;
+/// use hookwire::sqlite::SqliteOutbox;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {

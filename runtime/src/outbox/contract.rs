@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::dedup::BoxFuture;
+use crate::BoxFuture;
 use crate::outbox::{
     AttemptLog, AttemptResult, ClaimRequest, Claimed, DeliveryId, DeliveryInfo, DeliveryQuery,
     EndpointId, Lease, NewEndpoint, OutboxStats, Policy, Purged, RawEvent, Recorded, StoreError,
@@ -60,7 +60,10 @@ pub trait OutboxStore: Send + Sync {
     /// let id = store.add_endpoint(&NewEndpoint::new("https://example.com/hook", "whsec_c2VjcmV0")).await?;
     /// # Ok(()) }
     /// ```
-    fn add_endpoint<'a>(&'a self, endpoint: &'a NewEndpoint) -> BoxFuture<'a, Result<EndpointId, StoreError>>;
+    fn add_endpoint<'a>(
+        &'a self,
+        endpoint: &'a NewEndpoint,
+    ) -> BoxFuture<'a, Result<EndpointId, StoreError>>;
 
     /// Replaces an endpoint's URL, secrets, filters, limits and description (its state,
     /// deliveries and health stay). Secret rotation: pass the new secret first and keep the
@@ -75,7 +78,11 @@ pub trait OutboxStore: Send + Sync {
     /// store.update_endpoint(EndpointId(1), &endpoint).await?;
     /// # Ok(()) }
     /// ```
-    fn update_endpoint<'a>(&'a self, id: EndpointId, endpoint: &'a NewEndpoint) -> BoxFuture<'a, Result<(), StoreError>>;
+    fn update_endpoint<'a>(
+        &'a self,
+        id: EndpointId,
+        endpoint: &'a NewEndpoint,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
 
     /// One endpoint, if it exists.
     ///
@@ -87,7 +94,10 @@ pub trait OutboxStore: Send + Sync {
     /// }
     /// # Ok(()) }
     /// ```
-    fn endpoint<'a>(&'a self, id: EndpointId) -> BoxFuture<'a, Result<Option<WebhookEndpoint>, StoreError>>;
+    fn endpoint<'a>(
+        &'a self,
+        id: EndpointId,
+    ) -> BoxFuture<'a, Result<Option<WebhookEndpoint>, StoreError>>;
 
     /// Endpoints in id order, `limit` (at most 1000) after `after`.
     ///
@@ -100,7 +110,11 @@ pub trait OutboxStore: Send + Sync {
     /// }
     /// # Ok(()) }
     /// ```
-    fn endpoints<'a>(&'a self, after: Option<EndpointId>, limit: u32) -> BoxFuture<'a, Result<Vec<WebhookEndpoint>, StoreError>>;
+    fn endpoints<'a>(
+        &'a self,
+        after: Option<EndpointId>,
+        limit: u32,
+    ) -> BoxFuture<'a, Result<Vec<WebhookEndpoint>, StoreError>>;
 
     /// Enables or disables an endpoint. Disabling holds its pending and in-flight deliveries
     /// (state `disabled`, results of attempts still in flight are refused); enabling releases
@@ -112,7 +126,11 @@ pub trait OutboxStore: Send + Sync {
     /// store.set_enabled(EndpointId(1), true).await?;
     /// # Ok(()) }
     /// ```
-    fn set_enabled<'a>(&'a self, id: EndpointId, enabled: bool) -> BoxFuture<'a, Result<(), StoreError>>;
+    fn set_enabled<'a>(
+        &'a self,
+        id: EndpointId,
+        enabled: bool,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
 
     /// Publishes events in one transaction of the store's own, fanning each out to its
     /// subscribed endpoints. Returns the new events' ids, in order.
@@ -124,7 +142,10 @@ pub trait OutboxStore: Send + Sync {
     /// let ids = store.publish_raw(&[event]).await?;
     /// # Ok(()) }
     /// ```
-    fn publish_raw<'a>(&'a self, events: &'a [RawEvent]) -> BoxFuture<'a, Result<Vec<String>, StoreError>>;
+    fn publish_raw<'a>(
+        &'a self,
+        events: &'a [RawEvent],
+    ) -> BoxFuture<'a, Result<Vec<String>, StoreError>>;
 
     /// Claims up to `request.limit` due deliveries (pending and due, or in flight with an
     /// expired lease), fairly across endpoints, never exceeding an endpoint's in-flight limit
@@ -146,7 +167,10 @@ pub trait OutboxStore: Send + Sync {
     /// let claimed = store.claim(ClaimRequest::new(32)).await?;
     /// # Ok(()) }
     /// ```
-    fn claim<'a>(&'a self, request: ClaimRequest) -> BoxFuture<'a, Result<Vec<Claimed>, StoreError>>;
+    fn claim<'a>(
+        &'a self,
+        request: ClaimRequest,
+    ) -> BoxFuture<'a, Result<Vec<Claimed>, StoreError>>;
 
     /// Records attempt results (one transaction for all of them), applying the policy, and
     /// appends them to the attempt log. A result whose lease was replaced is refused
@@ -169,7 +193,10 @@ pub trait OutboxStore: Send + Sync {
     /// }
     /// # Ok(()) }
     /// ```
-    fn record<'a>(&'a self, results: &'a [AttemptResult]) -> BoxFuture<'a, Result<Vec<Recorded>, StoreError>>;
+    fn record<'a>(
+        &'a self,
+        results: &'a [AttemptResult],
+    ) -> BoxFuture<'a, Result<Vec<Recorded>, StoreError>>;
 
     /// Gives deliveries back without an attempt (a worker shutting down): they are due at once
     /// and their attempt count goes back down. Returns how many were released.
@@ -206,7 +233,10 @@ pub trait OutboxStore: Send + Sync {
     /// let failed = store.deliveries(&DeliveryQuery::new(100).state(DeliveryState::Failed)).await?;
     /// # Ok(()) }
     /// ```
-    fn deliveries<'a>(&'a self, query: &'a DeliveryQuery) -> BoxFuture<'a, Result<Vec<DeliveryInfo>, StoreError>>;
+    fn deliveries<'a>(
+        &'a self,
+        query: &'a DeliveryQuery,
+    ) -> BoxFuture<'a, Result<Vec<DeliveryInfo>, StoreError>>;
 
     /// A delivery's attempt log, oldest first (at most 100 entries).
     ///
@@ -218,7 +248,10 @@ pub trait OutboxStore: Send + Sync {
     /// }
     /// # Ok(()) }
     /// ```
-    fn attempts<'a>(&'a self, delivery: DeliveryId) -> BoxFuture<'a, Result<Vec<AttemptLog>, StoreError>>;
+    fn attempts<'a>(
+        &'a self,
+        delivery: DeliveryId,
+    ) -> BoxFuture<'a, Result<Vec<AttemptLog>, StoreError>>;
 
     /// Schedules one delivery again now with a fresh retry schedule (any state but in
     /// flight). Returns whether it was rescheduled; `false` while it is in flight. A delivery of
@@ -251,7 +284,11 @@ pub trait OutboxStore: Send + Sync {
     /// let replayed = store.recover(EndpointId(1), since).await?;
     /// # Ok(()) }
     /// ```
-    fn recover<'a>(&'a self, endpoint: EndpointId, since: i64) -> BoxFuture<'a, Result<u64, StoreError>>;
+    fn recover<'a>(
+        &'a self,
+        endpoint: EndpointId,
+        since: i64,
+    ) -> BoxFuture<'a, Result<u64, StoreError>>;
 
     /// Removes finished (`delivered`, `failed`) deliveries created before `before` (Unix
     /// seconds), their attempt logs, and events left with no delivery. Deliveries held for a

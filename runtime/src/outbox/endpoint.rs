@@ -4,8 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::signature::{SignError, StandardKey};
 use crate::outbox::StoreError;
+use crate::signature::{SignError, StandardKey};
 
 /// An endpoint's id, assigned by the store.
 ///

@@ -74,13 +74,12 @@
 //! }
 //! ```
 
-
 mod breaker;
 mod contract;
 mod delivery;
 mod endpoint;
 mod error;
-mod excerpt;
+pub(crate) mod excerpt;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod fallback;
 mod id;
@@ -88,18 +87,11 @@ mod lanes;
 mod memory;
 mod ops;
 mod policy;
-mod record;
+pub(crate) mod record;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
-mod sql;
+pub(crate) mod sql;
 #[cfg(feature = "reqwest")]
 mod worker;
-
-#[cfg(feature = "postgres")]
-#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
-pub mod postgres;
-#[cfg(feature = "sqlite")]
-#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
-pub mod sqlite;
 
 pub use breaker::{Breaker, BreakerState, Health};
 pub use contract::OutboxStore;

@@ -320,9 +320,7 @@ impl Policy {
             self.breaker.count(&mut next, true, now);
         }
         let pause = match (status, retry_after) {
-            (Some(429), wait) => {
-                wait.unwrap_or(secs(self.retry.capped(self.throttle_pause)))
-            }
+            (Some(429), wait) => wait.unwrap_or(secs(self.retry.capped(self.throttle_pause))),
             (Some(503), Some(wait)) => wait,
             _ => 0,
         };
@@ -395,8 +393,8 @@ mod tests {
 
     #[test]
     fn schedule_runs_out_into_failed() {
-        let policy = Policy::default()
-            .retry(RetryPolicy::new([Duration::from_secs(10)]).jitter(0.0));
+        let policy =
+            Policy::default().retry(RetryPolicy::new([Duration::from_secs(10)]).jitter(0.0));
         let first = policy.decide(1, 1, response(500, None), Health::default(), 100);
         assert_eq!(first.next_attempt_at, Some(110));
         let second = policy.decide(1, 2, AttemptOutcome::NoResponse, Health::default(), 110);

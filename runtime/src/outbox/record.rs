@@ -5,13 +5,16 @@
 use std::future::Future;
 
 use crate::outbox::{
-    AttemptOutcome, AttemptResult, DeliveryState, DisabledReason, EndpointChange,
-    EndpointDisabled, EndpointId, Health, Lease, Policy, Recorded, StoreError,
+    AttemptOutcome, AttemptResult, DeliveryState, DisabledReason, EndpointChange, EndpointDisabled,
+    EndpointId, Health, Lease, Policy, Recorded, StoreError,
 };
 
 /// A leased delivery as a result is recorded: its attempt count, endpoint, the number the
 /// attempt log gives the attempt, and its endpoint's health.
-#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(unreachable_pub))]
+#[cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres")),
+    allow(unreachable_pub)
+)]
 #[derive(Debug, Clone, Copy)]
 pub struct Leased {
     /// Claims in the current schedule.
@@ -61,8 +64,7 @@ pub(crate) trait Ledger: Send {
     ) -> impl Future<Output = Result<Option<Leased>, StoreError>> + Send;
     /// An endpoint's health (locked where the backend locks).
     #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
-    fn health(&mut self, endpoint: i64)
-    -> impl Future<Output = Result<Health, StoreError>> + Send;
+    fn health(&mut self, endpoint: i64) -> impl Future<Output = Result<Health, StoreError>> + Send;
     /// The delivery's new state, next attempt time (or now) and last status.
     fn finish(
         &mut self,

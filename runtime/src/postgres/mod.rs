@@ -29,6 +29,8 @@
 mod dedup;
 mod inbox;
 mod migrate;
+#[cfg(feature = "outbox")]
+mod outbox;
 pub(crate) mod pool;
 
 use std::fmt;
@@ -40,6 +42,9 @@ use sqlx::{Postgres, Transaction};
 
 pub use dedup::PgDedup;
 pub use inbox::PgInbox;
+#[cfg(feature = "outbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
+pub use outbox::PgOutbox;
 
 use crate::BackendError;
 use crate::sql::migrate::{self as runner, Migration};
@@ -228,5 +233,21 @@ impl PgStore {
     /// ```
     pub fn inbox(&self) -> PgInbox {
         PgInbox::new(self.pool.clone())
+    }
+
+    /// The outbox in this database, sharing the handle's pool (its tables are created or
+    /// migrated on first use), so events are published in the same transactions as your
+    /// changes ([`begin`](Self::begin)).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let store = hookwire::postgres::PgStore::open("postgres://127.0.0.1/shop").await?;
+    /// let outbox = store.outbox().await?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "outbox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
+    pub async fn outbox(&self) -> Result<PgOutbox, crate::outbox::StoreError> {
+        PgOutbox::from_pool(self.pool.clone()).await
     }
 }

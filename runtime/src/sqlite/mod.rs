@@ -35,6 +35,8 @@
 mod dedup;
 mod inbox;
 mod migrate;
+#[cfg(feature = "outbox")]
+mod outbox;
 pub(crate) mod pool;
 
 use std::fmt;
@@ -45,6 +47,9 @@ use sqlx::{Sqlite, Transaction};
 
 pub use dedup::SqliteDedup;
 pub use inbox::SqliteInbox;
+#[cfg(feature = "outbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
+pub use outbox::SqliteOutbox;
 
 use crate::BackendError;
 use crate::sql::migrate::{self as runner, Migration};
@@ -286,5 +291,21 @@ impl SqliteStore {
     /// ```
     pub fn inbox(&self) -> SqliteInbox {
         SqliteInbox::new(self.pool.clone())
+    }
+
+    /// The outbox in this database, sharing the handle's pool (its tables are created or
+    /// migrated on first use), so events are published in the same transactions as your
+    /// changes ([`begin`](Self::begin)).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let store = hookwire::sqlite::SqliteStore::open("sqlite://shop.db").await?;
+    /// let outbox = store.outbox().await?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "outbox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
+    pub async fn outbox(&self) -> Result<SqliteOutbox, crate::outbox::StoreError> {
+        SqliteOutbox::from_pool(self.pool.clone()).await
     }
 }

@@ -8,12 +8,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hookwire::clock::{Clock, FixedClock};
-use hookwire::retry::RetryPolicy;
 use hookwire::outbox::{
     AttemptOutcome, AttemptResult, Breaker, BreakerState, ClaimRequest, Claimed, DeliveryQuery,
     DeliveryState, DisabledReason, EndpointDisabled, EndpointId, NewEndpoint, OutboxStore, Policy,
     RawEvent, Recorded,
 };
+use hookwire::retry::RetryPolicy;
 
 pub(crate) const T0: i64 = 1_700_000_000;
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -907,7 +907,11 @@ pub(crate) async fn a_failing_result_costs_the_batch_nothing<B: Backend>(mut cas
         .clone()
         .retry(RetryPolicy::new([Duration::from_secs(10)]).jitter(0.0));
     case.reopen().await;
-    if !case.backend.sabotage_attempt_log("NEW.excerpt LIKE '%SABOTAGE%'").await {
+    if !case
+        .backend
+        .sabotage_attempt_log("NEW.excerpt LIKE '%SABOTAGE%'")
+        .await
+    {
         return;
     }
     let store = &case.store;
@@ -1128,9 +1132,16 @@ pub(crate) async fn attempt_numbers_never_restart<B: Backend>(mut case: Case<B>)
 /// of its batch recorded); its delivery stays in flight, and the poison rule ends it: once its
 /// lease runs out after as many claims as the schedule allows, it is failed as abandoned.
 pub(crate) async fn a_result_never_stored_still_ends<B: Backend>(mut case: Case<B>) {
-    case.policy = case.policy.clone().retry(RetryPolicy::new([Duration::from_secs(10)]));
+    case.policy = case
+        .policy
+        .clone()
+        .retry(RetryPolicy::new([Duration::from_secs(10)]));
     case.reopen().await;
-    if !case.backend.sabotage_attempt_log("NEW.outcome = 'response'").await {
+    if !case
+        .backend
+        .sabotage_attempt_log("NEW.outcome = 'response'")
+        .await
+    {
         return;
     }
     let store = &case.store;

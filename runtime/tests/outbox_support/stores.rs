@@ -5,8 +5,8 @@
 
 use std::path::PathBuf;
 
-use hookwire::outbox::postgres::PgOutbox;
-use hookwire::outbox::sqlite::SqliteOutbox;
+use hookwire::postgres::PgOutbox;
+use hookwire::sqlite::SqliteOutbox;
 
 /// A fresh temporary directory's path for `name`.
 pub fn temp_path(name: &str) -> PathBuf {

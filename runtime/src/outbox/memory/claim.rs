@@ -149,9 +149,10 @@ pub(super) fn claim(
         }
     }
     for lane in lanes.iter().filter(|lane| lane.rate_per_second.is_some()) {
-        let (Some(&count), Some(endpoint)) =
-            (taken.get(&lane.endpoint), state.endpoints.get_mut(&lane.endpoint))
-        else {
+        let (Some(&count), Some(endpoint)) = (
+            taken.get(&lane.endpoint),
+            state.endpoints.get_mut(&lane.endpoint),
+        ) else {
             continue;
         };
         (endpoint.rate_window, endpoint.rate_count) = lanes::rate_after(lane, count, now);

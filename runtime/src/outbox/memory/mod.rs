@@ -10,20 +10,20 @@ use std::time::Duration;
 
 use tokio::sync::{Mutex, Notify};
 
+use crate::BoxFuture;
 use crate::clock::{Clock, SystemClock};
-use crate::dedup::BoxFuture;
 use crate::outbox::record::record_one;
 use crate::outbox::{
     AttemptLog, AttemptResult, ClaimRequest, Claimed, DeliveryId, DeliveryInfo, DeliveryQuery,
-    DeliveryState, EndpointId, EndpointStats, Lease, NewEndpoint, OutboxStats, OutboxStore,
-    Policy, Purged, RawEvent, Recorded, StoreError, WebhookEndpoint, id,
+    DeliveryState, EndpointId, EndpointStats, Lease, NewEndpoint, OutboxStats, OutboxStore, Policy,
+    Purged, RawEvent, Recorded, StoreError, WebhookEndpoint, id,
 };
 use crate::timestamp::Timestamp;
 use state::{Delivery, Event, State};
 
 /// An outbox in memory, for tests and single-process tools; it passes the same conformance
-/// suite as [`SqliteOutbox`](crate::outbox::sqlite::SqliteOutbox) and
-/// [`PgOutbox`](crate::outbox::postgres::PgOutbox). Cheap to clone: clones share the
+/// suite as [`SqliteOutbox`](crate::sqlite::SqliteOutbox) and
+/// [`PgOutbox`](crate::postgres::PgOutbox). Cheap to clone: clones share the
 /// deliveries.
 ///
 /// ```
@@ -162,7 +162,12 @@ impl MemoryOutbox {
         };
         if enabled {
             endpoint.enable();
-            state.move_deliveries(id.0, &[DeliveryState::Disabled], DeliveryState::Pending, now);
+            state.move_deliveries(
+                id.0,
+                &[DeliveryState::Disabled],
+                DeliveryState::Pending,
+                now,
+            );
             drop(state);
             self.wake();
         } else {
@@ -211,7 +216,9 @@ impl OutboxStore for MemoryOutbox {
         Box::pin(async move {
             endpoint.validate()?;
             let now = self.now_seconds();
-            Ok(EndpointId(self.state.lock().await.add_endpoint(endpoint, now)))
+            Ok(EndpointId(
+                self.state.lock().await.add_endpoint(endpoint, now),
+            ))
         })
     }
 
@@ -235,7 +242,10 @@ impl OutboxStore for MemoryOutbox {
         })
     }
 
-    fn endpoint(&self, id: EndpointId) -> BoxFuture<'_, Result<Option<WebhookEndpoint>, StoreError>> {
+    fn endpoint(
+        &self,
+        id: EndpointId,
+    ) -> BoxFuture<'_, Result<Option<WebhookEndpoint>, StoreError>> {
         Box::pin(async move {
             let state = self.state.lock().await;
             Ok(state.endpoints.get(&id.0).map(state::Endpoint::view))

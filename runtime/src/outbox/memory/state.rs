@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use super::next_number;
 use crate::outbox::record::{self, Leased, LogEntry};
 use crate::outbox::{
-    AttemptLog, DeliveryId, DeliveryInfo, DeliveryState, DisabledReason, EndpointId, Health,
-    Lease, NewEndpoint, Purged, Secrets, StoreError, TypeFilter, WebhookEndpoint,
+    AttemptLog, DeliveryId, DeliveryInfo, DeliveryState, DisabledReason, EndpointId, Health, Lease,
+    NewEndpoint, Purged, Secrets, StoreError, TypeFilter, WebhookEndpoint,
 };
 
 #[derive(Debug, Default)]

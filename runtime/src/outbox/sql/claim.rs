@@ -134,4 +134,3 @@ fn lane_row<D: Dialect>(row: &D::Row) -> Result<(Lane, Target), StoreError> {
     };
     Ok((lane, target))
 }
-

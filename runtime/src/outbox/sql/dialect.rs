@@ -12,9 +12,9 @@ use sqlx::{
     ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Transaction, Type,
 };
 
-use crate::dedup::BoxFuture;
-use crate::outbox::sql::SqlOutbox;
+use crate::BoxFuture;
 use crate::outbox::record::Leased;
+use crate::outbox::sql::SqlOutbox;
 use crate::outbox::{AttemptResult, Health, Lease, StoreError};
 
 /// One value bound to a statement.
@@ -168,7 +168,10 @@ pub trait Dialect: Exec + sealed::Sealed {
     ) -> BoxFuture<'_, Result<Option<Leased>, StoreError>>;
 
     /// The endpoint's health (locked on PostgreSQL).
-    fn health(conn: &mut Self::Connection, endpoint: i64) -> BoxFuture<'_, Result<Health, StoreError>>;
+    fn health(
+        conn: &mut Self::Connection,
+        endpoint: i64,
+    ) -> BoxFuture<'_, Result<Health, StoreError>>;
 
     /// Waits for a publish of this process or the database's notification, or `timeout`.
     fn wait_for_work(store: &SqlOutbox<Self>, timeout: Duration) -> BoxFuture<'_, ()>;

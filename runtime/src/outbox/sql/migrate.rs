@@ -20,7 +20,11 @@ pub(crate) async fn migrate<D: Dialect>(
     let row = D::fetch_optional(conn, sql::SCHEMA_VERSION, &[]).await?;
     let found = match row {
         Some(row) => D::int(&row, 0)?,
-        None => return Err(StoreError::Migration("hw_meta holds no schema version".into())),
+        None => {
+            return Err(StoreError::Migration(
+                "hw_meta holds no schema version".into(),
+            ));
+        }
     };
     if found > SCHEMA_VERSION {
         return Err(StoreError::SchemaTooNew {

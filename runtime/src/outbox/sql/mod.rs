@@ -20,8 +20,8 @@ use tokio::sync::Notify;
 pub(crate) use dialect::{Arg, ClaimLanes, ClaimedRow, NewEvent, Statements, count, db, health};
 pub(crate) use dialect::{Dialect, Exec};
 
+use crate::BoxFuture;
 use crate::clock::{Clock, SystemClock};
-use crate::dedup::BoxFuture;
 use crate::event::SendEvents;
 use crate::outbox::{
     AttemptLog, AttemptResult, ClaimRequest, Claimed, DeliveryId, DeliveryInfo, DeliveryQuery,
@@ -30,8 +30,8 @@ use crate::outbox::{
 };
 use crate::timestamp::Timestamp;
 
-/// The outbox on a SQL database: [`SqliteOutbox`](crate::outbox::sqlite::SqliteOutbox) or
-/// [`PgOutbox`](crate::outbox::postgres::PgOutbox). Cheap to clone: clones share the pool,
+/// The outbox on a SQL database: [`SqliteOutbox`](crate::sqlite::SqliteOutbox) or
+/// [`PgOutbox`](crate::postgres::PgOutbox). Cheap to clone: clones share the pool,
 /// clock, policy and wake-ups.
 pub struct SqlOutbox<D: Dialect> {
     pub(crate) pool: Pool<D>,
@@ -69,7 +69,7 @@ impl<D: Dialect> SqlOutbox<D> {
     ///
     /// ```no_run
     /// # async fn demo(pool: sqlx::SqlitePool) -> Result<(), hookwire::outbox::StoreError> {
-    /// let outbox = hookwire::outbox::sqlite::SqliteOutbox::from_pool(pool).await?;
+    /// let outbox = hookwire::sqlite::SqliteOutbox::from_pool(pool).await?;
     /// # Ok(()) }
     /// ```
     pub async fn from_pool(pool: Pool<D>) -> Result<Self, StoreError> {
@@ -86,7 +86,7 @@ impl<D: Dialect> SqlOutbox<D> {
     /// Uses `clock` for every decision (leases, schedule, pauses, disabling).
     ///
     /// ```
-    /// # fn demo(outbox: hookwire::outbox::sqlite::SqliteOutbox) {
+    /// # fn demo(outbox: hookwire::sqlite::SqliteOutbox) {
     /// let outbox = outbox.with_clock(std::sync::Arc::new(hookwire::clock::FixedClock::new(0)));
     /// # }
     /// ```
@@ -99,7 +99,7 @@ impl<D: Dialect> SqlOutbox<D> {
     /// Applies `policy` to recorded results.
     ///
     /// ```
-    /// # fn demo(outbox: hookwire::outbox::sqlite::SqliteOutbox) {
+    /// # fn demo(outbox: hookwire::sqlite::SqliteOutbox) {
     /// use hookwire::retry::RetryPolicy;
     /// let outbox = outbox.with_policy(hookwire::outbox::Policy::default().retry(RetryPolicy::never()));
     /// # }
@@ -113,7 +113,7 @@ impl<D: Dialect> SqlOutbox<D> {
     /// The connection pool, for your own tables in the same database.
     ///
     /// ```
-    /// # fn demo(outbox: &hookwire::outbox::sqlite::SqliteOutbox) {
+    /// # fn demo(outbox: &hookwire::sqlite::SqliteOutbox) {
     /// let pool: &sqlx::SqlitePool = outbox.pool();
     /// # }
     /// ```
@@ -126,7 +126,7 @@ impl<D: Dialect> SqlOutbox<D> {
     /// commit.
     ///
     /// ```
-    /// # async fn demo(outbox: &hookwire::outbox::sqlite::SqliteOutbox) -> Result<(), hookwire::outbox::StoreError> {
+    /// # async fn demo(outbox: &hookwire::sqlite::SqliteOutbox) -> Result<(), hookwire::outbox::StoreError> {
     /// let tx = outbox.begin().await?;
     /// tx.commit().await.map_err(hookwire::outbox::StoreError::database)?;
     /// # Ok(()) }
@@ -140,7 +140,7 @@ impl<D: Dialect> SqlOutbox<D> {
     /// subscribed endpoint, all or nothing. A rollback sends nothing. Returns the event's id.
     ///
     /// ```
-    /// # async fn demo<E: hookwire::SendEvents>(outbox: &hookwire::outbox::sqlite::SqliteOutbox, event: &E) -> Result<(), hookwire::outbox::StoreError> {
+    /// # async fn demo<E: hookwire::SendEvents>(outbox: &hookwire::sqlite::SqliteOutbox, event: &E) -> Result<(), hookwire::outbox::StoreError> {
     /// let mut tx = outbox.begin().await?;
     /// let event_id = outbox.publish(&mut tx, event).await?;
     /// tx.commit().await.map_err(hookwire::outbox::StoreError::database)?;
@@ -166,7 +166,7 @@ impl<D: Dialect> SqlOutbox<D> {
     /// Publishes an event given as type and JSON data inside your transaction.
     ///
     /// ```
-    /// # async fn demo(outbox: &hookwire::outbox::sqlite::SqliteOutbox) -> Result<(), hookwire::outbox::StoreError> {
+    /// # async fn demo(outbox: &hookwire::sqlite::SqliteOutbox) -> Result<(), hookwire::outbox::StoreError> {
     /// use hookwire::outbox::RawEvent;
     /// let mut tx = outbox.begin().await?;
     /// outbox.publish_raw_in(&mut tx, &RawEvent::new("order.created", serde_json::json!({}))?).await?;
@@ -251,7 +251,10 @@ impl<D: Dialect> OutboxStore for SqlOutbox<D> {
         Box::pin(ops::update_endpoint(self, id, endpoint))
     }
 
-    fn endpoint(&self, id: EndpointId) -> BoxFuture<'_, Result<Option<WebhookEndpoint>, StoreError>> {
+    fn endpoint(
+        &self,
+        id: EndpointId,
+    ) -> BoxFuture<'_, Result<Option<WebhookEndpoint>, StoreError>> {
         Box::pin(ops::endpoint(self, id))
     }
 

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use super::statements as sql;
 use super::{Arg, Dialect, SqlOutbox, count, db};
 use crate::outbox::{
-    AttemptLog, DeliveryId, DeliveryInfo, DeliveryQuery, DeliveryState, DisabledReason,
-    EndpointId, EndpointStats, NewEndpoint, OutboxStats, Purged, Secrets, StoreError, TypeFilter,
+    AttemptLog, DeliveryId, DeliveryInfo, DeliveryQuery, DeliveryState, DisabledReason, EndpointId,
+    EndpointStats, NewEndpoint, OutboxStats, Purged, Secrets, StoreError, TypeFilter,
     WebhookEndpoint,
 };
 
@@ -138,7 +138,9 @@ pub(super) async fn endpoint<D: Dialect>(
     drop(conn);
     match row {
         None => Ok(None),
-        Some(row) => Ok(with_types(store, vec![endpoint_row::<D>(&row)?]).await?.pop()),
+        Some(row) => Ok(with_types(store, vec![endpoint_row::<D>(&row)?])
+            .await?
+            .pop()),
     }
 }
 

@@ -9,7 +9,7 @@ use std::future::Future;
 
 use super::statements as sql;
 use super::{Arg, Dialect, SqlOutbox, db};
-use crate::outbox::record::{self, Ledger, Leased, LogEntry, record_one};
+use crate::outbox::record::{self, Leased, Ledger, LogEntry, record_one};
 use crate::outbox::{
     AttemptResult, DeliveryState, DisabledReason, Health, Lease, Recorded, StoreError, fallback,
 };

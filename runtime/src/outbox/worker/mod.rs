@@ -7,8 +7,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::sender::AttemptOptions;
 use crate::outbox::OutboxStore;
+use crate::sender::AttemptOptions;
 use send::Clients;
 
 /// The user agent of the clients a worker builds.

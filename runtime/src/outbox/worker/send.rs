@@ -4,10 +4,10 @@
 
 use bytes::Bytes;
 
+use crate::outbox::{AttemptOutcome, AttemptResult, Claimed};
 use crate::sender::{Attempt, AttemptOptions, Message, Verdict, attempt};
 use crate::signature::StandardWebhooks;
 use crate::ssrf;
-use crate::outbox::{AttemptOutcome, AttemptResult, Claimed};
 use crate::timestamp::Timestamp;
 
 /// The HTTP clients a worker sends with.

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::dedup::BoxFuture;
+use crate::BoxFuture;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -14,12 +14,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 
 use super::Worker;
-use crate::signature::{Scheme, StandardWebhooks};
 use crate::outbox::{
     AttemptLog, AttemptOutcome, AttemptResult, ClaimRequest, Claimed, DeliveryId, DeliveryInfo,
-    DeliveryQuery, DeliveryState, WebhookEndpoint, EndpointId, Lease, NewEndpoint, OutboxStats,
-    OutboxStore, Policy, Purged, RawEvent, Recorded, Secrets, StoreError, Target,
+    DeliveryQuery, DeliveryState, EndpointId, Lease, NewEndpoint, OutboxStats, OutboxStore, Policy,
+    Purged, RawEvent, Recorded, Secrets, StoreError, Target, WebhookEndpoint,
 };
+use crate::signature::{Scheme, StandardWebhooks};
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const OLD_SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
@@ -80,44 +80,55 @@ impl OutboxStore for Scripted {
     fn policy(&self) -> &Policy {
         &self.policy
     }
-    fn add_endpoint<'a>(&'a self, _: &'a NewEndpoint) -> BoxFuture<'a, Result<EndpointId, StoreError>> {
-        Box::pin(async move {
-            unused()
-        })
+    fn add_endpoint<'a>(
+        &'a self,
+        _: &'a NewEndpoint,
+    ) -> BoxFuture<'a, Result<EndpointId, StoreError>> {
+        Box::pin(async move { unused() })
     }
-    fn update_endpoint<'a>(&'a self, _: EndpointId, _: &'a NewEndpoint) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(async move {
-            unused()
-        })
+    fn update_endpoint<'a>(
+        &'a self,
+        _: EndpointId,
+        _: &'a NewEndpoint,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move { unused() })
     }
-    fn endpoint<'a>(&'a self, _: EndpointId) -> BoxFuture<'a, Result<Option<WebhookEndpoint>, StoreError>> {
-        Box::pin(async move {
-            unused()
-        })
+    fn endpoint<'a>(
+        &'a self,
+        _: EndpointId,
+    ) -> BoxFuture<'a, Result<Option<WebhookEndpoint>, StoreError>> {
+        Box::pin(async move { unused() })
     }
-    fn endpoints<'a>(&'a self, _: Option<EndpointId>, _: u32) -> BoxFuture<'a, Result<Vec<WebhookEndpoint>, StoreError>> {
-        Box::pin(async move {
-            unused()
-        })
+    fn endpoints<'a>(
+        &'a self,
+        _: Option<EndpointId>,
+        _: u32,
+    ) -> BoxFuture<'a, Result<Vec<WebhookEndpoint>, StoreError>> {
+        Box::pin(async move { unused() })
     }
     fn set_enabled<'a>(&'a self, _: EndpointId, _: bool) -> BoxFuture<'a, Result<(), StoreError>> {
-        Box::pin(async move {
-            unused()
-        })
+        Box::pin(async move { unused() })
     }
-    fn publish_raw<'a>(&'a self, _: &'a [RawEvent]) -> BoxFuture<'a, Result<Vec<String>, StoreError>> {
-        Box::pin(async move {
-            unused()
-        })
+    fn publish_raw<'a>(
+        &'a self,
+        _: &'a [RawEvent],
+    ) -> BoxFuture<'a, Result<Vec<String>, StoreError>> {
+        Box::pin(async move { unused() })
     }
-    fn claim<'a>(&'a self, request: ClaimRequest) -> BoxFuture<'a, Result<Vec<Claimed>, StoreError>> {
+    fn claim<'a>(
+        &'a self,
+        request: ClaimRequest,
+    ) -> BoxFuture<'a, Result<Vec<Claimed>, StoreError>> {
         Box::pin(async move {
             let mut queue = self.queue.lock().unwrap();
             let n = queue.len().min(request.limit as usize);
             Ok(queue.drain(..n).collect())
         })
     }
-    fn record<'a>(&'a self, results: &'a [AttemptResult]) -> BoxFuture<'a, Result<Vec<Recorded>, StoreError>> {
+    fn record<'a>(
+        &'a self,
+        results: &'a [AttemptResult],
+    ) -> BoxFuture<'a, Result<Vec<Recorded>, StoreError>> {
         Box::pin(async move {
             self.recorded.lock().unwrap().extend_from_slice(results);
             Ok(results
@@ -141,35 +152,26 @@ impl OutboxStore for Scripted {
             tokio::time::sleep(timeout).await;
         })
     }
-    fn deliveries<'a>(&'a self, _: &'a DeliveryQuery) -> BoxFuture<'a, Result<Vec<DeliveryInfo>, StoreError>> {
-        Box::pin(async move {
-            unused()
-        })
+    fn deliveries<'a>(
+        &'a self,
+        _: &'a DeliveryQuery,
+    ) -> BoxFuture<'a, Result<Vec<DeliveryInfo>, StoreError>> {
+        Box::pin(async move { unused() })
     }
     fn attempts<'a>(&'a self, _: DeliveryId) -> BoxFuture<'a, Result<Vec<AttemptLog>, StoreError>> {
-        Box::pin(async move {
-            unused()
-        })
+        Box::pin(async move { unused() })
     }
     fn retry<'a>(&'a self, _: DeliveryId) -> BoxFuture<'a, Result<bool, StoreError>> {
-        Box::pin(async move {
-            unused()
-        })
+        Box::pin(async move { unused() })
     }
     fn recover<'a>(&'a self, _: EndpointId, _: i64) -> BoxFuture<'a, Result<u64, StoreError>> {
-        Box::pin(async move {
-            unused()
-        })
+        Box::pin(async move { unused() })
     }
     fn purge<'a>(&'a self, _: i64) -> BoxFuture<'a, Result<Purged, StoreError>> {
-        Box::pin(async move {
-            unused()
-        })
+        Box::pin(async move { unused() })
     }
     fn stats<'a>(&'a self) -> BoxFuture<'a, Result<OutboxStats, StoreError>> {
-        Box::pin(async move {
-            unused()
-        })
+        Box::pin(async move { unused() })
     }
 }
 

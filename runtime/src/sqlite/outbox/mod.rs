@@ -5,7 +5,7 @@
 //!
 //! ```
 //! use hookwire::outbox::{NewEndpoint, OutboxStore, RawEvent};
-//! use hookwire::outbox::sqlite::SqliteOutbox;
+//! use hookwire::sqlite::SqliteOutbox;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -36,7 +36,7 @@ use sqlx::query::Query;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteQueryResult};
 use sqlx::{Pool, Sqlite, Transaction};
 
-use crate::dedup::BoxFuture;
+use crate::BoxFuture;
 use crate::outbox::record::Leased;
 use crate::outbox::sql::{
     Arg, ClaimLanes, ClaimedRow, Dialect, Exec, NewEvent, SqlOutbox, Statements, db, health,
@@ -52,7 +52,7 @@ use crate::sqlite::pool as sqlite_pool;
 /// use std::sync::Arc;
 /// use hookwire::clock::FixedClock;
 /// use hookwire::outbox::Policy;
-/// use hookwire::outbox::sqlite::SqliteOutbox;
+/// use hookwire::sqlite::SqliteOutbox;
 /// use hookwire::retry::RetryPolicy;
 ///
 /// let outbox = SqliteOutbox::open("sqlite://outbox.db")
@@ -71,7 +71,7 @@ impl SqlOutbox<Sqlite> {
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), hookwire::outbox::StoreError> {
-    /// let outbox = hookwire::outbox::sqlite::SqliteOutbox::open("sqlite://outbox.db").await?;
+    /// let outbox = hookwire::sqlite::SqliteOutbox::open("sqlite://outbox.db").await?;
     /// # Ok(()) }
     /// ```
     pub async fn open(url: &str) -> Result<Self, StoreError> {
@@ -88,7 +88,7 @@ impl SqlOutbox<Sqlite> {
     /// # async fn demo() -> Result<(), hookwire::outbox::StoreError> {
     /// use sqlx::sqlite::SqliteConnectOptions;
     /// let options = SqliteConnectOptions::new().filename("outbox.db").create_if_missing(true);
-    /// let outbox = hookwire::outbox::sqlite::SqliteOutbox::open_with(options).await?;
+    /// let outbox = hookwire::sqlite::SqliteOutbox::open_with(options).await?;
     /// # Ok(()) }
     /// ```
     pub async fn open_with(options: SqliteConnectOptions) -> Result<Self, StoreError> {
@@ -111,7 +111,9 @@ impl Dialect for Sqlite {
     };
     const WAKE_ON_PUBLISH: bool = true;
 
-    fn begin(pool: &Pool<Sqlite>) -> BoxFuture<'_, Result<Transaction<'static, Sqlite>, sqlx::Error>> {
+    fn begin(
+        pool: &Pool<Sqlite>,
+    ) -> BoxFuture<'_, Result<Transaction<'static, Sqlite>, sqlx::Error>> {
         Box::pin(pool.begin_with("BEGIN IMMEDIATE"))
     }
 
@@ -156,7 +158,11 @@ impl Dialect for Sqlite {
                 return Err(db(sqlx::Error::RowNotFound));
             };
             let pk = Sqlite::int(&row, 0)?;
-            let args = [Arg::Int(pk), Arg::Int(event.now), Arg::Text(event.event_type)];
+            let args = [
+                Arg::Int(pk),
+                Arg::Int(event.now),
+                Arg::Text(event.event_type),
+            ];
             Sqlite::execute(&mut tx, sql::FAN_OUT, &args).await?;
             tx.commit().await.map_err(db)
         })
@@ -223,7 +229,10 @@ impl Dialect for Sqlite {
                     let Some(event) = events.get(&pk) else {
                         return Err(StoreError::Corrupt {
                             table: "hw_delivery",
-                            reason: format!("delivery {} refers to a missing event", delivery.delivery),
+                            reason: format!(
+                                "delivery {} refers to a missing event",
+                                delivery.delivery
+                            ),
                         });
                     };
                     delivery.event = event.clone();
@@ -249,7 +258,10 @@ impl Dialect for Sqlite {
         None
     }
 
-    fn leased(conn: &mut SqliteConnection, lease: Lease) -> BoxFuture<'_, Result<Option<Leased>, StoreError>> {
+    fn leased(
+        conn: &mut SqliteConnection,
+        lease: Lease,
+    ) -> BoxFuture<'_, Result<Option<Leased>, StoreError>> {
         Box::pin(async move {
             let args = [Arg::Int(lease.delivery.0), Arg::Int(lease.token)];
             let Some(row) = Sqlite::fetch_optional(conn, sql::LEASED, &args).await? else {
@@ -264,7 +276,10 @@ impl Dialect for Sqlite {
         })
     }
 
-    fn health(conn: &mut SqliteConnection, endpoint: i64) -> BoxFuture<'_, Result<Health, StoreError>> {
+    fn health(
+        conn: &mut SqliteConnection,
+        endpoint: i64,
+    ) -> BoxFuture<'_, Result<Health, StoreError>> {
         Box::pin(async move {
             match Sqlite::fetch_optional(conn, sql::HEALTH, &[Arg::Int(endpoint)]).await? {
                 Some(row) => health::<Sqlite>(&row, 0),

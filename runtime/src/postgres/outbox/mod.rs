@@ -6,7 +6,7 @@
 //!
 //! ```no_run
 //! use hookwire::outbox::{NewEndpoint, OutboxStore, RawEvent};
-//! use hookwire::outbox::postgres::PgOutbox;
+//! use hookwire::postgres::PgOutbox;
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let outbox = PgOutbox::open("postgres://postgres@127.0.0.1:5432/shop").await?;
@@ -30,7 +30,7 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgQueryResult};
 use sqlx::query::Query;
 use sqlx::{Pool, Postgres, Row, Transaction};
 
-use crate::dedup::BoxFuture;
+use crate::BoxFuture;
 use crate::outbox::record::Leased;
 use crate::outbox::sql::{
     Arg, ClaimLanes, ClaimedRow, Dialect, Exec, NewEvent, SqlOutbox, Statements, db, health,
@@ -43,7 +43,7 @@ use crate::outbox::{AttemptResult, Health, Lease, StoreError};
 /// ```no_run
 /// # async fn demo() -> Result<(), hookwire::outbox::StoreError> {
 /// use sqlx::postgres::PgConnectOptions;
-/// use hookwire::outbox::postgres::PgOutbox;
+/// use hookwire::postgres::PgOutbox;
 ///
 /// // The outbox's tables in the schema `webhooks`.
 /// let options: PgConnectOptions = "postgres://postgres@127.0.0.1:5432/shop".parse()
@@ -67,7 +67,7 @@ impl SqlOutbox<Postgres> {
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), hookwire::outbox::StoreError> {
-    /// let outbox = hookwire::outbox::postgres::PgOutbox::open("postgres://127.0.0.1/shop").await?;
+    /// let outbox = hookwire::postgres::PgOutbox::open("postgres://127.0.0.1/shop").await?;
     /// # Ok(()) }
     /// ```
     pub async fn open(url: &str) -> Result<Self, StoreError> {
@@ -81,7 +81,7 @@ impl SqlOutbox<Postgres> {
     ///
     /// ```no_run
     /// # async fn demo(options: sqlx::postgres::PgConnectOptions) -> Result<(), hookwire::outbox::StoreError> {
-    /// let outbox = hookwire::outbox::postgres::PgOutbox::open_with(options).await?;
+    /// let outbox = hookwire::postgres::PgOutbox::open_with(options).await?;
     /// # Ok(()) }
     /// ```
     pub async fn open_with(options: PgConnectOptions) -> Result<Self, StoreError> {
@@ -95,7 +95,7 @@ impl SqlOutbox<Postgres> {
     /// when the name would be longer than 63 bytes).
     ///
     /// ```no_run
-    /// # fn demo(outbox: &hookwire::outbox::postgres::PgOutbox) {
+    /// # fn demo(outbox: &hookwire::postgres::PgOutbox) {
     /// assert!(outbox.channel().starts_with("hookwire_outbox."));
     /// # }
     /// ```
@@ -114,7 +114,9 @@ impl Dialect for Postgres {
     };
     const WAKE_ON_PUBLISH: bool = false;
 
-    fn begin(pool: &Pool<Postgres>) -> BoxFuture<'_, Result<Transaction<'static, Postgres>, sqlx::Error>> {
+    fn begin(
+        pool: &Pool<Postgres>,
+    ) -> BoxFuture<'_, Result<Transaction<'static, Postgres>, sqlx::Error>> {
         Box::pin(pool.begin())
     }
 
@@ -176,8 +178,16 @@ impl Dialect for Postgres {
         })
     }
 
-    fn abandon(conn: &mut PgConnection, now: i64, max_attempts: i64) -> BoxFuture<'_, Result<u64, StoreError>> {
-        Box::pin(Postgres::execute(conn, sql::ABANDON, &[Arg::Int(now), Arg::Int(max_attempts)]))
+    fn abandon(
+        conn: &mut PgConnection,
+        now: i64,
+        max_attempts: i64,
+    ) -> BoxFuture<'_, Result<u64, StoreError>> {
+        Box::pin(Postgres::execute(
+            conn,
+            sql::ABANDON,
+            &[Arg::Int(now), Arg::Int(max_attempts)],
+        ))
     }
 
     /// Every lane's share in one `UPDATE` whose per-lane picks use `FOR UPDATE SKIP LOCKED`,
@@ -237,7 +247,10 @@ impl Dialect for Postgres {
         Some(Box::pin(delivered(conn, successes, now)))
     }
 
-    fn leased(conn: &mut PgConnection, lease: Lease) -> BoxFuture<'_, Result<Option<Leased>, StoreError>> {
+    fn leased(
+        conn: &mut PgConnection,
+        lease: Lease,
+    ) -> BoxFuture<'_, Result<Option<Leased>, StoreError>> {
         Box::pin(async move {
             let args = [Arg::Int(lease.delivery.0), Arg::Int(lease.token)];
             let Some(row) = Postgres::fetch_optional(conn, sql::LEASED, &args).await? else {
@@ -287,7 +300,9 @@ async fn delivered(
         .bind(pick(&|r| r.lease.delivery.0))
         .bind(pick(&|r| r.lease.token))
         .bind(pick(&|r| r.outcome.status().map_or(0, i64::from)))
-        .bind(pick(&|r| i64::try_from(r.duration.as_millis()).unwrap_or(i64::MAX)))
+        .bind(pick(&|r| {
+            i64::try_from(r.duration.as_millis()).unwrap_or(i64::MAX)
+        }))
         .bind(excerpts)
         .bind(now)
         .fetch_all(&mut *conn)
