@@ -49,6 +49,9 @@ pub struct Statements {
     pub release: &'static str,
 }
 
+/// Successes recorded at once: `(delivery, endpoint)` of those whose lease held.
+pub(crate) type Delivered<'a> = BoxFuture<'a, Result<Vec<(i64, i64)>, StoreError>>;
+
 /// One claimed delivery, as the dialect's claim returns it.
 #[derive(Debug)]
 pub struct ClaimedRow {
@@ -158,7 +161,7 @@ pub trait Dialect: Exec + sealed::Sealed {
         conn: &'a mut Self::Connection,
         successes: &'a [&'a AttemptResult],
         now: i64,
-    ) -> Option<BoxFuture<'a, Result<Vec<(i64, i64)>, StoreError>>>;
+    ) -> Option<Delivered<'a>>;
 
     /// The leased delivery of `lease` (locked on PostgreSQL) and its endpoint's health, or
     /// `None` when the lease is stale.

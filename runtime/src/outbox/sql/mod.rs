@@ -17,7 +17,9 @@ use std::time::Duration;
 use sqlx::{Pool, Transaction};
 use tokio::sync::Notify;
 
-pub(crate) use dialect::{Arg, ClaimLanes, ClaimedRow, NewEvent, Statements, count, db, health};
+pub(crate) use dialect::{
+    Arg, ClaimLanes, ClaimedRow, Delivered, NewEvent, Statements, count, db, health,
+};
 pub(crate) use dialect::{Dialect, Exec};
 
 use crate::BoxFuture;

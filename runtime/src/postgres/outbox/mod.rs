@@ -33,8 +33,8 @@ use sqlx::{Pool, Postgres, Row, Transaction};
 use crate::BoxFuture;
 use crate::outbox::record::Leased;
 use crate::outbox::sql::{
-    Arg, ClaimLanes, ClaimedRow, Dialect, Exec, NewEvent, SqlOutbox, Statements, db, health,
-    migrate,
+    Arg, ClaimLanes, ClaimedRow, Delivered, Dialect, Exec, NewEvent, SqlOutbox, Statements, db,
+    health, migrate,
 };
 use crate::outbox::{AttemptResult, Health, Lease, StoreError};
 
@@ -243,7 +243,7 @@ impl Dialect for Postgres {
         conn: &'a mut PgConnection,
         successes: &'a [&'a AttemptResult],
         now: i64,
-    ) -> Option<BoxFuture<'a, Result<Vec<(i64, i64)>, StoreError>>> {
+    ) -> Option<Delivered<'a>> {
         Some(Box::pin(delivered(conn, successes, now)))
     }
 

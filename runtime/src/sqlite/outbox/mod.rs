@@ -39,8 +39,8 @@ use sqlx::{Pool, Sqlite, Transaction};
 use crate::BoxFuture;
 use crate::outbox::record::Leased;
 use crate::outbox::sql::{
-    Arg, ClaimLanes, ClaimedRow, Dialect, Exec, NewEvent, SqlOutbox, Statements, db, health,
-    migrate,
+    Arg, ClaimLanes, ClaimedRow, Delivered, Dialect, Exec, NewEvent, SqlOutbox, Statements, db,
+    health, migrate,
 };
 use crate::outbox::{AttemptResult, Health, Lease, StoreError};
 use crate::sqlite::pool as sqlite_pool;
@@ -254,7 +254,7 @@ impl Dialect for Sqlite {
         _conn: &'a mut SqliteConnection,
         _successes: &'a [&'a AttemptResult],
         _now: i64,
-    ) -> Option<BoxFuture<'a, Result<Vec<(i64, i64)>, StoreError>>> {
+    ) -> Option<Delivered<'a>> {
         None
     }
 
