@@ -68,6 +68,7 @@ mod open;
 #[cfg(any(feature = "postgres", feature = "redis", feature = "sqlite"))]
 pub(crate) mod stored;
 
+use bytes::Bytes;
 use std::time::Duration;
 
 pub use memory::MemoryInbox;
@@ -98,8 +99,9 @@ pub struct NewItem {
     pub signed_at: Option<Timestamp>,
     /// The request headers handlers may read (lowercase names), signatures left out.
     pub headers: Vec<(String, String)>,
-    /// The verified body, byte for byte.
-    pub body: Vec<u8>,
+    /// The verified body, byte for byte (a [`Bytes`] shares the request's buffer: the
+    /// receiver stores a delivery without copying it).
+    pub body: Bytes,
 }
 
 impl NewItem {
@@ -114,7 +116,7 @@ impl NewItem {
         queue: impl Into<String>,
         id: impl Into<String>,
         event_type: impl Into<String>,
-        body: Vec<u8>,
+        body: impl Into<Bytes>,
     ) -> Self {
         NewItem {
             queue: queue.into(),
@@ -122,7 +124,7 @@ impl NewItem {
             event_type: event_type.into(),
             signed_at: None,
             headers: Vec::new(),
-            body,
+            body: body.into(),
         }
     }
 

@@ -63,7 +63,7 @@ impl StoredClaim {
             event_type: self.event_type,
             signed_at: self.signed_at.map(from_millis),
             headers: decode_headers(&self.headers)?,
-            body: self.body,
+            body: self.body.into(),
         };
         Ok(ClaimedDelivery {
             item,

@@ -289,7 +289,7 @@ impl InboxStore for RedisInbox {
                         item.event_type.as_bytes(),
                         signed.as_bytes(),
                         headers.as_bytes(),
-                        &item.body,
+                        &item.body[..],
                         now.as_bytes(),
                     ],
                 )

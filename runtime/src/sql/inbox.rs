@@ -35,7 +35,7 @@ macro_rules! sql_inbox_store {
                         .bind(&item.event_type)
                         .bind(item.signed_at.map($crate::plumbing::time::millis))
                         .bind($crate::inbox::stored::encode_headers(&item.headers)?)
-                        .bind(item.body.as_slice())
+                        .bind(&item.body[..])
                         .bind($crate::plumbing::time::millis(now))
                         .execute(&self.pool)
                         .await

@@ -6,7 +6,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use tracing::Instrument;
 
 use crate::Settled;
@@ -110,12 +109,7 @@ async fn execute<S: Clone + Send + Sync + 'static>(
         Err(error) => return Outcome::Dead(error.to_string()),
     };
     let parts = stored_parts("/", &item.headers);
-    let head = Head::stored(
-        Some(item.id),
-        item.event_type,
-        item.signed_at,
-        Bytes::from(item.body),
-    );
+    let head = Head::stored(Some(item.id), item.event_type, item.signed_at, item.body);
     let shape = receiver.config.inner().format.shape();
     let future = match route.start(shape, head, parts, state) {
         Ok(future) => future,

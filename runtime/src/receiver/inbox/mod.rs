@@ -51,7 +51,7 @@ impl Queue {
                 random_id()?
             }
         };
-        let mut item = NewItem::new(&*self.name, id, head.event_type, head.body.to_vec());
+        let mut item = NewItem::new(&*self.name, id, head.event_type, head.body);
         item.signed_at = head.signed_at;
         item.headers = kept_headers(headers);
         match self.store.push(&item, inner.clock.now()).await {
@@ -179,6 +179,39 @@ pub(crate) fn stored_parts(path: &str, headers: &[(String, String)]) -> axum::ht
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn the_inbox_stores_the_request_body_without_a_copy() {
+        use std::time::Duration;
+
+        use bytes::Bytes;
+
+        use crate::Timestamp;
+        use crate::inbox::MemoryInbox;
+        use crate::receiver::WebhookConfig;
+        use crate::signature::GitHub;
+
+        let store = Arc::new(MemoryInbox::new());
+        let queue = Queue {
+            store: Arc::clone(&store) as Arc<dyn InboxStore>,
+            name: "q".into(),
+            wake: Arc::new(Notify::new()),
+        };
+        let config = WebhookConfig::new(GitHub::new("s").unwrap());
+        let body = Bytes::from_static(b"{}");
+        let head = Head::stored(Some("d-1".into()), "push".into(), None, body.clone());
+        queue
+            .push(config.inner(), &HeaderMap::new(), head)
+            .await
+            .unwrap();
+        let now = Timestamp::now().saturating_add_seconds(1);
+        let claimed = store
+            .claim("q", now, Duration::from_secs(60), 1, 5)
+            .await
+            .unwrap();
+        // The same buffer: stored and handed back as the request's bytes.
+        assert_eq!(claimed[0].item.body.as_ptr(), body.as_ptr());
+    }
 
     #[test]
     fn signatures_and_credentials_are_not_kept() {
