@@ -1,9 +1,11 @@
 //! [`MemoryDedup`]: the in-memory duplicate store, bounded, evicting nothing before its time.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
+
+use foldhash::fast::RandomState;
 
 use crate::dedup::{Claim, DedupError, DedupKey, DedupStore};
 use crate::{BoxFuture, ClaimToken, Settled, Timestamp};
@@ -18,7 +20,7 @@ use crate::{BoxFuture, ClaimToken, Settled, Timestamp};
 ///   silently forgetting ids.
 /// - With the receiver's default time to live of 3 days, 100 000 keys cover about 33 000
 ///   deliveries a day (0.38 a second, sustained) per store. Above that, raise the capacity
-///   (each key costs roughly 150 bytes plus the id and namespace lengths) or use a shared store.
+///   (each key costs roughly 100 bytes plus the id's length; the namespace is shared) or use a shared store.
 /// - Several processes behind a load balancer need a shared store instead.
 ///
 /// ```
@@ -43,15 +45,34 @@ pub struct MemoryDedup {
     capacity: usize,
 }
 
-#[derive(Default)]
+/// The keys and what is known of their expiries. Expired entries are not removed one by one:
+/// a claim treats one as absent (and takes its slot over), and a full store removes them all
+/// in one pass ([`sweep`](State::sweep)), which runs at most once per second of the clock: an
+/// entry is never set to expire at or before the time it is set (one that would is removed at
+/// once), so after a sweep at `t` nothing can expire before `t + 1`.
 struct State {
-    entries: HashMap<DedupKey, Entry>,
-    /// Each entry's expiry time and token, earliest first: exactly one per entry (replaced
-    /// when a claim completes, removed with its entry), so nothing stale piles up. Tokens are
-    /// unique, so `(time, token)` is too.
-    expiries: BTreeMap<(i64, u64), DedupKey>,
+    /// Hashed with foldhash (seeded per map): the ids are signed by the sender, and SipHash
+    /// cost about a tenth of the receiver's time per delivery in a map of this size.
+    entries: HashMap<DedupKey, Entry, RandomState>,
+    /// No entry expires before this time; it is lowered by every entry set to expire earlier
+    /// and made exact again by each sweep.
+    earliest: i64,
+    /// Whether `earliest` is an entry's expiry (else it is lower than every entry's): an
+    /// entry that held it was removed or given a later expiry since the last sweep.
+    exact: bool,
     /// The last token handed out (tokens are never reused).
     tokens: u64,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            entries: HashMap::default(),
+            earliest: i64::MAX,
+            exact: true,
+            tokens: 0,
+        }
+    }
 }
 
 struct Entry {
@@ -118,59 +139,81 @@ impl MemoryDedup {
     }
 
     fn claim_now(&self, key: &DedupKey, now: i64, lease: i64) -> Result<Claim, DedupError> {
-        let mut state = self.lock();
-        state.sweep(now);
+        let state = &mut *self.lock();
+        let expires_at = now.saturating_add(lease);
         let held = state
             .entries
             .get(key)
-            .map(|entry| (entry.expires_at > now, entry.done));
+            .map(|entry| (entry.expires_at, entry.done));
         match held {
-            Some((true, true)) => return Ok(Claim::Done),
-            Some((true, false)) => return Ok(Claim::InFlight),
-            // Expired: replaced below (the sweep removes these, so this is a safety net).
-            Some((false, _)) => {}
+            Some((at, true)) if at > now => return Ok(Claim::Done),
+            Some((at, false)) if at > now => return Ok(Claim::InFlight),
+            // Expired: its slot is taken over below, the key kept.
+            Some((at, _)) => state.forget(at),
+            None if state.entries.len() >= self.capacity => {
+                if now >= state.earliest || !state.exact {
+                    state.sweep(now);
+                }
+                if state.entries.len() >= self.capacity {
+                    let wait = u64::try_from(state.earliest.saturating_sub(now)).unwrap_or(0);
+                    return Err(DedupError::Full {
+                        capacity: self.capacity,
+                        retry_after: Duration::from_secs(wait.max(1)),
+                    });
+                }
+            }
             None => {}
-        }
-        if held.is_none() && state.entries.len() >= self.capacity {
-            let earliest = state.earliest().unwrap_or(now);
-            let wait = u64::try_from(earliest.saturating_sub(now)).unwrap_or(0);
-            return Err(DedupError::Full {
-                capacity: self.capacity,
-                retry_after: Duration::from_secs(wait.max(1)),
-            });
         }
         state.tokens += 1;
         let token = state.tokens;
-        state.set(key.clone(), false, now.saturating_add(lease), token);
+        if expires_at <= now {
+            // A lease of zero: expired as soon as it is made, so not kept.
+            state.entries.remove(key);
+            return Ok(Claim::New(ClaimToken::new(token)));
+        }
+        let entry = Entry {
+            done: false,
+            expires_at,
+            token,
+        };
+        match state.entries.get_mut(key) {
+            Some(slot) => *slot = entry,
+            None => {
+                state.entries.insert(key.clone(), entry);
+            }
+        }
+        state.lower(expires_at);
         Ok(Claim::New(ClaimToken::new(token)))
     }
 
     fn complete_now(&self, key: &DedupKey, token: ClaimToken, now: i64, ttl: i64) -> Settled {
         let state = &mut *self.lock();
-        match state.entries.get_mut(key) {
-            Some(entry) if entry.token == token.get() && !entry.done => {
-                // Updated in place, the expiry's key moved to its new time: no hashing or
-                // copying of the key again.
-                let node = state.expiries.remove(&(entry.expires_at, entry.token));
-                entry.done = true;
-                entry.expires_at = now.saturating_add(ttl);
-                let at = (entry.expires_at, entry.token);
-                state
-                    .expiries
-                    .insert(at, node.unwrap_or_else(|| key.clone()));
-                Settled::Applied
-            }
-            _ => Settled::Lost,
+        let Some(entry) = state.entries.get_mut(key) else {
+            return Settled::Lost;
+        };
+        if entry.token != token.get() || entry.done {
+            return Settled::Lost;
         }
+        let (old, expires_at) = (entry.expires_at, now.saturating_add(ttl));
+        if expires_at <= now {
+            // A time to live of zero: forgotten at once.
+            state.entries.remove(key);
+        } else {
+            entry.done = true;
+            entry.expires_at = expires_at;
+            state.lower(expires_at);
+        }
+        state.forget(old);
+        Settled::Applied
     }
 
     fn abandon_now(&self, key: &DedupKey, token: ClaimToken) -> Settled {
-        let mut state = self.lock();
+        let state = &mut *self.lock();
         match state.entries.get(key) {
             Some(entry) if entry.token == token.get() && !entry.done => {
-                let at = (entry.expires_at, entry.token);
+                let at = entry.expires_at;
                 state.entries.remove(key);
-                state.expiries.remove(&at);
+                state.forget(at);
                 Settled::Applied
             }
             _ => Settled::Lost,
@@ -179,32 +222,30 @@ impl MemoryDedup {
 }
 
 impl State {
-    fn set(&mut self, key: DedupKey, done: bool, expires_at: i64, token: u64) {
-        let entry = Entry {
-            done,
-            expires_at,
-            token,
-        };
-        if let Some(old) = self.entries.insert(key.clone(), entry) {
-            self.expiries.remove(&(old.expires_at, old.token));
-        }
-        self.expiries.insert((expires_at, token), key);
+    /// An entry now expires at `at`.
+    fn lower(&mut self, at: i64) {
+        self.earliest = self.earliest.min(at);
     }
 
-    /// Removes every entry expired at `now`.
+    /// An entry that expired at `at` was removed or given another expiry.
+    fn forget(&mut self, at: i64) {
+        if at == self.earliest {
+            self.exact = false;
+        }
+    }
+
+    /// Removes every entry expired at `now`, in one pass that also finds the earliest expiry.
     fn sweep(&mut self, now: i64) {
-        while let Some(next) = self.expiries.first_entry() {
-            if next.key().0 > now {
-                break;
+        let mut earliest = i64::MAX;
+        self.entries.retain(|_, entry| {
+            let live = entry.expires_at > now;
+            if live {
+                earliest = earliest.min(entry.expires_at);
             }
-            let key = next.remove();
-            self.entries.remove(&key);
-        }
-    }
-
-    /// The earliest expiry of an entry.
-    fn earliest(&self) -> Option<i64> {
-        self.expiries.first_key_value().map(|(&(at, _), _)| at)
+            live
+        });
+        self.earliest = earliest;
+        self.exact = true;
     }
 }
 
@@ -267,7 +308,7 @@ mod tests {
     }
 
     #[test]
-    fn settled_claims_leave_one_expiry_per_entry() {
+    fn settled_claims_leave_nothing_behind() {
         let store = MemoryDedup::new().capacity(4);
         for _ in 0..1_000 {
             let Ok(Claim::New(token)) = store.claim_now(&key("a"), 0, 10) else {
@@ -275,7 +316,7 @@ mod tests {
             };
             assert_eq!(store.abandon_now(&key("a"), token), Settled::Applied);
         }
-        assert!(store.lock().expiries.is_empty());
+        assert!(store.is_empty());
         let Ok(Claim::New(token)) = store.claim_now(&key("b"), 0, 10) else {
             panic!("expected a new claim");
         };
@@ -283,9 +324,48 @@ mod tests {
             store.complete_now(&key("b"), token, 1, 100),
             Settled::Applied
         );
-        let state = store.lock();
-        assert_eq!((state.entries.len(), state.expiries.len()), (1, 1));
-        assert_eq!(state.expiries.keys().next(), Some(&(101, token.get())));
+        assert_eq!(store.len(), 1);
+        // A zero time to live forgets the delivery at once.
+        let Ok(Claim::New(token)) = store.claim_now(&key("c"), 1, 10) else {
+            panic!("expected a new claim");
+        };
+        assert_eq!(store.complete_now(&key("c"), token, 1, 0), Settled::Applied);
+        assert_eq!(store.len(), 1);
+        assert!(matches!(
+            store.claim_now(&key("c"), 1, 10),
+            Ok(Claim::New(_))
+        ));
+    }
+
+    #[test]
+    fn a_full_store_sweeps_once_per_second_and_reports_the_exact_wait() {
+        let store = MemoryDedup::new().capacity(2);
+        for (id, lease) in [("a", 5), ("b", 50)] {
+            let Ok(Claim::New(token)) = store.claim_now(&key(id), 0, lease) else {
+                panic!("expected a new claim");
+            };
+            assert_eq!(
+                store.complete_now(&key(id), token, 0, 100),
+                Settled::Applied
+            );
+        }
+        // Both leases were replaced by the time to live: the wait is the ttl's, not a lease's.
+        let Err(DedupError::Full { retry_after, .. }) = store.claim_now(&key("c"), 1, 10) else {
+            panic!("expected a full store");
+        };
+        assert_eq!(retry_after, Duration::from_secs(99));
+        assert!(store.lock().exact);
+        // An expired entry's slot is taken over by its own key, and by another once swept.
+        assert!(matches!(
+            store.claim_now(&key("a"), 100, 10),
+            Ok(Claim::New(_))
+        ));
+        assert!(matches!(
+            store.claim_now(&key("c"), 100, 10),
+            Ok(Claim::New(_))
+        ));
+        assert_eq!(store.len(), 2);
+        assert_eq!(store.lock().earliest, 110);
     }
 
     #[test]
