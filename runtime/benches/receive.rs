@@ -9,9 +9,9 @@
 //! event type lookup and the duplicate claim: every request carries a new delivery id (4096
 //! pre-signed header sets, cycled) against the default `MemoryDedup` (capacity 100 000)
 //! holding 96 000 done ids of other deliveries, at realistic fill. The receiver completes each
-//! delivery with a zero time to live, so its id expires at once and the next request sweeps
-//! it: every request claims, inserts, completes and expires one id in a store of ~96 000, and
-//! none is a duplicate.
+//! delivery with a zero time to live, so the store forgets its id at once: every request
+//! claims, inserts, completes and removes one id in a store of ~96 000, and none is a
+//! duplicate.
 //!
 //! After criterion's groups, a ratio table is printed from a separate `Instant`-based
 //! measurement (best of 41 interleaved rounds, with a third column for the receiver without a duplicate
