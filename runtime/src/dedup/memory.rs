@@ -5,8 +5,6 @@ use std::fmt;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use foldhash::fast::RandomState;
-
 use crate::dedup::{Claim, DedupError, DedupKey, DedupStore};
 use crate::{BoxFuture, ClaimToken, Settled, Timestamp};
 
@@ -45,15 +43,21 @@ pub struct MemoryDedup {
     capacity: usize,
 }
 
+/// foldhash with the receiver (`axum`, which builds it anyway), std's SipHash otherwise.
+#[cfg(feature = "axum")]
+type KeyHasher = foldhash::fast::RandomState;
+#[cfg(not(feature = "axum"))]
+type KeyHasher = std::hash::RandomState;
+
 /// The keys and what is known of their expiries. Expired entries are not removed one by one:
 /// a claim treats one as absent (and takes its slot over), and a full store removes them all
 /// in one pass ([`sweep`](State::sweep)), which runs at most once per second of the clock: an
 /// entry is never set to expire at or before the time it is set (one that would is removed at
 /// once), so after a sweep at `t` nothing can expire before `t + 1`.
 struct State {
-    /// Hashed with foldhash (seeded per map): the ids are signed by the sender, and SipHash
-    /// cost about a tenth of the receiver's time per delivery in a map of this size.
-    entries: HashMap<DedupKey, Entry, RandomState>,
+    /// Hashed with foldhash (seeded per map) where the receiver is built: SipHash cost about
+    /// a tenth of the receiver's time per delivery in a map of this size.
+    entries: HashMap<DedupKey, Entry, KeyHasher>,
     /// No entry expires before this time; it is lowered by every entry set to expire earlier
     /// and made exact again by each sweep.
     earliest: i64,
