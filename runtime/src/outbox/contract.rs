@@ -21,7 +21,7 @@ use crate::outbox::{
 /// transaction of its own.
 ///
 /// ```
-/// use hookwire::store::{DeliveryQuery, DeliveryState, OutboxStore, StoreError};
+/// use hookwire::outbox::{DeliveryQuery, DeliveryState, OutboxStore, StoreError};
 ///
 /// async fn failed_since(store: &impl OutboxStore, since: i64) -> Result<u64, StoreError> {
 ///     let mut replayed = 0;
@@ -35,7 +35,7 @@ pub trait OutboxStore: Send + Sync {
     /// The store's current time (Unix seconds), from its injected clock.
     ///
     /// ```
-    /// # use hookwire::store::*;
+    /// # use hookwire::outbox::*;
     /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
     /// let now: i64 = store.now();
     /// # Ok(()) }
@@ -45,7 +45,7 @@ pub trait OutboxStore: Send + Sync {
     /// The policy applied when results are recorded.
     ///
     /// ```
-    /// # use hookwire::store::*;
+    /// # use hookwire::outbox::*;
     /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
     /// assert!(store.policy().max_attempts() >= 1);
     /// # Ok(()) }
@@ -55,7 +55,7 @@ pub trait OutboxStore: Send + Sync {
     /// Adds an endpoint; it receives events published from now on.
     ///
     /// ```
-    /// # use hookwire::store::*;
+    /// # use hookwire::outbox::*;
     /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
     /// let id = store.add_endpoint(&NewEndpoint::new("https://example.com/hook", "whsec_c2VjcmV0")).await?;
     /// # Ok(()) }
@@ -71,7 +71,7 @@ pub trait OutboxStore: Send + Sync {
     /// endpoint.
     ///
     /// ```
-    /// # use hookwire::store::*;
+    /// # use hookwire::outbox::*;
     /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
     /// let mut endpoint = NewEndpoint::new("https://example.com/hook", "whsec_bmV3");
     /// endpoint.secrets = Secrets::new(["whsec_bmV3", "whsec_b2xk"]); // rotation: new first
@@ -87,7 +87,7 @@ pub trait OutboxStore: Send + Sync {
     /// One endpoint, if it exists.
     ///
     /// ```
-    /// # use hookwire::store::*;
+    /// # use hookwire::outbox::*;
     /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
     /// if let Some(endpoint) = store.endpoint(EndpointId(1)).await? {
     ///     println!("{} disabled: {:?}", endpoint.url, endpoint.disabled);
@@ -102,7 +102,7 @@ pub trait OutboxStore: Send + Sync {
     /// Endpoints in id order, `limit` (at most 1000) after `after`.
     ///
     /// ```
-    /// # use hookwire::store::*;
+    /// # use hookwire::outbox::*;
     /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
     /// let first_page = store.endpoints(None, 100).await?;
     /// if let Some(last) = first_page.last() {
@@ -121,7 +121,7 @@ pub trait OutboxStore: Send + Sync {
     /// every held delivery for an attempt now and resets its health.
     ///
     /// ```
-    /// # use hookwire::store::*;
+    /// # use hookwire::outbox::*;
     /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
     /// store.set_enabled(EndpointId(1), true).await?;
     /// # Ok(()) }
@@ -136,7 +136,7 @@ pub trait OutboxStore: Send + Sync {
     /// subscribed endpoints. Returns the new events' ids, in order.
     ///
     /// ```
-    /// # use hookwire::store::*;
+    /// # use hookwire::outbox::*;
     /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
     /// let event = RawEvent::new("order.created", serde_json::json!({"order_id": "1"}))?;
     /// let ids = store.publish_raw(&[event]).await?;
@@ -162,7 +162,7 @@ pub trait OutboxStore: Send + Sync {
     /// health is left as it is (nothing was learned about the endpoint).
     ///
     /// ```
-    /// # use hookwire::store::*;
+    /// # use hookwire::outbox::*;
     /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
     /// let claimed = store.claim(ClaimRequest::new(32)).await?;
     /// # Ok(()) }
@@ -185,7 +185,7 @@ pub trait OutboxStore: Send + Sync {
     /// no result could be stored.
     ///
     /// ```
-    /// # use hookwire::store::*;
+    /// # use hookwire::outbox::*;
     /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
     /// for delivery in store.claim(ClaimRequest::new(1)).await? {
     ///     let ok = AttemptOutcome::Response { status: 204, retry_after: None };
@@ -202,7 +202,7 @@ pub trait OutboxStore: Send + Sync {
     /// and their attempt count goes back down. Returns how many were released.
     ///
     /// ```
-    /// # use hookwire::store::*;
+    /// # use hookwire::outbox::*;
     /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
     /// let held = store.claim(ClaimRequest::new(8)).await?;
     /// let leases: Vec<Lease> = held.iter().map(|d| d.lease).collect();
@@ -216,7 +216,7 @@ pub trait OutboxStore: Send + Sync {
     /// came back empty; the timeout is their polling backstop for retries coming due.
     ///
     /// ```
-    /// # use hookwire::store::*;
+    /// # use hookwire::outbox::*;
     /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
     /// if store.claim(ClaimRequest::new(8)).await?.is_empty() {
     ///     store.wait_for_work(std::time::Duration::from_secs(1)).await;
@@ -228,7 +228,7 @@ pub trait OutboxStore: Send + Sync {
     /// Deliveries matching `query`, in id order, one page.
     ///
     /// ```
-    /// # use hookwire::store::*;
+    /// # use hookwire::outbox::*;
     /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
     /// let failed = store.deliveries(&DeliveryQuery::new(100).state(DeliveryState::Failed)).await?;
     /// # Ok(()) }
@@ -241,7 +241,7 @@ pub trait OutboxStore: Send + Sync {
     /// A delivery's attempt log, oldest first (at most 100 entries).
     ///
     /// ```
-    /// # use hookwire::store::*;
+    /// # use hookwire::outbox::*;
     /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
     /// for attempt in store.attempts(DeliveryId(1)).await? {
     ///     println!("#{} {:?} {}", attempt.attempt, attempt.status, attempt.excerpt);
@@ -262,7 +262,7 @@ pub trait OutboxStore: Send + Sync {
     /// the endpoint still fails, the breaker judges it again from there.
     ///
     /// ```
-    /// # use hookwire::store::*;
+    /// # use hookwire::outbox::*;
     /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
     /// let rescheduled: bool = store.retry(DeliveryId(1)).await?;
     /// # Ok(()) }
@@ -278,7 +278,7 @@ pub trait OutboxStore: Send + Sync {
     /// if the endpoint still fails, the breaker judges it again from there.
     ///
     /// ```
-    /// # use hookwire::store::*;
+    /// # use hookwire::outbox::*;
     /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
     /// let since = store.now() - 24 * 3600;
     /// let replayed = store.recover(EndpointId(1), since).await?;
@@ -296,7 +296,7 @@ pub trait OutboxStore: Send + Sync {
     /// the endpoint releases them. Pending and in-flight deliveries are not purged either.
     ///
     /// ```
-    /// # use hookwire::store::*;
+    /// # use hookwire::outbox::*;
     /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
     /// let purged = store.purge(store.now() - 30 * 24 * 3600).await?;
     /// # Ok(()) }
@@ -306,7 +306,7 @@ pub trait OutboxStore: Send + Sync {
     /// Deliveries by state, overall and per endpoint.
     ///
     /// ```
-    /// # use hookwire::store::*;
+    /// # use hookwire::outbox::*;
     /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
     /// println!("{}", serde_json::to_string(&store.stats().await?).unwrap_or_default());
     /// # Ok(()) }

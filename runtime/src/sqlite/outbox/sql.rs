@@ -37,9 +37,10 @@ WHERE e.disabled IS NULL AND e.paused_until <= $1
 
 /// What the lanes ($1) have in flight (index `hw_delivery_in_flight`).
 pub(super) const BUSY: &str = "\
-SELECT endpoint_id, count(*) FROM hw_delivery
-WHERE endpoint_id IN (SELECT value FROM json_each($1)) AND state = 'in_flight' AND run_at > $2
-GROUP BY endpoint_id";
+SELECT l.value,
+       (SELECT count(*) FROM hw_delivery f
+         WHERE f.endpoint_id = l.value AND f.state = 'in_flight' AND f.run_at > $2)
+FROM json_each($1) l";
 
 /// Claims up to $5 due deliveries of endpoint $4 (index `hw_delivery_due`), never one whose
 /// expired lease was its schedule's last ($6: the policy's attempts; `ABANDON` fails those).
