@@ -28,6 +28,7 @@ mod generate;
 mod inbox;
 mod input;
 mod listen;
+mod migrate;
 mod random;
 mod scheme;
 mod secret;
@@ -103,6 +104,10 @@ enum Command {
     /// Inspect a receiver's durable inbox: counts, dead letters, and retrying them
     #[command(after_help = inbox::INBOX_EXAMPLES)]
     Inbox(inbox::InboxArgs),
+    /// Bring a SQLite or PostgreSQL database to this build's schema, or list its migrations
+    /// (exit 1 with --status while some are pending)
+    #[command(after_help = migrate::MIGRATE_EXAMPLES)]
+    Migrate(migrate::MigrateArgs),
 }
 
 const SIGN_EXAMPLES: &str = "\
@@ -301,6 +306,7 @@ fn main() -> ExitCode {
         Command::Worker(args) => durable::worker(args),
         Command::Outbox(args) => durable::outbox(args),
         Command::Inbox(args) => inbox::run(args),
+        Command::Migrate(args) => migrate::run(args),
         Command::Example(args) => example::example(args),
         Command::Trigger(args) => example::trigger(args),
         Command::Diff(args) => diff::run(args),

@@ -145,7 +145,7 @@ fn stats_dead_and_retry_print_what_scripts_read() {
         "shop",
     ])
     .expect(2);
-    assert!(unknown.mentions("unknown inbox URL"), "{}", unknown.stderr);
+    assert!(unknown.mentions("unknown store URL"), "{}", unknown.stderr);
     std::fs::remove_dir_all(dir).unwrap();
 }
 

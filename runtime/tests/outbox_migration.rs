@@ -1,7 +1,7 @@
 //! Existing outbox databases are migrated when opened: a version 1 database (made here from
-//! the version 1 schema, with an endpoint the old breaker had opened) opens at version 2 with
-//! the circuit breaker's columns, its endpoint still probing, on SQLite and PostgreSQL; opening
-//! it again changes nothing.
+//! the version 1 schema, with an endpoint the old breaker had opened) opens with the circuit
+//! breaker's columns (the line's `outbox_breaker` migration run), its endpoint still probing,
+//! on SQLite and PostgreSQL; opening it again changes nothing.
 
 #[path = "outbox_support/stores.rs"]
 mod stores;
@@ -11,8 +11,13 @@ use hookwire::postgres::PgOutbox;
 use hookwire::sqlite::SqliteOutbox;
 
 /// The version 1 schemas, as released.
-const SQLITE_V1: &str = include_str!("../src/sqlite/outbox/schema.sql");
-const POSTGRES_V1: &str = include_str!("../src/postgres/outbox/schema.sql");
+const SQLITE_V1: &str = include_str!("fixtures/main-2026-12/sqlite_outbox_v1.sql");
+const POSTGRES_V1: &str = include_str!("fixtures/main-2026-12/postgres_outbox_v1.sql");
+
+/// The migrations the line records for the outbox: both applied, neither adopted (the
+/// breaker's was run, since version 1 lacked it).
+const APPLIED: &str = "SELECT COUNT(*) FROM hw_migrations
+    WHERE name IN ('outbox', 'outbox_breaker') AND (name = 'outbox' OR applied_at > 0)";
 
 /// One endpoint the version 1 breaker had opened (7 failures in a row), one healthy.
 const ENDPOINTS: &str = "\
@@ -43,12 +48,11 @@ async fn a_version_1_sqlite_outbox_is_migrated() {
     for _ in 0..2 {
         let store = SqliteOutbox::open(&url).await.unwrap();
         check(&store).await;
-        let version: i64 =
-            sqlx::query_scalar("SELECT value FROM hw_meta WHERE key = 'schema_version'")
-                .fetch_one(store.pool())
-                .await
-                .unwrap();
-        assert_eq!(version, 2);
+        let applied: i64 = sqlx::query_scalar(APPLIED)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(applied, 2);
         store.pool().close().await;
     }
 }
@@ -68,12 +72,11 @@ async fn a_version_1_postgres_outbox_is_migrated() {
     for _ in 0..2 {
         let store = PgOutbox::open(&url).await.unwrap();
         check(&store).await;
-        let version: i64 =
-            sqlx::query_scalar("SELECT value FROM hw_meta WHERE key = 'schema_version'")
-                .fetch_one(store.pool())
-                .await
-                .unwrap();
-        assert_eq!(version, 2);
+        let applied: i64 = sqlx::query_scalar(APPLIED)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(applied, 2);
         store.pool().close().await;
     }
 }

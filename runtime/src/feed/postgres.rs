@@ -5,19 +5,6 @@ use sqlx::postgres::PgPool;
 
 use crate::feed::{Cursor, FeedError, FeedEvent, FeedPage, FeedQuery, db, envelope};
 
-/// Records the publishing transaction of every event (`pg_current_xact_id()` is the inserting
-/// transaction's id), and the index the feed reads by. Added to the outbox's `hw_event` when
-/// missing.
-const HAS_XID: &str = "
-SELECT EXISTS (SELECT 1 FROM information_schema.columns
-               WHERE table_schema = current_schema() AND table_name = 'hw_event' AND column_name = 'xid')";
-
-const ADD_XID: &str = "
-SELECT pg_advisory_xact_lock(hashtext('hookwire.hw_event.xid'));
-ALTER TABLE hw_event ADD COLUMN IF NOT EXISTS xid xid8 NOT NULL DEFAULT pg_current_xact_id();
-CREATE INDEX IF NOT EXISTS hw_event_feed ON hw_event (xid, id);
-";
-
 /// Rows after the cursor in (transaction, id) order, only of transactions older than every
 /// transaction still running: a later commit always has a larger transaction id than the
 /// snapshot's xmin, so it sorts after everything already served. Every row read matches (no
@@ -77,7 +64,8 @@ pub struct PgFeed {
 
 impl PgFeed {
     /// The feed over the outbox tables in the pool's current schema (create the outbox
-    /// first). Adds the publishing transaction's id to `hw_event` if it is missing.
+    /// first). Migrates the schema (the publishing transaction's id on `hw_event` is
+    /// migration 5) if it is behind.
     ///
     /// # Errors
     /// The database failed, or the outbox's `hw_event` table does not exist.
@@ -88,15 +76,10 @@ impl PgFeed {
     /// # Ok(()) }
     /// ```
     pub async fn new(pool: PgPool) -> Result<Self, FeedError> {
-        let has_xid: bool = sqlx::query_scalar(HAS_XID)
-            .fetch_one(&pool)
+        // The publishing transaction's id on `hw_event`: migration 5 of the line.
+        crate::postgres::migrate_pool(&pool)
             .await
-            .map_err(db)?;
-        if !has_xid {
-            let mut tx = pool.begin().await.map_err(db)?;
-            sqlx::raw_sql(ADD_XID).execute(&mut *tx).await.map_err(db)?;
-            tx.commit().await.map_err(db)?;
-        }
+            .map_err(|e| FeedError::Database(Box::new(e)))?;
         Ok(PgFeed { pool })
     }
 

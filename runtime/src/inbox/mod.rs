@@ -393,6 +393,10 @@ pub enum InboxError {
     /// The store could not be reached or answered nonsense.
     #[error("the inbox is unavailable: {0}")]
     Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// [`open`] was given a URL it cannot use: an unknown scheme, a backend this build does
+    /// not include, or a malformed parameter.
+    #[error(transparent)]
+    Url(#[from] crate::UrlError),
 }
 
 impl From<NoRandomness> for InboxError {
@@ -404,13 +408,6 @@ impl From<NoRandomness> for InboxError {
 /// A backend that could not be opened, reached or migrated is unavailable.
 impl From<crate::BackendError> for InboxError {
     fn from(error: crate::BackendError) -> Self {
-        InboxError::new(error)
-    }
-}
-
-/// A URL [`open`] cannot use.
-impl From<crate::UrlError> for InboxError {
-    fn from(error: crate::UrlError) -> Self {
         InboxError::new(error)
     }
 }

@@ -70,6 +70,20 @@ pub enum StoreError {
     },
 }
 
+/// How a backend's failure to open or migrate reads as an outbox error.
+impl From<crate::BackendError> for StoreError {
+    fn from(error: crate::BackendError) -> Self {
+        match error {
+            crate::BackendError::SchemaTooNew { found, supported } => StoreError::SchemaTooNew {
+                found: i64::from(found),
+                supported: i64::from(supported),
+            },
+            crate::BackendError::Migration { .. } => StoreError::Migration(Box::new(error)),
+            other => StoreError::Database(Box::new(other)),
+        }
+    }
+}
+
 impl StoreError {
     /// Wraps a driver error.
     ///

@@ -15,25 +15,6 @@ use sqlx::postgres::PgPool;
 use crate::dedup::DedupError;
 use crate::sql::sweep::Sweep;
 
-/// Inserts the key, or takes over a row whose lease or time to live has passed.
-const CLAIM: &str = "
-INSERT INTO hw_dedup (namespace, id, token, done, expires_at) VALUES ($1, $2, $3, FALSE, $4)
-ON CONFLICT (namespace, id) DO UPDATE
-    SET token = EXCLUDED.token, done = FALSE, expires_at = EXCLUDED.expires_at
-    WHERE hw_dedup.expires_at <= $5
-RETURNING token";
-
-const STATE: &str = "SELECT done, expires_at FROM hw_dedup WHERE namespace = $1 AND id = $2";
-
-const COMPLETE: &str = "
-UPDATE hw_dedup SET done = TRUE, expires_at = $4
-WHERE namespace = $1 AND id = $2 AND token = $3 AND NOT done";
-
-const ABANDON: &str =
-    "DELETE FROM hw_dedup WHERE namespace = $1 AND id = $2 AND token = $3 AND NOT done";
-
-const PURGE: &str = "DELETE FROM hw_dedup WHERE expires_at <= $1";
-
 /// One sweep (`dedup::sweep`): at most $2 of the keys expired at $1, skipping rows a claim
 /// holds (so it never waits).
 const SWEEP: &str = "

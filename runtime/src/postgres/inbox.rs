@@ -25,11 +25,6 @@ use crate::plumbing::time::millis;
 use crate::plumbing::{random_tokens, token_i64};
 use crate::{ClaimToken, Timestamp};
 
-const PUSH: &str = "
-INSERT INTO hw_inbox (queue, id, event_type, signed_at, headers, body, stage, run_at, received_at)
-VALUES ($1, $2, $3, $4, $5, $6, 'waiting', $7, $7)
-ON CONFLICT (queue, id) DO NOTHING";
-
 /// Takes the oldest due rows no other claim holds: those claimed `$6` times already become
 /// dead letters (the words of [`gave_up`](crate::inbox::gave_up)), the others are claimed, at
 /// most one of them recovered from an ended lease; each gets one of the tokens in `$5`.
@@ -68,26 +63,6 @@ FROM picked
 WHERE h.queue = picked.queue AND h.id = picked.id
 RETURNING h.id, h.event_type, h.signed_at, h.headers, h.body, h.token, h.attempts,
     h.received_at, picked.run_at, picked.seq, picked.stage = 'running'";
-
-const COMPLETE: &str = "
-UPDATE hw_inbox SET stage = 'done', run_at = $4
-WHERE queue = $1 AND id = $2 AND token = $3 AND stage = 'running'";
-
-const FAIL: &str = "
-UPDATE hw_inbox SET stage = $4, run_at = $5, error = $6
-WHERE queue = $1 AND id = $2 AND token = $3 AND stage = 'running'";
-
-const DEAD_LETTERS: &str = "
-SELECT id, event_type, attempts::BIGINT, error, received_at, run_at FROM hw_inbox
-WHERE queue = $1 AND stage = 'dead' ORDER BY run_at, seq LIMIT $2";
-
-const REVIVE: &str = "
-UPDATE hw_inbox SET stage = 'waiting', run_at = $3, attempts = 0
-WHERE queue = $1 AND id = $2 AND stage = 'dead'";
-
-const STATS: &str = "SELECT stage, COUNT(*) FROM hw_inbox WHERE queue = $1 GROUP BY stage";
-
-const PURGE: &str = "DELETE FROM hw_inbox WHERE stage = 'done' AND run_at <= $1";
 
 /// The inbox on PostgreSQL (feature `postgres`): every replica of a receiver pushes to and
 /// claims from one table. Cheap to clone: clones share the pool.

@@ -14,12 +14,22 @@ pub(super) const LINE: Line = Line {
             name       TEXT   NOT NULL,
             applied_at BIGINT NOT NULL
         )",
-    adopt: "SELECT 1",
+    legacy: "SELECT COUNT(*)::BIGINT FROM pg_catalog.pg_tables
+        WHERE schemaname = current_schema() AND tablename = 'hw_meta'",
+    adopt: "INSERT INTO hw_migrations (version, name, applied_at)
+        SELECT 3, 'outbox', 0 FROM hw_meta WHERE key = 'schema_version' AND value >= 1
+        UNION ALL
+        SELECT 4, 'outbox_breaker', 0 FROM hw_meta WHERE key = 'schema_version' AND value >= 2
+        ON CONFLICT (version) DO NOTHING",
     applied: "SELECT version, applied_at FROM hw_migrations ORDER BY version",
     record: "INSERT INTO hw_migrations (version, name, applied_at) VALUES ({version}, '{name}', {at})",
     steps: &[
         Step::new(1, "dedup", include_str!("migrations/0001_dedup.sql")),
         Step::new(2, "inbox", include_str!("migrations/0002_inbox.sql")),
+        Step::new(3, "outbox", include_str!("migrations/0003_outbox.sql")),
+        Step::new(4, "outbox_breaker", include_str!("migrations/0004_outbox_breaker.sql")),
+        Step::new(5, "feed", include_str!("migrations/0005_feed.sql")),
+        Step::new(6, "retire_hw_meta", include_str!("migrations/0006_retire_hw_meta.sql")),
     ],
 };
 

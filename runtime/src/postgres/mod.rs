@@ -33,7 +33,6 @@ mod migrate;
 mod outbox;
 pub(crate) mod pool;
 
-use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -47,7 +46,6 @@ pub use inbox::PgInbox;
 pub use outbox::PgOutbox;
 
 use crate::BackendError;
-use crate::sql::migrate::{self as runner, Migration};
 
 const BACKEND: &str = "PostgreSQL";
 
@@ -63,12 +61,6 @@ const BACKEND: &str = "PostgreSQL";
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
-}
-
-impl fmt::Debug for PgStore {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PgStore").finish_non_exhaustive()
-    }
 }
 
 fn unavailable(error: sqlx::Error) -> BackendError {
@@ -112,34 +104,6 @@ impl PgStore {
         Self::from_pool(pool).await
     }
 
-    /// Uses an existing pool (an application's own), migrating its schema.
-    ///
-    /// # Errors
-    /// The database cannot be written, or its schema is newer than this build's.
-    ///
-    /// ```no_run
-    /// # async fn demo(pool: hookwire::sqlx::PgPool) -> Result<(), hookwire::BackendError> {
-    /// let db = hookwire::postgres::PgStore::from_pool(pool).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn from_pool(pool: PgPool) -> Result<Self, BackendError> {
-        let store = PgStore { pool };
-        store.migrate().await?;
-        Ok(store)
-    }
-
-    /// The pool, shared with every store handed out.
-    ///
-    /// ```no_run
-    /// # async fn demo() -> Result<(), hookwire::BackendError> {
-    /// let db = hookwire::postgres::PgStore::open("postgres://127.0.0.1/shop").await?;
-    /// let one: i64 = hookwire::sqlx::query_scalar("SELECT 1").fetch_one(db.pool()).await.unwrap();
-    /// # Ok(()) }
-    /// ```
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
-    }
-
     /// Begins a transaction: for your change and what you store with it.
     ///
     /// # Errors
@@ -154,42 +118,6 @@ impl PgStore {
     /// ```
     pub async fn begin(&self) -> Result<Transaction<'static, Postgres>, BackendError> {
         self.pool.begin().await.map_err(unavailable)
-    }
-
-    /// Applies the migrations this schema lacks (`runtime/src/postgres/migrations/`, in
-    /// order, in one transaction under an advisory lock per schema, recorded in
-    /// `hw_migrations`); returns them. Every constructor runs it: call it to migrate ahead of
-    /// a deployment (or run `hookwire migrate --db postgres://...`). Concurrent runs wait for
-    /// each other.
-    ///
-    /// # Errors
-    /// A migration failed (the transaction is rolled back), or the database records a version
-    /// this build does not know ([`BackendError::SchemaTooNew`]).
-    ///
-    /// ```no_run
-    /// # async fn demo() -> Result<(), hookwire::BackendError> {
-    /// let db = hookwire::postgres::PgStore::open("postgres://127.0.0.1/shop").await?;
-    /// assert!(db.migrate().await?.is_empty(), "open applied them all");
-    /// # Ok(()) }
-    /// ```
-    pub async fn migrate(&self) -> Result<Vec<Migration>, BackendError> {
-        runner::migrate(&self.pool, &migrate::LINE).await
-    }
-
-    /// Every migration of this build's line, with when it was applied to this database
-    /// (`None`: pending). Changes nothing.
-    ///
-    /// # Errors
-    /// The database is unavailable, or records a version this build does not know.
-    ///
-    /// ```no_run
-    /// # async fn demo() -> Result<(), hookwire::BackendError> {
-    /// let db = hookwire::postgres::PgStore::open("postgres://127.0.0.1/shop").await?;
-    /// assert_eq!(db.migrations().await?[0].name, "dedup");
-    /// # Ok(()) }
-    /// ```
-    pub async fn migrations(&self) -> Result<Vec<Migration>, BackendError> {
-        runner::status(&self.pool, &migrate::LINE, migrate::EXISTS).await
     }
 
     /// Connects to `url` as [`open`](Self::open) does, on one connection, but does not migrate:
@@ -213,28 +141,6 @@ impl PgStore {
         Ok(PgStore { pool })
     }
 
-    /// The duplicate store in this database.
-    ///
-    /// ```no_run
-    /// # async fn demo() -> Result<(), hookwire::BackendError> {
-    /// let dedup = hookwire::postgres::PgStore::open("postgres://127.0.0.1/shop").await?.dedup();
-    /// # Ok(()) }
-    /// ```
-    pub fn dedup(&self) -> PgDedup {
-        PgDedup::new(self.pool.clone())
-    }
-
-    /// The inbox in this database.
-    ///
-    /// ```no_run
-    /// # async fn demo() -> Result<(), hookwire::BackendError> {
-    /// let inbox = hookwire::postgres::PgStore::open("postgres://127.0.0.1/shop").await?.inbox();
-    /// # Ok(()) }
-    /// ```
-    pub fn inbox(&self) -> PgInbox {
-        PgInbox::new(self.pool.clone())
-    }
-
     /// The outbox in this database, sharing the handle's pool (its tables are created or
     /// migrated on first use), so events are published in the same transactions as your
     /// changes ([`begin`](Self::begin)).
@@ -251,3 +157,12 @@ impl PgStore {
         PgOutbox::from_pool(self.pool.clone()).await
     }
 }
+
+crate::sql::handle::sql_handle!(
+    PgStore,
+    PgPool,
+    PgDedup,
+    PgInbox,
+    "hookwire::postgres::PgStore",
+    "postgres://127.0.0.1/app"
+);

@@ -1,12 +1,33 @@
-//! The duplicate store of both SQL backends, written once: [`sql_dedup_store!`] implements
-//! [`DedupStore`](crate::dedup::DedupStore) over a backend's statements.
+//! The duplicate store of both SQL backends, written once: the statements both run (`$N`
+//! placeholders, which SQLite binds by number too; `TRUE`/`FALSE` are SQLite's 1 and 0) and
+//! [`sql_dedup_store!`], which implements [`DedupStore`](crate::dedup::DedupStore) with them;
+//! each backend adds only its sweep.
+
+/// Inserts the key, or takes over a row whose lease or time to live has passed.
+pub(crate) const CLAIM: &str = "
+INSERT INTO hw_dedup (namespace, id, token, done, expires_at) VALUES ($1, $2, $3, FALSE, $4)
+ON CONFLICT (namespace, id) DO UPDATE
+    SET token = EXCLUDED.token, done = FALSE, expires_at = EXCLUDED.expires_at
+    WHERE hw_dedup.expires_at <= $5
+RETURNING token";
+
+pub(crate) const STATE: &str =
+    "SELECT done, expires_at FROM hw_dedup WHERE namespace = $1 AND id = $2";
+
+pub(crate) const COMPLETE: &str = "
+UPDATE hw_dedup SET done = TRUE, expires_at = $4
+WHERE namespace = $1 AND id = $2 AND token = $3 AND NOT done";
+
+pub(crate) const ABANDON: &str =
+    "DELETE FROM hw_dedup WHERE namespace = $1 AND id = $2 AND token = $3 AND NOT done";
+
+pub(crate) const PURGE: &str = "DELETE FROM hw_dedup WHERE expires_at <= $1";
 
 /// A SQL duplicate store, written once for SQLite and PostgreSQL: its constructor (`new`, from
 /// the handle's pool), `Debug`, `purge_expired`, `purge_every` and the
 /// [`DedupStore`](crate::dedup::DedupStore) methods. `$store` is a `Clone` struct with a sqlx
-/// `pool` and a `sweep` (`sql::sweep`); the invoking module defines the statements (`CLAIM`,
-/// `STATE`, `COMPLETE`, `ABANDON`, `PURGE`, and `SWEEP`, which deletes at most `$2` rows
-/// expired at `$1`, in its own placeholder syntax) and `unavailable`; `$database` names the
+/// `pool` and a `sweep` (`sql::sweep`); the invoking module defines `SWEEP` (which deletes at most
+/// `$2` rows expired at `$1`) and `unavailable`; `$database` names the
 /// database in errors, `$handle` the handle type that hands the store out.
 macro_rules! sql_dedup_store {
     ($store:ident, $pool:ty, $database:literal, $handle:literal) => {
@@ -37,7 +58,7 @@ macro_rules! sql_dedup_store {
             /// # Ok(()) }
             /// ```
             pub async fn purge_expired(&self, now: $crate::Timestamp) -> Result<u64, $crate::dedup::DedupError> {
-                let done = sqlx::query(PURGE)
+                let done = sqlx::query($crate::sql::dedup::PURGE)
                     .bind($crate::plumbing::time::millis(now))
                     .execute(&self.pool)
                     .await
@@ -96,7 +117,7 @@ macro_rules! sql_dedup_store {
                     let now_ms = $crate::plumbing::time::millis(now);
                     for _ in 0..3 {
                         let token = $crate::plumbing::random_token().map_err($crate::dedup::DedupError::new)?;
-                        let claimed = sqlx::query(CLAIM)
+                        let claimed = sqlx::query($crate::sql::dedup::CLAIM)
                             .bind(key.namespace())
                             .bind(key.id())
                             .bind($crate::plumbing::token_i64(token))
@@ -110,7 +131,7 @@ macro_rules! sql_dedup_store {
                         }
                         // A key seen expired by the upsert's WHERE but gone before the read
                         // (purged or abandoned in between) is claimed on the next round.
-                        let row = sqlx::query(STATE)
+                        let row = sqlx::query($crate::sql::dedup::STATE)
                             .bind(key.namespace())
                             .bind(key.id())
                             .fetch_optional(&self.pool)
@@ -139,7 +160,7 @@ macro_rules! sql_dedup_store {
                 ttl: ::std::time::Duration,
             ) -> $crate::BoxFuture<'a, Result<$crate::Settled, $crate::dedup::DedupError>> {
                 Box::pin(async move {
-                    let done = sqlx::query(COMPLETE)
+                    let done = sqlx::query($crate::sql::dedup::COMPLETE)
                         .bind(key.namespace())
                         .bind(key.id())
                         .bind($crate::plumbing::token_i64(token))
@@ -157,7 +178,7 @@ macro_rules! sql_dedup_store {
                 token: $crate::ClaimToken,
             ) -> $crate::BoxFuture<'a, Result<$crate::Settled, $crate::dedup::DedupError>> {
                 Box::pin(async move {
-                    let done = sqlx::query(ABANDON)
+                    let done = sqlx::query($crate::sql::dedup::ABANDON)
                         .bind(key.namespace())
                         .bind(key.id())
                         .bind($crate::plumbing::token_i64(token))

@@ -1,11 +1,36 @@
-//! The inbox of both SQL backends, written once: [`sql_inbox_store!`] implements
-//! [`InboxStore`](crate::inbox::InboxStore) over a backend's statements.
+//! The inbox of both SQL backends, written once: the statements both run (`$N` placeholders,
+//! which SQLite binds by number too) and [`sql_inbox_store!`], which implements
+//! [`InboxStore`](crate::inbox::InboxStore) with them; each backend adds only its claim.
+
+pub(crate) const PUSH: &str = "
+INSERT INTO hw_inbox (queue, id, event_type, signed_at, headers, body, stage, run_at, received_at)
+VALUES ($1, $2, $3, $4, $5, $6, 'waiting', $7, $7)
+ON CONFLICT (queue, id) DO NOTHING";
+
+pub(crate) const COMPLETE: &str = "
+UPDATE hw_inbox SET stage = 'done', run_at = $4
+WHERE queue = $1 AND id = $2 AND token = $3 AND stage = 'running'";
+
+pub(crate) const FAIL: &str = "
+UPDATE hw_inbox SET stage = $4, run_at = $5, error = $6
+WHERE queue = $1 AND id = $2 AND token = $3 AND stage = 'running'";
+
+pub(crate) const DEAD_LETTERS: &str = "
+SELECT id, event_type, CAST(attempts AS BIGINT), error, received_at, run_at FROM hw_inbox
+WHERE queue = $1 AND stage = 'dead' ORDER BY run_at, seq LIMIT $2";
+
+pub(crate) const REVIVE: &str = "
+UPDATE hw_inbox SET stage = 'waiting', run_at = $3, attempts = 0
+WHERE queue = $1 AND id = $2 AND stage = 'dead'";
+
+pub(crate) const STATS: &str =
+    "SELECT stage, COUNT(*) FROM hw_inbox WHERE queue = $1 GROUP BY stage";
+
+pub(crate) const PURGE: &str = "DELETE FROM hw_inbox WHERE stage = 'done' AND run_at <= $1";
 
 /// A SQL inbox, written once for SQLite and PostgreSQL: its constructor (`new`, from the
 /// handle's pool), `Debug` and the [`InboxStore`](crate::inbox::InboxStore) methods. `$store`
-/// is a `Clone` struct with a sqlx `pool`; the invoking module defines the statements (`PUSH`,
-/// `COMPLETE`, `FAIL`, `DEAD_LETTERS`, `REVIVE`, `STATS`, `PURGE`, in its own placeholder
-/// syntax), `unavailable` and `claim_now` (the claim, the one part the dialects do
+/// is a `Clone` struct with a sqlx `pool`; the invoking module defines `unavailable` and `claim_now` (the claim, the one part the dialects do
 /// differently).
 macro_rules! sql_inbox_store {
     ($store:ident, $pool:ty) => {
@@ -29,7 +54,7 @@ macro_rules! sql_inbox_store {
             ) -> $crate::BoxFuture<'a, Result<$crate::inbox::Pushed, $crate::inbox::InboxError>>
             {
                 Box::pin(async move {
-                    let done = sqlx::query(PUSH)
+                    let done = sqlx::query($crate::sql::inbox::PUSH)
                         .bind(&item.queue)
                         .bind(&item.id)
                         .bind(&item.event_type)
@@ -71,7 +96,7 @@ macro_rules! sql_inbox_store {
                 keep: ::std::time::Duration,
             ) -> $crate::BoxFuture<'a, Result<$crate::Settled, $crate::inbox::InboxError>> {
                 Box::pin(async move {
-                    let done = sqlx::query(COMPLETE)
+                    let done = sqlx::query($crate::sql::inbox::COMPLETE)
                         .bind(queue)
                         .bind(id)
                         .bind($crate::plumbing::token_i64(token))
@@ -107,7 +132,7 @@ macro_rules! sql_inbox_store {
                             error,
                         ),
                     };
-                    let done = sqlx::query(FAIL)
+                    let done = sqlx::query($crate::sql::inbox::FAIL)
                         .bind(queue)
                         .bind(id)
                         .bind($crate::plumbing::token_i64(token))
@@ -130,7 +155,7 @@ macro_rules! sql_inbox_store {
                 Result<Vec<$crate::inbox::DeadLetter>, $crate::inbox::InboxError>,
             > {
                 Box::pin(async move {
-                    let rows = sqlx::query(DEAD_LETTERS)
+                    let rows = sqlx::query($crate::sql::inbox::DEAD_LETTERS)
                         .bind(queue)
                         .bind($crate::inbox::stored::sql_limit(limit))
                         .fetch_all(&self.pool)
@@ -158,7 +183,7 @@ macro_rules! sql_inbox_store {
                 now: $crate::Timestamp,
             ) -> $crate::BoxFuture<'a, Result<bool, $crate::inbox::InboxError>> {
                 Box::pin(async move {
-                    let done = sqlx::query(REVIVE)
+                    let done = sqlx::query($crate::sql::inbox::REVIVE)
                         .bind(queue)
                         .bind(id)
                         .bind($crate::plumbing::time::millis(now))
@@ -175,7 +200,7 @@ macro_rules! sql_inbox_store {
             ) -> $crate::BoxFuture<'a, Result<$crate::inbox::InboxStats, $crate::inbox::InboxError>>
             {
                 Box::pin(async move {
-                    let rows = sqlx::query(STATS)
+                    let rows = sqlx::query($crate::sql::inbox::STATS)
                         .bind(queue)
                         .fetch_all(&self.pool)
                         .await
@@ -199,7 +224,7 @@ macro_rules! sql_inbox_store {
                 now: $crate::Timestamp,
             ) -> $crate::BoxFuture<'a, Result<u64, $crate::inbox::InboxError>> {
                 Box::pin(async move {
-                    let done = sqlx::query(PURGE)
+                    let done = sqlx::query($crate::sql::inbox::PURGE)
                         .bind($crate::plumbing::time::millis(now))
                         .execute(&self.pool)
                         .await

@@ -36,6 +36,8 @@ pub(crate) struct Line {
     pub(crate) begin: Option<&'static str>,
     /// Takes the lock (PostgreSQL) and creates `hw_migrations` if missing.
     pub(crate) prepare: &'static str,
+    /// How many `hw_meta` tables the database has (0 or 1): one made before the line.
+    pub(crate) legacy: &'static str,
     /// Records what a database made before the line already has (see the module's notes).
     pub(crate) adopt: &'static str,
     /// `version, applied_at` of every applied migration.
@@ -115,6 +117,25 @@ where
         .map_err(|e| failed(line, None, e))
 }
 
+/// The one number `query` answers.
+async fn count<'c, DB, E>(
+    line: &Line,
+    executor: E,
+    query: &'static str,
+) -> Result<i64, BackendError>
+where
+    DB: Database,
+    E: Executor<'c, Database = DB>,
+    i64: for<'r> Decode<'r, DB> + Type<DB>,
+    usize: ColumnIndex<DB::Row>,
+{
+    executor
+        .fetch_one(sqlx::raw_sql(query))
+        .await
+        .and_then(|row| row.try_get::<i64, _>(0))
+        .map_err(|e| failed(line, None, e))
+}
+
 /// Refuses a database that records a version this build does not know.
 fn check_known(line: &Line, applied: &[(u32, i64)]) -> Result<(), BackendError> {
     let found = applied.iter().map(|(v, _)| *v).max().unwrap_or(0);
@@ -144,8 +165,12 @@ where
         None => pool.begin().await,
     }
     .map_err(|e| failed(line, None, e))?;
-    for script in [line.prepare, line.adopt] {
-        sqlx::raw_sql(script)
+    sqlx::raw_sql(line.prepare)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| failed(line, None, e))?;
+    if count(line, &mut *tx, line.legacy).await? > 0 {
+        sqlx::raw_sql(line.adopt)
             .execute(&mut *tx)
             .await
             .map_err(|e| failed(line, None, e))?;
@@ -197,12 +222,7 @@ where
     usize: ColumnIndex<DB::Row>,
 {
     let mut connection = pool.acquire().await.map_err(|e| failed(line, None, e))?;
-    let present = (&mut *connection)
-        .fetch_one(sqlx::raw_sql(exists))
-        .await
-        .and_then(|row| row.try_get::<i64, _>(0))
-        .map_err(|e| failed(line, None, e))?;
-    let done = if present > 0 {
+    let done = if count(line, &mut *connection, exists).await? > 0 {
         applied(line, &mut *connection).await?
     } else {
         Vec::new()

@@ -2,6 +2,7 @@
 //! store and the inbox written once over each backend's statements.
 
 pub(crate) mod dedup;
+pub(crate) mod handle;
 pub(crate) mod inbox;
 pub(crate) mod migrate;
 pub(crate) mod sweep;

@@ -15,25 +15,6 @@ use sqlx::sqlite::SqlitePool;
 use crate::dedup::DedupError;
 use crate::sql::sweep::Sweep;
 
-/// Inserts the key, or takes over a row whose lease or time to live has passed.
-const CLAIM: &str = "
-INSERT INTO hw_dedup (namespace, id, token, done, expires_at) VALUES (?1, ?2, ?3, 0, ?4)
-ON CONFLICT (namespace, id) DO UPDATE
-    SET token = excluded.token, done = 0, expires_at = excluded.expires_at
-    WHERE hw_dedup.expires_at <= ?5
-RETURNING token";
-
-const STATE: &str = "SELECT done, expires_at FROM hw_dedup WHERE namespace = ?1 AND id = ?2";
-
-const COMPLETE: &str = "
-UPDATE hw_dedup SET done = 1, expires_at = ?4
-WHERE namespace = ?1 AND id = ?2 AND token = ?3 AND done = 0";
-
-const ABANDON: &str =
-    "DELETE FROM hw_dedup WHERE namespace = ?1 AND id = ?2 AND token = ?3 AND done = 0";
-
-const PURGE: &str = "DELETE FROM hw_dedup WHERE expires_at <= ?1";
-
 /// One sweep (`dedup::sweep`): at most ?2 of the keys expired at ?1.
 const SWEEP: &str = "
 DELETE FROM hw_dedup WHERE (namespace, id) IN

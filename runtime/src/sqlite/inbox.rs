@@ -32,11 +32,6 @@ use crate::inbox::{ClaimedDelivery, InboxError, gave_up};
 use crate::plumbing::time::millis;
 use crate::plumbing::{random_token, token_i64};
 
-const PUSH: &str = "
-INSERT INTO hw_inbox (queue, id, event_type, signed_at, headers, body, stage, run_at, received_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'waiting', ?7, ?7)
-ON CONFLICT (queue, id) DO NOTHING";
-
 const DUE: &str = "
 SELECT seq, id, event_type, signed_at, headers, body, attempts, received_at, stage, error
 FROM hw_inbox
@@ -48,26 +43,6 @@ const TAKE: &str =
 
 /// Gives up on a due delivery claimed as often as its schedule allows.
 const GIVE_UP: &str = "UPDATE hw_inbox SET stage = 'dead', run_at = ?1, error = ?2 WHERE seq = ?3";
-
-const COMPLETE: &str = "
-UPDATE hw_inbox SET stage = 'done', run_at = ?4
-WHERE queue = ?1 AND id = ?2 AND token = ?3 AND stage = 'running'";
-
-const FAIL: &str = "
-UPDATE hw_inbox SET stage = ?4, run_at = ?5, error = ?6
-WHERE queue = ?1 AND id = ?2 AND token = ?3 AND stage = 'running'";
-
-const DEAD_LETTERS: &str = "
-SELECT id, event_type, attempts, error, received_at, run_at FROM hw_inbox
-WHERE queue = ?1 AND stage = 'dead' ORDER BY run_at, seq LIMIT ?2";
-
-const REVIVE: &str = "
-UPDATE hw_inbox SET stage = 'waiting', run_at = ?3, attempts = 0
-WHERE queue = ?1 AND id = ?2 AND stage = 'dead'";
-
-const STATS: &str = "SELECT stage, COUNT(*) FROM hw_inbox WHERE queue = ?1 GROUP BY stage";
-
-const PURGE: &str = "DELETE FROM hw_inbox WHERE stage = 'done' AND run_at <= ?1";
 
 /// The inbox in a SQLite file (feature `sqlite`): a crash or a restart loses nothing. Cheap to
 /// clone: clones share the pool.

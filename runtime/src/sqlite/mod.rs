@@ -39,7 +39,6 @@ mod migrate;
 mod outbox;
 pub(crate) mod pool;
 
-use std::fmt;
 use std::str::FromStr;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqliteSynchronous};
@@ -52,7 +51,6 @@ pub use inbox::SqliteInbox;
 pub use outbox::SqliteOutbox;
 
 use crate::BackendError;
-use crate::sql::migrate::{self as runner, Migration};
 
 const BACKEND: &str = "SQLite";
 
@@ -69,12 +67,6 @@ const BACKEND: &str = "SQLite";
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
-}
-
-impl fmt::Debug for SqliteStore {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SqliteStore").finish_non_exhaustive()
-    }
 }
 
 fn unavailable(error: sqlx::Error) -> BackendError {
@@ -161,35 +153,6 @@ impl SqliteStore {
         Self::from_pool(pool).await
     }
 
-    /// Uses an existing pool (open it in WAL mode), migrating the database.
-    ///
-    /// # Errors
-    /// The database cannot be written, or its schema is newer than this build's.
-    ///
-    /// ```no_run
-    /// # async fn demo(pool: hookwire::sqlx::SqlitePool) -> Result<(), hookwire::BackendError> {
-    /// let db = hookwire::sqlite::SqliteStore::from_pool(pool).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn from_pool(pool: SqlitePool) -> Result<Self, BackendError> {
-        let store = SqliteStore { pool };
-        store.migrate().await?;
-        Ok(store)
-    }
-
-    /// The pool, shared with every store handed out.
-    ///
-    /// ```
-    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// let db = hookwire::sqlite::SqliteStore::open("sqlite::memory:").await?;
-    /// let one: i64 = hookwire::sqlx::query_scalar("SELECT 1").fetch_one(db.pool()).await.unwrap();
-    /// # Ok::<(), hookwire::BackendError>(())
-    /// # }).unwrap();
-    /// ```
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
-    }
-
     /// Begins a write transaction with `BEGIN IMMEDIATE` (it takes the writer lock at once, so
     /// it never fails on upgrading a read lock): for your change and what you store with it.
     ///
@@ -209,43 +172,6 @@ impl SqliteStore {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(unavailable)
-    }
-
-    /// Applies the migrations this database lacks (`runtime/src/sqlite/migrations/`, in
-    /// order, in one `BEGIN IMMEDIATE` transaction, recorded in `hw_migrations`); returns
-    /// them. Every constructor runs it: call it to migrate ahead of a deployment (or run
-    /// `hookwire migrate --db sqlite://PATH`). Concurrent runs wait for each other.
-    ///
-    /// # Errors
-    /// A migration failed (the transaction is rolled back), or the database records a version
-    /// this build does not know ([`BackendError::SchemaTooNew`]).
-    ///
-    /// ```
-    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// let db = hookwire::sqlite::SqliteStore::open("sqlite::memory:").await?;
-    /// assert!(db.migrate().await?.is_empty(), "open applied them all");
-    /// # Ok::<(), hookwire::BackendError>(())
-    /// # }).unwrap();
-    /// ```
-    pub async fn migrate(&self) -> Result<Vec<Migration>, BackendError> {
-        runner::migrate(&self.pool, &migrate::LINE).await
-    }
-
-    /// Every migration of this build's line, with when it was applied to this database
-    /// (`None`: pending). Changes nothing.
-    ///
-    /// # Errors
-    /// The database is unavailable, or records a version this build does not know.
-    ///
-    /// ```
-    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// let db = hookwire::sqlite::SqliteStore::open("sqlite::memory:").await?;
-    /// assert_eq!(db.migrations().await?[0].name, "dedup");
-    /// # Ok::<(), hookwire::BackendError>(())
-    /// # }).unwrap();
-    /// ```
-    pub async fn migrations(&self) -> Result<Vec<Migration>, BackendError> {
-        runner::status(&self.pool, &migrate::LINE, migrate::EXISTS).await
     }
 
     /// Opens `url` as [`open`](Self::open) does, on one connection, but does not migrate it:
@@ -269,30 +195,6 @@ impl SqliteStore {
         Ok(SqliteStore { pool })
     }
 
-    /// The duplicate store in this database.
-    ///
-    /// ```
-    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// let dedup = hookwire::sqlite::SqliteStore::open("sqlite::memory:").await?.dedup();
-    /// # Ok::<(), hookwire::BackendError>(())
-    /// # }).unwrap();
-    /// ```
-    pub fn dedup(&self) -> SqliteDedup {
-        SqliteDedup::new(self.pool.clone())
-    }
-
-    /// The inbox in this database.
-    ///
-    /// ```
-    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// let inbox = hookwire::sqlite::SqliteStore::open("sqlite::memory:").await?.inbox();
-    /// # Ok::<(), hookwire::BackendError>(())
-    /// # }).unwrap();
-    /// ```
-    pub fn inbox(&self) -> SqliteInbox {
-        SqliteInbox::new(self.pool.clone())
-    }
-
     /// The outbox in this database, sharing the handle's pool (its tables are created or
     /// migrated on first use), so events are published in the same transactions as your
     /// changes ([`begin`](Self::begin)).
@@ -309,3 +211,12 @@ impl SqliteStore {
         SqliteOutbox::from_pool(self.pool.clone()).await
     }
 }
+
+crate::sql::handle::sql_handle!(
+    SqliteStore,
+    SqlitePool,
+    SqliteDedup,
+    SqliteInbox,
+    "hookwire::sqlite::SqliteStore",
+    "sqlite://app.db"
+);

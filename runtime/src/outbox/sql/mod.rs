@@ -6,7 +6,6 @@
 
 mod claim;
 mod dialect;
-pub(crate) mod migrate;
 mod ops;
 mod record;
 pub(crate) mod statements;

@@ -3,11 +3,6 @@
 //! bound from the injected clock, never `now()` or `unixepoch()`. The statements whose text
 //! differs are the dialect's (`sqlite/sql.rs`, `postgres/sql.rs`).
 
-pub(crate) const SCHEMA_VERSION: &str = "SELECT value FROM hw_meta WHERE key = 'schema_version'";
-
-pub(crate) const SET_SCHEMA_VERSION: &str =
-    "UPDATE hw_meta SET value = $1 WHERE key = 'schema_version'";
-
 pub(crate) const UPDATE_RATE: &str =
     "UPDATE hw_endpoint SET rate_window = $2, rate_count = $3 WHERE id = $1";
 

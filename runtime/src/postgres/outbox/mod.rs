@@ -28,13 +28,13 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgQueryResult};
 use sqlx::query::Query;
-use sqlx::{Pool, Postgres, Row, Transaction};
+use sqlx::{Pool, Postgres, Transaction};
 
 use crate::BoxFuture;
 use crate::outbox::record::Leased;
 use crate::outbox::sql::{
     Arg, ClaimLanes, ClaimedRow, Delivered, Dialect, Exec, NewEvent, SqlOutbox, Statements, db,
-    health, migrate,
+    health,
 };
 use crate::outbox::{AttemptResult, Health, Lease, StoreError};
 
@@ -133,25 +133,18 @@ impl Dialect for Postgres {
 
     fn migrate(pool: &Pool<Postgres>) -> BoxFuture<'_, Result<PgExtra, StoreError>> {
         Box::pin(async move {
-            let migration = |e: sqlx::Error| StoreError::Migration(Box::new(e));
-            let mut tx = pool.begin().await.map_err(migration)?;
-            sqlx::query(sql::MIGRATION_LOCK)
-                .execute(&mut *tx)
+            // The schema's migration line (`runtime/src/postgres/migrations/`).
+            crate::postgres::migrate_pool(pool).await?;
+            let schema: Option<String> = sqlx::query_scalar(sql::CURRENT_SCHEMA)
+                .fetch_one(pool)
                 .await
-                .map_err(migration)?;
-            let schema: Option<String> = sqlx::query(sql::CURRENT_SCHEMA)
-                .fetch_one(&mut *tx)
-                .await
-                .and_then(|row| row.try_get(0))
-                .map_err(migration)?;
+                .map_err(|e| StoreError::Migration(Box::new(e)))?;
             let Some(schema) = schema else {
                 return Err(StoreError::Migration(
                     "the connection has no current schema: create the first schema of its search_path"
                         .into(),
                 ));
             };
-            migrate::migrate::<Postgres>(&mut tx, sql::SCHEMA, sql::MIGRATIONS).await?;
-            tx.commit().await.map_err(migration)?;
             Ok(PgExtra {
                 channel: listen::channel_name(&schema).into(),
                 listening: Arc::new(Mutex::new(false)),

@@ -1,17 +1,8 @@
 //! The PostgreSQL dialect's own statements (the shared ones are `outbox/sql/statements.rs`).
 //! Times are bound parameters from the injected clock, never `now()`. Lists are arrays. The
-//! index serving each claim statement is named beside it (see `schema.sql`).
-
-pub(super) const SCHEMA: &str = include_str!("schema.sql");
-
-/// Serializes concurrent first uses of one schema.
-pub(super) const MIGRATION_LOCK: &str =
-    "SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') || '.hookwire_outbox'))";
+//! index serving each claim statement is named beside it (see `runtime/src/postgres/migrations/`).
 
 pub(super) const CURRENT_SCHEMA: &str = "SELECT current_schema()";
-
-/// The migrations after `schema.sql` (version 1), each run once when the schema is older.
-pub(super) const MIGRATIONS: &[(i64, &str)] = &[(2, include_str!("migrate_2.sql"))];
 
 /// Publish, in one round trip: the event; its fan-out, one delivery per endpoint subscribed
 /// to the type, held for a disabled endpoint, whose `webhook-id` is the event id (so the

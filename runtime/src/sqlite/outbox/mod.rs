@@ -40,7 +40,7 @@ use crate::BoxFuture;
 use crate::outbox::record::Leased;
 use crate::outbox::sql::{
     Arg, ClaimLanes, ClaimedRow, Delivered, Dialect, Exec, NewEvent, SqlOutbox, Statements, db,
-    health, migrate,
+    health,
 };
 use crate::outbox::{AttemptResult, Health, Lease, StoreError};
 use crate::sqlite::pool as sqlite_pool;
@@ -130,11 +130,12 @@ impl Dialect for Sqlite {
     }
 
     fn migrate(pool: &Pool<Sqlite>) -> BoxFuture<'_, Result<(), StoreError>> {
+        // The database's migration line (`runtime/src/sqlite/migrations/`).
         Box::pin(async move {
-            let migration = |e: sqlx::Error| StoreError::Migration(Box::new(e));
-            let mut tx = Self::begin(pool).await.map_err(migration)?;
-            migrate::migrate::<Sqlite>(&mut tx, sql::SCHEMA, sql::MIGRATIONS).await?;
-            tx.commit().await.map_err(migration)
+            crate::sqlite::migrate_pool(pool)
+                .await
+                .map(drop)
+                .map_err(StoreError::from)
         })
     }
 

@@ -1,12 +1,7 @@
 //! The SQLite dialect's own statements (the shared ones are `outbox/sql/statements.rs`).
 //! Times are bound parameters from the injected clock, never `unixepoch()`. Lists are JSON
 //! arrays read with `json_each`. The index serving each claim statement is named beside it
-//! (see `schema.sql`).
-
-pub(super) const SCHEMA: &str = include_str!("schema.sql");
-
-/// The migrations after `schema.sql` (version 1), each run once when the database is older.
-pub(super) const MIGRATIONS: &[(i64, &str)] = &[(2, include_str!("migrate_2.sql"))];
+//! (see `runtime/src/sqlite/migrations/`).
 
 pub(super) const INSERT_EVENT: &str = "INSERT INTO hw_event (event_id, event_type, payload, created_at) \
      VALUES ($1, $2, $3, $4) RETURNING id";

@@ -1,0 +1,116 @@
+//! What the SQL handles ([`SqliteStore`](crate::sqlite::SqliteStore),
+//! [`PgStore`](crate::postgres::PgStore)) do alike, written once: [`sql_handle!`].
+
+/// The methods both SQL handles have alike: `from_pool`, `pool`, `migrate`, `migrations`,
+/// `dedup` and `inbox`. `$handle` is a struct with a sqlx `pool`; the invoking module has
+/// `migrate::{LINE, EXISTS}`; `$path` is the handle's public path and `$url`
+/// an example URL, for the docs.
+macro_rules! sql_handle {
+    ($handle:ident, $pool:ty, $dedup:ident, $inbox:ident, $path:literal, $url:literal) => {
+        impl ::std::fmt::Debug for $handle {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(stringify!($handle)).finish_non_exhaustive()
+            }
+        }
+
+        /// Brings the database behind `pool` to this build's migrations: what every store on
+        /// it (the outbox's and the feed's included) runs before its first use.
+        pub(crate) async fn migrate_pool(
+            pool: &$pool,
+        ) -> Result<Vec<$crate::Migration>, $crate::BackendError> {
+            $crate::sql::migrate::migrate(pool, &migrate::LINE).await
+        }
+
+        impl $handle {
+            /// Uses an existing pool (an application's own), migrating the database.
+            ///
+            /// # Errors
+            /// The database cannot be written, or its schema is newer than this build's.
+            ///
+            /// ```no_run
+            #[doc = concat!("# async fn demo(pool: hookwire::sqlx::", stringify!($pool), ") -> Result<(), hookwire::BackendError> {")]
+            #[doc = concat!("let db = ", $path, "::from_pool(pool).await?;")]
+            /// # Ok(()) }
+            /// ```
+            pub async fn from_pool(pool: $pool) -> Result<Self, $crate::BackendError> {
+                let store = $handle { pool };
+                store.migrate().await?;
+                Ok(store)
+            }
+
+            /// The pool, shared with every store handed out: for statements of your own.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), hookwire::BackendError> {
+            #[doc = concat!("let db = ", $path, "::open(\"", $url, "\").await?;")]
+            /// let one: i64 = hookwire::sqlx::query_scalar("SELECT 1").fetch_one(db.pool()).await.unwrap();
+            /// # Ok(()) }
+            /// ```
+            pub fn pool(&self) -> &$pool {
+                &self.pool
+            }
+
+            /// Applies the migrations this database lacks (its line of `NNNN_name.sql` files,
+            /// in order, in one transaction holding the database's write lock, recorded in
+            /// `hw_migrations`); returns them. Every constructor runs it: call it to migrate
+            /// ahead of a deployment (or run `hookwire migrate --db URL`). Concurrent runs wait
+            /// for each other.
+            ///
+            /// # Errors
+            /// A migration failed (the transaction is rolled back), or the database records a
+            /// version this build does not know ([`BackendError::SchemaTooNew`](crate::BackendError::SchemaTooNew)).
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), hookwire::BackendError> {
+            #[doc = concat!("let db = ", $path, "::open(\"", $url, "\").await?;")]
+            /// assert!(db.migrate().await?.is_empty(), "open applied them all");
+            /// # Ok(()) }
+            /// ```
+            pub async fn migrate(&self) -> Result<Vec<$crate::Migration>, $crate::BackendError> {
+                migrate_pool(&self.pool).await
+            }
+
+            /// Every migration of this build's line, with when it was applied to this
+            /// database (`None`: pending). Changes nothing.
+            ///
+            /// # Errors
+            /// The database is unavailable, or records a version this build does not know.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), hookwire::BackendError> {
+            #[doc = concat!("let db = ", $path, "::open(\"", $url, "\").await?;")]
+            /// assert_eq!(db.migrations().await?[0].name, "dedup");
+            /// # Ok(()) }
+            /// ```
+            pub async fn migrations(
+                &self,
+            ) -> Result<Vec<$crate::Migration>, $crate::BackendError> {
+                $crate::sql::migrate::status(&self.pool, &migrate::LINE, migrate::EXISTS).await
+            }
+
+            /// The duplicate store in this database.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), hookwire::BackendError> {
+            #[doc = concat!("let dedup = ", $path, "::open(\"", $url, "\").await?.dedup();")]
+            /// # Ok(()) }
+            /// ```
+            pub fn dedup(&self) -> $dedup {
+                $dedup::new(self.pool.clone())
+            }
+
+            /// The inbox in this database.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), hookwire::BackendError> {
+            #[doc = concat!("let inbox = ", $path, "::open(\"", $url, "\").await?.inbox();")]
+            /// # Ok(()) }
+            /// ```
+            pub fn inbox(&self) -> $inbox {
+                $inbox::new(self.pool.clone())
+            }
+        }
+    };
+}
+
+pub(crate) use sql_handle;
