@@ -96,7 +96,7 @@ pub(crate) fn run(args: InboxArgs) -> Result<ExitCode, CliError> {
 }
 
 async fn open(target: &Target) -> Result<std::sync::Arc<dyn InboxStore>, CliError> {
-    hookwire::inbox::open(&target.inbox)
+    hookwire::open::inbox(&target.inbox)
         .await
         .map_err(|e| CliError::usage(format!("cannot open the inbox: {e}")))
 }

@@ -28,7 +28,7 @@ fn seed(url: &str) {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let store = hookwire::inbox::open(url).await.unwrap();
+        let store = hookwire::open::inbox(url).await.unwrap();
         let now = Timestamp::from_unix(1_700_000_000);
         for id in ["msg_done", "msg_dead1", "msg_dead2"] {
             let item = NewItem::new("shop", id, "order.created", b"{}".to_vec());
@@ -160,7 +160,7 @@ fn poison_deliveries_show_with_their_reason() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let store = hookwire::inbox::open(&url).await.unwrap();
+        let store = hookwire::open::inbox(&url).await.unwrap();
         let now = Timestamp::from_unix(1_700_000_000);
         let lease = Duration::from_secs(60);
         let item = NewItem::new("poison", "msg_p", "order.created", b"{}".to_vec());

@@ -113,7 +113,7 @@ async fn measure(app: &Router) -> (Duration, Duration, f64) {
 async fn stores() -> Vec<(&'static str, Arc<dyn InboxStore>)> {
     let mut stores = vec![(
         "inbox: memory",
-        hookwire::inbox::open("memory").await.expect("memory"),
+        hookwire::open::inbox("memory").await.expect("memory"),
     )];
     // The default (`synchronous = FULL`: every acknowledged push survives a power loss) and
     // `NORMAL` (survives a crash of the process only), each in its own file.
@@ -130,7 +130,7 @@ async fn stores() -> Vec<(&'static str, Arc<dyn InboxStore>)> {
             std::process::id()
         ));
         let _ = std::fs::remove_file(&path);
-        let sqlite = hookwire::inbox::open(&format!("sqlite://{}{query}", path.display())).await;
+        let sqlite = hookwire::open::inbox(&format!("sqlite://{}{query}", path.display())).await;
         stores.push((name, sqlite.expect("sqlite")));
     }
     for (name, variable) in [
@@ -138,7 +138,7 @@ async fn stores() -> Vec<(&'static str, Arc<dyn InboxStore>)> {
         ("inbox: redis", "HOOKWIRE_TEST_REDIS_URL"),
     ] {
         match std::env::var(variable) {
-            Ok(url) => stores.push((name, hookwire::inbox::open(&url).await.expect(name))),
+            Ok(url) => stores.push((name, hookwire::open::inbox(&url).await.expect(name))),
             Err(_) => eprintln!("{name}: skipped, {variable} is not set"),
         }
     }

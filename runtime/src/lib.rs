@@ -41,8 +41,8 @@
 //! | receive | [`receiver::Receiver`], [`WebhookConfig`](receiver::WebhookConfig), [`Delivery`](receiver::Delivery) | `axum` | `receiving.md` |
 //! | send | [`sender::Sender`], one attempt: [`sender::attempt`] | `reqwest` | `sending.md` |
 //! | send durably (the outbox) | [`outbox`]: [`OutboxStore`](outbox::OutboxStore), [`Worker`](outbox::Worker), [`SqliteOutbox`](sqlite::SqliteOutbox), [`PgOutbox`](postgres::PgOutbox) | `outbox` (memory), with `sqlite` or `postgres` | `outbox.md` |
-//! | skip duplicates across replicas | [`dedup`]: [`DedupStore`](dedup::DedupStore), [`dedup::open`], [`MemoryDedup`](dedup::MemoryDedup) | none for memory; `sqlite`, `postgres`, `redis` for the shared stores | `several-machines.md` |
-//! | acknowledge first, handle later (the inbox) | [`inbox`]: [`inbox::open`], [`Receiver::inbox`](receiver::Receiver::inbox), [`InboxWorker`](receiver::InboxWorker) | none for memory; `sqlite`, `postgres`, `redis`; the worker: `axum` | `several-machines.md` |
+//! | skip duplicates across replicas | [`dedup`]: [`DedupStore`](dedup::DedupStore), [`open::dedup`](open::dedup), [`MemoryDedup`](dedup::MemoryDedup) | none for memory; `sqlite`, `postgres`, `redis` for the shared stores | `several-machines.md` |
+//! | acknowledge first, handle later (the inbox) | [`inbox`]: [`open::inbox`](open::inbox), [`Receiver::inbox`](receiver::Receiver::inbox), [`InboxWorker`](receiver::InboxWorker) | none for memory; `sqlite`, `postgres`, `redis`; the worker: `axum` | `several-machines.md` |
 //! | the databases: one handle each, handing out its stores; migrations | [`sqlite::SqliteStore`], [`postgres::PgStore`], [`redis::RedisStore`] (`.dedup()`, `.inbox()`, `.migrate()`), [`Migration`], [`BackendError`], `hookwire migrate` | `sqlite`, `postgres`, `redis` (drivers only) | `several-machines.md` |
 //! | serve and read the events feed (catching up) | [`feed`]: [`feed::router`], [`FeedClient`](feed::FeedClient), [`Receiver::catch_up`](receiver::Receiver::catch_up) | `outbox` (`axum` to serve, `reqwest` to read) | `several-machines.md` |
 //! | the API: typed client | [`Endpoint`](derive@Endpoint) (derive), [`client::ApiClient`] | `schema` and `reqwest` | `api.md` |
@@ -95,6 +95,7 @@ mod envelope;
 mod event;
 mod event_name;
 pub mod inbox;
+pub mod open;
 mod plumbing;
 pub mod problem;
 pub mod retry;

@@ -230,11 +230,11 @@ async fn sqlite_in_memory_store_takes_concurrent_claims() {
     conformance::all(&store, "sqlite::memory:").await;
 }
 
-/// The claims that make a SQL store opened through `dedup::open` purge its expired ids on
-/// its own (see `hookwire::dedup::open`): one sweep every this many claims.
+/// The claims that make a SQL store opened through `open::dedup` purge its expired ids on
+/// its own (see `hookwire::open::dedup`): one sweep every this many claims.
 const SWEEP_EVERY: u32 = 500;
 
-/// A SQL store opened through `dedup::open` purges expired ids on its own, by the time its
+/// A SQL store opened through `open::dedup` purges expired ids on its own, by the time its
 /// claims carry (no clock of its own): ids completed at `T0` with a minute to live, then
 /// [`SWEEP_EVERY`] claims a year later, and the expired rows are gone (the sweep runs beside
 /// the claims, so it is waited for, at most 10 s); the live key stays.
@@ -269,7 +269,7 @@ async fn expired_ids_are_purged(store: Arc<dyn DedupStore>, rows: impl AsyncFn()
 #[tokio::test]
 async fn sqlite_store_opened_by_url_purges_expired_ids() {
     let url = sqlite_url("sweep");
-    let store = hookwire::dedup::open(&url).await.unwrap();
+    let store = hookwire::open::dedup(&url).await.unwrap();
     let reader = sqlx::SqlitePool::connect(&url).await.unwrap();
     expired_ids_are_purged(store, async || {
         sqlx::query_scalar("SELECT count(*) FROM hw_dedup")
@@ -289,7 +289,7 @@ async fn postgres_store_opened_by_url_purges_expired_ids() {
     let schema = PgSchema::new(&url, "hw_dedup", "sweep").await;
     let separator = if url.contains('?') { '&' } else { '?' };
     let store_url = format!("{url}{separator}options=-csearch_path%3D{}", schema.name());
-    let store = hookwire::dedup::open(&store_url).await.unwrap();
+    let store = hookwire::open::dedup(&store_url).await.unwrap();
     let reader = sqlx::PgPool::connect_with(schema.options()).await.unwrap();
     expired_ids_are_purged(store, async || {
         sqlx::query_scalar("SELECT count(*) FROM hw_dedup")

@@ -1,6 +1,6 @@
 //! The durable inboxes (SQLite, PostgreSQL, Redis) against the one conformance suite,
 //! reconnection after the server drops the store's connections, a restart that keeps what was
-//! stored, and `inbox::open`. PostgreSQL and Redis tests read `HOOKWIRE_TEST_POSTGRES_URL` and
+//! stored, and `open::inbox`. PostgreSQL and Redis tests read `HOOKWIRE_TEST_POSTGRES_URL` and
 //! `HOOKWIRE_TEST_REDIS_URL` and skip (saying so) without them.
 
 mod services;
@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use hookwire::Settled;
 use hookwire::Timestamp;
-use hookwire::inbox::{self, InboxStore, NewItem, Pushed, conformance};
+use hookwire::inbox::{InboxStore, NewItem, Pushed, conformance};
 use hookwire::postgres::PgStore;
 use hookwire::redis::{RedisInbox, RedisStore};
 use hookwire::sqlite::SqliteStore;
@@ -363,16 +363,19 @@ async fn postgres_inbox_reconnects_after_terminate_backend() {
 
 #[tokio::test]
 async fn open_dispatches_on_the_scheme() {
-    let memory = inbox::open("memory").await.unwrap();
+    let memory = hookwire::open::inbox("memory").await.unwrap();
     round_trip(&*memory, "memory").await;
     let path = sqlite_path("open");
-    let sqlite = inbox::open(&format!("sqlite:{}", path.display()))
+    let sqlite = hookwire::open::inbox(&format!("sqlite:{}", path.display()))
         .await
         .unwrap();
     round_trip(&*sqlite, "sqlite").await;
     drop(sqlite);
     remove_sqlite(&path);
-    let error = inbox::open("mongodb://localhost").await.err().unwrap();
+    let error = hookwire::open::inbox("mongodb://localhost")
+        .await
+        .err()
+        .unwrap();
     assert!(error.to_string().contains("unknown store URL"), "{error}");
     if let Some(url) = postgres_url("open_dispatches_on_the_scheme (postgres)") {
         let postgresql = url.replacen("postgres://", "postgresql://", 1);
@@ -382,7 +385,7 @@ async fn open_dispatches_on_the_scheme() {
             "{postgresql}{separator}options=-c%20search_path%3D{}",
             schema.name()
         );
-        let postgres = inbox::open(&with_schema).await.unwrap();
+        let postgres = hookwire::open::inbox(&with_schema).await.unwrap();
         round_trip(&*postgres, "postgres").await;
     }
 }
@@ -491,7 +494,7 @@ async fn open_dispatches_to_redis_with_its_prefix() {
     let prefix = RedisPrefix::new(&url, "open");
     let encoded = prefix.prefix.replace(':', "%3A");
     let separator = if url.contains('?') { '&' } else { '?' };
-    let store = inbox::open(&format!("{url}{separator}prefix={encoded}"))
+    let store = hookwire::open::inbox(&format!("{url}{separator}prefix={encoded}"))
         .await
         .unwrap();
     round_trip(&*store, "redis").await;

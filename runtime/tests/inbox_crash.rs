@@ -49,7 +49,7 @@ fn crash_child() {
 
 async fn child(url: String, log: String) {
     use hookwire::receiver::{Delivery, Receiver, WebhookConfig};
-    let store = hookwire::inbox::open(&url).await.unwrap();
+    let store = hookwire::open::inbox(&url).await.unwrap();
     let log = Arc::new(Mutex::new(
         std::fs::OpenOptions::new()
             .create(true)
@@ -252,7 +252,7 @@ async fn crash(url: &str, test: &str, kills: usize) {
     }
 
     // Every delivery was acknowledged; the last replica runs what is left.
-    let store = hookwire::inbox::open(url).await.unwrap();
+    let store = hookwire::open::inbox(url).await.unwrap();
     let want = InboxStats {
         done: DELIVERIES as u64,
         dead: poison.len() as u64,

@@ -367,7 +367,7 @@ async fn redis_connects_through_tls() {
     assert!(matches!(again, Claim::InFlight), "{again:?}");
 
     // The URL form (`rediss://`) without the CA: the system's roots do not know it.
-    let error = hookwire::dedup::open(&info)
+    let error = hookwire::open::dedup(&info)
         .await
         .err()
         .map(|e| e.to_string())

@@ -4,10 +4,10 @@
 //!
 //! Several replicas given the same `--dedup` store handle each delivery once between them:
 //! `memory` (the default: this process only), `sqlite://PATH` (the processes of one machine),
-//! `postgres://...` or `redis://...` (see [`hookwire::dedup::open`]).
+//! `postgres://...` or `redis://...` (see [`hookwire::open::dedup`]).
 //!
 //! With `--inbox URL` (`memory`, `sqlite://PATH`, `postgres://...`, `redis://...`: see
-//! [`hookwire::inbox::open`]) a delivery is answered `200` once it is stored in the inbox, and
+//! [`hookwire::open::inbox`]) a delivery is answered `200` once it is stored in the inbox, and
 //! an inbox worker in the same process runs the handler, retrying it if it fails. The inbox is
 //! then the duplicate check (`--dedup` is not used), and replicas sharing it handle each
 //! delivery once between them, whichever replica stored it. On SIGTERM the server stops taking
@@ -190,13 +190,13 @@ where
     let (app, worker) = match &options.inbox {
         // The inbox is the duplicate check: the receiver uses no dedup store with it.
         Some(url) => {
-            let inbox = hookwire::inbox::open(url).await?;
+            let inbox = hookwire::open::inbox(url).await?;
             let shop = receiver::receiver(config.without_dedup(), received).inbox(inbox, "shop");
             let worker = shop.inbox_worker(());
             (shop.into_router(), Some(worker))
         }
         None => {
-            let store = hookwire::dedup::open(&options.dedup).await?;
+            let store = hookwire::open::dedup(&options.dedup).await?;
             let shop = receiver::receiver(config.dedup_arc(store), received);
             (shop.into_router(), None)
         }

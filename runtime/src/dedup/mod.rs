@@ -1,5 +1,5 @@
 //! Skipping duplicate deliveries: the [`DedupStore`] contract, the in-memory [`MemoryDedup`],
-//! and the [`conformance`] suite every store passes; [`open`] picks a store by URL
+//! and the [`conformance`] suite every store passes; [`open::dedup`](crate::open::dedup) picks a store by URL
 //! (`memory`, `sqlite://PATH`, `postgres://...`, `redis://...`).
 //!
 //! A receiver [`claim`](DedupStore::claim)s a delivery's [`DedupKey`] before running its
@@ -45,14 +45,12 @@
 
 pub mod conformance;
 mod memory;
-mod open;
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 pub use memory::MemoryDedup;
-pub use open::open;
 
 use crate::plumbing::NoRandomness;
 use crate::{BoxFuture, ClaimToken, Settled, Timestamp, UrlError};
@@ -247,7 +245,7 @@ pub enum DedupError {
         /// When the earliest id expires (at least one second).
         retry_after: Duration,
     },
-    /// [`open`] was given a URL it cannot use: an unknown scheme, a backend this build does
+    /// [`open::dedup`](crate::open::dedup) was given a URL it cannot use: an unknown scheme, a backend this build does
     /// not include, or a malformed parameter.
     #[error(transparent)]
     Url(#[from] UrlError),

@@ -29,7 +29,7 @@
 //! alone, so a delivery that crashes its process takes no other delivery's run with it.
 //!
 //! The stores, each passing the [`conformance`] suite (a database driver is compiled only with
-//! its feature; [`open`] picks one from a URL), and what an acknowledged delivery (a `200`)
+//! its feature; [`open::inbox`](crate::open::inbox) picks one from a URL), and what an acknowledged delivery (a `200`)
 //! survives:
 //!
 //! | Store | Feature | Shared by | The receiver's process crashes | The store's server or OS crashes, or its machine loses power |
@@ -64,15 +64,14 @@
 
 pub mod conformance;
 mod memory;
-mod open;
 #[cfg(any(feature = "postgres", feature = "redis", feature = "sqlite"))]
+mod shared;
 pub(crate) mod stored;
 
 use bytes::Bytes;
 use std::time::Duration;
 
 pub use memory::MemoryInbox;
-pub use open::open;
 
 use crate::plumbing::NoRandomness;
 use crate::{BoxFuture, ClaimToken, Settled, Timestamp};
@@ -393,7 +392,7 @@ pub enum InboxError {
     /// The store could not be reached or answered nonsense.
     #[error("the inbox is unavailable: {0}")]
     Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
-    /// [`open`] was given a URL it cannot use: an unknown scheme, a backend this build does
+    /// [`open::inbox`](crate::open::inbox) was given a URL it cannot use: an unknown scheme, a backend this build does
     /// not include, or a malformed parameter.
     #[error(transparent)]
     Url(#[from] crate::UrlError),
@@ -421,74 +420,6 @@ impl InboxError {
     /// ```
     pub fn new(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         InboxError::Unavailable(error.into())
-    }
-}
-
-impl<T: InboxStore + ?Sized> InboxStore for std::sync::Arc<T> {
-    fn push<'a>(
-        &'a self,
-        item: &'a NewItem,
-        now: Timestamp,
-    ) -> BoxFuture<'a, Result<Pushed, InboxError>> {
-        (**self).push(item, now)
-    }
-
-    fn claim<'a>(
-        &'a self,
-        queue: &'a str,
-        now: Timestamp,
-        lease: Duration,
-        limit: usize,
-        max_attempts: u32,
-    ) -> BoxFuture<'a, Result<Vec<ClaimedDelivery>, InboxError>> {
-        (**self).claim(queue, now, lease, limit, max_attempts)
-    }
-
-    fn complete<'a>(
-        &'a self,
-        queue: &'a str,
-        id: &'a str,
-        token: ClaimToken,
-        now: Timestamp,
-        keep: Duration,
-    ) -> BoxFuture<'a, Result<Settled, InboxError>> {
-        (**self).complete(queue, id, token, now, keep)
-    }
-
-    fn fail<'a>(
-        &'a self,
-        queue: &'a str,
-        id: &'a str,
-        token: ClaimToken,
-        failure: &'a Failure,
-        now: Timestamp,
-    ) -> BoxFuture<'a, Result<Settled, InboxError>> {
-        (**self).fail(queue, id, token, failure, now)
-    }
-
-    fn dead<'a>(
-        &'a self,
-        queue: &'a str,
-        limit: usize,
-    ) -> BoxFuture<'a, Result<Vec<DeadLetter>, InboxError>> {
-        (**self).dead(queue, limit)
-    }
-
-    fn revive<'a>(
-        &'a self,
-        queue: &'a str,
-        id: &'a str,
-        now: Timestamp,
-    ) -> BoxFuture<'a, Result<bool, InboxError>> {
-        (**self).revive(queue, id, now)
-    }
-
-    fn stats<'a>(&'a self, queue: &'a str) -> BoxFuture<'a, Result<InboxStats, InboxError>> {
-        (**self).stats(queue)
-    }
-
-    fn purge<'a>(&'a self, now: Timestamp) -> BoxFuture<'a, Result<u64, InboxError>> {
-        (**self).purge(now)
     }
 }
 

@@ -1,10 +1,10 @@
 //! Which backend a store URL names ([`Target`]), the Redis `prefix` parameter, and
-//! [`UrlError`]: what `dedup::open` and `inbox::open` share before any driver is involved.
+//! [`UrlError`]: what `open::dedup` and `open::inbox` share before any driver is involved.
 
 use std::borrow::Cow;
 
-/// Why a store URL cannot be used ([`dedup::open`](crate::dedup::open),
-/// [`inbox::open`](crate::inbox::open)). Its messages never repeat the URL, which may hold a
+/// Why a store URL cannot be used ([`open::dedup`](crate::open::dedup),
+/// [`open::inbox`](crate::open::inbox)). Its messages never repeat the URL, which may hold a
 /// password.
 ///
 /// ```

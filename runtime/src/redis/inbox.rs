@@ -35,7 +35,7 @@ use std::fmt;
 use std::time::Duration;
 
 use redis::aio::ConnectionManager;
-use redis::{FromRedisValue, RedisError, Script};
+use redis::{FromRedisValue, Script};
 
 use crate::inbox::stored::{CLAIM_BATCH, StoredClaim, dead_letter, encode_headers, lease_end};
 use crate::inbox::{
@@ -47,6 +47,8 @@ use crate::{BoxFuture, ClaimToken, Settled, Timestamp};
 
 #[path = "inbox_scripts.rs"]
 mod scripts;
+
+use scripts::{number, reconnectable, redis_error, text};
 
 /// The inbox on Redis (feature `redis`): every replica of a receiver that uses the same Redis
 /// and prefix shares its queues. Cheap to clone: clones share the connection.
@@ -92,25 +94,6 @@ impl Keys {
     fn hash(&self, id: &str) -> String {
         format!("{}{id}", self.delivery)
     }
-}
-
-fn redis_error(error: RedisError) -> InboxError {
-    InboxError::new(format!("Redis: {error}"))
-}
-
-fn reconnectable(error: &RedisError) -> bool {
-    error.is_io_error() || error.is_connection_dropped() || error.is_connection_refusal()
-}
-
-fn number(bytes: &[u8]) -> Result<i64, InboxError> {
-    std::str::from_utf8(bytes)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| InboxError::new("Redis: a stored number is not a number"))
-}
-
-fn text(bytes: Vec<u8>) -> Result<String, InboxError> {
-    String::from_utf8(bytes).map_err(|_| InboxError::new("Redis: stored text is not UTF-8"))
 }
 
 impl RedisInbox {

@@ -2,7 +2,9 @@
 //! server. Times and tokens travel as decimal strings; a delivery hash keeps its member of the
 //! `due` and `dead` sets (zero-padded push number, `:`, id) in its `member` field.
 
-use redis::Script;
+use redis::{RedisError, Script};
+
+use crate::inbox::InboxError;
 
 /// KEYS: delivery, due, seq, counts, done, queues. ARGV: queue, id, type, signed, headers,
 /// body, now. Returns 1 when stored, 0 when the id is known.
@@ -205,4 +207,24 @@ impl Scripts {
             purge: Script::new(PURGE),
         }
     }
+}
+
+/// A Redis error as the inbox's error.
+pub(super) fn redis_error(error: RedisError) -> InboxError {
+    InboxError::new(format!("Redis: {error}"))
+}
+
+pub(super) fn reconnectable(error: &RedisError) -> bool {
+    error.is_io_error() || error.is_connection_dropped() || error.is_connection_refusal()
+}
+
+pub(super) fn number(bytes: &[u8]) -> Result<i64, InboxError> {
+    std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| InboxError::new("Redis: a stored number is not a number"))
+}
+
+pub(super) fn text(bytes: Vec<u8>) -> Result<String, InboxError> {
+    String::from_utf8(bytes).map_err(|_| InboxError::new("Redis: stored text is not UTF-8"))
 }

@@ -1,10 +1,26 @@
-//! [`open`]: a duplicate store chosen by a URL, for receivers configured at run time (a
-//! command-line flag, an environment variable).
+//! Stores chosen by a URL, for services configured at run time (a command-line flag, an
+//! environment variable): [`dedup`] opens a duplicate store, [`inbox`] an inbox, from `memory`,
+//! `sqlite://PATH`, `postgres://...` or `redis://...`.
+//!
+//! These sit above the contracts ([`crate::dedup`], [`crate::inbox`]) and the backends
+//! ([`crate::sqlite`], [`crate::postgres`], [`crate::redis`]), which know nothing of each other
+//! through here: a backend implements a contract, and this module picks a backend.
+//!
+//! ```
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! let duplicates = hookwire::open::dedup("memory").await?;
+//! let inbox = hookwire::open::inbox("memory").await?;
+//! assert_eq!(inbox.stats("shop").await?.waiting, 0);
+//! # drop(duplicates);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # }).unwrap();
+//! ```
 
 use std::sync::Arc;
 
 use crate::UrlError;
 use crate::dedup::{DedupError, DedupStore, MemoryDedup};
+use crate::inbox::{InboxError, InboxStore, MemoryInbox};
 use crate::plumbing::url::Target;
 
 /// Opens the duplicate store `url` names, ready to pass to
@@ -44,16 +60,16 @@ use crate::plumbing::url::Target;
 ///
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 /// let url = std::env::var("DEDUP_URL").unwrap_or_else(|_| "memory".to_owned());
-/// let store = hookwire::dedup::open(&url).await?;
+/// let store = hookwire::open::dedup(&url).await?;
 /// let config = WebhookConfig::new(StandardWebhooks::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?)
 ///     .dedup_arc(store);
 ///
-/// let unknown = hookwire::dedup::open("mysql://127.0.0.1/shop").await;
+/// let unknown = hookwire::open::dedup("mysql://127.0.0.1/shop").await;
 /// assert!(matches!(unknown, Err(DedupError::Url(UrlError::UnknownScheme { .. }))));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// # }).unwrap();
 /// ```
-pub async fn open(url: &str) -> Result<Arc<dyn DedupStore>, DedupError> {
+pub async fn dedup(url: &str) -> Result<Arc<dyn DedupStore>, DedupError> {
     match Target::parse(url)? {
         Target::Memory => Ok(Arc::new(MemoryDedup::new())),
         #[cfg(feature = "sqlite")]
@@ -77,13 +93,65 @@ pub async fn open(url: &str) -> Result<Arc<dyn DedupStore>, DedupError> {
     }
 }
 
+/// Opens the inbox a URL names, as [`dedup`] opens a duplicate
+/// store:
+///
+/// | URL | Store | Feature |
+/// |---|---|---|
+/// | `memory` | [`MemoryInbox`] (a restart loses it) | none |
+/// | `sqlite:PATH`, `sqlite://PATH`, `sqlite::memory:` | `SqliteStore::open(url)?.inbox()` | `sqlite` |
+/// | `postgres://...`, `postgresql://...` | `PgStore::open(url)?.inbox()` | `postgres` |
+/// | `redis://...`, `rediss://...` | `RedisStore::open(url)?.inbox()` | `redis` |
+///
+/// The URL goes to the backend's handle as is, with one addition: a Redis URL may carry
+/// `prefix=...` in its query (percent-encoded), taken out to become the key prefix
+/// (`redis://127.0.0.1:6379/0?prefix=shop%3Ainbox%3A`). PostgreSQL takes its schema from the
+/// URL's `options` (`postgres://host/db?options=-csearch_path%3Dhooks`); SQLite syncs each
+/// commit (`synchronous = FULL`) unless the URL says `?synchronous=normal`.
+///
+/// # Errors
+/// The scheme is unknown, its backend is not compiled in (the message names the feature to
+/// enable), the `prefix` is malformed, or the store cannot be opened. Messages never repeat a
+/// password.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let inbox = hookwire::open::inbox("memory").await?;
+/// assert_eq!(inbox.stats("shop").await?.waiting, 0);
+/// let Err(error) = hookwire::open::inbox("mysql://db/hooks").await else { panic!() };
+/// assert!(error.to_string().contains("unknown store URL"));
+/// # Ok::<(), hookwire::inbox::InboxError>(())
+/// # }).unwrap();
+/// ```
+pub async fn inbox(url: &str) -> Result<Arc<dyn InboxStore>, InboxError> {
+    match Target::parse(url)? {
+        Target::Memory => Ok(Arc::new(MemoryInbox::new())),
+        #[cfg(feature = "sqlite")]
+        Target::Sqlite(url) => Ok(Arc::new(
+            crate::sqlite::SqliteStore::open(url).await?.inbox(),
+        )),
+        #[cfg(feature = "postgres")]
+        Target::Postgres(url) => Ok(Arc::new(crate::postgres::PgStore::open(url).await?.inbox())),
+        #[cfg(feature = "redis")]
+        Target::Redis { url, prefix } => {
+            let inbox = crate::redis::RedisStore::open(&url).await?.inbox();
+            Ok(Arc::new(match prefix {
+                Some(prefix) => inbox.prefix(prefix),
+                None => inbox,
+            }))
+        }
+        #[allow(unreachable_patterns)]
+        other => Err(UrlError::not_compiled(&other).into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[tokio::test]
     async fn memory_opens_without_features() {
-        let store = open("memory").await.unwrap();
+        let store = dedup("memory").await.unwrap();
         let key = crate::dedup::DedupKey::new("ns", "msg_1");
         let claim = store
             .claim(
@@ -101,7 +169,9 @@ mod tests {
     async fn sqlite_opens_a_file() {
         let path =
             std::env::temp_dir().join(format!("hookwire-dedup-open-{}.db", std::process::id()));
-        let store = open(&format!("sqlite://{}", path.display())).await.unwrap();
+        let store = dedup(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
         let key = crate::dedup::DedupKey::new("ns", "msg_1");
         let now = crate::Timestamp::from_unix(1_000);
         let claim = store
@@ -112,6 +182,26 @@ mod tests {
         drop(store);
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+
+    #[tokio::test]
+    async fn malformed_prefixes_are_named() {
+        let error = inbox("redis://127.0.0.1:1/?prefix")
+            .await
+            .err()
+            .map(|e| e.to_string());
+        let error = error.unwrap_or_default();
+        assert!(error.contains("URL's `prefix` parameter"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn unknown_schemes_are_named() {
+        for url in ["mysql://u:pw@db/x", "memoryx", "", "memory:x"] {
+            let error = inbox(url).await.err().map(|e| e.to_string());
+            let error = error.unwrap_or_default();
+            assert!(error.contains("unknown store URL"), "{url}: {error}");
+            assert!(!error.contains("pw@"), "{error}");
         }
     }
 }
