@@ -59,12 +59,14 @@ pub(crate) struct GenerateArgs {
     #[arg(long = "event", value_name = "NAME")]
     events: Vec<String>,
     /// Also generate a #[derive(Endpoint)] struct per operation of the document's `paths`
+    /// (the code needs hookwire's `schema` feature)
     #[arg(long)]
     paths: bool,
     /// Also derive Serialize
     #[arg(long)]
     serialize: bool,
     /// Also derive JsonSchema (and Serialize), keeping pattern, format, examples...
+    /// (the code needs hookwire's `schema` feature)
     #[arg(long)]
     json_schema: bool,
     /// String enums without the `Other(String)` variant (and tagged unions without `Unknown`):

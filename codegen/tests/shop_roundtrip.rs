@@ -87,7 +87,7 @@ fn the_shop_document_survives_generate_and_reexport() {
     );
     let krate = TempCrate::new(
         "hookwire-shop-roundtrip",
-        &["derive"],
+        &["derive", "schema"],
         &[("src/main.rs", &main), ("src/shop.rs", &generated.code)],
     );
     krate.without_warnings("build");

@@ -183,7 +183,7 @@ fn unlisted_enum_values_parse_and_round_trip_and_strict_mode_refuses_them() {
 
     let krate = TempCrate::new(
         "hookwire-tolerant",
-        &["derive"],
+        &["derive", "schema"],
         &[
             ("src/main.rs", MAIN),
             ("src/tolerant.rs", &tolerant.code),

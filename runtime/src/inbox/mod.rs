@@ -66,6 +66,7 @@ pub mod conformance;
 mod memory;
 #[cfg(any(feature = "postgres", feature = "redis", feature = "sqlite"))]
 mod shared;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "redis"))]
 pub(crate) mod stored;
 
 use bytes::Bytes;
