@@ -35,7 +35,7 @@
 //! fencing token; attempts each one with the sender's one-attempt function
 //! ([`sender::attempt`](crate::sender::attempt)), signed with the endpoint's secrets under the
 //! delivery's fixed `webhook-id`; and records the results in batches. The store applies the
-//! retry schedule, pauses, the breaker and disabling ([`Policy`](crate::outbox::Policy)).
+//! retry schedule, pauses, the breaker and disabling ([`Policy`]).
 //!
 //! - **Any number of workers**, in any number of processes, share one store: claims never
 //!   hand the same delivery to two workers while its lease runs, and the store keeps every
@@ -44,7 +44,7 @@
 //! - **Crashes**: a killed worker's deliveries come back when their lease runs out (by
 //!   default the 30 s attempt timeout plus 15 s), and are attempted again with the same
 //!   `webhook-id`, so the receiver's duplicate store absorbs a repeat. A worker that lost its
-//!   lease cannot record a result ([`Recorded::Stale`](crate::outbox::Recorded::Stale)).
+//!   lease cannot record a result ([`Recorded::Stale`]).
 //! - **Poison work ends**: a delivery that never gets a result recorded (it crashes or hangs
 //!   every worker, or its result cannot be stored) is failed as `abandoned` once it was claimed
 //!   as often as the retry schedule allows ([`OutboxStore::claim`]).

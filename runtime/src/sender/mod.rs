@@ -2,7 +2,7 @@
 //!
 //! A [`Sender`] holds one `reqwest::Client` (connections are reused), the signature
 //! [`Scheme`] (Standard Webhooks by default; a `StandardWebhooks` with several keys signs with
-//! each during a rotation), the [`RetryPolicy`](crate::retry::RetryPolicy), and a bound on requests in flight. A
+//! each during a rotation), the [`RetryPolicy`], and a bound on requests in flight. A
 //! [`Message`] keeps its id across attempts; each attempt signs with a fresh timestamp.
 //!
 //! | answer | [`Verdict`] of the attempt | what the sender does | outcome when it stops |

@@ -1,5 +1,5 @@
-//! What the SQL handles ([`SqliteStore`](crate::sqlite::SqliteStore),
-//! [`PgStore`](crate::postgres::PgStore)) do alike, written once: [`sql_handle!`].
+//! What the SQL handles (SQLite's and PostgreSQL's) do alike, written once: [`sql_handle!`].
+//! The backends invoke it; nothing here names a backend, so the dependency runs one way.
 
 /// The methods both SQL handles have alike: `from_pool`, `pool`, `migrate`, `migrations`,
 /// `dedup` and `inbox`. `$handle` is a struct with a sqlx `pool`; the invoking module has

@@ -14,7 +14,7 @@ use send::Clients;
 /// The user agent of the clients a worker builds.
 const USER_AGENT: &str = concat!("hookwire/", env!("CARGO_PKG_VERSION"));
 
-/// Delivers an outbox's deliveries; see the [module](self) documentation.
+/// Delivers an outbox's deliveries; see the [`outbox`](crate::outbox) module documentation.
 ///
 /// ```
 /// # async fn demo<S: hookwire::outbox::OutboxStore + 'static>(store: S) -> Result<(), hookwire::outbox::WorkerError> {

@@ -38,7 +38,7 @@ use crate::outbox::sql::{
 };
 use crate::outbox::{AttemptResult, Health, Lease, StoreError};
 
-/// The outbox on a PostgreSQL database (see the [module](self) documentation).
+/// The outbox on a PostgreSQL database (see the `hookwire::postgres` module documentation).
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), hookwire::outbox::StoreError> {

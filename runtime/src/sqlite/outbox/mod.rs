@@ -45,7 +45,7 @@ use crate::outbox::sql::{
 use crate::outbox::{AttemptResult, Health, Lease, StoreError};
 use crate::sqlite::pool as sqlite_pool;
 
-/// The outbox on a SQLite database file (see the [module](self) documentation).
+/// The outbox on a SQLite database file (see the `hookwire::sqlite` module documentation).
 ///
 /// ```
 /// # async fn demo() -> Result<(), hookwire::outbox::StoreError> {
