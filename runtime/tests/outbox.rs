@@ -233,6 +233,7 @@ conformance!(
     secrets_are_checked_when_added,
     attempt_numbers_never_restart,
     a_result_never_stored_still_ends,
+    delete_endpoint_removes_its_deliveries,
 );
 
 mod sqlite_transactions {

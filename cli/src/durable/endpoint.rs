@@ -26,13 +26,7 @@ pub(crate) fn add(args: EndpointAddArgs) -> Result<ExitCode, CliError> {
     let mut endpoint = NewEndpoint::new(args.url, first).allow_private(args.allow_private);
     // Newest first: the worker signs with each during a rotation.
     endpoint.secrets = Secrets::new(args.secrets);
-    let types = args
-        .types
-        .iter()
-        .map(|text| text.trim().parse::<TypeFilter>())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| CliError::usage(format!("--types: {e}")))?;
-    endpoint = endpoint.types(types);
+    endpoint = endpoint.types(parse_types(&args.types)?);
     if let Some(limit) = args.max_in_flight {
         endpoint = endpoint.max_in_flight(limit);
     }
@@ -42,14 +36,26 @@ pub(crate) fn add(args: EndpointAddArgs) -> Result<ExitCode, CliError> {
     endpoint.validate().map_err(db::failed)?;
     if !endpoint.allow_private {
         refuse_private_literal(&endpoint.url)?;
+        if let Some(warning) = private_name_warning(&endpoint.url) {
+            eprintln!("{warning}");
+        }
     }
     let id = db::run(&args.db.db, 0, Add(endpoint))?;
     print(&format!("{id}\n"))?;
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--types`: exact names and prefixes.
+pub(super) fn parse_types(types: &[String]) -> Result<Vec<TypeFilter>, CliError> {
+    types
+        .iter()
+        .map(|text| text.trim().parse::<TypeFilter>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| CliError::usage(format!("--types: {e}")))
+}
+
 /// An IP-literal URL the worker would refuse: say so now, with the flag that allows it.
-fn refuse_private_literal(url: &str) -> Result<(), CliError> {
+pub(super) fn refuse_private_literal(url: &str) -> Result<(), CliError> {
     let Ok(parsed) = url.parse::<reqwest::Url>() else {
         return Ok(());
     };
@@ -59,6 +65,43 @@ fn refuse_private_literal(url: &str) -> Result<(), CliError> {
              --allow-private to allow it (tests, internal endpoints)"
         ))),
         _ => Ok(()),
+    }
+}
+
+/// A host name that resolves, now, only to addresses the workers refuse (or does not resolve):
+/// the endpoint is added, but its deliveries will fail until that changes. Warns rather than
+/// refuses: DNS at delivery time is what counts.
+fn private_name_warning(url: &str) -> Option<String> {
+    use std::net::ToSocketAddrs as _;
+    let parsed = url.parse::<reqwest::Url>().ok()?;
+    let host = parsed.host_str()?;
+    if host.starts_with('[') || host.parse::<std::net::IpAddr>().is_ok() {
+        return None; // a literal: judged by refuse_private_literal
+    }
+    let port = parsed.port_or_known_default().unwrap_or(443);
+    let addresses: Vec<std::net::IpAddr> = match (host, port).to_socket_addrs() {
+        Ok(found) => found.map(|a| a.ip()).collect(),
+        Err(e) => {
+            return Some(format!(
+                "warning: {host} does not resolve here ({e}); deliveries fail until it does"
+            ));
+        }
+    };
+    let refused: Vec<_> = addresses
+        .iter()
+        .map(|&a| (a, hookwire::ssrf::classify(a)))
+        .collect();
+    match refused.iter().find(|(_, class)| class.is_none()) {
+        Some(_) => None,
+        None => {
+            let (address, class) = refused.first()?;
+            let class = class.map_or_else(String::new, |c| c.to_string());
+            Some(format!(
+                "warning: {host} resolves to {address}, a {class} address, which workers refuse \
+                 to deliver to; deliveries fail unless it resolves to a public address then \
+                 (add the endpoint with --allow-private if it is meant to be internal)"
+            ))
+        }
     }
 }
 
@@ -96,32 +139,36 @@ pub(crate) fn list(args: EndpointListArgs) -> Result<ExitCode, CliError> {
     }
     let mut text = String::new();
     for endpoint in &endpoints {
-        let types = if endpoint.types.is_empty() {
-            "*".to_owned()
-        } else {
-            endpoint
-                .types
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(",")
-        };
-        let state = endpoint.disabled.map_or("enabled".to_owned(), |reason| {
-            format!("disabled ({})", reason.as_str())
-        });
-        text.push_str(&format!(
-            "{}\t{}\t{}\t{}",
-            endpoint.id, endpoint.url, types, state
-        ));
-        if endpoint.paused(now) {
-            text.push('\t');
-            text.push_str(&operate::pause_note(
-                endpoint.paused_until,
-                endpoint.breaker(now),
-            ));
-        }
+        text.push_str(&endpoint_line(endpoint, now));
         text.push('\n');
     }
     print(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// One endpoint as `endpoint list` prints it: id, URL, types (`*` for all), state, and a fifth
+/// field `paused until ...` while it is paused.
+pub(super) fn endpoint_line(endpoint: &WebhookEndpoint, now: i64) -> String {
+    let types = if endpoint.types.is_empty() {
+        "*".to_owned()
+    } else {
+        endpoint
+            .types
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let state = endpoint.disabled.map_or("enabled".to_owned(), |reason| {
+        format!("disabled ({})", reason.as_str())
+    });
+    let mut line = format!("{}\t{}\t{}\t{}", endpoint.id, endpoint.url, types, state);
+    if endpoint.paused(now) {
+        line.push('\t');
+        line.push_str(&operate::pause_note(
+            endpoint.paused_until,
+            endpoint.breaker(now),
+        ));
+    }
+    line
 }

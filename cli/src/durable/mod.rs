@@ -1,11 +1,12 @@
-//! The durable outbox from the command line: `endpoint add|list`, `publish`, `worker` and
-//! `outbox stats|retry|recover`. Scripts depend on exactly these names, flags and output shapes.
+//! The durable outbox from the command line: `endpoint add|list|update|enable|disable|delete|
+//! rotate-secret`, `publish`, `worker` and `outbox stats|deliveries|attempts|retry|recover|purge`. Scripts depend on exactly these names, flags and output shapes.
 //!
 //! `--db` is `sqlite://PATH` or `postgres://...`; the schema is created or migrated on first use.
 
 mod db;
 mod endpoint;
 mod inspect;
+mod manage;
 mod operate;
 pub(crate) mod publish;
 mod stats;
@@ -22,7 +23,11 @@ pub(crate) const ENDPOINT_EXAMPLES: &str = "\
 Examples:
   hookwire endpoint add --db sqlite://outbox.db --url https://example.com/hooks --secret \"$SECRET\" --types 'order.*'
   hookwire endpoint add --db sqlite://outbox.db --url http://127.0.0.1:8080/ --secret \"$SECRET\" --allow-private
-  hookwire endpoint list --db postgres://postgres@127.0.0.1/app --json";
+  hookwire endpoint list --db postgres://postgres@127.0.0.1/app --json
+  hookwire endpoint update --db sqlite://outbox.db 1 --types 'order.*,invoice.paid' --rate 50
+  hookwire endpoint disable --db sqlite://outbox.db 1
+  hookwire endpoint rotate-secret --db sqlite://outbox.db 1
+  hookwire endpoint delete --db sqlite://outbox.db 1 --json";
 
 pub(crate) const PUBLISH_EXAMPLES: &str = "\
 Examples:
@@ -62,6 +67,16 @@ enum EndpointCommand {
     Add(EndpointAddArgs),
     /// List the endpoints
     List(EndpointListArgs),
+    /// Change an endpoint's URL, secrets, types, limits or description (only what is given)
+    Update(manage::EndpointUpdateArgs),
+    /// Enable an endpoint: its held deliveries are attempted now, its health reset
+    Enable(manage::EndpointIdArgs),
+    /// Disable an endpoint: its deliveries are held until it is enabled
+    Disable(manage::EndpointIdArgs),
+    /// Delete an endpoint with its deliveries and their attempt log
+    Delete(manage::EndpointDeleteArgs),
+    /// Sign with a new secret (printed), keeping the previous one signing beside it
+    RotateSecret(manage::RotateSecretArgs),
 }
 
 /// The outbox database.
@@ -150,6 +165,10 @@ pub(crate) struct WorkerArgs {
     /// system's roots, which SSL_CERT_FILE replaces)
     #[arg(long, value_name = "FILE", env = "HOOKWIRE_CACERT")]
     cacert: Option<std::path::PathBuf>,
+    /// Do not log failed attempts (each is logged to standard error by default: endpoint, status
+    /// or error, next attempt)
+    #[arg(long)]
+    quiet: bool,
 }
 
 /// `hookwire outbox ...`
@@ -278,6 +297,11 @@ pub(crate) fn endpoint(args: EndpointArgs) -> Result<ExitCode, CliError> {
     match args.command {
         EndpointCommand::Add(args) => endpoint::add(args),
         EndpointCommand::List(args) => endpoint::list(args),
+        EndpointCommand::Update(args) => manage::update(args),
+        EndpointCommand::Enable(args) => manage::set_enabled(args, true),
+        EndpointCommand::Disable(args) => manage::set_enabled(args, false),
+        EndpointCommand::Delete(args) => manage::delete(args),
+        EndpointCommand::RotateSecret(args) => manage::rotate_secret(args),
     }
 }
 

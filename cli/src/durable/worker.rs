@@ -3,7 +3,8 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use hookwire::outbox::OutboxStore;
+use hookwire::Timestamp;
+use hookwire::outbox::{DeliveryState, FinishedAttempt, OutboxStore, Recorded};
 use hookwire::outbox::{Worker, WorkerReport};
 
 use super::WorkerArgs;
@@ -19,7 +20,15 @@ impl OnStore for Run {
         let args = self.0;
         let timeout = Duration::from_secs(args.timeout);
         let lease = Duration::from_secs(args.lease.unwrap_or(args.timeout + 15));
-        let worker = Worker::builder(std::sync::Arc::new(store))
+        let mut builder = Worker::builder(std::sync::Arc::new(store));
+        if !args.quiet {
+            builder = builder.on_attempt(|attempt| {
+                if let Some(line) = failure_line(attempt) {
+                    eprintln!("{line}");
+                }
+            });
+        }
+        let worker = builder
             .concurrency(args.concurrency as usize)
             .timeout(timeout)
             .lease(lease)
@@ -36,6 +45,52 @@ impl OnStore for Run {
         let report = worker.run_until(stop_signal()).await;
         Ok(report)
     }
+}
+
+/// The line `hookwire worker` logs for an attempt that did not deliver, or that disabled its
+/// endpoint: `worker: delivery 42 (order.created) to endpoint 1 https://...: attempt 3: HTTP
+/// 503; next attempt at 2026-12-07T12:00:30Z`. Nothing for a delivered attempt.
+fn failure_line(attempt: &FinishedAttempt) -> Option<String> {
+    let disabled = match attempt.recorded {
+        Recorded::Done {
+            endpoint_disabled, ..
+        } => endpoint_disabled,
+        _ => None,
+    };
+    if attempt.outcome.is_success() && disabled.is_none() {
+        return None;
+    }
+    let mut line = format!(
+        "worker: delivery {} ({}) to endpoint {} {}: attempt {}: {}",
+        attempt.delivery,
+        attempt.event_type,
+        attempt.endpoint,
+        hookwire::redact_url(&attempt.url),
+        attempt.attempt,
+        attempt.outcome_text().replace(['\n', '\r'], " "),
+    );
+    let then = match attempt.recorded {
+        Recorded::Done {
+            next_attempt_at: Some(at),
+            ..
+        } => format!("next attempt at {}", Timestamp::from_unix(at)),
+        Recorded::Done {
+            state: DeliveryState::Failed,
+            ..
+        } => "failed: no attempts left".to_owned(),
+        Recorded::Done { state, .. } => state.as_str().to_owned(),
+        Recorded::Stale => "result refused: the lease was taken over".to_owned(),
+        Recorded::NotStored => {
+            "result not stored: attempted again when the lease runs out".to_owned()
+        }
+        _ => String::new(),
+    };
+    line.push_str("; ");
+    line.push_str(&then);
+    if let Some(reason) = disabled {
+        line.push_str(&format!("; endpoint disabled ({})", reason.as_str()));
+    }
+    Some(line)
 }
 
 /// Completes on SIGINT or SIGTERM.

@@ -84,6 +84,20 @@ pub trait OutboxStore: Send + Sync {
         endpoint: &'a NewEndpoint,
     ) -> BoxFuture<'a, Result<(), StoreError>>;
 
+    /// Deletes an endpoint with its deliveries and their attempt log; the events stay (for the
+    /// feed and the other endpoints). An attempt in flight finishes, and its result is refused
+    /// as stale. Returns whether the endpoint existed.
+    ///
+    /// ```
+    /// # use hookwire::outbox::*;
+    /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
+    /// if !store.delete_endpoint(EndpointId(1)).await? {
+    ///     eprintln!("no endpoint 1");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    fn delete_endpoint<'a>(&'a self, id: EndpointId) -> BoxFuture<'a, Result<bool, StoreError>>;
+
     /// One endpoint, if it exists.
     ///
     /// ```

@@ -109,4 +109,4 @@ pub use ops::{
 pub use policy::{Decision, EndpointChange, EndpointDisabled, Policy};
 #[cfg(feature = "reqwest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
-pub use worker::{Worker, WorkerBuilder, WorkerError, WorkerReport};
+pub use worker::{FinishedAttempt, Worker, WorkerBuilder, WorkerError, WorkerReport};

@@ -692,6 +692,56 @@ pub(crate) async fn purge<B: Backend>(case: Case<B>) {
     );
 }
 
+/// Deleting an endpoint removes it, its deliveries and their attempt log; the other endpoint's
+/// deliveries and the events stay; an attempt in flight is refused as stale; a second delete
+/// and a missing endpoint answer `false`.
+pub(crate) async fn delete_endpoint_removes_its_deliveries<B: Backend>(case: Case<B>) {
+    let store = &case.store;
+    let gone = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/gone"))
+        .await
+        .unwrap();
+    let kept = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/kept"))
+        .await
+        .unwrap();
+    let first = publish(store, "a.b", 1).await;
+    publish(store, "a.b", 2).await;
+    let claimed = claim(store, 10).await;
+    assert_eq!(claimed.len(), 4);
+    let to_gone: Vec<&Claimed> = claimed.iter().filter(|c| c.target.id == gone).collect();
+    record(store, to_gone[0], response(500)).await;
+    let logged = to_gone[0].lease.delivery;
+    assert_eq!(store.attempts(logged).await.unwrap().len(), 1);
+
+    assert!(store.delete_endpoint(gone).await.unwrap());
+    assert!(store.endpoint(gone).await.unwrap().is_none());
+    assert!(store.attempts(logged).await.unwrap().is_empty());
+    let in_flight = to_gone[1];
+    assert_eq!(
+        record(store, in_flight, response(200)).await,
+        Recorded::Stale,
+        "an attempt to a deleted endpoint is refused"
+    );
+    let left = store.deliveries(&DeliveryQuery::new(10)).await.unwrap();
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert!(left.iter().all(|d| d.endpoint == kept));
+    assert_eq!(
+        store
+            .deliveries(&DeliveryQuery::new(10).event(first))
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "the event stays for the other endpoint"
+    );
+    assert_eq!(store.endpoints(None, 10).await.unwrap().len(), 1);
+    assert!(!store.delete_endpoint(gone).await.unwrap());
+    assert!(!store.delete_endpoint(EndpointId(9_999)).await.unwrap());
+    let stats = store.stats().await.unwrap();
+    assert!(stats.endpoints.iter().all(|e| e.id != gone));
+}
+
 /// Statistics by state and endpoint, listing pages, endpoint settings round-trip.
 pub(crate) async fn stats_listing_and_endpoints<B: Backend>(case: Case<B>) {
     let store = &case.store;

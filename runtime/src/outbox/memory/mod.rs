@@ -270,6 +270,10 @@ impl OutboxStore for MemoryOutbox {
         })
     }
 
+    fn delete_endpoint(&self, id: EndpointId) -> BoxFuture<'_, Result<bool, StoreError>> {
+        Box::pin(async move { Ok(self.state.lock().await.delete_endpoint(id.0)) })
+    }
+
     fn set_enabled(&self, id: EndpointId, enabled: bool) -> BoxFuture<'_, Result<(), StoreError>> {
         Box::pin(self.set_enabled_now(id, enabled))
     }

@@ -125,6 +125,22 @@ impl Endpoint {
 }
 
 impl State {
+    /// Removes endpoint `id`, its deliveries and their log; whether it existed.
+    pub(super) fn delete_endpoint(&mut self, id: i64) -> bool {
+        if self.endpoints.remove(&id).is_none() {
+            return false;
+        }
+        let log = &mut self.log;
+        self.deliveries.retain(|delivery_id, delivery| {
+            let keep = delivery.endpoint != id;
+            if !keep {
+                log.remove(delivery_id);
+            }
+            keep
+        });
+        true
+    }
+
     pub(super) fn add_endpoint(&mut self, new: &NewEndpoint, now: i64) -> i64 {
         self.next_endpoint += 1;
         let mut endpoint = Endpoint {

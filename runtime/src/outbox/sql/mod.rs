@@ -267,6 +267,10 @@ impl<D: Dialect> OutboxStore for SqlOutbox<D> {
         Box::pin(ops::endpoints(self, after, limit))
     }
 
+    fn delete_endpoint(&self, id: EndpointId) -> BoxFuture<'_, Result<bool, StoreError>> {
+        Box::pin(ops::delete_endpoint(self, id))
+    }
+
     fn set_enabled(&self, id: EndpointId, enabled: bool) -> BoxFuture<'_, Result<(), StoreError>> {
         Box::pin(ops::set_enabled(self, id, enabled))
     }

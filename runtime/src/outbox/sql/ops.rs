@@ -78,6 +78,19 @@ pub(super) async fn update_endpoint<D: Dialect>(
     tx.commit().await.map_err(db)
 }
 
+pub(super) async fn delete_endpoint<D: Dialect>(
+    store: &SqlOutbox<D>,
+    id: EndpointId,
+) -> Result<bool, StoreError> {
+    let mut tx = store.begin().await?;
+    let mut deleted = 0;
+    for statement in sql::DELETE_ENDPOINT {
+        deleted = D::execute(&mut tx, statement, &[Arg::Int(id.0)]).await?;
+    }
+    tx.commit().await.map_err(db)?;
+    Ok(deleted > 0)
+}
+
 fn endpoint_row<D: Dialect>(row: &D::Row) -> Result<WebhookEndpoint, StoreError> {
     let disabled = match D::maybe_text(row, 7)? {
         None => None,

@@ -59,6 +59,14 @@ UPDATE hw_endpoint SET url = $2, secrets = $3, all_types = $4, allow_private = $
        max_in_flight = $6, rate_per_second = $7, description = $8
 WHERE id = $1";
 
+/// Deleting an endpoint: its attempt log, deliveries, subscriptions, then the endpoint.
+pub(crate) const DELETE_ENDPOINT: [&str; 4] = [
+    "DELETE FROM hw_attempt WHERE delivery_id IN (SELECT id FROM hw_delivery WHERE endpoint_id = $1)",
+    "DELETE FROM hw_delivery WHERE endpoint_id = $1",
+    "DELETE FROM hw_endpoint_type WHERE endpoint_id = $1",
+    "DELETE FROM hw_endpoint WHERE id = $1",
+];
+
 pub(crate) const DELETE_TYPES: &str = "DELETE FROM hw_endpoint_type WHERE endpoint_id = $1";
 
 pub(crate) const INSERT_TYPE: &str = "\

@@ -1,5 +1,6 @@
 //! Outbox workers: claim, attempt, record (see the [module](crate::outbox) documentation).
 
+mod observe;
 mod run;
 mod send;
 
@@ -9,6 +10,8 @@ use std::time::Duration;
 
 use crate::outbox::OutboxStore;
 use crate::sender::AttemptOptions;
+use observe::AttemptHook;
+pub use observe::FinishedAttempt;
 use send::Clients;
 
 /// The user agent of the clients a worker builds.
@@ -43,6 +46,7 @@ pub(crate) struct Shared {
     pub(crate) lease: Duration,
     pub(crate) poll: Duration,
     pub(crate) grace: Duration,
+    pub(crate) on_attempt: Option<AttemptHook>,
 }
 
 impl<S> fmt::Debug for Worker<S> {
@@ -77,6 +81,7 @@ impl<S: OutboxStore + 'static> Worker<S> {
             grace: None,
             client: None,
             roots: Vec::new(),
+            on_attempt: None,
         }
     }
 
@@ -110,6 +115,7 @@ impl<S: OutboxStore + 'static> Worker<S> {
 /// | [`poll_interval`](Self::poll_interval) | 100 ms between looks when nothing wakes the worker |
 /// | [`grace`](Self::grace) | the timeout plus 1 s for attempts in flight at shutdown |
 /// | [`client`](Self::client) | a new client without redirects, guarded against SSRF |
+/// | [`on_attempt`](Self::on_attempt) | nothing is told |
 ///
 /// ```
 /// # fn demo<S: hookwire::outbox::OutboxStore + 'static>(store: S) -> Result<(), hookwire::outbox::WorkerError> {
@@ -134,6 +140,7 @@ pub struct WorkerBuilder<S> {
     grace: Option<Duration>,
     client: Option<ClientFactory>,
     roots: Vec<reqwest::Certificate>,
+    on_attempt: Option<AttemptHook>,
 }
 
 /// Makes the builder the worker's HTTP clients start from.
@@ -262,6 +269,25 @@ impl<S: OutboxStore + 'static> WorkerBuilder<S> {
         self
     }
 
+    /// Calls `hook` after each attempt is recorded, with what happened and what the store made
+    /// of it (state, next attempt, a disabled endpoint): for logs and alerts. It runs on the
+    /// worker's loop, so it should be quick (send to a channel for anything slow).
+    ///
+    /// ```
+    /// # fn demo<S: hookwire::outbox::OutboxStore + 'static>(store: S) {
+    /// let builder = hookwire::outbox::Worker::builder(std::sync::Arc::new(store)).on_attempt(|attempt| {
+    ///     if !attempt.outcome.is_success() {
+    ///         eprintln!("delivery {} failed: {}", attempt.delivery, attempt.outcome_text());
+    ///     }
+    /// });
+    /// # let _ = builder;
+    /// # }
+    /// ```
+    pub fn on_attempt(mut self, hook: impl Fn(&FinishedAttempt) + Send + Sync + 'static) -> Self {
+        self.on_attempt = Some(std::sync::Arc::new(hook));
+        self
+    }
+
     /// Builds the worker.
     ///
     /// # Errors
@@ -322,6 +348,7 @@ impl<S: OutboxStore + 'static> WorkerBuilder<S> {
                 lease,
                 poll: self.poll.max(Duration::from_millis(1)),
                 grace: self.grace.unwrap_or(self.timeout + Duration::from_secs(1)),
+                on_attempt: self.on_attempt,
             }),
         })
     }

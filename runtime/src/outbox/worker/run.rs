@@ -11,9 +11,31 @@ use std::time::Duration;
 
 use tokio::task::{Id, JoinSet};
 
+use super::observe::{Context, FinishedAttempt};
 use super::send::deliver;
 use super::{Shared, WorkerReport};
 use crate::outbox::{AttemptResult, ClaimRequest, Lease, OutboxStore, Recorded};
+
+/// Finished attempts waiting to be recorded, each with what the hook is told of it.
+#[derive(Default)]
+struct Finished {
+    results: Vec<AttemptResult>,
+    contexts: Vec<Option<Context>>,
+}
+
+impl Finished {
+    fn is_empty(&self) -> bool {
+        self.results.is_empty()
+    }
+
+    fn clear(&mut self) {
+        self.results.clear();
+        self.contexts.clear();
+    }
+}
+
+/// What an attempt task returns.
+type Done = (AttemptResult, Option<Context>);
 
 /// Attempts to record a batch before giving up on it (its leases then run out and the
 /// deliveries are attempted again, with the same ids).
@@ -27,9 +49,9 @@ pub(crate) async fn run<S: OutboxStore + 'static>(
     shutdown: impl Future<Output = ()>,
 ) -> WorkerReport {
     let mut shutdown = pin!(shutdown);
-    let mut tasks: JoinSet<AttemptResult> = JoinSet::new();
+    let mut tasks: JoinSet<Done> = JoinSet::new();
     let mut held: HashMap<Id, Lease> = HashMap::new();
-    let mut finished: Vec<AttemptResult> = Vec::new();
+    let mut finished = Finished::default();
     let mut report = WorkerReport::default();
     let concurrency = shared.concurrency;
     // Claim again once this many slots are free: fewer, larger claims under load.
@@ -41,7 +63,7 @@ pub(crate) async fn run<S: OutboxStore + 'static>(
             collect(joined, &mut held, &mut finished);
         }
         if !finished.is_empty() {
-            record(&*store, &mut finished, &mut report).await;
+            record(&*store, &mut finished, &mut report, &shared).await;
         }
 
         let free = concurrency - tasks.len();
@@ -57,9 +79,12 @@ pub(crate) async fn run<S: OutboxStore + 'static>(
                     let now = store.now();
                     for delivery in claimed {
                         let lease = delivery.lease;
+                        let context = Context::of(&delivery, shared.on_attempt.as_ref());
                         let shared = Arc::clone(&shared);
                         let handle = tasks.spawn(async move {
-                            deliver(&shared.clients, &shared.options, delivery, now).await
+                            let result =
+                                deliver(&shared.clients, &shared.options, delivery, now).await;
+                            (result, context)
                         });
                         held.insert(handle.id(), lease);
                     }
@@ -101,14 +126,15 @@ pub(crate) async fn run<S: OutboxStore + 'static>(
 /// Keeps a finished attempt's result; a task that panicked or was aborted leaves its lease to
 /// run out.
 fn collect(
-    joined: Result<(Id, AttemptResult), tokio::task::JoinError>,
+    joined: Result<(Id, Done), tokio::task::JoinError>,
     held: &mut HashMap<Id, Lease>,
-    finished: &mut Vec<AttemptResult>,
+    finished: &mut Finished,
 ) {
     match joined {
-        Ok((id, result)) => {
+        Ok((id, (result, context))) => {
             held.remove(&id);
-            finished.push(result);
+            finished.results.push(result);
+            finished.contexts.push(context);
         }
         Err(error) => {
             held.remove(&error.id());
@@ -119,16 +145,20 @@ fn collect(
     }
 }
 
-/// Records `finished` in one call, retrying a failing store a few times.
+/// Records `finished` in one call, retrying a failing store a few times, and tells the hook.
 async fn record<S: OutboxStore>(
     store: &S,
-    finished: &mut Vec<AttemptResult>,
+    finished: &mut Finished,
     report: &mut WorkerReport,
+    shared: &Shared,
 ) {
     for tries in 1..=RECORD_TRIES {
-        match store.record(finished).await {
+        match store.record(&finished.results).await {
             Ok(recorded) => {
-                for (result, recorded) in finished.iter().zip(&recorded) {
+                if let Some(hook) = &shared.on_attempt {
+                    tell(hook.as_ref(), finished, &recorded);
+                }
+                for (result, recorded) in finished.results.iter().zip(&recorded) {
                     report.attempts += 1;
                     if result.outcome.is_success() {
                         report.delivered += 1;
@@ -149,13 +179,38 @@ async fn record<S: OutboxStore>(
             Err(error) => {
                 tracing::error!(
                     %error,
-                    results = finished.len(),
+                    results = finished.results.len(),
                     "outbox worker: could not record results; these deliveries will be attempted again when their leases run out"
                 );
-                report.unrecorded += finished.len() as u64;
+                report.unrecorded += finished.results.len() as u64;
                 finished.clear();
             }
         }
+    }
+}
+
+/// Tells `hook` of each recorded attempt.
+fn tell(
+    hook: &(dyn Fn(&FinishedAttempt) + Send + Sync),
+    finished: &mut Finished,
+    recorded: &[Recorded],
+) {
+    let contexts = finished.contexts.iter_mut();
+    for ((result, context), recorded) in finished.results.iter().zip(contexts).zip(recorded) {
+        let Some(context) = context.take() else {
+            continue;
+        };
+        hook(&FinishedAttempt {
+            delivery: result.lease.delivery,
+            endpoint: context.endpoint,
+            url: context.url,
+            event_type: context.event_type,
+            attempt: context.attempt,
+            outcome: result.outcome,
+            duration: result.duration,
+            excerpt: result.excerpt.clone(),
+            recorded: *recorded,
+        });
     }
 }
 
@@ -163,12 +218,12 @@ async fn record<S: OutboxStore>(
 /// releases the leases of those that did not finish.
 async fn drain<S: OutboxStore>(
     store: &S,
-    tasks: &mut JoinSet<AttemptResult>,
+    tasks: &mut JoinSet<Done>,
     held: &mut HashMap<Id, Lease>,
     report: &mut WorkerReport,
     shared: &Shared,
 ) {
-    let mut finished = Vec::new();
+    let mut finished = Finished::default();
     let deadline = tokio::time::sleep(shared.grace);
     tokio::pin!(deadline);
     while !tasks.is_empty() {
@@ -185,7 +240,7 @@ async fn drain<S: OutboxStore>(
         }
     }
     if !finished.is_empty() {
-        record(store, &mut finished, report).await;
+        record(store, &mut finished, report, shared).await;
     }
     let leases: Vec<Lease> = held.drain().map(|(_, lease)| lease).collect();
     if !leases.is_empty() {

@@ -106,6 +106,9 @@ impl OutboxStore for Scripted {
     ) -> BoxFuture<'a, Result<Vec<WebhookEndpoint>, StoreError>> {
         Box::pin(async move { unused() })
     }
+    fn delete_endpoint<'a>(&'a self, _: EndpointId) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move { unused() })
+    }
     fn set_enabled<'a>(&'a self, _: EndpointId, _: bool) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move { unused() })
     }
