@@ -220,21 +220,36 @@ fn rotate_secret_prints_the_new_one_and_keeps_the_previous() {
     let chosen = json(&chosen.stdout);
     assert_eq!(chosen["secret"], OTHER);
     assert_eq!(
-        chosen["signing_secrets"], 2,
-        "the new one and the previous one"
+        chosen["signing_secrets"], 3,
+        "the new one and both previous ones, inside their overlap"
     );
+    assert!(chosen["previous_until"].as_str().unwrap().ends_with('Z'));
     let dropped = run(&[
         "endpoint",
         "rotate-secret",
         "--db",
         &db,
         &id,
-        "--keep",
-        "0",
+        "--overlap",
+        "0s",
         "--json",
     ])
     .expect(0);
     assert_eq!(json(&dropped.stdout)["signing_secrets"], 1);
+    assert_eq!(
+        json(&dropped.stdout)["previous_until"],
+        serde_json::Value::Null
+    );
+    run(&[
+        "endpoint",
+        "rotate-secret",
+        "--db",
+        &db,
+        &id,
+        "--overlap",
+        "soon",
+    ])
+    .expect(2);
     let bad = run(&[
         "endpoint",
         "rotate-secret",

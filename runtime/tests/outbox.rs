@@ -234,6 +234,7 @@ conformance!(
     attempt_numbers_never_restart,
     a_result_never_stored_still_ends,
     delete_endpoint_removes_its_deliveries,
+    rotated_secrets_keep_their_overlap,
 );
 
 mod sqlite_transactions {

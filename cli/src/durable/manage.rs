@@ -3,6 +3,7 @@
 //! line, or a JSON object with `--json`); a missing endpoint exits 1.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Args;
 
@@ -11,6 +12,7 @@ use hookwire::signature::StandardKey;
 
 use super::db::{self, OnStore};
 use super::endpoint::{endpoint_line, parse_types, refuse_private_literal};
+use super::operate::span_seconds;
 use super::{DbArgs, print};
 use crate::error::CliError;
 
@@ -86,11 +88,11 @@ pub(super) struct RotateSecretArgs {
     /// The new secret (whsec_...) [default: a new random one]
     #[arg(long)]
     secret: Option<String>,
-    /// How many of the previous secrets keep signing beside the new one, so receivers can
-    /// switch without losing a delivery (0 drops them at once)
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    keep: usize,
-    /// Print {"id": N, "secret": "...", "signing_secrets": N}
+    /// How long the previous secrets keep signing beside the new one, so receivers can switch
+    /// without losing a delivery: `24h`, `90m`, `7d`; `0s` drops them at once
+    #[arg(long, value_name = "SPAN", default_value = "24h")]
+    overlap: String,
+    /// Print {"id": N, "secret": "...", "signing_secrets": N, "previous_until": TIME or null}
     #[arg(long)]
     json: bool,
 }
@@ -141,7 +143,7 @@ async fn stored<S: OutboxStore>(store: &S, id: EndpointId) -> Result<WebhookEndp
 enum Action {
     Update(Change),
     Enable(bool),
-    Rotate { secret: String, keep: usize },
+    Rotate { secret: String, overlap: Duration },
 }
 
 struct Apply(EndpointId, Action);
@@ -159,14 +161,9 @@ impl OnStore for Apply {
                 store.update_endpoint(id, &new).await.map_err(db::failed)?;
             }
             Action::Enable(enabled) => store.set_enabled(id, enabled).await.map_err(db::failed)?,
-            Action::Rotate { secret, keep } => {
-                let mut secrets = vec![secret];
-                secrets.extend(before.secrets.expose().iter().take(keep).cloned());
-                let change = Change {
-                    secrets: Some(secrets),
-                    ..Change::default()
-                };
-                let new = changed(&before, change);
+            Action::Rotate { secret, overlap } => {
+                let mut new = changed(&before, Change::default());
+                new.secrets = before.secrets.rotate(secret, store.now(), overlap);
                 new.validate().map_err(db::failed)?;
                 store.update_endpoint(id, &new).await.map_err(db::failed)?;
             }
@@ -245,9 +242,9 @@ pub(crate) fn set_enabled(args: EndpointIdArgs, enabled: bool) -> Result<ExitCod
     show(&endpoint, args.json)
 }
 
-/// `hookwire endpoint rotate-secret ID`: a new secret first, the newest `--keep` of the old ones
-/// after it (they keep signing until the next rotation or `update --secret`), and prints the new
-/// secret: the receiver's new configuration.
+/// `hookwire endpoint rotate-secret ID`: a new secret first, the previous ones signing beside it
+/// for `--overlap` (24 hours, as Svix does), and prints the new secret: the receiver's new
+/// configuration.
 pub(crate) fn rotate_secret(args: RotateSecretArgs) -> Result<ExitCode, CliError> {
     let secret = match args.secret {
         Some(secret) => secret,
@@ -258,16 +255,24 @@ pub(crate) fn rotate_secret(args: RotateSecretArgs) -> Result<ExitCode, CliError
                 .map_err(|_| CliError::failed("the generated secret is not text"))?
         }
     };
+    let overlap = span_seconds(&args.overlap).ok_or_else(|| {
+        CliError::usage(format!(
+            "--overlap takes a span such as 24h, 90m or 7d, not `{}`",
+            args.overlap
+        ))
+    })?;
     let action = Action::Rotate {
         secret: secret.clone(),
-        keep: args.keep,
+        overlap: Duration::from_secs(overlap.unsigned_abs()),
     };
     let endpoint = db::run(&args.db.db, 0, Apply(EndpointId(args.id), action))?;
+    let previous_until = endpoint.secrets.expires_at().iter().skip(1).flatten().max();
     let text = if args.json {
         serde_json::json!({
             "id": endpoint.id,
             "secret": secret,
             "signing_secrets": endpoint.secrets.expose().len(),
+            "previous_until": previous_until.map(|&at| hookwire::Timestamp::from_unix(at).to_string()),
         })
         .to_string()
     } else {

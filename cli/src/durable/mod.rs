@@ -75,7 +75,7 @@ enum EndpointCommand {
     Disable(manage::EndpointIdArgs),
     /// Delete an endpoint with its deliveries and their attempt log
     Delete(manage::EndpointDeleteArgs),
-    /// Sign with a new secret (printed), keeping the previous one signing beside it
+    /// Sign with a new secret (printed), the previous ones signing beside it for --overlap
     RotateSecret(manage::RotateSecretArgs),
 }
 

@@ -97,18 +97,24 @@ fn time(flag: &str, text: &str) -> Result<i64, CliError> {
         })
 }
 
+/// A span such as `30d`, `12h`, `90m` or `45s`, in seconds; `None` for anything else.
+pub(super) fn span_seconds(text: &str) -> Option<i64> {
+    let unit = match text.chars().last()? {
+        'd' => 86_400,
+        'h' => 3_600,
+        'm' => 60,
+        's' => 1,
+        _ => return None,
+    };
+    let count = text[..text.len() - 1].parse::<u32>().ok()?;
+    Some(i64::from(count) * unit)
+}
+
 /// The `--before` value: a time, or an age before `now` (`30d`, `12h`, `90m`, `45s`).
 fn before(text: &str, now: i64) -> Result<i64, CliError> {
-    let unit = match text.chars().last() {
-        Some('d') => 86_400,
-        Some('h') => 3_600,
-        Some('m') => 60,
-        Some('s') => 1,
-        _ => return time("--before", text),
-    };
-    match text[..text.len() - 1].parse::<u32>() {
-        Ok(count) => Ok(now.saturating_sub(i64::from(count) * unit)),
-        Err(_) => time("--before", text),
+    match span_seconds(text) {
+        Some(age) => Ok(now.saturating_sub(age)),
+        None => time("--before", text),
     }
 }
 

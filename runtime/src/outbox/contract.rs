@@ -66,15 +66,17 @@ pub trait OutboxStore: Send + Sync {
     ) -> BoxFuture<'a, Result<EndpointId, StoreError>>;
 
     /// Replaces an endpoint's URL, secrets, filters, limits and description (its state,
-    /// deliveries and health stay). Secret rotation: pass the new secret first and keep the
-    /// old one until receivers have switched. [`StoreError::NotFound`] if there is no such
-    /// endpoint.
+    /// deliveries and health stay). Secret rotation: [`Secrets::rotate`](crate::outbox::Secrets::rotate)
+    /// puts the new secret first and keeps the previous ones signing for an overlap window.
+    /// [`StoreError::NotFound`] if there is no such endpoint.
     ///
     /// ```
     /// # use hookwire::outbox::*;
     /// # async fn demo(store: &impl OutboxStore) -> Result<(), StoreError> {
+    /// let stored = Secrets::new(["whsec_b2xk"]);
     /// let mut endpoint = NewEndpoint::new("https://example.com/hook", "whsec_bmV3");
-    /// endpoint.secrets = Secrets::new(["whsec_bmV3", "whsec_b2xk"]); // rotation: new first
+    /// let day = std::time::Duration::from_secs(24 * 3600);
+    /// endpoint.secrets = stored.rotate("whsec_bmV3", store.now(), day); // the old one signs a day more
     /// store.update_endpoint(EndpointId(1), &endpoint).await?;
     /// # Ok(()) }
     /// ```

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::outbox::StoreError;
+use crate::outbox::{Secrets, StoreError};
 use crate::signature::{SignError, StandardKey};
 
 /// An endpoint's id, assigned by the store.
@@ -21,64 +21,6 @@ pub struct EndpointId(pub i64);
 impl fmt::Display for EndpointId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
-    }
-}
-
-/// The signing secrets of an endpoint, newest first. Every secret signs each delivery (a
-/// space-separated signature list), so a receiver rotating its secret accepts either.
-///
-/// It never shows its content in `Debug`.
-///
-/// ```
-/// use hookwire::outbox::Secrets;
-///
-/// let secrets = Secrets::new(["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]);
-/// assert_eq!(format!("{secrets:?}"), "Secrets([1 redacted])");
-/// assert_eq!(secrets.expose().len(), 1);
-/// ```
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct Secrets(Vec<String>);
-
-impl Secrets {
-    /// The given secrets, newest first.
-    ///
-    /// ```
-    /// # use hookwire::outbox::Secrets;
-    /// assert_eq!(Secrets::new(["a", "b"]).expose(), ["a", "b"]);
-    /// ```
-    pub fn new<S: Into<String>>(secrets: impl IntoIterator<Item = S>) -> Self {
-        Self(secrets.into_iter().map(Into::into).collect())
-    }
-
-    /// The secrets' text, newest first: hand them only to a signature scheme.
-    ///
-    /// ```
-    /// # use hookwire::outbox::Secrets;
-    /// assert_eq!(Secrets::new(["s"]).expose()[0], "s");
-    /// ```
-    pub fn expose(&self) -> &[String] {
-        &self.0
-    }
-
-    #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
-    pub(crate) fn to_json(&self) -> String {
-        serde_json::to_string(&self.0).unwrap_or_else(|_| "[]".to_owned())
-    }
-
-    #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
-    pub(crate) fn from_json(text: &str) -> Result<Self, StoreError> {
-        serde_json::from_str(text)
-            .map(Self)
-            .map_err(|e| StoreError::Corrupt {
-                table: "hw_endpoint",
-                reason: format!("secrets are not a JSON list of strings: {e}"),
-            })
-    }
-}
-
-impl fmt::Debug for Secrets {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Secrets([{} redacted])", self.0.len())
     }
 }
 

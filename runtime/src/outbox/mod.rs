@@ -88,6 +88,7 @@ mod memory;
 mod ops;
 mod policy;
 pub(crate) mod record;
+mod secrets;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) mod sql;
 #[cfg(feature = "reqwest")]
@@ -99,7 +100,7 @@ pub use delivery::{
     AttemptOutcome, AttemptResult, ClaimRequest, Claimed, DeliveryId, DeliveryState, EXCERPT_LIMIT,
     Lease, Recorded, Target,
 };
-pub use endpoint::{DisabledReason, EndpointId, NewEndpoint, Secrets, TypeFilter, WebhookEndpoint};
+pub use endpoint::{DisabledReason, EndpointId, NewEndpoint, TypeFilter, WebhookEndpoint};
 pub use error::StoreError;
 pub use memory::MemoryOutbox;
 pub use ops::{
@@ -107,6 +108,7 @@ pub use ops::{
     StateCounts,
 };
 pub use policy::{Decision, EndpointChange, EndpointDisabled, Policy};
+pub use secrets::Secrets;
 #[cfg(feature = "reqwest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub use worker::{FinishedAttempt, Worker, WorkerBuilder, WorkerError, WorkerReport};

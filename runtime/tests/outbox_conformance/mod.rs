@@ -742,6 +742,31 @@ pub(crate) async fn delete_endpoint_removes_its_deliveries<B: Backend>(case: Cas
     assert!(stats.endpoints.iter().all(|e| e.id != gone));
 }
 
+/// A rotation's overlap is stored: the endpoint and the claimed delivery carry each secret's
+/// end, so the worker stops signing with the old one when the overlap ends.
+pub(crate) async fn rotated_secrets_keep_their_overlap<B: Backend>(case: Case<B>) {
+    let store = &case.store;
+    let id = store
+        .add_endpoint(&endpoint("http://127.0.0.1:9/"))
+        .await
+        .unwrap();
+    let stored = store.endpoint(id).await.unwrap().unwrap();
+    let mut rotated = endpoint("http://127.0.0.1:9/");
+    rotated.secrets = stored.secrets.rotate(
+        "whsec_bmV3LXNlY3JldC1mb3ItdGVzdHM=",
+        store.now(),
+        Duration::from_secs(3600),
+    );
+    store.update_endpoint(id, &rotated).await.unwrap();
+    let stored = store.endpoint(id).await.unwrap().unwrap();
+    assert_eq!(stored.secrets, rotated.secrets);
+    assert_eq!(stored.secrets.expires_at(), [None, Some(T0 + 3600)]);
+    publish(store, "a.b", 1).await;
+    let claimed = claim(store, 1).await;
+    assert_eq!(claimed[0].target.secrets, rotated.secrets);
+    assert_eq!(claimed[0].target.secrets.valid_at(T0 + 3600).count(), 1);
+}
+
 /// Statistics by state and endpoint, listing pages, endpoint settings round-trip.
 pub(crate) async fn stats_listing_and_endpoints<B: Backend>(case: Case<B>) {
     let store = &case.store;

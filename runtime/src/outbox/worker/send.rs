@@ -48,7 +48,7 @@ pub(crate) async fn deliver(
         }
         &clients.guarded
     };
-    let scheme = match signer(target.secrets.expose()) {
+    let scheme = match signer(target.secrets.valid_at(now)) {
         Ok(scheme) => scheme,
         Err(reason) => return refused(reason),
     };
@@ -63,18 +63,17 @@ pub(crate) async fn deliver(
     result(lease, &attempt)
 }
 
-/// Standard Webhooks with every secret of the endpoint (newest first): during a rotation the
-/// receiver accepts whichever it knows.
-fn signer(secrets: &[String]) -> Result<StandardWebhooks, String> {
-    let mut secrets = secrets.iter();
+/// Standard Webhooks with every secret of the endpoint still valid (newest first): during a
+/// rotation's overlap the receiver accepts whichever it knows.
+fn signer<'a>(mut secrets: impl Iterator<Item = &'a str>) -> Result<StandardWebhooks, String> {
     let first = secrets
         .next()
-        .ok_or_else(|| "the endpoint has no secret to sign with".to_owned())?;
+        .ok_or_else(|| "the endpoint has no secret valid to sign with".to_owned())?;
     let mut scheme =
-        StandardWebhooks::new(first.as_str()).map_err(|e| format!("the endpoint's secret: {e}"))?;
+        StandardWebhooks::new(first).map_err(|e| format!("the endpoint's secret: {e}"))?;
     for secret in secrets {
         scheme = scheme
-            .with_secret(secret.as_str())
+            .with_secret(secret)
             .map_err(|e| format!("one of the endpoint's secrets: {e}"))?;
     }
     Ok(scheme)

@@ -329,3 +329,31 @@ async fn an_unusable_secret_or_url_fails_the_delivery_without_sending() {
     );
     assert!(recorded.iter().all(|r| !r.excerpt.contains("not-a-secret")));
 }
+
+#[tokio::test]
+async fn a_rotated_secret_signs_only_during_its_overlap() {
+    let (base, seen) = server().await;
+    let url = format!("{base}/ok");
+    let now = crate::clock::Clock::now(&crate::clock::SystemClock).unix_seconds();
+    let old = Secrets::new([OLD_SECRET]);
+    let mut inside = claimed(1, &url, true);
+    inside.target.secrets = old.rotate(SECRET, now, Duration::from_secs(3600));
+    let mut after = claimed(2, &url, true);
+    after.target.secrets = old.rotate(SECRET, now - 100, Duration::from_secs(50));
+    let store = Scripted::with([inside, after]);
+    run_for(&store, 2, Duration::from_millis(300)).await;
+
+    // The receiver knows only the old secret: it accepts the delivery inside the overlap.
+    assert_eq!(*seen.lock().unwrap(), ["msg_test1"]);
+    let mut statuses: Vec<(i64, AttemptOutcome)> = store
+        .recorded()
+        .iter()
+        .map(|r| (r.lease.delivery.0, r.outcome))
+        .collect();
+    statuses.sort_by_key(|(id, _)| *id);
+    let status = |status| AttemptOutcome::Response {
+        status,
+        retry_after: None,
+    };
+    assert_eq!(statuses, [(1, status(204)), (2, status(401))]);
+}
