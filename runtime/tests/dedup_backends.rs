@@ -1,6 +1,6 @@
-//! The shared duplicate stores (SQLite, PostgreSQL, Redis) against the one conformance suite,
-//! two store instances ("replicas") racing for the same keys, and reconnection after the
-//! server drops the connection. PostgreSQL and Redis tests read `HOOKWIRE_TEST_POSTGRES_URL`
+//! The shared duplicate stores (SQLite, PostgreSQL, Redis) beyond the conformance suite (which
+//! `conformance.rs` runs on every backend): two store instances ("replicas") racing for the
+//! same keys, reconnection after the server drops the connection, and purging expired ids. PostgreSQL and Redis tests read `HOOKWIRE_TEST_POSTGRES_URL`
 //! and `HOOKWIRE_TEST_REDIS_URL` and skip (saying so) without them.
 
 mod services;
@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use hookwire::Settled;
 use hookwire::Timestamp;
-use hookwire::dedup::{Claim, DedupKey, DedupStore, conformance};
+use hookwire::dedup::{Claim, DedupKey, DedupStore};
 use hookwire::postgres::PgStore;
 use hookwire::redis::RedisStore;
 use hookwire::sqlite::SqliteStore;
@@ -34,38 +34,6 @@ fn sqlite_url(test: &str) -> String {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
     format!("sqlite://{}", path.display())
-}
-
-#[tokio::test]
-async fn sqlite_store_passes_the_suite() {
-    let store = SqliteStore::open(&sqlite_url("suite"))
-        .await
-        .unwrap()
-        .dedup();
-    conformance::all(&store, "sqlite").await;
-}
-
-#[tokio::test]
-async fn postgres_store_passes_the_suite() {
-    let Some(url) = postgres_url("postgres_store_passes_the_suite") else {
-        return;
-    };
-    let schema = PgSchema::new(&url, "hw_dedup", "suite").await;
-    let store = PgStore::open_with(schema.options()).await.unwrap().dedup();
-    conformance::all(&store, "postgres").await;
-}
-
-#[tokio::test]
-async fn redis_store_passes_the_suite() {
-    let Some(url) = redis_url("redis_store_passes_the_suite") else {
-        return;
-    };
-    let store = RedisStore::open(&url)
-        .await
-        .unwrap()
-        .dedup()
-        .prefix(redis_prefix("suite"));
-    conformance::all(&store, "redis").await;
 }
 
 /// Two replicas, each with its own connection to the shared store, claim the same 50 keys 8
@@ -227,7 +195,6 @@ async fn postgres_store_reconnects_after_terminate_backend() {
 async fn sqlite_in_memory_store_takes_concurrent_claims() {
     let store = SqliteStore::open("sqlite::memory:").await.unwrap().dedup();
     replicas_claim_once([Arc::new(store.clone()), Arc::new(store.clone())]).await;
-    conformance::all(&store, "sqlite::memory:").await;
 }
 
 /// The claims that make a SQL store opened through `open::dedup` purge its expired ids on

@@ -1,29 +1,30 @@
 //! The events feed: no reader skips an event when the transactions that publish them commit
-//! out of order (PostgreSQL, property test), paging, type filters and cursors (SQLite and
-//! PostgreSQL), a filter that matches nothing moving the cursor on (both), the feed served and
-//! read over HTTP. PostgreSQL tests read `HOOKWIRE_TEST_POSTGRES_URL` and skip without it.
+//! out of order (PostgreSQL, property test), the feed served and read over HTTP. Paging, type
+//! filters and cursors are the feed's conformance suite, run on every backend by
+//! `conformance.rs`. PostgreSQL tests read `HOOKWIRE_TEST_POSTGRES_URL` and skip without it.
 
 mod services;
 
 use std::collections::BTreeSet;
 
 use hookwire::feed::{
-    CatchUpError, Cursor, FeedClient, FeedConsumer, FeedConsumers, FeedError, FeedQuery,
-    FeedReadError, FeedSource, FeedToken, ListEvents, PgFeed, SqliteFeed,
+    CatchUpError, Cursor, FeedClient, FeedConsumer, FeedConsumers, FeedQuery, FeedReadError,
+    FeedStore, FeedToken, ListEvents,
 };
 use hookwire::outbox::RawEvent;
-use hookwire::postgres::PgOutbox;
+use hookwire::postgres::{PgFeed, PgOutbox, PgStore};
 use hookwire::signature::StandardWebhooks;
-use hookwire::sqlite::SqliteOutbox;
+use hookwire::sqlite::{SqliteOutbox, SqliteStore};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use services::{PgSchema, postgres_url};
 
-/// An empty outbox in a schema of its own, and the guard that drops the schema.
-async fn pg_outbox(url: &str, test: &str) -> (PgOutbox, PgSchema) {
+/// An empty outbox and its feed in a schema of their own, and the guard that drops the schema.
+async fn pg_outbox(url: &str, test: &str) -> (PgOutbox, PgFeed, PgSchema) {
     let schema = PgSchema::new(url, "hw_feed", test).await;
-    let outbox = PgOutbox::open_with(schema.options()).await.unwrap();
-    (outbox, schema)
+    let db = PgStore::open_with(schema.options()).await.unwrap();
+    let outbox = db.outbox().await.unwrap();
+    (outbox, db.feed(), schema)
 }
 
 fn event(kind: &str, n: usize) -> RawEvent {
@@ -61,10 +62,7 @@ fn no_reader_skips_events_committed_out_of_order() {
         .enable_all()
         .build()
         .unwrap();
-    let (outbox, _schema) = runtime.block_on(pg_outbox(&url, "order"));
-    let feed = runtime
-        .block_on(PgFeed::new(outbox.pool().clone()))
-        .unwrap();
+    let (outbox, feed, _schema) = runtime.block_on(pg_outbox(&url, "order"));
     const WRITERS: usize = 8;
     let orders = (
         Just((0..WRITERS).collect::<Vec<_>>()).prop_shuffle(),
@@ -153,135 +151,6 @@ fn no_reader_skips_events_committed_out_of_order() {
         .unwrap();
 }
 
-/// Waits until `count` events are readable: an open transaction elsewhere in the cluster
-/// (another test) holds the feed back for as long as it is open.
-async fn settled(feed: &PgFeed, count: usize) {
-    for _ in 0..500 {
-        let page = feed.read(&FeedQuery::from_start()).await.unwrap();
-        if page.data.len() >= count {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    panic!("{count} events not readable after 10 s");
-}
-
-#[tokio::test]
-async fn postgres_feed_pages_filters_and_refuses_foreign_cursors() {
-    let Some(url) = postgres_url("postgres_feed_pages_filters_and_refuses_foreign_cursors") else {
-        return;
-    };
-    let (outbox, _schema) = pg_outbox(&url, "pages").await;
-    let feed = PgFeed::new(outbox.pool().clone()).await.unwrap();
-    assert_eq!(
-        feed.read(&FeedQuery::from_start()).await.unwrap().next,
-        None
-    );
-    let mut tx = outbox.pool().begin().await.unwrap();
-    for n in 0..5 {
-        let kind = ["order.created", "order.shipped", "invoice.paid"][n % 3];
-        outbox
-            .publish_raw_in(&mut tx, &event(kind, n))
-            .await
-            .unwrap();
-    }
-    tx.commit().await.unwrap();
-    settled(&feed, 5).await;
-
-    let first = feed.read(&FeedQuery::from_start().limit(2)).await.unwrap();
-    assert_eq!(first.data.len(), 2);
-    assert!(!first.done);
-    let rest = feed
-        .read(&FeedQuery::after(first.next.clone().unwrap()).limit(10))
-        .await
-        .unwrap();
-    assert_eq!(rest.data.len(), 3);
-    assert!(rest.done);
-    let envelope: serde_json::Value = rest.data[0].envelope.parse().unwrap();
-    assert_eq!(envelope["data"]["n"], 2);
-
-    let orders = feed
-        .read(&FeedQuery::from_start().types(["order.*"]))
-        .await
-        .unwrap();
-    let types: Vec<_> = orders.data.iter().map(|e| e.event_type.as_str()).collect();
-    assert_eq!(
-        types,
-        [
-            "order.created",
-            "order.shipped",
-            "order.created",
-            "order.shipped"
-        ]
-    );
-    let paid = feed
-        .read(&FeedQuery::from_start().types(["invoice.paid"]))
-        .await
-        .unwrap();
-    assert_eq!(paid.data.len(), 1);
-
-    let sqlite_cursor = Cursor::parse("3").unwrap();
-    assert!(matches!(
-        feed.read(&FeedQuery::after(sqlite_cursor)).await,
-        Err(FeedError::InvalidCursor(_))
-    ));
-}
-
-#[tokio::test]
-async fn sqlite_feed_pages_and_filters() {
-    let path = std::env::temp_dir().join(format!("hookwire-feed-{}.db", std::process::id()));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
-    let outbox = SqliteOutbox::open(&format!("sqlite://{}", path.display()))
-        .await
-        .unwrap();
-    let feed = SqliteFeed::new(outbox.pool().clone());
-    let mut ids = Vec::new();
-    for n in 0..5 {
-        let kind = ["order.created", "order.shipped", "invoice.paid"][n % 3];
-        let mut tx = outbox.begin().await.unwrap();
-        ids.push(
-            outbox
-                .publish_raw_in(&mut tx, &event(kind, n))
-                .await
-                .unwrap(),
-        );
-        tx.commit().await.unwrap();
-    }
-    let mut cursor = None;
-    let mut seen = Vec::new();
-    loop {
-        let query = match cursor.clone() {
-            Some(c) => FeedQuery::after(c),
-            None => FeedQuery::from_start(),
-        }
-        .limit(2);
-        let page = feed.read(&query).await.unwrap();
-        seen.extend(page.data.into_iter().map(|e| e.id));
-        cursor = page.next;
-        if page.done {
-            break;
-        }
-    }
-    assert_eq!(seen, ids);
-    let orders = feed
-        .read(&FeedQuery::from_start().types(["order.*", "invoice.paid"]))
-        .await
-        .unwrap();
-    assert_eq!(orders.data.len(), 5);
-    let shipped = feed
-        .read(&FeedQuery::from_start().types(["order.shipped"]))
-        .await
-        .unwrap();
-    assert_eq!(shipped.data.len(), 2);
-    assert!(matches!(
-        feed.read(&FeedQuery::after(Cursor::parse("1-2").unwrap()))
-            .await,
-        Err(FeedError::InvalidCursor(_))
-    ));
-}
-
 /// The feed served over HTTP by `router`, read by the typed `FeedClient`: a receiver that
 /// catches up, goes down while more events are published, and catches up again from its
 /// stored cursor gets exactly the missed events, once; a failing handler keeps the cursor
@@ -307,7 +176,13 @@ async fn feed_client_catches_up_from_a_stored_cursor() {
             id
         }
     };
-    let (base, token, secret) = serve(SqliteFeed::new(outbox.pool().clone())).await;
+    let (base, token, secret) = serve(
+        SqliteStore::from_pool(outbox.pool().clone())
+            .await
+            .unwrap()
+            .feed(),
+    )
+    .await;
     let reader = || FeedClient::new(base.clone(), token.clone(), secret.clone()).unwrap();
 
     let mut first = Vec::new();
@@ -375,7 +250,7 @@ async fn feed_client_catches_up_from_a_stored_cursor() {
 }
 
 /// Serves `feed` on 127.0.0.1 to one consumer: the base URL, its token and its secret.
-async fn serve<F: FeedSource + Clone>(feed: F) -> (String, FeedToken, StandardWebhooks) {
+async fn serve<F: FeedStore + Clone>(feed: F) -> (String, FeedToken, StandardWebhooks) {
     let token = FeedToken::generate().unwrap();
     let secret = StandardWebhooks::new("whsec_c2VjcmV0IGZvciB0aGUgZmVlZA==").unwrap();
     let consumers = FeedConsumers::new()
@@ -388,144 +263,17 @@ async fn serve<F: FeedSource + Clone>(feed: F) -> (String, FeedToken, StandardWe
     (base, token, secret)
 }
 
-/// A filter that matches nothing still moves the cursor past what it scanned, in windows of
-/// `SCAN_WINDOW`, so polling `?types=nope` does not rescan the table; then the first matching
-/// event is read once. `publish` publishes `(type, count)` batches in one transaction each.
-async fn filter_moves_the_cursor<F, P, Fut>(feed: &F, publish: P)
-where
-    F: FeedSource,
-    P: Fn(&'static str, usize) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let window = FeedQuery::SCAN_WINDOW as usize;
-    publish("order.created", window + 50).await;
-    let everything = read_all(feed, FeedQuery::from_start().limit(1_000)).await;
-    assert_eq!(everything.len(), window + 50);
-
-    let nope = || FeedQuery::from_start().types(["nope"]);
-    let first = feed.read_page(&nope()).await.unwrap();
-    assert!(first.data.is_empty());
-    assert!(!first.done, "a full scan window: more to look at");
-    assert_eq!(first.next.as_ref(), Some(&everything[window - 1]));
-    let second = feed
-        .read_page(&FeedQuery::after(first.next.clone().unwrap()).types(["nope"]))
-        .await
-        .unwrap();
-    assert!(second.data.is_empty());
-    assert!(second.done);
-    let end = second.next.clone().unwrap();
-    assert_eq!(&end, everything.last().unwrap(), "past every event scanned");
-
-    // Polling again from the stored cursor scans nothing; a matching event is read once.
-    let again = feed
-        .read_page(&FeedQuery::after(end.clone()).types(["nope"]))
-        .await
-        .unwrap();
-    assert_eq!((again.data.len(), again.next.as_ref()), (0, Some(&end)));
-    publish("nope", 1).await;
-    publish("order.created", 3).await;
-    let found = feed
-        .read_page(&FeedQuery::after(end).types(["nope"]))
-        .await
-        .unwrap();
-    assert_eq!(found.data.len(), 1);
-    assert_eq!(found.data[0].event_type, "nope");
-    assert!(found.done);
-    let tail = read_all(feed, FeedQuery::from_start().limit(1_000)).await;
-    assert_eq!(
-        found.next.as_ref(),
-        tail.last(),
-        "past the events after the match too"
-    );
-
-    // A full page of matches ends at its last match.
-    let two = feed
-        .read_page(&FeedQuery::from_start().types(["order.*"]).limit(2))
-        .await
-        .unwrap();
-    assert_eq!((two.data.len(), two.done), (2, false));
-    assert_eq!(two.next.as_ref(), Some(&two.data[1].cursor));
-}
-
 /// Every cursor of the feed, in order.
-async fn read_all<F: FeedSource>(feed: &F, mut query: FeedQuery) -> Vec<Cursor> {
+async fn read_all<F: FeedStore>(feed: &F, mut query: FeedQuery) -> Vec<Cursor> {
     let mut cursors = Vec::new();
     loop {
-        let page = feed.read_page(&query).await.unwrap();
+        let page = feed.read(&query).await.unwrap();
         cursors.extend(page.data.iter().map(|e| e.cursor.clone()));
         if page.done {
             return cursors;
         }
         query = FeedQuery::after(page.next.unwrap()).limit(1_000);
     }
-}
-
-#[tokio::test]
-async fn sqlite_filter_that_matches_nothing_moves_the_cursor() {
-    let path = std::env::temp_dir().join(format!("hookwire-feed-nope-{}.db", std::process::id()));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
-    let outbox = SqliteOutbox::open(&format!("sqlite://{}", path.display()))
-        .await
-        .unwrap();
-    let feed = SqliteFeed::new(outbox.pool().clone());
-    filter_moves_the_cursor(&feed, |kind, count| {
-        let outbox = outbox.clone();
-        async move {
-            let mut tx = outbox.begin().await.unwrap();
-            for n in 0..count {
-                outbox
-                    .publish_raw_in(&mut tx, &event(kind, n))
-                    .await
-                    .unwrap();
-            }
-            tx.commit().await.unwrap();
-        }
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn postgres_filter_that_matches_nothing_moves_the_cursor() {
-    let Some(url) = postgres_url("postgres_filter_that_matches_nothing_moves_the_cursor") else {
-        return;
-    };
-    let (outbox, _schema) = pg_outbox(&url, "nope").await;
-    let feed = PgFeed::new(outbox.pool().clone()).await.unwrap();
-    let total = std::cell::Cell::new(0);
-    let (feed_ref, total_ref) = (&feed, &total);
-    filter_moves_the_cursor(&feed, |kind, count| {
-        let outbox = outbox.clone();
-        async move {
-            let mut tx = outbox.pool().begin().await.unwrap();
-            for n in 0..count {
-                outbox
-                    .publish_raw_in(&mut tx, &event(kind, n))
-                    .await
-                    .unwrap();
-            }
-            tx.commit().await.unwrap();
-            total_ref.set(total_ref.get() + count);
-            settled_all(feed_ref, total_ref.get()).await;
-        }
-    })
-    .await;
-}
-
-/// Waits until all `count` events are readable (see `settled`), reading every page.
-async fn settled_all(feed: &PgFeed, count: usize) {
-    for _ in 0..500 {
-        if read_all(feed, FeedQuery::from_start().limit(1_000))
-            .await
-            .len()
-            >= count
-        {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    panic!("{count} events not readable after 10 s");
 }
 
 /// Over HTTP, a catch-up filtered by a type nobody publishes ends with its cursor past every
@@ -548,7 +296,10 @@ async fn feed_client_filtered_catch_up_moves_the_cursor() {
             .unwrap();
     }
     tx.commit().await.unwrap();
-    let feed = SqliteFeed::new(outbox.pool().clone());
+    let feed = SqliteStore::from_pool(outbox.pool().clone())
+        .await
+        .unwrap()
+        .feed();
     let last = read_all(&feed, FeedQuery::from_start()).await.pop();
     let (base, token, secret) = serve(feed).await;
     let mut client = FeedClient::new(base, token, secret)

@@ -15,11 +15,11 @@ use hookwire::Timestamp;
 use hookwire::clock::{Clock, SystemClock};
 use hookwire::feed::{
     CatchUpError, Cursor, FeedClient, FeedConsumer, FeedConsumers, FeedEvent, FeedPage,
-    FeedReadError, FeedToken, ItemRejected, RawEnvelope, SignedPage, SqliteFeed,
+    FeedReadError, FeedToken, ItemRejected, RawEnvelope, SignedPage,
 };
 use hookwire::outbox::RawEvent;
 use hookwire::signature::StandardWebhooks;
-use hookwire::sqlite::SqliteOutbox;
+use hookwire::sqlite::{SqliteOutbox, SqliteStore};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -66,7 +66,13 @@ async fn shop_router(test: &str, count: u32) -> (axum::Router, FeedToken) {
     let consumers = FeedConsumers::new()
         .with(FeedConsumer::new("acme", &token, secret(SECRET)).unwrap())
         .unwrap();
-    let router = hookwire::feed::router(SqliteFeed::new(outbox.pool().clone()), consumers);
+    let router = hookwire::feed::router(
+        SqliteStore::from_pool(outbox.pool().clone())
+            .await
+            .unwrap()
+            .feed(),
+        consumers,
+    );
     (router, token)
 }
 
@@ -148,7 +154,10 @@ async fn a_feed_with_no_consumers_refuses_everyone() {
         .await
         .unwrap();
     let outbox_port = serve(hookwire::feed::router(
-        SqliteFeed::new(outbox.pool().clone()),
+        SqliteStore::from_pool(outbox.pool().clone())
+            .await
+            .unwrap()
+            .feed(),
         FeedConsumers::new(),
     ))
     .await;
@@ -562,7 +571,10 @@ async fn a_consumer_limited_to_some_types_reads_only_those() {
         .types(["order.*"]);
     let consumers = FeedConsumers::new().with(consumer).unwrap();
     let port = serve(hookwire::feed::router(
-        SqliteFeed::new(outbox.pool().clone()),
+        SqliteStore::from_pool(outbox.pool().clone())
+            .await
+            .unwrap()
+            .feed(),
         consumers,
     ))
     .await;

@@ -1,4 +1,5 @@
-//! The durable inboxes (SQLite, PostgreSQL, Redis) against the one conformance suite,
+//! The durable inboxes (SQLite, PostgreSQL, Redis) beyond the conformance suite (which
+//! `conformance.rs` runs on every backend): replicas sharing a queue, large claims,
 //! reconnection after the server drops the store's connections, a restart that keeps what was
 //! stored, and `open::inbox`. PostgreSQL and Redis tests read `HOOKWIRE_TEST_POSTGRES_URL` and
 //! `HOOKWIRE_TEST_REDIS_URL` and skip (saying so) without them.
@@ -10,7 +11,7 @@ use std::time::Duration;
 
 use hookwire::Settled;
 use hookwire::Timestamp;
-use hookwire::inbox::{InboxStore, NewItem, Pushed, conformance};
+use hookwire::inbox::{InboxStore, NewItem, Pushed};
 use hookwire::postgres::PgStore;
 use hookwire::redis::{RedisInbox, RedisStore};
 use hookwire::sqlite::SqliteStore;
@@ -131,23 +132,6 @@ async fn round_trip(store: &dyn InboxStore, id: &str) {
     );
 }
 
-#[tokio::test]
-async fn sqlite_inbox_passes_the_suite() {
-    let path = sqlite_path("suite");
-    let store_db = SqliteStore::open(&sqlite_url(&path)).await.unwrap();
-    let store = store_db.inbox();
-    conformance::all(&store, "sqlite").await;
-    store_db.pool().close().await;
-    remove_sqlite(&path);
-}
-
-#[tokio::test]
-async fn sqlite_inbox_in_memory_passes_the_suite() {
-    let store_db = SqliteStore::open("sqlite::memory:").await.unwrap();
-    let store = store_db.inbox();
-    conformance::all(&store, "sqlite-memory").await;
-}
-
 /// A delivery claimed by a worker that died with its process is due again, after its lease,
 /// in the reopened file; the completed one stays a duplicate.
 #[tokio::test]
@@ -195,18 +179,6 @@ async fn sqlite_inbox_keeps_deliveries_across_a_restart() {
     assert_eq!(second.push(&done, at(61)).await.unwrap(), Pushed::Duplicate);
     second_db.pool().close().await;
     remove_sqlite(&path);
-}
-
-#[tokio::test]
-async fn postgres_inbox_passes_the_suite() {
-    let Some(url) = postgres_url("postgres_inbox_passes_the_suite") else {
-        return;
-    };
-    let schema = PgSchema::new(&url, "hw_inbox", "suite").await;
-    let store_db = PgStore::open_with(schema.options()).await.unwrap();
-    let store = store_db.inbox();
-    conformance::all(&store, "postgres").await;
-    store_db.pool().close().await;
 }
 
 /// Two replicas (two stores, each with its own connections) claim from one queue at once,
@@ -388,15 +360,6 @@ async fn open_dispatches_on_the_scheme() {
         let postgres = hookwire::open::inbox(&with_schema).await.unwrap();
         round_trip(&*postgres, "postgres").await;
     }
-}
-
-#[tokio::test]
-async fn redis_inbox_passes_the_suite() {
-    let Some(url) = redis_url("redis_inbox_passes_the_suite") else {
-        return;
-    };
-    let prefix = RedisPrefix::new(&url, "suite");
-    conformance::all(&prefix.store().await, "redis").await;
 }
 
 /// Queue names with the key separator in them stay apart, and a purge forgets done

@@ -12,13 +12,13 @@ use axum::http::StatusCode;
 use hookwire::clock::{Clock, SystemClock};
 use hookwire::feed::{
     CatchUpError, Cursor, FeedClient, FeedConsumer, FeedConsumers, FeedEvent, FeedReadError,
-    FeedToken, RawEnvelope, SignedPage, SqliteFeed,
+    FeedToken, RawEnvelope, SignedPage,
 };
 use hookwire::inbox::MemoryInbox;
 use hookwire::outbox::{ClaimRequest, NewEndpoint, OutboxStore, RawEvent};
 use hookwire::receiver::{CaughtUp, Delivery, Receiver};
 use hookwire::signature::StandardWebhooks;
-use hookwire::sqlite::SqliteOutbox;
+use hookwire::sqlite::{SqliteOutbox, SqliteStore};
 use receiver_support::{Kind, NOW, Ping, Target, Transport};
 
 /// The consumer's secret: the receiver's own webhook secret (`Kind::Standard`).
@@ -52,8 +52,13 @@ async fn shop(test: &str) -> Shop {
             FeedConsumer::new("receiver", &token, StandardWebhooks::new(SECRET).unwrap()).unwrap(),
         )
         .unwrap();
-    let app: axum::Router =
-        hookwire::feed::router(SqliteFeed::new(outbox.pool().clone()), consumers);
+    let app: axum::Router = hookwire::feed::router(
+        SqliteStore::from_pool(outbox.pool().clone())
+            .await
+            .unwrap()
+            .feed(),
+        consumers,
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });

@@ -159,13 +159,10 @@ async fn a_postgres_schema_from_main_is_migrated_and_works() {
     );
     let outbox = PgOutbox::open(&url).await.unwrap();
     check_stores(&outbox, &db.dedup(), &db.inbox()).await;
-    let feed = hookwire::feed::PgFeed::new(db.pool().clone())
-        .await
-        .unwrap();
-    let page = feed
-        .read(&hookwire::feed::FeedQuery::from_start())
-        .await
-        .unwrap();
+    let page =
+        hookwire::feed::FeedStore::read(&db.feed(), &hookwire::feed::FeedQuery::from_start())
+            .await
+            .unwrap();
     assert_eq!(
         page.data.len(),
         2,

@@ -1,19 +1,27 @@
 //! The events feed: reading the outbox's published events in order, from a cursor, so a
 //! receiver that was down longer than the senders' retry schedule can catch up by polling.
 //!
+//! The contract is [`FeedStore`]: one method, [`read`](FeedStore::read), a page after a
+//! cursor. It is a view of an outbox's published events, so each outbox has its feed:
+//! [`MemoryFeed`] over a [`MemoryOutbox`](crate::outbox::MemoryOutbox),
+//! [`SqliteStore::feed`](crate::sqlite::SqliteStore::feed) and
+//! [`PgStore::feed`](crate::postgres::PgStore::feed) over the outbox in that database. Redis
+//! hosts no outbox, so it has no feed. Every store passes the [`conformance`] suite.
+//!
 //! A [`FeedPage`] holds events in the order readers must see them and the [`Cursor`] to ask
 //! from next. No reader ever skips an event, even when the transactions that published them
 //! commit out of order:
 //!
-//! - On PostgreSQL ([`PgFeed`]) an event's row id is taken before its transaction commits, so
-//!   `id > cursor` would pass over a row that commits after a higher one was read. The feed
-//!   orders by the publishing transaction's id (`xid8`, recorded with each event) and then the
-//!   row id, and serves only rows of transactions below `pg_snapshot_xmin(pg_current_snapshot())`,
-//!   which every later transaction's id exceeds. A row appears in the feed once every earlier
-//!   transaction has finished: a long open transaction anywhere in the cluster holds the
-//!   feed back (never loses events).
-//! - On SQLite ([`SqliteFeed`]) writers are serialized, so ids commit in order and the cursor
-//!   is the row id.
+//! - On PostgreSQL ([`PgFeed`](crate::postgres::PgFeed)) an event's row id is taken before
+//!   its transaction commits, so `id > cursor` would pass over a row that commits after a
+//!   higher one was read. The feed orders by the publishing transaction's id (`xid8`,
+//!   recorded with each event) and then the row id, and serves only rows of transactions
+//!   below `pg_snapshot_xmin(pg_current_snapshot())`, which every later transaction's id
+//!   exceeds. A row appears in the feed once every earlier transaction has finished: a long
+//!   open transaction anywhere in the cluster holds the feed back (never loses events).
+//! - On SQLite ([`SqliteFeed`](crate::sqlite::SqliteFeed)) writers are serialized, so ids
+//!   commit in order and the cursor is the row id; in memory the outbox stores under one
+//!   lock, and the cursor is the row number.
 //!
 //! A read filtered by type scans at most [`FeedQuery::scan_window`] events and its page's
 //! `next` moves past all it scanned, matching or not: a filter that matches nothing moves on
@@ -64,23 +72,22 @@
 mod access;
 #[cfg(feature = "reqwest")]
 mod client;
+pub mod conformance;
 mod endpoint;
 #[cfg(feature = "reqwest")]
 mod fetch;
+mod memory;
 mod page;
-#[cfg(feature = "postgres")]
-mod postgres;
 #[cfg(feature = "axum")]
 mod scope;
 #[cfg(feature = "axum")]
 mod serve;
 mod signed;
-#[cfg(feature = "sqlite")]
-mod sqlite;
+#[cfg(any(feature = "postgres", feature = "sqlite"))]
+pub(crate) mod sql;
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -90,17 +97,14 @@ pub use client::{CatchUpError, FeedClient, FeedClientBuilder};
 pub use endpoint::ListEvents;
 #[cfg(feature = "reqwest")]
 pub use fetch::FeedReadError;
-#[cfg(any(feature = "postgres", feature = "sqlite"))]
+pub use memory::MemoryFeed;
 pub(crate) use page::envelope;
 pub use page::{FeedEvent, FeedPage, RawEnvelope};
 #[cfg(feature = "axum")]
 pub use serve::router;
 pub use signed::{ItemRejected, SignedEvent, SignedPage};
 
-#[cfg(feature = "postgres")]
-pub use postgres::PgFeed;
-#[cfg(feature = "sqlite")]
-pub use sqlite::SqliteFeed;
+use crate::BoxFuture;
 
 /// Where a reader stands in the feed: opaque to readers, who store it and send it back.
 ///
@@ -150,9 +154,8 @@ impl Cursor {
         &self.0
     }
 
-    /// The cursor's numbers (one on SQLite, two on PostgreSQL).
-    #[cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
-    pub(crate) fn parts(&self) -> Result<(u64, Option<u64>), FeedError> {
+    /// The cursor's numbers (one on SQLite and in memory, two on PostgreSQL).
+    fn parts(&self) -> Result<(u64, Option<u64>), FeedError> {
         let invalid = || FeedError::InvalidCursor(self.0.clone());
         let mut parts = self.0.split('-');
         let first = parts
@@ -302,54 +305,109 @@ impl FeedQuery {
     pub(crate) fn filtered(&self) -> bool {
         !self.types.is_empty()
     }
+
+    /// Whether an event of `event_type` is one this query asks for.
+    pub(crate) fn matches(&self, event_type: &str) -> bool {
+        !self.filtered()
+            || self.types.iter().any(|name| match name.strip_suffix('*') {
+                Some(prefix) => event_type.starts_with(prefix),
+                None => name == event_type,
+            })
+    }
+
+    /// The row after which a feed whose cursors are row ids (SQLite, memory) reads: 0 from
+    /// the start.
+    ///
+    /// # Errors
+    /// [`FeedError::InvalidCursor`] for a cursor of two numbers (PostgreSQL's) or one too
+    /// large.
+    pub(crate) fn after_row(&self) -> Result<i64, FeedError> {
+        let Some(cursor) = self.cursor() else {
+            return Ok(0);
+        };
+        match cursor.parts()? {
+            (row, None) => {
+                i64::try_from(row).map_err(|_| FeedError::InvalidCursor(cursor.to_string()))
+            }
+            (_, Some(_)) => Err(FeedError::InvalidCursor(cursor.to_string())),
+        }
+    }
+
+    /// The (transaction, row) after which a feed whose cursors are two numbers (PostgreSQL)
+    /// reads: (0, 0) from the start.
+    ///
+    /// # Errors
+    /// [`FeedError::InvalidCursor`] for a cursor of one number (SQLite's) or one too large.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub(crate) fn after_transaction_row(&self) -> Result<(u64, i64), FeedError> {
+        let Some(cursor) = self.cursor() else {
+            return Ok((0, 0));
+        };
+        match cursor.parts()? {
+            (transaction, Some(row)) => i64::try_from(row)
+                .map(|row| (transaction, row))
+                .map_err(|_| FeedError::InvalidCursor(cursor.to_string())),
+            (_, None) => Err(FeedError::InvalidCursor(cursor.to_string())),
+        }
+    }
 }
 
-/// Something that reads feed pages: [`PgFeed`], [`SqliteFeed`], or your own (a cache, a test
-/// double). [`router`] serves any of them.
+/// The events feed's store contract: reading pages of an outbox's published events.
+///
+/// [`MemoryFeed`], [`SqliteFeed`](crate::sqlite::SqliteFeed) and
+/// [`PgFeed`](crate::postgres::PgFeed) implement it, each passing the [`conformance`] suite;
+/// so can your own (a cache, a test double). [`router`] serves any of them.
+///
+/// The rules, checked by the suite: events come in the order they must be read, each once,
+/// after the query's cursor; a page holds at most the query's limit; `next` is past
+/// everything the read looked at, matching or not (see [`FeedPage::next`]), and `done` says
+/// the read reached the end; a filtered read looks at no more than the
+/// [scan window](FeedQuery::scan_window); a cursor this feed did not hand out is
+/// [`FeedError::InvalidCursor`].
 ///
 /// ```
-/// use hookwire::feed::{FeedError, FeedPage, FeedQuery, FeedSource};
+/// use hookwire::BoxFuture;
+/// use hookwire::feed::{FeedError, FeedPage, FeedQuery, FeedStore};
 ///
 /// /// A feed with nothing in it.
 /// #[derive(Clone)]
 /// struct Empty;
 ///
-/// impl FeedSource for Empty {
-///     fn read_page<'a>(&'a self, query: &'a FeedQuery)
-///         -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<FeedPage, FeedError>> + Send + 'a>> {
+/// impl FeedStore for Empty {
+///     fn read<'a>(&'a self, query: &'a FeedQuery) -> BoxFuture<'a, Result<FeedPage, FeedError>> {
 ///         Box::pin(async move { Ok(FeedPage { data: vec![], next: query.cursor().cloned(), done: true }) })
 ///     }
 /// }
 /// ```
-pub trait FeedSource: Send + Sync + 'static {
+pub trait FeedStore: Send + Sync + 'static {
     /// One page of events after the query's cursor.
     ///
     /// # Errors
     /// [`FeedError::InvalidCursor`] for a cursor this feed did not hand out, or a database
     /// error.
-    fn read_page<'a>(
-        &'a self,
-        query: &'a FeedQuery,
-    ) -> Pin<Box<dyn Future<Output = Result<FeedPage, FeedError>> + Send + 'a>>;
+    ///
+    /// ```
+    /// use hookwire::feed::{FeedQuery, FeedStore, MemoryFeed};
+    /// use hookwire::outbox::MemoryOutbox;
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let feed = MemoryFeed::new(&MemoryOutbox::new());
+    /// let mut query = FeedQuery::from_start();
+    /// loop {
+    ///     let page = feed.read(&query).await?;
+    ///     // handle page.data ...
+    ///     let (Some(next), false) = (page.next, page.done) else { break };
+    ///     query = FeedQuery::after(next);
+    /// }
+    /// # Ok::<(), hookwire::feed::FeedError>(())
+    /// # }).unwrap();
+    /// ```
+    fn read<'a>(&'a self, query: &'a FeedQuery) -> BoxFuture<'a, Result<FeedPage, FeedError>>;
 }
 
-#[cfg(feature = "postgres")]
-impl FeedSource for PgFeed {
-    fn read_page<'a>(
-        &'a self,
-        query: &'a FeedQuery,
-    ) -> Pin<Box<dyn Future<Output = Result<FeedPage, FeedError>> + Send + 'a>> {
-        Box::pin(self.read(query))
-    }
-}
-
-#[cfg(feature = "sqlite")]
-impl FeedSource for SqliteFeed {
-    fn read_page<'a>(
-        &'a self,
-        query: &'a FeedQuery,
-    ) -> Pin<Box<dyn Future<Output = Result<FeedPage, FeedError>> + Send + 'a>> {
-        Box::pin(self.read(query))
+impl<F: FeedStore + ?Sized> FeedStore for Arc<F> {
+    fn read<'a>(&'a self, query: &'a FeedQuery) -> BoxFuture<'a, Result<FeedPage, FeedError>> {
+        (**self).read(query)
     }
 }
 
@@ -371,9 +429,4 @@ pub enum FeedError {
     /// A stored event does not have the shape the outbox writes.
     #[error("unexpected data in the events table: {0}")]
     Corrupt(String),
-}
-
-#[cfg(any(feature = "postgres", feature = "sqlite"))]
-pub(crate) fn db(error: sqlx::Error) -> FeedError {
-    FeedError::Database(Box::new(error))
 }

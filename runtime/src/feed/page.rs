@@ -141,7 +141,7 @@ impl JsonSchema for RawEnvelope {
     }
 }
 
-/// One published event, as a [`FeedSource`](crate::feed::FeedSource) reads it and as
+/// One published event, as a [`FeedStore`](crate::feed::FeedStore) reads it and as
 /// [`FeedClient`](crate::feed::FeedClient) hands it on once its signature verified.
 ///
 /// ```
@@ -199,7 +199,6 @@ impl FeedPage {
     /// The page a scan of `scanned` rows (at most the query's
     /// [`scan_window`](FeedQuery::scan_window)) built: `data` the matching events, `last` the
     /// cursor of the last row looked at. Backends return rows up to the `limit`-th match.
-    #[cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
     pub(crate) fn scanned(
         data: Vec<FeedEvent>,
         last: Option<Cursor>,
@@ -213,7 +212,6 @@ impl FeedPage {
     }
 }
 
-#[cfg(any(feature = "postgres", feature = "sqlite"))]
 pub(crate) fn envelope(payload: String) -> Result<RawEnvelope, crate::feed::FeedError> {
     RawEnvelope::from_json(payload)
         .map_err(|e| crate::feed::FeedError::Corrupt(format!("envelope: {e}")))

@@ -1,4 +1,4 @@
-//! Serving the feed with axum: `GET /events` answered from any [`FeedSource`], to the
+//! Serving the feed with axum: `GET /events` answered from any [`FeedStore`], to the
 //! [`FeedConsumers`] named, each page signed for the consumer that asked.
 
 use std::sync::Arc;
@@ -13,7 +13,7 @@ use http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use crate::endpoint::Endpoint;
 use crate::feed::access::Refusal;
 use crate::feed::scope;
-use crate::feed::{FeedConsumers, FeedError, FeedSource, ListEvents};
+use crate::feed::{FeedConsumers, FeedError, FeedStore, ListEvents};
 use crate::problem::Problem;
 use crate::server::Api;
 
@@ -30,23 +30,23 @@ use crate::server::Api;
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # let path = std::env::temp_dir().join(format!("hookwire-feed-router-{}.db", std::process::id()));
 /// # let _ = std::fs::remove_file(&path);
-/// use hookwire::feed::{FeedConsumer, FeedConsumers, FeedToken, SqliteFeed, router};
+/// use hookwire::feed::{FeedConsumer, FeedConsumers, FeedToken, router};
 /// use hookwire::signature::StandardWebhooks;
-/// use hookwire::sqlite::SqliteOutbox;
+/// use hookwire::sqlite::SqliteStore;
 ///
 /// // From your secret store: the consumer's token, and the secret of its webhook endpoint.
 /// let token = FeedToken::new("hwfeed_acme_0123456789abcdefghijklmnop")?;
 /// let secret = StandardWebhooks::new("whsec_YWNtZSBzZWNyZXQ=")?;
 /// let consumers = FeedConsumers::new().with(FeedConsumer::new("acme", &token, secret)?)?;
 ///
-/// let outbox = SqliteOutbox::open(&format!("sqlite://{}", path.display())).await?;
-/// let app: axum::Router = router(SqliteFeed::new(outbox.pool().clone()), consumers);
+/// let db = SqliteStore::open(&format!("sqlite://{}", path.display())).await?;
+/// let app: axum::Router = router(db.feed(), consumers);
 /// # Ok(()) }
 /// ```
 pub fn router<S, F>(feed: F, consumers: FeedConsumers) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
-    F: FeedSource + Clone,
+    F: FeedStore + Clone,
 {
     // The handler is cloned for every request: share the consumers, don't copy their keys.
     let consumers = Arc::new(consumers);
@@ -68,7 +68,7 @@ where
                     .with_parameter("types")
                     .into_response();
             };
-            let page = match feed.read_page(&query).await {
+            let page = match feed.read(&query).await {
                 Ok(page) => page,
                 Err(error) => return problem(&error),
             };

@@ -335,13 +335,3 @@ impl InboxStore for MemoryInbox {
         Box::pin(async move { Ok(purged) })
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn passes_the_conformance_suite() {
-        crate::inbox::conformance::all(&MemoryInbox::new(), "memory").await;
-    }
-}

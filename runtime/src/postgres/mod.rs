@@ -1,7 +1,8 @@
 //! PostgreSQL: [`PgStore`], one handle on a database (and schema) that owns the pool and
-//! hands out the stores it supports: the duplicate store ([`PgStore::dedup`] -> [`PgDedup`])
-//! and the inbox ([`PgStore::inbox`] -> [`PgInbox`]). Feature `postgres` (the driver, with TLS:
-//! rustls, the system's roots and `SSL_CERT_FILE`).
+//! hands out the stores it supports: the duplicate store ([`PgStore::dedup`] -> [`PgDedup`]),
+//! the inbox ([`PgStore::inbox`] -> [`PgInbox`]) and, with feature `outbox`, the outbox
+//! (`PgStore::outbox` -> `PgOutbox`) and its events feed (`PgStore::feed` -> `PgFeed`).
+//! Feature `postgres` (the driver, with TLS: rustls, the system's roots and `SSL_CERT_FILE`).
 //!
 //! The tables live in the connection's current schema: the first schema of its `search_path`
 //! (`postgres://host/db?options=-csearch_path%3Dhooks`, or `options.options([("search_path",
@@ -27,6 +28,8 @@
 //! ```
 
 mod dedup;
+#[cfg(feature = "outbox")]
+mod feed;
 mod inbox;
 mod migrate;
 #[cfg(feature = "outbox")]
@@ -40,6 +43,9 @@ use sqlx::postgres::{PgConnectOptions, PgPool};
 use sqlx::{Postgres, Transaction};
 
 pub use dedup::PgDedup;
+#[cfg(feature = "outbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
+pub use feed::PgFeed;
 pub use inbox::PgInbox;
 #[cfg(feature = "outbox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
@@ -155,6 +161,23 @@ impl PgStore {
     #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
     pub async fn outbox(&self) -> Result<PgOutbox, crate::outbox::StoreError> {
         PgOutbox::from_pool(self.pool.clone()).await
+    }
+
+    /// The events feed of this database's outbox ([`FeedStore`](crate::feed::FeedStore)):
+    /// its published events in order, from a cursor, for [`feed::router`](crate::feed::router)
+    /// to serve. The handle migrated the outbox's tables, so it is ready at once.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use hookwire::feed::{FeedQuery, FeedStore};
+    /// let store = hookwire::postgres::PgStore::open("postgres://127.0.0.1/shop").await?;
+    /// let page = store.feed().read(&FeedQuery::from_start().types(["order.*"])).await?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "outbox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
+    pub fn feed(&self) -> PgFeed {
+        PgFeed::new(self.pool.clone())
     }
 }
 

@@ -1,6 +1,8 @@
 //! Redis: [`RedisStore`], one handle on a Redis database that owns the connection and hands
 //! out the stores it supports: the duplicate store ([`RedisStore::dedup`] -> [`RedisDedup`])
-//! and the inbox ([`RedisStore::inbox`] -> [`RedisInbox`]). Feature `redis`.
+//! and the inbox ([`RedisStore::inbox`] -> [`RedisInbox`]). Feature `redis`. It hosts no
+//! outbox, and so no events feed (the feed reads an outbox's published events): keep the
+//! outbox and its feed on SQLite or PostgreSQL beside a Redis duplicate store or inbox.
 //!
 //! The connection is a redis-rs `ConnectionManager`: one multiplexed connection that plays the
 //! pool's part (so the handle's [`from_pool`](RedisStore::from_pool) and

@@ -1,7 +1,8 @@
 //! SQLite: [`SqliteStore`], one handle on a database file that owns the pool and hands out the
-//! stores it supports: the duplicate store ([`SqliteStore::dedup`] -> [`SqliteDedup`]) and the
-//! inbox ([`SqliteStore::inbox`] -> [`SqliteInbox`]). Feature `sqlite` (the driver, bundled:
-//! nothing to install).
+//! stores it supports: the duplicate store ([`SqliteStore::dedup`] -> [`SqliteDedup`]), the
+//! inbox ([`SqliteStore::inbox`] -> [`SqliteInbox`]) and, with feature `outbox`, the outbox
+//! (`SqliteStore::outbox` -> `SqliteOutbox`) and its events feed (`SqliteStore::feed` ->
+//! `SqliteFeed`). Feature `sqlite` (the driver, bundled: nothing to install).
 //!
 //! Every constructor brings the database to this build's schema before it returns (see
 //! [`SqliteStore::migrate`]). The file is opened in WAL mode with a 5 second busy timeout and,
@@ -33,6 +34,8 @@
 //! ```
 
 mod dedup;
+#[cfg(feature = "outbox")]
+mod feed;
 mod inbox;
 mod migrate;
 #[cfg(feature = "outbox")]
@@ -45,6 +48,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqliteSynchronous};
 use sqlx::{Sqlite, Transaction};
 
 pub use dedup::SqliteDedup;
+#[cfg(feature = "outbox")]
+#[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
+pub use feed::SqliteFeed;
 pub use inbox::SqliteInbox;
 #[cfg(feature = "outbox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
@@ -209,6 +215,23 @@ impl SqliteStore {
     #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
     pub async fn outbox(&self) -> Result<SqliteOutbox, crate::outbox::StoreError> {
         SqliteOutbox::from_pool(self.pool.clone()).await
+    }
+
+    /// The events feed of this database's outbox ([`FeedStore`](crate::feed::FeedStore)):
+    /// its published events in order, from a cursor, for [`feed::router`](crate::feed::router)
+    /// to serve. The handle migrated the outbox's tables, so it is ready at once.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use hookwire::feed::{FeedQuery, FeedStore};
+    /// let store = hookwire::sqlite::SqliteStore::open("sqlite://shop.db").await?;
+    /// let page = store.feed().read(&FeedQuery::from_start().types(["order.*"])).await?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "outbox")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
+    pub fn feed(&self) -> SqliteFeed {
+        SqliteFeed::new(self.pool.clone())
     }
 }
 

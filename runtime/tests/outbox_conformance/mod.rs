@@ -1,7 +1,10 @@
 //! The outbox conformance suite: one generic async function per behaviour, run against every
-//! backend by `tests/outbox.rs`. Time comes from a `FixedClock`; nothing sleeps.
+//! backend ([`backends`]) by `tests/conformance.rs`. Time comes from a `FixedClock`; nothing
+//! sleeps.
 
 #![allow(dead_code)]
+
+pub(crate) mod backends;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -27,6 +30,8 @@ pub(crate) trait Backend {
     /// (after the store was opened). `false` where nothing can refuse a write (memory): the
     /// tests of refused writes then pass over that backend.
     async fn sabotage_attempt_log(&self, condition: &str) -> bool;
+    /// Removes what the test stored (PostgreSQL: drops the test's schema).
+    async fn cleanup(&self) {}
 }
 
 /// A store, its clock, and the endpoint-disabled events its policy hook saw.

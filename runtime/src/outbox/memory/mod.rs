@@ -102,6 +102,24 @@ impl MemoryOutbox {
         self
     }
 
+    /// The events published after row `after` (rows count from 1, in publish order, never
+    /// reused), at most `limit` of them: what the events feed reads (`feed::MemoryFeed`).
+    pub(crate) async fn published_after(&self, after: i64, limit: usize) -> Vec<PublishedEvent> {
+        let state = self.state.lock().await;
+        state
+            .events
+            .range(after.saturating_add(1)..)
+            .take(limit)
+            .map(|(row, event)| PublishedEvent {
+                row: *row,
+                event_id: event.event_id.clone(),
+                event_type: event.event_type.clone(),
+                payload: event.payload.clone(),
+                created_at: event.created_at,
+            })
+            .collect()
+    }
+
     fn now_seconds(&self) -> i64 {
         self.clock.now().unix_seconds()
     }
@@ -370,6 +388,18 @@ impl OutboxStore for MemoryOutbox {
     fn stats(&self) -> BoxFuture<'_, Result<OutboxStats, StoreError>> {
         Box::pin(async move { Ok(self.stats_now().await) })
     }
+}
+
+/// A published event as the events feed reads it.
+#[derive(Debug, Clone)]
+pub(crate) struct PublishedEvent {
+    /// Its row: the feed's cursor.
+    pub(crate) row: i64,
+    pub(crate) event_id: String,
+    pub(crate) event_type: String,
+    /// The envelope as published.
+    pub(crate) payload: String,
+    pub(crate) created_at: i64,
 }
 
 /// A delivery's number in the attempt log for its next entry: the claims of its schedule, or

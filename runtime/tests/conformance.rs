@@ -1,0 +1,48 @@
+//! Every store contract's conformance suite against every backend that implements it, from
+//! one place: one test per case and backend, named `<contract>::<backend>::<case>`.
+//!
+//! | contract | suite | backends |
+//! |---|---|---|
+//! | outbox ([`OutboxStore`](hookwire::outbox::OutboxStore)) | `outbox_conformance/` | memory, SQLite, PostgreSQL |
+//! | duplicate store ([`DedupStore`](hookwire::dedup::DedupStore)) | `hookwire::dedup::conformance` | memory (unbounded and bounded), SQLite, PostgreSQL, Redis |
+//! | inbox ([`InboxStore`](hookwire::inbox::InboxStore)) | `hookwire::inbox::conformance` | memory, SQLite (file and `sqlite::memory:`), PostgreSQL, Redis |
+//! | events feed ([`FeedStore`](hookwire::feed::FeedStore)) | `hookwire::feed::conformance` | memory, SQLite, PostgreSQL (Redis hosts no outbox, so no feed) |
+//!
+//! Each test opens a fresh store of its own: a SQLite file, a PostgreSQL schema or a Redis key
+//! prefix named after the test (removed when it ends), so they all run in parallel. PostgreSQL
+//! and Redis cases read `HOOKWIRE_TEST_POSTGRES_URL` and `HOOKWIRE_TEST_REDIS_URL` and skip,
+//! saying so, without them.
+//!
+//! Run one contract or one backend with a filter: `cargo test -p hookwire --features
+//! sqlite,postgres,redis,axum,outbox --test conformance -- feed::postgres`.
+
+mod outbox_conformance;
+mod services;
+
+#[path = "conformance/fixtures.rs"]
+mod fixtures;
+
+#[path = "conformance/dedup.rs"]
+mod dedup;
+#[path = "conformance/feed.rs"]
+mod feed;
+#[path = "conformance/inbox.rs"]
+mod inbox;
+#[path = "conformance/outbox.rs"]
+mod outbox;
+
+/// One module per backend (`$backend`), each with the contract's cases: `$cases!` (the
+/// contract file's macro, which knows how to run a case) is invoked with the backend's
+/// opener and the list of cases.
+macro_rules! per_backend {
+    ($cases:ident, $list:tt, { $($backend:ident: $open:path),* $(,)? }) => {
+        $(
+            mod $backend {
+                #[allow(unused_imports)]
+                use super::*;
+                $cases!($open, $list);
+            }
+        )*
+    };
+}
+pub(crate) use per_backend;

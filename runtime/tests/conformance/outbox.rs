@@ -1,0 +1,71 @@
+//! The outbox's suite (`outbox_conformance/`) on memory, SQLite and PostgreSQL.
+
+use hookwire::outbox::{MemoryOutbox, Policy};
+
+use crate::outbox_conformance::backends::{Memory, Postgres, Sqlite};
+use crate::outbox_conformance::{Backend, Case};
+
+macro_rules! cases {
+    ($open:path, [$($case:ident),* $(,)?]) => {
+        $(
+            #[tokio::test]
+            async fn $case() {
+                let Some(backend) = $open(stringify!($case)).await else {
+                    return;
+                };
+                let cleanup = backend.clone();
+                crate::outbox_conformance::$case(Case::new(backend, Policy::default()).await)
+                    .await;
+                cleanup.cleanup().await;
+            }
+        )*
+    };
+}
+
+crate::per_backend!(
+    cases,
+    [
+        fan_out_and_filters,
+        fencing,
+        lease_expiry,
+        schedule_survives_reopen,
+        gone_disables,
+        breaker_and_sustained_failure,
+        probe_success_closes_the_breaker,
+        success_heals,
+        throttle_pauses_endpoint,
+        fair_claims_and_limits,
+        recover_and_retry,
+        operator_actions_close_the_breaker,
+        purge,
+        stats_listing_and_endpoints,
+        bounded_claims,
+        concurrent_claims,
+        hostile_excerpts_are_stored_escaped,
+        a_failing_result_costs_the_batch_nothing,
+        poison_claims_end_failed,
+        purge_keeps_held_deliveries,
+        secrets_are_checked_when_added,
+        attempt_numbers_never_restart,
+        a_result_never_stored_still_ends,
+        delete_endpoint_removes_its_deliveries,
+        rotated_secrets_keep_their_overlap,
+    ],
+    {
+        memory: memory,
+        sqlite: sqlite,
+        postgres: postgres,
+    }
+);
+
+async fn memory(_test: &str) -> Option<Memory> {
+    Some(Memory(MemoryOutbox::new()))
+}
+
+async fn sqlite(test: &str) -> Option<Sqlite> {
+    Some(Sqlite::new(test))
+}
+
+async fn postgres(test: &str) -> Option<Postgres> {
+    Postgres::new(test).await
+}
