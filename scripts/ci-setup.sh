@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
-# Installs what the tests need beyond cargo: Debian's `chromium` (the /docs page test) and a
-# pinned schemathesis (the API conformance test) in a virtualenv. Idempotent and quiet: when
+# Installs what the tests need beyond cargo: Debian's `chromium` (the /docs page test), a
+# pinned schemathesis (the API conformance test) and pinned Python clients (the metrics test's
+# Prometheus parser), each in a virtualenv. Idempotent and quiet: when
 # both are already there it prints nothing and returns in well under a second.
 #
 #   bash scripts/ci-setup.sh            # install if missing
-#   source <(bash scripts/ci-setup.sh --env)   # export HOOKWIRE_CHROMIUM / HOOKWIRE_SCHEMATHESIS
+#   source <(bash scripts/ci-setup.sh --env)   # export HOOKWIRE_CHROMIUM, _SCHEMATHESIS, _PYTHON
 set -euo pipefail
 
 SCHEMATHESIS_VERSION="4.32.5"
+# Python packages the tests drive as real clients (prometheus_client's text parser reads the
+# worker's /metrics); one pinned virtualenv, named after its requirements.
+PYTHON_REQUIREMENTS="prometheus_client==0.26.0"
 TOOLS="${HOOKWIRE_TOOLS_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/hookwire-ci}"
 VENV="$TOOLS/schemathesis-$SCHEMATHESIS_VERSION"
 ST="$VENV/bin/schemathesis"
+PY_VENV="$TOOLS/python-$(printf '%s' "$PYTHON_REQUIREMENTS" | sha256sum | cut -c1-12)"
 
 chromium_path() { command -v chromium || command -v chromium-browser || true; }
 
 if [[ "${1:-}" == "--env" ]]; then
     echo "export HOOKWIRE_CHROMIUM=$(chromium_path)"
     echo "export HOOKWIRE_SCHEMATHESIS=$ST"
+    echo "export HOOKWIRE_PYTHON=$PY_VENV/bin/python"
     exit 0
 fi
 
@@ -46,4 +52,14 @@ if [[ ! -x "$ST" || ! -f "$MARKER" ]]; then
     run "$VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
     run "$ST" --version
     touch "$MARKER"
+fi
+
+PY_MARKER="$PY_VENV/.hookwire-installed"
+if [[ ! -x "$PY_VENV/bin/python" || ! -f "$PY_MARKER" ]]; then
+    echo "ci-setup: installing $PYTHON_REQUIREMENTS (pip, $PY_VENV)" >&2
+    rm -rf "$PY_VENV"
+    run python3 -m venv "$PY_VENV"
+    # shellcheck disable=SC2086 # the requirements are words
+    run "$PY_VENV/bin/pip" install -q --disable-pip-version-check $PYTHON_REQUIREMENTS
+    touch "$PY_MARKER"
 fi

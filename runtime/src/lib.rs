@@ -44,6 +44,7 @@
 //! | skip duplicates across replicas | [`dedup`]: [`DedupStore`](dedup::DedupStore), [`open::dedup`], [`MemoryDedup`](dedup::MemoryDedup) | none for memory; `sqlite`, `postgres`, `redis` for the shared stores | `several-machines.md` |
 //! | acknowledge first, handle later (the inbox) | [`inbox`]: [`open::inbox`], [`Receiver::inbox`](receiver::Receiver::inbox), [`InboxWorker`](receiver::InboxWorker) | none for memory; `sqlite`, `postgres`, `redis`; the worker: `axum` | `several-machines.md` |
 //! | the databases: one handle each, handing out its stores; migrations | [`sqlite::SqliteStore`], [`postgres::PgStore`], [`redis::RedisStore`] (`.dedup()`, `.inbox()`, `.migrate()`), [`Migration`], [`BackendError`], `hookwire migrate` | `sqlite`, `postgres`, `redis` (drivers only) | `several-machines.md` |
+//! | metrics (attempts, outcomes, durations, pending and oldest age per endpoint), Prometheus text | [`metrics`]: [`Prometheus`](metrics::Prometheus), the [`metrics`](https://docs.rs/metrics) facade | `metrics` | `production.md` |
 //! | serve and read the events feed (catching up) | [`feed`]: [`feed::router`], [`FeedClient`](feed::FeedClient), [`Receiver::catch_up`](receiver::Receiver::catch_up) | `outbox` (`axum` to serve, `reqwest` to read) | `several-machines.md` |
 //! | the API: typed client | [`Endpoint`](derive@Endpoint) (derive), [`client::ApiClient`] | `schema` and `reqwest` | `api.md` |
 //! | the API: server routes checked against the document, `/docs` | [`server::EndpointRouter`], [`server::docs_router`], [`problem::Problem`] | `axum` | `api.md` |
@@ -81,7 +82,8 @@
         feature = "outbox",
         feature = "sqlite",
         feature = "postgres",
-        feature = "redis"
+        feature = "redis",
+        feature = "metrics"
     )),
     allow(rustdoc::broken_intra_doc_links)
 )]
@@ -284,6 +286,10 @@ pub mod redis;
 #[cfg(feature = "outbox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
 pub mod feed;
+
+#[cfg(feature = "metrics")]
+#[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+pub mod metrics;
 
 #[cfg(feature = "outbox")]
 #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]

@@ -40,6 +40,7 @@ pub(crate) const WORKER_EXAMPLES: &str = "\
 Examples:
   hookwire worker --db sqlite://outbox.db
   hookwire worker --db postgres://postgres@127.0.0.1/app --concurrency 64
+  hookwire worker --db sqlite://outbox.db --metrics 127.0.0.1:9464
 Stops on SIGINT or SIGTERM after finishing the attempts in flight. Killed outright, it loses
 nothing: its deliveries are attempted again once their lease (--lease) runs out.";
 
@@ -169,6 +170,10 @@ pub(crate) struct WorkerArgs {
     /// or error, next attempt)
     #[arg(long)]
     quiet: bool,
+    /// Serve Prometheus metrics at http://HOST:PORT/metrics (attempts by outcome, durations,
+    /// pending deliveries and the oldest one's age per endpoint)
+    #[arg(long, value_name = "HOST:PORT")]
+    metrics: Option<std::net::SocketAddr>,
 }
 
 /// `hookwire outbox ...`

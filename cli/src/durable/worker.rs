@@ -20,7 +20,13 @@ impl OnStore for Run {
         let args = self.0;
         let timeout = Duration::from_secs(args.timeout);
         let lease = Duration::from_secs(args.lease.unwrap_or(args.timeout + 15));
+        if let Some(address) = args.metrics {
+            serve_metrics(address).await?;
+        }
         let mut builder = Worker::builder(std::sync::Arc::new(store));
+        if args.metrics.is_some() {
+            builder = builder.metrics_interval(Duration::from_secs(10));
+        }
         if !args.quiet {
             builder = builder.on_attempt(|attempt| {
                 if let Some(line) = failure_line(attempt) {
@@ -45,6 +51,23 @@ impl OnStore for Run {
         let report = worker.run_until(stop_signal()).await;
         Ok(report)
     }
+}
+
+/// Installs the Prometheus recorder and serves it at `http://address/metrics`.
+async fn serve_metrics(address: std::net::SocketAddr) -> Result<(), CliError> {
+    let metrics = hookwire::metrics::Prometheus::install()
+        .map_err(|e| CliError::failed(format!("--metrics: {e}")))?;
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|e| CliError::failed(format!("--metrics: cannot listen on {address}: {e}")))?;
+    let bound = listener.local_addr().unwrap_or(address);
+    eprintln!("worker: metrics at http://{bound}/metrics");
+    tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, metrics.router::<()>()).await {
+            eprintln!("worker: the metrics server stopped: {error}");
+        }
+    });
+    Ok(())
 }
 
 /// The line `hookwire worker` logs for an attempt that did not deliver, or that disabled its

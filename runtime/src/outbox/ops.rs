@@ -304,6 +304,9 @@ pub struct EndpointStats {
     pub paused_until: Option<i64>,
     /// Where its circuit breaker stands now.
     pub breaker: crate::outbox::BreakerState,
+    /// When its oldest pending or in-flight delivery was created (Unix seconds); `null` when it
+    /// has none.
+    pub oldest_pending_at: Option<i64>,
 }
 
 impl EndpointStats {
@@ -322,6 +325,18 @@ impl EndpointStats {
             states: StateCounts::default(),
             paused_until: (paused_until > now).then_some(paused_until),
             breaker: crate::outbox::BreakerState::at(breaker_opens, paused_until, now),
+            oldest_pending_at: None,
+        }
+    }
+
+    /// Counts `count` deliveries in `state`, the oldest created at `oldest`.
+    pub(crate) fn add(&mut self, state: crate::outbox::DeliveryState, count: u64, oldest: i64) {
+        self.states.add(state, count);
+        if matches!(
+            state,
+            crate::outbox::DeliveryState::Pending | crate::outbox::DeliveryState::InFlight
+        ) {
+            self.oldest_pending_at = Some(self.oldest_pending_at.map_or(oldest, |o| o.min(oldest)));
         }
     }
 }

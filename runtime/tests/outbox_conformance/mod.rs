@@ -745,6 +745,11 @@ pub(crate) async fn delete_endpoint_removes_its_deliveries<B: Backend>(case: Cas
     assert!(!store.delete_endpoint(EndpointId(9_999)).await.unwrap());
     let stats = store.stats().await.unwrap();
     assert!(stats.endpoints.iter().all(|e| e.id != gone));
+    assert_eq!(
+        stats.endpoints[0].oldest_pending_at,
+        Some(T0),
+        "its deliveries in flight count as pending work"
+    );
 }
 
 /// A rotation's overlap is stored: the endpoint and the claimed delivery carry each secret's

@@ -210,7 +210,7 @@ impl MemoryOutbox {
         for delivery in state.deliveries.values() {
             stats.states.add(delivery.state, 1);
             if let Some(line) = lines.iter_mut().find(|l| l.id.0 == delivery.endpoint) {
-                line.states.add(delivery.state, 1);
+                line.add(delivery.state, 1, delivery.created_at);
             }
         }
         stats.endpoints = lines;

@@ -339,7 +339,7 @@ pub(super) async fn stats<D: Dialect>(store: &SqlOutbox<D>) -> Result<OutboxStat
         let state = state(&D::text(&row, 1)?)?;
         stats.states.add(state, count);
         if let Some(line) = by_endpoint.get_mut(&D::int(&row, 0)?) {
-            line.states.add(state, count);
+            line.add(state, count, D::int(&row, 3)?);
         }
     }
     stats.endpoints = by_endpoint.into_values().collect();

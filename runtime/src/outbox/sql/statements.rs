@@ -126,8 +126,8 @@ pub(crate) const PURGE_EVENTS: &str = "\
 DELETE FROM hw_event WHERE created_at < $1
   AND NOT EXISTS (SELECT 1 FROM hw_delivery d WHERE d.event_pk = hw_event.id)";
 
-pub(crate) const STATS: &str =
-    "SELECT endpoint_id, state, count(*) FROM hw_delivery GROUP BY endpoint_id, state";
+pub(crate) const STATS: &str = "\
+SELECT endpoint_id, state, count(*), min(created_at) FROM hw_delivery GROUP BY endpoint_id, state";
 
 pub(crate) const STATS_ENDPOINTS: &str =
     "SELECT id, url, disabled, paused_until, breaker_opens FROM hw_endpoint ORDER BY id";

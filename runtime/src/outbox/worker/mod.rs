@@ -1,5 +1,7 @@
 //! Outbox workers: claim, attempt, record (see the [module](crate::outbox) documentation).
 
+#[cfg(feature = "metrics")]
+mod measure;
 mod observe;
 mod run;
 mod send;
@@ -47,6 +49,8 @@ pub(crate) struct Shared {
     pub(crate) poll: Duration,
     pub(crate) grace: Duration,
     pub(crate) on_attempt: Option<AttemptHook>,
+    #[cfg(feature = "metrics")]
+    pub(crate) metrics_interval: Option<Duration>,
 }
 
 impl<S> fmt::Debug for Worker<S> {
@@ -82,6 +86,8 @@ impl<S: OutboxStore + 'static> Worker<S> {
             client: None,
             roots: Vec::new(),
             on_attempt: None,
+            #[cfg(feature = "metrics")]
+            metrics_interval: None,
         }
     }
 
@@ -101,7 +107,20 @@ impl<S: OutboxStore + 'static> Worker<S> {
     /// # }
     /// ```
     pub async fn run_until(&self, shutdown: impl Future<Output = ()>) -> WorkerReport {
-        run::run(Arc::clone(&self.store), Arc::clone(&self.shared), shutdown).await
+        let run = run::run(Arc::clone(&self.store), Arc::clone(&self.shared), shutdown);
+        #[cfg(feature = "metrics")]
+        if let Some(interval) = self.shared.metrics_interval {
+            let sample = measure::sample_every(Arc::clone(&self.store), interval);
+            tokio::pin!(sample);
+            tokio::pin!(run);
+            loop {
+                tokio::select! {
+                    report = &mut run => return report,
+                    () = &mut sample => {}
+                }
+            }
+        }
+        run.await
     }
 }
 
@@ -141,6 +160,8 @@ pub struct WorkerBuilder<S> {
     client: Option<ClientFactory>,
     roots: Vec<reqwest::Certificate>,
     on_attempt: Option<AttemptHook>,
+    #[cfg(feature = "metrics")]
+    metrics_interval: Option<Duration>,
 }
 
 /// Makes the builder the worker's HTTP clients start from.
@@ -288,6 +309,26 @@ impl<S: OutboxStore + 'static> WorkerBuilder<S> {
         self
     }
 
+    /// Samples the store's backlog for the gauges of [`crate::metrics`] (pending deliveries,
+    /// the oldest one's age, paused endpoints) every `interval`, from
+    /// [`OutboxStore::stats`](crate::outbox::OutboxStore::stats) (a query that counts every
+    /// delivery: every 10 to 60 s is plenty). Off by default; the counters and the histogram
+    /// need nothing but the feature. Feature `metrics`.
+    ///
+    /// ```
+    /// # fn demo<S: hookwire::outbox::OutboxStore + 'static>(store: S) {
+    /// let builder = hookwire::outbox::Worker::builder(std::sync::Arc::new(store))
+    ///     .metrics_interval(std::time::Duration::from_secs(30));
+    /// # let _ = builder;
+    /// # }
+    /// ```
+    #[cfg(feature = "metrics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+    pub fn metrics_interval(mut self, interval: Duration) -> Self {
+        self.metrics_interval = Some(interval.max(Duration::from_millis(10)));
+        self
+    }
+
     /// Builds the worker.
     ///
     /// # Errors
@@ -349,6 +390,8 @@ impl<S: OutboxStore + 'static> WorkerBuilder<S> {
                 poll: self.poll.max(Duration::from_millis(1)),
                 grace: self.grace.unwrap_or(self.timeout + Duration::from_secs(1)),
                 on_attempt: self.on_attempt,
+                #[cfg(feature = "metrics")]
+                metrics_interval: self.metrics_interval,
             }),
         })
     }

@@ -155,6 +155,8 @@ async fn record<S: OutboxStore>(
     for tries in 1..=RECORD_TRIES {
         match store.record(&finished.results).await {
             Ok(recorded) => {
+                #[cfg(feature = "metrics")]
+                super::measure::recorded(&finished.results, &recorded);
                 if let Some(hook) = &shared.on_attempt {
                     tell(hook.as_ref(), finished, &recorded);
                 }
