@@ -298,6 +298,10 @@ fn public_type_names() -> BTreeMap<String, Vec<String>> {
                 continue;
             }
             let Some(word) = words.next() else { continue };
+            // A macro's `pub struct $name`: the invocation spells the type's name.
+            if word.starts_with('$') {
+                continue;
+            }
             let name: String = word
                 .chars()
                 .take_while(|c| c.is_alphanumeric() || *c == '_')

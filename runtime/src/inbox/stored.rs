@@ -119,6 +119,51 @@ pub(crate) fn sql_limit(limit: usize) -> i64 {
     i64::try_from(limit).unwrap_or(i64::MAX)
 }
 
+/// One claim of a durable inbox: up to `limit` deliveries of `queue` due at `now`, leased
+/// until `until` (both in milliseconds); a due delivery claimed `max_attempts` times already
+/// becomes a dead letter instead.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "redis"))]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Batch<'a> {
+    pub(crate) queue: &'a str,
+    pub(crate) now: i64,
+    pub(crate) until: i64,
+    pub(crate) limit: usize,
+    pub(crate) max_attempts: u32,
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "redis"))]
+impl Batch<'_> {
+    /// Serves the claim in batches of at most `size` through `claim` (one statement or script
+    /// taking the oldest still due), batch after batch, until one comes back short or holding
+    /// the one recovered delivery a claim may hand out.
+    pub(crate) async fn in_batches<F, Fut>(
+        self,
+        size: usize,
+        mut claim: F,
+    ) -> Result<Vec<ClaimedDelivery>, InboxError>
+    where
+        F: FnMut(Self) -> Fut,
+        Fut: std::future::Future<Output = Result<Vec<ClaimedDelivery>, InboxError>>,
+    {
+        let mut claimed = Vec::new();
+        while claimed.len() < self.limit {
+            let want = (self.limit - claimed.len()).min(size);
+            let batch = claim(Batch {
+                limit: want,
+                ..self
+            })
+            .await?;
+            let short = batch.len() < want || batch.iter().any(|c| c.recovered);
+            claimed.extend(batch);
+            if short {
+                break;
+            }
+        }
+        Ok(claimed)
+    }
+}
+
 /// When a claim made at `now` for `lease` ends, in milliseconds.
 pub(crate) fn lease_end(now: Timestamp, lease: std::time::Duration) -> i64 {
     millis(now).saturating_add(duration_millis(lease))

@@ -112,3 +112,42 @@ pub use secrets::Secrets;
 #[cfg(feature = "reqwest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub use worker::{FinishedAttempt, Worker, WorkerBuilder, WorkerError, WorkerReport};
+
+/// `with_clock` and `with_policy`, written once for every outbox (memory and SQL): the type
+/// has `clock: Arc<dyn Clock>` and `policy: Policy` fields. `$setup` and `$outbox` make the
+/// examples: hidden lines before, and the expression of an outbox.
+macro_rules! clock_and_policy {
+    ($setup:literal, $outbox:literal) => {
+        /// Uses `clock` for every decision (leases, schedule, pauses, disabling).
+        ///
+        /// ```
+        #[doc = $setup]
+        #[doc = concat!("let outbox = ", $outbox, ".with_clock(std::sync::Arc::new(hookwire::clock::FixedClock::new(0)));")]
+        /// # let _ = outbox;
+        /// # Ok::<(), hookwire::outbox::StoreError>(())
+        /// # };
+        /// ```
+        #[must_use]
+        pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+            self.clock = clock;
+            self
+        }
+
+        /// Applies `policy` to recorded results.
+        ///
+        /// ```
+        #[doc = $setup]
+        /// use hookwire::retry::RetryPolicy;
+        #[doc = concat!("let outbox = ", $outbox, ".with_policy(hookwire::outbox::Policy::default().retry(RetryPolicy::never()));")]
+        /// # let _ = outbox;
+        /// # Ok::<(), hookwire::outbox::StoreError>(())
+        /// # };
+        /// ```
+        #[must_use]
+        pub fn with_policy(mut self, policy: Policy) -> Self {
+            self.policy = policy;
+            self
+        }
+    };
+}
+pub(crate) use clock_and_policy;

@@ -58,3 +58,16 @@ pub(crate) use token::{random_token, random_tokens};
 /// # });
 /// ```
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Begins a write transaction on `pool` with `statement` (SQLite's `BEGIN IMMEDIATE`, which
+/// takes the writer lock at once), or the pool's plain `BEGIN` for `None`.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) async fn begin<DB: sqlx::Database>(
+    pool: &sqlx::Pool<DB>,
+    statement: Option<&'static str>,
+) -> Result<sqlx::Transaction<'static, DB>, sqlx::Error> {
+    match statement {
+        Some(statement) => pool.begin_with(statement).await,
+        None => pool.begin().await,
+    }
+}

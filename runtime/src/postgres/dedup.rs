@@ -8,12 +8,7 @@
 //! call runs on a new connection. Expired keys are purged by the store itself, a bounded batch
 //! every 500 claims (see [`PgDedup::purge_every`]).
 
-use std::sync::Arc;
-
 use sqlx::postgres::PgPool;
-
-use crate::dedup::DedupError;
-use crate::sql::sweep::Sweep;
 
 /// One sweep (`dedup::sweep`): at most $2 of the keys expired at $1, skipping rows a claim
 /// holds (so it never waits).
@@ -23,29 +18,25 @@ DELETE FROM hw_dedup d USING (
 ) x
 WHERE d.namespace = x.namespace AND d.id = x.id AND d.expires_at <= $1";
 
-/// The duplicate store on PostgreSQL (feature `postgres`). Cheap to clone: clones share the
-/// pool.
-///
-/// ```no_run
-/// use std::time::Duration;
-/// use hookwire::Timestamp;
-/// use hookwire::dedup::{Claim, DedupKey, DedupStore};
-/// use hookwire::postgres::PgStore;
-///
-/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-/// let store = PgStore::open("postgres://postgres@127.0.0.1:5432/shop").await?.dedup();
-/// let key = DedupKey::new("standard:/hooks", "msg_1");
-/// assert!(matches!(store.claim(&key, Timestamp::now(), Duration::from_secs(60)).await?, Claim::New(_)));
-/// # Ok(()) }
-/// ```
-#[derive(Clone)]
-pub struct PgDedup {
-    pool: PgPool,
-    sweep: Arc<Sweep>,
+crate::sql::dedup::sql_dedup_store! {
+    /// The duplicate store on PostgreSQL (feature `postgres`). Cheap to clone: clones share the
+    /// pool.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use hookwire::Timestamp;
+    /// use hookwire::dedup::{Claim, DedupKey, DedupStore};
+    /// use hookwire::postgres::PgStore;
+    ///
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let store = PgStore::open("postgres://postgres@127.0.0.1:5432/shop").await?.dedup();
+    /// let key = DedupKey::new("standard:/hooks", "msg_1");
+    /// assert!(matches!(store.claim(&key, Timestamp::now(), Duration::from_secs(60)).await?, Claim::New(_)));
+    /// # Ok(()) }
+    /// ```
+    pub struct PgDedup {
+        pool: PgPool,
+    }
+    database: "PostgreSQL",
+    handle: "hookwire::postgres::PgStore",
 }
-
-fn unavailable(error: sqlx::Error) -> DedupError {
-    DedupError::new(format!("PostgreSQL: {error}"))
-}
-
-crate::sql::dedup::sql_dedup_store!(PgDedup, PgPool, "PostgreSQL", "hookwire::postgres::PgStore");

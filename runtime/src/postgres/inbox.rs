@@ -14,16 +14,14 @@
 //! crash, after the sender saw `200`). On a replica set, `synchronous_commit` and
 //! `synchronous_standby_names` say whether a failover can lose it.
 
-use std::time::Duration;
-
 use sqlx::Row;
 use sqlx::postgres::PgPool;
 
-use crate::inbox::stored::{CLAIM_BATCH, StoredClaim, lease_end, sql_limit};
+use crate::ClaimToken;
+use crate::inbox::stored::{Batch, CLAIM_BATCH, sql_limit};
 use crate::inbox::{ClaimedDelivery, InboxError};
-use crate::plumbing::time::millis;
 use crate::plumbing::{random_tokens, token_i64};
-use crate::{ClaimToken, Timestamp};
+use crate::sql::inbox::stored_claim;
 
 /// Takes the oldest due rows no other claim holds: those claimed `$6` times already become
 /// dead letters (the words of [`gave_up`](crate::inbox::gave_up)), the others are claimed, at
@@ -64,103 +62,58 @@ WHERE h.queue = picked.queue AND h.id = picked.id
 RETURNING h.id, h.event_type, h.signed_at, h.headers, h.body, h.token, h.attempts,
     h.received_at, picked.run_at, picked.seq, picked.stage = 'running'";
 
-/// The inbox on PostgreSQL (feature `postgres`): every replica of a receiver pushes to and
-/// claims from one table. Cheap to clone: clones share the pool.
-///
-/// ```no_run
-/// use std::time::Duration;
-/// use hookwire::Timestamp;
-/// use hookwire::inbox::{InboxStore, NewItem};
-///
-/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-/// let inbox = hookwire::postgres::PgStore::open("postgres://postgres@127.0.0.1:5432/shop").await?.inbox();
-/// inbox.push(&NewItem::new("shop", "msg_1", "order.created", b"{}".to_vec()), Timestamp::now()).await?;
-/// let claimed = inbox.claim("shop", Timestamp::now(), Duration::from_secs(60), 10, 8).await?;
-/// # Ok(()) }
-/// ```
-#[derive(Clone)]
-pub struct PgInbox {
-    pool: PgPool,
-}
-
-fn unavailable(error: sqlx::Error) -> InboxError {
-    InboxError::new(format!("PostgreSQL: {error}"))
-}
-
-impl PgInbox {
-    /// One claim statement for up to `limit` (at most [`CLAIM_BATCH`]) rows, oldest first.
-    async fn claim_batch(
-        &self,
-        queue: &str,
-        now: Timestamp,
-        until: i64,
-        limit: usize,
-        max_attempts: u32,
-    ) -> Result<Vec<ClaimedDelivery>, InboxError> {
-        let tokens: Vec<i64> = random_tokens(limit)
-            .map_err(InboxError::new)?
-            .into_iter()
-            .map(token_i64)
-            .collect();
-        let rows = sqlx::query(CLAIM)
-            .bind(queue)
-            .bind(millis(now))
-            .bind(sql_limit(limit))
-            .bind(until)
-            .bind(tokens)
-            .bind(i32::try_from(max_attempts).unwrap_or(i32::MAX))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(unavailable)?;
-        let mut claimed = Vec::with_capacity(rows.len());
-        for row in rows {
-            let token: i64 = row.try_get(5).map_err(unavailable)?;
-            let stored = StoredClaim {
-                queue: queue.to_owned(),
-                id: row.try_get(0).map_err(unavailable)?,
-                event_type: row.try_get(1).map_err(unavailable)?,
-                signed_at: row.try_get(2).map_err(unavailable)?,
-                headers: row.try_get(3).map_err(unavailable)?,
-                body: row.try_get(4).map_err(unavailable)?,
-                token: ClaimToken::new(u64::try_from(token).unwrap_or(0)),
-                attempts: i64::from(row.try_get::<i32, _>(6).map_err(unavailable)?),
-                received_at: row.try_get(7).map_err(unavailable)?,
-                recovered: row.try_get(10).map_err(unavailable)?,
-            };
-            let order: (i64, i64) = (
-                row.try_get(8).map_err(unavailable)?,
-                row.try_get(9).map_err(unavailable)?,
-            );
-            claimed.push((order, stored.into_claimed()?));
-        }
-        claimed.sort_by_key(|(order, _)| *order);
-        Ok(claimed.into_iter().map(|(_, claimed)| claimed).collect())
+crate::sql::inbox::sql_inbox_store! {
+    /// The inbox on PostgreSQL (feature `postgres`): every replica of a receiver pushes to and
+    /// claims from one table. Cheap to clone: clones share the pool.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use hookwire::Timestamp;
+    /// use hookwire::inbox::{InboxStore, NewItem};
+    ///
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let inbox = hookwire::postgres::PgStore::open("postgres://postgres@127.0.0.1:5432/shop").await?.inbox();
+    /// inbox.push(&NewItem::new("shop", "msg_1", "order.created", b"{}".to_vec()), Timestamp::now()).await?;
+    /// let claimed = inbox.claim("shop", Timestamp::now(), Duration::from_secs(60), 10, 8).await?;
+    /// # Ok(()) }
+    /// ```
+    pub struct PgInbox {
+        pool: PgPool,
     }
-
-    async fn claim_now(
-        &self,
-        queue: &str,
-        now: Timestamp,
-        lease: Duration,
-        limit: usize,
-        max_attempts: u32,
-    ) -> Result<Vec<ClaimedDelivery>, InboxError> {
-        let until = lease_end(now, lease);
-        let mut claimed = Vec::new();
-        while claimed.len() < limit {
-            let want = (limit - claimed.len()).min(CLAIM_BATCH);
-            let batch = self
-                .claim_batch(queue, now, until, want, max_attempts)
-                .await?;
-            // Short, or holding the one recovered delivery a claim may hand out.
-            let short = batch.len() < want || batch.iter().any(|c| c.recovered);
-            claimed.extend(batch);
-            if short {
-                break;
-            }
-        }
-        Ok(claimed)
-    }
+    database: "PostgreSQL",
 }
 
-crate::sql::inbox::sql_inbox_store!(PgInbox, PgPool);
+/// One claim statement for up to `limit` (at most [`CLAIM_BATCH`]) rows, oldest first.
+async fn claim_batch(pool: &PgPool, batch: Batch<'_>) -> Result<Vec<ClaimedDelivery>, InboxError> {
+    let tokens: Vec<i64> = random_tokens(batch.limit)
+        .map_err(InboxError::new)?
+        .into_iter()
+        .map(token_i64)
+        .collect();
+    let rows = sqlx::query(CLAIM)
+        .bind(batch.queue)
+        .bind(batch.now)
+        .bind(sql_limit(batch.limit))
+        .bind(batch.until)
+        .bind(tokens)
+        .bind(i32::try_from(batch.max_attempts).unwrap_or(i32::MAX))
+        .fetch_all(pool)
+        .await
+        .map_err(unavailable)?;
+    let mut claimed = Vec::with_capacity(rows.len());
+    for row in rows {
+        let token: i64 = row.try_get(5).map_err(unavailable)?;
+        let token = ClaimToken::new(u64::try_from(token).unwrap_or(0));
+        let attempts = i64::from(row.try_get::<i32, _>(6).map_err(unavailable)?);
+        let recovered = row.try_get(10).map_err(unavailable)?;
+        let stored =
+            stored_claim(&row, batch.queue, token, attempts, recovered).map_err(unavailable)?;
+        let order: (i64, i64) = (
+            row.try_get(8).map_err(unavailable)?,
+            row.try_get(9).map_err(unavailable)?,
+        );
+        claimed.push((order, stored.into_claimed()?));
+    }
+    claimed.sort_by_key(|(order, _)| *order);
+    Ok(claimed.into_iter().map(|(_, claimed)| claimed).collect())
+}

@@ -21,8 +21,6 @@ pub(super) const LINE: Line = Line {
         UNION ALL
         SELECT 4, 'outbox_breaker', 0 FROM hw_meta WHERE key = 'schema_version' AND value >= 2
         ON CONFLICT (version) DO NOTHING",
-    applied: "SELECT version, applied_at FROM hw_migrations ORDER BY version",
-    record: "INSERT INTO hw_migrations (version, name, applied_at) VALUES ({version}, '{name}', {at})",
     steps: &[
         Step::new(1, "dedup", include_str!("migrations/0001_dedup.sql")),
         Step::new(2, "inbox", include_str!("migrations/0002_inbox.sql")),

@@ -69,10 +69,6 @@ pub struct PgStore {
     pool: PgPool,
 }
 
-fn unavailable(error: sqlx::Error) -> BackendError {
-    BackendError::unavailable(BACKEND, error)
-}
-
 fn options(url: &str) -> Result<PgConnectOptions, BackendError> {
     PgConnectOptions::from_str(url).map_err(|e| BackendError::invalid_url(BACKEND, url, e))
 }
@@ -147,22 +143,6 @@ impl PgStore {
         Ok(PgStore { pool })
     }
 
-    /// The outbox in this database, sharing the handle's pool (its tables are created or
-    /// migrated on first use), so events are published in the same transactions as your
-    /// changes ([`begin`](Self::begin)).
-    ///
-    /// ```no_run
-    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-    /// let store = hookwire::postgres::PgStore::open("postgres://127.0.0.1/shop").await?;
-    /// let outbox = store.outbox().await?;
-    /// # Ok(()) }
-    /// ```
-    #[cfg(feature = "outbox")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
-    pub async fn outbox(&self) -> Result<PgOutbox, crate::outbox::StoreError> {
-        PgOutbox::from_pool(self.pool.clone()).await
-    }
-
     /// The events feed of this database's outbox ([`FeedStore`](crate::feed::FeedStore)):
     /// its published events in order, from a cursor, for [`feed::router`](crate::feed::router)
     /// to serve. The handle migrated the outbox's tables, so it is ready at once.
@@ -186,6 +166,7 @@ crate::sql::handle::sql_handle!(
     PgPool,
     PgDedup,
     PgInbox,
+    PgOutbox,
     "hookwire::postgres::PgStore",
     "postgres://127.0.0.1/app"
 );

@@ -37,7 +37,9 @@ use std::time::Duration;
 use redis::aio::ConnectionManager;
 use redis::{FromRedisValue, Script};
 
-use crate::inbox::stored::{CLAIM_BATCH, StoredClaim, dead_letter, encode_headers, lease_end};
+use crate::inbox::stored::{
+    Batch, CLAIM_BATCH, StoredClaim, dead_letter, encode_headers, lease_end,
+};
 use crate::inbox::{
     ClaimedDelivery, DeadLetter, Failure, InboxError, InboxStats, InboxStore, NewItem, Pushed,
 };
@@ -167,23 +169,19 @@ impl RedisInbox {
 
     async fn claim_batch(
         &self,
-        queue: &str,
         keys: &Keys,
-        now: Timestamp,
-        until: i64,
-        limit: usize,
-        max_attempts: u32,
+        batch: Batch<'_>,
     ) -> Result<Vec<ClaimedDelivery>, InboxError> {
-        let tokens: Vec<String> = random_tokens(limit)
+        let tokens: Vec<String> = random_tokens(batch.limit)
             .map_err(InboxError::new)?
             .into_iter()
             .map(|t| t.get().to_string())
             .collect();
         let (now, until, limit, max_attempts) = (
-            millis(now).to_string(),
-            until.to_string(),
-            limit.to_string(),
-            max_attempts.to_string(),
+            batch.now.to_string(),
+            batch.until.to_string(),
+            batch.limit.to_string(),
+            batch.max_attempts.to_string(),
         );
         let mut args: Vec<&[u8]> = vec![
             keys.delivery.as_bytes(),
@@ -219,7 +217,7 @@ impl RedisInbox {
                     return Err(InboxError::new("Redis: the claim script answered nonsense"));
                 };
                 let stored = StoredClaim {
-                    queue: queue.to_owned(),
+                    queue: batch.queue.to_owned(),
                     id: text(id)?,
                     event_type: text(event_type)?,
                     signed_at: if signed.is_empty() {
@@ -295,21 +293,16 @@ impl InboxStore for RedisInbox {
     ) -> BoxFuture<'a, Result<Vec<ClaimedDelivery>, InboxError>> {
         Box::pin(async move {
             let keys = self.keys(queue);
-            let until = lease_end(now, lease);
-            let mut claimed = Vec::new();
-            while claimed.len() < limit {
-                let want = (limit - claimed.len()).min(CLAIM_BATCH);
-                let batch = self
-                    .claim_batch(queue, &keys, now, until, want, max_attempts)
-                    .await?;
-                // Short, or holding the one recovered delivery a claim may hand out.
-                let short = batch.len() < want || batch.iter().any(|c| c.recovered);
-                claimed.extend(batch);
-                if short {
-                    break;
-                }
-            }
-            Ok(claimed)
+            let claim = Batch {
+                queue,
+                now: millis(now),
+                until: lease_end(now, lease),
+                limit,
+                max_attempts,
+            };
+            claim
+                .in_batches(CLAIM_BATCH, |batch| self.claim_batch(&keys, batch))
+                .await
         })
     }
 

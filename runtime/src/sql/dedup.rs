@@ -23,14 +23,30 @@ pub(crate) const ABANDON: &str =
 
 pub(crate) const PURGE: &str = "DELETE FROM hw_dedup WHERE expires_at <= $1";
 
-/// A SQL duplicate store, written once for SQLite and PostgreSQL: its constructor (`new`, from
+/// A SQL duplicate store, written once for SQLite and PostgreSQL: the struct `$store` (its
+/// `pool`, and a `sweep`, `sql::sweep`; `$doc` its documentation), its constructor (`new`, from
 /// the handle's pool), `Debug`, `purge_expired`, `purge_every` and the
-/// [`DedupStore`](crate::dedup::DedupStore) methods. `$store` is a `Clone` struct with a sqlx
-/// `pool` and a `sweep` (`sql::sweep`); the invoking module defines `SWEEP` (which deletes at most
-/// `$2` rows expired at `$1`) and `unavailable`; `$database` names the
-/// database in errors, `$handle` the handle type that hands the store out.
+/// [`DedupStore`](crate::dedup::DedupStore) methods. The invoking module defines `SWEEP` (which
+/// deletes at most `$2` rows expired at `$1`); `$database` names the database in errors,
+/// `$handle` the handle type that hands the store out.
 macro_rules! sql_dedup_store {
-    ($store:ident, $pool:ty, $database:literal, $handle:literal) => {
+    (
+        $(#[$doc:meta])*
+        pub struct $store:ident { pool: $pool:ty $(,)? }
+        database: $database:literal,
+        handle: $handle:literal $(,)?
+    ) => {
+        $(#[$doc])*
+        #[derive(Clone)]
+        pub struct $store {
+            pool: $pool,
+            sweep: ::std::sync::Arc<$crate::sql::sweep::Sweep>,
+        }
+
+        fn unavailable(error: sqlx::Error) -> $crate::dedup::DedupError {
+            $crate::dedup::DedupError::new(format!(concat!($database, ": {}"), error))
+        }
+
         impl ::std::fmt::Debug for $store {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(stringify!($store)).finish_non_exhaustive()

@@ -2,11 +2,16 @@
 //! The backends invoke it; nothing here names a backend, so the dependency runs one way.
 
 /// The methods both SQL handles have alike: `from_pool`, `pool`, `migrate`, `migrations`,
-/// `dedup` and `inbox`. `$handle` is a struct with a sqlx `pool`; the invoking module has
-/// `migrate::{LINE, EXISTS}`; `$path` is the handle's public path and `$url`
+/// `dedup`, `inbox` and (feature `outbox`) `outbox`, and `unavailable` (an error of the
+/// database named `BACKEND`). `$handle` is a struct with a sqlx `pool`; the invoking module has
+/// `BACKEND` and `migrate::{LINE, EXISTS}`; `$path` is the handle's public path and `$url`
 /// an example URL, for the docs.
 macro_rules! sql_handle {
-    ($handle:ident, $pool:ty, $dedup:ident, $inbox:ident, $path:literal, $url:literal) => {
+    ($handle:ident, $pool:ty, $dedup:ident, $inbox:ident, $outbox:ident, $path:literal, $url:literal) => {
+        fn unavailable(error: sqlx::Error) -> $crate::BackendError {
+            $crate::BackendError::unavailable(BACKEND, error)
+        }
+
         impl ::std::fmt::Debug for $handle {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(stringify!($handle)).finish_non_exhaustive()
@@ -18,7 +23,12 @@ macro_rules! sql_handle {
         pub(crate) async fn migrate_pool(
             pool: &$pool,
         ) -> Result<Vec<$crate::Migration>, $crate::BackendError> {
-            $crate::sql::migrate::migrate(pool, &migrate::LINE).await
+            $crate::sql::migrate::Runner {
+                pool,
+                line: &migrate::LINE,
+            }
+            .migrate()
+            .await
         }
 
         impl $handle {
@@ -85,7 +95,12 @@ macro_rules! sql_handle {
             pub async fn migrations(
                 &self,
             ) -> Result<Vec<$crate::Migration>, $crate::BackendError> {
-                $crate::sql::migrate::status(&self.pool, &migrate::LINE, migrate::EXISTS).await
+                $crate::sql::migrate::Runner {
+                    pool: &self.pool,
+                    line: &migrate::LINE,
+                }
+                .status(migrate::EXISTS)
+                .await
             }
 
             /// The duplicate store in this database.
@@ -108,6 +123,25 @@ macro_rules! sql_handle {
             /// ```
             pub fn inbox(&self) -> $inbox {
                 $inbox::new(self.pool.clone())
+            }
+
+            /// The outbox in this database, sharing the handle's pool (its tables are created
+            /// or migrated on first use), so events are published in the same transactions as
+            /// your changes ([`begin`](Self::begin)).
+            ///
+            /// # Errors
+            /// The database is unavailable, or its schema is newer than this build's.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            #[doc = concat!("let store = ", $path, "::open(\"", $url, "\").await?;")]
+            /// let outbox = store.outbox().await?;
+            /// # Ok(()) }
+            /// ```
+            #[cfg(feature = "outbox")]
+            #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
+            pub async fn outbox(&self) -> Result<$outbox, $crate::outbox::StoreError> {
+                $outbox::from_pool(self.pool.clone()).await
             }
         }
     };

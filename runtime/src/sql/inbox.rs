@@ -28,12 +28,57 @@ pub(crate) const STATS: &str =
 
 pub(crate) const PURGE: &str = "DELETE FROM hw_inbox WHERE stage = 'done' AND run_at <= $1";
 
-/// A SQL inbox, written once for SQLite and PostgreSQL: its constructor (`new`, from the
-/// handle's pool), `Debug` and the [`InboxStore`](crate::inbox::InboxStore) methods. `$store`
-/// is a `Clone` struct with a sqlx `pool`; the invoking module defines `unavailable` and `claim_now` (the claim, the one part the dialects do
-/// differently).
+/// A claimed row's delivery: columns 0 to 4 are `id, event_type, signed_at, headers, body`
+/// and column 7 `received_at` (both dialects' claim statements return them so).
+pub(crate) fn stored_claim<R>(
+    row: &R,
+    queue: &str,
+    token: crate::ClaimToken,
+    attempts: i64,
+    recovered: bool,
+) -> Result<crate::inbox::stored::StoredClaim, sqlx::Error>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Vec<u8>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(crate::inbox::stored::StoredClaim {
+        queue: queue.to_owned(),
+        id: row.try_get(0)?,
+        event_type: row.try_get(1)?,
+        signed_at: row.try_get(2)?,
+        headers: row.try_get(3)?,
+        body: row.try_get(4)?,
+        token,
+        attempts,
+        received_at: row.try_get(7)?,
+        recovered,
+    })
+}
+
+/// A SQL inbox, written once for SQLite and PostgreSQL: the struct `$store` (a sqlx `pool`;
+/// `$doc` its documentation), its constructor (`new`, from the handle's pool), `Debug` and the
+/// [`InboxStore`](crate::inbox::InboxStore) methods. The invoking module defines
+/// `claim_batch(pool, batch)` (one claim, the one part the dialects do differently) and
+/// `CLAIM_BATCH` (the most rows it takes); `$database` names the database in errors.
 macro_rules! sql_inbox_store {
-    ($store:ident, $pool:ty) => {
+    (
+        $(#[$doc:meta])*
+        pub struct $store:ident { pool: $pool:ty $(,)? }
+        database: $database:literal $(,)?
+    ) => {
+        $(#[$doc])*
+        #[derive(Clone)]
+        pub struct $store {
+            pool: $pool,
+        }
+
+        fn unavailable(error: sqlx::Error) -> $crate::inbox::InboxError {
+            $crate::inbox::InboxError::new(format!(concat!($database, ": {}"), error))
+        }
+
         impl ::std::fmt::Debug for $store {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(stringify!($store)).finish_non_exhaustive()
@@ -84,7 +129,14 @@ macro_rules! sql_inbox_store {
                 'a,
                 Result<Vec<$crate::inbox::ClaimedDelivery>, $crate::inbox::InboxError>,
             > {
-                Box::pin(self.claim_now(queue, now, lease, limit, max_attempts))
+                let claim = $crate::inbox::stored::Batch {
+                    queue,
+                    now: $crate::plumbing::time::millis(now),
+                    until: $crate::inbox::stored::lease_end(now, lease),
+                    limit,
+                    max_attempts,
+                };
+                Box::pin(claim.in_batches(CLAIM_BATCH, |batch| claim_batch(&self.pool, batch)))
             }
 
             fn complete<'a>(

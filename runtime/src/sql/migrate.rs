@@ -40,10 +40,6 @@ pub(crate) struct Line {
     pub(crate) legacy: &'static str,
     /// Records what a database made before the line already has (see the module's notes).
     pub(crate) adopt: &'static str,
-    /// `version, applied_at` of every applied migration.
-    pub(crate) applied: &'static str,
-    /// `INSERT INTO hw_migrations ...` with `{version}`, `{name}` and `{at}` to fill in.
-    pub(crate) record: &'static str,
     pub(crate) steps: &'static [Step],
 }
 
@@ -53,6 +49,13 @@ impl Line {
         self.steps.last().map_or(0, |step| step.version)
     }
 }
+
+/// `version, applied_at` of every applied migration (both dialects).
+const APPLIED: &str = "SELECT version, applied_at FROM hw_migrations ORDER BY version";
+
+/// Records a migration applied now: `{version}`, `{name}` and `{at}` to fill in.
+const RECORD: &str =
+    "INSERT INTO hw_migrations (version, name, applied_at) VALUES ({version}, '{name}', {at})";
 
 /// One migration of the line and whether (when) it was applied to a database.
 ///
@@ -95,47 +98,6 @@ fn now_millis() -> i64 {
     crate::plumbing::time::millis(crate::Timestamp::now())
 }
 
-/// The applied versions and when, read in `executor`.
-async fn applied<'c, DB, E>(line: &Line, executor: E) -> Result<Vec<(u32, i64)>, BackendError>
-where
-    DB: Database,
-    E: Executor<'c, Database = DB>,
-    i64: for<'r> Decode<'r, DB> + Type<DB>,
-    usize: ColumnIndex<DB::Row>,
-{
-    let rows = executor
-        .fetch_all(sqlx::raw_sql(line.applied))
-        .await
-        .map_err(|e| failed(line, None, e))?;
-    rows.iter()
-        .map(|row| {
-            let version: i64 = row.try_get(0)?;
-            let at: i64 = row.try_get(1)?;
-            Ok((u32::try_from(version).unwrap_or(u32::MAX), at))
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(|e| failed(line, None, e))
-}
-
-/// The one number `query` answers.
-async fn count<'c, DB, E>(
-    line: &Line,
-    executor: E,
-    query: &'static str,
-) -> Result<i64, BackendError>
-where
-    DB: Database,
-    E: Executor<'c, Database = DB>,
-    i64: for<'r> Decode<'r, DB> + Type<DB>,
-    usize: ColumnIndex<DB::Row>,
-{
-    executor
-        .fetch_one(sqlx::raw_sql(query))
-        .await
-        .and_then(|row| row.try_get::<i64, _>(0))
-        .map_err(|e| failed(line, None, e))
-}
-
 /// Refuses a database that records a version this build does not know.
 fn check_known(line: &Line, applied: &[(u32, i64)]) -> Result<(), BackendError> {
     let found = applied.iter().map(|(v, _)| *v).max().unwrap_or(0);
@@ -149,96 +111,124 @@ fn check_known(line: &Line, applied: &[(u32, i64)]) -> Result<(), BackendError> 
     }
 }
 
-/// Brings the database to the line's latest version; returns the migrations applied now.
-pub(crate) async fn migrate<DB>(
-    pool: &Pool<DB>,
-    line: &Line,
-) -> Result<Vec<Migration>, BackendError>
+/// The runner of `line` on `pool`: sqlx's bounds on the database written once, for every
+/// step.
+pub(crate) struct Runner<'a, DB: Database> {
+    pub(crate) pool: &'a Pool<DB>,
+    pub(crate) line: &'a Line,
+}
+
+impl<DB> Runner<'_, DB>
 where
     DB: Database,
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
     i64: for<'r> Decode<'r, DB> + Type<DB>,
     usize: ColumnIndex<DB::Row>,
 {
-    let mut tx = match line.begin {
-        Some(begin) => pool.begin_with(begin).await,
-        None => pool.begin().await,
+    /// The applied versions and when.
+    async fn applied(&self, conn: &mut DB::Connection) -> Result<Vec<(u32, i64)>, BackendError> {
+        let line = self.line;
+        let rows = conn
+            .fetch_all(sqlx::raw_sql(APPLIED))
+            .await
+            .map_err(|e| failed(line, None, e))?;
+        rows.iter()
+            .map(|row| {
+                let version: i64 = row.try_get(0)?;
+                let at: i64 = row.try_get(1)?;
+                Ok((u32::try_from(version).unwrap_or(u32::MAX), at))
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(|e| failed(line, None, e))
     }
-    .map_err(|e| failed(line, None, e))?;
-    sqlx::raw_sql(line.prepare)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| failed(line, None, e))?;
-    if count(line, &mut *tx, line.legacy).await? > 0 {
-        sqlx::raw_sql(line.adopt)
+
+    /// The one number `query` answers.
+    async fn count(
+        &self,
+        conn: &mut DB::Connection,
+        query: &'static str,
+    ) -> Result<i64, BackendError> {
+        conn.fetch_one(sqlx::raw_sql(query))
+            .await
+            .and_then(|row| row.try_get::<i64, _>(0))
+            .map_err(|e| failed(self.line, None, e))
+    }
+
+    /// Brings the database to the line's latest version; returns the migrations applied now.
+    pub(crate) async fn migrate(&self) -> Result<Vec<Migration>, BackendError> {
+        let (pool, line) = (self.pool, self.line);
+        let mut tx = crate::plumbing::begin(pool, line.begin)
+            .await
+            .map_err(|e| failed(line, None, e))?;
+        sqlx::raw_sql(line.prepare)
             .execute(&mut *tx)
             .await
             .map_err(|e| failed(line, None, e))?;
-    }
-    let done = applied(line, &mut *tx).await?;
-    check_known(line, &done)?;
-    let mut now = Vec::new();
-    for step in line.steps {
-        if done.iter().any(|(v, _)| *v == step.version) {
-            continue;
-        }
-        let at = now_millis();
-        let record = line
-            .record
-            .replace("{version}", &step.version.to_string())
-            .replace("{name}", step.name)
-            .replace("{at}", &at.to_string());
-        for script in [
-            sqlx::AssertSqlSafe(step.sql.to_owned()),
-            sqlx::AssertSqlSafe(record),
-        ] {
-            sqlx::raw_sql(script)
+        if self.count(&mut tx, line.legacy).await? > 0 {
+            sqlx::raw_sql(line.adopt)
                 .execute(&mut *tx)
                 .await
-                .map_err(|e| failed(line, Some(step), e))?;
+                .map_err(|e| failed(line, None, e))?;
         }
-        now.push(Migration {
-            version: step.version,
-            name: step.name,
-            applied_at: Some(from_millis(at)),
-            sql: step.sql,
-        });
+        let done = self.applied(&mut tx).await?;
+        check_known(line, &done)?;
+        let mut now = Vec::new();
+        for step in line.steps {
+            if done.iter().any(|(v, _)| *v == step.version) {
+                continue;
+            }
+            let at = now_millis();
+            let record = RECORD
+                .replace("{version}", &step.version.to_string())
+                .replace("{name}", step.name)
+                .replace("{at}", &at.to_string());
+            for script in [
+                sqlx::AssertSqlSafe(step.sql.to_owned()),
+                sqlx::AssertSqlSafe(record),
+            ] {
+                sqlx::raw_sql(script)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| failed(line, Some(step), e))?;
+            }
+            now.push(Migration {
+                version: step.version,
+                name: step.name,
+                applied_at: Some(from_millis(at)),
+                sql: step.sql,
+            });
+        }
+        tx.commit().await.map_err(|e| failed(line, None, e))?;
+        Ok(now)
     }
-    tx.commit().await.map_err(|e| failed(line, None, e))?;
-    Ok(now)
-}
 
-/// Every migration of the line, applied or pending, without changing the database (a database
-/// never migrated lists every migration pending).
-pub(crate) async fn status<DB>(
-    pool: &Pool<DB>,
-    line: &Line,
-    exists: &'static str,
-) -> Result<Vec<Migration>, BackendError>
-where
-    DB: Database,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    i64: for<'r> Decode<'r, DB> + Type<DB>,
-    usize: ColumnIndex<DB::Row>,
-{
-    let mut connection = pool.acquire().await.map_err(|e| failed(line, None, e))?;
-    let done = if count(line, &mut *connection, exists).await? > 0 {
-        applied(line, &mut *connection).await?
-    } else {
-        Vec::new()
-    };
-    check_known(line, &done)?;
-    Ok(line
-        .steps
-        .iter()
-        .map(|step| Migration {
-            version: step.version,
-            name: step.name,
-            applied_at: done
-                .iter()
-                .find(|(v, _)| *v == step.version)
-                .map(|(_, at)| from_millis(*at)),
-            sql: step.sql,
-        })
-        .collect())
+    /// Every migration of the line, applied or pending, without changing the database (a
+    /// database never migrated lists every migration pending); `exists` counts the
+    /// `hw_migrations` tables (0 or 1).
+    pub(crate) async fn status(
+        &self,
+        exists: &'static str,
+    ) -> Result<Vec<Migration>, BackendError> {
+        let (pool, line) = (self.pool, self.line);
+        let mut connection = pool.acquire().await.map_err(|e| failed(line, None, e))?;
+        let done = if self.count(&mut connection, exists).await? > 0 {
+            self.applied(&mut connection).await?
+        } else {
+            Vec::new()
+        };
+        check_known(line, &done)?;
+        Ok(line
+            .steps
+            .iter()
+            .map(|step| Migration {
+                version: step.version,
+                name: step.name,
+                applied_at: done
+                    .iter()
+                    .find(|(v, _)| *v == step.version)
+                    .map(|(_, at)| from_millis(*at)),
+                sql: step.sql,
+            })
+            .collect())
+    }
 }

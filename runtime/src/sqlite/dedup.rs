@@ -8,50 +8,36 @@
 //! transaction, so none upgrades a read lock. Expired keys are purged by the store itself, a
 //! bounded batch every 500 claims (see [`SqliteDedup::purge_every`]).
 
-use std::sync::Arc;
-
 use sqlx::sqlite::SqlitePool;
-
-use crate::dedup::DedupError;
-use crate::sql::sweep::Sweep;
 
 /// One sweep (`dedup::sweep`): at most ?2 of the keys expired at ?1.
 const SWEEP: &str = "
 DELETE FROM hw_dedup WHERE (namespace, id) IN
     (SELECT namespace, id FROM hw_dedup WHERE expires_at <= ?1 LIMIT ?2)";
 
-/// The duplicate store in a SQLite file (feature `sqlite`). Cheap to clone: clones share the
-/// pool.
-///
-/// ```
-/// use std::time::Duration;
-/// use hookwire::Timestamp;
-/// use hookwire::dedup::{Claim, DedupKey, DedupStore};
-/// use hookwire::sqlite::SqliteStore;
-///
-/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-/// let store = SqliteStore::open("sqlite::memory:").await?.dedup();
-/// let key = DedupKey::new("standard:/hooks", "msg_1");
-/// let now = Timestamp::from_unix(1_700_000_000);
-/// let Claim::New(token) = store.claim(&key, now, Duration::from_secs(60)).await? else { panic!() };
-/// store.complete(&key, token, now, Duration::from_secs(3_600)).await?;
-/// assert_eq!(store.claim(&key, now, Duration::from_secs(60)).await?, Claim::Done);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// # }).unwrap();
-/// ```
-#[derive(Clone)]
-pub struct SqliteDedup {
-    pool: SqlitePool,
-    sweep: Arc<Sweep>,
+crate::sql::dedup::sql_dedup_store! {
+    /// The duplicate store in a SQLite file (feature `sqlite`). Cheap to clone: clones share the
+    /// pool.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use hookwire::Timestamp;
+    /// use hookwire::dedup::{Claim, DedupKey, DedupStore};
+    /// use hookwire::sqlite::SqliteStore;
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let store = SqliteStore::open("sqlite::memory:").await?.dedup();
+    /// let key = DedupKey::new("standard:/hooks", "msg_1");
+    /// let now = Timestamp::from_unix(1_700_000_000);
+    /// let Claim::New(token) = store.claim(&key, now, Duration::from_secs(60)).await? else { panic!() };
+    /// store.complete(&key, token, now, Duration::from_secs(3_600)).await?;
+    /// assert_eq!(store.claim(&key, now, Duration::from_secs(60)).await?, Claim::Done);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
+    pub struct SqliteDedup {
+        pool: SqlitePool,
+    }
+    database: "SQLite",
+    handle: "hookwire::sqlite::SqliteStore",
 }
-
-fn unavailable(error: sqlx::Error) -> DedupError {
-    DedupError::new(format!("SQLite: {error}"))
-}
-
-crate::sql::dedup::sql_dedup_store!(
-    SqliteDedup,
-    SqlitePool,
-    "SQLite",
-    "hookwire::sqlite::SqliteStore"
-);

@@ -21,19 +21,16 @@
 //! `200` 204 µs with `FULL` against 70 µs with `NORMAL` one request at a time, and 1,257 against
 //! 12,122 requests a second with 16 in flight (SQLite's one writer waits for each sync).
 
-use std::time::Duration;
-
 use sqlx::Row;
 use sqlx::sqlite::SqlitePool;
 
-use crate::Timestamp;
-use crate::inbox::stored::{RUNNING, StoredClaim, attempts, lease_end, sql_limit};
+use crate::inbox::stored::{Batch, RUNNING, attempts, sql_limit};
 use crate::inbox::{ClaimedDelivery, InboxError, gave_up};
-use crate::plumbing::time::millis;
 use crate::plumbing::{random_token, token_i64};
+use crate::sql::inbox::stored_claim;
 
 const DUE: &str = "
-SELECT seq, id, event_type, signed_at, headers, body, attempts, received_at, stage, error
+SELECT id, event_type, signed_at, headers, body, seq, attempts, received_at, stage, error
 FROM hw_inbox
 WHERE queue = ?1 AND stage IN ('waiting', 'running') AND run_at <= ?2
 ORDER BY run_at, seq LIMIT ?3";
@@ -41,108 +38,86 @@ ORDER BY run_at, seq LIMIT ?3";
 const TAKE: &str =
     "UPDATE hw_inbox SET stage = 'running', run_at = ?1, token = ?2, attempts = ?3 WHERE seq = ?4";
 
+/// One claim takes every row it may in one transaction: SQLite's one writer holds its lock.
+const CLAIM_BATCH: usize = usize::MAX;
+
 /// Gives up on a due delivery claimed as often as its schedule allows.
 const GIVE_UP: &str = "UPDATE hw_inbox SET stage = 'dead', run_at = ?1, error = ?2 WHERE seq = ?3";
 
-/// The inbox in a SQLite file (feature `sqlite`): a crash or a restart loses nothing. Cheap to
-/// clone: clones share the pool.
-///
-/// ```
-/// use std::time::Duration;
-/// use hookwire::Timestamp;
-/// use hookwire::inbox::{InboxStore, NewItem, Pushed};
-///
-/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-/// let inbox = hookwire::sqlite::SqliteStore::open("sqlite::memory:").await?.inbox();
-/// let now = Timestamp::from_unix(1_700_000_000);
-/// let item = NewItem::new("shop", "msg_1", "order.created", b"{}".to_vec());
-/// assert_eq!(inbox.push(&item, now).await?, Pushed::New);
-/// let claimed = inbox.claim("shop", now, Duration::from_secs(60), 10, 8).await?;
-/// assert_eq!(claimed[0].item, item);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// # }).unwrap();
-/// ```
-#[derive(Clone)]
-pub struct SqliteInbox {
-    pool: SqlitePool,
+crate::sql::inbox::sql_inbox_store! {
+    /// The inbox in a SQLite file (feature `sqlite`): a crash or a restart loses nothing. Cheap to
+    /// clone: clones share the pool.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use hookwire::Timestamp;
+    /// use hookwire::inbox::{InboxStore, NewItem, Pushed};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let inbox = hookwire::sqlite::SqliteStore::open("sqlite::memory:").await?.inbox();
+    /// let now = Timestamp::from_unix(1_700_000_000);
+    /// let item = NewItem::new("shop", "msg_1", "order.created", b"{}".to_vec());
+    /// assert_eq!(inbox.push(&item, now).await?, Pushed::New);
+    /// let claimed = inbox.claim("shop", now, Duration::from_secs(60), 10, 8).await?;
+    /// assert_eq!(claimed[0].item, item);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
+    pub struct SqliteInbox {
+        pool: SqlitePool,
+    }
+    database: "SQLite",
 }
 
-fn unavailable(error: sqlx::Error) -> InboxError {
-    InboxError::new(format!("SQLite: {error}"))
-}
-
-impl SqliteInbox {
-    async fn claim_now(
-        &self,
-        queue: &str,
-        now: Timestamp,
-        lease: Duration,
-        limit: usize,
-        max_attempts: u32,
-    ) -> Result<Vec<ClaimedDelivery>, InboxError> {
-        if limit == 0 {
-            return Ok(Vec::new());
-        }
-        let until = lease_end(now, lease);
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(unavailable)?;
-        let rows = sqlx::query(DUE)
-            .bind(queue)
-            .bind(millis(now))
-            .bind(sql_limit(limit))
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(unavailable)?;
-        let mut claimed = Vec::with_capacity(rows.len());
-        let mut recovered_one = false;
-        for row in rows {
-            let seq: i64 = row.try_get(0).map_err(unavailable)?;
-            let before = row.try_get::<i64, _>(6).map_err(unavailable)?;
-            let recovered = row.try_get::<String, _>(8).map_err(unavailable)? == RUNNING;
-            if attempts(before) >= max_attempts {
-                let error: String = row.try_get(9).map_err(unavailable)?;
-                sqlx::query(GIVE_UP)
-                    .bind(millis(now))
-                    .bind(gave_up(attempts(before), recovered, &error))
-                    .bind(seq)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(unavailable)?;
-                continue;
-            }
-            if recovered && std::mem::replace(&mut recovered_one, true) {
-                continue;
-            }
-            let after = before.saturating_add(1);
-            let token = random_token().map_err(InboxError::new)?;
-            sqlx::query(TAKE)
-                .bind(until)
-                .bind(token_i64(token))
-                .bind(after)
+/// Claims in one `BEGIN IMMEDIATE` transaction.
+async fn claim_batch(
+    pool: &SqlitePool,
+    batch: Batch<'_>,
+) -> Result<Vec<ClaimedDelivery>, InboxError> {
+    let mut tx = crate::plumbing::begin(pool, super::migrate::LINE.begin)
+        .await
+        .map_err(unavailable)?;
+    let rows = sqlx::query(DUE)
+        .bind(batch.queue)
+        .bind(batch.now)
+        .bind(sql_limit(batch.limit))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(unavailable)?;
+    let mut claimed = Vec::with_capacity(rows.len());
+    let mut recovered_one = false;
+    for row in rows {
+        let seq: i64 = row.try_get(5).map_err(unavailable)?;
+        let before = row.try_get::<i64, _>(6).map_err(unavailable)?;
+        let recovered = row.try_get::<String, _>(8).map_err(unavailable)? == RUNNING;
+        if attempts(before) >= batch.max_attempts {
+            let error: String = row.try_get(9).map_err(unavailable)?;
+            sqlx::query(GIVE_UP)
+                .bind(batch.now)
+                .bind(gave_up(attempts(before), recovered, &error))
                 .bind(seq)
                 .execute(&mut *tx)
                 .await
                 .map_err(unavailable)?;
-            let stored = StoredClaim {
-                queue: queue.to_owned(),
-                id: row.try_get(1).map_err(unavailable)?,
-                event_type: row.try_get(2).map_err(unavailable)?,
-                signed_at: row.try_get(3).map_err(unavailable)?,
-                headers: row.try_get(4).map_err(unavailable)?,
-                body: row.try_get(5).map_err(unavailable)?,
-                token,
-                attempts: after,
-                received_at: row.try_get(7).map_err(unavailable)?,
-                recovered,
-            };
-            claimed.push(stored.into_claimed()?);
+            continue;
         }
-        tx.commit().await.map_err(unavailable)?;
-        Ok(claimed)
+        if recovered && std::mem::replace(&mut recovered_one, true) {
+            continue;
+        }
+        let after = before.saturating_add(1);
+        let token = random_token().map_err(InboxError::new)?;
+        sqlx::query(TAKE)
+            .bind(batch.until)
+            .bind(token_i64(token))
+            .bind(after)
+            .bind(seq)
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        let stored =
+            stored_claim(&row, batch.queue, token, after, recovered).map_err(unavailable)?;
+        claimed.push(stored.into_claimed()?);
     }
+    tx.commit().await.map_err(unavailable)?;
+    Ok(claimed)
 }
-
-crate::sql::inbox::sql_inbox_store!(SqliteInbox, SqlitePool);

@@ -75,10 +75,6 @@ pub struct SqliteStore {
     pool: SqlitePool,
 }
 
-fn unavailable(error: sqlx::Error) -> BackendError {
-    BackendError::unavailable(BACKEND, error)
-}
-
 /// The options `url` names, tuned (`synchronous` when the URL does not say).
 fn options(
     url: &str,
@@ -201,22 +197,6 @@ impl SqliteStore {
         Ok(SqliteStore { pool })
     }
 
-    /// The outbox in this database, sharing the handle's pool (its tables are created or
-    /// migrated on first use), so events are published in the same transactions as your
-    /// changes ([`begin`](Self::begin)).
-    ///
-    /// ```no_run
-    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-    /// let store = hookwire::sqlite::SqliteStore::open("sqlite://shop.db").await?;
-    /// let outbox = store.outbox().await?;
-    /// # Ok(()) }
-    /// ```
-    #[cfg(feature = "outbox")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
-    pub async fn outbox(&self) -> Result<SqliteOutbox, crate::outbox::StoreError> {
-        SqliteOutbox::from_pool(self.pool.clone()).await
-    }
-
     /// The events feed of this database's outbox ([`FeedStore`](crate::feed::FeedStore)):
     /// its published events in order, from a cursor, for [`feed::router`](crate::feed::router)
     /// to serve. The handle migrated the outbox's tables, so it is ready at once.
@@ -240,6 +220,7 @@ crate::sql::handle::sql_handle!(
     SqlitePool,
     SqliteDedup,
     SqliteInbox,
+    SqliteOutbox,
     "hookwire::sqlite::SqliteStore",
     "sqlite://app.db"
 );

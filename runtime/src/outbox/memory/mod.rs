@@ -75,32 +75,10 @@ impl MemoryOutbox {
         }
     }
 
-    /// Uses `clock` for every decision (leases, schedule, pauses, disabling).
-    ///
-    /// ```
-    /// let outbox = hookwire::outbox::MemoryOutbox::new()
-    ///     .with_clock(std::sync::Arc::new(hookwire::clock::FixedClock::new(0)));
-    /// # let _ = outbox;
-    /// ```
-    #[must_use]
-    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
-    }
-
-    /// Applies `policy` to recorded results.
-    ///
-    /// ```
-    /// use hookwire::retry::RetryPolicy;
-    /// let outbox = hookwire::outbox::MemoryOutbox::new()
-    ///     .with_policy(hookwire::outbox::Policy::default().retry(RetryPolicy::never()));
-    /// # let _ = outbox;
-    /// ```
-    #[must_use]
-    pub fn with_policy(mut self, policy: Policy) -> Self {
-        self.policy = policy;
-        self
-    }
+    crate::outbox::clock_and_policy!(
+        "# let _ = || -> Result<(), hookwire::outbox::StoreError> {",
+        "hookwire::outbox::MemoryOutbox::new()"
+    );
 
     /// The events published after row `after` (rows count from 1, in publish order, never
     /// reused), at most `limit` of them: what the events feed reads (`feed::MemoryFeed`).

@@ -5,12 +5,8 @@
 //! (publishing, claiming, fencing a result, releasing) and the per-store state (PostgreSQL's
 //! `NOTIFY` channel).
 
-use std::time::Duration;
-
 use sqlx::query::Query;
-use sqlx::{
-    ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Transaction, Type,
-};
+use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Type};
 
 use crate::BoxFuture;
 use crate::outbox::record::Leased;
@@ -47,6 +43,8 @@ pub struct Statements {
     pub endpoint_types: &'static str,
     /// Gives leases ($1 ids, $2 tokens: lists) back at $3.
     pub release: &'static str,
+    /// The health of endpoint $1 (PostgreSQL locks it).
+    pub health: &'static str,
 }
 
 /// Successes recorded at once: `(delivery, endpoint)` of those whose lease held.
@@ -113,8 +111,9 @@ pub trait Dialect: Exec + sealed::Sealed {
     /// the worker then waits for the writer lock), rather than at the commit's notification.
     const WAKE_ON_PUBLISH: bool;
 
-    /// Begins a write transaction (SQLite: `BEGIN IMMEDIATE`).
-    fn begin(pool: &Pool<Self>) -> BoxFuture<'_, Result<Transaction<'static, Self>, sqlx::Error>>;
+    /// The statement that begins a write transaction (SQLite: `BEGIN IMMEDIATE`, the one its
+    /// migration line runs in); `None`: the pool's `BEGIN`.
+    const BEGIN: Option<&'static str>;
 
     /// Binds a list (see [`Arg::Ints`]).
     fn bind_ints<'q>(
@@ -174,10 +173,18 @@ pub trait Dialect: Exec + sealed::Sealed {
     fn health(
         conn: &mut Self::Connection,
         endpoint: i64,
-    ) -> BoxFuture<'_, Result<Health, StoreError>>;
+    ) -> BoxFuture<'_, Result<Health, StoreError>> {
+        Box::pin(async move {
+            match Self::fetch_optional(conn, Self::SQL.health, &[Arg::Int(endpoint)]).await? {
+                Some(row) => health::<Self>(&row, 0),
+                None => Err(db(sqlx::Error::RowNotFound)),
+            }
+        })
+    }
 
-    /// Waits for a publish of this process or the database's notification, or `timeout`.
-    fn wait_for_work(store: &SqlOutbox<Self>, timeout: Duration) -> BoxFuture<'_, ()>;
+    /// Makes sure the database's notifications of other processes' publishes reach `store`'s
+    /// wake-ups (PostgreSQL: its listening task runs); a dialect without them has nothing to do.
+    fn listen(_store: &SqlOutbox<Self>) {}
 }
 
 /// Running statements and reading rows, for any database sqlx supports with the types the

@@ -16,9 +16,10 @@ use std::time::Duration;
 use sqlx::{Pool, Transaction};
 use tokio::sync::Notify;
 
-pub(crate) use dialect::{
-    Arg, ClaimLanes, ClaimedRow, Delivered, NewEvent, Statements, count, db, health,
-};
+pub(crate) use dialect::{Arg, ClaimLanes, ClaimedRow, Delivered, NewEvent, Statements, count, db};
+// SQLite reads the health beside its leased delivery; PostgreSQL reads it locked, on its own.
+#[cfg(feature = "sqlite")]
+pub(crate) use dialect::health;
 pub(crate) use dialect::{Dialect, Exec};
 
 use crate::BoxFuture;
@@ -84,32 +85,10 @@ impl<D: Dialect> SqlOutbox<D> {
         })
     }
 
-    /// Uses `clock` for every decision (leases, schedule, pauses, disabling).
-    ///
-    /// ```
-    /// # fn demo(outbox: hookwire::sqlite::SqliteOutbox) {
-    /// let outbox = outbox.with_clock(std::sync::Arc::new(hookwire::clock::FixedClock::new(0)));
-    /// # }
-    /// ```
-    #[must_use]
-    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
-    }
-
-    /// Applies `policy` to recorded results.
-    ///
-    /// ```
-    /// # fn demo(outbox: hookwire::sqlite::SqliteOutbox) {
-    /// use hookwire::retry::RetryPolicy;
-    /// let outbox = outbox.with_policy(hookwire::outbox::Policy::default().retry(RetryPolicy::never()));
-    /// # }
-    /// ```
-    #[must_use]
-    pub fn with_policy(mut self, policy: Policy) -> Self {
-        self.policy = policy;
-        self
-    }
+    crate::outbox::clock_and_policy!(
+        "# let _ = async { let outbox = hookwire::sqlite::SqliteOutbox::open(\"sqlite::memory:\").await?;",
+        "outbox"
+    );
 
     /// The connection pool, for your own tables in the same database.
     ///
@@ -133,7 +112,9 @@ impl<D: Dialect> SqlOutbox<D> {
     /// # Ok(()) }
     /// ```
     pub async fn begin(&self) -> Result<Transaction<'static, D>, StoreError> {
-        D::begin(&self.pool).await.map_err(db)
+        crate::plumbing::begin(&self.pool, D::BEGIN)
+            .await
+            .map_err(db)
     }
 
     /// Publishes a typed event inside your transaction (or on any connection to this
@@ -298,7 +279,10 @@ impl<D: Dialect> OutboxStore for SqlOutbox<D> {
     }
 
     fn wait_for_work(&self, timeout: Duration) -> BoxFuture<'_, ()> {
-        D::wait_for_work(self, timeout)
+        D::listen(self);
+        Box::pin(async move {
+            let _ = tokio::time::timeout(timeout, self.wake.notified()).await;
+        })
     }
 
     fn deliveries<'a>(

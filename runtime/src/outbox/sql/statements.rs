@@ -3,6 +3,33 @@
 //! bound from the injected clock, never `now()` or `unixepoch()`. The statements whose text
 //! differs are the dialect's (`sqlite/sql.rs`, `postgres/sql.rs`).
 
+/// Lanes: enabled, unpaused endpoints with a due delivery (index `hw_delivery_due`); the
+/// repeated state term lets SQLite match the partial index. PostgreSQL appends its lock
+/// ([`Statements::lanes`](super::Statements)); a macro, as `concat!` takes only literals.
+macro_rules! lanes {
+    () => {
+        "\
+SELECT e.id, e.url, e.secrets, e.allow_private, e.max_in_flight, e.breaker_opens,
+       e.rate_per_second, e.rate_window, e.rate_count
+FROM hw_endpoint e
+WHERE e.disabled IS NULL AND e.paused_until <= $1
+  AND EXISTS (SELECT 1 FROM hw_delivery d
+              WHERE d.endpoint_id = e.id AND d.state IN ('pending', 'in_flight') AND d.run_at <= $1)"
+    };
+}
+pub(crate) use lanes;
+
+/// The endpoint's health ($1); PostgreSQL appends its lock.
+macro_rules! health {
+    () => {
+        "\
+SELECT consecutive_failures, failing_since, paused_until, window_start, window_attempts,
+       window_failures, breaker_opens
+FROM hw_endpoint WHERE id = $1"
+    };
+}
+pub(crate) use health;
+
 pub(crate) const UPDATE_RATE: &str =
     "UPDATE hw_endpoint SET rate_window = $2, rate_count = $3 WHERE id = $1";
 

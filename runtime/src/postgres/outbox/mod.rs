@@ -28,15 +28,14 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgQueryResult};
 use sqlx::query::Query;
-use sqlx::{Pool, Postgres, Transaction};
+use sqlx::{Pool, Postgres};
 
 use crate::BoxFuture;
 use crate::outbox::record::Leased;
 use crate::outbox::sql::{
     Arg, ClaimLanes, ClaimedRow, Delivered, Dialect, Exec, NewEvent, SqlOutbox, Statements, db,
-    health,
 };
-use crate::outbox::{AttemptResult, Health, Lease, StoreError};
+use crate::outbox::{AttemptResult, Lease, StoreError};
 
 /// The outbox on a PostgreSQL database (see the `hookwire::postgres` module documentation).
 ///
@@ -106,19 +105,10 @@ impl SqlOutbox<Postgres> {
 
 impl Dialect for Postgres {
     type Extra = PgExtra;
-    const SQL: Statements = Statements {
-        lanes: sql::LANES,
-        busy: sql::BUSY,
-        endpoint_types: sql::ENDPOINT_TYPES,
-        release: sql::RELEASE,
-    };
+    const SQL: Statements = sql::STATEMENTS;
     const WAKE_ON_PUBLISH: bool = false;
 
-    fn begin(
-        pool: &Pool<Postgres>,
-    ) -> BoxFuture<'_, Result<Transaction<'static, Postgres>, sqlx::Error>> {
-        Box::pin(pool.begin())
-    }
+    const BEGIN: Option<&'static str> = super::migrate::LINE.begin;
 
     fn bind_ints<'q>(
         query: Query<'q, Postgres, <Postgres as sqlx::Database>::Arguments>,
@@ -259,20 +249,8 @@ impl Dialect for Postgres {
         })
     }
 
-    fn health(conn: &mut PgConnection, endpoint: i64) -> BoxFuture<'_, Result<Health, StoreError>> {
-        Box::pin(async move {
-            match Postgres::fetch_optional(conn, sql::HEALTH, &[Arg::Int(endpoint)]).await? {
-                Some(row) => health::<Postgres>(&row, 0),
-                None => Err(db(sqlx::Error::RowNotFound)),
-            }
-        })
-    }
-
-    fn wait_for_work(store: &SqlOutbox<Postgres>, timeout: Duration) -> BoxFuture<'_, ()> {
+    fn listen(store: &SqlOutbox<Postgres>) {
         listen::start(store, &store.extra.listening, &store.extra.channel);
-        Box::pin(async move {
-            let _ = tokio::time::timeout(timeout, store.wake.notified()).await;
-        })
     }
 }
 

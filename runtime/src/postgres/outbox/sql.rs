@@ -2,6 +2,20 @@
 //! Times are bound parameters from the injected clock, never `now()`. Lists are arrays. The
 //! index serving each claim statement is named beside it (see `runtime/src/postgres/migrations/`).
 
+use crate::outbox::sql::Statements;
+use crate::outbox::sql::statements::{health, lanes};
+
+/// What the shared code runs in PostgreSQL's words. Lanes are locked in id order (no deadlock
+/// between claimers) so an endpoint's in-flight limit holds across every worker; health is
+/// read locked.
+pub(super) const STATEMENTS: Statements = Statements {
+    lanes: concat!(lanes!(), "\nORDER BY e.id\nFOR NO KEY UPDATE OF e"),
+    busy: BUSY,
+    endpoint_types: ENDPOINT_TYPES,
+    release: RELEASE,
+    health: concat!(health!(), "\nFOR NO KEY UPDATE"),
+};
+
 pub(super) const CURRENT_SCHEMA: &str = "SELECT current_schema()";
 
 /// Publish, in one round trip: the event; its fan-out, one delivery per endpoint subscribed
@@ -24,19 +38,6 @@ WHERE e.all_types
               WHERE t.endpoint_id = e.id
                 AND ((NOT t.is_prefix AND t.value = $2)
                   OR (t.is_prefix AND starts_with($2, t.value))))";
-
-/// Lanes: enabled, unpaused endpoints with a due delivery (index `hw_delivery_due`), locked
-/// in id order (no deadlock between claimers) so an endpoint's in-flight limit holds across
-/// every worker.
-pub(super) const LANES: &str = "\
-SELECT e.id, e.url, e.secrets, e.allow_private, e.max_in_flight, e.breaker_opens,
-       e.rate_per_second, e.rate_window, e.rate_count
-FROM hw_endpoint e
-WHERE e.disabled IS NULL AND e.paused_until <= $1
-  AND EXISTS (SELECT 1 FROM hw_delivery d
-              WHERE d.endpoint_id = e.id AND d.state IN ('pending', 'in_flight') AND d.run_at <= $1)
-ORDER BY e.id
-FOR NO KEY UPDATE OF e";
 
 /// What the locked lanes have in flight (index `hw_delivery_in_flight`), read after locking.
 pub(super) const BUSY: &str = "\
@@ -131,12 +132,6 @@ SELECT d.attempts, d.endpoint_id,
 FROM hw_delivery d
 WHERE d.id = $1 AND d.lease_token = $2 AND d.state = 'in_flight'
 FOR UPDATE OF d";
-
-pub(super) const HEALTH: &str = "\
-SELECT consecutive_failures, failing_since, paused_until, window_start, window_attempts,
-       window_failures, breaker_opens
-FROM hw_endpoint WHERE id = $1
-FOR NO KEY UPDATE";
 
 pub(super) const RELEASE: &str = "\
 UPDATE hw_delivery d SET state = 'pending', run_at = $3, lease_token = NULL,

@@ -30,11 +30,10 @@ mod sql;
 
 use std::collections::HashMap;
 use std::str::FromStr;
-use std::time::Duration;
 
 use sqlx::query::Query;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteQueryResult};
-use sqlx::{Pool, Sqlite, Transaction};
+use sqlx::{Pool, Sqlite};
 
 use crate::BoxFuture;
 use crate::outbox::record::Leased;
@@ -42,7 +41,7 @@ use crate::outbox::sql::{
     Arg, ClaimLanes, ClaimedRow, Delivered, Dialect, Exec, NewEvent, SqlOutbox, Statements, db,
     health,
 };
-use crate::outbox::{AttemptResult, Health, Lease, StoreError};
+use crate::outbox::{AttemptResult, Lease, StoreError};
 use crate::sqlite::pool as sqlite_pool;
 
 /// The outbox on a SQLite database file (see the `hookwire::sqlite` module documentation).
@@ -103,19 +102,10 @@ type Picked = (i64, ClaimedRow);
 
 impl Dialect for Sqlite {
     type Extra = ();
-    const SQL: Statements = Statements {
-        lanes: sql::LANES,
-        busy: sql::BUSY,
-        endpoint_types: sql::ENDPOINT_TYPES,
-        release: sql::RELEASE,
-    };
+    const SQL: Statements = sql::STATEMENTS;
     const WAKE_ON_PUBLISH: bool = true;
 
-    fn begin(
-        pool: &Pool<Sqlite>,
-    ) -> BoxFuture<'_, Result<Transaction<'static, Sqlite>, sqlx::Error>> {
-        Box::pin(pool.begin_with("BEGIN IMMEDIATE"))
-    }
+    const BEGIN: Option<&'static str> = super::migrate::LINE.begin;
 
     fn bind_ints<'q>(
         query: Query<'q, Sqlite, <Sqlite as sqlx::Database>::Arguments>,
@@ -274,24 +264,6 @@ impl Dialect for Sqlite {
                 number: Sqlite::int(&row, 9)?,
                 health: health::<Sqlite>(&row, 2)?,
             }))
-        })
-    }
-
-    fn health(
-        conn: &mut SqliteConnection,
-        endpoint: i64,
-    ) -> BoxFuture<'_, Result<Health, StoreError>> {
-        Box::pin(async move {
-            match Sqlite::fetch_optional(conn, sql::HEALTH, &[Arg::Int(endpoint)]).await? {
-                Some(row) => health::<Sqlite>(&row, 0),
-                None => Err(db(sqlx::Error::RowNotFound)),
-            }
-        })
-    }
-
-    fn wait_for_work(store: &SqlOutbox<Sqlite>, timeout: Duration) -> BoxFuture<'_, ()> {
-        Box::pin(async move {
-            let _ = tokio::time::timeout(timeout, store.wake.notified()).await;
         })
     }
 }

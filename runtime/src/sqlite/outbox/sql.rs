@@ -3,6 +3,18 @@
 //! arrays read with `json_each`. The index serving each claim statement is named beside it
 //! (see `runtime/src/sqlite/migrations/`).
 
+use crate::outbox::sql::Statements;
+use crate::outbox::sql::statements::{health, lanes};
+
+/// What the shared code runs in SQLite's words.
+pub(super) const STATEMENTS: Statements = Statements {
+    lanes: lanes!(),
+    busy: BUSY,
+    endpoint_types: ENDPOINT_TYPES,
+    release: RELEASE,
+    health: health!(),
+};
+
 pub(super) const INSERT_EVENT: &str = "INSERT INTO hw_event (event_id, event_type, payload, created_at) \
      VALUES ($1, $2, $3, $4) RETURNING id";
 
@@ -19,16 +31,6 @@ WHERE e.all_types = 1
               WHERE t.endpoint_id = e.id
                 AND ((t.is_prefix = 0 AND t.value = $3)
                   OR (t.is_prefix = 1 AND substr($3, 1, length(t.value)) = t.value)))";
-
-/// Lanes: enabled, unpaused endpoints with a due delivery (index `hw_delivery_due`). The
-/// repeated state term lets SQLite match the partial index.
-pub(super) const LANES: &str = "\
-SELECT e.id, e.url, e.secrets, e.allow_private, e.max_in_flight, e.breaker_opens,
-       e.rate_per_second, e.rate_window, e.rate_count
-FROM hw_endpoint e
-WHERE e.disabled IS NULL AND e.paused_until <= $1
-  AND EXISTS (SELECT 1 FROM hw_delivery d
-              WHERE d.endpoint_id = e.id AND d.state IN ('pending', 'in_flight') AND d.run_at <= $1)";
 
 /// What the lanes ($1) have in flight (index `hw_delivery_in_flight`).
 pub(super) const BUSY: &str = "\
@@ -85,12 +87,6 @@ SELECT d.attempts, d.endpoint_id, e.consecutive_failures, e.failing_since, e.pau
        max(d.attempts, coalesce((SELECT max(a.attempt) FROM hw_attempt a WHERE a.delivery_id = d.id), 0) + 1)
 FROM hw_delivery d JOIN hw_endpoint e ON e.id = d.endpoint_id
 WHERE d.id = $1 AND d.lease_token = $2 AND d.state = 'in_flight'";
-
-/// The endpoint's health.
-pub(super) const HEALTH: &str = "\
-SELECT consecutive_failures, failing_since, paused_until, window_start, window_attempts,
-       window_failures, breaker_opens
-FROM hw_endpoint WHERE id = $1";
 
 pub(super) const ENDPOINT_TYPES: &str = "\
 SELECT endpoint_id, is_prefix, value FROM hw_endpoint_type
