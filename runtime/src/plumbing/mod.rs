@@ -9,6 +9,8 @@
 //! `hookwire::BackendError`, `hookwire::redact_url`).
 
 mod error;
+#[cfg(feature = "reqwest")]
+pub(crate) mod random;
 mod redact;
 #[cfg_attr(
     not(all(feature = "postgres", feature = "redis", feature = "sqlite")),
