@@ -135,86 +135,88 @@ pub enum Claim {
     Done,
 }
 
-/// A store of delivery keys that makes each delivery run its handler once.
-///
-/// The receiver calls [`claim`](Self::claim) before running the handler; on [`Claim::New`] it
-/// runs it, then [`complete`](Self::complete)s the key when the handler succeeded or
-/// [`abandon`](Self::abandon)s it when it failed, so the sender's retry runs it again.
-///
-/// The rules, checked by the [`conformance`] suite:
-///
-/// - `claim` is atomic: of concurrent claims of one key, one gets `New`.
-/// - An in-flight claim lasts until `now + lease`; after that the next `claim` takes it over
-///   with a new token.
-/// - `complete` with the current token marks the key done until `now + ttl`; with any other
-///   token it returns [`Settled::Lost`] and changes nothing. `abandon` likewise releases the
-///   key only for the current token.
-/// - Nothing is forgotten before its time. A bounded store that is full answers
-///   [`DedupError::Full`] (the receiver answers `503` with `Retry-After`) rather than evicting.
-///
-/// With Redis, for example: `claim` is a script doing `SET key token NX PXAT lease-end` (then
-/// reading the value: a `done` marker or another token), `complete` a compare-and-set of the
-/// token to `done` with `PXAT ttl-end`, `abandon` a compare-and-delete.
-///
-/// ```
-/// use std::time::Duration;
-/// use hookwire::Timestamp;
-/// use hookwire::{BoxFuture, ClaimToken, Settled};
-/// use hookwire::dedup::{Claim, DedupError, DedupKey, DedupStore, MemoryDedup};
-///
-/// /// A store that delegates to another one and counts claims.
-/// struct Counting(MemoryDedup, std::sync::atomic::AtomicUsize);
-///
-/// impl DedupStore for Counting {
-///     fn claim<'a>(&'a self, key: &'a DedupKey, now: Timestamp, lease: Duration) -> BoxFuture<'a, Result<Claim, DedupError>> {
-///         self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-///         self.0.claim(key, now, lease)
-///     }
-///     fn complete<'a>(&'a self, key: &'a DedupKey, token: ClaimToken, now: Timestamp, ttl: Duration) -> BoxFuture<'a, Result<Settled, DedupError>> {
-///         self.0.complete(key, token, now, ttl)
-///     }
-///     fn abandon<'a>(&'a self, key: &'a DedupKey, token: ClaimToken) -> BoxFuture<'a, Result<Settled, DedupError>> {
-///         self.0.abandon(key, token)
-///     }
-/// }
-/// ```
-pub trait DedupStore: Send + Sync + 'static {
-    /// Claims `key` at `now` for `lease` if it is new (or its claim expired); reports it in
-    /// flight or done otherwise.
+crate::plumbing::shareable_store_trait! {
+    /// A store of delivery keys that makes each delivery run its handler once.
     ///
-    /// # Errors
-    /// [`DedupError::Full`] when a bounded store has no room; [`DedupError::Unavailable`] when
-    /// it cannot be reached. The receiver answers `503` either way.
-    fn claim<'a>(
-        &'a self,
-        key: &'a DedupKey,
-        now: Timestamp,
-        lease: Duration,
-    ) -> BoxFuture<'a, Result<Claim, DedupError>>;
+    /// The receiver calls [`claim`](Self::claim) before running the handler; on [`Claim::New`] it
+    /// runs it, then [`complete`](Self::complete)s the key when the handler succeeded or
+    /// [`abandon`](Self::abandon)s it when it failed, so the sender's retry runs it again.
+    ///
+    /// The rules, checked by the [`conformance`] suite:
+    ///
+    /// - `claim` is atomic: of concurrent claims of one key, one gets `New`.
+    /// - An in-flight claim lasts until `now + lease`; after that the next `claim` takes it over
+    ///   with a new token.
+    /// - `complete` with the current token marks the key done until `now + ttl`; with any other
+    ///   token it returns [`Settled::Lost`] and changes nothing. `abandon` likewise releases the
+    ///   key only for the current token.
+    /// - Nothing is forgotten before its time. A bounded store that is full answers
+    ///   [`DedupError::Full`] (the receiver answers `503` with `Retry-After`) rather than evicting.
+    ///
+    /// With Redis, for example: `claim` is a script doing `SET key token NX PXAT lease-end` (then
+    /// reading the value: a `done` marker or another token), `complete` a compare-and-set of the
+    /// token to `done` with `PXAT ttl-end`, `abandon` a compare-and-delete.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use hookwire::Timestamp;
+    /// use hookwire::{BoxFuture, ClaimToken, Settled};
+    /// use hookwire::dedup::{Claim, DedupError, DedupKey, DedupStore, MemoryDedup};
+    ///
+    /// /// A store that delegates to another one and counts claims.
+    /// struct Counting(MemoryDedup, std::sync::atomic::AtomicUsize);
+    ///
+    /// impl DedupStore for Counting {
+    ///     fn claim<'a>(&'a self, key: &'a DedupKey, now: Timestamp, lease: Duration) -> BoxFuture<'a, Result<Claim, DedupError>> {
+    ///         self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    ///         self.0.claim(key, now, lease)
+    ///     }
+    ///     fn complete<'a>(&'a self, key: &'a DedupKey, token: ClaimToken, now: Timestamp, ttl: Duration) -> BoxFuture<'a, Result<Settled, DedupError>> {
+    ///         self.0.complete(key, token, now, ttl)
+    ///     }
+    ///     fn abandon<'a>(&'a self, key: &'a DedupKey, token: ClaimToken) -> BoxFuture<'a, Result<Settled, DedupError>> {
+    ///         self.0.abandon(key, token)
+    ///     }
+    /// }
+    /// ```
+    pub trait DedupStore: Send + Sync + 'static {
+        /// Claims `key` at `now` for `lease` if it is new (or its claim expired); reports it in
+        /// flight or done otherwise.
+        ///
+        /// # Errors
+        /// [`DedupError::Full`] when a bounded store has no room; [`DedupError::Unavailable`] when
+        /// it cannot be reached. The receiver answers `503` either way.
+        fn claim<'a>(
+            &'a self,
+            key: &'a DedupKey,
+            now: Timestamp,
+            lease: Duration,
+        ) -> BoxFuture<'a, Result<Claim, DedupError>>;
 
-    /// Marks `key` handled until `now + ttl`, if `token` is its current claim.
-    ///
-    /// # Errors
-    /// The store could not be reached; the handler already ran, so the receiver still answers
-    /// success and logs the error.
-    fn complete<'a>(
-        &'a self,
-        key: &'a DedupKey,
-        token: ClaimToken,
-        now: Timestamp,
-        ttl: Duration,
-    ) -> BoxFuture<'a, Result<Settled, DedupError>>;
+        /// Marks `key` handled until `now + ttl`, if `token` is its current claim.
+        ///
+        /// # Errors
+        /// The store could not be reached; the handler already ran, so the receiver still answers
+        /// success and logs the error.
+        fn complete<'a>(
+            &'a self,
+            key: &'a DedupKey,
+            token: ClaimToken,
+            now: Timestamp,
+            ttl: Duration,
+        ) -> BoxFuture<'a, Result<Settled, DedupError>>;
 
-    /// Releases `key` without marking it handled, if `token` is its current claim, so a retry
-    /// runs the handler.
-    ///
-    /// # Errors
-    /// The store could not be reached; the claim then lasts until its lease expires.
-    fn abandon<'a>(
-        &'a self,
-        key: &'a DedupKey,
-        token: ClaimToken,
-    ) -> BoxFuture<'a, Result<Settled, DedupError>>;
+        /// Releases `key` without marking it handled, if `token` is its current claim, so a retry
+        /// runs the handler.
+        ///
+        /// # Errors
+        /// The store could not be reached; the claim then lasts until its lease expires.
+        fn abandon<'a>(
+            &'a self,
+            key: &'a DedupKey,
+            token: ClaimToken,
+        ) -> BoxFuture<'a, Result<Settled, DedupError>>;
+    }
 }
 
 /// A [`DedupStore`] failure.
@@ -274,34 +276,5 @@ impl DedupError {
     /// ```
     pub fn new(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         DedupError::Unavailable(error.into())
-    }
-}
-
-impl<T: DedupStore + ?Sized> DedupStore for Arc<T> {
-    fn claim<'a>(
-        &'a self,
-        key: &'a DedupKey,
-        now: Timestamp,
-        lease: Duration,
-    ) -> BoxFuture<'a, Result<Claim, DedupError>> {
-        (**self).claim(key, now, lease)
-    }
-
-    fn complete<'a>(
-        &'a self,
-        key: &'a DedupKey,
-        token: ClaimToken,
-        now: Timestamp,
-        ttl: Duration,
-    ) -> BoxFuture<'a, Result<Settled, DedupError>> {
-        (**self).complete(key, token, now, ttl)
-    }
-
-    fn abandon<'a>(
-        &'a self,
-        key: &'a DedupKey,
-        token: ClaimToken,
-    ) -> BoxFuture<'a, Result<Settled, DedupError>> {
-        (**self).abandon(key, token)
     }
 }

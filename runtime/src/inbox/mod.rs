@@ -64,8 +64,6 @@
 
 pub mod conformance;
 mod memory;
-#[cfg(any(feature = "postgres", feature = "redis", feature = "sqlite"))]
-mod shared;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "redis"))]
 pub(crate) mod stored;
 
@@ -276,109 +274,111 @@ pub struct InboxStats {
     pub dead: u64,
 }
 
-/// Where a receiver stores verified deliveries until its workers have handled them:
-/// [`MemoryInbox`], the SQLite, PostgreSQL and Redis inboxes behind their features, or your own.
-///
-/// The rules, checked by the [`conformance`] suite:
-///
-/// - `push` is atomic per `(queue, id)`: of concurrent pushes of one id, one is `New`; an id
-///   stays known until it is purged after being done for its retention.
-/// - `claim` hands out due deliveries (waiting with `run_at <= now`, or running with an ended
-///   lease), oldest first, each to one caller, with a new token and `attempt` one higher;
-///   they are due again at `now + lease`. A running one whose lease ended is
-///   [`recovered`](ClaimedDelivery::recovered), at most one per claim.
-/// - Poison work ends: a due delivery claimed `max_attempts` times already is not handed out
-///   again but becomes a dead letter at `now`, its error saying why ([`gave_up`]): a crash
-///   that records nothing can never loop forever.
-/// - `complete` and `fail` act only for the current token (else [`Settled::Lost`]);
-///   `complete` keeps the id for `keep` so redeliveries stay duplicates.
-/// - `revive` puts a dead letter back as a first attempt, due at once.
-pub trait InboxStore: Send + Sync + 'static {
-    /// Stores `item` unless its queue holds its id already.
+crate::plumbing::shareable_store_trait! {
+    /// Where a receiver stores verified deliveries until its workers have handled them:
+    /// [`MemoryInbox`], the SQLite, PostgreSQL and Redis inboxes behind their features, or your own.
     ///
-    /// # Errors
-    /// The store cannot be reached: the receiver answers `503`, so the sender retries.
-    fn push<'a>(
-        &'a self,
-        item: &'a NewItem,
-        now: Timestamp,
-    ) -> BoxFuture<'a, Result<Pushed, InboxError>>;
+    /// The rules, checked by the [`conformance`] suite:
+    ///
+    /// - `push` is atomic per `(queue, id)`: of concurrent pushes of one id, one is `New`; an id
+    ///   stays known until it is purged after being done for its retention.
+    /// - `claim` hands out due deliveries (waiting with `run_at <= now`, or running with an ended
+    ///   lease), oldest first, each to one caller, with a new token and `attempt` one higher;
+    ///   they are due again at `now + lease`. A running one whose lease ended is
+    ///   [`recovered`](ClaimedDelivery::recovered), at most one per claim.
+    /// - Poison work ends: a due delivery claimed `max_attempts` times already is not handed out
+    ///   again but becomes a dead letter at `now`, its error saying why ([`gave_up`]): a crash
+    ///   that records nothing can never loop forever.
+    /// - `complete` and `fail` act only for the current token (else [`Settled::Lost`]);
+    ///   `complete` keeps the id for `keep` so redeliveries stay duplicates.
+    /// - `revive` puts a dead letter back as a first attempt, due at once.
+    pub trait InboxStore: Send + Sync + 'static {
+        /// Stores `item` unless its queue holds its id already.
+        ///
+        /// # Errors
+        /// The store cannot be reached: the receiver answers `503`, so the sender retries.
+        fn push<'a>(
+            &'a self,
+            item: &'a NewItem,
+            now: Timestamp,
+        ) -> BoxFuture<'a, Result<Pushed, InboxError>>;
 
-    /// Claims up to `limit` due deliveries of `queue` for `lease`; a due delivery already
-    /// claimed `max_attempts` times becomes a dead letter instead (so a claim may return fewer
-    /// than `limit` while more are due).
-    ///
-    /// # Errors
-    /// The store cannot be reached.
-    fn claim<'a>(
-        &'a self,
-        queue: &'a str,
-        now: Timestamp,
-        lease: Duration,
-        limit: usize,
-        max_attempts: u32,
-    ) -> BoxFuture<'a, Result<Vec<ClaimedDelivery>, InboxError>>;
+        /// Claims up to `limit` due deliveries of `queue` for `lease`; a due delivery already
+        /// claimed `max_attempts` times becomes a dead letter instead (so a claim may return fewer
+        /// than `limit` while more are due).
+        ///
+        /// # Errors
+        /// The store cannot be reached.
+        fn claim<'a>(
+            &'a self,
+            queue: &'a str,
+            now: Timestamp,
+            lease: Duration,
+            limit: usize,
+            max_attempts: u32,
+        ) -> BoxFuture<'a, Result<Vec<ClaimedDelivery>, InboxError>>;
 
-    /// Marks a claimed delivery handled; its id is kept until `now + keep`.
-    ///
-    /// # Errors
-    /// The store cannot be reached; the claim then ends with its lease and the delivery runs
-    /// again.
-    fn complete<'a>(
-        &'a self,
-        queue: &'a str,
-        id: &'a str,
-        token: ClaimToken,
-        now: Timestamp,
-        keep: Duration,
-    ) -> BoxFuture<'a, Result<Settled, InboxError>>;
+        /// Marks a claimed delivery handled; its id is kept until `now + keep`.
+        ///
+        /// # Errors
+        /// The store cannot be reached; the claim then ends with its lease and the delivery runs
+        /// again.
+        fn complete<'a>(
+            &'a self,
+            queue: &'a str,
+            id: &'a str,
+            token: ClaimToken,
+            now: Timestamp,
+            keep: Duration,
+        ) -> BoxFuture<'a, Result<Settled, InboxError>>;
 
-    /// Records a claimed delivery's failure: due again later, or dead.
-    ///
-    /// # Errors
-    /// The store cannot be reached; the claim then ends with its lease.
-    fn fail<'a>(
-        &'a self,
-        queue: &'a str,
-        id: &'a str,
-        token: ClaimToken,
-        failure: &'a Failure,
-        now: Timestamp,
-    ) -> BoxFuture<'a, Result<Settled, InboxError>>;
+        /// Records a claimed delivery's failure: due again later, or dead.
+        ///
+        /// # Errors
+        /// The store cannot be reached; the claim then ends with its lease.
+        fn fail<'a>(
+            &'a self,
+            queue: &'a str,
+            id: &'a str,
+            token: ClaimToken,
+            failure: &'a Failure,
+            now: Timestamp,
+        ) -> BoxFuture<'a, Result<Settled, InboxError>>;
 
-    /// Up to `limit` dead letters of `queue`, oldest failure first.
-    ///
-    /// # Errors
-    /// The store cannot be reached.
-    fn dead<'a>(
-        &'a self,
-        queue: &'a str,
-        limit: usize,
-    ) -> BoxFuture<'a, Result<Vec<DeadLetter>, InboxError>>;
+        /// Up to `limit` dead letters of `queue`, oldest failure first.
+        ///
+        /// # Errors
+        /// The store cannot be reached.
+        fn dead<'a>(
+            &'a self,
+            queue: &'a str,
+            limit: usize,
+        ) -> BoxFuture<'a, Result<Vec<DeadLetter>, InboxError>>;
 
-    /// Puts dead letter `id` back, due at `now` as a first attempt; `false` when `queue` has no
-    /// dead letter `id`.
-    ///
-    /// # Errors
-    /// The store cannot be reached.
-    fn revive<'a>(
-        &'a self,
-        queue: &'a str,
-        id: &'a str,
-        now: Timestamp,
-    ) -> BoxFuture<'a, Result<bool, InboxError>>;
+        /// Puts dead letter `id` back, due at `now` as a first attempt; `false` when `queue` has no
+        /// dead letter `id`.
+        ///
+        /// # Errors
+        /// The store cannot be reached.
+        fn revive<'a>(
+            &'a self,
+            queue: &'a str,
+            id: &'a str,
+            now: Timestamp,
+        ) -> BoxFuture<'a, Result<bool, InboxError>>;
 
-    /// Counts `queue`'s deliveries by state.
-    ///
-    /// # Errors
-    /// The store cannot be reached.
-    fn stats<'a>(&'a self, queue: &'a str) -> BoxFuture<'a, Result<InboxStats, InboxError>>;
+        /// Counts `queue`'s deliveries by state.
+        ///
+        /// # Errors
+        /// The store cannot be reached.
+        fn stats<'a>(&'a self, queue: &'a str) -> BoxFuture<'a, Result<InboxStats, InboxError>>;
 
-    /// Forgets done deliveries whose retention ended before `now`; returns how many.
-    ///
-    /// # Errors
-    /// The store cannot be reached.
-    fn purge<'a>(&'a self, now: Timestamp) -> BoxFuture<'a, Result<u64, InboxError>>;
+        /// Forgets done deliveries whose retention ended before `now`; returns how many.
+        ///
+        /// # Errors
+        /// The store cannot be reached.
+        fn purge<'a>(&'a self, now: Timestamp) -> BoxFuture<'a, Result<u64, InboxError>>;
+    }
 }
 
 /// An [`InboxStore`] failure.

@@ -73,3 +73,37 @@ pub(crate) async fn begin<DB: sqlx::Database>(
         None => pool.begin().await,
     }
 }
+
+/// A store trait and its forwarding implementation for `Arc<T>` (so a receiver and its workers
+/// can share one store), both from the one list of signatures: every method takes `&'a self`
+/// and forwards as `(**self).method(args)`.
+macro_rules! shareable_store_trait {
+    (
+        $(#[$attr:meta])*
+        pub trait $name:ident: $bound:tt $(+ $bounds:tt)* {
+            $(
+                $(#[$method_attr:meta])*
+                fn $method:ident<$lt:lifetime>(&$self_lt:lifetime self $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty;
+            )*
+        }
+    ) => {
+        $(#[$attr])*
+        pub trait $name: $bound $(+ $bounds)* {
+            $(
+                $(#[$method_attr])*
+                fn $method<$lt>(&$self_lt self $(, $arg: $ty)*) -> $ret;
+            )*
+        }
+
+        /// A shared store is a store: `Arc<S>` forwards every call, so a receiver and its
+        /// workers can hold one store between them.
+        impl<T: $name + ?Sized> $name for ::std::sync::Arc<T> {
+            $(
+                fn $method<$lt>(&$self_lt self $(, $arg: $ty)*) -> $ret {
+                    (**self).$method($($arg),*)
+                }
+            )*
+        }
+    };
+}
+pub(crate) use shareable_store_trait;
