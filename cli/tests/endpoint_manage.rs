@@ -369,3 +369,35 @@ fn adding_a_name_that_resolves_to_loopback_warns() {
     assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn purge_takes_older_than_and_the_worker_a_retention() {
+    let (dir, db) = temp_db();
+    let purged = run(&[
+        "outbox",
+        "purge",
+        "--db",
+        &db,
+        "--older-than",
+        "30d",
+        "--json",
+    ])
+    .expect(0);
+    assert_eq!(purged.stdout, "{\"deliveries\":0,\"events\":0}\n");
+    run(&["outbox", "purge", "--db", &db, "--older-than", "soon"]).expect(2);
+    run(&["outbox", "purge", "--db", &db]).expect(2);
+    run(&[
+        "outbox",
+        "purge",
+        "--db",
+        &db,
+        "--older-than",
+        "1d",
+        "--before",
+        "1d",
+    ])
+    .expect(2);
+    let bad = run(&["worker", "--db", &db, "--retention", "forever"]).expect(2);
+    assert!(bad.stderr.contains("--retention"), "{}", bad.stderr);
+    let _ = std::fs::remove_dir_all(dir);
+}

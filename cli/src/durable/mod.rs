@@ -51,7 +51,7 @@ Examples:
   hookwire outbox attempts --db sqlite://outbox.db 42
   hookwire outbox retry --db sqlite://outbox.db 42 43
   hookwire outbox recover --db sqlite://outbox.db --endpoint 1 --since 2026-12-07T00:00:00Z
-  hookwire outbox purge --db sqlite://outbox.db --before 30d
+  hookwire outbox purge --db sqlite://outbox.db --older-than 30d
 retry and recover schedule deliveries again now: they lift the endpoint's pause and close its
 circuit breaker.";
 
@@ -170,6 +170,10 @@ pub(crate) struct WorkerArgs {
     /// or error, next attempt)
     #[arg(long)]
     quiet: bool,
+    /// Purge what was delivered or failed longer ago than this, every hour: `30d`, `12h`;
+    /// `off` keeps everything
+    #[arg(long, value_name = "DURATION", default_value = "30d")]
+    retention: String,
     /// Serve Prometheus metrics at http://HOST:PORT/metrics (attempts by outcome, durations,
     /// pending deliveries and the oldest one's age per endpoint)
     #[arg(long, value_name = "HOST:PORT")]
@@ -207,8 +211,16 @@ struct PurgeArgs {
     db: DbArgs,
     /// Remove what ended before this time: RFC 3339, Unix seconds, or an age such as `30d`,
     /// `12h` or `90m`
-    #[arg(long, value_name = "TIME")]
-    before: String,
+    #[arg(
+        long,
+        value_name = "TIME",
+        required_unless_present = "older_than",
+        conflicts_with = "older_than"
+    )]
+    before: Option<String>,
+    /// Remove what ended longer ago than this: `30d`, `12h`, `90m`, `45s`
+    #[arg(long, value_name = "DURATION")]
+    older_than: Option<String>,
     /// Print {"deliveries": N, "events": N}
     #[arg(long)]
     json: bool,

@@ -130,7 +130,16 @@ impl OnStore for Purge {
 
 /// Removes what ended before `--before`; prints what was removed.
 pub(crate) fn purge(args: PurgeArgs) -> Result<ExitCode, CliError> {
-    let cutoff = before(&args.before, Timestamp::now().unix_seconds())?;
+    let now = Timestamp::now().unix_seconds();
+    let cutoff = match (&args.before, &args.older_than) {
+        (Some(time), _) => before(time, now)?,
+        (None, Some(age)) => now.saturating_sub(span_seconds(age).ok_or_else(|| {
+            CliError::usage(format!(
+                "--older-than takes a duration such as 30d, 12h or 90m, not `{age}`"
+            ))
+        })?),
+        (None, None) => return Err(CliError::usage("give --older-than or --before")),
+    };
     let purged = db::run(&args.db.db, 0, Purge(cutoff))?;
     if args.json {
         print(&format!(

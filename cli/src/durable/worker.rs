@@ -24,6 +24,9 @@ impl OnStore for Run {
             serve_metrics(address).await?;
         }
         let mut builder = Worker::builder(std::sync::Arc::new(store));
+        if let Some(keep) = retention(&args.retention)? {
+            builder = builder.retention(keep, Duration::from_secs(3600));
+        }
         if args.metrics.is_some() {
             builder = builder.metrics_interval(Duration::from_secs(10));
         }
@@ -43,13 +46,28 @@ impl OnStore for Run {
             .build()
             .map_err(CliError::usage)?;
         eprintln!(
-            "worker: delivering with {} attempts at once (timeout {}s, lease {}s); stop with Ctrl-C",
+            "worker: delivering with {} attempts at once (timeout {}s, lease {}s, retention {}); \
+             stop with Ctrl-C",
             args.concurrency,
             timeout.as_secs(),
-            lease.as_secs()
+            lease.as_secs(),
+            args.retention
         );
         let report = worker.run_until(stop_signal()).await;
         Ok(report)
+    }
+}
+
+/// `--retention`: a duration, or `off`.
+fn retention(text: &str) -> Result<Option<Duration>, CliError> {
+    if text == "off" {
+        return Ok(None);
+    }
+    match super::operate::span_seconds(text) {
+        Some(seconds) if seconds > 0 => Ok(Some(Duration::from_secs(seconds.unsigned_abs()))),
+        _ => Err(CliError::usage(format!(
+            "--retention takes a duration such as 30d or 12h, or `off`, not `{text}`"
+        ))),
     }
 }
 
@@ -149,6 +167,7 @@ pub(crate) fn run(args: WorkerArgs) -> Result<ExitCode, CliError> {
             args.timeout
         )));
     }
+    retention(&args.retention)?;
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(8));
     let url = args.db.db.clone();
     let report = db::run(&url, threads, Run(args))?;

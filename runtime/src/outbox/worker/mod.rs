@@ -3,6 +3,7 @@
 #[cfg(feature = "metrics")]
 mod measure;
 mod observe;
+mod retain;
 mod run;
 mod send;
 
@@ -14,6 +15,7 @@ use crate::outbox::OutboxStore;
 use crate::sender::AttemptOptions;
 use observe::AttemptHook;
 pub use observe::FinishedAttempt;
+use retain::Retention;
 use send::Clients;
 
 /// The user agent of the clients a worker builds.
@@ -49,6 +51,7 @@ pub(crate) struct Shared {
     pub(crate) poll: Duration,
     pub(crate) grace: Duration,
     pub(crate) on_attempt: Option<AttemptHook>,
+    pub(crate) retention: Option<Retention>,
     #[cfg(feature = "metrics")]
     pub(crate) metrics_interval: Option<Duration>,
 }
@@ -86,6 +89,7 @@ impl<S: OutboxStore + 'static> Worker<S> {
             client: None,
             roots: Vec::new(),
             on_attempt: None,
+            retention: None,
             #[cfg(feature = "metrics")]
             metrics_interval: None,
         }
@@ -108,19 +112,42 @@ impl<S: OutboxStore + 'static> Worker<S> {
     /// ```
     pub async fn run_until(&self, shutdown: impl Future<Output = ()>) -> WorkerReport {
         let run = run::run(Arc::clone(&self.store), Arc::clone(&self.shared), shutdown);
+        let store = Arc::clone(&self.store);
+        let retention = self.shared.retention;
         #[cfg(feature = "metrics")]
-        if let Some(interval) = self.shared.metrics_interval {
-            let sample = measure::sample_every(Arc::clone(&self.store), interval);
-            tokio::pin!(sample);
-            tokio::pin!(run);
-            loop {
-                tokio::select! {
-                    report = &mut run => return report,
-                    () = &mut sample => {}
+        let sample = self
+            .shared
+            .metrics_interval
+            .map(|every| measure::sample_every(Arc::clone(&self.store), every));
+        #[cfg(not(feature = "metrics"))]
+        let sample: Option<std::future::Pending<()>> = None;
+        if retention.is_none() && sample.is_none() {
+            return run.await;
+        }
+        // The background tasks never finish; they stop when the worker does.
+        let background = async move {
+            let purge = async {
+                match retention {
+                    Some(retention) => retain::purge_every(store, retention).await,
+                    None => std::future::pending().await,
                 }
+            };
+            let sample = async {
+                match sample {
+                    Some(sample) => sample.await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::join!(purge, sample);
+        };
+        tokio::pin!(run);
+        tokio::pin!(background);
+        loop {
+            tokio::select! {
+                report = &mut run => return report,
+                () = &mut background => {}
             }
         }
-        run.await
     }
 }
 
@@ -135,6 +162,7 @@ impl<S: OutboxStore + 'static> Worker<S> {
 /// | [`grace`](Self::grace) | the timeout plus 1 s for attempts in flight at shutdown |
 /// | [`client`](Self::client) | a new client without redirects, guarded against SSRF |
 /// | [`on_attempt`](Self::on_attempt) | nothing is told |
+/// | [`retention`](Self::retention) | nothing is purged (`hookwire worker`: 30 days, hourly) |
 ///
 /// ```
 /// # fn demo<S: hookwire::outbox::OutboxStore + 'static>(store: S) -> Result<(), hookwire::outbox::WorkerError> {
@@ -160,6 +188,7 @@ pub struct WorkerBuilder<S> {
     client: Option<ClientFactory>,
     roots: Vec<reqwest::Certificate>,
     on_attempt: Option<AttemptHook>,
+    retention: Option<Retention>,
     #[cfg(feature = "metrics")]
     metrics_interval: Option<Duration>,
 }
@@ -329,6 +358,31 @@ impl<S: OutboxStore + 'static> WorkerBuilder<S> {
         self
     }
 
+    /// Retention: every `every` (and once at start), purges the deliveries that were delivered
+    /// or failed more than `keep` ago, with their attempt logs and the events left without a
+    /// delivery ([`OutboxStore::purge`](crate::outbox::OutboxStore::purge)); pending deliveries
+    /// and those held for a disabled endpoint are never touched. Several workers may purge; the
+    /// purge is idempotent. Off by default in code; `hookwire worker` keeps 30 days and purges
+    /// hourly (`--retention`).
+    ///
+    /// ```
+    /// # fn demo<S: hookwire::outbox::OutboxStore + 'static>(store: S) {
+    /// use std::time::Duration;
+    ///
+    /// let day = Duration::from_secs(24 * 3600);
+    /// let builder = hookwire::outbox::Worker::builder(std::sync::Arc::new(store))
+    ///     .retention(30 * day, Duration::from_secs(3600));
+    /// # let _ = builder;
+    /// # }
+    /// ```
+    pub fn retention(mut self, keep: Duration, every: Duration) -> Self {
+        self.retention = Some(Retention {
+            keep,
+            every: every.max(Duration::from_millis(10)),
+        });
+        self
+    }
+
     /// Builds the worker.
     ///
     /// # Errors
@@ -390,6 +444,7 @@ impl<S: OutboxStore + 'static> WorkerBuilder<S> {
                 poll: self.poll.max(Duration::from_millis(1)),
                 grace: self.grace.unwrap_or(self.timeout + Duration::from_secs(1)),
                 on_attempt: self.on_attempt,
+                retention: self.retention,
                 #[cfg(feature = "metrics")]
                 metrics_interval: self.metrics_interval,
             }),
