@@ -142,23 +142,6 @@ impl PgStore {
             .map_err(unavailable)?;
         Ok(PgStore { pool })
     }
-
-    /// The events feed of this database's outbox ([`FeedStore`](crate::feed::FeedStore)):
-    /// its published events in order, from a cursor, for [`feed::router`](crate::feed::router)
-    /// to serve. The handle migrated the outbox's tables, so it is ready at once.
-    ///
-    /// ```no_run
-    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-    /// use hookwire::feed::{FeedQuery, FeedStore};
-    /// let store = hookwire::postgres::PgStore::open("postgres://127.0.0.1/shop").await?;
-    /// let page = store.feed().read(&FeedQuery::from_start().types(["order.*"])).await?;
-    /// # Ok(()) }
-    /// ```
-    #[cfg(feature = "outbox")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
-    pub fn feed(&self) -> PgFeed {
-        PgFeed::new(self.pool.clone())
-    }
 }
 
 crate::sql::handle::sql_handle!(
@@ -167,6 +150,6 @@ crate::sql::handle::sql_handle!(
     PgDedup,
     PgInbox,
     PgOutbox,
-    "hookwire::postgres::PgStore",
+    PgFeed,
     "postgres://127.0.0.1/app"
 );

@@ -2,12 +2,12 @@
 //! The backends invoke it; nothing here names a backend, so the dependency runs one way.
 
 /// The methods both SQL handles have alike: `from_pool`, `pool`, `migrate`, `migrations`,
-/// `dedup`, `inbox` and (feature `outbox`) `outbox`, and `unavailable` (an error of the
-/// database named `BACKEND`). `$handle` is a struct with a sqlx `pool`; the invoking module has
-/// `BACKEND` and `migrate::{LINE, EXISTS}`; `$path` is the handle's public path and `$url`
-/// an example URL, for the docs.
+/// `dedup`, `inbox` and (feature `outbox`) `outbox` and `feed`, and `unavailable` (an error of
+/// the database named `BACKEND`). `$handle` is a struct with a sqlx `pool`; the invoking module
+/// has `BACKEND` and `migrate::{LINE, EXISTS}`; `$url` is an example URL for the docs, which
+/// name the handle by its module's path.
 macro_rules! sql_handle {
-    ($handle:ident, $pool:ty, $dedup:ident, $inbox:ident, $outbox:ident, $path:literal, $url:literal) => {
+    ($handle:ident, $pool:ty, $dedup:ident, $inbox:ident, $outbox:ident, $feed:ident, $url:literal) => {
         fn unavailable(error: sqlx::Error) -> $crate::BackendError {
             $crate::BackendError::unavailable(BACKEND, error)
         }
@@ -39,7 +39,7 @@ macro_rules! sql_handle {
             ///
             /// ```no_run
             #[doc = concat!("# async fn demo(pool: hookwire::sqlx::", stringify!($pool), ") -> Result<(), hookwire::BackendError> {")]
-            #[doc = concat!("let db = ", $path, "::from_pool(pool).await?;")]
+            #[doc = concat!("let db = ", module_path!(), "::", stringify!($handle), "::from_pool(pool).await?;")]
             /// # Ok(()) }
             /// ```
             pub async fn from_pool(pool: $pool) -> Result<Self, $crate::BackendError> {
@@ -52,7 +52,7 @@ macro_rules! sql_handle {
             ///
             /// ```no_run
             /// # async fn demo() -> Result<(), hookwire::BackendError> {
-            #[doc = concat!("let db = ", $path, "::open(\"", $url, "\").await?;")]
+            #[doc = concat!("let db = ", module_path!(), "::", stringify!($handle), "::open(\"", $url, "\").await?;")]
             /// let one: i64 = hookwire::sqlx::query_scalar("SELECT 1").fetch_one(db.pool()).await.unwrap();
             /// # Ok(()) }
             /// ```
@@ -72,7 +72,7 @@ macro_rules! sql_handle {
             ///
             /// ```no_run
             /// # async fn demo() -> Result<(), hookwire::BackendError> {
-            #[doc = concat!("let db = ", $path, "::open(\"", $url, "\").await?;")]
+            #[doc = concat!("let db = ", module_path!(), "::", stringify!($handle), "::open(\"", $url, "\").await?;")]
             /// assert!(db.migrate().await?.is_empty(), "open applied them all");
             /// # Ok(()) }
             /// ```
@@ -88,7 +88,7 @@ macro_rules! sql_handle {
             ///
             /// ```no_run
             /// # async fn demo() -> Result<(), hookwire::BackendError> {
-            #[doc = concat!("let db = ", $path, "::open(\"", $url, "\").await?;")]
+            #[doc = concat!("let db = ", module_path!(), "::", stringify!($handle), "::open(\"", $url, "\").await?;")]
             /// assert_eq!(db.migrations().await?[0].name, "dedup");
             /// # Ok(()) }
             /// ```
@@ -107,7 +107,7 @@ macro_rules! sql_handle {
             ///
             /// ```no_run
             /// # async fn demo() -> Result<(), hookwire::BackendError> {
-            #[doc = concat!("let dedup = ", $path, "::open(\"", $url, "\").await?.dedup();")]
+            #[doc = concat!("let dedup = ", module_path!(), "::", stringify!($handle), "::open(\"", $url, "\").await?.dedup();")]
             /// # Ok(()) }
             /// ```
             pub fn dedup(&self) -> $dedup {
@@ -118,7 +118,7 @@ macro_rules! sql_handle {
             ///
             /// ```no_run
             /// # async fn demo() -> Result<(), hookwire::BackendError> {
-            #[doc = concat!("let inbox = ", $path, "::open(\"", $url, "\").await?.inbox();")]
+            #[doc = concat!("let inbox = ", module_path!(), "::", stringify!($handle), "::open(\"", $url, "\").await?.inbox();")]
             /// # Ok(()) }
             /// ```
             pub fn inbox(&self) -> $inbox {
@@ -134,7 +134,7 @@ macro_rules! sql_handle {
             ///
             /// ```no_run
             /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-            #[doc = concat!("let store = ", $path, "::open(\"", $url, "\").await?;")]
+            #[doc = concat!("let store = ", module_path!(), "::", stringify!($handle), "::open(\"", $url, "\").await?;")]
             /// let outbox = store.outbox().await?;
             /// # Ok(()) }
             /// ```
@@ -142,6 +142,24 @@ macro_rules! sql_handle {
             #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
             pub async fn outbox(&self) -> Result<$outbox, $crate::outbox::StoreError> {
                 $outbox::from_pool(self.pool.clone()).await
+            }
+
+            /// The events feed of this database's outbox
+            /// ([`FeedStore`](crate::feed::FeedStore)): its published events in order, from a
+            /// cursor, for [`feed::router`](crate::feed::router) to serve. The handle migrated
+            /// the outbox's tables, so it is ready at once.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use hookwire::feed::{FeedQuery, FeedStore};
+            #[doc = concat!("let store = ", module_path!(), "::", stringify!($handle), "::open(\"", $url, "\").await?;")]
+            /// let page = store.feed().read(&FeedQuery::from_start().types(["order.*"])).await?;
+            /// # Ok(()) }
+            /// ```
+            #[cfg(feature = "outbox")]
+            #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
+            pub fn feed(&self) -> $feed {
+                $feed::new(self.pool.clone())
             }
         }
     };

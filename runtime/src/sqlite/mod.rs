@@ -196,23 +196,6 @@ impl SqliteStore {
         let pool = pool::connect(options, 1).await.map_err(unavailable)?;
         Ok(SqliteStore { pool })
     }
-
-    /// The events feed of this database's outbox ([`FeedStore`](crate::feed::FeedStore)):
-    /// its published events in order, from a cursor, for [`feed::router`](crate::feed::router)
-    /// to serve. The handle migrated the outbox's tables, so it is ready at once.
-    ///
-    /// ```no_run
-    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-    /// use hookwire::feed::{FeedQuery, FeedStore};
-    /// let store = hookwire::sqlite::SqliteStore::open("sqlite://shop.db").await?;
-    /// let page = store.feed().read(&FeedQuery::from_start().types(["order.*"])).await?;
-    /// # Ok(()) }
-    /// ```
-    #[cfg(feature = "outbox")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
-    pub fn feed(&self) -> SqliteFeed {
-        SqliteFeed::new(self.pool.clone())
-    }
 }
 
 crate::sql::handle::sql_handle!(
@@ -221,6 +204,6 @@ crate::sql::handle::sql_handle!(
     SqliteDedup,
     SqliteInbox,
     SqliteOutbox,
-    "hookwire::sqlite::SqliteStore",
+    SqliteFeed,
     "sqlite://app.db"
 );
