@@ -114,11 +114,18 @@ impl State {
         }
     }
 
-    /// Whether `token` is the current claim of the running row `key`.
-    fn owned(&self, key: &Key, token: ClaimToken) -> bool {
-        self.rows
+    /// Makes `change` to the running row `key` when `token` is its current claim (`Applied`);
+    /// `Lost`, changing nothing, otherwise.
+    fn settle(&mut self, key: &Key, token: ClaimToken, change: impl FnOnce(&mut Self)) -> Settled {
+        let owned = self
+            .rows
             .get(key)
-            .is_some_and(|row| row.stage == Stage::Running && row.token == token.get())
+            .is_some_and(|row| row.stage == Stage::Running && row.token == token.get());
+        if !owned {
+            return Settled::Lost;
+        }
+        change(self);
+        Settled::Applied
     }
 }
 
@@ -221,13 +228,10 @@ impl InboxStore for MemoryInbox {
     ) -> BoxFuture<'a, Result<Settled, InboxError>> {
         let mut state = self.lock();
         let key = key(queue, id);
-        let settled = if state.owned(&key, token) {
+        let settled = state.settle(&key, token, |state| {
             let until = millis(now).saturating_add(duration_millis(keep));
             state.schedule(&key, Stage::Done, until);
-            Settled::Applied
-        } else {
-            Settled::Lost
-        };
+        });
         Box::pin(async move { Ok(settled) })
     }
 
@@ -241,7 +245,7 @@ impl InboxStore for MemoryInbox {
     ) -> BoxFuture<'a, Result<Settled, InboxError>> {
         let mut state = self.lock();
         let key = key(queue, id);
-        let settled = if state.owned(&key, token) {
+        let settled = state.settle(&key, token, |state| {
             let (stage, at, error) = match failure {
                 Failure::RetryAt { at, error } => (Stage::Waiting, millis(*at), error),
                 Failure::Dead { error } => (Stage::Dead, millis(now), error),
@@ -250,10 +254,7 @@ impl InboxStore for MemoryInbox {
             if let Some(row) = state.rows.get_mut(&key) {
                 row.error.clone_from(error);
             }
-            Settled::Applied
-        } else {
-            Settled::Lost
-        };
+        });
         Box::pin(async move { Ok(settled) })
     }
 
