@@ -14,15 +14,7 @@ const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const OTHER: &str = "whsec_c2Vjb25kLXNlY3JldC1mb3ItdGVzdHMx";
 
 fn temp_db() -> (std::path::PathBuf, String) {
-    use std::hash::{BuildHasher as _, RandomState};
-    let dir = std::env::temp_dir().join(format!(
-        "hookwire-cli-manage-{}-{:x}",
-        std::process::id(),
-        RandomState::new().hash_one(std::time::SystemTime::now())
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}", dir.join("outbox.db").display());
-    (dir, url)
+    support::temp_db("cli-manage")
 }
 
 fn json(stdout: &str) -> serde_json::Value {

@@ -12,15 +12,7 @@ use support::{run, run_stdin};
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 fn temp_db() -> (std::path::PathBuf, String) {
-    use std::hash::{BuildHasher as _, RandomState};
-    let dir = std::env::temp_dir().join(format!(
-        "hookwire-cli-breaker-{}-{:x}",
-        std::process::id(),
-        RandomState::new().hash_one(std::time::SystemTime::now())
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}", dir.join("outbox.db").display());
-    (dir, url)
+    support::temp_db("cli-breaker")
 }
 
 /// A loopback URL nothing listens on: every attempt is refused at once.

@@ -145,15 +145,7 @@ async fn crash_run(db: &str) {
 }
 
 fn temp_db() -> (std::path::PathBuf, String) {
-    use std::hash::{BuildHasher as _, RandomState};
-    let dir = std::env::temp_dir().join(format!(
-        "hookwire-crash-{}-{}",
-        std::process::id(),
-        RandomState::new().hash_one(std::time::SystemTime::now())
-    ));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let url = format!("sqlite://{}", dir.join("outbox.db").display());
-    (dir, url)
+    support::temp_db("crash")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -63,18 +63,7 @@ pub(super) struct EndpointIdArgs {
     db: DbArgs,
     /// The endpoint's id
     id: i64,
-    /// Print the endpoint as a JSON object
-    #[arg(long)]
-    json: bool,
-}
-
-#[derive(Debug, Args)]
-pub(super) struct EndpointDeleteArgs {
-    #[command(flatten)]
-    db: DbArgs,
-    /// The endpoint's id
-    id: i64,
-    /// Print {"id": N, "deleted": true}
+    /// Print JSON: the endpoint as an object ({"id": N, "deleted": true} for delete)
     #[arg(long)]
     json: bool,
 }
@@ -293,7 +282,7 @@ impl OnStore for Delete {
 }
 
 /// `hookwire endpoint delete ID`: the endpoint, its deliveries and their attempt log.
-pub(crate) fn delete(args: EndpointDeleteArgs) -> Result<ExitCode, CliError> {
+pub(crate) fn delete(args: EndpointIdArgs) -> Result<ExitCode, CliError> {
     let id = EndpointId(args.id);
     if !db::run(&args.db.db, 0, Delete(id))? {
         return Err(not_found(id));

@@ -75,7 +75,7 @@ enum EndpointCommand {
     /// Disable an endpoint: its deliveries are held until it is enabled
     Disable(manage::EndpointIdArgs),
     /// Delete an endpoint with its deliveries and their attempt log
-    Delete(manage::EndpointDeleteArgs),
+    Delete(manage::EndpointIdArgs),
     /// Sign with a new secret (printed), the previous ones signing beside it for --overlap
     RotateSecret(manage::RotateSecretArgs),
 }

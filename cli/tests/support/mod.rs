@@ -111,6 +111,18 @@ impl Drop for TempFile {
     }
 }
 
+/// A fresh directory for a SQLite outbox, and its `--db` URL (`sqlite://DIR/outbox.db`).
+pub fn temp_db(name: &str) -> (PathBuf, String) {
+    let dir = std::env::temp_dir().join(format!(
+        "hookwire-{name}-{}-{:x}",
+        std::process::id(),
+        random_suffix()
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let url = format!("sqlite://{}", dir.join("outbox.db").display());
+    (dir, url)
+}
+
 fn random_suffix() -> u64 {
     use std::hash::{BuildHasher as _, RandomState};
     RandomState::new().hash_one(std::time::SystemTime::now())
