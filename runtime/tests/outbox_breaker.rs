@@ -31,8 +31,10 @@ const EVENTS: usize = 2_000;
 const IN_FLIGHT: u32 = 16;
 /// The first retry step, short so the test runs in seconds.
 const FIRST_RETRY: Duration = Duration::from_secs(1);
-/// How long the test waits for a drain at most (a stuck breaker pauses for a minute).
-const PATIENCE: Duration = Duration::from_secs(12);
+/// How long the test waits for a drain at most: an upper bound only (the drain takes 1 to 3 s
+/// on a quiet machine; a test run in parallel with the whole workspace on 2 cores can take
+/// several times that). A stuck breaker pauses for a minute, past this.
+const PATIENCE: Duration = Duration::from_secs(40);
 
 /// What the endpoint does with a request.
 #[derive(Clone, Copy, PartialEq, Eq)]
