@@ -31,18 +31,34 @@ mod inbox;
 #[path = "conformance/outbox.rs"]
 mod outbox;
 
-/// One module per backend (`$backend`), each with the contract's cases: `$cases!` (the
-/// contract file's macro, which knows how to run a case) is invoked with the backend's
-/// opener and the list of cases.
+/// One module per backend (`$backend`), each with one test per case: it opens a fresh store
+/// with `$open(test name)` (`None`: the backend's service is not configured, so it skips) and
+/// runs the case with `$run!(store, case)`, the contract file's macro.
 macro_rules! per_backend {
-    ($cases:ident, $list:tt, { $($backend:ident: $open:path),* $(,)? }) => {
+    ($run:ident, $cases:tt, { $($backend:ident: $open:path),* $(,)? }) => {
         $(
             mod $backend {
                 #[allow(unused_imports)]
                 use super::*;
-                $cases!($open, $list);
+                crate::cases!($run, $open, $cases);
             }
         )*
     };
 }
-pub(crate) use per_backend;
+
+/// The tests of one backend (see [`per_backend`]).
+macro_rules! cases {
+    ($run:ident, $open:path, [$($case:ident),* $(,)?]) => {
+        $(
+            #[tokio::test]
+            async fn $case() {
+                let Some(open) = $open(stringify!($case)).await else {
+                    return;
+                };
+                $run!(open, $case);
+            }
+        )*
+    };
+}
+
+pub(crate) use {cases, per_backend};

@@ -15,81 +15,19 @@ use hookwire::inbox::{InboxStore, NewItem, Pushed};
 use hookwire::postgres::PgStore;
 use hookwire::redis::{RedisInbox, RedisStore};
 use hookwire::sqlite::SqliteStore;
-use services::{PgSchema, postgres_url, redis_url};
+use services::{PgSchema, RedisPrefix, postgres_url, redis_url};
 
-/// A key prefix of one test; its keys are deleted when the test ends (also when it fails).
-struct RedisPrefix {
-    url: String,
-    prefix: String,
+/// A prefix for one inbox test (see `services::RedisPrefix`).
+fn redis_prefix(url: &str, test: &str) -> RedisPrefix {
+    RedisPrefix::new(url, &format!("inbox:{test}"))
 }
 
-impl RedisPrefix {
-    fn new(url: &str, test: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        RedisPrefix {
-            url: url.to_owned(),
-            prefix: format!("hookwire-test:inbox:{test}:{}:{nanos}:", std::process::id()),
-        }
-    }
-
-    async fn db(&self) -> RedisStore {
-        RedisStore::open(&self.url).await.unwrap()
-    }
-
-    async fn store(&self) -> RedisInbox {
-        self.db().await.inbox().prefix(&self.prefix)
-    }
-
-    async fn keys(url: &str, prefix: &str) -> Vec<Vec<u8>> {
-        let client = redis::Client::open(url).expect("HOOKWIRE_TEST_REDIS_URL");
-        let mut connection = client.get_multiplexed_async_connection().await.unwrap();
-        let mut keys = Vec::new();
-        let mut cursor = 0_u64;
-        loop {
-            let (next, batch): (u64, Vec<Vec<u8>>) = redis::cmd("SCAN")
-                .arg(cursor)
-                .arg("MATCH")
-                .arg(format!("{prefix}*"))
-                .arg("COUNT")
-                .arg(1_000)
-                .query_async(&mut connection)
-                .await
-                .unwrap();
-            keys.extend(batch);
-            if next == 0 {
-                return keys;
-            }
-            cursor = next;
-        }
-    }
+async fn redis_db(prefix: &RedisPrefix) -> RedisStore {
+    RedisStore::open(prefix.url()).await.unwrap()
 }
 
-impl Drop for RedisPrefix {
-    fn drop(&mut self) {
-        let (url, prefix) = (self.url.clone(), self.prefix.clone());
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async {
-                let keys = RedisPrefix::keys(&url, &prefix).await;
-                if keys.is_empty() {
-                    return;
-                }
-                let client = redis::Client::open(url.as_str()).expect("redis url");
-                let mut connection = client.get_multiplexed_async_connection().await.unwrap();
-                let _: i64 = redis::cmd("DEL")
-                    .arg(keys)
-                    .query_async(&mut connection)
-                    .await
-                    .unwrap();
-            });
-        })
-        .join();
-    }
+async fn redis_inbox(prefix: &RedisPrefix) -> RedisInbox {
+    redis_db(prefix).await.inbox().prefix(prefix.prefix())
 }
 
 fn sqlite_path(test: &str) -> std::path::PathBuf {
@@ -281,8 +219,8 @@ async fn redis_replicas_share_a_queue() {
     let Some(url) = redis_url("redis_replicas_share_a_queue") else {
         return;
     };
-    let prefix = RedisPrefix::new(&url, "replicas");
-    let (a, b) = (prefix.store().await, prefix.store().await);
+    let prefix = redis_prefix(&url, "replicas");
+    let (a, b) = (redis_inbox(&prefix).await, redis_inbox(&prefix).await);
     replicas_share_a_queue([Arc::new(a), Arc::new(b)]).await;
 }
 
@@ -291,8 +229,8 @@ async fn redis_large_claims_keep_the_order() {
     let Some(url) = redis_url("redis_large_claims_keep_the_order") else {
         return;
     };
-    let prefix = RedisPrefix::new(&url, "large");
-    large_claims_keep_the_order(&prefix.store().await).await;
+    let prefix = redis_prefix(&url, "large");
+    large_claims_keep_the_order(&redis_inbox(&prefix).await).await;
 }
 
 #[tokio::test]
@@ -369,9 +307,9 @@ async fn redis_inbox_keys_stay_apart_and_purge_cleans_up() {
     let Some(url) = redis_url("redis_inbox_keys_stay_apart_and_purge_cleans_up") else {
         return;
     };
-    let prefix = RedisPrefix::new(&url, "apart");
-    let db = prefix.db().await;
-    let store = db.inbox().prefix(&prefix.prefix);
+    let prefix = redis_prefix(&url, "apart");
+    let db = redis_db(&prefix).await;
+    let store = db.inbox().prefix(prefix.prefix());
     let now = Timestamp::from_unix(1_700_000_000);
     let a = NewItem::new("a:d:b", "c", "t", vec![1]);
     let b = NewItem::new("a", "b:d:c", "t", vec![2]);
@@ -390,7 +328,7 @@ async fn redis_inbox_keys_stay_apart_and_purge_cleans_up() {
     // The done hash keeps no body and expires with its retention; Redis expiring it (done
     // here by hand) leaves its count to the purge.
     let mut connection = db.pool().clone();
-    let hash = format!("{}a%3Ad%3Ab:d:c", prefix.prefix);
+    let hash = format!("{}a%3Ad%3Ab:d:c", prefix.prefix());
     let (ttl, body): (i64, bool) = redis::pipe()
         .cmd("PTTL")
         .arg(&hash)
@@ -425,9 +363,9 @@ async fn redis_inbox_reconnects_after_client_kill() {
     let Some(url) = redis_url("redis_inbox_reconnects_after_client_kill") else {
         return;
     };
-    let prefix = RedisPrefix::new(&url, "reconnect");
-    let db = prefix.db().await;
-    let store = db.inbox().prefix(&prefix.prefix);
+    let prefix = redis_prefix(&url, "reconnect");
+    let db = redis_db(&prefix).await;
+    let store = db.inbox().prefix(prefix.prefix());
     round_trip(&store, "before").await;
     let client = redis::Client::open(url.as_str()).unwrap();
     let mut admin = client.get_multiplexed_async_connection().await.unwrap();
@@ -454,13 +392,13 @@ async fn open_dispatches_to_redis_with_its_prefix() {
     let Some(url) = redis_url("open_dispatches_to_redis_with_its_prefix") else {
         return;
     };
-    let prefix = RedisPrefix::new(&url, "open");
-    let encoded = prefix.prefix.replace(':', "%3A");
+    let prefix = redis_prefix(&url, "open");
+    let encoded = prefix.prefix().replace(':', "%3A");
     let separator = if url.contains('?') { '&' } else { '?' };
     let store = hookwire::open::inbox(&format!("{url}{separator}prefix={encoded}"))
         .await
         .unwrap();
     round_trip(&*store, "redis").await;
-    let keys = RedisPrefix::keys(&url, &prefix.prefix).await;
+    let keys = RedisPrefix::keys(&url, prefix.prefix()).await;
     assert!(!keys.is_empty(), "the keys are under the URL's prefix");
 }

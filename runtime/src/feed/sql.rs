@@ -1,10 +1,12 @@
-//! The events feed on a SQL outbox, written once: [`SqlFeed`] reads the rows its backend's
-//! statements return ([`FeedDialect`], in `sqlite/feed.rs` and `postgres/feed.rs`) and turns
-//! them into a [`FeedPage`]. The statements differ (PostgreSQL orders by the publishing
-//! transaction, SQLite by row id; the type lists are bound as arrays or as JSON); the columns
-//! they return and what is made of them are the same.
+//! The events feed on a SQL outbox, written once: [`SqlFeed`] binds a query to its backend's
+//! statements ([`FeedDialect`], in `sqlite/feed.rs` and `postgres/feed.rs`) and turns the rows
+//! into a [`FeedPage`]. The statements' texts differ (PostgreSQL orders by the publishing
+//! transaction, SQLite by row id), and so do the cursor and the type lists they bind (two
+//! numbers or one; arrays or JSON); their parameters' order, the columns they return and what
+//! is made of them are the same.
 
-use sqlx::{ColumnIndex, Database, Decode, Pool, Row, Type};
+use sqlx::query::Query;
+use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Type};
 
 use crate::BoxFuture;
 use crate::feed::{Cursor, FeedError, FeedEvent, FeedPage, FeedQuery, FeedStore, envelope};
@@ -17,19 +19,32 @@ mod sealed {
     impl FeedBackend for sqlx::Postgres {}
 }
 
-/// A database the events feed reads from: SQLite or PostgreSQL (sealed).
+/// A database the events feed reads from: SQLite or PostgreSQL (sealed). Its two statements
+/// take the same parameters in the same order (the cursor's, then, filtered, the exact
+/// types, the type prefixes, the limit and the scan window; unfiltered, the limit) and return
+/// the same columns: the row's cursor (text), whether it matches (boolean), the event id, its
+/// type, its envelope (NULL when it does not match), when it was published (Unix seconds).
 pub trait FeedDialect: Database + sealed::FeedBackend {
-    /// The rows of one page after the query's cursor, in feed order, up to the `limit`-th
-    /// that matches the query's types within its scan window. Columns: the row's cursor
-    /// (text), whether it matches (boolean), the event id, its type, its envelope (NULL when
-    /// it does not match), when it was published (Unix seconds).
+    /// Rows after the cursor in feed order, `limit` of them; every row matches.
+    const READ: &'static str;
+    /// Rows after the cursor in feed order, up to the scan window, returned up to the
+    /// `limit`-th that matches.
+    const READ_FILTERED: &'static str;
+
+    /// Binds where the query reads from.
     ///
     /// # Errors
-    /// [`FeedError::InvalidCursor`] for a cursor of another backend, or a database error.
-    fn rows<'a>(
-        pool: &'a Pool<Self>,
-        query: &'a FeedQuery,
-    ) -> BoxFuture<'a, Result<Vec<Self::Row>, FeedError>>;
+    /// [`FeedError::InvalidCursor`] for a cursor of another backend.
+    fn bind_after<'q>(
+        statement: Query<'q, Self, Self::Arguments>,
+        query: &FeedQuery,
+    ) -> Result<Query<'q, Self, Self::Arguments>, FeedError>;
+
+    /// Binds a list of names (SQLite: as a JSON array; PostgreSQL: as an array).
+    fn bind_names(
+        statement: Query<'_, Self, Self::Arguments>,
+        names: Vec<String>,
+    ) -> Query<'_, Self, Self::Arguments>;
 }
 
 /// The events feed of a SQL outbox: [`SqliteFeed`](crate::sqlite::SqliteFeed) or
@@ -64,20 +79,32 @@ impl<D: FeedDialect> std::fmt::Debug for SqlFeed<D> {
 impl<D> FeedStore for SqlFeed<D>
 where
     D: FeedDialect,
+    D::Arguments: IntoArguments<D>,
+    for<'c> &'c mut D::Connection: Executor<'c, Database = D>,
     usize: ColumnIndex<D::Row>,
     for<'r> String: Decode<'r, D> + Type<D>,
     for<'r> bool: Decode<'r, D> + Type<D>,
-    for<'r> i64: Decode<'r, D> + Type<D>,
+    for<'r> i64: Encode<'r, D> + Decode<'r, D> + Type<D>,
 {
     fn read<'a>(&'a self, query: &'a FeedQuery) -> BoxFuture<'a, Result<FeedPage, FeedError>> {
         Box::pin(async move {
-            let rows = D::rows(&self.pool, query).await?;
+            let limit = i64::from(query.limit_or_default());
+            let statement = if query.filtered() {
+                let (exact, prefixes) = query.type_filters();
+                let statement = D::bind_after(sqlx::query(D::READ_FILTERED), query)?;
+                D::bind_names(D::bind_names(statement, exact), prefixes)
+                    .bind(limit)
+                    .bind(i64::from(query.scan_window()))
+            } else {
+                D::bind_after(sqlx::query(D::READ), query)?.bind(limit)
+            };
+            let rows = statement.fetch_all(&self.pool).await.map_err(db)?;
             page(&rows, query)
         })
     }
 }
 
-/// The page the rows of a read make (columns as [`FeedDialect::rows`] returns them).
+/// The page the rows of a read make (columns as [`FeedDialect`] says).
 fn page<R>(rows: &[R], query: &FeedQuery) -> Result<FeedPage, FeedError>
 where
     R: Row,

@@ -2,48 +2,11 @@
 //! [`SqlFeed`](crate::feed::sql::SqlFeed).
 
 use sqlx::Postgres;
-use sqlx::postgres::{PgPool, PgRow};
+use sqlx::postgres::PgArguments;
+use sqlx::query::Query;
 
-use crate::BoxFuture;
-use crate::feed::sql::{FeedDialect, SqlFeed, db};
+use crate::feed::sql::{FeedDialect, SqlFeed};
 use crate::feed::{FeedError, FeedQuery};
-
-/// Rows after the cursor in (transaction, id) order, only of transactions older than every
-/// transaction still running: a later commit always has a larger transaction id than the
-/// snapshot's xmin, so it sorts after everything already served. Every row read matches (no
-/// type filter).
-const READ: &str = "
-SELECT xid::text || '-' || id::text, true, event_id, event_type, payload, created_at
-FROM hw_event
-WHERE (xid, id) > ($1::text::xid8, $2)
-  AND xid < pg_snapshot_xmin(pg_current_snapshot())
-ORDER BY xid, id
-LIMIT $3";
-
-/// With a type filter, the same rows, looking at up to `$6` of them (the scan window) and
-/// returning them up to the `$5`-th that matches, the payload only for matches: one
-/// statement, so the rows and the end of the scan come from one snapshot.
-const READ_FILTERED: &str = "
-WITH scanned AS (
-  SELECT id, xid,
-         (event_type = ANY($3)
-          OR EXISTS (SELECT 1 FROM unnest($4::text[]) AS p (prefix)
-                     WHERE starts_with(event_type, p.prefix))) AS hit
-  FROM hw_event
-  WHERE (xid, id) > ($1::text::xid8, $2)
-    AND xid < pg_snapshot_xmin(pg_current_snapshot())
-  ORDER BY xid, id
-  LIMIT $6
-), counted AS (
-  SELECT id, xid, hit,
-         sum(CASE WHEN hit THEN 1 ELSE 0 END) OVER (ORDER BY xid, id ROWS UNBOUNDED PRECEDING) AS hits
-  FROM scanned
-)
-SELECT c.xid::text || '-' || c.id::text, c.hit, e.event_id, e.event_type,
-       CASE WHEN c.hit THEN e.payload END, e.created_at
-FROM counted AS c JOIN hw_event AS e ON e.id = c.id
-WHERE c.hits < $5 OR (c.hits = $5 AND c.hit)
-ORDER BY c.xid, c.id";
 
 /// The events feed of a PostgreSQL database's outbox (features `postgres` and `outbox`), from
 /// [`PgStore::feed`](crate::postgres::PgStore::feed). Cheap to clone.
@@ -77,26 +40,55 @@ ORDER BY c.xid, c.id";
 pub type PgFeed = SqlFeed<Postgres>;
 
 impl FeedDialect for Postgres {
-    fn rows<'a>(
-        pool: &'a PgPool,
-        query: &'a FeedQuery,
-    ) -> BoxFuture<'a, Result<Vec<PgRow>, FeedError>> {
-        Box::pin(async move {
-            let (xid, id) = query.after_transaction_row()?;
-            let limit = i64::from(query.limit_or_default());
-            let statement = if query.filtered() {
-                let (exact, prefixes) = query.type_filters();
-                sqlx::query(READ_FILTERED)
-                    .bind(xid.to_string())
-                    .bind(id)
-                    .bind(exact)
-                    .bind(prefixes)
-                    .bind(limit)
-                    .bind(i64::from(query.scan_window()))
-            } else {
-                sqlx::query(READ).bind(xid.to_string()).bind(id).bind(limit)
-            };
-            statement.fetch_all(pool).await.map_err(db)
-        })
+    /// Rows after the cursor in (transaction, id) order, only of transactions older than every
+    /// transaction still running: a later commit always has a larger transaction id than the
+    /// snapshot's xmin, so it sorts after everything already served. Every row read matches (no
+    /// type filter).
+    const READ: &'static str = "
+SELECT xid::text || '-' || id::text, true, event_id, event_type, payload, created_at
+FROM hw_event
+WHERE (xid, id) > ($1::text::xid8, $2)
+  AND xid < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY xid, id
+LIMIT $3";
+
+    /// With a type filter, the same rows, looking at up to `$6` of them (the scan window) and
+    /// returning them up to the `$5`-th that matches, the payload only for matches: one
+    /// statement, so the rows and the end of the scan come from one snapshot.
+    const READ_FILTERED: &'static str = "
+WITH scanned AS (
+  SELECT id, xid,
+         (event_type = ANY($3)
+          OR EXISTS (SELECT 1 FROM unnest($4::text[]) AS p (prefix)
+                     WHERE starts_with(event_type, p.prefix))) AS hit
+  FROM hw_event
+  WHERE (xid, id) > ($1::text::xid8, $2)
+    AND xid < pg_snapshot_xmin(pg_current_snapshot())
+  ORDER BY xid, id
+  LIMIT $6
+), counted AS (
+  SELECT id, xid, hit,
+         sum(CASE WHEN hit THEN 1 ELSE 0 END) OVER (ORDER BY xid, id ROWS UNBOUNDED PRECEDING) AS hits
+  FROM scanned
+)
+SELECT c.xid::text || '-' || c.id::text, c.hit, e.event_id, e.event_type,
+       CASE WHEN c.hit THEN e.payload END, e.created_at
+FROM counted AS c JOIN hw_event AS e ON e.id = c.id
+WHERE c.hits < $5 OR (c.hits = $5 AND c.hit)
+ORDER BY c.xid, c.id";
+
+    fn bind_after<'q>(
+        statement: Query<'q, Postgres, PgArguments>,
+        query: &FeedQuery,
+    ) -> Result<Query<'q, Postgres, PgArguments>, FeedError> {
+        let (transaction, row) = query.after_transaction_row()?;
+        Ok(statement.bind(transaction.to_string()).bind(row))
+    }
+
+    fn bind_names(
+        statement: Query<'_, Postgres, PgArguments>,
+        names: Vec<String>,
+    ) -> Query<'_, Postgres, PgArguments> {
+        statement.bind(names)
     }
 }

@@ -2,42 +2,11 @@
 //! [`SqlFeed`](crate::feed::sql::SqlFeed).
 
 use sqlx::Sqlite;
-use sqlx::sqlite::{SqlitePool, SqliteRow};
+use sqlx::query::Query;
+use sqlx::sqlite::SqliteArguments;
 
-use crate::BoxFuture;
-use crate::feed::sql::{FeedDialect, SqlFeed, db};
+use crate::feed::sql::{FeedDialect, SqlFeed};
 use crate::feed::{FeedError, FeedQuery};
-
-/// SQLite runs one write transaction at a time, so row ids (`AUTOINCREMENT`, never reused)
-/// commit in order and `id > cursor` skips nothing. Every row read matches (no type filter).
-const READ: &str = "
-SELECT CAST(id AS TEXT), 1, event_id, event_type, payload, created_at
-FROM hw_event
-WHERE id > ?1
-ORDER BY id
-LIMIT ?2";
-
-/// With a type filter, the read looks at up to `?5` rows (the scan window) and returns them
-/// up to the `?4`-th that matches, the payload only for matches: one statement, so the rows
-/// and the end of the scan come from one snapshot.
-const READ_FILTERED: &str = "
-WITH scanned AS (
-  SELECT id,
-         (event_type IN (SELECT value FROM json_each(?2))
-          OR EXISTS (SELECT 1 FROM json_each(?3) AS p
-                     WHERE substr(event_type, 1, length(p.value)) = p.value)) AS hit
-  FROM hw_event
-  WHERE id > ?1
-  ORDER BY id
-  LIMIT ?5
-), counted AS (
-  SELECT id, hit, sum(hit) OVER (ORDER BY id ROWS UNBOUNDED PRECEDING) AS hits FROM scanned
-)
-SELECT CAST(c.id AS TEXT), c.hit, e.event_id, e.event_type,
-       CASE WHEN c.hit THEN e.payload END, e.created_at
-FROM counted AS c JOIN hw_event AS e ON e.id = c.id
-WHERE c.hits < ?4 OR (c.hits = ?4 AND c.hit)
-ORDER BY c.id";
 
 /// The events feed of a SQLite database's outbox (features `sqlite` and `outbox`), from
 /// [`SqliteStore::feed`](crate::sqlite::SqliteStore::feed). Cheap to clone. Its cursors are
@@ -63,26 +32,48 @@ ORDER BY c.id";
 pub type SqliteFeed = SqlFeed<Sqlite>;
 
 impl FeedDialect for Sqlite {
-    fn rows<'a>(
-        pool: &'a SqlitePool,
-        query: &'a FeedQuery,
-    ) -> BoxFuture<'a, Result<Vec<SqliteRow>, FeedError>> {
-        Box::pin(async move {
-            let after = query.after_row()?;
-            let limit = i64::from(query.limit_or_default());
-            let statement = if query.filtered() {
-                let (exact, prefixes) = query.type_filters();
-                let json = |list: Vec<String>| serde_json::Value::from(list).to_string();
-                sqlx::query(READ_FILTERED)
-                    .bind(after)
-                    .bind(json(exact))
-                    .bind(json(prefixes))
-                    .bind(limit)
-                    .bind(i64::from(query.scan_window()))
-            } else {
-                sqlx::query(READ).bind(after).bind(limit)
-            };
-            statement.fetch_all(pool).await.map_err(db)
-        })
+    /// SQLite runs one write transaction at a time, so row ids (`AUTOINCREMENT`, never reused)
+    /// commit in order and `id > cursor` skips nothing. Every row read matches (no type filter).
+    const READ: &'static str = "
+SELECT CAST(id AS TEXT), 1, event_id, event_type, payload, created_at
+FROM hw_event
+WHERE id > ?1
+ORDER BY id
+LIMIT ?2";
+
+    /// With a type filter, the read looks at up to `?5` rows (the scan window) and returns them
+    /// up to the `?4`-th that matches, the payload only for matches: one statement, so the rows
+    /// and the end of the scan come from one snapshot.
+    const READ_FILTERED: &'static str = "
+WITH scanned AS (
+  SELECT id,
+         (event_type IN (SELECT value FROM json_each(?2))
+          OR EXISTS (SELECT 1 FROM json_each(?3) AS p
+                     WHERE substr(event_type, 1, length(p.value)) = p.value)) AS hit
+  FROM hw_event
+  WHERE id > ?1
+  ORDER BY id
+  LIMIT ?5
+), counted AS (
+  SELECT id, hit, sum(hit) OVER (ORDER BY id ROWS UNBOUNDED PRECEDING) AS hits FROM scanned
+)
+SELECT CAST(c.id AS TEXT), c.hit, e.event_id, e.event_type,
+       CASE WHEN c.hit THEN e.payload END, e.created_at
+FROM counted AS c JOIN hw_event AS e ON e.id = c.id
+WHERE c.hits < ?4 OR (c.hits = ?4 AND c.hit)
+ORDER BY c.id";
+
+    fn bind_after<'q>(
+        statement: Query<'q, Sqlite, SqliteArguments>,
+        query: &FeedQuery,
+    ) -> Result<Query<'q, Sqlite, SqliteArguments>, FeedError> {
+        Ok(statement.bind(query.after_row()?))
+    }
+
+    fn bind_names(
+        statement: Query<'_, Sqlite, SqliteArguments>,
+        names: Vec<String>,
+    ) -> Query<'_, Sqlite, SqliteArguments> {
+        statement.bind(serde_json::Value::from(names).to_string())
     }
 }

@@ -3,29 +3,20 @@
 //! PostgreSQL and Redis.
 
 use hookwire::dedup::{MemoryDedup, conformance};
-use hookwire::postgres::{PgDedup, PgStore};
-use hookwire::redis::{RedisDedup, RedisStore};
+use hookwire::postgres::PgDedup;
+use hookwire::redis::RedisDedup;
 use hookwire::sqlite::{SqliteDedup, SqliteStore};
 
-use crate::fixtures::{Open, RedisPrefix, SqliteFile};
-use crate::services::{PgSchema, postgres_url, redis_url};
+use crate::fixtures::{self, Open};
 
-macro_rules! cases {
-    ($open:path, [$($case:ident),* $(,)?]) => {
-        $(
-            #[tokio::test]
-            async fn $case() {
-                let Some(open) = $open(stringify!($case)).await else {
-                    return;
-                };
-                hookwire::dedup::conformance::$case(&open.store, stringify!($case)).await;
-            }
-        )*
+macro_rules! run {
+    ($open:ident, $case:ident) => {
+        conformance::$case(&$open.store, stringify!($case)).await
     };
 }
 
 crate::per_backend!(
-    cases,
+    run,
     [
         claim_new_in_flight_done,
         abandon_releases,
@@ -54,9 +45,7 @@ async fn memory_bounded(_test: &str) -> Option<Open<MemoryDedup>> {
 }
 
 async fn sqlite(test: &str) -> Option<Open<SqliteDedup>> {
-    let file = SqliteFile::new("dedup", test);
-    let store = SqliteStore::open(&file.url()).await.unwrap().dedup();
-    Some(Open::new(store, file))
+    fixtures::sqlite("dedup", test, async |db| db.dedup()).await
 }
 
 async fn sqlite_in_memory(_test: &str) -> Option<Open<SqliteDedup>> {
@@ -65,21 +54,11 @@ async fn sqlite_in_memory(_test: &str) -> Option<Open<SqliteDedup>> {
 }
 
 async fn postgres(test: &str) -> Option<Open<PgDedup>> {
-    let url = postgres_url(&format!("dedup::postgres::{test}"))?;
-    let schema = PgSchema::new(&url, "hwc_d", test).await;
-    let store = PgStore::open_with(schema.options()).await.unwrap().dedup();
-    Some(Open::new(store, schema))
+    fixtures::postgres("dedup", test, async |db| db.dedup()).await
 }
 
 async fn redis(test: &str) -> Option<Open<RedisDedup>> {
-    let url = redis_url(&format!("dedup::redis::{test}"))?;
-    let prefix = RedisPrefix::new(&url, "dedup", test);
-    let store = RedisStore::open(&url)
-        .await
-        .unwrap()
-        .dedup()
-        .prefix(prefix.prefix());
-    Some(Open::new(store, prefix))
+    fixtures::redis("dedup", test, |db, prefix| db.dedup().prefix(prefix)).await
 }
 
 /// The whole suite in one go on one store, as a third-party backend runs it.

@@ -3,29 +3,20 @@
 
 use hookwire::feed::{MemoryFeed, conformance};
 use hookwire::outbox::MemoryOutbox;
-use hookwire::postgres::{PgFeed, PgOutbox, PgStore};
-use hookwire::sqlite::{SqliteFeed, SqliteOutbox, SqliteStore};
+use hookwire::postgres::{PgFeed, PgOutbox};
+use hookwire::sqlite::{SqliteFeed, SqliteOutbox};
 
-use crate::fixtures::{Open, SqliteFile};
-use crate::services::{PgSchema, postgres_url};
+use crate::fixtures::{self, Open};
 
-macro_rules! cases {
-    ($open:path, [$($case:ident),* $(,)?]) => {
-        $(
-            #[tokio::test]
-            async fn $case() {
-                let Some(open) = $open(stringify!($case)).await else {
-                    return;
-                };
-                let (feed, outbox) = &open.store;
-                hookwire::feed::conformance::$case(feed, outbox).await;
-            }
-        )*
-    };
+macro_rules! run {
+    ($open:ident, $case:ident) => {{
+        let (feed, outbox) = &$open.store;
+        conformance::$case(feed, outbox).await
+    }};
 }
 
 crate::per_backend!(
-    cases,
+    run,
     [
         empty_feed,
         pages_follow_publish_order,
@@ -47,18 +38,17 @@ async fn memory(_test: &str) -> Option<Open<(MemoryFeed, MemoryOutbox)>> {
 }
 
 async fn sqlite(test: &str) -> Option<Open<(SqliteFeed, SqliteOutbox)>> {
-    let file = SqliteFile::new("feed", test);
-    let db = SqliteStore::open(&file.url()).await.unwrap();
-    let outbox = db.outbox().await.unwrap();
-    Some(Open::new((db.feed(), outbox), file))
+    fixtures::sqlite("feed", test, async |db| {
+        (db.feed(), db.outbox().await.unwrap())
+    })
+    .await
 }
 
 async fn postgres(test: &str) -> Option<Open<(PgFeed, PgOutbox)>> {
-    let url = postgres_url(&format!("feed::postgres::{test}"))?;
-    let schema = PgSchema::new(&url, "hwc_f", test).await;
-    let db = PgStore::open_with(schema.options()).await.unwrap();
-    let outbox = db.outbox().await.unwrap();
-    Some(Open::new((db.feed(), outbox), schema))
+    fixtures::postgres("feed", test, async |db| {
+        (db.feed(), db.outbox().await.unwrap())
+    })
+    .await
 }
 
 /// The whole suite in one go on one store, as a third-party backend runs it.

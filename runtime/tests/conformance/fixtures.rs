@@ -1,7 +1,14 @@
 //! What a conformance test opens its store in, each removed when the test ends (also when it
-//! fails): a SQLite file, a PostgreSQL schema (`services::PgSchema`), a Redis key prefix.
+//! fails): a SQLite file, a PostgreSQL schema (`services::PgSchema`), a Redis key prefix
+//! (`services::RedisPrefix`).
 
 use std::path::PathBuf;
+
+use hookwire::postgres::PgStore;
+use hookwire::redis::RedisStore;
+use hookwire::sqlite::SqliteStore;
+
+use crate::services::{PgSchema, RedisPrefix, postgres_url, redis_url};
 
 /// A store and what it lives in (dropped after the store).
 pub(crate) struct Open<S> {
@@ -48,70 +55,39 @@ impl Drop for SqliteFile {
     }
 }
 
-/// A Redis key prefix of one test; its keys are deleted when the test ends.
-pub(crate) struct RedisPrefix {
-    url: String,
-    prefix: String,
+/// A store `make` takes from a handle on a fresh SQLite file.
+pub(crate) async fn sqlite<S>(
+    contract: &str,
+    test: &str,
+    make: impl AsyncFnOnce(SqliteStore) -> S,
+) -> Option<Open<S>> {
+    let file = SqliteFile::new(contract, test);
+    let db = SqliteStore::open(&file.url()).await.unwrap();
+    Some(Open::new(make(db).await, file))
 }
 
-impl RedisPrefix {
-    pub(crate) fn new(url: &str, contract: &str, test: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        RedisPrefix {
-            url: url.to_owned(),
-            prefix: format!(
-                "hookwire-test:conformance:{contract}:{test}:{}:{nanos}:",
-                std::process::id()
-            ),
-        }
-    }
-
-    pub(crate) fn prefix(&self) -> &str {
-        &self.prefix
-    }
-
-    async fn delete_keys(url: &str, prefix: &str) {
-        let client = redis::Client::open(url).expect("HOOKWIRE_TEST_REDIS_URL");
-        let mut connection = client.get_multiplexed_async_connection().await.unwrap();
-        let mut cursor = 0_u64;
-        loop {
-            let (next, keys): (u64, Vec<Vec<u8>>) = redis::cmd("SCAN")
-                .arg(cursor)
-                .arg("MATCH")
-                .arg(format!("{prefix}*"))
-                .arg("COUNT")
-                .arg(1_000)
-                .query_async(&mut connection)
-                .await
-                .unwrap();
-            if !keys.is_empty() {
-                let _: i64 = redis::cmd("DEL")
-                    .arg(keys)
-                    .query_async(&mut connection)
-                    .await
-                    .unwrap();
-            }
-            if next == 0 {
-                return;
-            }
-            cursor = next;
-        }
-    }
+/// A store `make` takes from a handle on a fresh PostgreSQL schema; `None` (saying so)
+/// without `HOOKWIRE_TEST_POSTGRES_URL`.
+pub(crate) async fn postgres<S>(
+    contract: &str,
+    test: &str,
+    make: impl AsyncFnOnce(PgStore) -> S,
+) -> Option<Open<S>> {
+    let url = postgres_url(&format!("{contract}::postgres::{test}"))?;
+    let schema = PgSchema::new(&url, &format!("hwc_{contract}"), test).await;
+    let db = PgStore::open_with(schema.options()).await.unwrap();
+    Some(Open::new(make(db).await, schema))
 }
 
-impl Drop for RedisPrefix {
-    fn drop(&mut self) {
-        let (url, prefix) = (self.url.clone(), self.prefix.clone());
-        // Dropped inside the test's runtime: clean up on a thread of its own.
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(RedisPrefix::delete_keys(&url, &prefix));
-        })
-        .join();
-    }
+/// A store `make` takes from a Redis handle and a fresh key prefix; `None` (saying so)
+/// without `HOOKWIRE_TEST_REDIS_URL`.
+pub(crate) async fn redis<S>(
+    contract: &str,
+    test: &str,
+    make: impl FnOnce(RedisStore, &str) -> S,
+) -> Option<Open<S>> {
+    let url = redis_url(&format!("{contract}::redis::{test}"))?;
+    let prefix = RedisPrefix::new(&url, &format!("conformance:{contract}:{test}"));
+    let db = RedisStore::open(&url).await.unwrap();
+    Some(Open::new(make(db, prefix.prefix()), prefix))
 }

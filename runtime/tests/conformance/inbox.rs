@@ -2,29 +2,20 @@
 //! `sqlite::memory:`), PostgreSQL and Redis.
 
 use hookwire::inbox::{MemoryInbox, conformance};
-use hookwire::postgres::{PgInbox, PgStore};
-use hookwire::redis::{RedisInbox, RedisStore};
+use hookwire::postgres::PgInbox;
+use hookwire::redis::RedisInbox;
 use hookwire::sqlite::{SqliteInbox, SqliteStore};
 
-use crate::fixtures::{Open, RedisPrefix, SqliteFile};
-use crate::services::{PgSchema, postgres_url, redis_url};
+use crate::fixtures::{self, Open};
 
-macro_rules! cases {
-    ($open:path, [$($case:ident),* $(,)?]) => {
-        $(
-            #[tokio::test]
-            async fn $case() {
-                let Some(open) = $open(stringify!($case)).await else {
-                    return;
-                };
-                hookwire::inbox::conformance::$case(&open.store, stringify!($case)).await;
-            }
-        )*
+macro_rules! run {
+    ($open:ident, $case:ident) => {
+        conformance::$case(&$open.store, stringify!($case)).await
     };
 }
 
 crate::per_backend!(
-    cases,
+    run,
     [
         push_is_unique_per_id,
         deliveries_round_trip,
@@ -50,9 +41,7 @@ async fn memory(_test: &str) -> Option<Open<MemoryInbox>> {
 }
 
 async fn sqlite(test: &str) -> Option<Open<SqliteInbox>> {
-    let file = SqliteFile::new("inbox", test);
-    let store = SqliteStore::open(&file.url()).await.unwrap().inbox();
-    Some(Open::new(store, file))
+    fixtures::sqlite("inbox", test, async |db| db.inbox()).await
 }
 
 async fn sqlite_in_memory(_test: &str) -> Option<Open<SqliteInbox>> {
@@ -61,21 +50,11 @@ async fn sqlite_in_memory(_test: &str) -> Option<Open<SqliteInbox>> {
 }
 
 async fn postgres(test: &str) -> Option<Open<PgInbox>> {
-    let url = postgres_url(&format!("inbox::postgres::{test}"))?;
-    let schema = PgSchema::new(&url, "hwc_i", test).await;
-    let store = PgStore::open_with(schema.options()).await.unwrap().inbox();
-    Some(Open::new(store, schema))
+    fixtures::postgres("inbox", test, async |db| db.inbox()).await
 }
 
 async fn redis(test: &str) -> Option<Open<RedisInbox>> {
-    let url = redis_url(&format!("inbox::redis::{test}"))?;
-    let prefix = RedisPrefix::new(&url, "inbox", test);
-    let store = RedisStore::open(&url)
-        .await
-        .unwrap()
-        .inbox()
-        .prefix(prefix.prefix());
-    Some(Open::new(store, prefix))
+    fixtures::redis("inbox", test, |db, prefix| db.inbox().prefix(prefix)).await
 }
 
 /// The whole suite in one go on one store, as a third-party backend runs it.

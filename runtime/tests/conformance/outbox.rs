@@ -5,25 +5,16 @@ use hookwire::outbox::{MemoryOutbox, Policy};
 use crate::outbox_conformance::backends::{Memory, Postgres, Sqlite};
 use crate::outbox_conformance::{Backend, Case};
 
-macro_rules! cases {
-    ($open:path, [$($case:ident),* $(,)?]) => {
-        $(
-            #[tokio::test]
-            async fn $case() {
-                let Some(backend) = $open(stringify!($case)).await else {
-                    return;
-                };
-                let cleanup = backend.clone();
-                crate::outbox_conformance::$case(Case::new(backend, Policy::default()).await)
-                    .await;
-                cleanup.cleanup().await;
-            }
-        )*
-    };
+macro_rules! run {
+    ($backend:ident, $case:ident) => {{
+        let cleanup = $backend.clone();
+        crate::outbox_conformance::$case(Case::new($backend, Policy::default()).await).await;
+        cleanup.cleanup().await;
+    }};
 }
 
 crate::per_backend!(
-    cases,
+    run,
     [
         fan_out_and_filters,
         fencing,

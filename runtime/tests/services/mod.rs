@@ -63,18 +63,95 @@ impl PgSchema {
 impl Drop for PgSchema {
     fn drop(&mut self) {
         let (url, name) = (self.url.clone(), self.name.clone());
-        // Dropped inside the test's runtime: run the cleanup on a thread of its own.
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(run_sql(
-                &url,
-                format!("DROP SCHEMA IF EXISTS {name} CASCADE"),
-            ));
-        })
-        .join();
+        clean_up(async move {
+            run_sql(&url, format!("DROP SCHEMA IF EXISTS {name} CASCADE")).await;
+        });
+    }
+}
+
+/// Runs a guard's cleanup to its end: on a thread and runtime of its own, since guards are
+/// dropped inside the test's runtime.
+fn clean_up(cleanup: impl std::future::Future<Output = ()> + Send + 'static) {
+    let _ = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(cleanup);
+    })
+    .join();
+}
+
+/// A Redis key prefix of one test (`hookwire-test:{name}:{pid}:{nanos}:`); its keys are
+/// deleted when the test ends (also when it fails).
+pub struct RedisPrefix {
+    url: String,
+    prefix: String,
+}
+
+impl RedisPrefix {
+    /// A fresh prefix on the server at `url`.
+    pub fn new(url: &str, name: &str) -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        RedisPrefix {
+            url: url.to_owned(),
+            prefix: format!("hookwire-test:{name}:{}:{nanos}:", std::process::id()),
+        }
+    }
+
+    /// The prefix.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The server's URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Every key under `prefix` on the server at `url`.
+    pub async fn keys(url: &str, prefix: &str) -> Vec<Vec<u8>> {
+        let client = redis::Client::open(url).expect("HOOKWIRE_TEST_REDIS_URL");
+        let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+        let mut keys = Vec::new();
+        let mut cursor = 0_u64;
+        loop {
+            let (next, batch): (u64, Vec<Vec<u8>>) = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(format!("{prefix}*"))
+                .arg("COUNT")
+                .arg(1_000)
+                .query_async(&mut connection)
+                .await
+                .unwrap();
+            keys.extend(batch);
+            if next == 0 {
+                return keys;
+            }
+            cursor = next;
+        }
+    }
+}
+
+impl Drop for RedisPrefix {
+    fn drop(&mut self) {
+        let (url, prefix) = (self.url.clone(), self.prefix.clone());
+        clean_up(async move {
+            let keys = RedisPrefix::keys(&url, &prefix).await;
+            if keys.is_empty() {
+                return;
+            }
+            let client = redis::Client::open(url.as_str()).expect("redis url");
+            let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+            let _: i64 = redis::cmd("DEL")
+                .arg(keys)
+                .query_async(&mut connection)
+                .await
+                .unwrap();
+        });
     }
 }
 
