@@ -14,8 +14,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use redis::Script;
 use redis::aio::ConnectionManager;
-use redis::{RedisError, Script};
 
 use crate::dedup::{Claim, DedupError, DedupKey, DedupStore};
 use crate::plumbing::time::{duration_millis, millis};
@@ -133,24 +133,11 @@ impl RedisDedup {
     /// Runs a script, once more if the first try met a dropped connection (the manager has
     /// reconnected meanwhile).
     async fn run(&self, script: &Script, key: &str, args: &[String]) -> Result<i64, DedupError> {
-        let mut attempt = 0;
-        loop {
-            let mut invocation = script.key(key);
-            for arg in args {
-                invocation.arg(arg);
-            }
-            let mut connection = self.connection.clone();
-            match invocation.invoke_async::<i64>(&mut connection).await {
-                Ok(value) => return Ok(value),
-                Err(error) if attempt == 0 && reconnectable(&error) => attempt += 1,
-                Err(error) => return Err(DedupError::new(format!("Redis: {error}"))),
-            }
-        }
+        let args: Vec<&[u8]> = args.iter().map(String::as_bytes).collect();
+        super::connect::run_script(&self.connection, script, &[key], &args)
+            .await
+            .map_err(|error| DedupError::new(format!("Redis: {error}")))
     }
-}
-
-fn reconnectable(error: &RedisError) -> bool {
-    error.is_io_error() || error.is_connection_dropped() || error.is_connection_refusal()
 }
 
 impl DedupStore for RedisDedup {

@@ -50,7 +50,7 @@ use crate::{BoxFuture, ClaimToken, Settled, Timestamp};
 #[path = "inbox_scripts.rs"]
 mod scripts;
 
-use scripts::{number, reconnectable, redis_error, text};
+use scripts::{number, redis_error, text};
 
 /// The inbox on Redis (feature `redis`): every replica of a receiver that uses the same Redis
 /// and prefix shares its queues. Cheap to clone: clones share the connection.
@@ -149,22 +149,9 @@ impl RedisInbox {
         keys: &[&str],
         args: &[&[u8]],
     ) -> Result<T, InboxError> {
-        let mut retried = false;
-        loop {
-            let mut invocation = script.prepare_invoke();
-            for key in keys {
-                invocation.key(*key);
-            }
-            for arg in args {
-                invocation.arg(*arg);
-            }
-            let mut connection = self.connection.clone();
-            match invocation.invoke_async::<T>(&mut connection).await {
-                Ok(value) => return Ok(value),
-                Err(error) if !retried && reconnectable(&error) => retried = true,
-                Err(error) => return Err(redis_error(error)),
-            }
-        }
+        super::connect::run_script(&self.connection, script, keys, args)
+            .await
+            .map_err(redis_error)
     }
 
     async fn claim_batch(

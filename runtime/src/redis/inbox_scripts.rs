@@ -214,10 +214,6 @@ pub(super) fn redis_error(error: RedisError) -> InboxError {
     InboxError::new(format!("Redis: {error}"))
 }
 
-pub(super) fn reconnectable(error: &RedisError) -> bool {
-    error.is_io_error() || error.is_connection_dropped() || error.is_connection_refusal()
-}
-
 pub(super) fn number(bytes: &[u8]) -> Result<i64, InboxError> {
     std::str::from_utf8(bytes)
         .ok()
