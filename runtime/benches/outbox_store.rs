@@ -12,7 +12,7 @@ use hookwire::outbox::{
     AttemptOutcome, AttemptResult, ClaimRequest, NewEndpoint, OutboxStore, RawEvent,
 };
 use hookwire::postgres::PgOutbox;
-use hookwire::sqlite::SqliteOutbox;
+use hookwire::sqlite::{SqliteOutbox, SqliteStore};
 
 const EVENTS: usize = 20_000;
 const BATCH: u32 = 64;
@@ -75,7 +75,7 @@ async fn run<S: OutboxStore + Clone + 'static>(name: &str, store: S) -> (f64, f6
     let delivered = total as f64 / started.elapsed().as_secs_f64();
     assert_eq!(total, EVENTS, "{name}: every delivery recorded once");
     println!(
-        "{name:<10} publish {publish:>9.0} events/s   claim+record {delivered:>9.0} deliveries/s ({WORKERS} workers, batches of {BATCH})"
+        "{name:<13} publish {publish:>9.0} events/s   claim+record {delivered:>9.0} deliveries/s ({WORKERS} workers, batches of {BATCH})"
     );
     (publish, delivered)
 }
@@ -93,6 +93,17 @@ fn main() {
             .await
             .unwrap();
         let (_, sqlite_rate) = run("sqlite", sqlite).await;
+        // The outbox handed out by the database handle (`SqliteStore::open`, whose own default
+        // is `synchronous = FULL` for the inbox): its claims and results commit at `NORMAL` as
+        // above. Then the outbox on the handle's own pool, at `FULL` (what `outbox()` gave
+        // before it took a pool of its own): the price of a sync per commit.
+        let url = format!("sqlite://{}", dir.join("handle.db").display());
+        let handle = SqliteStore::open(&url).await.unwrap();
+        run("sqlite/handle", handle.outbox().await.unwrap()).await;
+        let url = format!("sqlite://{}", dir.join("full.db").display());
+        let full = SqliteStore::open(&url).await.unwrap();
+        let full = SqliteOutbox::from_pool(full.pool().clone()).await.unwrap();
+        run("sqlite/full", full).await;
         let _ = std::fs::remove_dir_all(&dir);
 
         let Ok(url) = std::env::var("HOOKWIRE_TEST_POSTGRES_URL") else {

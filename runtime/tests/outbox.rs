@@ -203,6 +203,49 @@ async fn sqlite_in_memory_outbox_takes_concurrent_claims() {
     );
 }
 
+/// The handle's outbox on a file commits its own work at `synchronous = NORMAL` (a pool of its
+/// own) while the handle keeps `FULL`, and an event published in the handle's transaction is
+/// the outbox's to claim: one database.
+#[tokio::test]
+async fn sqlite_handle_outbox_commits_at_normal_on_the_same_file() {
+    use hookwire::outbox::{ClaimRequest, NewEndpoint, OutboxStore, RawEvent};
+    use hookwire::sqlite::SqliteStore;
+
+    let db = Sqlite::new("handle-outbox");
+    let store = SqliteStore::open(&db.url).await.unwrap();
+    let outbox = store.outbox().await.unwrap();
+    let level = |pool: sqlx::SqlitePool| async move {
+        sqlx::query_scalar::<_, i64>("PRAGMA synchronous")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    // 2 is FULL, 1 is NORMAL.
+    assert_eq!(level(store.pool().clone()).await, 2);
+    assert_eq!(level(outbox.pool().clone()).await, 1);
+
+    let endpoint =
+        NewEndpoint::new("http://127.0.0.1:9/hook", "whsec_c2VjcmV0").allow_private(true);
+    outbox.add_endpoint(&endpoint).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let event = RawEvent::new("order.created", serde_json::json!({"id": 1})).unwrap();
+    let id = outbox.publish_raw_in(&mut tx, &event).await.unwrap();
+    tx.commit().await.unwrap();
+    let claimed = outbox.claim(ClaimRequest::new(10)).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].event_id, id);
+
+    // In memory there is one database per pool: the outbox shares the handle's.
+    let memory = SqliteStore::open("sqlite::memory:").await.unwrap();
+    let outbox = memory.outbox().await.unwrap();
+    outbox.add_endpoint(&endpoint).await.unwrap();
+    let endpoints: i64 = sqlx::query_scalar("SELECT count(*) FROM hw_endpoint")
+        .fetch_one(memory.pool())
+        .await
+        .unwrap();
+    assert_eq!(endpoints, 1);
+}
+
 /// Publishing on a connection outside any transaction is atomic: when the fan-out fails, no
 /// event is left behind without its deliveries (a crash between the two would do the same).
 mod publish_atomicity {

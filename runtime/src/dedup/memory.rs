@@ -142,7 +142,7 @@ impl MemoryDedup {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn claim_now(&self, key: &DedupKey, now: i64, lease: i64) -> Result<Claim, DedupError> {
+    fn claim_at(&self, key: &DedupKey, now: i64, lease: i64) -> Result<Claim, DedupError> {
         let state = &mut *self.lock();
         let expires_at = now.saturating_add(lease);
         let held = state
@@ -172,7 +172,9 @@ impl MemoryDedup {
         let token = state.tokens;
         if expires_at <= now {
             // A lease of zero: expired as soon as it is made, so not kept.
-            state.entries.remove(key);
+            if held.is_some() {
+                state.entries.remove(key);
+            }
             return Ok(Claim::New(ClaimToken::new(token)));
         }
         let entry = Entry {
@@ -180,8 +182,14 @@ impl MemoryDedup {
             expires_at,
             token,
         };
-        match state.entries.get_mut(key) {
-            Some(slot) => *slot = entry,
+        // The lookup above said whether the key is held: an absent one is inserted without
+        // a second lookup.
+        match held {
+            Some(_) => {
+                if let Some(slot) = state.entries.get_mut(key) {
+                    *slot = entry;
+                }
+            }
             None => {
                 state.entries.insert(key.clone(), entry);
             }
@@ -190,7 +198,7 @@ impl MemoryDedup {
         Ok(Claim::New(ClaimToken::new(token)))
     }
 
-    fn complete_now(&self, key: &DedupKey, token: ClaimToken, now: i64, ttl: i64) -> Settled {
+    fn complete_at(&self, key: &DedupKey, token: ClaimToken, now: i64, ttl: i64) -> Settled {
         let state = &mut *self.lock();
         let Some(entry) = state.entries.get_mut(key) else {
             return Settled::Lost;
@@ -211,7 +219,7 @@ impl MemoryDedup {
         Settled::Applied
     }
 
-    fn abandon_now(&self, key: &DedupKey, token: ClaimToken) -> Settled {
+    fn abandon_key(&self, key: &DedupKey, token: ClaimToken) -> Settled {
         let state = &mut *self.lock();
         match state.entries.get(key) {
             Some(entry) if entry.token == token.get() && !entry.done => {
@@ -279,7 +287,7 @@ impl DedupStore for MemoryDedup {
         now: Timestamp,
         lease: Duration,
     ) -> BoxFuture<'a, Result<Claim, DedupError>> {
-        let claimed = self.claim_now(key, now.unix_seconds(), secs(lease));
+        let claimed = self.claim_at(key, now.unix_seconds(), secs(lease));
         Box::pin(std::future::ready(claimed))
     }
 
@@ -290,7 +298,7 @@ impl DedupStore for MemoryDedup {
         now: Timestamp,
         ttl: Duration,
     ) -> BoxFuture<'a, Result<Settled, DedupError>> {
-        let settled = self.complete_now(key, token, now.unix_seconds(), secs(ttl));
+        let settled = self.complete_at(key, token, now.unix_seconds(), secs(ttl));
         Box::pin(std::future::ready(Ok(settled)))
     }
 
@@ -299,7 +307,39 @@ impl DedupStore for MemoryDedup {
         key: &'a DedupKey,
         token: ClaimToken,
     ) -> BoxFuture<'a, Result<Settled, DedupError>> {
-        Box::pin(std::future::ready(Ok(self.abandon_now(key, token))))
+        Box::pin(std::future::ready(Ok(self.abandon_key(key, token))))
+    }
+
+    fn claim_now<'a>(
+        &'a self,
+        key: &'a DedupKey,
+        now: Timestamp,
+        lease: Duration,
+    ) -> Option<Result<Claim, DedupError>> {
+        Some(self.claim_at(key, now.unix_seconds(), secs(lease)))
+    }
+
+    fn complete_now<'a>(
+        &'a self,
+        key: &'a DedupKey,
+        token: ClaimToken,
+        now: Timestamp,
+        ttl: Duration,
+    ) -> Option<Result<Settled, DedupError>> {
+        Some(Ok(self.complete_at(
+            key,
+            token,
+            now.unix_seconds(),
+            secs(ttl),
+        )))
+    }
+
+    fn abandon_now<'a>(
+        &'a self,
+        key: &'a DedupKey,
+        token: ClaimToken,
+    ) -> Option<Result<Settled, DedupError>> {
+        Some(Ok(self.abandon_key(key, token)))
     }
 }
 
@@ -315,28 +355,28 @@ mod tests {
     fn settled_claims_leave_nothing_behind() {
         let store = MemoryDedup::new().capacity(4);
         for _ in 0..1_000 {
-            let Ok(Claim::New(token)) = store.claim_now(&key("a"), 0, 10) else {
+            let Ok(Claim::New(token)) = store.claim_at(&key("a"), 0, 10) else {
                 panic!("expected a new claim");
             };
-            assert_eq!(store.abandon_now(&key("a"), token), Settled::Applied);
+            assert_eq!(store.abandon_key(&key("a"), token), Settled::Applied);
         }
         assert!(store.is_empty());
-        let Ok(Claim::New(token)) = store.claim_now(&key("b"), 0, 10) else {
+        let Ok(Claim::New(token)) = store.claim_at(&key("b"), 0, 10) else {
             panic!("expected a new claim");
         };
         assert_eq!(
-            store.complete_now(&key("b"), token, 1, 100),
+            store.complete_at(&key("b"), token, 1, 100),
             Settled::Applied
         );
         assert_eq!(store.len(), 1);
         // A zero time to live forgets the delivery at once.
-        let Ok(Claim::New(token)) = store.claim_now(&key("c"), 1, 10) else {
+        let Ok(Claim::New(token)) = store.claim_at(&key("c"), 1, 10) else {
             panic!("expected a new claim");
         };
-        assert_eq!(store.complete_now(&key("c"), token, 1, 0), Settled::Applied);
+        assert_eq!(store.complete_at(&key("c"), token, 1, 0), Settled::Applied);
         assert_eq!(store.len(), 1);
         assert!(matches!(
-            store.claim_now(&key("c"), 1, 10),
+            store.claim_at(&key("c"), 1, 10),
             Ok(Claim::New(_))
         ));
     }
@@ -345,27 +385,24 @@ mod tests {
     fn a_full_store_sweeps_once_per_second_and_reports_the_exact_wait() {
         let store = MemoryDedup::new().capacity(2);
         for (id, lease) in [("a", 5), ("b", 50)] {
-            let Ok(Claim::New(token)) = store.claim_now(&key(id), 0, lease) else {
+            let Ok(Claim::New(token)) = store.claim_at(&key(id), 0, lease) else {
                 panic!("expected a new claim");
             };
-            assert_eq!(
-                store.complete_now(&key(id), token, 0, 100),
-                Settled::Applied
-            );
+            assert_eq!(store.complete_at(&key(id), token, 0, 100), Settled::Applied);
         }
         // Both leases were replaced by the time to live: the wait is the ttl's, not a lease's.
-        let Err(DedupError::Full { retry_after, .. }) = store.claim_now(&key("c"), 1, 10) else {
+        let Err(DedupError::Full { retry_after, .. }) = store.claim_at(&key("c"), 1, 10) else {
             panic!("expected a full store");
         };
         assert_eq!(retry_after, Duration::from_secs(99));
         assert!(store.lock().exact);
         // An expired entry's slot is taken over by its own key, and by another once swept.
         assert!(matches!(
-            store.claim_now(&key("a"), 100, 10),
+            store.claim_at(&key("a"), 100, 10),
             Ok(Claim::New(_))
         ));
         assert!(matches!(
-            store.claim_now(&key("c"), 100, 10),
+            store.claim_at(&key("c"), 100, 10),
             Ok(Claim::New(_))
         ));
         assert_eq!(store.len(), 2);
@@ -376,21 +413,21 @@ mod tests {
     fn full_store_reports_when_room_frees_up() {
         let store = MemoryDedup::new().capacity(2);
         assert!(matches!(
-            store.claim_now(&key("a"), 0, 30),
+            store.claim_at(&key("a"), 0, 30),
             Ok(Claim::New(_))
         ));
         assert!(matches!(
-            store.claim_now(&key("b"), 5, 100),
+            store.claim_at(&key("b"), 5, 100),
             Ok(Claim::New(_))
         ));
-        let Err(DedupError::Full { retry_after, .. }) = store.claim_now(&key("c"), 10, 30) else {
+        let Err(DedupError::Full { retry_after, .. }) = store.claim_at(&key("c"), 10, 30) else {
             panic!("expected a full store");
         };
         assert_eq!(retry_after, Duration::from_secs(20));
         // A key already held is answered, full or not.
-        assert_eq!(store.claim_now(&key("a"), 10, 30).unwrap(), Claim::InFlight);
+        assert_eq!(store.claim_at(&key("a"), 10, 30).unwrap(), Claim::InFlight);
         assert!(matches!(
-            store.claim_now(&key("c"), 30, 30),
+            store.claim_at(&key("c"), 30, 30),
             Ok(Claim::New(_))
         ));
     }

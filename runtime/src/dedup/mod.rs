@@ -216,6 +216,79 @@ crate::plumbing::shareable_store_trait! {
             key: &'a DedupKey,
             token: ClaimToken,
         ) -> BoxFuture<'a, Result<Settled, DedupError>>;
+
+        /// [`claim`](Self::claim) answered at once, without a future, by a store that never
+        /// waits (an in-memory one); `None`, the default, from a store that must wait (a
+        /// network or a disk): the caller then awaits `claim`. The receiver asks this first,
+        /// so a memory store costs no boxed future per delivery.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use hookwire::Timestamp;
+        /// use hookwire::dedup::{Claim, DedupKey, DedupStore, MemoryDedup};
+        ///
+        /// let store = MemoryDedup::new();
+        /// let key = DedupKey::new("ns", "msg_1");
+        /// let now = Timestamp::from_unix(0);
+        /// let claimed = store.claim_now(&key, now, Duration::from_secs(60));
+        /// assert!(matches!(claimed, Some(Ok(Claim::New(_)))));
+        /// ```
+        fn claim_now<'a>(
+            &'a self,
+            key: &'a DedupKey,
+            now: Timestamp,
+            lease: Duration,
+        ) -> Option<Result<Claim, DedupError>> where default {
+            let _ = (key, now, lease);
+            None
+        };
+
+        /// [`complete`](Self::complete) answered at once, as [`claim_now`](Self::claim_now);
+        /// `None` by default.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use hookwire::{Settled, Timestamp};
+        /// use hookwire::dedup::{Claim, DedupKey, DedupStore, MemoryDedup};
+        ///
+        /// let store = MemoryDedup::new();
+        /// let (key, now) = (DedupKey::new("ns", "msg_1"), Timestamp::from_unix(0));
+        /// let Some(Ok(Claim::New(token))) = store.claim_now(&key, now, Duration::from_secs(60)) else { unreachable!() };
+        /// let settled = store.complete_now(&key, token, now, Duration::from_secs(3600));
+        /// assert!(matches!(settled, Some(Ok(Settled::Applied))));
+        /// ```
+        fn complete_now<'a>(
+            &'a self,
+            key: &'a DedupKey,
+            token: ClaimToken,
+            now: Timestamp,
+            ttl: Duration,
+        ) -> Option<Result<Settled, DedupError>> where default {
+            let _ = (key, token, now, ttl);
+            None
+        };
+
+        /// [`abandon`](Self::abandon) answered at once, as [`claim_now`](Self::claim_now);
+        /// `None` by default.
+        ///
+        /// ```
+        /// use std::time::Duration;
+        /// use hookwire::{Settled, Timestamp};
+        /// use hookwire::dedup::{Claim, DedupKey, DedupStore, MemoryDedup};
+        ///
+        /// let store = MemoryDedup::new();
+        /// let (key, now) = (DedupKey::new("ns", "msg_1"), Timestamp::from_unix(0));
+        /// let Some(Ok(Claim::New(token))) = store.claim_now(&key, now, Duration::from_secs(60)) else { unreachable!() };
+        /// assert!(matches!(store.abandon_now(&key, token), Some(Ok(Settled::Applied))));
+        /// ```
+        fn abandon_now<'a>(
+            &'a self,
+            key: &'a DedupKey,
+            token: ClaimToken,
+        ) -> Option<Result<Settled, DedupError>> where default {
+            let _ = (key, token);
+            None
+        };
     }
 }
 

@@ -83,15 +83,18 @@ macro_rules! shareable_store_trait {
         pub trait $name:ident: $bound:tt $(+ $bounds:tt)* {
             $(
                 $(#[$method_attr:meta])*
-                fn $method:ident<$lt:lifetime>(&$self_lt:lifetime self $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty;
+                fn $method:ident<$lt:lifetime>(&$self_lt:lifetime self $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty
+                    $(where default $default:block)?;
             )*
         }
     ) => {
         $(#[$attr])*
         pub trait $name: $bound $(+ $bounds)* {
             $(
-                $(#[$method_attr])*
-                fn $method<$lt>(&$self_lt self $(, $arg: $ty)*) -> $ret;
+                $crate::plumbing::store_trait_method! {
+                    $(#[$method_attr])*
+                    fn $method<$lt>(&$self_lt self $(, $arg: $ty)*) -> $ret; $($default)?
+                }
             )*
         }
 
@@ -107,3 +110,17 @@ macro_rules! shareable_store_trait {
     };
 }
 pub(crate) use shareable_store_trait;
+
+/// One method of a [`shareable_store_trait!`]: required, or provided with the body given after
+/// `where default` (a store that can do better overrides it).
+macro_rules! store_trait_method {
+    ($(#[$attr:meta])* fn $method:ident<$lt:lifetime>(&$self_lt:lifetime self $(, $arg:ident: $ty:ty)*) -> $ret:ty;) => {
+        $(#[$attr])*
+        fn $method<$lt>(&$self_lt self $(, $arg: $ty)*) -> $ret;
+    };
+    ($(#[$attr:meta])* fn $method:ident<$lt:lifetime>(&$self_lt:lifetime self $(, $arg:ident: $ty:ty)*) -> $ret:ty; $default:block) => {
+        $(#[$attr])*
+        fn $method<$lt>(&$self_lt self $(, $arg: $ty)*) -> $ret $default
+    };
+}
+pub(crate) use store_trait_method;

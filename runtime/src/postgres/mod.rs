@@ -142,6 +142,13 @@ impl PgStore {
             .map_err(unavailable)?;
         Ok(PgStore { pool })
     }
+
+    /// The outbox's pool ([`outbox`](Self::outbox)): the handle's.
+    #[cfg(feature = "outbox")]
+    #[allow(clippy::unused_async)]
+    async fn outbox_pool(&self) -> Result<PgPool, crate::outbox::StoreError> {
+        Ok(self.pool.clone())
+    }
 }
 
 crate::sql::handle::sql_handle!(

@@ -37,7 +37,12 @@ pub(crate) async fn claim(
     };
     let key = DedupKey::new(namespace(), id);
     let now = inner.clock.now();
-    match store.claim(&key, now, inner.dedup_lease).await {
+    // A store that answers at once (memory) is not asked for a boxed future.
+    let claimed = match store.claim_now(&key, now, inner.dedup_lease) {
+        Some(claimed) => claimed,
+        None => store.claim(&key, now, inner.dedup_lease).await,
+    };
+    match claimed {
         Ok(Claim::New(token)) => Ok(Some(Held {
             store: Arc::clone(store),
             key,
@@ -95,11 +100,12 @@ impl Held {
     pub(crate) async fn complete(mut self, inner: &Inner) -> Result<(), DedupError> {
         self.settled = true;
         let now = inner.clock.now();
-        match self
-            .store
-            .complete(&self.key, self.token, now, inner.dedup_ttl)
-            .await?
-        {
+        let (key, ttl) = (&self.key, inner.dedup_ttl);
+        let settled = match self.store.complete_now(key, self.token, now, ttl) {
+            Some(settled) => settled,
+            None => self.store.complete(key, self.token, now, ttl).await,
+        };
+        match settled? {
             Settled::Applied => {}
             Settled::Lost => tracing::warn!(
                 key = %self.key,
@@ -111,7 +117,11 @@ impl Held {
 
     pub(crate) async fn abandon(mut self) {
         self.settled = true;
-        if let Err(error) = self.store.abandon(&self.key, self.token).await {
+        let settled = match self.store.abandon_now(&self.key, self.token) {
+            Some(settled) => settled,
+            None => self.store.abandon(&self.key, self.token).await,
+        };
+        if let Err(error) = settled {
             tracing::warn!(%error, "could not release the delivery id; it stays claimed until its lease ends");
         }
     }
@@ -120,6 +130,12 @@ impl Held {
 impl Drop for Held {
     fn drop(&mut self) {
         if self.settled {
+            return;
+        }
+        if let Some(settled) = self.store.abandon_now(&self.key, self.token) {
+            if let Err(error) = settled {
+                tracing::warn!(%error, "could not release an abandoned delivery id");
+            }
             return;
         }
         let store = Arc::clone(&self.store);

@@ -48,7 +48,8 @@ macro_rules! sql_handle {
                 Ok(store)
             }
 
-            /// The pool, shared with every store handed out: for statements of your own.
+            /// The pool, shared with the duplicate store and the inbox handed out: for statements of
+            /// your own.
             ///
             /// ```no_run
             /// # async fn demo() -> Result<(), hookwire::BackendError> {
@@ -125,9 +126,11 @@ macro_rules! sql_handle {
                 $inbox::new(self.pool.clone())
             }
 
-            /// The outbox in this database, sharing the handle's pool (its tables are created
-            /// or migrated on first use), so events are published in the same transactions as
-            /// your changes ([`begin`](Self::begin)).
+            /// The outbox in this database (its tables are created or migrated on first use),
+            /// so events are published in the same transactions as your changes
+            /// ([`begin`](Self::begin)). PostgreSQL shares the handle's pool; on a SQLite file
+            /// the outbox has a pool of its own whose commits do not wait for a sync
+            /// (`synchronous = NORMAL`, see `hookwire::sqlite`).
             ///
             /// # Errors
             /// The database is unavailable, or its schema is newer than this build's.
@@ -141,7 +144,7 @@ macro_rules! sql_handle {
             #[cfg(feature = "outbox")]
             #[cfg_attr(docsrs, doc(cfg(feature = "outbox")))]
             pub async fn outbox(&self) -> Result<$outbox, $crate::outbox::StoreError> {
-                $outbox::from_pool(self.pool.clone()).await
+                $outbox::from_pool(self.outbox_pool().await?).await
             }
 
             /// The events feed of this database's outbox

@@ -9,7 +9,9 @@
 //! unless the URL or the options say otherwise, `synchronous = FULL`: each commit is synced, so
 //! an inbox delivery acknowledged with `200` survives a power loss. `?synchronous=normal` in the
 //! URL syncs only at checkpoints (a crash of the process loses nothing, a power loss may roll
-//! the last commits back), for stores where that is enough (the duplicate store).
+//! the last commits back), for stores where that is enough (the duplicate store). The outbox
+//! (`SqliteStore::outbox`, feature `outbox`) commits its own work at `NORMAL` whatever this
+//! level.
 //!
 //! ```
 //! use std::time::Duration;
@@ -195,6 +197,30 @@ impl SqliteStore {
         let options = options(url, SqliteSynchronous::Full)?;
         let pool = pool::connect(options, 1).await.map_err(unavailable)?;
         Ok(SqliteStore { pool })
+    }
+
+    /// The outbox's pool ([`outbox`](Self::outbox)): its own transactions (claims, results,
+    /// releases, `publish_raw`) commit at `synchronous = NORMAL` whatever the handle's level,
+    /// as `SqliteOutbox::open` does. In WAL mode such a commit survives a crash of the
+    /// process, which is what the outbox promises; a power loss can roll back only its last
+    /// claims or results, which it then repeats (a delivery is sent at least once in any
+    /// case). On a file that is a pool of its own on the same database (as many connections
+    /// as the handle's); an in-memory database shares the handle's pool. An event published
+    /// in your own transaction commits with it, at your connection's level. For the handle's
+    /// level everywhere: `SqliteOutbox::from_pool(store.pool().clone())`.
+    #[cfg(feature = "outbox")]
+    async fn outbox_pool(&self) -> Result<SqlitePool, crate::outbox::StoreError> {
+        let options = self.pool.connect_options();
+        if pool::in_memory(&options) {
+            return Ok(self.pool.clone());
+        }
+        // At `FULL` (the handle's default, for the inbox) each claim and each batch of results
+        // waited for a sync of the log (see the `outbox_store` bench's `sqlite/full` row).
+        let options = (*options).clone().synchronous(SqliteSynchronous::Normal);
+        let connections = self.pool.options().get_max_connections();
+        pool::connect(options, connections)
+            .await
+            .map_err(crate::outbox::StoreError::database)
     }
 }
 

@@ -3,6 +3,12 @@
 //! busy timeout instead of failing with `SQLITE_BUSY` on upgrade), the schema is created on
 //! first use. The outbox's logic is shared with PostgreSQL; this is SQLite's dialect.
 //!
+//! `NORMAL` in WAL mode syncs the log at checkpoints, not at every commit: a committed event,
+//! claim or result survives a crash of the application, which is what the outbox promises; a
+//! power loss or an OS crash may roll back the last commits, and the outbox then sends those
+//! deliveries again (at least once, as after any crash). `FULL` would sync at every claim and
+//! every batch of results, for no delivery the outbox would otherwise lose.
+//!
 //! ```
 //! use hookwire::outbox::{NewEndpoint, OutboxStore, RawEvent};
 //! use hookwire::sqlite::SqliteOutbox;
