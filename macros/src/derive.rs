@@ -18,7 +18,7 @@ pub(crate) fn event(input: &DeriveInput) -> TokenStream {
     let krate = container.attrs.krate.clone();
     let model = check::event(&cx, container);
     match (cx.check(), model) {
-        (Ok(()), Some(model)) => wrap_in_const(model.krate.as_ref(), expand::event(&model)),
+        (Ok(()), Some(model)) => expand::event(&model),
         (errors, _) => with_fallback(errors, krate.as_ref(), fallback::event(input)),
     }
 }

@@ -1,7 +1,8 @@
 //! `#[derive(Events)]`: the catalog impls. Each method is one `match` or one list; the work
 //! (reading envelopes, schemas) is done by the runtime's provided methods. `SendEvents` and
 //! `DescribeEvents` apply only when every event is `Serialize` or `JsonSchema`, so a catalog of
-//! events that are only received compiles without either.
+//! events that are only received compiles without either; each states its condition as one
+//! bound on the list of the catalog's events, not one bound per event.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -28,9 +29,19 @@ pub(crate) fn expand(container: &Catalog<'_>) -> TokenStream {
         parse.push(quote_spanned!(span=> #index => _hookwire::__private::from_data::<#ty, __D>(data).map(Self::#name)));
     }
     let index_of = index_of(container);
-    let send = send_events(container);
-    let describe = describe_events(container);
-    let sorted = sorted_types(container);
+    // A concrete catalog names its list of events once, as an alias both conditional impls use.
+    let (list, alias) = if container.generics.params.is_empty() {
+        let list = event_list(container);
+        (
+            quote!(__HookwireEvents),
+            quote!(type __HookwireEvents = #list;),
+        )
+    } else {
+        (event_list(container), TokenStream::new())
+    };
+    let send = send_events(container, &list);
+    let describe = describe_events(container, &list);
+    let table = type_table(container);
     quote! {
         #[automatically_derived]
         impl #impl_generics _hookwire::Events for #ident #ty_generics #where_clause {
@@ -54,9 +65,10 @@ pub(crate) fn expand(container: &Catalog<'_>) -> TokenStream {
                 }
             }
         }
+        #alias
         #send
         #describe
-        #sorted
+        #table
     }
 }
 
@@ -84,14 +96,45 @@ fn variant_bounds(container: &Catalog<'_>, bound: &TokenStream) -> TokenStream {
 }
 
 /// `SendEvents`, when every event is `Serialize`.
-fn send_events(container: &Catalog<'_>) -> TokenStream {
+///
+/// A concrete catalog states that as one bound on the list of its events (see [`event_list`])
+/// and serializes through it: the variant's payload goes to the list as `&dyn Any` with its
+/// index, so no arm needs `Serialize` of its own. A generic catalog keeps one bound per event,
+/// since its events need not be `'static`.
+fn send_events(container: &Catalog<'_>, list: &TokenStream) -> TokenStream {
     let ident = container.ident;
     let (impl_generics, ty_generics, _) = container.generics.split_for_impl();
-    let where_clause = variant_bounds(container, &quote!(_hookwire::__private::Serialize));
-    let arms = container.variants.iter().map(|variant| {
-        let name = variant.ident;
-        quote_spanned!(variant.ty.span()=> Self::#name(ref data) => _hookwire::__private::serialize_data(data, serializer))
-    });
+    let body = if container.generics.params.is_empty() {
+        let arms = container
+            .variants
+            .iter()
+            .enumerate()
+            .map(|(index, variant)| {
+                let name = variant.ident;
+                quote_spanned!(variant.ty.span()=> Self::#name(ref data) => (#index, data))
+            });
+        quote! {
+            let (index, data): (usize, &dyn ::core::any::Any) = match *self {
+                #(#arms,)*
+            };
+            <#list as _hookwire::__private::SendAll>::serialize_nth(index, data, serializer)
+        }
+    } else {
+        let arms = container.variants.iter().map(|variant| {
+            let name = variant.ident;
+            quote_spanned!(variant.ty.span()=> Self::#name(ref data) => _hookwire::__private::serialize_data(data, serializer))
+        });
+        quote! {
+            match *self {
+                #(#arms,)*
+            }
+        }
+    };
+    let where_clause = if container.generics.params.is_empty() {
+        list_bound(container, list, &quote!(_hookwire::__private::SendAll))
+    } else {
+        variant_bounds(container, &quote!(_hookwire::__private::Serialize))
+    };
     quote! {
         #[automatically_derived]
         impl #impl_generics _hookwire::SendEvents for #ident #ty_generics #where_clause {
@@ -99,24 +142,18 @@ fn send_events(container: &Catalog<'_>) -> TokenStream {
                 &self,
                 serializer: __S,
             ) -> ::core::result::Result<__S::Ok, __S::Error> {
-                match *self {
-                    #(#arms,)*
-                }
+                #body
             }
         }
     }
 }
 
 /// `DescribeEvents`, when every event is `JsonSchema` (a `DescribeEvent`) and hookwire is built
-/// with `schema`.
-fn describe_events(container: &Catalog<'_>) -> TokenStream {
+/// with `schema`: one bound on the list of events, which visits them in order.
+fn describe_events(container: &Catalog<'_>, list: &TokenStream) -> TokenStream {
     let ident = container.ident;
     let (impl_generics, ty_generics, _) = container.generics.split_for_impl();
-    let where_clause = variant_bounds(container, &quote!(_hookwire::DescribeEvent));
-    let visits = container.variants.iter().map(|variant| {
-        let ty = variant.ty;
-        quote_spanned!(ty.span()=> visitor.visit::<#ty>())
-    });
+    let where_clause = list_bound(container, list, &quote!(_hookwire::__private::DescribeAll));
     // Only where hookwire has its `schema` feature, which this macro cannot see: the runtime's
     // `if_schema!` keeps or drops the impl.
     quote! {
@@ -124,22 +161,57 @@ fn describe_events(container: &Catalog<'_>) -> TokenStream {
             #[automatically_derived]
             impl #impl_generics _hookwire::DescribeEvents for #ident #ty_generics #where_clause {
                 fn visit<__V: _hookwire::EventVisitor>(visitor: &mut __V) {
-                    #(#visits;)*
+                    <#list as _hookwire::__private::DescribeAll>::visit_all(visitor)
                 }
             }
         }
     }
 }
 
-/// `index_of` through the table [`sorted_types`] computes at compile time; catalogs without
-/// the table (see [`has_sorted_types`]) keep the trait's linear default.
+/// The most lists a tuple of the runtime's `SendAll` and `DescribeAll` impls holds.
+const LIST_WIDTH: usize = 16;
+
+/// The catalog's event types as one type: `(Leaf<A>, Leaf<B>, ...)`, nested in tuples of at most
+/// [`LIST_WIDTH`], each `Leaf` spanned on its variant's type.
+fn event_list(container: &Catalog<'_>) -> TokenStream {
+    let mut level: Vec<TokenStream> = container
+        .variants
+        .iter()
+        .map(|variant| {
+            let ty = variant.ty;
+            quote_spanned!(ty.span()=> _hookwire::__private::Leaf<#ty>)
+        })
+        .collect();
+    while level.len() > LIST_WIDTH {
+        level = level
+            .chunks(LIST_WIDTH)
+            .map(|chunk| quote!((#(#chunk,)*)))
+            .collect();
+    }
+    quote!((#(#level,)*))
+}
+
+/// `for<'__hookwire> List: Trait` on the catalog's [`event_list`] (or its alias); see
+/// [`variant_bounds`] for the unused lifetime.
+fn list_bound(container: &Catalog<'_>, list: &TokenStream, bound: &TokenStream) -> TokenStream {
+    let existing = container
+        .generics
+        .where_clause
+        .as_ref()
+        .map(|clause| clause.predicates.iter().collect::<Vec<_>>())
+        .unwrap_or_default();
+    quote!(where #(#existing,)* for<'__hookwire> Self: _hookwire::Events, for<'__hookwire> #list: #bound,)
+}
+
+/// `index_of` through the table [`type_table`] builds at compile time; catalogs without the
+/// table (see [`has_type_table`]) keep the trait's linear default.
 fn index_of(container: &Catalog<'_>) -> TokenStream {
-    if !has_sorted_types(container) {
+    if !has_type_table(container) {
         return TokenStream::new();
     }
     quote! {
         fn index_of(event_type: &str) -> ::core::option::Option<usize> {
-            _hookwire::__private::lookup(&__SORTED_TYPES, Self::TYPES, event_type)
+            _hookwire::__private::lookup(&__TYPE_TABLE, Self::TYPES, event_type)
         }
     }
 }
@@ -173,16 +245,17 @@ fn bounds(container: &Catalog<'_>) -> TokenStream {
     quote!(where #(#existing,)* #(#events,)*)
 }
 
-/// The catalog's type names sorted by hash, computed once at compile time: `index_of`
-/// searches it, and a constant check fails to evaluate when two variants' events share a type
-/// name. The check finds the first such variant, then calls a panicking function spanned on
-/// it, so the error lands on that variant.
-fn sorted_types(container: &Catalog<'_>) -> TokenStream {
-    if !has_sorted_types(container) {
+/// The catalog's type names in a hash table built once at compile time: `index_of` searches
+/// it, and a constant check fails to evaluate when two variants' events share a type name. The
+/// table names the first such variant; the check then calls a panicking function spanned on it,
+/// so the error lands on that variant.
+fn type_table(container: &Catalog<'_>) -> TokenStream {
+    if !has_type_table(container) {
         return TokenStream::new();
     }
     let ident = container.ident;
-    let count = container.variants.len();
+    // At least twice as many slots as names, a power of two: probes end after about one step.
+    let slots = (container.variants.len() * 2).next_power_of_two();
     let arms = container
         .variants
         .iter()
@@ -194,12 +267,9 @@ fn sorted_types(container: &Catalog<'_>) -> TokenStream {
             quote!(#index => #call,)
         });
     quote! {
-        const __SORTED_TYPES: [(u64, usize); #count] =
-            _hookwire::__private::sorted_types::<#count>(<#ident as _hookwire::Events>::TYPES);
-        const _: () = match _hookwire::__private::first_duplicate(
-            &__SORTED_TYPES,
-            <#ident as _hookwire::Events>::TYPES,
-        ) {
+        const __TYPE_TABLE: _hookwire::__private::TypeTable<#slots> =
+            _hookwire::__private::type_table::<#slots>(<#ident as _hookwire::Events>::TYPES);
+        const _: () = match __TYPE_TABLE.duplicate {
             #(#arms)*
             _ => {}
         };
@@ -208,6 +278,6 @@ fn sorted_types(container: &Catalog<'_>) -> TokenStream {
 
 /// Whether the catalog gets the compile-time table: not when generic (a constant cannot use
 /// the parameters), and not for a single event, which needs neither a search nor a check.
-fn has_sorted_types(container: &Catalog<'_>) -> bool {
+fn has_type_table(container: &Catalog<'_>) -> bool {
     container.generics.params.is_empty() && container.variants.len() > 1
 }

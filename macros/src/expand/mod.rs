@@ -1,6 +1,7 @@
 //! Code generation from the validated model: one file per generated trait, each trusting the
 //! model it is given. This is the one place that spells the path of the runtime crate;
-//! everything generated refers to it as `_hookwire`.
+//! everything generated refers to it as `_hookwire` (the `Event` impl, emitted without the
+//! wrapper, through [`runtime_path`]).
 
 mod endpoint;
 mod event;
@@ -12,6 +13,15 @@ pub(crate) use events::expand as events;
 
 use proc_macro2::TokenStream;
 use quote::quote;
+
+/// The path of the runtime crate: `::hookwire`, or the path given with
+/// `#[hookwire(crate = "...")]`.
+pub(crate) fn runtime_path(krate: Option<&syn::Path>) -> TokenStream {
+    match krate {
+        Some(path) => quote!(#path),
+        None => quote!(::hookwire),
+    }
+}
 
 /// Wraps generated items in `const _: () = { ... };` with the runtime crate in scope as
 /// `_hookwire`: `::hookwire` by default, or the path given with `#[hookwire(crate = "...")]`.

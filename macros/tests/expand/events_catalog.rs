@@ -24,7 +24,7 @@ const _: () = {
             }
         }
         fn index_of(event_type: &str) -> ::core::option::Option<usize> {
-            _hookwire::__private::lookup(&__SORTED_TYPES, Self::TYPES, event_type)
+            _hookwire::__private::lookup(&__TYPE_TABLE, Self::TYPES, event_type)
         }
         fn from_data<'de, __D: _hookwire::__private::Deserializer<'de>>(
             index: usize,
@@ -47,42 +47,42 @@ const _: () = {
             }
         }
     }
+    type __HookwireEvents = (
+        _hookwire::__private::Leaf<OrderCreated>,
+        _hookwire::__private::Leaf<events::OrderShipped>,
+    );
     #[automatically_derived]
     impl _hookwire::SendEvents for ShopEvent
     where
         for<'__hookwire> Self: _hookwire::Events,
-        for<'__hookwire> OrderCreated: _hookwire::__private::Serialize,
-        for<'__hookwire> events::OrderShipped: _hookwire::__private::Serialize,
+        for<'__hookwire> __HookwireEvents: _hookwire::__private::SendAll,
     {
         fn serialize_data<__S: _hookwire::__private::Serializer>(
             &self,
             serializer: __S,
         ) -> ::core::result::Result<__S::Ok, __S::Error> {
-            match *self {
-                Self::OrderCreated(ref data) => {
-                    _hookwire::__private::serialize_data(data, serializer)
-                }
-                Self::OrderShipped(ref data) => {
-                    _hookwire::__private::serialize_data(data, serializer)
-                }
-            }
+            let (index, data): (usize, &dyn ::core::any::Any) = match *self {
+                Self::OrderCreated(ref data) => (0usize, data),
+                Self::OrderShipped(ref data) => (1usize, data),
+            };
+            <__HookwireEvents as _hookwire::__private::SendAll>::serialize_nth(
+                index,
+                data,
+                serializer,
+            )
         }
     }
     _hookwire::__private::if_schema! {
         #[automatically_derived] impl _hookwire::DescribeEvents for ShopEvent where for <
-        '__hookwire > Self : _hookwire::Events, for < '__hookwire > OrderCreated :
-        _hookwire::DescribeEvent, for < '__hookwire > events::OrderShipped :
-        _hookwire::DescribeEvent, { fn visit < __V : _hookwire::EventVisitor > (visitor :
-        & mut __V) { visitor.visit:: < OrderCreated > (); visitor.visit:: <
-        events::OrderShipped > (); } }
+        '__hookwire > Self : _hookwire::Events, for < '__hookwire > __HookwireEvents :
+        _hookwire::__private::DescribeAll, { fn visit < __V : _hookwire::EventVisitor >
+        (visitor : & mut __V) { < __HookwireEvents as _hookwire::__private::DescribeAll >
+        ::visit_all(visitor) } }
     }
-    const __SORTED_TYPES: [(u64, usize); 2usize] = _hookwire::__private::sorted_types::<
-        2usize,
+    const __TYPE_TABLE: _hookwire::__private::TypeTable<4usize> = _hookwire::__private::type_table::<
+        4usize,
     >(<ShopEvent as _hookwire::Events>::TYPES);
-    const _: () = match _hookwire::__private::first_duplicate(
-        &__SORTED_TYPES,
-        <ShopEvent as _hookwire::Events>::TYPES,
-    ) {
+    const _: () = match __TYPE_TABLE.duplicate {
         1usize => _hookwire::__private::duplicate_event_type(),
         _ => {}
     };

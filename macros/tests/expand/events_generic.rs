@@ -56,8 +56,9 @@ const _: () = {
     _hookwire::__private::if_schema! {
         #[automatically_derived] impl < T > _hookwire::DescribeEvents for Paged < T >
         where T : Clone, for < '__hookwire > Self : _hookwire::Events, for < '__hookwire
-        > Page < T > : _hookwire::DescribeEvent, { fn visit < __V :
-        _hookwire::EventVisitor > (visitor : & mut __V) { visitor.visit:: < Page < T > >
-        (); } }
+        > (_hookwire::__private::Leaf < Page < T > >,) :
+        _hookwire::__private::DescribeAll, { fn visit < __V : _hookwire::EventVisitor >
+        (visitor : & mut __V) { < (_hookwire::__private::Leaf < Page < T > >,) as
+        _hookwire::__private::DescribeAll > ::visit_all(visitor) } }
     }
 };
