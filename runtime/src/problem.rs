@@ -4,7 +4,9 @@
 #[cfg(feature = "schema")]
 use std::borrow::Cow;
 
-use serde::{Deserialize, Serialize};
+use serde::de::Error as _;
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 /// The media type of a [`Problem`].
@@ -29,22 +31,69 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 /// );
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Problem {
-    /// A URI naming the problem type; `about:blank` when the status says it all.
-    #[serde(rename = "type", default = "about_blank")]
+    /// A URI naming the problem type (the member `type`); `about:blank` when the status says it
+    /// all, and when the member is absent.
     pub problem_type: String,
     /// A short summary of the problem type.
     pub title: String,
     /// The HTTP status code.
     pub status: u16,
-    /// What went wrong with this request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// What went wrong with this request; absent (or `null`) when `None`.
     pub detail: Option<String>,
-    /// Extension members, such as `parameter` and `code`.
-    #[serde(flatten)]
+    /// Extension members, such as `parameter` and `code`: every other member of the object.
     pub extensions: Map<String, Value>,
+}
+
+/// One object: `type`, `title`, `status`, `detail` when there is one, then the extensions.
+impl Serialize for Problem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.problem_type)?;
+        map.serialize_entry("title", &self.title)?;
+        map.serialize_entry("status", &self.status)?;
+        if let Some(detail) = &self.detail {
+            map.serialize_entry("detail", detail)?;
+        }
+        for (name, value) in &self.extensions {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+/// `title` and `status` are required; every member other than the four named ones is an
+/// extension.
+impl<'de> Deserialize<'de> for Problem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        fn member<'de, T: Deserialize<'de>, E: serde::de::Error>(value: Value) -> Result<T, E> {
+            T::deserialize(value).map_err(E::custom)
+        }
+        let mut members = Map::<String, Value>::deserialize(deserializer)?;
+        let problem_type = match members.remove("type") {
+            Some(value) => member(value)?,
+            None => about_blank(),
+        };
+        let title = members
+            .remove("title")
+            .ok_or_else(|| D::Error::missing_field("title"))?;
+        let status = members
+            .remove("status")
+            .ok_or_else(|| D::Error::missing_field("status"))?;
+        let detail = match members.remove("detail") {
+            Some(value) => member(value)?,
+            None => None,
+        };
+        Ok(Problem {
+            problem_type,
+            title: member(title)?,
+            status: member(status)?,
+            detail,
+            extensions: members,
+        })
+    }
 }
 
 fn about_blank() -> String {
@@ -202,4 +251,42 @@ pub(crate) fn response(
         body,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Problem;
+
+    #[test]
+    fn round_trips_with_extensions_and_reads_what_the_rfc_allows() {
+        let problem = Problem::new(422, "Unprocessable Content")
+            .with_detail("bad `page`")
+            .with_code("bad_page");
+        let text = serde_json::to_string(&problem).unwrap_or_default();
+        assert_eq!(
+            text,
+            r#"{"type":"about:blank","title":"Unprocessable Content","status":422,"detail":"bad `page`","code":"bad_page"}"#
+        );
+        assert_eq!(serde_json::from_str::<Problem>(&text).ok(), Some(problem));
+
+        let minimal: Problem =
+            serde_json::from_str(r#"{"title":"Gone","status":410,"detail":null,"x":[1]}"#)
+                .unwrap_or_else(|error| Problem::new(0, error.to_string()));
+        assert_eq!(minimal.problem_type, "about:blank");
+        assert_eq!((minimal.status, minimal.detail), (410, None));
+        assert_eq!(minimal.extensions["x"], serde_json::json!([1]));
+
+        for (text, error) in [
+            (r#"{"status":400}"#, "missing field `title`"),
+            (r#"{"title":"x"}"#, "missing field `status`"),
+            (r#"{"title":"x","status":70000}"#, "70000"),
+            (r#"[1]"#, "map"),
+        ] {
+            let message = serde_json::from_str::<Problem>(text)
+                .err()
+                .map(|error| error.to_string())
+                .unwrap_or_default();
+            assert!(message.contains(error), "{text}: {message}");
+        }
+    }
 }

@@ -302,18 +302,13 @@ crate::plumbing::shareable_store_trait! {
 /// let full = DedupError::Full { capacity: 10, retry_after: Duration::from_secs(30) };
 /// assert!(full.to_string().contains("10 ids"));
 /// ```
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum DedupError {
     /// The store could not be reached or answered nonsense.
-    #[error("the duplicate store is unavailable: {0}")]
-    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+    Unavailable(Box<dyn std::error::Error + Send + Sync>),
     /// A bounded store holds `capacity` ids, none of them expired: nothing is evicted inside
     /// its time to live, so the delivery is refused until `retry_after` has passed.
-    #[error(
-        "the duplicate store is full ({capacity} ids, none expired); retry in {} s",
-        retry_after.as_secs()
-    )]
     Full {
         /// The store's bound.
         capacity: usize,
@@ -322,8 +317,43 @@ pub enum DedupError {
     },
     /// [`open::dedup`](crate::open::dedup) was given a URL it cannot use: an unknown scheme, a backend this build does
     /// not include, or a malformed parameter.
-    #[error(transparent)]
-    Url(#[from] UrlError),
+    Url(UrlError),
+}
+
+impl std::fmt::Display for DedupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DedupError::Unavailable(source) => {
+                write!(f, "the duplicate store is unavailable: {source}")
+            }
+            DedupError::Full {
+                capacity,
+                retry_after,
+            } => write!(
+                f,
+                "the duplicate store is full ({capacity} ids, none expired); retry in {} s",
+                retry_after.as_secs()
+            ),
+            DedupError::Url(error) => std::fmt::Display::fmt(error, f),
+        }
+    }
+}
+
+impl std::error::Error for DedupError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            DedupError::Unavailable(source) => Some(source.as_ref()),
+            DedupError::Full { .. } => None,
+            // Transparent: the URL error's own source (it has none).
+            DedupError::Url(error) => std::error::Error::source(error),
+        }
+    }
+}
+
+impl From<UrlError> for DedupError {
+    fn from(error: UrlError) -> Self {
+        DedupError::Url(error)
+    }
 }
 
 impl From<NoRandomness> for DedupError {

@@ -189,22 +189,42 @@ pub enum Payload<E> {
 /// }
 /// assert!(matches!(Catalog::from_envelope(b"[]"), Err(EnvelopeError::Malformed(_))));
 /// ```
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum EnvelopeError {
     /// The bytes are not a JSON object with a string `type`, an RFC 3339 `timestamp` and a
     /// `data` member (this includes bytes that are not UTF-8).
-    #[error("the body is not a webhook envelope with `type`, `timestamp` and `data`: {0}")]
-    Malformed(#[source] serde_json::Error),
+    Malformed(serde_json::Error),
     /// The catalog lists the event type, but `data` does not match the event's Rust type.
-    #[error("the data of a `{event_type}` event does not match its type: {source}")]
     Data {
         /// The envelope's `type`.
         event_type: String,
         /// What serde_json reported.
-        #[source]
         source: serde_json::Error,
     },
+}
+
+impl std::fmt::Display for EnvelopeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EnvelopeError::Malformed(source) => write!(
+                f,
+                "the body is not a webhook envelope with `type`, `timestamp` and `data`: {source}"
+            ),
+            EnvelopeError::Data { event_type, source } => write!(
+                f,
+                "the data of a `{event_type}` event does not match its type: {source}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for EnvelopeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            EnvelopeError::Malformed(source) | EnvelopeError::Data { source, .. } => Some(source),
+        }
+    }
 }
 
 impl fmt::Display for UnknownEvent {

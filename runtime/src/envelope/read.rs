@@ -106,14 +106,50 @@ pub(crate) fn read<'de, P: DataSeed>(
     })
 }
 
-#[derive(Deserialize)]
-#[serde(field_identifier, rename_all = "lowercase")]
+/// An envelope member's name: `type`, `timestamp`, `data`, or another one, which is skipped.
 enum Key {
     Type,
     Timestamp,
     Data,
-    #[serde(other)]
     Other,
+}
+
+impl Key {
+    fn of(name: &[u8]) -> Key {
+        match name {
+            b"type" => Key::Type,
+            b"timestamp" => Key::Timestamp,
+            b"data" => Key::Data,
+            _ => Key::Other,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Key, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("field identifier")
+            }
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<Key, E> {
+                Ok(Key::of(name.as_bytes()))
+            }
+            fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<Key, E> {
+                Ok(Key::of(name))
+            }
+            fn visit_u64<E: de::Error>(self, index: u64) -> Result<Key, E> {
+                Ok(match index {
+                    0 => Key::Type,
+                    1 => Key::Timestamp,
+                    2 => Key::Data,
+                    _ => Key::Other,
+                })
+            }
+        }
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
 }
 
 struct EnvelopeVisitor<'t, P> {

@@ -387,16 +387,39 @@ crate::plumbing::shareable_store_trait! {
 /// use hookwire::inbox::InboxError;
 /// assert_eq!(InboxError::new("disk full").to_string(), "the inbox is unavailable: disk full");
 /// ```
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum InboxError {
     /// The store could not be reached or answered nonsense.
-    #[error("the inbox is unavailable: {0}")]
-    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+    Unavailable(Box<dyn std::error::Error + Send + Sync>),
     /// [`open::inbox`](crate::open::inbox) was given a URL it cannot use: an unknown scheme, a backend this build does
     /// not include, or a malformed parameter.
-    #[error(transparent)]
-    Url(#[from] crate::UrlError),
+    Url(crate::UrlError),
+}
+
+impl std::fmt::Display for InboxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InboxError::Unavailable(source) => write!(f, "the inbox is unavailable: {source}"),
+            InboxError::Url(error) => std::fmt::Display::fmt(error, f),
+        }
+    }
+}
+
+impl std::error::Error for InboxError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            InboxError::Unavailable(source) => Some(source.as_ref()),
+            // Transparent: the URL error's own source (it has none).
+            InboxError::Url(error) => std::error::Error::source(error),
+        }
+    }
+}
+
+impl From<crate::UrlError> for InboxError {
+    fn from(error: crate::UrlError) -> Self {
+        InboxError::Url(error)
+    }
 }
 
 impl From<NoRandomness> for InboxError {

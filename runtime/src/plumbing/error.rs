@@ -13,11 +13,10 @@
 ///     "the database's schema is at version 9, newer than this build's 5: upgrade hookwire"
 /// );
 /// ```
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum BackendError {
     /// The URL or the options are malformed.
-    #[error("invalid {backend} URL `{url}`: {reason}")]
     InvalidUrl {
         /// `SQLite`, `PostgreSQL` or `Redis`.
         backend: &'static str,
@@ -27,37 +26,63 @@ pub enum BackendError {
         reason: String,
     },
     /// The database could not be reached or answered an error.
-    #[error("{backend}: {source}")]
     Unavailable {
         /// `SQLite`, `PostgreSQL` or `Redis`.
         backend: &'static str,
         /// The driver's error.
-        #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A migration failed (it was rolled back: the database is as it was).
-    #[error("migration {version} ({name}) failed: {source}")]
     Migration {
         /// The migration's version.
         version: u32,
         /// The migration's name.
         name: &'static str,
         /// The database's error.
-        #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The database was migrated by a newer hookwire: this build does not know its schema
     /// and refuses to touch it.
-    #[error(
-        "the database's schema is at version {found}, newer than this build's {supported}: \
-         upgrade hookwire"
-    )]
     SchemaTooNew {
         /// The newest version applied to the database.
         found: u32,
         /// The newest version this build knows.
         supported: u32,
     },
+}
+
+impl std::fmt::Display for BackendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BackendError::InvalidUrl {
+                backend,
+                url,
+                reason,
+            } => write!(f, "invalid {backend} URL `{url}`: {reason}"),
+            BackendError::Unavailable { backend, source } => write!(f, "{backend}: {source}"),
+            BackendError::Migration {
+                version,
+                name,
+                source,
+            } => write!(f, "migration {version} ({name}) failed: {source}"),
+            BackendError::SchemaTooNew { found, supported } => write!(
+                f,
+                "the database's schema is at version {found}, newer than this build's \
+                 {supported}: upgrade hookwire"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for BackendError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BackendError::Unavailable { source, .. } | BackendError::Migration { source, .. } => {
+                Some(source.as_ref())
+            }
+            BackendError::InvalidUrl { .. } | BackendError::SchemaTooNew { .. } => None,
+        }
+    }
 }
 
 impl BackendError {

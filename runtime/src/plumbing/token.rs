@@ -53,9 +53,18 @@ pub enum Settled {
 
 /// The machine had no randomness to give (a random token could not be made).
 #[cfg(any(feature = "postgres", feature = "redis", feature = "sqlite"))]
-#[derive(Debug, thiserror::Error)]
-#[error("no randomness: {0}")]
+#[derive(Debug)]
 pub(crate) struct NoRandomness(getrandom::Error);
+
+#[cfg(any(feature = "postgres", feature = "redis", feature = "sqlite"))]
+impl std::fmt::Display for NoRandomness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "no randomness: {}", self.0)
+    }
+}
+
+#[cfg(any(feature = "postgres", feature = "redis", feature = "sqlite"))]
+impl std::error::Error for NoRandomness {}
 
 /// Without a backend no random token is made (and getrandom is not built): nothing to fail.
 #[cfg(not(any(feature = "postgres", feature = "redis", feature = "sqlite")))]

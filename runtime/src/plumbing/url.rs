@@ -16,23 +16,15 @@ use std::borrow::Cow;
 ///     "`redis:` stores need hookwire's `redis` feature, which this build does not enable"
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum UrlError {
     /// The URL starts with no scheme hookwire knows.
-    #[error(
-        "unknown store URL `{scheme}`: expected `memory`, `sqlite://PATH`, `postgres://...` \
-         or `redis://...`"
-    )]
     UnknownScheme {
         /// What the URL starts with, up to its first `:` (at most 32 characters).
         scheme: String,
     },
     /// The store is known, but its backend was not compiled in.
-    #[error(
-        "`{scheme}:` stores need hookwire's `{feature}` feature, which this build does not \
-         enable"
-    )]
     NotCompiled {
         /// The URL's scheme.
         scheme: &'static str,
@@ -40,7 +32,6 @@ pub enum UrlError {
         feature: &'static str,
     },
     /// A query parameter hookwire reads is malformed.
-    #[error("the store URL's `{parameter}` parameter {problem}")]
     InvalidParameter {
         /// The parameter's name.
         parameter: &'static str,
@@ -48,6 +39,28 @@ pub enum UrlError {
         problem: &'static str,
     },
 }
+
+impl std::fmt::Display for UrlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UrlError::UnknownScheme { scheme } => write!(
+                f,
+                "unknown store URL `{scheme}`: expected `memory`, `sqlite://PATH`, \
+                 `postgres://...` or `redis://...`"
+            ),
+            UrlError::NotCompiled { scheme, feature } => write!(
+                f,
+                "`{scheme}:` stores need hookwire's `{feature}` feature, which this build does \
+                 not enable"
+            ),
+            UrlError::InvalidParameter { parameter, problem } => {
+                write!(f, "the store URL's `{parameter}` parameter {problem}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for UrlError {}
 
 impl UrlError {
     /// The error for a store `target` names whose backend this build does not include.

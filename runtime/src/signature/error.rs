@@ -22,17 +22,15 @@ use std::fmt;
 /// assert_eq!(err.to_string(), "missing header `x-hub-signature-256`");
 /// # Ok::<(), hookwire::signature::SecretError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum VerifyError {
     /// A header the scheme requires is absent.
-    #[error("missing header `{name}`")]
     MissingHeader {
         /// The header's name, lowercase.
         name: &'static str,
     },
     /// A header is present but not in the scheme's format.
-    #[error("malformed header `{name}`: {reason}")]
     MalformedHeader {
         /// The header's name, lowercase.
         name: &'static str,
@@ -42,10 +40,6 @@ pub enum VerifyError {
     /// The signed timestamp is further from `now` than the verifier's [`Tolerance`] allows.
     ///
     /// [`Tolerance`]: crate::signature::Tolerance
-    #[error(
-        "timestamp is {offset} seconds {direction}, outside the tolerance of {tolerance} seconds; \
-         check the sender's and the receiver's clocks, or reject the request as a replay"
-    )]
     TimestampOutsideTolerance {
         /// How far the timestamp is from `now`, in seconds.
         offset: u64,
@@ -56,7 +50,6 @@ pub enum VerifyError {
     },
     /// The signature header holds no signature of a version this verifier can check (for
     /// example only `v1a` entries while the verifier holds only HMAC secrets).
-    #[error("header `{name}` has no signature of the expected kind ({expected})")]
     NoSupportedSignature {
         /// The signature header's name, lowercase.
         name: &'static str,
@@ -65,9 +58,38 @@ pub enum VerifyError {
     },
     /// No signature in the request matched the body under any of the verifier's keys: the
     /// body was altered, or the secret is not the one the sender used.
-    #[error("no signature matched the body and the configured secrets")]
     NoMatchingSignature,
 }
+
+impl fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VerifyError::MissingHeader { name } => write!(f, "missing header `{name}`"),
+            VerifyError::MalformedHeader { name, reason } => {
+                write!(f, "malformed header `{name}`: {reason}")
+            }
+            VerifyError::TimestampOutsideTolerance {
+                offset,
+                direction,
+                tolerance,
+            } => write!(
+                f,
+                "timestamp is {offset} seconds {direction}, outside the tolerance of {tolerance} \
+                 seconds; check the sender's and the receiver's clocks, or reject the request as \
+                 a replay"
+            ),
+            VerifyError::NoSupportedSignature { name, expected } => write!(
+                f,
+                "header `{name}` has no signature of the expected kind ({expected})"
+            ),
+            VerifyError::NoMatchingSignature => {
+                f.write_str("no signature matched the body and the configured secrets")
+            }
+        }
+    }
+}
+
+impl std::error::Error for VerifyError {}
 
 /// Whether a rejected timestamp lies in the past or in the future.
 ///
@@ -105,24 +127,36 @@ impl fmt::Display for Skew {
 /// assert_eq!(err, SignError::NoSigningKey);
 /// # Ok::<(), hookwire::signature::SecretError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SignError {
     /// The scheme holds only keys that verify (Ed25519 public keys), none that sign.
-    #[error(
-        "no signing key: this scheme holds only public keys, give it a `whsk_` or `whsec_` secret to sign"
-    )]
     NoSigningKey,
     /// The delivery id cannot be sent in a header or signed unambiguously.
-    #[error("invalid delivery id: {reason}")]
     InvalidId {
         /// What was wrong and what is accepted.
         reason: &'static str,
     },
     /// The timestamp is negative; webhook formats carry seconds since 1970.
-    #[error("invalid timestamp: expected seconds since the unix epoch, not a negative number")]
     NegativeTimestamp,
 }
+
+impl fmt::Display for SignError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SignError::NoSigningKey => f.write_str(
+                "no signing key: this scheme holds only public keys, give it a `whsk_` or \
+                 `whsec_` secret to sign",
+            ),
+            SignError::InvalidId { reason } => write!(f, "invalid delivery id: {reason}"),
+            SignError::NegativeTimestamp => f.write_str(
+                "invalid timestamp: expected seconds since the unix epoch, not a negative number",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SignError {}
 
 /// Why a secret or key could not be read.
 ///
@@ -135,17 +169,15 @@ pub enum SignError {
 /// assert!(matches!(err, SecretError::MalformedSecret { .. }));
 /// assert!(!err.to_string().contains("not base64"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SecretError {
     /// The secret is empty (or only a prefix such as `whsec_`).
-    #[error("empty secret: expected {expected}")]
     EmptySecret {
         /// The accepted format.
         expected: &'static str,
     },
     /// The secret is not in the expected format.
-    #[error("malformed secret: {reason}; expected {expected}")]
     MalformedSecret {
         /// The accepted format.
         expected: &'static str,
@@ -154,7 +186,6 @@ pub enum SecretError {
     },
     /// The key is of a kind this build of hookwire leaves out: an Ed25519 (`whsk_`, `whpk_`)
     /// key without the `v1a` feature.
-    #[error("{kind} needs hookwire's `{feature}` feature: enable it in Cargo.toml")]
     FeatureDisabled {
         /// What the key is, such as "an Ed25519 (`v1a`) signing key (`whsk_`)".
         kind: &'static str,
@@ -162,6 +193,23 @@ pub enum SecretError {
         feature: &'static str,
     },
 }
+
+impl fmt::Display for SecretError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SecretError::EmptySecret { expected } => write!(f, "empty secret: expected {expected}"),
+            SecretError::MalformedSecret { expected, reason } => {
+                write!(f, "malformed secret: {reason}; expected {expected}")
+            }
+            SecretError::FeatureDisabled { kind, feature } => write!(
+                f,
+                "{kind} needs hookwire's `{feature}` feature: enable it in Cargo.toml"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SecretError {}
 
 #[cfg(test)]
 mod tests {

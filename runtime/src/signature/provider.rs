@@ -92,21 +92,40 @@ pub enum ToleranceShape {
 /// assert!(matches!(error, SchemeBuildError::Secret { position: 1, .. }));
 /// assert!(matches!(Provider::GitHub.scheme(Vec::<String>::new(), None), Err(SchemeBuildError::NoSecret)));
 /// ```
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum SchemeBuildError {
     /// No secret was given: a scheme needs at least one.
-    #[error("no secret given: a scheme needs at least one")]
     NoSecret,
     /// The secret at `position` (1 for the first) is malformed.
-    #[error("secret #{position} is invalid: {source}")]
     Secret {
         /// Which secret, counting from 1.
         position: usize,
         /// Why it is invalid (never the secret itself).
-        #[source]
         source: SecretError,
     },
+}
+
+impl std::fmt::Display for SchemeBuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SchemeBuildError::NoSecret => {
+                f.write_str("no secret given: a scheme needs at least one")
+            }
+            SchemeBuildError::Secret { position, source } => {
+                write!(f, "secret #{position} is invalid: {source}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SchemeBuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SchemeBuildError::NoSecret => None,
+            SchemeBuildError::Secret { source, .. } => Some(source),
+        }
+    }
 }
 
 const JSON: &[&str] = &["application/json"];

@@ -25,12 +25,24 @@ const NANOS_PER_SECOND: i128 = 1_000_000_000;
 /// assert!(error.to_string().contains("outside the range of jiff::Timestamp"));
 /// # }
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("the instant {} s after the Unix epoch is outside the range of {target}", timestamp.unix_seconds())]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TimestampRangeError {
     timestamp: Timestamp,
     target: &'static str,
 }
+
+impl std::fmt::Display for TimestampRangeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the instant {} s after the Unix epoch is outside the range of {}",
+            self.timestamp.unix_seconds(),
+            self.target
+        )
+    }
+}
+
+impl std::error::Error for TimestampRangeError {}
 
 impl TimestampRangeError {
     fn new(timestamp: Timestamp, target: &'static str) -> Self {

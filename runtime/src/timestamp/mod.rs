@@ -61,11 +61,18 @@ pub struct Timestamp {
 /// let error = "2022-02-30T00:00:00Z".parse::<Timestamp>().unwrap_err();
 /// assert_eq!(error.to_string(), "invalid RFC 3339 timestamp: day 30 does not exist in 2022-02");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid RFC 3339 timestamp: {reason}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimestampError {
     reason: Cow<'static, str>,
 }
+
+impl std::fmt::Display for TimestampError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid RFC 3339 timestamp: {}", self.reason)
+    }
+}
+
+impl std::error::Error for TimestampError {}
 
 impl TimestampError {
     fn new(reason: impl Into<Cow<'static, str>>) -> Self {
