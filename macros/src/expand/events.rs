@@ -80,12 +80,7 @@ pub(crate) fn expand(container: &Catalog<'_>) -> TokenStream {
 /// hold (stable Rust has no `trivial_bounds`): the impl then simply does not apply, and using
 /// it is a compile error naming the event that lacks the trait, at the call that needs it.
 fn variant_bounds(container: &Catalog<'_>, bound: &TokenStream) -> TokenStream {
-    let existing = container
-        .generics
-        .where_clause
-        .as_ref()
-        .map(|clause| clause.predicates.iter().collect::<Vec<_>>())
-        .unwrap_or_default();
+    let existing = existing_predicates(container);
     let bounds = container.variants.iter().map(|variant| {
         let ty = variant.ty;
         quote_spanned!(ty.span()=> for<'__hookwire> #ty: #bound)
@@ -194,12 +189,7 @@ fn event_list(container: &Catalog<'_>) -> TokenStream {
 /// `for<'__hookwire> List: Trait` on the catalog's [`event_list`] (or its alias); see
 /// [`variant_bounds`] for the unused lifetime.
 fn list_bound(container: &Catalog<'_>, list: &TokenStream, bound: &TokenStream) -> TokenStream {
-    let existing = container
-        .generics
-        .where_clause
-        .as_ref()
-        .map(|clause| clause.predicates.iter().collect::<Vec<_>>())
-        .unwrap_or_default();
+    let existing = existing_predicates(container);
     quote!(where #(#existing,)* for<'__hookwire> Self: _hookwire::Events, for<'__hookwire> #list: #bound,)
 }
 
@@ -232,12 +222,7 @@ fn bounds(container: &Catalog<'_>) -> TokenStream {
         let clause = &container.generics.where_clause;
         return quote!(#clause);
     }
-    let existing = container
-        .generics
-        .where_clause
-        .as_ref()
-        .map(|clause| clause.predicates.iter().collect::<Vec<_>>())
-        .unwrap_or_default();
+    let existing = existing_predicates(container);
     let events = container.variants.iter().map(|variant| {
         let ty = variant.ty;
         quote_spanned!(ty.span()=> #ty: _hookwire::Event)
@@ -280,4 +265,14 @@ fn type_table(container: &Catalog<'_>) -> TokenStream {
 /// the parameters), and not for a single event, which needs neither a search nor a check.
 fn has_type_table(container: &Catalog<'_>) -> bool {
     container.generics.params.is_empty() && container.variants.len() > 1
+}
+
+/// The predicates of the input's own where clause, kept in front of every generated bound.
+fn existing_predicates<'a>(container: &'a Catalog<'_>) -> Vec<&'a syn::WherePredicate> {
+    container
+        .generics
+        .where_clause
+        .as_ref()
+        .map(|clause| clause.predicates.iter().collect())
+        .unwrap_or_default()
 }
