@@ -56,11 +56,11 @@ pub(crate) fn run(args: SecretArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn text(secret: &Secret) -> Result<String, CliError> {
+pub(crate) fn text(secret: &Secret) -> Result<String, CliError> {
     String::from_utf8(secret.expose_secret().to_vec())
         .map_err(|_| CliError::failed("the generated secret is not text"))
 }
 
-fn no_random(err: impl std::fmt::Display) -> CliError {
+pub(crate) fn no_random(err: impl std::fmt::Display) -> CliError {
     CliError::failed(format!("no random source available: {err}"))
 }

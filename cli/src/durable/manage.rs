@@ -238,10 +238,9 @@ pub(crate) fn rotate_secret(args: RotateSecretArgs) -> Result<ExitCode, CliError
     let secret = match args.secret {
         Some(secret) => secret,
         None => {
-            let generated = StandardKey::generate_hmac_secret()
-                .map_err(|e| CliError::failed(format!("no random source available: {e}")))?;
-            String::from_utf8(generated.expose_secret().to_vec())
-                .map_err(|_| CliError::failed("the generated secret is not text"))?
+            let generated =
+                StandardKey::generate_hmac_secret().map_err(crate::secret::no_random)?;
+            crate::secret::text(&generated)?
         }
     };
     let overlap = span_seconds(&args.overlap).ok_or_else(|| {

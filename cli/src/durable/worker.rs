@@ -11,20 +11,21 @@ use super::WorkerArgs;
 use super::db::{self, OnStore};
 use crate::error::CliError;
 
-struct Run(WorkerArgs);
+/// The worker's arguments, and `--retention` parsed.
+struct Run(WorkerArgs, Option<Duration>);
 
 impl OnStore for Run {
     type Output = WorkerReport;
 
     async fn run<S: OutboxStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
-        let args = self.0;
+        let Run(args, retention) = self;
         let timeout = Duration::from_secs(args.timeout);
         let lease = Duration::from_secs(args.lease.unwrap_or(args.timeout + 15));
         if let Some(address) = args.metrics {
             serve_metrics(address).await?;
         }
         let mut builder = Worker::builder(std::sync::Arc::new(store));
-        if let Some(keep) = retention(&args.retention)? {
+        if let Some(keep) = retention {
             builder = builder.retention(keep, Duration::from_secs(3600));
         }
         if args.metrics.is_some() {
@@ -167,10 +168,10 @@ pub(crate) fn run(args: WorkerArgs) -> Result<ExitCode, CliError> {
             args.timeout
         )));
     }
-    retention(&args.retention)?;
+    let keep = retention(&args.retention)?;
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(8));
     let url = args.db.db.clone();
-    let report = db::run(&url, threads, Run(args))?;
+    let report = db::run(&url, threads, Run(args, keep))?;
     let unrecorded = if report.unrecorded > 0 {
         format!(
             ", {} not recorded (attempted again when their leases run out)",

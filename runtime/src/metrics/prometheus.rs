@@ -1,7 +1,7 @@
 //! [`Prometheus`]: a [`metrics`] recorder that keeps counters, gauges and histograms in memory
 //! and renders them in the Prometheus text exposition format (version 0.0.4).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -45,7 +45,7 @@ pub enum MetricsError {
 /// ```
 #[derive(Clone, Default)]
 pub struct Prometheus {
-    families: Arc<Mutex<BTreeMap<String, Family>>>,
+    registry: Arc<Mutex<Registry>>,
 }
 
 impl std::fmt::Debug for Prometheus {
@@ -54,10 +54,15 @@ impl std::fmt::Debug for Prometheus {
     }
 }
 
+/// A series' labels, as rendered: name and value, in the key's order.
+type Labels<'a> = Vec<(&'a str, &'a str)>;
+
+/// Every series by its key (the facade registers on each use: a lookup by the key's
+/// precomputed hash, no allocation), and the descriptions by metric name.
 #[derive(Default)]
-struct Family {
-    help: Option<String>,
-    series: BTreeMap<Vec<(String, String)>, Series>,
+struct Registry {
+    series: HashMap<Key, Series>,
+    help: HashMap<String, String>,
 }
 
 #[derive(Clone)]
@@ -169,26 +174,32 @@ impl Prometheus {
     /// ```
     #[must_use]
     pub fn render(&self) -> String {
-        let families = self.families.lock().unwrap_or_else(PoisonError::into_inner);
+        let registry = self.registry.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut families: BTreeMap<&str, Vec<(Labels<'_>, &Series)>> = BTreeMap::new();
+        for (key, series) in &registry.series {
+            let labels = key.labels().map(|l| (l.key(), l.value())).collect();
+            families
+                .entry(key.name())
+                .or_default()
+                .push((labels, series));
+        }
         let mut out = String::new();
-        for (name, family) in families.iter() {
-            let Some(first) = family.series.values().next() else {
-                continue;
-            };
-            if let Some(help) = &family.help {
+        for (name, mut family) in families {
+            family.sort_by(|a, b| a.0.cmp(&b.0));
+            if let Some(help) = registry.help.get(name) {
                 let _ = writeln!(
                     out,
                     "# HELP {name} {}",
                     help.replace('\\', "\\\\").replace('\n', "\\n")
                 );
             }
-            let kind = match first {
+            let kind = match family[0].1 {
                 Series::Counter(_) => "counter",
                 Series::Gauge(_) => "gauge",
                 Series::Histogram(_) => "histogram",
             };
             let _ = writeln!(out, "# TYPE {name} {kind}");
-            for (labels, series) in &family.series {
+            for (labels, series) in &family {
                 write_series(&mut out, name, labels, series);
             }
         }
@@ -196,13 +207,13 @@ impl Prometheus {
     }
 
     fn series(&self, key: &Key, make: impl FnOnce() -> Series) -> Series {
-        let labels: Vec<(String, String)> = key
-            .labels()
-            .map(|l| (l.key().to_owned(), l.value().to_owned()))
-            .collect();
-        let mut families = self.families.lock().unwrap_or_else(PoisonError::into_inner);
-        let family = families.entry(key.name().to_owned()).or_default();
-        family.series.entry(labels).or_insert_with(make).clone()
+        let mut registry = self.registry.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(series) = registry.series.get(key) {
+            return series.clone();
+        }
+        let series = make();
+        registry.series.insert(key.clone(), series.clone());
+        series
     }
 
     fn describe(&self, key: &KeyName, unit: Option<Unit>, description: &SharedString) {
@@ -212,12 +223,12 @@ impl Prometheus {
             }
             _ => description.to_string(),
         };
-        let mut families = self.families.lock().unwrap_or_else(PoisonError::into_inner);
-        families.entry(key.as_str().to_owned()).or_default().help = Some(help);
+        let mut registry = self.registry.lock().unwrap_or_else(PoisonError::into_inner);
+        registry.help.insert(key.as_str().to_owned(), help);
     }
 }
 
-fn write_series(out: &mut String, name: &str, labels: &[(String, String)], series: &Series) {
+fn write_series(out: &mut String, name: &str, labels: &[(&str, &str)], series: &Series) {
     match series {
         Series::Counter(cell) => {
             let _ = writeln!(
@@ -266,7 +277,7 @@ fn write_series(out: &mut String, name: &str, labels: &[(String, String)], serie
 }
 
 /// `{a="1",b="2"}` (with `le` last for a bucket), or nothing without labels.
-fn label_text(labels: &[(String, String)], le: Option<&str>) -> String {
+fn label_text(labels: &[(&str, &str)], le: Option<&str>) -> String {
     let mut parts: Vec<String> = labels
         .iter()
         .map(|(k, v)| format!("{k}=\"{}\"", escape(v)))

@@ -13,7 +13,7 @@ use crate::outbox::{AttemptOutcome, AttemptResult, DeliveryState, OutboxStore, R
 pub(crate) fn recorded(results: &[AttemptResult], recorded: &[Recorded]) {
     for (result, recorded) in results.iter().zip(recorded) {
         let outcome = match result.outcome {
-            AttemptOutcome::Response { status, .. } if (200..300).contains(&status) => "success",
+            outcome if outcome.is_success() => "success",
             AttemptOutcome::Response { .. } => "http_error",
             AttemptOutcome::NoResponse => "no_response",
             _ => "refused",

@@ -142,13 +142,9 @@ impl<S: OutboxStore + 'static> Worker<S> {
             };
             tokio::join!(purge, sample);
         };
-        tokio::pin!(run);
-        tokio::pin!(background);
-        loop {
-            tokio::select! {
-                report = &mut run => return report,
-                () = &mut background => {}
-            }
+        tokio::select! {
+            report = run => report,
+            () = background => unreachable!("the retention and sampling loops never end"),
         }
     }
 }
