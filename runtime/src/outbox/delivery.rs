@@ -168,6 +168,8 @@ pub struct Target {
     pub secrets: Secrets,
     /// Whether private addresses are allowed.
     pub allow_private: bool,
+    /// Extra headers to send ([`NewEndpoint::headers`](crate::outbox::NewEndpoint::headers)).
+    pub headers: std::collections::BTreeMap<String, String>,
 }
 
 /// A delivery a worker claimed: attempt it, then [`record`](crate::outbox::OutboxStore::record)

@@ -4,7 +4,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::outbox::{Secrets, StoreError};
+use std::collections::BTreeMap;
+
+use crate::outbox::{AppId, Secrets, StoreError};
 use crate::signature::{SignError, StandardKey};
 
 /// An endpoint's id, assigned by the store.
@@ -159,6 +161,17 @@ pub struct NewEndpoint {
     pub rate_per_second: Option<u32>,
     /// A free-form description for people.
     pub description: String,
+    /// The application it belongs to: it receives only that application's events. `None`:
+    /// it receives the events published for no application (single-tenant use).
+    pub app: Option<AppId>,
+    /// An id of the user's choosing, unique within its application
+    /// ([`check_uid`](crate::outbox::check_uid)).
+    pub uid: Option<String>,
+    /// Free-form key-value metadata.
+    pub metadata: BTreeMap<String, String>,
+    /// Extra HTTP headers sent with each of its deliveries (not the signature's, `content-*`,
+    /// `host` or `user-agent`; see [`check_header`]).
+    pub headers: BTreeMap<String, String>,
 }
 
 impl NewEndpoint {
@@ -178,7 +191,49 @@ impl NewEndpoint {
             max_in_flight: 16,
             rate_per_second: None,
             description: String::new(),
+            app: None,
+            uid: None,
+            metadata: BTreeMap::new(),
+            headers: BTreeMap::new(),
         }
+    }
+
+    /// Makes it an endpoint of `app`.
+    ///
+    /// ```
+    /// # use hookwire::outbox::{AppId, NewEndpoint};
+    /// assert_eq!(NewEndpoint::new("https://e.com/", "whsec_c2VjcmV0").app(AppId(2)).app, Some(AppId(2)));
+    /// ```
+    #[must_use]
+    pub fn app(mut self, app: AppId) -> Self {
+        self.app = Some(app);
+        self
+    }
+
+    /// Sets its uid.
+    ///
+    /// ```
+    /// # use hookwire::outbox::NewEndpoint;
+    /// assert_eq!(NewEndpoint::new("https://e.com/", "whsec_c2VjcmV0").uid("crm").uid.as_deref(), Some("crm"));
+    /// ```
+    #[must_use]
+    pub fn uid(mut self, uid: impl Into<String>) -> Self {
+        self.uid = Some(uid.into());
+        self
+    }
+
+    /// Adds an HTTP header sent with each delivery.
+    ///
+    /// ```
+    /// # use hookwire::outbox::NewEndpoint;
+    /// let endpoint = NewEndpoint::new("https://e.com/", "whsec_c2VjcmV0").header("x-tenant", "acme");
+    /// assert_eq!(endpoint.headers["x-tenant"], "acme");
+    /// ```
+    #[must_use]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers
+            .insert(name.into().to_ascii_lowercase(), value.into());
+        self
     }
 
     /// Subscribes to these event types only.
@@ -272,6 +327,12 @@ impl NewEndpoint {
                 ));
             }
         }
+        if let Some(uid) = &self.uid {
+            crate::outbox::check_uid(uid)?;
+        }
+        for (name, value) in &self.headers {
+            check_header(name, value)?;
+        }
         if self.secrets.expose().is_empty() || self.secrets.expose().iter().any(String::is_empty) {
             return Err(StoreError::invalid(
                 "secrets",
@@ -291,6 +352,58 @@ impl NewEndpoint {
         }
         Ok(())
     }
+}
+
+/// Checks an endpoint's extra header: a valid HTTP header name and value, and not one the
+/// delivery sets itself (`webhook-*`, `svix-*`, `content-*`, `host`, `user-agent`,
+/// `connection`, `transfer-encoding`, `traceparent`).
+///
+/// ```
+/// use hookwire::outbox::check_header;
+///
+/// assert!(check_header("x-tenant", "acme").is_ok());
+/// assert!(check_header("webhook-signature", "v1,forged").is_err());
+/// assert!(check_header("x-a", "line\r\nbreak").is_err());
+/// ```
+pub fn check_header(name: &str, value: &str) -> Result<(), StoreError> {
+    let lower = name.to_ascii_lowercase();
+    let reserved = ["webhook-", "svix-", "content-"]
+        .iter()
+        .any(|prefix| lower.starts_with(prefix))
+        || [
+            "host",
+            "user-agent",
+            "connection",
+            "transfer-encoding",
+            "traceparent",
+            "tracestate",
+        ]
+        .contains(&lower.as_str());
+    let token = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if !token || reserved {
+        return Err(StoreError::invalid(
+            "header",
+            format!(
+                "`{}` cannot be an endpoint's header: {}",
+                name.escape_default(),
+                if token {
+                    "the delivery sets it"
+                } else {
+                    "not a header name"
+                }
+            ),
+        ));
+    }
+    if value.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) || value.len() > 4096 {
+        return Err(StoreError::invalid(
+            "header",
+            format!("the value of `{name}` has control characters or is over 4096 bytes"),
+        ));
+    }
+    Ok(())
 }
 
 /// Why an endpoint is disabled.
@@ -384,8 +497,18 @@ pub struct WebhookEndpoint {
     /// How many times its circuit breaker opened since it last closed (0: closed); see
     /// [`breaker`](Self::breaker).
     pub breaker_opens: u32,
+    /// Its application, if it belongs to one.
+    pub app: Option<AppId>,
+    /// Its uid, if given.
+    pub uid: Option<String>,
+    /// Its metadata.
+    pub metadata: BTreeMap<String, String>,
+    /// Extra headers sent with each delivery.
+    pub headers: BTreeMap<String, String>,
     /// When it was added (Unix seconds).
     pub created_at: i64,
+    /// When it was last updated (Unix seconds).
+    pub updated_at: i64,
 }
 
 impl WebhookEndpoint {

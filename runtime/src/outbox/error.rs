@@ -35,6 +35,14 @@ pub enum StoreError {
         /// The id asked for.
         id: i64,
     },
+    /// A uid or an event's dedupe key that is already taken (in its application).
+    #[error("{what} `{key}` already exists")]
+    Conflict {
+        /// `"application"`, `"endpoint"` or `"event"`.
+        what: &'static str,
+        /// The key that is taken.
+        key: String,
+    },
     /// A value the caller passed is not acceptable.
     #[error("invalid {field}: {reason}")]
     Invalid {

@@ -74,6 +74,7 @@
 //! }
 //! ```
 
+mod application;
 mod breaker;
 mod contract;
 mod delivery;
@@ -87,28 +88,34 @@ mod lanes;
 mod memory;
 mod ops;
 mod policy;
+mod raw_event;
 pub(crate) mod record;
 mod secrets;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) mod sql;
+mod tenancy;
 #[cfg(feature = "reqwest")]
 mod worker;
 
+pub use application::{AppId, Application, Erased, NewApplication, check_uid};
 pub use breaker::{Breaker, BreakerState, Health};
 pub use contract::OutboxStore;
 pub use delivery::{
     AttemptOutcome, AttemptResult, ClaimRequest, Claimed, DeliveryId, DeliveryState, EXCERPT_LIMIT,
     Lease, Recorded, Target,
 };
-pub use endpoint::{DisabledReason, EndpointId, NewEndpoint, TypeFilter, WebhookEndpoint};
+pub use endpoint::{
+    DisabledReason, EndpointId, NewEndpoint, TypeFilter, WebhookEndpoint, check_header,
+};
 pub use error::StoreError;
 pub use memory::MemoryOutbox;
 pub use ops::{
-    AttemptLog, DeliveryInfo, DeliveryQuery, EndpointStats, OutboxStats, Purged, RawEvent,
-    StateCounts,
+    AttemptLog, DeliveryInfo, DeliveryQuery, EndpointStats, OutboxStats, Purged, StateCounts,
 };
 pub use policy::{Decision, EndpointChange, EndpointDisabled, Policy};
+pub use raw_event::RawEvent;
 pub use secrets::Secrets;
+pub use tenancy::{ApplicationStore, EventInfo, EventQuery, KeyedRecord};
 #[cfg(feature = "reqwest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub use worker::{FinishedAttempt, Worker, WorkerBuilder, WorkerError, WorkerReport};

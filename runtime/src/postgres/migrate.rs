@@ -28,6 +28,7 @@ pub(super) const LINE: Line = Line {
         Step::new(4, "outbox_breaker", include_str!("migrations/0004_outbox_breaker.sql")),
         Step::new(5, "feed", include_str!("migrations/0005_feed.sql")),
         Step::new(6, "retire_hw_meta", include_str!("migrations/0006_retire_hw_meta.sql")),
+        Step::new(7, "applications", include_str!("migrations/0007_applications.sql")),
     ],
 };
 

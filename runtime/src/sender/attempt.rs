@@ -259,11 +259,16 @@ fn headers(
     let signed = scheme
         .sign(message.id(), timestamp, message.body())
         .map_err(|e| AttemptError::new(ErrorKind::Sign, e.to_string()))?;
-    let mut headers = HeaderMap::with_capacity(signed.len() + 2);
+    let mut headers = HeaderMap::with_capacity(signed.len() + 2 + message.headers().count());
     for (name, value) in signed {
         // Every scheme's values are visible ASCII; one that is not is left out, not a panic.
         if let (Some(name), Ok(value)) = (header_name(name), HeaderValue::try_from(value)) {
             headers.append(name, value);
+        }
+    }
+    for (name, value) in message.headers() {
+        if !headers.contains_key(name) {
+            headers.append(name.clone(), value.clone());
         }
     }
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));

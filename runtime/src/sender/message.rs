@@ -37,6 +37,7 @@ pub struct Message {
     url: Url,
     event_type: Cow<'static, str>,
     body: Bytes,
+    headers: Vec<(http::HeaderName, http::HeaderValue)>,
 }
 
 impl Message {
@@ -72,6 +73,7 @@ impl Message {
             url: parse_url(url)?,
             event_type,
             body: body.into(),
+            headers: Vec::new(),
         })
     }
 
@@ -121,6 +123,7 @@ impl Message {
             url,
             event_type: Cow::Borrowed(event.event_type()),
             body: body.into(),
+            headers: Vec::new(),
         })
     }
 
@@ -147,6 +150,43 @@ impl Message {
         }
         self.id = id;
         Ok(self)
+    }
+
+    /// Adds an HTTP header sent with every attempt (an endpoint's own headers); the
+    /// signature's and `content-type` are set by the attempt and win over these.
+    ///
+    /// ```
+    /// # use hookwire::sender::{Message, SendError};
+    /// let message = Message::new("http://localhost/", "ping", "{}")?.with_header("x-tenant", "acme")?;
+    /// assert_eq!(message.headers().count(), 1);
+    /// assert!(matches!(
+    ///     Message::new("http://localhost/", "ping", "{}")?.with_header("bad name", "x"),
+    ///     Err(SendError::InvalidHeader { .. })
+    /// ));
+    /// # Ok::<(), SendError>(())
+    /// ```
+    pub fn with_header(mut self, name: &str, value: &str) -> Result<Self, SendError> {
+        let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            SendError::InvalidHeader {
+                reason: "not a header name",
+            }
+        })?;
+        let value = http::HeaderValue::from_str(value).map_err(|_| SendError::InvalidHeader {
+            reason: "a header value is visible ASCII, spaces and tabs",
+        })?;
+        self.headers.push((name, value));
+        Ok(self)
+    }
+
+    /// The extra headers ([`with_header`](Self::with_header)).
+    ///
+    /// ```
+    /// # use hookwire::sender::Message;
+    /// assert_eq!(Message::new("http://localhost/", "ping", "{}")?.headers().count(), 0);
+    /// # Ok::<(), hookwire::sender::SendError>(())
+    /// ```
+    pub fn headers(&self) -> impl Iterator<Item = (&http::HeaderName, &http::HeaderValue)> {
+        self.headers.iter().map(|(name, value)| (name, value))
     }
 
     /// The message id, the same for every attempt (`webhook-id` for Standard Webhooks).
@@ -262,6 +302,12 @@ pub enum SendError {
     InvalidEventType {
         /// What breaks the rule.
         reason: crate::EventTypeError,
+    },
+    /// An extra header cannot be sent.
+    #[error("invalid header: {reason}")]
+    InvalidHeader {
+        /// What is accepted.
+        reason: &'static str,
     },
     /// The event payload failed to serialize.
     #[error("the event could not be serialized: {0}")]

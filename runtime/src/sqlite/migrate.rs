@@ -29,6 +29,11 @@ pub(super) const LINE: Line = Line {
             "retire_hw_meta",
             include_str!("migrations/0005_retire_hw_meta.sql"),
         ),
+        Step::new(
+            6,
+            "applications",
+            include_str!("migrations/0006_applications.sql"),
+        ),
     ],
 };
 

@@ -13,6 +13,37 @@ macro_rules! run {
     }};
 }
 
+macro_rules! run_apps {
+    ($backend:ident, $case:ident) => {{
+        let cleanup = $backend.clone();
+        crate::outbox_conformance::apps::$case(Case::new($backend, Policy::default()).await).await;
+        cleanup.cleanup().await;
+    }};
+}
+
+/// Applications (`ApplicationStore`), in their own module (`apps::memory::...`).
+mod apps {
+    #[allow(unused_imports)]
+    use super::*;
+
+    crate::per_backend!(
+    run_apps,
+    [
+        applications_isolate_their_events,
+        application_uids_and_updates,
+        endpoint_uids_and_headers,
+        dedupe_keys_and_messages,
+        deleting_an_application_erases_it,
+        keyed_records,
+    ],
+    {
+        memory: memory,
+        sqlite: sqlite,
+        postgres: postgres,
+    }
+    );
+}
+
 crate::per_backend!(
     run,
     [

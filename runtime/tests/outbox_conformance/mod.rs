@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub(crate) mod apps;
 pub(crate) mod backends;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -23,7 +24,7 @@ const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /// A backend under test: opens (or reopens) a store on the same database.
 pub(crate) trait Backend {
-    type Store: OutboxStore;
+    type Store: hookwire::outbox::ApplicationStore;
     async fn open(&self, clock: Arc<FixedClock>, policy: Policy) -> Self::Store;
     /// Makes the database refuse to log an attempt for which `condition` (SQL over `NEW`,
     /// the same on both backends) holds (a trigger), so one result of a batch fails to record

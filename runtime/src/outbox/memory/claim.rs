@@ -115,6 +115,7 @@ pub(super) fn claim(
             url: e.url.clone(),
             secrets: e.secrets.clone(),
             allow_private: e.allow_private,
+            headers: e.headers.clone(),
         }) else {
             continue;
         };

@@ -2,6 +2,7 @@
 //! policy decides, [`record_one`](crate::outbox::record) writes), on maps behind one lock.
 //! For tests and single-process tools: nothing survives the process.
 
+mod apps;
 mod claim;
 mod state;
 
@@ -114,6 +115,11 @@ impl MemoryOutbox {
             payloads.push(event.envelope(Timestamp::from_unix(now))?);
         }
         let mut state = self.state.lock().await;
+        // All or nothing: check every event before storing any.
+        let mut keys = std::collections::HashSet::new();
+        for event in events {
+            state.check_publish(event, &mut keys)?;
+        }
         let mut ids = Vec::with_capacity(events.len());
         for (event, payload) in events.iter().zip(payloads) {
             let event_id = id::new_event_id();
@@ -121,6 +127,9 @@ impl MemoryOutbox {
                 event_id: event_id.clone(),
                 event_type: event.event_type().to_owned(),
                 payload,
+                app: event.application().map(|app| app.0),
+                dedupe_key: event.dedupe().map(str::to_owned),
+                is_message: event.is_message(),
                 created_at: now,
             };
             state.publish(stored, now);
@@ -212,9 +221,9 @@ impl OutboxStore for MemoryOutbox {
         Box::pin(async move {
             endpoint.validate()?;
             let now = self.now_seconds();
-            Ok(EndpointId(
-                self.state.lock().await.add_endpoint(endpoint, now),
-            ))
+            let mut state = self.state.lock().await;
+            state.check_endpoint(endpoint, None)?;
+            Ok(EndpointId(state.add_endpoint(endpoint, now)))
         })
     }
 
@@ -225,9 +234,20 @@ impl OutboxStore for MemoryOutbox {
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move {
             endpoint.validate()?;
-            match self.state.lock().await.endpoints.get_mut(&id.0) {
+            let now = self.now_seconds();
+            let mut state = self.state.lock().await;
+            let app = state
+                .endpoints
+                .get(&id.0)
+                .map(|e| e.app.map(crate::outbox::AppId));
+            if let Some(app) = app {
+                let mut moved = endpoint.clone();
+                moved.app = app;
+                state.check_endpoint(&moved, Some(id.0))?;
+            }
+            match state.endpoints.get_mut(&id.0) {
                 Some(stored) => {
-                    stored.update(endpoint);
+                    stored.update(endpoint, now);
                     Ok(())
                 }
                 None => Err(StoreError::NotFound {

@@ -2,11 +2,13 @@
 
 use std::collections::BTreeMap;
 
+use super::apps::{App, Record};
+
 use super::next_number;
 use crate::outbox::record::{self, Leased, LogEntry};
 use crate::outbox::{
-    AttemptLog, DeliveryId, DeliveryInfo, DeliveryState, DisabledReason, EndpointId, Health, Lease,
-    NewEndpoint, Purged, Secrets, StoreError, TypeFilter, WebhookEndpoint,
+    AppId, AttemptLog, DeliveryId, DeliveryInfo, DeliveryState, DisabledReason, EndpointId, Health,
+    Lease, NewEndpoint, Purged, Secrets, StoreError, TypeFilter, WebhookEndpoint,
 };
 
 #[derive(Debug, Default)]
@@ -15,6 +17,9 @@ pub(super) struct State {
     pub(super) events: BTreeMap<i64, Event>,
     pub(super) deliveries: BTreeMap<i64, Delivery>,
     pub(super) log: BTreeMap<i64, Vec<AttemptLog>>,
+    pub(super) apps: BTreeMap<i64, App>,
+    pub(super) records: BTreeMap<(String, String), Record>,
+    pub(super) next_app: i64,
     next_endpoint: i64,
     next_event: i64,
     next_delivery: i64,
@@ -34,7 +39,12 @@ pub(super) struct Endpoint {
     pub(super) health: Health,
     pub(super) rate_window: i64,
     pub(super) rate_count: i64,
+    pub(super) app: Option<i64>,
+    pub(super) uid: Option<String>,
+    pub(super) metadata: BTreeMap<String, String>,
+    pub(super) headers: BTreeMap<String, String>,
     pub(super) created_at: i64,
+    pub(super) updated_at: i64,
 }
 
 #[derive(Debug)]
@@ -42,6 +52,9 @@ pub(super) struct Event {
     pub(super) event_id: String,
     pub(super) event_type: String,
     pub(super) payload: String,
+    pub(super) app: Option<i64>,
+    pub(super) dedupe_key: Option<String>,
+    pub(super) is_message: bool,
     pub(super) created_at: i64,
 }
 
@@ -71,10 +84,14 @@ impl Endpoint {
         self.max_in_flight = new.max_in_flight.max(1);
         self.rate_per_second = new.rate_per_second.map(|r| r.max(1));
         self.description.clone_from(&new.description);
+        self.uid.clone_from(&new.uid);
+        self.metadata.clone_from(&new.metadata);
+        self.headers.clone_from(&new.headers);
     }
 
-    pub(super) fn update(&mut self, new: &NewEndpoint) {
+    pub(super) fn update(&mut self, new: &NewEndpoint, now: i64) {
         self.set(new);
+        self.updated_at = now;
     }
 
     pub(super) fn subscribes(&self, event_type: &str) -> bool {
@@ -119,7 +136,12 @@ impl Endpoint {
             failing_since: self.health.failing_since,
             paused_until: self.health.paused_until,
             breaker_opens: self.health.breaker_opens,
+            app: self.app.map(AppId),
+            uid: self.uid.clone(),
+            metadata: self.metadata.clone(),
+            headers: self.headers.clone(),
             created_at: self.created_at,
+            updated_at: self.updated_at,
         }
     }
 }
@@ -156,7 +178,12 @@ impl State {
             health: Health::default(),
             rate_window: 0,
             rate_count: 0,
+            app: new.app.map(|app| app.0),
+            uid: None,
+            metadata: BTreeMap::new(),
+            headers: BTreeMap::new(),
             created_at: now,
+            updated_at: now,
         };
         endpoint.set(new);
         self.endpoints.insert(endpoint.id, endpoint);
@@ -169,7 +196,7 @@ impl State {
         self.next_event += 1;
         let pk = self.next_event;
         for endpoint in self.endpoints.values() {
-            if !endpoint.subscribes(&event.event_type) {
+            if endpoint.app != event.app || !endpoint.subscribes(&event.event_type) {
                 continue;
             }
             self.next_delivery += 1;

@@ -11,6 +11,7 @@
 //! one that the claim, which leaves exhausted deliveries to it, would not take either. SQLite
 //! has one writer at a time: the order changes nothing there.
 
+use crate::outbox::application::metadata_from;
 use std::collections::HashMap;
 
 use super::statements as sql;
@@ -114,7 +115,7 @@ async fn claim_in<D: Dialect>(
 }
 
 /// `id, url, secrets, allow_private, max_in_flight, breaker_opens, rate_per_second,
-/// rate_window, rate_count`.
+/// rate_window, rate_count, headers`.
 fn lane_row<D: Dialect>(row: &D::Row) -> Result<(Lane, Target), StoreError> {
     let endpoint = D::int(row, 0)?;
     let lane = Lane {
@@ -131,6 +132,7 @@ fn lane_row<D: Dialect>(row: &D::Row) -> Result<(Lane, Target), StoreError> {
         url: D::text(row, 1)?,
         secrets: Secrets::from_json(&D::text(row, 2)?)?,
         allow_private: D::flag(row, 3)?,
+        headers: metadata_from("hw_endpoint", &D::text(row, 9)?)?,
     };
     Ok((lane, target))
 }

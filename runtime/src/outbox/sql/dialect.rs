@@ -87,10 +87,16 @@ pub struct NewEvent<'a> {
     pub event_id: &'a str,
     /// Its type.
     pub event_type: &'a str,
-    /// Its envelope.
+    /// Its body (the envelope, or a message's payload).
     pub payload: &'a str,
     /// Now.
     pub now: i64,
+    /// Its application.
+    pub app: Option<i64>,
+    /// Its dedupe key.
+    pub dedupe_key: Option<&'a str>,
+    /// Whether the body is a message's payload as given.
+    pub is_message: bool,
 }
 
 mod sealed {

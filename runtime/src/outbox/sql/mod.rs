@@ -4,6 +4,7 @@
 //! [`Dialect`]: how a write transaction begins, how lists are bound, and the few statements
 //! whose text differs (`sqlite/`, `postgres/`).
 
+mod apps;
 mod claim;
 mod dialect;
 mod ops;
@@ -26,9 +27,9 @@ use crate::BoxFuture;
 use crate::clock::{Clock, SystemClock};
 use crate::event::SendEvents;
 use crate::outbox::{
-    AttemptLog, AttemptResult, ClaimRequest, Claimed, DeliveryId, DeliveryInfo, DeliveryQuery,
-    EndpointId, Lease, NewEndpoint, OutboxStats, OutboxStore, Policy, Purged, RawEvent, Recorded,
-    StoreError, WebhookEndpoint, id,
+    AppId, AttemptLog, AttemptResult, ClaimRequest, Claimed, DeliveryId, DeliveryInfo,
+    DeliveryQuery, EndpointId, Lease, NewEndpoint, OutboxStats, OutboxStore, Policy, Purged,
+    RawEvent, Recorded, StoreError, WebhookEndpoint, id,
 };
 use crate::timestamp::Timestamp;
 
@@ -119,7 +120,8 @@ impl<D: Dialect> SqlOutbox<D> {
 
     /// Publishes a typed event inside your transaction (or on any connection to this
     /// database): the envelope is serialized once, stored, and fanned out to one delivery per
-    /// subscribed endpoint, all or nothing. A rollback sends nothing. Returns the event's id.
+    /// subscribed endpoint of no application, all or nothing. A rollback sends nothing.
+    /// Returns the event's id. For a tenant's endpoints, [`publish_to`](Self::publish_to).
     ///
     /// ```
     /// # async fn demo<E: hookwire::SendEvents>(outbox: &hookwire::sqlite::SqliteOutbox, event: &E) -> Result<(), hookwire::outbox::StoreError> {
@@ -133,6 +135,37 @@ impl<D: Dialect> SqlOutbox<D> {
         conn: &mut D::Connection,
         event: &E,
     ) -> Result<String, StoreError> {
+        self.publish_typed(conn, None, event).await
+    }
+
+    /// Publishes a typed event for application `app` inside your transaction: only that
+    /// application's subscribed endpoints receive it. [`StoreError::NotFound`] if there is no
+    /// such application.
+    ///
+    /// ```
+    /// # async fn demo<E: hookwire::SendEvents>(outbox: &hookwire::sqlite::SqliteOutbox, event: &E) -> Result<(), hookwire::outbox::StoreError> {
+    /// use hookwire::outbox::{ApplicationStore, NewApplication};
+    /// let merchant = outbox.add_application(&NewApplication::new("Acme").uid("merchant-42")).await?;
+    /// let mut tx = outbox.begin().await?;
+    /// outbox.publish_to(&mut tx, &merchant.id, event).await?;
+    /// tx.commit().await.map_err(hookwire::outbox::StoreError::database)?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn publish_to<E: SendEvents>(
+        &self,
+        conn: &mut D::Connection,
+        app: &AppId,
+        event: &E,
+    ) -> Result<String, StoreError> {
+        self.publish_typed(conn, Some(*app), event).await
+    }
+
+    async fn publish_typed<E: SendEvents>(
+        &self,
+        conn: &mut D::Connection,
+        app: Option<AppId>,
+        event: &E,
+    ) -> Result<String, StoreError> {
         let now = self.clock.now().unix_seconds();
         let bytes = event
             .to_envelope(Timestamp::from_unix(now))
@@ -141,11 +174,21 @@ impl<D: Dialect> SqlOutbox<D> {
             table: "hw_event",
             reason: format!("the envelope is not UTF-8: {e}"),
         })?;
-        self.insert_event(conn, event.event_type(), &payload, now)
-            .await
+        let event = NewEvent {
+            event_id: "",
+            event_type: event.event_type(),
+            payload: &payload,
+            now,
+            app: app.map(|app| app.0),
+            dedupe_key: None,
+            is_message: false,
+        };
+        self.insert_event(conn, event).await
     }
 
-    /// Publishes an event given as type and JSON data inside your transaction.
+    /// Publishes an event given as type and JSON data inside your transaction, for its
+    /// application if it names one ([`RawEvent::app`]). [`StoreError::Conflict`] if its dedupe
+    /// key was used before in that application.
     ///
     /// ```
     /// # async fn demo(outbox: &hookwire::sqlite::SqliteOutbox) -> Result<(), hookwire::outbox::StoreError> {
@@ -162,25 +205,32 @@ impl<D: Dialect> SqlOutbox<D> {
     ) -> Result<String, StoreError> {
         let now = self.clock.now().unix_seconds();
         let payload = event.envelope(Timestamp::from_unix(now))?;
-        self.insert_event(conn, event.event_type(), &payload, now)
-            .await
+        let new = NewEvent {
+            event_id: "",
+            event_type: event.event_type(),
+            payload: &payload,
+            now,
+            app: event.application().map(|app| app.0),
+            dedupe_key: event.dedupe(),
+            is_message: event.is_message(),
+        };
+        self.insert_event(conn, new).await
     }
 
     async fn insert_event(
         &self,
         conn: &mut D::Connection,
-        event_type: &str,
-        payload: &str,
-        now: i64,
+        mut event: NewEvent<'_>,
     ) -> Result<String, StoreError> {
+        if let Some(app) = event.app {
+            apps::require_app::<D>(conn, app).await?;
+        }
         let event_id = id::new_event_id();
-        let event = NewEvent {
-            event_id: &event_id,
-            event_type,
-            payload,
-            now,
-        };
-        D::insert_event(self, conn, event).await?;
+        event.event_id = &event_id;
+        let dedupe_key = event.dedupe_key;
+        D::insert_event(self, conn, event)
+            .await
+            .map_err(|e| apps::conflict(e, "event", dedupe_key.unwrap_or_default()))?;
         if D::WAKE_ON_PUBLISH {
             self.wake();
         }

@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 
 use super::statements as sql;
 use super::{Arg, Dialect, SqlOutbox, count, db};
+use crate::outbox::application::{metadata_from, metadata_json};
 use crate::outbox::{
-    AttemptLog, DeliveryId, DeliveryInfo, DeliveryQuery, DeliveryState, DisabledReason, EndpointId,
-    EndpointStats, NewEndpoint, OutboxStats, Purged, Secrets, StoreError, TypeFilter,
+    AppId, AttemptLog, DeliveryId, DeliveryInfo, DeliveryQuery, DeliveryState, DisabledReason,
+    EndpointId, EndpointStats, NewEndpoint, OutboxStats, Purged, Secrets, StoreError, TypeFilter,
     WebhookEndpoint,
 };
 
@@ -29,13 +30,19 @@ pub(super) async fn add_endpoint<D: Dialect>(
     endpoint: &NewEndpoint,
 ) -> Result<EndpointId, StoreError> {
     endpoint.validate()?;
-    let secrets = endpoint.secrets.to_json();
+    let encoded = Encoded::of(endpoint);
     let now = store.now_seconds();
     let mut tx = store.begin().await?;
+    if let Some(app) = endpoint.app {
+        super::apps::require_app::<D>(&mut tx, app.0).await?;
+    }
     let mut args = vec![Arg::Text(&endpoint.url)];
-    args.extend(columns(endpoint, &secrets));
+    args.extend(columns(endpoint, &encoded));
     args.push(Arg::Int(now));
-    let row = D::fetch_optional(&mut tx, sql::INSERT_ENDPOINT, &args[..]).await?;
+    args.push(Arg::MaybeInt(endpoint.app.map(|app| app.0)));
+    let row = D::fetch_optional(&mut tx, sql::INSERT_ENDPOINT, &args[..])
+        .await
+        .map_err(|e| uid_conflict(e, endpoint))?;
     let id = match row {
         Some(row) => D::int(&row, 0)?,
         None => return Err(db(sqlx::Error::RowNotFound)),
@@ -45,15 +52,44 @@ pub(super) async fn add_endpoint<D: Dialect>(
     Ok(EndpointId(id))
 }
 
-/// `secrets, all_types, allow_private, max_in_flight, rate_per_second, description`.
-fn columns<'a>(endpoint: &'a NewEndpoint, secrets: &'a str) -> [Arg<'a>; 6] {
+/// An endpoint's columns stored as JSON text.
+struct Encoded {
+    secrets: String,
+    metadata: String,
+    headers: String,
+}
+
+impl Encoded {
+    fn of(endpoint: &NewEndpoint) -> Self {
+        Encoded {
+            secrets: endpoint.secrets.to_json(),
+            metadata: metadata_json(&endpoint.metadata),
+            headers: metadata_json(&endpoint.headers),
+        }
+    }
+}
+
+fn uid_conflict(error: StoreError, endpoint: &NewEndpoint) -> StoreError {
+    super::apps::conflict(
+        error,
+        "endpoint",
+        endpoint.uid.as_deref().unwrap_or_default(),
+    )
+}
+
+/// `secrets, all_types, allow_private, max_in_flight, rate_per_second, description, uid,
+/// metadata, headers`.
+fn columns<'a>(endpoint: &'a NewEndpoint, encoded: &'a Encoded) -> [Arg<'a>; 9] {
     [
-        Arg::Text(secrets),
+        Arg::Text(&encoded.secrets),
         Arg::Flag(endpoint.types.is_empty()),
         Arg::Flag(endpoint.allow_private),
         Arg::Int(i64::from(endpoint.max_in_flight.max(1))),
         Arg::MaybeInt(endpoint.rate_per_second.map(|r| i64::from(r.max(1)))),
         Arg::Text(&endpoint.description),
+        Arg::MaybeText(endpoint.uid.as_deref()),
+        Arg::Text(&encoded.metadata),
+        Arg::Text(&encoded.headers),
     ]
 }
 
@@ -63,11 +99,15 @@ pub(super) async fn update_endpoint<D: Dialect>(
     endpoint: &NewEndpoint,
 ) -> Result<(), StoreError> {
     endpoint.validate()?;
-    let secrets = endpoint.secrets.to_json();
+    let encoded = Encoded::of(endpoint);
+    let now = store.now_seconds();
     let mut tx = store.begin().await?;
     let mut args = vec![Arg::Int(id.0), Arg::Text(&endpoint.url)];
-    args.extend(columns(endpoint, &secrets));
-    let changed = D::execute(&mut tx, sql::UPDATE_ENDPOINT, &args).await?;
+    args.extend(columns(endpoint, &encoded));
+    args.push(Arg::Int(now));
+    let changed = D::execute(&mut tx, sql::UPDATE_ENDPOINT, &args)
+        .await
+        .map_err(|e| uid_conflict(e, endpoint))?;
     if changed == 0 {
         return Err(StoreError::NotFound {
             what: "endpoint",
@@ -91,7 +131,7 @@ pub(super) async fn delete_endpoint<D: Dialect>(
     Ok(deleted > 0)
 }
 
-fn endpoint_row<D: Dialect>(row: &D::Row) -> Result<WebhookEndpoint, StoreError> {
+pub(super) fn endpoint_row<D: Dialect>(row: &D::Row) -> Result<WebhookEndpoint, StoreError> {
     let disabled = match D::maybe_text(row, 7)? {
         None => None,
         Some(name) => Some(
@@ -117,10 +157,15 @@ fn endpoint_row<D: Dialect>(row: &D::Row) -> Result<WebhookEndpoint, StoreError>
         paused_until: D::int(row, 10)?,
         breaker_opens: count::<D>(row, 11)?,
         created_at: D::int(row, 12)?,
+        app: D::maybe_int(row, 13)?.map(AppId),
+        uid: D::maybe_text(row, 14)?,
+        metadata: metadata_from("hw_endpoint", &D::text(row, 15)?)?,
+        headers: metadata_from("hw_endpoint", &D::text(row, 16)?)?,
+        updated_at: D::int(row, 17)?,
     })
 }
 
-async fn with_types<D: Dialect>(
+pub(super) async fn with_types<D: Dialect>(
     store: &SqlOutbox<D>,
     mut endpoints: Vec<WebhookEndpoint>,
 ) -> Result<Vec<WebhookEndpoint>, StoreError> {

@@ -10,7 +10,7 @@ macro_rules! lanes {
     () => {
         "\
 SELECT e.id, e.url, e.secrets, e.allow_private, e.max_in_flight, e.breaker_opens,
-       e.rate_per_second, e.rate_window, e.rate_count
+       e.rate_per_second, e.rate_window, e.rate_count, e.headers
 FROM hw_endpoint e
 WHERE e.disabled IS NULL AND e.paused_until <= $1
   AND EXISTS (SELECT 1 FROM hw_delivery d
@@ -78,12 +78,14 @@ VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 pub(crate) const INSERT_ENDPOINT: &str = "\
 INSERT INTO hw_endpoint (url, secrets, all_types, allow_private, max_in_flight, rate_per_second,
-                         description, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+                         description, uid, metadata, headers, created_at, updated_at, app_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id";
 
+/// An endpoint's new settings (its application stays).
 pub(crate) const UPDATE_ENDPOINT: &str = "\
 UPDATE hw_endpoint SET url = $2, secrets = $3, all_types = $4, allow_private = $5,
-       max_in_flight = $6, rate_per_second = $7, description = $8
+       max_in_flight = $6, rate_per_second = $7, description = $8, uid = $9, metadata = $10,
+       headers = $11, updated_at = $12
 WHERE id = $1";
 
 /// Deleting an endpoint: its attempt log, deliveries, subscriptions, then the endpoint.
@@ -104,10 +106,12 @@ ON CONFLICT DO NOTHING";
 macro_rules! endpoint_columns {
     () => {
         "SELECT id, url, secrets, allow_private, max_in_flight, rate_per_second, description, \
-         disabled, consecutive_failures, failing_since, paused_until, breaker_opens, created_at \
+         disabled, consecutive_failures, failing_since, paused_until, breaker_opens, created_at, \
+         app_id, uid, metadata, headers, updated_at \
          FROM hw_endpoint "
     };
 }
+pub(crate) use endpoint_columns;
 
 pub(crate) const ENDPOINTS: &str =
     concat!(endpoint_columns!(), "WHERE id > $1 ORDER BY id LIMIT $2");

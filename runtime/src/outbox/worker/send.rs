@@ -35,7 +35,15 @@ pub(crate) async fn deliver(
         claimed.event_type,
         Bytes::from(claimed.payload),
     )
-    .and_then(|message| message.with_id(claimed.webhook_id));
+    .and_then(|message| message.with_id(claimed.webhook_id))
+    .and_then(|message| {
+        target
+            .headers
+            .iter()
+            .try_fold(message, |message, (name, value)| {
+                message.with_header(name, value)
+            })
+    });
     let message = match message {
         Ok(message) => message,
         Err(error) => return refused(error.to_string()),

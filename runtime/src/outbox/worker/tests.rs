@@ -52,6 +52,7 @@ fn claimed(n: i64, url: &str, allow_private: bool) -> Claimed {
             url: url.to_owned(),
             secrets: Secrets::new([SECRET, OLD_SECRET]),
             allow_private,
+            headers: std::collections::BTreeMap::from([("x-tenant".into(), "acme".into())]),
         },
     }
 }

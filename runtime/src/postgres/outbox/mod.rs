@@ -155,6 +155,9 @@ impl Dialect for Postgres {
                 Arg::Text(event.payload),
                 Arg::Int(event.now),
                 Arg::Text(&store.extra.channel),
+                Arg::MaybeInt(event.app),
+                Arg::MaybeText(event.dedupe_key),
+                Arg::Flag(event.is_message),
             ];
             Postgres::execute(conn, sql::PUBLISH, &args).await?;
             Ok(())

@@ -21,11 +21,12 @@ pub(super) const CURRENT_SCHEMA: &str = "SELECT current_schema()";
 /// Publish, in one round trip: the event; its fan-out, one delivery per endpoint subscribed
 /// to the type, held for a disabled endpoint, whose `webhook-id` is the event id (so the
 /// events feed and the webhooks deduplicate by one key); and a
-/// `pg_notify` on channel $5 (sent at commit, only when there is a delivery to make).
+/// `pg_notify` on channel $5 (sent at commit, only when there is a delivery to make). Only
+/// endpoints of the event's application ($6; NULL: endpoints of none) receive it.
 pub(super) const PUBLISH: &str = "\
 WITH ev AS (
-    INSERT INTO hw_event (event_id, event_type, payload, created_at)
-    VALUES ($1, $2, $3, $4) RETURNING id
+    INSERT INTO hw_event (event_id, event_type, payload, created_at, app_id, dedupe_key, is_message)
+    VALUES ($1, $2, $3, $4, $6, $7, $8) RETURNING id
 ), notified AS (
     SELECT pg_notify($5, '') AS sent
 )
@@ -33,11 +34,12 @@ INSERT INTO hw_delivery (webhook_id, event_pk, endpoint_id, state, attempts, run
 SELECT $1, ev.id, e.id,
        CASE WHEN e.disabled IS NULL THEN 'pending' ELSE 'disabled' END, 0, $4, $4, $4
 FROM ev CROSS JOIN notified CROSS JOIN hw_endpoint e
-WHERE e.all_types
+WHERE e.app_id IS NOT DISTINCT FROM $6
+  AND (e.all_types
    OR EXISTS (SELECT 1 FROM hw_endpoint_type t
               WHERE t.endpoint_id = e.id
                 AND ((NOT t.is_prefix AND t.value = $2)
-                  OR (t.is_prefix AND starts_with($2, t.value))))";
+                  OR (t.is_prefix AND starts_with($2, t.value)))))";
 
 /// What the locked lanes have in flight (index `hw_delivery_in_flight`), read after locking.
 pub(super) const BUSY: &str = "\

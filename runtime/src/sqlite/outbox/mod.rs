@@ -150,6 +150,9 @@ impl Dialect for Sqlite {
                 Arg::Text(event.event_type),
                 Arg::Text(event.payload),
                 Arg::Int(event.now),
+                Arg::MaybeInt(event.app),
+                Arg::MaybeText(event.dedupe_key),
+                Arg::Flag(event.is_message),
             ];
             let Some(row) = Sqlite::fetch_optional(&mut tx, sql::INSERT_EVENT, &args).await? else {
                 return Err(db(sqlx::Error::RowNotFound));
@@ -159,6 +162,7 @@ impl Dialect for Sqlite {
                 Arg::Int(pk),
                 Arg::Int(event.now),
                 Arg::Text(event.event_type),
+                Arg::MaybeInt(event.app),
             ];
             Sqlite::execute(&mut tx, sql::FAN_OUT, &args).await?;
             tx.commit().await.map_err(db)

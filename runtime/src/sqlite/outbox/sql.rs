@@ -15,22 +15,25 @@ pub(super) const STATEMENTS: Statements = Statements {
     health: health!(),
 };
 
-pub(super) const INSERT_EVENT: &str = "INSERT INTO hw_event (event_id, event_type, payload, created_at) \
-     VALUES ($1, $2, $3, $4) RETURNING id";
+pub(super) const INSERT_EVENT: &str = "INSERT INTO hw_event \
+     (event_id, event_type, payload, created_at, app_id, dedupe_key, is_message) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
 
 /// Fan-out: one delivery per endpoint subscribed to the type ($3), held (`disabled`) for a
 /// disabled endpoint. Its `webhook-id` is the event id (as Svix's message id and Stripe's
 /// `evt_` id are), so a receiver that also reads the events feed deduplicates both by one key.
+/// Only endpoints of the event's application ($4; NULL: endpoints of none) receive it.
 pub(super) const FAN_OUT: &str = "\
 INSERT INTO hw_delivery (webhook_id, event_pk, endpoint_id, state, attempts, run_at, created_at, updated_at)
 SELECT (SELECT event_id FROM hw_event WHERE id = $1), $1, e.id,
        CASE WHEN e.disabled IS NULL THEN 'pending' ELSE 'disabled' END, 0, $2, $2, $2
 FROM hw_endpoint e
-WHERE e.all_types = 1
+WHERE e.app_id IS $4
+  AND (e.all_types = 1
    OR EXISTS (SELECT 1 FROM hw_endpoint_type t
               WHERE t.endpoint_id = e.id
                 AND ((t.is_prefix = 0 AND t.value = $3)
-                  OR (t.is_prefix = 1 AND substr($3, 1, length(t.value)) = t.value)))";
+                  OR (t.is_prefix = 1 AND substr($3, 1, length(t.value)) = t.value))))";
 
 /// What the lanes ($1) have in flight (index `hw_delivery_in_flight`).
 pub(super) const BUSY: &str = "\
