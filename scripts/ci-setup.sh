@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Installs what the tests need beyond cargo: Debian's `chromium` (the /docs page test), a
+# Installs what the tests need beyond cargo: Debian's `chromium` (the /docs page test) and
+# `chromium-driver` (its WebDriver server: the portal test drives the browser through it), a
 # pinned schemathesis (the API conformance test) and pinned Python clients (the metrics test's
 # Prometheus parser), each in a virtualenv. Idempotent and quiet: when
 # both are already there it prints nothing and returns in well under a second.
 #
 #   bash scripts/ci-setup.sh            # install if missing
-#   source <(bash scripts/ci-setup.sh --env)   # export HOOKWIRE_CHROMIUM, _SCHEMATHESIS, _PYTHON
+#   source <(bash scripts/ci-setup.sh --env)   # export HOOKWIRE_CHROMIUM, _CHROMEDRIVER, _SCHEMATHESIS, _PYTHON
 set -euo pipefail
 
 SCHEMATHESIS_VERSION="4.32.5"
@@ -18,9 +19,11 @@ ST="$VENV/bin/schemathesis"
 PY_VENV="$TOOLS/python-$(printf '%s' "$PYTHON_REQUIREMENTS" | sha256sum | cut -c1-12)"
 
 chromium_path() { command -v chromium || command -v chromium-browser || true; }
+chromedriver_path() { command -v chromedriver || true; }
 
 if [[ "${1:-}" == "--env" ]]; then
     echo "export HOOKWIRE_CHROMIUM=$(chromium_path)"
+    echo "export HOOKWIRE_CHROMEDRIVER=$(chromedriver_path)"
     echo "export HOOKWIRE_SCHEMATHESIS=$ST"
     echo "export HOOKWIRE_PYTHON=$PY_VENV/bin/python"
     exit 0
@@ -30,12 +33,12 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 run() { "$@" >>"$log" 2>&1 || { cat "$log" >&2; echo "ci-setup: failed: $*" >&2; exit 1; }; }
 
-if [[ -z "$(chromium_path)" ]]; then
-    echo "ci-setup: installing chromium (apt)" >&2
+if [[ -z "$(chromium_path)" || -z "$(chromedriver_path)" ]]; then
+    echo "ci-setup: installing chromium and chromium-driver (apt)" >&2
     export DEBIAN_FRONTEND=noninteractive
     SUDO=""; [[ "$(id -u)" != 0 ]] && SUDO="sudo"
     run $SUDO apt-get update -qq
-    run $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core
+    run $SUDO apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-dejavu-core
 fi
 
 # The marker is written only after a complete install, so an interrupted one is redone.

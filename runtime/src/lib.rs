@@ -98,6 +98,9 @@ mod event;
 mod event_name;
 pub mod inbox;
 pub mod open;
+#[cfg(feature = "platform")]
+#[cfg_attr(docsrs, doc(cfg(feature = "platform")))]
+pub mod platform;
 mod plumbing;
 pub mod problem;
 pub mod retry;
