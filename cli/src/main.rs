@@ -79,6 +79,9 @@ enum Command {
     /// Generate Rust types with hookwire's derives from a provider's OpenAPI or JSON Schemas
     #[command(after_help = generate::EXAMPLES)]
     Generate(generate::GenerateArgs),
+    /// Add or list applications: your customers, each with its own endpoints and events
+    #[command(after_help = durable::app::APP_EXAMPLES)]
+    App(durable::app::AppArgs),
     /// Add or list the durable outbox's endpoints
     #[command(after_help = durable::ENDPOINT_EXAMPLES)]
     Endpoint(durable::EndpointArgs),
@@ -301,6 +304,7 @@ fn main() -> ExitCode {
         Command::Listen(args) => listen::run(args),
         Command::Secret(args) => secret::run(args),
         Command::Generate(args) => generate::run(args),
+        Command::App(args) => durable::app::run(args),
         Command::Endpoint(args) => durable::endpoint(args),
         Command::Publish(args) => durable::publish(args),
         Command::Worker(args) => durable::worker(args),

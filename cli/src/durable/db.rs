@@ -1,6 +1,6 @@
 //! Opening the outbox named by `--db`, on a tokio runtime, and running a command on it.
 
-use hookwire::outbox::OutboxStore;
+use hookwire::outbox::ApplicationStore;
 
 use crate::error::CliError;
 
@@ -10,7 +10,7 @@ pub(crate) trait OnStore {
     type Output;
 
     /// Runs the command on `store`.
-    async fn run<S: OutboxStore + 'static>(self, store: S) -> Result<Self::Output, CliError>;
+    async fn run<S: ApplicationStore + 'static>(self, store: S) -> Result<Self::Output, CliError>;
 }
 
 /// The backends `--db` can name.

@@ -3,20 +3,24 @@
 use std::process::ExitCode;
 
 use hookwire::Timestamp;
-use hookwire::outbox::{NewEndpoint, OutboxStore, Secrets, TypeFilter, WebhookEndpoint};
+use hookwire::outbox::{ApplicationStore, NewEndpoint, Secrets, TypeFilter, WebhookEndpoint};
 use hookwire::ssrf::SsrfError;
 
 use super::db::{self, OnStore};
 use super::{EndpointAddArgs, EndpointListArgs, operate, print};
 use crate::error::CliError;
 
-struct Add(NewEndpoint);
+struct Add(NewEndpoint, Option<String>);
 
 impl OnStore for Add {
     type Output = hookwire::outbox::EndpointId;
 
-    async fn run<S: OutboxStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
-        store.add_endpoint(&self.0).await.map_err(db::failed)
+    async fn run<S: ApplicationStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
+        let Add(mut endpoint, app) = self;
+        if let Some(app) = app {
+            endpoint.app = Some(super::app::resolve(&store, &app).await?);
+        }
+        store.add_endpoint(&endpoint).await.map_err(db::failed)
     }
 }
 
@@ -40,7 +44,7 @@ pub(crate) fn add(args: EndpointAddArgs) -> Result<ExitCode, CliError> {
             eprintln!("{warning}");
         }
     }
-    let id = db::run(&args.db.db, 0, Add(endpoint))?;
+    let id = db::run(&args.db.db, 0, Add(endpoint, args.app))?;
     print(&format!("{id}\n"))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -105,18 +109,24 @@ fn private_name_warning(url: &str) -> Option<String> {
     }
 }
 
-struct List;
+struct List(Option<String>);
 
 impl OnStore for List {
     type Output = Vec<WebhookEndpoint>;
 
-    async fn run<S: OutboxStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
+    async fn run<S: ApplicationStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
+        let app = match &self.0 {
+            Some(app) => Some(super::app::resolve(&store, app).await?),
+            None => None,
+        };
         let mut all = Vec::new();
         loop {
-            let page = store
-                .endpoints(all.last().map(|e: &WebhookEndpoint| e.id), 1000)
-                .await
-                .map_err(db::failed)?;
+            let after = all.last().map(|e: &WebhookEndpoint| e.id);
+            let page = match app {
+                Some(app) => store.app_endpoints(app, after, 1000).await,
+                None => store.endpoints(after, 1000).await,
+            }
+            .map_err(db::failed)?;
             let full = page.len() == 1000;
             all.extend(page);
             if !full {
@@ -129,7 +139,7 @@ impl OnStore for List {
 /// Lists the endpoints: one line each (a fifth field `paused until ...` while it is paused), or
 /// a JSON array with `--json`.
 pub(crate) fn list(args: EndpointListArgs) -> Result<ExitCode, CliError> {
-    let endpoints = db::run(&args.db.db, 0, List)?;
+    let endpoints = db::run(&args.db.db, 0, List(args.app))?;
     let now = Timestamp::now().unix_seconds();
     if args.json {
         let text = serde_json::to_string_pretty(&endpoints)

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use hookwire::Timestamp;
 use hookwire::outbox::{
-    AttemptLog, DeliveryId, DeliveryInfo, DeliveryQuery, DeliveryState, EndpointId, OutboxStore,
+    ApplicationStore, AttemptLog, DeliveryId, DeliveryInfo, DeliveryQuery, DeliveryState,
+    EndpointId,
 };
 
 use super::db::{self, OnStore};
@@ -17,7 +18,7 @@ struct Deliveries(DeliveryQuery);
 impl OnStore for Deliveries {
     type Output = Vec<DeliveryInfo>;
 
-    async fn run<S: OutboxStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
+    async fn run<S: ApplicationStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
         store.deliveries(&self.0).await.map_err(db::failed)
     }
 }
@@ -69,7 +70,7 @@ struct Attempts(i64);
 impl OnStore for Attempts {
     type Output = Vec<AttemptLog>;
 
-    async fn run<S: OutboxStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
+    async fn run<S: ApplicationStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
         store.attempts(DeliveryId(self.0)).await.map_err(db::failed)
     }
 }

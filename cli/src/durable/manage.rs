@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use clap::Args;
 
-use hookwire::outbox::{EndpointId, NewEndpoint, OutboxStore, Secrets, WebhookEndpoint};
+use hookwire::outbox::{
+    ApplicationStore, EndpointId, NewEndpoint, OutboxStore, Secrets, WebhookEndpoint,
+};
 use hookwire::signature::StandardKey;
 
 use super::db::{self, OnStore};
@@ -100,11 +102,13 @@ struct Change {
 
 /// The stored endpoint with `change` applied, as the store takes it.
 fn changed(stored: &WebhookEndpoint, change: Change) -> NewEndpoint {
-    let secrets = change
-        .secrets
-        .unwrap_or_else(|| stored.secrets.expose().to_vec());
-    let mut new = NewEndpoint::new(change.url.unwrap_or_else(|| stored.url.clone()), "");
-    new.secrets = Secrets::new(secrets);
+    let mut new = stored.settings();
+    if let Some(url) = change.url {
+        new.url = url;
+    }
+    if let Some(secrets) = change.secrets {
+        new.secrets = Secrets::new(secrets);
+    }
     new.types = change.types.unwrap_or_else(|| stored.types.clone());
     new.allow_private = change.allow_private.unwrap_or(stored.allow_private);
     new.max_in_flight = change.max_in_flight.unwrap_or(stored.max_in_flight);
@@ -140,7 +144,7 @@ struct Apply(EndpointId, Action);
 impl OnStore for Apply {
     type Output = WebhookEndpoint;
 
-    async fn run<S: OutboxStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
+    async fn run<S: ApplicationStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
         let Apply(id, action) = self;
         let before = stored(&store, id).await?;
         match action {
@@ -275,7 +279,7 @@ struct Delete(EndpointId);
 impl OnStore for Delete {
     type Output = bool;
 
-    async fn run<S: OutboxStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
+    async fn run<S: ApplicationStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
         store.delete_endpoint(self.0).await.map_err(db::failed)
     }
 }

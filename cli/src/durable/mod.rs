@@ -3,6 +3,7 @@
 //!
 //! `--db` is `sqlite://PATH` or `postgres://...`; the schema is created or migrated on first use.
 
+pub(crate) mod app;
 mod db;
 mod endpoint;
 mod inspect;
@@ -32,6 +33,7 @@ Examples:
 pub(crate) const PUBLISH_EXAMPLES: &str = "\
 Examples:
   hookwire publish --db sqlite://outbox.db --type order.created order.json
+  hookwire publish --db sqlite://outbox.db --app merchant-42 --type order.created order.json
   echo '{\"order_id\": \"1\"}' | hookwire publish --db sqlite://outbox.db --type order.created -
   printf '%s\\n' '{\"type\": \"order.created\", \"data\": {}}' | hookwire publish --db sqlite://outbox.db --jsonl
 Prints the id of each event published, one per line.";
@@ -106,6 +108,10 @@ struct EndpointAddArgs {
     /// Allow loopback, private and link-local destinations (tests, internal endpoints)
     #[arg(long)]
     allow_private: bool,
+    /// The application (customer) it belongs to, by id or uid: it receives only that
+    /// application's events [default: none, it receives events published without --app]
+    #[arg(long, value_name = "ID_OR_UID")]
+    app: Option<String>,
     /// Attempts to this endpoint in flight at once, across all workers
     #[arg(long, value_name = "N")]
     max_in_flight: Option<u32>,
@@ -118,6 +124,9 @@ struct EndpointAddArgs {
 struct EndpointListArgs {
     #[command(flatten)]
     db: DbArgs,
+    /// Only this application's endpoints (by id or uid)
+    #[arg(long, value_name = "ID_OR_UID")]
+    app: Option<String>,
     /// Print a JSON array
     #[arg(long)]
     json: bool,
@@ -135,6 +144,10 @@ pub(crate) struct PublishArgs {
     /// all in one transaction
     #[arg(long, conflicts_with_all = ["event_type", "file"])]
     jsonl: bool,
+    /// Publish for this application (by id or uid): only its endpoints receive the events
+    /// [default: none, endpoints of no application receive them]
+    #[arg(long, value_name = "ID_OR_UID")]
+    app: Option<String>,
     /// The event's data, a JSON file; `-` or nothing reads standard input
     #[arg(value_name = "FILE")]
     file: Option<PathBuf>,

@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use hookwire::Timestamp;
-use hookwire::outbox::{BreakerState, DeliveryId, EndpointId, OutboxStore, Purged};
+use hookwire::outbox::{ApplicationStore, BreakerState, DeliveryId, EndpointId, Purged};
 
 use super::db::{self, OnStore};
 use super::{PurgeArgs, RecoverArgs, RetryArgs, print};
@@ -29,7 +29,7 @@ struct Retry(Vec<i64>);
 impl OnStore for Retry {
     type Output = (Vec<i64>, Vec<i64>);
 
-    async fn run<S: OutboxStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
+    async fn run<S: ApplicationStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
         let (mut done, mut refused) = (Vec::new(), Vec::new());
         for id in self.0 {
             if store.retry(DeliveryId(id)).await.map_err(db::failed)? {
@@ -65,7 +65,7 @@ struct Recover {
 impl OnStore for Recover {
     type Output = Option<u64>;
 
-    async fn run<S: OutboxStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
+    async fn run<S: ApplicationStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
         let id = EndpointId(self.endpoint);
         if store.endpoint(id).await.map_err(db::failed)?.is_none() {
             return Ok(None);
@@ -123,7 +123,7 @@ struct Purge(i64);
 impl OnStore for Purge {
     type Output = Purged;
 
-    async fn run<S: OutboxStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
+    async fn run<S: ApplicationStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
         store.purge(self.0).await.map_err(db::failed)
     }
 }

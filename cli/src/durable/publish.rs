@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use hookwire::outbox::{OutboxStore, RawEvent};
+use hookwire::outbox::{ApplicationStore, RawEvent};
 use serde::Deserialize;
 
 use super::db::{self, OnStore};
@@ -10,13 +10,18 @@ use super::{PublishArgs, print};
 use crate::error::CliError;
 use crate::input::read_body;
 
-struct Publish(Vec<RawEvent>);
+struct Publish(Vec<RawEvent>, Option<String>);
 
 impl OnStore for Publish {
     type Output = Vec<String>;
 
-    async fn run<S: OutboxStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
-        store.publish_raw(&self.0).await.map_err(db::failed)
+    async fn run<S: ApplicationStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
+        let Publish(mut events, app) = self;
+        if let Some(app) = app {
+            let app = super::app::resolve(&store, &app).await?;
+            events = events.into_iter().map(|event| event.app(app)).collect();
+        }
+        store.publish_raw(&events).await.map_err(db::failed)
     }
 }
 
@@ -43,7 +48,7 @@ pub(crate) fn run(args: PublishArgs) -> Result<ExitCode, CliError> {
     if events.is_empty() {
         return Err(CliError::usage("no events on standard input"));
     }
-    let ids = publish_events(&args.db.db, events)?;
+    let ids = db::run(&args.db.db, 0, Publish(events, args.app))?;
     let mut out = String::with_capacity(ids.len() * 32);
     for id in ids {
         out.push_str(&id);
@@ -56,7 +61,7 @@ pub(crate) fn run(args: PublishArgs) -> Result<ExitCode, CliError> {
 /// Publishes `events` to the outbox at `db` in one transaction; their ids, in order. Shared by
 /// `hookwire publish` and `hookwire trigger --db`.
 pub(crate) fn publish_events(db: &str, events: Vec<RawEvent>) -> Result<Vec<String>, CliError> {
-    db::run(db, 0, Publish(events))
+    db::run(db, 0, Publish(events, None))
 }
 
 /// Reads `{"type": ..., "data": ...}` lines (blank lines skipped); the first bad line stops

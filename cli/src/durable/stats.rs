@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use hookwire::outbox::{OutboxStats, OutboxStore, StateCounts};
+use hookwire::outbox::{ApplicationStore, OutboxStats, StateCounts};
 
 use super::db::{self, OnStore};
 use super::{StatsArgs, operate, print};
@@ -13,7 +13,7 @@ struct Stats;
 impl OnStore for Stats {
     type Output = OutboxStats;
 
-    async fn run<S: OutboxStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
+    async fn run<S: ApplicationStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
         store.stats().await.map_err(db::failed)
     }
 }

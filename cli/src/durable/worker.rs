@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use hookwire::Timestamp;
-use hookwire::outbox::{DeliveryState, FinishedAttempt, OutboxStore, Recorded};
+use hookwire::outbox::{ApplicationStore, DeliveryState, FinishedAttempt, Recorded};
 use hookwire::outbox::{Worker, WorkerReport};
 
 use super::WorkerArgs;
@@ -17,7 +17,7 @@ struct Run(WorkerArgs, Option<Duration>);
 impl OnStore for Run {
     type Output = WorkerReport;
 
-    async fn run<S: OutboxStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
+    async fn run<S: ApplicationStore + 'static>(self, store: S) -> Result<Self::Output, CliError> {
         let Run(args, retention) = self;
         let timeout = Duration::from_secs(args.timeout);
         let lease = Duration::from_secs(args.lease.unwrap_or(args.timeout + 15));

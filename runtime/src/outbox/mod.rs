@@ -83,6 +83,7 @@ mod error;
 pub(crate) mod excerpt;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod fallback;
+mod filter;
 mod id;
 mod lanes;
 mod memory;
@@ -104,10 +105,9 @@ pub use delivery::{
     AttemptOutcome, AttemptResult, ClaimRequest, Claimed, DeliveryId, DeliveryState, EXCERPT_LIMIT,
     Lease, Recorded, Target,
 };
-pub use endpoint::{
-    DisabledReason, EndpointId, NewEndpoint, TypeFilter, WebhookEndpoint, check_header,
-};
+pub use endpoint::{DisabledReason, EndpointId, NewEndpoint, WebhookEndpoint};
 pub use error::StoreError;
+pub use filter::{TypeFilter, check_header};
 pub use memory::MemoryOutbox;
 pub use ops::{
     AttemptLog, DeliveryInfo, DeliveryQuery, EndpointStats, OutboxStats, Purged, StateCounts,

@@ -255,7 +255,10 @@ pub(crate) async fn dedupe_keys_and_messages<B: Backend>(case: Case<B>) {
         .unwrap()
         .app(a)
         .dedupe_key("evt-1");
-    let first = store.publish_raw(std::slice::from_ref(&message)).await.unwrap();
+    let first = store
+        .publish_raw(std::slice::from_ref(&message))
+        .await
+        .unwrap();
     let again = store
         .publish_raw(&[event_for(Some(a), 2), message.clone()])
         .await;
