@@ -134,6 +134,15 @@ impl Session {
             .await;
     }
 
+    /// Clicks `element`; `Err` when the page replaced it since it was found (a re-render), so
+    /// the caller can find it again.
+    pub async fn try_click(&self, element: &Element) -> Result<(), WebDriverError> {
+        let path = format!("/element/{}/click", element.0);
+        self.send(reqwest::Method::POST, &path, Some(json!({})))
+            .await
+            .map(drop)
+    }
+
     /// Types `text` into `element`.
     pub async fn type_into(&self, element: &Element, text: &str) {
         self.post(
@@ -143,10 +152,19 @@ impl Session {
         .await;
     }
 
+    /// Empties a text field.
+    pub async fn clear(&self, element: &Element) {
+        self.post(&format!("/element/{}/clear", element.0), json!({}))
+            .await;
+    }
+
     /// The rendered text of `element`.
     pub async fn text(&self, element: &Element) -> String {
-        self.get(&format!("/element/{}/text", element.0))
+        let path = format!("/element/{}/text", element.0);
+        // An element the page replaced meanwhile reads as empty: callers poll again.
+        self.send(reqwest::Method::GET, &path, None)
             .await
+            .unwrap_or_default()
             .as_str()
             .unwrap_or_default()
             .to_owned()
@@ -162,16 +180,20 @@ impl Session {
 
     /// An attribute of `element`.
     pub async fn attribute(&self, element: &Element, name: &str) -> Option<String> {
-        self.get(&format!("/element/{}/attribute/{name}", element.0))
+        let path = format!("/element/{}/attribute/{name}", element.0);
+        self.send(reqwest::Method::GET, &path, None)
             .await
+            .ok()?
             .as_str()
             .map(str::to_owned)
     }
 
     /// The accessible name the browser computed for `element`.
     pub async fn accessible_name(&self, element: &Element) -> String {
-        self.get(&format!("/element/{}/computedlabel", element.0))
+        let path = format!("/element/{}/computedlabel", element.0);
+        self.send(reqwest::Method::GET, &path, None)
             .await
+            .unwrap_or_default()
             .as_str()
             .unwrap_or_default()
             .to_owned()

@@ -4,8 +4,13 @@
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+
+// Finding a tool and the artifacts' folder, shared with the runtime's browser tests.
+#[allow(unreachable_pub)]
+#[path = "../../../../runtime/tests/browser/tools.rs"]
+mod tools;
+pub(crate) use tools::{output_dir, tool};
 
 /// `shop serve --port 0`, stopped when dropped.
 pub(crate) struct Served {
@@ -42,49 +47,6 @@ impl Drop for Served {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// Whether this run is CI (`CI=true`), where a missing tool fails the test instead of skipping it.
-pub(crate) fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|value| value == "true" || value == "1")
-}
-
-/// Finds a tool: the path in `variable` (exported by `scripts/ci-setup.sh --env`), then
-/// `fallbacks` (absolute paths, or names looked up on `PATH`). `None` outside CI when it is
-/// missing (the caller prints that it skipped); under CI a missing tool panics.
-pub(crate) fn tool(variable: &str, fallbacks: &[PathBuf]) -> Option<PathBuf> {
-    let from_env = std::env::var_os(variable)
-        .filter(|value| !value.is_empty())
-        .map(PathBuf::from);
-    let found = from_env
-        .into_iter()
-        .chain(fallbacks.iter().cloned())
-        .find_map(|candidate| resolve(&candidate));
-    if found.is_none() && in_ci() {
-        panic!(
-            "{variable} is not set and none of {fallbacks:?} is installed; under CI this test \
-             must run: `bash scripts/ci-setup.sh` installs it"
-        );
-    }
-    found
-}
-
-fn resolve(candidate: &PathBuf) -> Option<PathBuf> {
-    if candidate.components().count() > 1 {
-        return candidate.is_file().then(|| candidate.clone());
-    }
-    std::env::var_os("PATH").and_then(|path| {
-        std::env::split_paths(&path)
-            .map(|dir| dir.join(candidate))
-            .find(|full| full.is_file())
-    })
-}
-
-/// Where a test keeps what it produced for a person to look at: `target/tmp/<name>`.
-pub(crate) fn output_dir(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    std::fs::create_dir_all(&dir).expect("the output folder can be created");
-    dir
 }
 
 /// Runs `command` to completion and returns its stdout, killing it if it runs past `limit`

@@ -130,15 +130,21 @@ export function renderEndpoint(container, api, endpoint, changed, edit) {
       changed(saved);
     }),
   });
+  const stats = el("dd", { id: "endpoint-stats", text: "…" });
+  api.get("/endpoint" + seg(endpoint.id) + "/stats").then((counts) => {
+    stats.textContent = `${counts.success} succeeded, ${counts.fail} failed, ${counts.pending + (counts.sending || 0)} pending`;
+  }, () => { stats.textContent = "not available"; });
+  const head = facts([
+    ["Description", endpoint.description],
+    ["Endpoint id", el("code", { text: endpoint.id })],
+    ["Event types", subscribed(endpoint)],
+    ["Created", time(endpoint.createdAt)],
+    ["Updated", time(endpoint.updatedAt)],
+  ]);
+  head.append(el("dt", { text: "Deliveries" }), stats);
   replace(container,
     el("div", { class: "row" }, el("h2", {}, el("code", { class: "url", text: endpoint.url })), statusBadge(endpoint)),
-    facts([
-      ["Description", endpoint.description],
-      ["Endpoint id", el("code", { text: endpoint.id })],
-      ["Event types", subscribed(endpoint)],
-      ["Created", time(endpoint.createdAt)],
-      ["Updated", time(endpoint.updatedAt)],
-    ]),
+    head,
     el("div", { class: "actions" },
       el("button", { type: "button", class: "button", text: "Edit endpoint", onclick: edit }),
       toggle,
