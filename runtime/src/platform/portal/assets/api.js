@@ -8,7 +8,12 @@ const STORE = "hookwire-portal";
 
 /** Reads `{app, token}` from the fragment (then from this tab's storage); null when absent. */
 export function credentials() {
-  const hash = new URLSearchParams(location.hash.replace(/^#/, ""));
+  // Split by hand: URLSearchParams would read a `+` in a token as a space.
+  const hash = new Map(location.hash.replace(/^#/, "").split("&").map((pair) => {
+    const at = pair.indexOf("=");
+    const decode = (text) => { try { return decodeURIComponent(text); } catch (_) { return text; } };
+    return at < 0 ? [pair, ""] : [decode(pair.slice(0, at)), decode(pair.slice(at + 1))];
+  }));
   const app = hash.get("app");
   const token = hash.get("token");
   if (app && token) {

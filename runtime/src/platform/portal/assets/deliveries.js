@@ -106,9 +106,10 @@ function localInput(date) {
 
 /**
  * The deliveries section of one endpoint. Returns `refresh()`, which reloads and re-renders the
- * list only when something changed (the page calls it every few seconds while it is open).
+ * list only when something changed (the page calls it every few seconds while it is open), and
+ * then calls `changed()`.
  */
-export function renderDeliveries(container, api, endpointId) {
+export function renderDeliveries(container, api, endpointId, changed) {
   const list = el("div", { class: "deliveries", "aria-live": "polite" }, el("p", { class: "muted", text: "Loading deliveries…" }));
   const since = el("input", { id: "recover-since", type: "datetime-local", required: true, value: localInput(new Date(Date.now() - 86400000)) });
   const recoverButton = el("button", { type: "submit", class: "button", text: "Recover failed deliveries" });
@@ -120,6 +121,7 @@ export function renderDeliveries(container, api, endpointId) {
     loading = loading || loadDeliveries(api, endpointId).then((deliveries) => {
       const seen = JSON.stringify(deliveries);
       if (seen === last) return;
+      if (last !== null) changed();
       last = seen;
       keepFocus(list, () => replace(list, deliveries.length
         ? el("ul", { class: "delivery-list" }, deliveries.map((d) => renderDelivery(api, endpointId, d, refresh)))

@@ -119,7 +119,7 @@ function confirming(text, confirmText, label, action) {
 
 /**
  * The endpoint's page head: facts and actions. `changed(endpoint|null)` runs after an update
- * (null after a delete); `edit()` opens the form.
+ * (null after a delete); `edit()` opens the form. Returns a function that reloads the counts.
  */
 export function renderEndpoint(container, api, endpoint, changed, edit) {
   const toggle = el("button", {
@@ -131,9 +131,10 @@ export function renderEndpoint(container, api, endpoint, changed, edit) {
     }),
   });
   const stats = el("dd", { id: "endpoint-stats", text: "…" });
-  api.get("/endpoint" + seg(endpoint.id) + "/stats").then((counts) => {
+  const loadStats = () => api.get("/endpoint" + seg(endpoint.id) + "/stats").then((counts) => {
     stats.textContent = `${counts.success} succeeded, ${counts.fail} failed, ${counts.pending + (counts.sending || 0)} pending`;
   }, () => { stats.textContent = "not available"; });
+  loadStats();
   const head = facts([
     ["Description", endpoint.description],
     ["Endpoint id", el("code", { text: endpoint.id })],
@@ -141,7 +142,7 @@ export function renderEndpoint(container, api, endpoint, changed, edit) {
     ["Created", time(endpoint.createdAt)],
     ["Updated", time(endpoint.updatedAt)],
   ]);
-  head.append(el("dt", { text: "Deliveries" }), stats);
+  head.append(el("dt", { text: "Delivery counts" }), stats);
   replace(container,
     el("div", { class: "row" }, el("h2", {}, el("code", { class: "url", text: endpoint.url })), statusBadge(endpoint)),
     head,
@@ -153,6 +154,7 @@ export function renderEndpoint(container, api, endpoint, changed, edit) {
         notify("The endpoint was deleted.");
         changed(null);
       })));
+  return loadStats;
 }
 
 /** The signing secret: hidden until revealed; rotation keeps the old one signing for a while. */

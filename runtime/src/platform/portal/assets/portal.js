@@ -61,12 +61,12 @@ function openEndpoint(endpoint) {
     }, () => openEndpoint(endpoint));
     replace(head, form);
   };
-  renderEndpoint(head, state.api, endpoint, (changed) => {
+  const reloadStats = renderEndpoint(head, state.api, endpoint, (changed) => {
     if (changed) openEndpoint(changed);
     else showEndpoints(true);
   }, edit);
   renderSecret($("endpoint-secret-section"), state.api, endpoint);
-  const refresh = renderDeliveries($("endpoint-deliveries"), state.api, endpoint.id);
+  const refresh = renderDeliveries($("endpoint-deliveries"), state.api, endpoint.id, reloadStats);
   renderExample($("endpoint-example"), state.api, endpoint, state.catalog, () => setTimeout(refresh, 500));
   if (state.poll) clearInterval(state.poll);
   state.poll = setInterval(() => { if (!document.hidden) refresh(); }, POLL_MS);
