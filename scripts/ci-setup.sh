@@ -11,8 +11,9 @@ set -euo pipefail
 
 SCHEMATHESIS_VERSION="4.32.5"
 # Python packages the tests drive as real clients (prometheus_client's text parser reads the
-# worker's /metrics); one pinned virtualenv, named after its requirements.
-PYTHON_REQUIREMENTS="prometheus_client==0.26.0"
+# worker's /metrics; Svix's official client drives `hookwire server` and verifies its
+# deliveries); one pinned virtualenv, named after its requirements.
+PYTHON_REQUIREMENTS="prometheus_client==0.26.0 svix==2.9.1"
 TOOLS="${HOOKWIRE_TOOLS_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/hookwire-ci}"
 VENV="$TOOLS/schemathesis-$SCHEMATHESIS_VERSION"
 ST="$VENV/bin/schemathesis"

@@ -28,6 +28,8 @@ pub mod guide {
     pub mod sending {}
     #[doc = include_str!("../docs/guide/outbox.md")]
     pub mod outbox {}
+    #[doc = include_str!("../docs/guide/applications.md")]
+    pub mod applications {}
     #[doc = include_str!("../docs/guide/api.md")]
     pub mod api {}
     #[doc = include_str!("../docs/guide/schemas.md")]

@@ -159,15 +159,19 @@ async fn a_postgres_schema_from_main_is_migrated_and_works() {
     );
     let outbox = PgOutbox::open(&url).await.unwrap();
     check_stores(&outbox, &db.dedup(), &db.inbox()).await;
-    let page =
-        hookwire::feed::FeedStore::read(&db.feed(), &hookwire::feed::FeedQuery::from_start())
-            .await
-            .unwrap();
-    assert_eq!(
-        page.data.len(),
-        2,
-        "the old event and the new one are in the feed"
-    );
+    // PostgreSQL's feed shows an event once every older transaction in the cluster has ended
+    // (other tests' included): wait for it, as a reader polls.
+    let mut read = 0;
+    for _ in 0..500 {
+        let query = hookwire::feed::FeedQuery::from_start();
+        let page = hookwire::feed::FeedStore::read(&db.feed(), &query).await.unwrap();
+        read = page.data.len();
+        if read >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(read, 2, "the old event and the new one are in the feed");
     outbox.pool().close().await;
     db.pool().close().await;
 }

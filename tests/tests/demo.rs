@@ -44,7 +44,15 @@ async fn the_shop_demo_runs_end_to_end() {
     );
     assert_eq!(run.received[1].id, run.outbox.delivery_id);
     assert!(run.outbox.event_id.starts_with("evt_"));
-    assert_eq!(run.outbox.stats.states.delivered, 1);
+    assert_eq!(run.outbox.stats.states.delivered, 2);
+    // Two merchants, each an application with its own endpoint: each got only its own order.
+    assert_eq!(
+        run.outbox.merchants,
+        [
+            ("merchant-ada".to_owned(), vec!["24680".to_owned()]),
+            ("merchant-bolt".to_owned(), vec!["13571".to_owned()]),
+        ]
+    );
     assert_eq!(run.outbox.stats.states.pending, 0);
     assert!(
         lines

@@ -18,6 +18,7 @@ use hookwire::sender::{Outcome, Sender, SenderBuilder};
 use hookwire::signature::{Scheme, StandardKey, StandardWebhooks};
 
 use crate::api::{Catalogue, GetProduct};
+use crate::outbox::Merchant;
 use crate::receiver::{self, Received, ReceivedEvent};
 use crate::{ApiResponse, OrderShipped, Product, ShopEvent};
 
@@ -66,9 +67,22 @@ pub async fn run(mut say: impl FnMut(String)) -> Result<DemoRun, Box<dyn Error>>
     let scheme: Arc<dyn Scheme> = Arc::new(StandardWebhooks::new(secret)?);
     let handled = Received::default();
     let customer = receiver::receiver(WebhookConfig::from_arc(scheme.clone()), handled.clone());
-    let endpoint =
-        serve(axum::Router::new().nest("/webhooks/shop", customer.into_router())).await?;
+    // A second merchant, with its own secret and receiver (for the outbox, step 7).
+    let bolt_secret = StandardKey::generate_hmac_secret()?;
+    let bolt_secret_text = std::str::from_utf8(bolt_secret.expose_secret())?.to_owned();
+    let bolt_handled = Received::default();
+    let bolt = receiver::receiver(
+        WebhookConfig::new(StandardWebhooks::new(bolt_secret)?),
+        bolt_handled.clone(),
+    );
+    let endpoint = serve(
+        axum::Router::new()
+            .nest("/webhooks/shop", customer.into_router())
+            .nest("/webhooks/bolt", bolt.into_router()),
+    )
+    .await?;
     let endpoint_url = format!("http://{endpoint}/webhooks/shop");
+    let bolt_url = format!("http://{endpoint}/webhooks/bolt");
     say(format!("customer receiver listening on {endpoint_url}"));
 
     // 3. The document, as served.
@@ -130,8 +144,25 @@ pub async fn run(mut say: impl FnMut(String)) -> Result<DemoRun, Box<dyn Error>>
         forged_status.map_or_else(|| "no response".to_owned(), |status| status.to_string())
     ));
 
-    // 7. Durable: the order and its order.created in one SQLite transaction; a worker delivers.
-    let outbox = crate::outbox::run(&endpoint_url, &secret_text, &handled, &mut say).await?;
+    // 7. Durable: the order and its order.created in one SQLite transaction; a worker delivers
+    // each merchant its own orders.
+    let merchants = [
+        Merchant {
+            uid: "merchant-ada",
+            name: "Ada's Boutique",
+            endpoint_url: &endpoint_url,
+            secret: &secret_text,
+            received: &handled,
+        },
+        Merchant {
+            uid: "merchant-bolt",
+            name: "Bolt Bikes",
+            endpoint_url: &bolt_url,
+            secret: &bolt_secret_text,
+            received: &bolt_handled,
+        },
+    ];
+    let outbox = crate::outbox::run(&merchants, &mut say).await?;
 
     let received = handled.events();
     say(format!(

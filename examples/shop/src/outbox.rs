@@ -1,13 +1,18 @@
 //! The shop's durable delivery: an order and its `order.created` event are committed in one
 //! SQLite transaction (an embedded file, nothing to install), and an outbox worker delivers
-//! the event to the customer's endpoint. A rolled-back order publishes nothing.
+//! the event to the merchant's endpoint. Each merchant is an application of the outbox: its
+//! endpoint receives its own orders and never another merchant's. A rolled-back order
+//! publishes nothing.
 
 use std::error::Error;
 use std::sync::Arc;
 use std::time::Duration;
 
 use hookwire::outbox::Worker;
-use hookwire::outbox::{NewEndpoint, OutboxStats, OutboxStore, StoreError, TypeFilter};
+use hookwire::outbox::{
+    AppId, ApplicationStore, NewApplication, NewEndpoint, OutboxStats, OutboxStore, StoreError,
+    TypeFilter,
+};
 use hookwire::sqlite::SqliteOutbox;
 use hookwire::{Timestamp, outbox::DeliveryState};
 
@@ -24,6 +29,23 @@ pub struct OutboxRun {
     pub delivery_id: Option<String>,
     /// The outbox's counts after the worker stopped.
     pub stats: OutboxStats,
+    /// Each merchant's uid and the orders its receiver handled.
+    pub merchants: Vec<(String, Vec<String>)>,
+}
+
+/// A merchant of the shop: an application of the outbox with one endpoint, its receiver.
+#[derive(Debug, Clone, Copy)]
+pub struct Merchant<'a> {
+    /// The merchant's id in the shop (the application's uid).
+    pub uid: &'a str,
+    /// Its name.
+    pub name: &'a str,
+    /// Its receiver's URL.
+    pub endpoint_url: &'a str,
+    /// The secret the shop issued it.
+    pub secret: &'a str,
+    /// What its receiver handled.
+    pub received: &'a Received,
 }
 
 /// A new order, as the shop would build it from a checkout.
@@ -50,6 +72,7 @@ fn order(order_id: &str, now: i64) -> Result<OrderCreated, crate::InvalidMoney> 
 /// commits or rolls back as a whole.
 async fn place_order(
     outbox: &SqliteOutbox,
+    merchant: AppId,
     order: OrderCreated,
     commit: bool,
 ) -> Result<String, StoreError> {
@@ -61,7 +84,7 @@ async fn place_order(
         .await
         .map_err(StoreError::database)?;
     let event_id = outbox
-        .publish(&mut tx, &ShopEvent::OrderCreated(order))
+        .publish_to(&mut tx, &merchant, &ShopEvent::OrderCreated(order))
         .await?;
     if commit {
         tx.commit().await.map_err(StoreError::database)?;
@@ -71,15 +94,25 @@ async fn place_order(
     Ok(event_id)
 }
 
-/// Runs the outbox part: `endpoint_url` is the customer's receiver, which knows `secret` and
-/// records what it handles in `received`.
+/// The `order.created` events a receiver handled: their order ids and `webhook-id`s.
+fn orders(received: &Received) -> Vec<(String, Option<String>)> {
+    received
+        .events()
+        .into_iter()
+        .filter_map(|r| match r.event {
+            ShopEvent::OrderCreated(order) => Some((order.order_id, r.id)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Runs the outbox part for `merchants` (the first places orders 11111, rolled back, and
+/// 24680; each other one order of its own).
 ///
 /// # Errors
 /// The database cannot be created or written, or the worker cannot be built.
 pub async fn run(
-    endpoint_url: &str,
-    secret: &str,
-    received: &Received,
+    merchants: &[Merchant<'_>],
     say: &mut impl FnMut(String),
 ) -> Result<OutboxRun, Box<dyn Error>> {
     let path = std::env::temp_dir().join(format!("hookwire-shop-{}.db", std::process::id()));
@@ -90,44 +123,71 @@ pub async fn run(
     )
     .execute(outbox.pool())
     .await?;
-    // The customer subscribes to order events; 127.0.0.1 is allowed for the demo only.
-    let endpoint = NewEndpoint::new(endpoint_url, secret)
-        .types(["order.*".parse::<TypeFilter>()?])
-        .allow_private(true);
-    outbox.add_endpoint(&endpoint).await?;
+    // Each merchant is an application with its endpoint, subscribed to order events;
+    // 127.0.0.1 is allowed for the demo only.
+    let mut apps = Vec::with_capacity(merchants.len());
+    for merchant in merchants {
+        let app = NewApplication::new(merchant.name).uid(merchant.uid);
+        let app = outbox.add_application(&app).await?.id;
+        let endpoint = NewEndpoint::new(merchant.endpoint_url, merchant.secret)
+            .app(app)
+            .types(["order.*".parse::<TypeFilter>()?])
+            .allow_private(true);
+        outbox.add_endpoint(&endpoint).await?;
+        apps.push(app);
+    }
+    let first = *apps.first().ok_or("the demo needs a merchant")?;
 
     let now = outbox.now();
-    place_order(&outbox, order("11111", now)?, false).await?;
+    place_order(&outbox, first, order("11111", now)?, false).await?;
     say("shop: order 11111 rolled back: its order.created was never published".to_owned());
-    let event_id = place_order(&outbox, order("24680", now)?, true).await?;
+    let event_id = place_order(&outbox, first, order("24680", now)?, true).await?;
     say(format!(
-        "shop: order 24680 and its order.created ({event_id}) committed in one SQLite transaction ({})",
+        "shop: order 24680 for {} and its order.created ({event_id}) committed in one SQLite transaction ({})",
+        merchants[0].uid,
         path.display()
     ));
+    for (n, (merchant, app)) in (1..).zip(merchants.iter().zip(&apps).skip(1)) {
+        let order_id = format!("1357{n}");
+        let id = place_order(&outbox, *app, order(&order_id, now)?, true).await?;
+        say(format!(
+            "shop: order {order_id} for {} committed ({id})",
+            merchant.uid
+        ));
+    }
 
     // A worker delivers it; the demo stops the worker once the customer has handled it.
     let worker = Worker::builder(Arc::clone(&outbox))
         .concurrency(4)
         .timeout(Duration::from_secs(10))
         .build()?;
-    let handled = |received: &Received| {
-        received
-            .events()
-            .into_iter()
-            .find(|r| matches!(r.event, ShopEvent::OrderCreated(_)))
-            .and_then(|r| r.id)
-    };
     let report = worker
         .run_until(async {
             for _ in 0..1000 {
-                if handled(received).is_some() {
+                if merchants.iter().all(|m| !orders(m.received).is_empty()) {
                     return;
                 }
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
         })
         .await;
-    let delivery_id = handled(received);
+    let delivery_id = orders(merchants[0].received)
+        .into_iter()
+        .next()
+        .and_then(|(_, id)| id);
+    let merchants: Vec<(String, Vec<String>)> = merchants
+        .iter()
+        .map(|m| {
+            let handled = orders(m.received).into_iter().map(|(order, _)| order);
+            (m.uid.to_owned(), handled.collect())
+        })
+        .collect();
+    for (uid, handled) in &merchants {
+        say(format!(
+            "{uid}'s receiver: order.created for {}",
+            handled.join(", ")
+        ));
+    }
     let stats = outbox.stats().await?;
     let deliveries = outbox
         .deliveries(&hookwire::outbox::DeliveryQuery::new(10).state(DeliveryState::Delivered))
@@ -147,6 +207,7 @@ pub async fn run(
         event_id,
         delivery_id,
         stats,
+        merchants,
     })
 }
 

@@ -1,7 +1,9 @@
 //! [`MemoryFeed`]: the events feed of a [`MemoryOutbox`].
 
 use crate::BoxFuture;
-use crate::feed::{Cursor, FeedError, FeedEvent, FeedPage, FeedQuery, FeedStore, envelope};
+use crate::feed::{
+    Cursor, FeedError, FeedEvent, FeedPage, FeedQuery, FeedStore, envelope, message_envelope,
+};
 use crate::outbox::MemoryOutbox;
 
 /// The events feed of a [`MemoryOutbox`] (for tests and single-process tools): the events it
@@ -46,7 +48,10 @@ impl MemoryFeed {
         let after = query.after_row()?;
         let window = query.scan_window() as usize;
         let limit = query.limit_or_default() as usize;
-        let events = self.outbox.published_after(after, window).await;
+        let events = self
+            .outbox
+            .published_after(after, window, query.application())
+            .await;
         let mut data = Vec::new();
         let mut last = None;
         let mut scanned = 0;
@@ -58,12 +63,17 @@ impl MemoryFeed {
             scanned += 1;
             let cursor = Cursor::parse(&event.row.to_string())?;
             if query.matches(&event.event_type) {
+                let body = if event.is_message {
+                    message_envelope(&event.event_type, event.created_at, &event.payload)?
+                } else {
+                    event.payload
+                };
                 data.push(FeedEvent {
                     cursor: cursor.clone(),
                     id: event.event_id,
                     event_type: event.event_type,
                     created_at: event.created_at,
-                    envelope: envelope(event.payload)?,
+                    envelope: envelope(body)?,
                 });
             }
             last = Some(cursor);

@@ -98,8 +98,8 @@ pub use endpoint::ListEvents;
 #[cfg(feature = "reqwest")]
 pub use fetch::FeedReadError;
 pub use memory::MemoryFeed;
-pub(crate) use page::envelope;
 pub use page::{FeedEvent, FeedPage, RawEnvelope};
+pub(crate) use page::{envelope, message_envelope};
 #[cfg(feature = "axum")]
 pub use serve::router;
 pub use signed::{ItemRejected, SignedEvent, SignedPage};
@@ -188,6 +188,7 @@ pub struct FeedQuery {
     after: Option<Cursor>,
     types: Vec<String>,
     limit: Option<u32>,
+    app: Option<crate::outbox::AppId>,
 }
 
 impl FeedQuery {
@@ -234,6 +235,32 @@ impl FeedQuery {
     pub fn types<T: Into<String>>(mut self, types: impl IntoIterator<Item = T>) -> Self {
         self.types = types.into_iter().map(Into::into).collect();
         self
+    }
+
+    /// The feed of application `app`: only the events published for it. Without it, the feed
+    /// holds the events published for no application, so one customer's feed never shows
+    /// another's events.
+    ///
+    /// ```
+    /// # use hookwire::feed::FeedQuery;
+    /// use hookwire::outbox::AppId;
+    /// let query = FeedQuery::from_start().app(AppId(3));
+    /// assert_eq!(query.application(), Some(AppId(3)));
+    /// ```
+    #[must_use]
+    pub fn app(mut self, app: crate::outbox::AppId) -> Self {
+        self.app = Some(app);
+        self
+    }
+
+    /// The application whose feed this reads (`None`: events of no application).
+    ///
+    /// ```
+    /// # use hookwire::feed::FeedQuery;
+    /// assert_eq!(FeedQuery::from_start().application(), None);
+    /// ```
+    pub fn application(&self) -> Option<crate::outbox::AppId> {
+        self.app
     }
 
     /// At most `limit` events (1 to [`MAX_LIMIT`](Self::MAX_LIMIT)).

@@ -212,6 +212,23 @@ impl FeedPage {
     }
 }
 
+/// A message's payload (sent as given) in the envelope the feed serves: `{"type", "timestamp",
+/// "data"}`, stamped with when it was published.
+pub(crate) fn message_envelope(
+    event_type: &str,
+    created_at: i64,
+    payload: &str,
+) -> Result<String, crate::feed::FeedError> {
+    let data: &serde_json::value::RawValue = serde_json::from_str(payload)
+        .map_err(|e| crate::feed::FeedError::Corrupt(format!("a message's payload: {e}")))?;
+    let envelope = serde_json::json!({
+        "type": event_type,
+        "timestamp": crate::Timestamp::from_unix(created_at),
+        "data": data,
+    });
+    Ok(envelope.to_string())
+}
+
 pub(crate) fn envelope(payload: String) -> Result<RawEnvelope, crate::feed::FeedError> {
     RawEnvelope::from_json(payload)
         .map_err(|e| crate::feed::FeedError::Corrupt(format!("envelope: {e}")))

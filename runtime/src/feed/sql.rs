@@ -9,7 +9,9 @@ use sqlx::query::Query;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Type};
 
 use crate::BoxFuture;
-use crate::feed::{Cursor, FeedError, FeedEvent, FeedPage, FeedQuery, FeedStore, envelope};
+use crate::feed::{
+    Cursor, FeedError, FeedEvent, FeedPage, FeedQuery, FeedStore, envelope, message_envelope,
+};
 
 mod sealed {
     pub trait FeedBackend {}
@@ -21,9 +23,10 @@ mod sealed {
 
 /// A database the events feed reads from: SQLite or PostgreSQL (sealed). Its two statements
 /// take the same parameters in the same order (the cursor's, then, filtered, the exact
-/// types, the type prefixes, the limit and the scan window; unfiltered, the limit) and return
-/// the same columns: the row's cursor (text), whether it matches (boolean), the event id, its
-/// type, its envelope (NULL when it does not match), when it was published (Unix seconds).
+/// types, the type prefixes, the limit and the scan window; unfiltered, the limit; then the
+/// application, NULL for events of none) and return the same columns: the row's cursor (text),
+/// whether it matches (boolean), the event id, its type, its body (NULL when it does not
+/// match), when it was published (Unix seconds), whether the body is a message's payload.
 pub trait FeedDialect: Database + sealed::FeedBackend {
     /// Rows after the cursor in feed order, `limit` of them; every row matches.
     const READ: &'static str;
@@ -85,18 +88,23 @@ where
     for<'r> String: Decode<'r, D> + Type<D>,
     for<'r> bool: Decode<'r, D> + Type<D>,
     for<'r> i64: Encode<'r, D> + Decode<'r, D> + Type<D>,
+    for<'r> Option<i64>: Encode<'r, D>,
 {
     fn read<'a>(&'a self, query: &'a FeedQuery) -> BoxFuture<'a, Result<FeedPage, FeedError>> {
         Box::pin(async move {
             let limit = i64::from(query.limit_or_default());
+            let app = query.application().map(|app| app.0);
             let statement = if query.filtered() {
                 let (exact, prefixes) = query.type_filters();
                 let statement = D::bind_after(sqlx::query(D::READ_FILTERED), query)?;
                 D::bind_names(D::bind_names(statement, exact), prefixes)
                     .bind(limit)
                     .bind(i64::from(query.scan_window()))
+                    .bind(app)
             } else {
-                D::bind_after(sqlx::query(D::READ), query)?.bind(limit)
+                D::bind_after(sqlx::query(D::READ), query)?
+                    .bind(limit)
+                    .bind(app)
             };
             let rows = statement.fetch_all(&self.pool).await.map_err(db)?;
             page(&rows, query)
@@ -121,12 +129,20 @@ where
             let payload: Option<String> = row.try_get(4).map_err(db)?;
             let payload =
                 payload.ok_or_else(|| FeedError::Corrupt("an event without an envelope".into()))?;
+            let event_type: String = row.try_get(3).map_err(db)?;
+            let created_at: i64 = row.try_get(5).map_err(db)?;
+            let is_message: bool = row.try_get(6).map_err(db)?;
+            let body = if is_message {
+                message_envelope(&event_type, created_at, &payload)?
+            } else {
+                payload
+            };
             data.push(FeedEvent {
                 cursor: cursor.clone(),
                 id: row.try_get(2).map_err(db)?,
-                event_type: row.try_get(3).map_err(db)?,
-                created_at: row.try_get(5).map_err(db)?,
-                envelope: envelope(payload)?,
+                event_type,
+                created_at,
+                envelope: envelope(body)?,
             });
         }
         last = Some(cursor);

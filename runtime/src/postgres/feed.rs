@@ -45,10 +45,11 @@ impl FeedDialect for Postgres {
     /// snapshot's xmin, so it sorts after everything already served. Every row read matches (no
     /// type filter).
     const READ: &'static str = "
-SELECT xid::text || '-' || id::text, true, event_id, event_type, payload, created_at
+SELECT xid::text || '-' || id::text, true, event_id, event_type, payload, created_at, is_message
 FROM hw_event
 WHERE (xid, id) > ($1::text::xid8, $2)
   AND xid < pg_snapshot_xmin(pg_current_snapshot())
+  AND app_id IS NOT DISTINCT FROM $4::bigint
 ORDER BY xid, id
 LIMIT $3";
 
@@ -64,6 +65,7 @@ WITH scanned AS (
   FROM hw_event
   WHERE (xid, id) > ($1::text::xid8, $2)
     AND xid < pg_snapshot_xmin(pg_current_snapshot())
+    AND app_id IS NOT DISTINCT FROM $7::bigint
   ORDER BY xid, id
   LIMIT $6
 ), counted AS (
@@ -72,7 +74,7 @@ WITH scanned AS (
   FROM scanned
 )
 SELECT c.xid::text || '-' || c.id::text, c.hit, e.event_id, e.event_type,
-       CASE WHEN c.hit THEN e.payload END, e.created_at
+       CASE WHEN c.hit THEN e.payload END, e.created_at, e.is_message
 FROM counted AS c JOIN hw_event AS e ON e.id = c.id
 WHERE c.hits < $5 OR (c.hits = $5 AND c.hit)
 ORDER BY c.xid, c.id";

@@ -34,10 +34,11 @@ pub type SqliteFeed = SqlFeed<Sqlite>;
 impl FeedDialect for Sqlite {
     /// SQLite runs one write transaction at a time, so row ids (`AUTOINCREMENT`, never reused)
     /// commit in order and `id > cursor` skips nothing. Every row read matches (no type filter).
+    /// Only the application's events (`?3`; NULL: events of none), by index `hw_event_app`.
     const READ: &'static str = "
-SELECT CAST(id AS TEXT), 1, event_id, event_type, payload, created_at
+SELECT CAST(id AS TEXT), 1, event_id, event_type, payload, created_at, is_message
 FROM hw_event
-WHERE id > ?1
+WHERE app_id IS ?3 AND id > ?1
 ORDER BY id
 LIMIT ?2";
 
@@ -51,14 +52,14 @@ WITH scanned AS (
           OR EXISTS (SELECT 1 FROM json_each(?3) AS p
                      WHERE substr(event_type, 1, length(p.value)) = p.value)) AS hit
   FROM hw_event
-  WHERE id > ?1
+  WHERE app_id IS ?6 AND id > ?1
   ORDER BY id
   LIMIT ?5
 ), counted AS (
   SELECT id, hit, sum(hit) OVER (ORDER BY id ROWS UNBOUNDED PRECEDING) AS hits FROM scanned
 )
 SELECT CAST(c.id AS TEXT), c.hit, e.event_id, e.event_type,
-       CASE WHEN c.hit THEN e.payload END, e.created_at
+       CASE WHEN c.hit THEN e.payload END, e.created_at, e.is_message
 FROM counted AS c JOIN hw_event AS e ON e.id = c.id
 WHERE c.hits < ?4 OR (c.hits = ?4 AND c.hit)
 ORDER BY c.id";

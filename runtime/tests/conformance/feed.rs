@@ -24,6 +24,7 @@ crate::per_backend!(
         type_filters_choose_events,
         filter_that_matches_nothing_moves_the_cursor,
         foreign_cursors_are_refused,
+        each_application_has_its_own_feed,
     ],
     {
         memory: memory,

@@ -83,11 +83,17 @@ impl MemoryOutbox {
 
     /// The events published after row `after` (rows count from 1, in publish order, never
     /// reused), at most `limit` of them: what the events feed reads (`feed::MemoryFeed`).
-    pub(crate) async fn published_after(&self, after: i64, limit: usize) -> Vec<PublishedEvent> {
+    pub(crate) async fn published_after(
+        &self,
+        after: i64,
+        limit: usize,
+        app: Option<crate::outbox::AppId>,
+    ) -> Vec<PublishedEvent> {
         let state = self.state.lock().await;
         state
             .events
             .range(after.saturating_add(1)..)
+            .filter(|(_, event)| event.app == app.map(|app| app.0))
             .take(limit)
             .map(|(row, event)| PublishedEvent {
                 row: *row,
@@ -95,6 +101,7 @@ impl MemoryOutbox {
                 event_type: event.event_type.clone(),
                 payload: event.payload.clone(),
                 created_at: event.created_at,
+                is_message: event.is_message,
             })
             .collect()
     }
@@ -395,9 +402,11 @@ pub(crate) struct PublishedEvent {
     pub(crate) row: i64,
     pub(crate) event_id: String,
     pub(crate) event_type: String,
-    /// The envelope as published.
+    /// The body as published (the envelope, or a message's payload).
     pub(crate) payload: String,
     pub(crate) created_at: i64,
+    /// Whether the body is a message's payload.
+    pub(crate) is_message: bool,
 }
 
 /// A delivery's number in the attempt log for its next entry: the claims of its schedule, or
