@@ -164,7 +164,9 @@ async fn a_postgres_schema_from_main_is_migrated_and_works() {
     let mut read = 0;
     for _ in 0..500 {
         let query = hookwire::feed::FeedQuery::from_start();
-        let page = hookwire::feed::FeedStore::read(&db.feed(), &query).await.unwrap();
+        let page = hookwire::feed::FeedStore::read(&db.feed(), &query)
+            .await
+            .unwrap();
         read = page.data.len();
         if read >= 2 {
             break;
