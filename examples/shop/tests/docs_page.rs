@@ -11,25 +11,14 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-use support::{Served, output_dir, run_bounded, tool};
+use support::{CHROMIUM_ARGS, Served, output_dir, run_bounded, tool};
 
 /// Chromium headless, as the project runs it: no sandbox (CI runs as root), nothing fetched
 /// in the background, a fresh profile, and every host but loopback unresolvable.
 fn chromium(binary: &PathBuf, profile: &std::path::Path) -> Command {
     let mut command = Command::new(binary);
-    command.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-        "--window-size=1280,1600",
-        "--virtual-time-budget=15000",
-    ]);
+    command.args(CHROMIUM_ARGS);
+    command.args(["--window-size=1280,1600", "--virtual-time-budget=15000"]);
     command.arg(format!("--user-data-dir={}", profile.display()));
     command
 }

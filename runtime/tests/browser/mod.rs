@@ -15,22 +15,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 pub use session::{By, Session};
-pub use tools::{output_dir, tool};
-
-/// Chromium's flags: headless, no sandbox (CI runs as root), nothing fetched in the background,
-/// and every host but loopback unresolvable, so the page must work offline.
-const CHROMIUM_ARGS: &[&str] = &[
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-];
+pub use tools::{CHROMIUM_ARGS, output_dir, tool};
 
 /// The browser tools, or `None` (after saying the test is skipped) outside CI without them.
 pub fn browser_tools(test: &str) -> Option<(PathBuf, PathBuf)> {

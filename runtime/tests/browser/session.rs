@@ -152,22 +152,54 @@ impl Session {
         .await;
     }
 
+    /// Presses the keys of `text` on whatever has the focus, as a person typing would
+    /// (WebDriver's special keys: `\u{E004}` Tab, `\u{E007}` Enter).
+    pub async fn keys(&self, text: &str) {
+        let actions: Vec<Value> = text
+            .chars()
+            .flat_map(|key| {
+                let key = key.to_string();
+                [
+                    json!({ "type": "keyDown", "value": key }),
+                    json!({ "type": "keyUp", "value": key }),
+                ]
+            })
+            .collect();
+        self.post(
+            "/actions",
+            json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] }),
+        )
+        .await;
+    }
+
+    /// The accessible name of the element that has the focus (`""` when it is the page).
+    pub async fn focused_name(&self) -> String {
+        let active = self.get("/element/active").await;
+        match active[ELEMENT].as_str() {
+            Some(id) => self.accessible_name(&Element(id.to_owned())).await,
+            None => String::new(),
+        }
+    }
+
     /// Empties a text field.
     pub async fn clear(&self, element: &Element) {
         self.post(&format!("/element/{}/clear", element.0), json!({}))
             .await;
     }
 
+    /// A string property of `element` (`text`, `attribute/NAME`, `computedlabel`); `None` when
+    /// it has none or the page replaced the element meanwhile (callers poll again).
+    async fn element_string(&self, element: &Element, property: &str) -> Option<String> {
+        let path = format!("/element/{}/{property}", element.0);
+        let value = self.send(reqwest::Method::GET, &path, None).await.ok()?;
+        value.as_str().map(str::to_owned)
+    }
+
     /// The rendered text of `element`.
     pub async fn text(&self, element: &Element) -> String {
-        let path = format!("/element/{}/text", element.0);
-        // An element the page replaced meanwhile reads as empty: callers poll again.
-        self.send(reqwest::Method::GET, &path, None)
+        self.element_string(element, "text")
             .await
             .unwrap_or_default()
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
     }
 
     /// The rendered text of the first element matching `by`, or `""`.
@@ -180,23 +212,15 @@ impl Session {
 
     /// An attribute of `element`.
     pub async fn attribute(&self, element: &Element, name: &str) -> Option<String> {
-        let path = format!("/element/{}/attribute/{name}", element.0);
-        self.send(reqwest::Method::GET, &path, None)
+        self.element_string(element, &format!("attribute/{name}"))
             .await
-            .ok()?
-            .as_str()
-            .map(str::to_owned)
     }
 
     /// The accessible name the browser computed for `element`.
     pub async fn accessible_name(&self, element: &Element) -> String {
-        let path = format!("/element/{}/computedlabel", element.0);
-        self.send(reqwest::Method::GET, &path, None)
+        self.element_string(element, "computedlabel")
             .await
             .unwrap_or_default()
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
     }
 
     /// Runs `script` in the page (its `arguments` are `args`) and returns what it returns.

@@ -1,6 +1,22 @@
-//! Finding the external tools `scripts/ci-setup.sh` installs, and where tests keep artifacts.
+//! Finding the external tools `scripts/ci-setup.sh` installs, how Chromium runs in tests, and
+//! where tests keep artifacts.
 
 use std::path::PathBuf;
+
+/// Chromium's flags: headless, no sandbox (CI runs as root), nothing fetched in the background,
+/// and every host but loopback unresolvable, so the page must work offline.
+pub const CHROMIUM_ARGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+];
 
 /// Whether this run is CI (`CI=true`), where a missing tool fails the test instead of skipping it.
 pub fn in_ci() -> bool {

@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 #[allow(unreachable_pub)]
 #[path = "../../../../runtime/tests/browser/tools.rs"]
 mod tools;
-pub(crate) use tools::{output_dir, tool};
+pub(crate) use tools::{CHROMIUM_ARGS, output_dir, tool};
 
 /// `shop serve --port 0`, stopped when dropped.
 pub(crate) struct Served {

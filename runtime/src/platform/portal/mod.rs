@@ -82,50 +82,30 @@ struct Asset {
 }
 
 const HTML: &str = "text/html; charset=utf-8";
+const CSS: &str = "text/css; charset=utf-8";
 const JS: &str = "text/javascript; charset=utf-8";
+
+/// An [`Asset`] from `assets/<file>`, served as `/portal/<name>`.
+macro_rules! asset {
+    ($name:literal, $file:literal, $content_type:expr) => {
+        Asset {
+            name: $name,
+            content_type: $content_type,
+            body: include_str!(concat!("assets/", $file)),
+        }
+    };
+}
 
 /// The page and everything it loads.
 const ASSETS: &[Asset] = &[
-    Asset {
-        name: "",
-        content_type: HTML,
-        body: include_str!("assets/index.html"),
-    },
-    Asset {
-        name: "portal.css",
-        content_type: "text/css; charset=utf-8",
-        body: include_str!("assets/portal.css"),
-    },
-    Asset {
-        name: "portal.js",
-        content_type: JS,
-        body: include_str!("assets/portal.js"),
-    },
-    Asset {
-        name: "api.js",
-        content_type: JS,
-        body: include_str!("assets/api.js"),
-    },
-    Asset {
-        name: "dom.js",
-        content_type: JS,
-        body: include_str!("assets/dom.js"),
-    },
-    Asset {
-        name: "catalog.js",
-        content_type: JS,
-        body: include_str!("assets/catalog.js"),
-    },
-    Asset {
-        name: "endpoints.js",
-        content_type: JS,
-        body: include_str!("assets/endpoints.js"),
-    },
-    Asset {
-        name: "deliveries.js",
-        content_type: JS,
-        body: include_str!("assets/deliveries.js"),
-    },
+    asset!("", "index.html", HTML),
+    asset!("portal.css", "portal.css", CSS),
+    asset!("portal.js", "portal.js", JS),
+    asset!("api.js", "api.js", JS),
+    asset!("dom.js", "dom.js", JS),
+    asset!("catalog.js", "catalog.js", JS),
+    asset!("endpoints.js", "endpoints.js", JS),
+    asset!("deliveries.js", "deliveries.js", JS),
 ];
 
 /// The portal with the default [`PortalConfig`] (any page may frame it).
