@@ -23,11 +23,17 @@
 //! | `hookwire_outbox_pending_deliveries` | gauge | `endpoint` | deliveries pending or in flight, per endpoint (sampled) |
 //! | `hookwire_outbox_oldest_pending_age_seconds` | gauge | `endpoint` | age of the endpoint's oldest pending or in-flight delivery (sampled) |
 //! | `hookwire_outbox_endpoint_paused` | gauge | `endpoint` | 1 while the endpoint is paused (breaker open or throttled) |
+//! | `hookwire_receiver_rejected_total` | counter | `reason`: the [`ReceiveError` code](crate::receiver::ReceiveError::code) | deliveries a receiver answered with other than success (`duplicate` included) |
+//! | `hookwire_receiver_duplicates_total` | counter | | deliveries the duplicate store recognised as handled already |
+//! | `hookwire_inbox_runs_total` | counter | `outcome`: `handled`, `retry`, `dead` | stored deliveries run by inbox workers |
+//! | `hookwire_inbox_backlog` | gauge | `queue` | stored deliveries waiting or running (sampled) |
+//! | `hookwire_inbox_dead_letters` | gauge | `queue` | stored deliveries given up (sampled) |
 //!
 //! Counters and histograms are recorded as attempts are; the gauges are sampled from the
 //! store's statistics by workers built with
 //! [`WorkerBuilder::metrics_interval`](crate::outbox::WorkerBuilder::metrics_interval)
-//! (`hookwire worker --metrics` samples every 10 s).
+//! (`hookwire worker --metrics` samples every 10 s). Inbox workers sample their queue every
+//! 10 s.
 
 mod prometheus;
 
@@ -83,6 +89,37 @@ pub const OUTBOX_OLDEST_PENDING_AGE: &str = "hookwire_outbox_oldest_pending_age_
 /// ```
 pub const OUTBOX_ENDPOINT_PAUSED: &str = "hookwire_outbox_endpoint_paused";
 
+/// `hookwire_receiver_rejected_total`: deliveries not handled, by `reason`.
+///
+/// ```
+/// assert!(hookwire::metrics::RECEIVER_REJECTED.ends_with("_total"));
+/// ```
+pub const RECEIVER_REJECTED: &str = "hookwire_receiver_rejected_total";
+/// `hookwire_receiver_duplicates_total`: deliveries recognised as handled already.
+///
+/// ```
+/// assert!(hookwire::metrics::RECEIVER_DUPLICATES.ends_with("_total"));
+/// ```
+pub const RECEIVER_DUPLICATES: &str = "hookwire_receiver_duplicates_total";
+/// `hookwire_inbox_runs_total`: stored deliveries run, by `outcome`.
+///
+/// ```
+/// assert!(hookwire::metrics::INBOX_RUNS.ends_with("_total"));
+/// ```
+pub const INBOX_RUNS: &str = "hookwire_inbox_runs_total";
+/// `hookwire_inbox_backlog`: stored deliveries waiting or running, by `queue`.
+///
+/// ```
+/// assert!(hookwire::metrics::INBOX_BACKLOG.starts_with("hookwire_"));
+/// ```
+pub const INBOX_BACKLOG: &str = "hookwire_inbox_backlog";
+/// `hookwire_inbox_dead_letters`: stored deliveries given up, by `queue`.
+///
+/// ```
+/// assert!(hookwire::metrics::INBOX_DEAD_LETTERS.starts_with("hookwire_"));
+/// ```
+pub const INBOX_DEAD_LETTERS: &str = "hookwire_inbox_dead_letters";
+
 /// Registers every metric's description and unit with the installed recorder (so `# HELP`
 /// lines show before the first sample). [`Prometheus::install`] calls it.
 ///
@@ -130,5 +167,30 @@ pub fn describe() {
         OUTBOX_ENDPOINT_PAUSED,
         Unit::Count,
         "1 while the endpoint is paused by its circuit breaker or a Retry-After."
+    );
+    describe_counter!(
+        RECEIVER_REJECTED,
+        Unit::Count,
+        "Deliveries a receiver did not handle, by reason (duplicates included)."
+    );
+    describe_counter!(
+        RECEIVER_DUPLICATES,
+        Unit::Count,
+        "Deliveries the duplicate store recognised as handled already."
+    );
+    describe_counter!(
+        INBOX_RUNS,
+        Unit::Count,
+        "Stored deliveries run by inbox workers, by outcome (handled, retry, dead)."
+    );
+    describe_gauge!(
+        INBOX_BACKLOG,
+        Unit::Count,
+        "Stored deliveries waiting or running, per inbox queue."
+    );
+    describe_gauge!(
+        INBOX_DEAD_LETTERS,
+        Unit::Count,
+        "Stored deliveries given up, per inbox queue."
     );
 }

@@ -160,6 +160,13 @@ pub(crate) fn verify<'b>(
 
 /// Logs a rejected delivery at a level that matches who is at fault.
 pub(crate) fn log_rejection(error: &ReceiveError) {
+    #[cfg(feature = "metrics")]
+    {
+        metrics::counter!(crate::metrics::RECEIVER_REJECTED, "reason" => error.code()).increment(1);
+        if matches!(error, ReceiveError::Duplicate) {
+            metrics::counter!(crate::metrics::RECEIVER_DUPLICATES).increment(1);
+        }
+    }
     match error {
         ReceiveError::Duplicate => tracing::debug!("duplicate delivery skipped"),
         ReceiveError::InFlight => tracing::info!("delivery in flight elsewhere; asked to retry"),

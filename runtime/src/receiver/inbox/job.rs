@@ -15,7 +15,7 @@ use crate::receiver::Receiver;
 use crate::receiver::deadline;
 use crate::receiver::error::ReceiveError;
 use crate::receiver::head::Head;
-use crate::receiver::inbox::stored_parts;
+use crate::receiver::inbox::{measure, stored_parts};
 use crate::retry::RetryPolicy;
 
 /// What one run of a stored delivery came to.
@@ -54,6 +54,7 @@ pub(crate) fn run<S: Clone + Send + Sync + 'static>(
         let store = &queue.store;
         let recorded = match outcome {
             Outcome::Handled => {
+                measure::ran("handled");
                 let keep = receiver.config.inner().dedup_ttl;
                 store.complete(&queue.name, &id, claimed.token, now, keep).await
             }
@@ -70,9 +71,14 @@ pub(crate) fn run<S: Clone + Send + Sync + 'static>(
                         Failure::Dead { error }
                     }
                 };
+                measure::ran(match failure {
+                    Failure::Dead { .. } => "dead",
+                    _ => "retry",
+                });
                 store.fail(&queue.name, &id, claimed.token, &failure, now).await
             }
             Outcome::Dead(error) => {
+                measure::ran("dead");
                 tracing::error!(%error, "cannot be handled: dead letter");
                 store.fail(&queue.name, &id, claimed.token, &Failure::Dead { error }, now).await
             }

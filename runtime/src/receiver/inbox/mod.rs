@@ -9,6 +9,7 @@ use std::sync::Arc;
 #[cfg(all(feature = "outbox", feature = "reqwest"))]
 mod catch_up;
 mod job;
+mod measure;
 mod worker;
 
 #[cfg(all(feature = "outbox", feature = "reqwest"))]

@@ -90,6 +90,8 @@ const DEFAULT_LEASE: Duration = Duration::from_secs(300);
 
 /// How often a running worker forgets done deliveries whose retention ended.
 const PURGE_EVERY: Duration = Duration::from_secs(60);
+/// How often the queue's backlog and dead letters are sampled for metrics (feature `metrics`).
+const SAMPLE_EVERY: Duration = Duration::from_secs(10);
 
 /// What a worker's settings come to.
 #[derive(Clone, Copy)]
@@ -311,6 +313,7 @@ impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
         let mut tasks = JoinSet::new();
         let mut failures = 0_u32;
         let mut purged = tokio::time::Instant::now();
+        let mut sampled: Option<tokio::time::Instant> = None;
         // A recovered delivery waiting for the others to finish, and whether one runs now.
         let mut suspect: Option<(ClaimedDelivery, Timestamp)> = None;
         let mut alone = false;
@@ -324,6 +327,10 @@ impl<S: Clone + Send + Sync + 'static> InboxWorker<S> {
                     }
                     Err(error) => tracing::warn!(%error, "inbox purge failed"),
                 }
+            }
+            if cfg!(feature = "metrics") && sampled.is_none_or(|at| at.elapsed() >= SAMPLE_EVERY) {
+                sampled = Some(tokio::time::Instant::now());
+                super::measure::sample(queue.store.as_ref(), &queue.name).await;
             }
             if tasks.is_empty() {
                 alone = false;
