@@ -10,6 +10,8 @@ use std::process::{Child, Command, Stdio};
 #[allow(unreachable_pub)]
 #[path = "../../../../runtime/tests/browser/tools.rs"]
 mod tools;
+// Each test binary uses a part of it (the conformance test runs no browser).
+#[allow(unused_imports)]
 pub(crate) use tools::{CHROMIUM_ARGS, output_dir, tool};
 
 /// `shop serve --port 0`, stopped when dropped.
