@@ -1,0 +1,254 @@
+//! Endpoints: list, create, get, update (`PUT` upserts), patch, delete. URLs are checked as
+//! the worker will send to them: `http(s)`, a host, and (unless the platform allows private
+//! endpoints) no loopback, private or link-local address.
+
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::apps::json;
+use super::extract::{Call, application, endpoint};
+use super::operations::{
+    CreateEndpoint, DeleteEndpoint, GetEndpoint, ListEndpoints, PatchEndpoint, UpdateEndpoint,
+};
+use super::{ApiError, Caller, EndpointIn, EndpointOut, ListResponse, Platform, parse_endpoint_id};
+use crate::outbox::{
+    Application, ApplicationStore, NewEndpoint, Secrets, TypeFilter, WebhookEndpoint,
+};
+
+/// A new secret: `whsec_` and 32 random bytes in base64.
+pub(crate) fn new_secret() -> Result<String, ApiError> {
+    let secret = crate::signature::StandardKey::generate_hmac_secret()
+        .map_err(|e| ApiError::Internal(format!("no randomness for a secret: {e}")))?;
+    String::from_utf8(secret.expose_secret().to_vec())
+        .map_err(|_| ApiError::Internal("a generated secret is not text".to_owned()))
+}
+
+/// Refuses a URL the API does not take: not matching the documented pattern, or (unless
+/// `allow_private`) naming a loopback, private or link-local address.
+pub(crate) fn check_url(url: &str, allow_private: bool) -> Result<(), ApiError> {
+    let refuse = |why: String| ApiError::invalid(["body", "url"], why);
+    if !super::url_rule::matches(url) {
+        return Err(refuse(format!(
+            "`{}` is not an http:// or https:// URL with a host name or IPv4 address",
+            url.escape_default()
+        )));
+    }
+    let parsed = reqwest::Url::parse(url).map_err(|e| refuse(format!("not a URL: {e}")))?;
+    if allow_private {
+        return Ok(());
+    }
+    let host = parsed.host_str().unwrap_or_default().to_ascii_lowercase();
+    if host == "localhost" || host.ends_with(".localhost") {
+        return Err(refuse(format!(
+            "`{host}` is a loopback host: endpoints on private addresses are refused (the server allows them with --allow-private-endpoints)"
+        )));
+    }
+    crate::ssrf::check_url(&parsed).map_err(|e| {
+        refuse(format!(
+            "{e}: endpoints on private addresses are refused (the server allows them with --allow-private-endpoints)"
+        ))
+    })
+}
+
+/// The endpoint `body` describes, for `app`, keeping `secrets` when the body gives none.
+fn to_new(
+    platform: &Platform<impl ApplicationStore>,
+    app: &Application,
+    body: &EndpointIn,
+    secrets: Option<Secrets>,
+) -> Result<NewEndpoint, ApiError> {
+    check_url(&body.url, platform.allow_private())?;
+    let secrets = match (&body.secret, secrets) {
+        (Some(secret), _) => Secrets::new([secret.clone()]),
+        (None, Some(kept)) => kept,
+        (None, None) => Secrets::new([new_secret()?]),
+    };
+    let mut new = NewEndpoint::new(body.url.clone(), String::new())
+        .app(app.id)
+        .description(body.description.clone())
+        .allow_private(platform.allow_private());
+    new.secrets = secrets;
+    new.uid = body.uid.as_ref().map(|uid| uid.as_str().to_owned());
+    new.metadata = body.metadata.clone();
+    for (name, value) in &body.headers {
+        new = new.header(name.clone(), value.clone());
+    }
+    new.types = types(body.event_types.as_deref());
+    new.rate_per_second = body
+        .throttle_rate
+        .map(|rate| u32::from(rate.max(1)))
+        .or(app.rate_limit);
+    Ok(new)
+}
+
+/// Filters for event type names (already checked).
+pub(crate) fn types(names: Option<&[super::EventTypeName]>) -> Vec<TypeFilter> {
+    names
+        .unwrap_or_default()
+        .iter()
+        .map(|name| TypeFilter::Exact(name.as_str().to_owned()))
+        .collect()
+}
+
+/// `endpoint` as a [`NewEndpoint`], to change some fields and write back.
+pub(crate) fn as_new(endpoint: &WebhookEndpoint) -> NewEndpoint {
+    let mut new = NewEndpoint::new(endpoint.url.clone(), String::new())
+        .description(endpoint.description.clone())
+        .allow_private(endpoint.allow_private)
+        .max_in_flight(endpoint.max_in_flight);
+    new.secrets = endpoint.secrets.clone();
+    new.types = endpoint.types.clone();
+    new.rate_per_second = endpoint.rate_per_second;
+    new.app = endpoint.app;
+    new.uid = endpoint.uid.clone();
+    new.metadata = endpoint.metadata.clone();
+    new.headers = endpoint.headers.clone();
+    new
+}
+
+/// Adds `new`, disabled if asked, and answers it.
+async fn add<S: ApplicationStore>(
+    platform: &Platform<S>,
+    new: &NewEndpoint,
+    disabled: bool,
+) -> Result<WebhookEndpoint, ApiError> {
+    let store = platform.store();
+    let id = store.add_endpoint(new).await?;
+    if disabled {
+        store.set_enabled(id, false).await?;
+    }
+    store.endpoint(id).await?.ok_or(ApiError::NotFound)
+}
+
+pub(crate) async fn list<S: ApplicationStore + 'static>(
+    State(platform): State<Platform<S>>,
+    Extension(caller): Extension<Caller>,
+    Call(request): Call<ListEndpoints>,
+) -> Result<Response, ApiError> {
+    let app = application(&platform, caller, &request.app_id).await?;
+    let limit = request.limit.unwrap_or_default().get();
+    let after = request
+        .iterator
+        .as_ref()
+        .and_then(|iterator| parse_endpoint_id(iterator.as_str()));
+    let endpoints = platform
+        .store()
+        .app_endpoints(app.id, after, limit + 1)
+        .await?;
+    let out: Vec<EndpointOut> = endpoints.iter().map(EndpointOut::from).collect();
+    let page = ListResponse::page(out, limit, |endpoint| endpoint.id.clone());
+    Ok(json(StatusCode::OK, &page))
+}
+
+pub(crate) async fn create<S: ApplicationStore + 'static>(
+    State(platform): State<Platform<S>>,
+    Extension(caller): Extension<Caller>,
+    Call(request): Call<CreateEndpoint>,
+) -> Result<Response, ApiError> {
+    let app = application(&platform, caller, &request.app_id).await?;
+    let new = to_new(&platform, &app, &request.body, None)?;
+    let endpoint = add(&platform, &new, request.body.disabled).await?;
+    Ok(json(StatusCode::CREATED, &EndpointOut::from(&endpoint)))
+}
+
+pub(crate) async fn get<S: ApplicationStore + 'static>(
+    State(platform): State<Platform<S>>,
+    Extension(caller): Extension<Caller>,
+    Call(request): Call<GetEndpoint>,
+) -> Result<Response, ApiError> {
+    let app = application(&platform, caller, &request.app_id).await?;
+    let endpoint = endpoint(&platform, &app, &request.endpoint_id).await?;
+    Ok(json(StatusCode::OK, &EndpointOut::from(&endpoint)))
+}
+
+pub(crate) async fn update<S: ApplicationStore + 'static>(
+    State(platform): State<Platform<S>>,
+    Extension(caller): Extension<Caller>,
+    Call(request): Call<UpdateEndpoint>,
+) -> Result<Response, ApiError> {
+    let app = application(&platform, caller, &request.app_id).await?;
+    let store = platform.store();
+    match endpoint(&platform, &app, &request.endpoint_id).await {
+        Ok(existing) => {
+            let new = to_new(
+                &platform,
+                &app,
+                &request.body,
+                Some(existing.secrets.clone()),
+            )?;
+            store.update_endpoint(existing.id, &new).await?;
+            if request.body.disabled != existing.disabled.is_some() {
+                store
+                    .set_enabled(existing.id, !request.body.disabled)
+                    .await?;
+            }
+            let endpoint = store
+                .endpoint(existing.id)
+                .await?
+                .ok_or(ApiError::NotFound)?;
+            Ok(json(StatusCode::OK, &EndpointOut::from(&endpoint)))
+        }
+        Err(ApiError::NotFound) if parse_endpoint_id(request.endpoint_id.as_str()).is_none() => {
+            let mut new = to_new(&platform, &app, &request.body, None)?;
+            new.uid = Some(request.endpoint_id.as_str().to_owned());
+            let endpoint = add(&platform, &new, request.body.disabled).await?;
+            Ok(json(StatusCode::CREATED, &EndpointOut::from(&endpoint)))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+pub(crate) async fn patch<S: ApplicationStore + 'static>(
+    State(platform): State<Platform<S>>,
+    Extension(caller): Extension<Caller>,
+    Call(request): Call<PatchEndpoint>,
+) -> Result<Response, ApiError> {
+    let app = application(&platform, caller, &request.app_id).await?;
+    let existing = endpoint(&platform, &app, &request.endpoint_id).await?;
+    let patch = request.body;
+    let mut new = as_new(&existing);
+    if let Some(url) = patch.url {
+        check_url(&url, platform.allow_private())?;
+        new.url = url;
+    }
+    if let Some(description) = patch.description {
+        new.description = description;
+    }
+    if let Some(uid) = patch.uid {
+        new.uid = uid.map(|uid| uid.as_str().to_owned());
+    }
+    if let Some(names) = patch.event_types {
+        new.types = types(names.as_deref());
+    }
+    if let Some(rate) = patch.throttle_rate {
+        new.rate_per_second = rate.map(|rate| u32::from(rate.max(1)));
+    }
+    if let Some(metadata) = patch.metadata {
+        new.metadata = metadata;
+    }
+    let store = platform.store();
+    store.update_endpoint(existing.id, &new).await?;
+    if let Some(disabled) = patch.disabled
+        && disabled != existing.disabled.is_some()
+    {
+        store.set_enabled(existing.id, !disabled).await?;
+    }
+    let endpoint = store
+        .endpoint(existing.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(json(StatusCode::OK, &EndpointOut::from(&endpoint)))
+}
+
+pub(crate) async fn delete<S: ApplicationStore + 'static>(
+    State(platform): State<Platform<S>>,
+    Extension(caller): Extension<Caller>,
+    Call(request): Call<DeleteEndpoint>,
+) -> Result<Response, ApiError> {
+    let app = application(&platform, caller, &request.app_id).await?;
+    let endpoint = endpoint(&platform, &app, &request.endpoint_id).await?;
+    platform.store().delete_endpoint(endpoint.id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
