@@ -56,6 +56,9 @@
 //!   records them and releases the leases of any it had to cut off.
 //! - **Waking**: an empty claim waits for [`wait_for_work`](crate::outbox::OutboxStore::wait_for_work)
 //!   (a publish in this process, PostgreSQL `LISTEN/NOTIFY`) or the polling interval.
+//! - **Ordering**: events published with an [ordering key](RawEvent::ordering_key) reach
+//!   each endpoint one at a time, in publish order, per key; a key waiting for a retry holds
+//!   back only itself (the guarantee and its limits: [ordering](crate::outbox#ordering)).
 //! - **SSRF**: endpoint URLs come from customers, so deliveries go through the
 //!   [`ssrf`](crate::ssrf) guard unless the endpoint was added with `allow_private`.
 //!
@@ -73,6 +76,68 @@
 //!     Ok(())
 //! }
 //! ```
+//!
+//! # Ordering
+//!
+//! An event may carry an ordering key (an order id, an account id): [`RawEvent::ordering_key`],
+//! or [`PublishOptions::ordering_key`] for typed events. For one endpoint and one key, its
+//! deliveries are attempted strictly in publish order.
+//!
+//! ## The guarantee
+//!
+//! A delivery with a key is claimed only when no earlier delivery of the same endpoint and
+//! key (a lower delivery id: publish order) is still pending, in flight, waiting for a retry,
+//! or held for a disabled endpoint, and no other delivery of that key is in flight under a
+//! lease that still runs. So:
+//!
+//! - one endpoint never has two attempts of one key at once, whatever the number of workers
+//!   and processes (PostgreSQL: claims of one endpoint are serialized by its lane's row lock;
+//!   SQLite: one writer);
+//! - a delivery waiting for its retries holds back the later ones of its key only: other keys
+//!   of the endpoint, deliveries without a key and other endpoints keep flowing;
+//! - deliveries held for a disabled endpoint keep their order when it is enabled again;
+//! - what happens after one ends `failed` is the policy's [`OrderingFailure`]: by default
+//!   ([`Hold`](OrderingFailure::Hold)) the later ones wait until an operator
+//!   [retries](OutboxStore::retry) or [recovers](OutboxStore::recover)
+//!   it, or it is [purged](OutboxStore::purge);
+//!   [`Skip`](OrderingFailure::Skip) lets them go on.
+//!
+//! ## Its limits
+//!
+//! - **At least once, in order of first arrival.** A worker killed mid-attempt leaves its
+//!   delivery in flight until the lease runs out; it is then attempted again (same
+//!   `webhook-id`) before any later delivery of its key. A receiver may so see a duplicate of
+//!   the delivery that was in flight, never a later event before an earlier one.
+//! - **Publish order is the order of the deliveries' ids**: the order of publishing within one
+//!   transaction, and across transactions that commit one after the other (two updates of one
+//!   order row are serialized by that row's lock). Two transactions publishing the same key
+//!   at the same time have no order between them: whichever commits first may be sent first.
+//! - **Per endpoint.** Each endpoint gets the key's events in order on its own; a slow endpoint
+//!   does not hold back another.
+//! - **A held key stays held**: under [`Hold`](OrderingFailure::Hold) a failed delivery blocks
+//!   its key until someone acts (it shows as `failed`, and the later ones as `pending`); the
+//!   worker's retention, which purges failed deliveries after its period, ends the hold then.
+//! - **Throughput per key is one attempt at a time**: a key's deliveries go out one after the
+//!   other, each waiting for the previous one's answer. Spread load over many keys.
+//!
+//! Deliveries without a key are claimed exactly as before: the check is skipped for them.
+//!
+//! ```
+//! use hookwire::outbox::{ClaimRequest, MemoryOutbox, NewEndpoint, OutboxStore, RawEvent};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), hookwire::outbox::StoreError> {
+//! let outbox = MemoryOutbox::new();
+//! outbox.add_endpoint(&NewEndpoint::new("https://example.com/hooks", "whsec_c2VjcmV0")).await?;
+//! let created = RawEvent::new("order.created", serde_json::json!({"id": 1}))?.ordering_key("order-1");
+//! let paid = RawEvent::new("order.paid", serde_json::json!({"id": 1}))?.ordering_key("order-1");
+//! outbox.publish_raw(&[created, paid]).await?;
+//! // Only `order.created` is claimable until its attempt is recorded.
+//! let claimed = outbox.claim(ClaimRequest::new(10)).await?;
+//! assert_eq!(claimed.len(), 1);
+//! assert_eq!(claimed[0].event_type, "order.created");
+//! # Ok(()) }
+//! ```
 
 mod application;
 mod breaker;
@@ -88,6 +153,7 @@ mod id;
 mod lanes;
 mod memory;
 mod ops;
+mod ordering;
 mod policy;
 mod raw_event;
 pub(crate) mod record;
@@ -112,8 +178,9 @@ pub use memory::MemoryOutbox;
 pub use ops::{
     AttemptLog, DeliveryInfo, DeliveryQuery, EndpointStats, OutboxStats, Purged, StateCounts,
 };
+pub use ordering::{ORDERING_KEY_LIMIT, OrderingFailure, check_ordering_key};
 pub use policy::{Decision, EndpointChange, EndpointDisabled, Policy};
-pub use raw_event::RawEvent;
+pub use raw_event::{PublishOptions, RawEvent};
 pub use secrets::Secrets;
 pub use tenancy::{ApplicationStore, EventInfo, EventQuery, KeyedRecord};
 #[cfg(feature = "reqwest")]

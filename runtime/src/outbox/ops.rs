@@ -110,6 +110,8 @@ pub struct DeliveryInfo {
     pub event_id: String,
     /// The event's type.
     pub event_type: String,
+    /// The event's ordering key, if it has one ([`RawEvent::ordering_key`](crate::outbox::RawEvent::ordering_key)).
+    pub ordering_key: Option<String>,
     /// The endpoint.
     pub endpoint: EndpointId,
     /// Its state.

@@ -7,7 +7,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::outbox::{AttemptOutcome, Breaker, DeliveryState, DisabledReason, EndpointId, Health};
+use crate::outbox::{
+    AttemptOutcome, Breaker, DeliveryState, DisabledReason, EndpointId, Health, OrderingFailure,
+};
 use crate::retry::RetryPolicy;
 
 const MINUTE: u64 = 60;
@@ -49,7 +51,9 @@ type Hook = Arc<dyn Fn(&EndpointDisabled) + Send + Sync>;
 ///   window failed, once the window holds 100 attempts; it pauses the endpoint for 1 minute,
 ///   then lets one probe through: a success closes it, a failure pauses again, doubling up to
 ///   1 hour (the reasons for these numbers are on [`Breaker`]);
-/// - an endpoint whose every attempt has failed for 5 days is disabled.
+/// - an endpoint whose every attempt has failed for 5 days is disabled;
+/// - a delivery with an [ordering key](crate::outbox::RawEvent::ordering_key) that ends
+///   `failed` holds back the later ones of its key ([`OrderingFailure::Hold`]).
 ///
 /// A disabled endpoint's deliveries are held (state `disabled`), never dropped.
 ///
@@ -70,6 +74,7 @@ pub struct Policy {
     throttle_pause: Duration,
     breaker: Breaker,
     disable_after: Duration,
+    ordering: OrderingFailure,
     hook: Option<Hook>,
 }
 
@@ -80,6 +85,7 @@ impl Default for Policy {
             throttle_pause: Duration::from_secs(MINUTE),
             breaker: Breaker::default(),
             disable_after: Duration::from_secs(5 * DAY),
+            ordering: OrderingFailure::Hold,
             hook: None,
         }
     }
@@ -92,6 +98,7 @@ impl fmt::Debug for Policy {
             .field("throttle_pause", &self.throttle_pause)
             .field("breaker", &self.breaker)
             .field("disable_after", &self.disable_after)
+            .field("ordering", &self.ordering)
             .field("hook", &self.hook.is_some())
             .finish()
     }
@@ -192,6 +199,31 @@ impl Policy {
     pub fn disable_after(mut self, period: Duration) -> Self {
         self.disable_after = period;
         self
+    }
+
+    /// What a failed delivery with an ordering key does to the later ones of its key: hold
+    /// them (the default) or let them go on (see [`OrderingFailure`] for why hold is the
+    /// default).
+    ///
+    /// ```
+    /// # use hookwire::outbox::{OrderingFailure, Policy};
+    /// let policy = Policy::default().ordering_failure(OrderingFailure::Skip);
+    /// assert!(!policy.ordering_failure_mode().holds());
+    /// ```
+    #[must_use]
+    pub fn ordering_failure(mut self, mode: OrderingFailure) -> Self {
+        self.ordering = mode;
+        self
+    }
+
+    /// The policy's [`OrderingFailure`].
+    ///
+    /// ```
+    /// # use hookwire::outbox::{OrderingFailure, Policy};
+    /// assert_eq!(Policy::default().ordering_failure_mode(), OrderingFailure::Hold);
+    /// ```
+    pub fn ordering_failure_mode(&self) -> OrderingFailure {
+        self.ordering
     }
 
     /// Calls `hook` after the policy disabled an endpoint (`410`, or sustained failure), once

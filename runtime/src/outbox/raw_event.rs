@@ -10,14 +10,17 @@ use crate::outbox::{AppId, StoreError};
 ///
 /// An event may name its [application](Self::app) (only that application's endpoints receive
 /// it; without one, only endpoints that belong to no application do) and carry a
-/// [dedupe key](Self::dedupe_key) that no other event of that application may repeat.
+/// [dedupe key](Self::dedupe_key) that no other event of that application may repeat, and an
+/// [ordering key](Self::ordering_key): each endpoint gets the events of one key in publish
+/// order.
 ///
 /// ```
 /// use hookwire::outbox::{AppId, RawEvent};
 ///
 /// let event = RawEvent::new("order.created", serde_json::json!({"order_id": "1"}))?
 ///     .app(AppId(3))
-///     .dedupe_key("order-1-created");
+///     .dedupe_key("order-1-created")
+///     .ordering_key("order-1");
 /// assert_eq!(event.event_type(), "order.created");
 /// # Ok::<(), hookwire::outbox::StoreError>(())
 /// ```
@@ -27,6 +30,7 @@ pub struct RawEvent {
     data: serde_json::Value,
     app: Option<AppId>,
     dedupe_key: Option<String>,
+    ordering_key: Option<String>,
     as_given: bool,
 }
 
@@ -55,6 +59,7 @@ impl RawEvent {
             data,
             app: None,
             dedupe_key: None,
+            ordering_key: None,
             as_given: false,
         })
     }
@@ -104,6 +109,35 @@ impl RawEvent {
     pub fn dedupe_key(mut self, key: impl Into<String>) -> Self {
         self.dedupe_key = Some(key.into());
         self
+    }
+
+    /// Orders it with the other events of `key` (an order id): for each endpoint, the events
+    /// of one key are attempted one at a time, in publish order (see
+    /// [ordering](crate::outbox#ordering)). Checked when published
+    /// ([`check_ordering_key`](crate::outbox::check_ordering_key): 1 to 256 bytes, no control
+    /// characters).
+    ///
+    /// ```
+    /// # use hookwire::outbox::RawEvent;
+    /// let event = RawEvent::new("order.paid", serde_json::Value::Null)?.ordering_key("order-1");
+    /// assert_eq!(event.ordering(), Some("order-1"));
+    /// # Ok::<(), hookwire::outbox::StoreError>(())
+    /// ```
+    #[must_use]
+    pub fn ordering_key(mut self, key: impl Into<String>) -> Self {
+        self.ordering_key = Some(key.into());
+        self
+    }
+
+    /// Its ordering key.
+    ///
+    /// ```
+    /// # use hookwire::outbox::RawEvent;
+    /// assert_eq!(RawEvent::new("a.b", serde_json::Value::Null)?.ordering(), None);
+    /// # Ok::<(), hookwire::outbox::StoreError>(())
+    /// ```
+    pub fn ordering(&self) -> Option<&str> {
+        self.ordering_key.as_deref()
     }
 
     /// The application it is published for.
@@ -182,5 +216,79 @@ impl RawEvent {
             data: &self.data,
         })
         .map_err(StoreError::Serialize)
+    }
+}
+
+/// How a typed event is published by the SQL outboxes' `publish_with`: for which
+/// application, with which ordering key. One options value rather than a method per
+/// combination (`publish_to`, `publish_ordered`, `publish_to_ordered`, ...), so a new option
+/// adds a builder method, not a family of methods.
+///
+/// ```
+/// use hookwire::outbox::{AppId, PublishOptions};
+///
+/// let options = PublishOptions::new().app(AppId(3)).ordering_key("order-1");
+/// assert_eq!(options.application(), Some(AppId(3)));
+/// assert_eq!(options.ordering(), Some("order-1"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PublishOptions {
+    app: Option<AppId>,
+    ordering_key: Option<String>,
+}
+
+impl PublishOptions {
+    /// No application (endpoints of none receive the event), no ordering key.
+    ///
+    /// ```
+    /// # use hookwire::outbox::PublishOptions;
+    /// assert_eq!(PublishOptions::new(), PublishOptions::default());
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Publishes for `app`: only that application's endpoints receive the event.
+    ///
+    /// ```
+    /// # use hookwire::outbox::{AppId, PublishOptions};
+    /// assert_eq!(PublishOptions::new().app(AppId(1)).application(), Some(AppId(1)));
+    /// ```
+    #[must_use]
+    pub fn app(mut self, app: AppId) -> Self {
+        self.app = Some(app);
+        self
+    }
+
+    /// Orders the event with the others of `key` ([`RawEvent::ordering_key`]).
+    ///
+    /// ```
+    /// # use hookwire::outbox::PublishOptions;
+    /// assert_eq!(PublishOptions::new().ordering_key("k").ordering(), Some("k"));
+    /// ```
+    #[must_use]
+    pub fn ordering_key(mut self, key: impl Into<String>) -> Self {
+        self.ordering_key = Some(key.into());
+        self
+    }
+
+    /// The application.
+    ///
+    /// ```
+    /// # use hookwire::outbox::PublishOptions;
+    /// assert_eq!(PublishOptions::new().application(), None);
+    /// ```
+    pub fn application(&self) -> Option<AppId> {
+        self.app
+    }
+
+    /// The ordering key.
+    ///
+    /// ```
+    /// # use hookwire::outbox::PublishOptions;
+    /// assert_eq!(PublishOptions::new().ordering(), None);
+    /// ```
+    pub fn ordering(&self) -> Option<&str> {
+        self.ordering_key.as_deref()
     }
 }

@@ -34,6 +34,7 @@ pub(super) const LINE: Line = Line {
             "applications",
             include_str!("migrations/0006_applications.sql"),
         ),
+        Step::new(7, "ordering", include_str!("migrations/0007_ordering.sql")),
     ],
 };
 

@@ -44,6 +44,28 @@ mod apps {
     );
 }
 
+/// Per-key ordering (`outbox_conformance/ordering.rs`), in its own module (`ordering::memory::...`).
+mod ordering {
+    #[allow(unused_imports)]
+    use super::*;
+
+    crate::per_backend!(
+    run,
+    [
+        keys_arrive_in_publish_order,
+        a_waiting_delivery_holds_its_key_only,
+        a_failed_delivery_holds_or_skips_its_key,
+        held_and_expired_deliveries_keep_their_order,
+        bad_ordering_keys_are_refused,
+    ],
+    {
+        memory: memory,
+        sqlite: sqlite,
+        postgres: postgres,
+    }
+    );
+}
+
 crate::per_backend!(
     run,
     [

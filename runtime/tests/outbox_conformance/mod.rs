@@ -6,6 +6,9 @@
 
 pub(crate) mod apps;
 pub(crate) mod backends;
+pub(crate) mod ordering;
+
+pub(crate) use ordering::*;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

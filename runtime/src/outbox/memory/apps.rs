@@ -82,6 +82,9 @@ impl State {
         event: &RawEvent,
         keys: &mut HashSet<(Option<i64>, String)>,
     ) -> Result<(), StoreError> {
+        if let Some(key) = event.ordering() {
+            crate::outbox::check_ordering_key(key)?;
+        }
         let app = event.application().map(|app| app.0);
         if let Some(app) = app
             && !self.apps.contains_key(&app)

@@ -1,11 +1,12 @@
 //! Claims on the memory outbox: the same lanes, poison rule and fair dealing
-//! ([`lanes::allocate`]) as the SQL outboxes.
+//! ([`lanes::allocate`]) and per-key ordering ([`ordering::claimable`]) as the SQL outboxes.
 
 use std::collections::HashMap;
 
 use super::next_number;
 use super::state::State;
 use crate::outbox::lanes::{self, Lane};
+use crate::outbox::ordering;
 use crate::outbox::{
     AttemptLog, ClaimRequest, Claimed, DeliveryId, DeliveryState, Lease, Policy, Target, id,
 };
@@ -66,6 +67,7 @@ pub(super) fn claim(
         now.saturating_add(i64::try_from(request.lease.as_secs()).unwrap_or(i64::MAX));
     let token = id::new_token();
     let max_attempts = policy.max_attempts();
+    let hold = policy.ordering_failure_mode().holds();
 
     let mut lanes: Vec<Lane> = state
         .endpoints
@@ -101,11 +103,21 @@ pub(super) fn claim(
     let mut claimed = Vec::new();
     let mut taken: HashMap<i64, i64> = HashMap::new();
     for (endpoint, take) in takes {
-        let mut picks: Vec<(i64, i64)> = state
-            .deliveries
-            .iter()
-            .filter(|(_, d)| d.endpoint == endpoint && due(d.state, d.run_at, now))
+        let of_endpoint = || {
+            state
+                .deliveries
+                .iter()
+                .filter(move |(_, d)| d.endpoint == endpoint)
+        };
+        let mut picks: Vec<(i64, i64)> = of_endpoint()
+            .filter(|(_, d)| due(d.state, d.run_at, now))
             .filter(|(_, d)| d.state == DeliveryState::Pending || d.attempts < max_attempts)
+            .filter(|(id, d)| {
+                let others = of_endpoint().map(|(other, o)| {
+                    (*other, o.ordering_key.as_deref(), o.state, o.run_at)
+                });
+                ordering::claimable(**id, d.ordering_key.as_deref(), others, hold, now)
+            })
             .map(|(id, d)| (d.run_at, *id))
             .collect();
         picks.sort_unstable();

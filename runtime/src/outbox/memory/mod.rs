@@ -136,6 +136,7 @@ impl MemoryOutbox {
                 payload,
                 app: event.application().map(|app| app.0),
                 dedupe_key: event.dedupe().map(str::to_owned),
+                ordering_key: event.ordering().map(str::to_owned),
                 is_message: event.is_message(),
                 created_at: now,
             };

@@ -54,6 +54,7 @@ pub(super) struct Event {
     pub(super) payload: String,
     pub(super) app: Option<i64>,
     pub(super) dedupe_key: Option<String>,
+    pub(super) ordering_key: Option<String>,
     pub(super) is_message: bool,
     pub(super) created_at: i64,
 }
@@ -62,6 +63,7 @@ pub(super) struct Event {
 pub(super) struct Delivery {
     pub(super) event: i64,
     pub(super) endpoint: i64,
+    pub(super) ordering_key: Option<String>,
     pub(super) state: DeliveryState,
     pub(super) attempts: u32,
     pub(super) run_at: i64,
@@ -207,6 +209,7 @@ impl State {
             let delivery = Delivery {
                 event: pk,
                 endpoint: endpoint.id,
+                ordering_key: event.ordering_key.clone(),
                 state,
                 attempts: 0,
                 run_at: now,
@@ -254,6 +257,7 @@ impl State {
             webhook_id: event.map(|e| e.event_id.clone()).unwrap_or_default(),
             event_id: event.map(|e| e.event_id.clone()).unwrap_or_default(),
             event_type: event.map(|e| e.event_type.clone()).unwrap_or_default(),
+            ordering_key: delivery.ordering_key.clone(),
             endpoint: EndpointId(delivery.endpoint),
             state: delivery.state,
             attempts: delivery.attempts,

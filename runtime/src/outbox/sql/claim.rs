@@ -77,6 +77,7 @@ async fn claim_in<D: Dialect>(
         token,
         now,
         max_attempts,
+        hold: store.policy.ordering_failure_mode().holds(),
     };
     let rows = D::claim_lanes(tx, claim).await?;
 

@@ -78,6 +78,8 @@ pub struct ClaimLanes<'a> {
     pub now: i64,
     /// The policy's attempts: an expired lease that was the schedule's last is not claimed.
     pub max_attempts: i64,
+    /// Whether a failed delivery holds back the later ones of its ordering key.
+    pub hold: bool,
 }
 
 /// An event to store and fan out.
@@ -95,6 +97,8 @@ pub struct NewEvent<'a> {
     pub app: Option<i64>,
     /// Its dedupe key.
     pub dedupe_key: Option<&'a str>,
+    /// Its ordering key.
+    pub ordering_key: Option<&'a str>,
     /// Whether the body is a message's payload as given.
     pub is_message: bool,
 }

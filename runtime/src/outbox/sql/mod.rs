@@ -28,8 +28,8 @@ use crate::clock::{Clock, SystemClock};
 use crate::event::SendEvents;
 use crate::outbox::{
     AppId, AttemptLog, AttemptResult, ClaimRequest, Claimed, DeliveryId, DeliveryInfo,
-    DeliveryQuery, EndpointId, Lease, NewEndpoint, OutboxStats, OutboxStore, Policy, Purged,
-    RawEvent, Recorded, StoreError, WebhookEndpoint, id,
+    DeliveryQuery, EndpointId, Lease, NewEndpoint, OutboxStats, OutboxStore, Policy,
+    PublishOptions, Purged, RawEvent, Recorded, StoreError, WebhookEndpoint, id,
 };
 use crate::timestamp::Timestamp;
 
@@ -135,7 +135,7 @@ impl<D: Dialect> SqlOutbox<D> {
         conn: &mut D::Connection,
         event: &E,
     ) -> Result<String, StoreError> {
-        self.publish_typed(conn, None, event).await
+        self.publish_with(conn, event, &PublishOptions::new()).await
     }
 
     /// Publishes a typed event for application `app` inside your transaction: only that
@@ -157,14 +157,29 @@ impl<D: Dialect> SqlOutbox<D> {
         app: &AppId,
         event: &E,
     ) -> Result<String, StoreError> {
-        self.publish_typed(conn, Some(*app), event).await
+        self.publish_with(conn, event, &PublishOptions::new().app(*app))
+            .await
     }
 
-    async fn publish_typed<E: SendEvents>(
+    /// Publishes a typed event inside your transaction as `options` say: for an application
+    /// ([`PublishOptions::app`]), with an ordering key ([`PublishOptions::ordering_key`]: each
+    /// endpoint gets the events of one key one at a time, in publish order; see
+    /// [ordering](crate::outbox#ordering)). [`publish`](Self::publish) and
+    /// [`publish_to`](Self::publish_to) are this with fewer options.
+    ///
+    /// ```
+    /// # async fn demo<E: hookwire::SendEvents>(outbox: &hookwire::sqlite::SqliteOutbox, event: &E) -> Result<(), hookwire::outbox::StoreError> {
+    /// use hookwire::outbox::PublishOptions;
+    /// let mut tx = outbox.begin().await?;
+    /// outbox.publish_with(&mut tx, event, &PublishOptions::new().ordering_key("order-42")).await?;
+    /// tx.commit().await.map_err(hookwire::outbox::StoreError::database)?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn publish_with<E: SendEvents>(
         &self,
         conn: &mut D::Connection,
-        app: Option<AppId>,
         event: &E,
+        options: &PublishOptions,
     ) -> Result<String, StoreError> {
         let now = self.clock.now().unix_seconds();
         let bytes = event
@@ -179,8 +194,9 @@ impl<D: Dialect> SqlOutbox<D> {
             event_type: event.event_type(),
             payload: &payload,
             now,
-            app: app.map(|app| app.0),
+            app: options.application().map(|app| app.0),
             dedupe_key: None,
+            ordering_key: options.ordering(),
             is_message: false,
         };
         self.insert_event(conn, event).await
@@ -212,6 +228,7 @@ impl<D: Dialect> SqlOutbox<D> {
             now,
             app: event.application().map(|app| app.0),
             dedupe_key: event.dedupe(),
+            ordering_key: event.ordering(),
             is_message: event.is_message(),
         };
         self.insert_event(conn, new).await
@@ -222,6 +239,9 @@ impl<D: Dialect> SqlOutbox<D> {
         conn: &mut D::Connection,
         mut event: NewEvent<'_>,
     ) -> Result<String, StoreError> {
+        if let Some(key) = event.ordering_key {
+            crate::outbox::check_ordering_key(key)?;
+        }
         if let Some(app) = event.app {
             apps::require_app::<D>(conn, app).await?;
         }

@@ -283,6 +283,7 @@ pub(super) async fn deliveries<D: Dialect>(
                 webhook_id: D::text(row, 1)?,
                 event_id: D::text(row, 2)?,
                 event_type: D::text(row, 3)?,
+                ordering_key: D::maybe_text(row, 11)?,
                 endpoint: EndpointId(D::int(row, 4)?),
                 state: state(&D::text(row, 5)?)?,
                 attempts: u32::try_from(D::int(row, 6)?).unwrap_or(0),

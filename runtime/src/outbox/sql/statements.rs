@@ -19,6 +19,24 @@ WHERE e.disabled IS NULL AND e.paused_until <= $1
 }
 pub(crate) use lanes;
 
+/// Per-key ordering (`outbox` docs, "Ordering"), a term of both claims over their delivery
+/// `d`: a delivery with a key is claimable only when no earlier delivery (lower id) of its
+/// endpoint and key is unfinished ($7: whether a failed one holds the key back) and none of
+/// the key is in flight under a lease still running at $3. Index `hw_delivery_order` (the
+/// literal `state <> 'delivered'` lets SQLite match its partial index); a delivery without a
+/// key skips the check.
+macro_rules! in_order {
+    () => {
+        "(d.ordering_key IS NULL OR NOT EXISTS (
+             SELECT 1 FROM hw_delivery p
+             WHERE p.endpoint_id = d.endpoint_id AND p.ordering_key = d.ordering_key
+               AND p.state <> 'delivered' AND p.id <> d.id
+               AND ((p.id < d.id AND (p.state <> 'failed' OR $7))
+                 OR (p.state = 'in_flight' AND p.run_at > $3))))"
+    };
+}
+pub(crate) use in_order;
+
 /// The endpoint's health ($1); PostgreSQL appends its lock.
 macro_rules! health {
     () => {
@@ -122,7 +140,7 @@ pub(crate) const ENDPOINT: &str = concat!(endpoint_columns!(), "WHERE id = $1");
 /// `hw_delivery_endpoint`, `hw_event.event_id`); the casts tell PostgreSQL their types.
 pub(crate) const DELIVERIES: &str = "\
 SELECT d.id, d.webhook_id, v.event_id, v.event_type, d.endpoint_id, d.state, d.attempts,
-       d.run_at, d.last_status, d.created_at, d.updated_at
+       d.run_at, d.last_status, d.created_at, d.updated_at, d.ordering_key
 FROM hw_delivery d JOIN hw_event v ON v.id = d.event_pk
 WHERE d.id > $1
   AND (CAST($2 AS TEXT) IS NULL OR d.state = $2)

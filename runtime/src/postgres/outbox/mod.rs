@@ -158,6 +158,7 @@ impl Dialect for Postgres {
                 Arg::MaybeInt(event.app),
                 Arg::MaybeText(event.dedupe_key),
                 Arg::Flag(event.is_message),
+                Arg::MaybeText(event.ordering_key),
             ];
             Postgres::execute(conn, sql::PUBLISH, &args).await?;
             Ok(())
@@ -192,6 +193,7 @@ impl Dialect for Postgres {
                 Arg::Int(claim.lease_until),
                 Arg::Int(claim.token),
                 Arg::Int(claim.max_attempts),
+                Arg::Flag(claim.hold),
             ];
             let rows = Postgres::fetch_all(conn, sql::CLAIM, &args).await?;
             rows.iter()

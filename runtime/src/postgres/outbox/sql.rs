@@ -3,7 +3,7 @@
 //! index serving each claim statement is named beside it (see `runtime/src/postgres/migrations/`).
 
 use crate::outbox::sql::Statements;
-use crate::outbox::sql::statements::{health, lanes};
+use crate::outbox::sql::statements::{health, in_order, lanes};
 
 /// What the shared code runs in PostgreSQL's words. Lanes are locked in id order (no deadlock
 /// between claimers) so an endpoint's in-flight limit holds across every worker; health is
@@ -22,17 +22,20 @@ pub(super) const CURRENT_SCHEMA: &str = "SELECT current_schema()";
 /// to the type, held for a disabled endpoint, whose `webhook-id` is the event id (so the
 /// events feed and the webhooks deduplicate by one key); and a
 /// `pg_notify` on channel $5 (sent at commit, only when there is a delivery to make). Only
-/// endpoints of the event's application ($6; NULL: endpoints of none) receive it.
+/// endpoints of the event's application ($6; NULL: endpoints of none) receive it. The event and
+/// each delivery carry its ordering key ($9).
 pub(super) const PUBLISH: &str = "\
 WITH ev AS (
-    INSERT INTO hw_event (event_id, event_type, payload, created_at, app_id, dedupe_key, is_message)
-    VALUES ($1, $2, $3, $4, $6, $7, $8) RETURNING id
+    INSERT INTO hw_event (event_id, event_type, payload, created_at, app_id, dedupe_key, is_message,
+                          ordering_key)
+    VALUES ($1, $2, $3, $4, $6, $7, $8, $9) RETURNING id
 ), notified AS (
     SELECT pg_notify($5, '') AS sent
 )
-INSERT INTO hw_delivery (webhook_id, event_pk, endpoint_id, state, attempts, run_at, created_at, updated_at)
+INSERT INTO hw_delivery (webhook_id, event_pk, endpoint_id, state, attempts, run_at, created_at, updated_at,
+                         ordering_key)
 SELECT $1, ev.id, e.id,
-       CASE WHEN e.disabled IS NULL THEN 'pending' ELSE 'disabled' END, 0, $4, $4, $4
+       CASE WHEN e.disabled IS NULL THEN 'pending' ELSE 'disabled' END, 0, $4, $4, $4, $9
 FROM ev CROSS JOIN notified CROSS JOIN hw_endpoint e
 WHERE e.app_id IS NOT DISTINCT FROM $6
   AND (e.all_types
@@ -50,8 +53,10 @@ GROUP BY endpoint_id";
 /// Claims each lane's share ($1 endpoints, $2 counts) in one statement (index
 /// `hw_delivery_due`), skipping rows another transaction holds, and never a delivery whose
 /// expired lease was its schedule's last ($6: the policy's attempts; `ABANDON` fails those).
+/// Keeps per-key order ($7: whether a failed delivery holds its key; see `in_order!`): the
+/// lanes' locks serialize the claims of one endpoint, so two claims never both take a key.
 /// Returns the attempt's number as the log will show it (see `LEASED`).
-pub(super) const CLAIM: &str = "\
+pub(super) const CLAIM: &str = concat!("\
 WITH picked AS (
     SELECT x.id
     FROM unnest($1::bigint[], $2::bigint[]) AS l (endpoint_id, take)
@@ -59,6 +64,7 @@ WITH picked AS (
         SELECT d.id FROM hw_delivery d
         WHERE d.endpoint_id = l.endpoint_id AND d.state IN ('pending', 'in_flight') AND d.run_at <= $3
           AND (d.state = 'pending' OR d.attempts < $6)
+          AND ", in_order!(), "
         ORDER BY d.run_at, d.id
         LIMIT l.take
         FOR UPDATE SKIP LOCKED
@@ -70,7 +76,7 @@ FROM picked, hw_event v
 WHERE d.id = picked.id AND v.id = d.event_pk
 RETURNING d.id, d.webhook_id, d.endpoint_id,
           greatest(d.attempts, coalesce((SELECT max(a.attempt) FROM hw_attempt a WHERE a.delivery_id = d.id), 0) + 1),
-          v.event_id, v.event_type, v.payload";
+          v.event_id, v.event_type, v.payload");
 
 /// Poison work ends: deliveries in flight whose lease ran out after as many claims as the
 /// schedule allows ($2) are failed, each with an `abandoned` entry in its log (at most 100 per

@@ -153,6 +153,7 @@ impl Dialect for Sqlite {
                 Arg::MaybeInt(event.app),
                 Arg::MaybeText(event.dedupe_key),
                 Arg::Flag(event.is_message),
+                Arg::MaybeText(event.ordering_key),
             ];
             let Some(row) = Sqlite::fetch_optional(&mut tx, sql::INSERT_EVENT, &args).await? else {
                 return Err(db(sqlx::Error::RowNotFound));
@@ -163,6 +164,7 @@ impl Dialect for Sqlite {
                 Arg::Int(event.now),
                 Arg::Text(event.event_type),
                 Arg::MaybeInt(event.app),
+                Arg::MaybeText(event.ordering_key),
             ];
             Sqlite::execute(&mut tx, sql::FAN_OUT, &args).await?;
             tx.commit().await.map_err(db)
@@ -197,6 +199,7 @@ impl Dialect for Sqlite {
                     Arg::Int(endpoint),
                     Arg::Int(take),
                     Arg::Int(claim.max_attempts),
+                    Arg::Flag(claim.hold),
                 ];
                 for row in Sqlite::fetch_all(conn, sql::CLAIM_LANE, &args).await? {
                     let delivery = ClaimedRow {

@@ -4,7 +4,7 @@
 //! (see `runtime/src/sqlite/migrations/`).
 
 use crate::outbox::sql::Statements;
-use crate::outbox::sql::statements::{health, lanes};
+use crate::outbox::sql::statements::{health, in_order, lanes};
 
 /// What the shared code runs in SQLite's words.
 pub(super) const STATEMENTS: Statements = Statements {
@@ -16,17 +16,19 @@ pub(super) const STATEMENTS: Statements = Statements {
 };
 
 pub(super) const INSERT_EVENT: &str = "INSERT INTO hw_event \
-     (event_id, event_type, payload, created_at, app_id, dedupe_key, is_message) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+     (event_id, event_type, payload, created_at, app_id, dedupe_key, is_message, ordering_key) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
 
 /// Fan-out: one delivery per endpoint subscribed to the type ($3), held (`disabled`) for a
 /// disabled endpoint. Its `webhook-id` is the event id (as Svix's message id and Stripe's
 /// `evt_` id are), so a receiver that also reads the events feed deduplicates both by one key.
-/// Only endpoints of the event's application ($4; NULL: endpoints of none) receive it.
+/// Only endpoints of the event's application ($4; NULL: endpoints of none) receive it. Each
+/// delivery carries the event's ordering key ($5).
 pub(super) const FAN_OUT: &str = "\
-INSERT INTO hw_delivery (webhook_id, event_pk, endpoint_id, state, attempts, run_at, created_at, updated_at)
+INSERT INTO hw_delivery (webhook_id, event_pk, endpoint_id, state, attempts, run_at, created_at, updated_at,
+                         ordering_key)
 SELECT (SELECT event_id FROM hw_event WHERE id = $1), $1, e.id,
-       CASE WHEN e.disabled IS NULL THEN 'pending' ELSE 'disabled' END, 0, $2, $2, $2
+       CASE WHEN e.disabled IS NULL THEN 'pending' ELSE 'disabled' END, 0, $2, $2, $2, $5
 FROM hw_endpoint e
 WHERE e.app_id IS $4
   AND (e.all_types = 1
@@ -44,17 +46,19 @@ FROM json_each($1) l";
 
 /// Claims up to $5 due deliveries of endpoint $4 (index `hw_delivery_due`), never one whose
 /// expired lease was its schedule's last ($6: the policy's attempts; `ABANDON` fails those).
+/// Keeps per-key order ($7: whether a failed delivery holds its key; see `in_order!`).
 /// Returns the attempt's number as the log will show it (see `LEASED`).
-pub(super) const CLAIM_LANE: &str = "\
+pub(super) const CLAIM_LANE: &str = concat!("\
 UPDATE hw_delivery
 SET state = 'in_flight', run_at = $1, lease_token = $2, attempts = attempts + 1, updated_at = $3
-WHERE id IN (SELECT id FROM hw_delivery
-             WHERE endpoint_id = $4 AND state IN ('pending', 'in_flight') AND run_at <= $3
-               AND (state = 'pending' OR attempts < $6)
-             ORDER BY run_at, id LIMIT $5)
+WHERE id IN (SELECT d.id FROM hw_delivery d
+             WHERE d.endpoint_id = $4 AND d.state IN ('pending', 'in_flight') AND d.run_at <= $3
+               AND (d.state = 'pending' OR d.attempts < $6)
+               AND ", in_order!(), "
+             ORDER BY d.run_at, d.id LIMIT $5)
 RETURNING id, webhook_id, event_pk,
           max(attempts, coalesce((SELECT max(a.attempt) FROM hw_attempt a
-                                  WHERE a.delivery_id = hw_delivery.id), 0) + 1)";
+                                  WHERE a.delivery_id = hw_delivery.id), 0) + 1)");
 
 /// Poison work ends: a delivery in flight whose lease ran out after as many claims as the
 /// schedule allows ($2) is failed, with an `abandoned` entry in its log (first `ABANDON_LOG`,
