@@ -3,6 +3,10 @@
 //! duplicates are deliveries in flight at a kill, each with the one `webhook-id` its delivery
 //! has, so a receiver's duplicate store absorbs them.
 //!
+//! With ordering keys on (`--jsonl` lines with `ordering_key`), the same kills never reorder a
+//! key: each key's events first arrive in publish order, and a repeat is always of the one that
+//! was in flight.
+//!
 //! Leases are short here (`--timeout 1 --lease 2`), so a killed worker's deliveries come back
 //! within seconds; in production they come back within 45 s.
 
@@ -20,14 +24,33 @@ use receiver::Receiver;
 use support::{run, run_stdin};
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-/// Deliveries published.
-const DELIVERIES: usize = 1500;
 /// Attempts in flight per worker: the most a kill can leave unrecorded.
 const CONCURRENCY: usize = 16;
 /// Workers running at once.
 const WORKERS: usize = 2;
-/// SIGKILLs during the run.
-const KILLS: usize = 8;
+
+/// One soak: how many deliveries, over how many ordering keys (none: unordered), how many
+/// SIGKILLs.
+#[derive(Clone, Copy)]
+struct Soak {
+    deliveries: usize,
+    keys: Option<usize>,
+    kills: usize,
+}
+
+/// Unordered: 1500 deliveries, 8 kills.
+const UNORDERED: Soak = Soak {
+    deliveries: 1500,
+    keys: None,
+    kills: 8,
+};
+
+/// Ordered: 600 deliveries over 20 keys (each key's 30 go one at a time), 6 kills.
+const ORDERED: Soak = Soak {
+    deliveries: 600,
+    keys: Some(20),
+    kills: 6,
+};
 
 fn spawn_worker(db: &str) -> Child {
     let concurrency = CONCURRENCY.to_string();
@@ -54,7 +77,34 @@ fn terminate(mut child: Child) {
     let _ = child.wait();
 }
 
-async fn crash_run(db: &str) {
+/// Each key's arrivals (`seq % keys`): every new event is the next of its key in publish
+/// order, and every repeat is of the last new one (the delivery that was in flight).
+fn assert_in_order(seen: &[receiver::Seen], keys: usize) {
+    let mut last: std::collections::HashMap<u64, u64> = std::collections::HashMap::new();
+    let keys = keys as u64;
+    for s in seen {
+        let Some(seq) = s.seq else { continue };
+        let key = seq % keys;
+        match last.get(&key).copied() {
+            Some(previous) if previous == seq => {}
+            previous => {
+                let expected = previous.map_or(key, |p| p + keys);
+                assert_eq!(
+                    seq, expected,
+                    "key {key}: event {seq} arrived after {previous:?}, expected {expected}"
+                );
+                last.insert(key, seq);
+            }
+        }
+    }
+}
+
+async fn crash_run(db: &str, soak: Soak) {
+    let Soak {
+        deliveries,
+        keys,
+        kills,
+    } = soak;
     let receiver = Receiver::start(Duration::from_millis(3)).await;
     let added = run(&[
         "endpoint",
@@ -76,14 +126,20 @@ async fn crash_run(db: &str) {
         added.stdout
     );
 
-    let lines: String = (0..DELIVERIES)
-        .map(|seq| format!("{{\"type\":\"order.created\",\"data\":{{\"seq\":{seq}}}}}\n"))
+    let lines: String = (0..deliveries)
+        .map(|seq| match keys {
+            None => format!("{{\"type\":\"order.created\",\"data\":{{\"seq\":{seq}}}}}\n"),
+            Some(keys) => format!(
+                "{{\"type\":\"order.created\",\"data\":{{\"seq\":{seq}}},\"ordering_key\":\"k{}\"}}\n",
+                seq % keys
+            ),
+        })
         .collect();
     let published = run_stdin(&["publish", "--db", db, "--jsonl"], lines.as_bytes()).expect(0);
-    assert_eq!(published.stdout.lines().count(), DELIVERIES);
+    assert_eq!(published.stdout.lines().count(), deliveries);
 
     let mut workers: Vec<Child> = (0..WORKERS).map(|_| spawn_worker(db)).collect();
-    for kill in 0..KILLS {
+    for kill in 0..kills {
         tokio::time::sleep(Duration::from_millis(250 + 60 * (kill as u64 % 3))).await;
         let slot = kill % WORKERS;
         // `Child::kill` is SIGKILL on Unix: no shutdown code runs.
@@ -93,12 +149,12 @@ async fn crash_run(db: &str) {
     }
 
     let arrived = receiver
-        .wait_for_unique(DELIVERIES, Duration::from_secs(40))
+        .wait_for_unique(deliveries, Duration::from_secs(60))
         .await;
     // Every delivery recorded as delivered (the last duplicates' results included).
     let mut last = stats(db);
     for _ in 0..100 {
-        if last["states"]["delivered"] == DELIVERIES {
+        if last["states"]["delivered"] == deliveries {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -111,16 +167,16 @@ async fn crash_run(db: &str) {
     let by_id = receiver.by_id();
     assert!(
         arrived,
-        "{} of {DELIVERIES} deliveries arrived",
+        "{} of {deliveries} deliveries arrived",
         by_id.len()
     );
-    assert_eq!(by_id.len(), DELIVERIES, "one webhook-id per delivery");
+    assert_eq!(by_id.len(), deliveries, "one webhook-id per delivery");
     let seen = receiver.seen();
     assert!(seen.iter().all(|s| s.signed && s.id.starts_with("evt_")));
     let mut seqs: Vec<u64> = seen.iter().filter_map(|s| s.seq).collect();
     seqs.sort_unstable();
     seqs.dedup();
-    assert_eq!(seqs.len(), DELIVERIES, "every event arrived");
+    assert_eq!(seqs.len(), deliveries, "every event arrived");
     // A repeated webhook-id always carried the same event: the delivery's id is fixed.
     let mut seq_of = std::collections::HashMap::new();
     for s in &seen {
@@ -131,16 +187,19 @@ async fn crash_run(db: &str) {
             s.id
         );
     }
-    let duplicates = seen.len() - DELIVERIES;
+    if let Some(keys) = keys {
+        assert_in_order(&seen, keys);
+    }
+    let duplicates = seen.len() - deliveries;
     assert!(
-        duplicates <= KILLS * CONCURRENCY,
-        "{duplicates} duplicates after {KILLS} kills of workers holding at most {CONCURRENCY} each"
+        duplicates <= kills * CONCURRENCY,
+        "{duplicates} duplicates after {kills} kills of workers holding at most {CONCURRENCY} each"
     );
-    assert_eq!(last["states"]["delivered"], DELIVERIES, "{last}");
+    assert_eq!(last["states"]["delivered"], deliveries, "{last}");
     assert_eq!(last["states"]["pending"], 0, "{last}");
     assert_eq!(last["states"]["in_flight"], 0, "{last}");
     eprintln!(
-        "crash test: {DELIVERIES} deliveries, {KILLS} SIGKILLs, {duplicates} duplicates (same webhook-id)"
+        "crash test: {deliveries} deliveries, keys {keys:?}, {kills} SIGKILLs, {duplicates} duplicates (same webhook-id)"
     );
 }
 
@@ -151,7 +210,14 @@ fn temp_db() -> (std::path::PathBuf, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkilled_workers_lose_nothing_on_sqlite() {
     let (dir, db) = temp_db();
-    crash_run(&db).await;
+    crash_run(&db, UNORDERED).await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkilled_workers_never_reorder_a_key_on_sqlite() {
+    let (dir, db) = temp_db();
+    crash_run(&db, ORDERED).await;
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -161,5 +227,14 @@ async fn sigkilled_workers_lose_nothing_on_postgres() {
         return;
     };
     let _schema = stores::PgSchemaGuard::new(&db);
-    crash_run(&db).await;
+    crash_run(&db, UNORDERED).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkilled_workers_never_reorder_a_key_on_postgres() {
+    let Some(db) = stores::postgres_schema("crash_ordered").await else {
+        return;
+    };
+    let _schema = stores::PgSchemaGuard::new(&db);
+    crash_run(&db, ORDERED).await;
 }

@@ -23,8 +23,8 @@ impl OnStore for Deliveries {
     }
 }
 
-/// Lists deliveries, one line each (`id event type endpoint state attempts next`), or a JSON
-/// array with `--json`.
+/// Lists deliveries, one line each (`id event type endpoint state attempts next key`, the
+/// ordering key `-` when it has none), or a JSON array with `--json`.
 pub(crate) fn deliveries(args: DeliveriesArgs) -> Result<ExitCode, CliError> {
     let mut query = DeliveryQuery::new(args.limit);
     if let Some(name) = &args.state {
@@ -51,14 +51,15 @@ pub(crate) fn deliveries(args: DeliveriesArgs) -> Result<ExitCode, CliError> {
     let mut text = String::new();
     for d in &listed {
         text.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
             d.id,
             d.event_id,
             d.event_type,
             d.endpoint,
             d.state.as_str(),
             d.attempts,
-            Timestamp::from_unix(d.next_attempt_at)
+            Timestamp::from_unix(d.next_attempt_at),
+            d.ordering_key.as_deref().unwrap_or("-")
         ));
     }
     print(&text)?;

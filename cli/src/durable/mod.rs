@@ -140,14 +140,19 @@ pub(crate) struct PublishArgs {
     /// The event's type
     #[arg(long = "type", value_name = "TYPE", required_unless_present = "jsonl")]
     event_type: Option<String>,
-    /// Read one {"type": ..., "data": ...} object per line of standard input and publish them
-    /// all in one transaction
+    /// Read one {"type": ..., "data": ...} object per line of standard input (optionally with
+    /// "ordering_key": ...) and publish them all in one transaction
     #[arg(long, conflicts_with_all = ["event_type", "file"])]
     jsonl: bool,
     /// Publish for this application (by id or uid): only its endpoints receive the events
     /// [default: none, endpoints of no application receive them]
     #[arg(long, value_name = "ID_OR_UID")]
     app: Option<String>,
+    /// Order the event with the others of this key (an order id): each endpoint gets the events
+    /// of one key one at a time, in publish order. With --jsonl, the key of every line that
+    /// carries no "ordering_key" of its own
+    #[arg(long, value_name = "KEY")]
+    ordering_key: Option<String>,
     /// The event's data, a JSON file; `-` or nothing reads standard input
     #[arg(value_name = "FILE")]
     file: Option<PathBuf>,

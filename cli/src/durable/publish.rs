@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use hookwire::outbox::{ApplicationStore, RawEvent};
+use hookwire::outbox::{ApplicationStore, RawEvent, StoreError, check_ordering_key};
 use serde::Deserialize;
 
 use super::db::{self, OnStore};
@@ -32,18 +32,30 @@ struct Line {
     #[serde(rename = "type")]
     event_type: String,
     data: serde_json::Value,
+    #[serde(default)]
+    ordering_key: Option<String>,
+}
+
+/// `event` with `key`, checked (a bad key is a usage error before anything is published).
+fn ordered(event: RawEvent, key: Option<String>) -> Result<RawEvent, StoreError> {
+    let Some(key) = key else {
+        return Ok(event);
+    };
+    check_ordering_key(&key)?;
+    Ok(event.ordering_key(key))
 }
 
 /// Publishes and prints the id of each event, one per line.
 pub(crate) fn run(args: PublishArgs) -> Result<ExitCode, CliError> {
     let events = if args.jsonl {
-        read_lines(std::io::stdin().lock())?
+        read_lines(std::io::stdin().lock(), args.ordering_key.as_deref())?
     } else {
         let event_type = args.event_type.unwrap_or_default();
         let body = read_body(args.file.as_deref())?;
         let data: serde_json::Value = serde_json::from_slice(&body)
             .map_err(|e| CliError::usage(format!("the event's data is not JSON: {e}")))?;
-        vec![RawEvent::new(event_type, data).map_err(db::failed)?]
+        let event = RawEvent::new(event_type, data).map_err(db::failed)?;
+        vec![ordered(event, args.ordering_key).map_err(db::failed)?]
     };
     if events.is_empty() {
         return Err(CliError::usage("no events on standard input"));
@@ -64,9 +76,10 @@ pub(crate) fn publish_events(db: &str, events: Vec<RawEvent>) -> Result<Vec<Stri
     db::run(db, 0, Publish(events, None))
 }
 
-/// Reads `{"type": ..., "data": ...}` lines (blank lines skipped); the first bad line stops
-/// everything, so nothing is published from malformed input.
-fn read_lines(input: impl std::io::BufRead) -> Result<Vec<RawEvent>, CliError> {
+/// Reads `{"type": ..., "data": ..., "ordering_key": ...}` lines (the key optional, `key` when
+/// a line has none; blank lines skipped); the first bad line stops everything, so nothing is
+/// published from malformed input.
+fn read_lines(input: impl std::io::BufRead, key: Option<&str>) -> Result<Vec<RawEvent>, CliError> {
     let mut events = Vec::new();
     for (number, line) in input.lines().enumerate() {
         let line = line.map_err(|e| CliError::usage(format!("cannot read standard input: {e}")))?;
@@ -76,7 +89,9 @@ fn read_lines(input: impl std::io::BufRead) -> Result<Vec<RawEvent>, CliError> {
         let at = |reason: String| CliError::usage(format!("line {}: {reason}", number + 1));
         let parsed: Line = serde_json::from_str(&line)
             .map_err(|e| at(format!("expected {{\"type\": ..., \"data\": ...}}: {e}")))?;
-        events.push(RawEvent::new(parsed.event_type, parsed.data).map_err(|e| at(e.to_string()))?);
+        let event = RawEvent::new(parsed.event_type, parsed.data).map_err(|e| at(e.to_string()))?;
+        let key = parsed.ordering_key.or_else(|| key.map(str::to_owned));
+        events.push(ordered(event, key).map_err(|e| at(e.to_string()))?);
     }
     Ok(events)
 }
@@ -88,19 +103,34 @@ mod tests {
     #[test]
     fn lines_become_events_and_a_bad_line_names_its_number() {
         let input = b"{\"type\":\"order.created\",\"data\":{\"id\":1}}\n\n{\"type\":\"a.b\",\"data\":null}\n";
-        let events = read_lines(&input[..]).unwrap();
+        let events = read_lines(&input[..], None).unwrap();
         assert_eq!(events.len(), 2);
         assert_eq!(events[1].event_type(), "a.b");
+        assert_eq!(events[1].ordering(), None);
 
         let bad = b"{\"type\":\"ok\",\"data\":1}\n{\"data\":1}\n";
-        let Err(CliError::Usage(message)) = read_lines(&bad[..]) else {
+        let Err(CliError::Usage(message)) = read_lines(&bad[..], None) else {
             panic!("expected a usage error");
         };
         assert!(message.starts_with("line 2:"), "{message}");
-        let Err(CliError::Usage(message)) = read_lines(&b"{\"type\":\"bad type\",\"data\":1}"[..])
+        let Err(CliError::Usage(message)) =
+            read_lines(&b"{\"type\":\"bad type\",\"data\":1}"[..], None)
         else {
             panic!("expected a usage error");
         };
         assert!(message.contains("bad type"), "{message}");
+    }
+
+    #[test]
+    fn lines_carry_their_ordering_key_or_take_the_flags() {
+        let input = b"{\"type\":\"a.b\",\"data\":1,\"ordering_key\":\"order-1\"}\n{\"type\":\"a.b\",\"data\":2}\n";
+        let events = read_lines(&input[..], Some("default")).unwrap();
+        assert_eq!(events[0].ordering(), Some("order-1"));
+        assert_eq!(events[1].ordering(), Some("default"));
+        let bad = b"{\"type\":\"a.b\",\"data\":1,\"ordering_key\":\"\"}\n";
+        let Err(CliError::Usage(message)) = read_lines(&bad[..], None) else {
+            panic!("expected a usage error");
+        };
+        assert!(message.starts_with("line 1:"), "{message}");
     }
 }

@@ -110,17 +110,44 @@ mod tests {
 
     #[test]
     fn earlier_unfinished_deliveries_of_the_key_block() {
-        let others = [(1, Some("k"), S::Pending, 50), (2, Some("j"), S::Pending, 0)];
+        let others = [
+            (1, Some("k"), S::Pending, 50),
+            (2, Some("j"), S::Pending, 0),
+        ];
         assert!(!claimable(3, Some("k"), others, true, 10));
-        assert!(claimable(3, Some("j"), [(1, Some("k"), S::Pending, 0)], true, 10));
+        assert!(claimable(
+            3,
+            Some("j"),
+            [(1, Some("k"), S::Pending, 0)],
+            true,
+            10
+        ));
         assert!(claimable(3, None, others, true, 10));
         let failed = [(1, Some("k"), S::Failed, 0)];
         assert!(!claimable(3, Some("k"), failed, true, 10));
         assert!(claimable(3, Some("k"), failed, false, 10));
-        assert!(claimable(3, Some("k"), [(1, Some("k"), S::Delivered, 0)], true, 10));
+        assert!(claimable(
+            3,
+            Some("k"),
+            [(1, Some("k"), S::Delivered, 0)],
+            true,
+            10
+        ));
         // A later one in flight under a live lease blocks an earlier one; an expired one not.
-        assert!(!claimable(1, Some("k"), [(3, Some("k"), S::InFlight, 11)], true, 10));
-        assert!(claimable(1, Some("k"), [(3, Some("k"), S::InFlight, 10)], true, 10));
+        assert!(!claimable(
+            1,
+            Some("k"),
+            [(3, Some("k"), S::InFlight, 11)],
+            true,
+            10
+        ));
+        assert!(claimable(
+            1,
+            Some("k"),
+            [(3, Some("k"), S::InFlight, 10)],
+            true,
+            10
+        ));
     }
 
     #[test]

@@ -8,6 +8,8 @@ pub(crate) mod apps;
 pub(crate) mod backends;
 pub(crate) mod ordering;
 
+// The ordering cases, run by `conformance/outbox.rs` beside the others.
+#[allow(unused_imports)]
 pub(crate) use ordering::*;
 
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -102,13 +102,14 @@ pub(crate) async fn keys_arrive_in_publish_order<B: Backend>(case: Case<B>) {
                 .chain(&fresh)
                 .filter(|d| d.target.id == endpoint && key_of(number(d)) == Some(key))
                 .count();
-            assert_eq!(together, 1, "two deliveries of {key} in flight at {endpoint}");
+            assert_eq!(
+                together, 1,
+                "two deliveries of {key} in flight at {endpoint}"
+            );
         }
         // Record what was in flight before, and every other fresh claim; keep the rest.
-        let (keep, now): (Vec<_>, Vec<_>) = fresh
-            .into_iter()
-            .enumerate()
-            .partition(|(i, _)| i % 2 == 1);
+        let (keep, now): (Vec<_>, Vec<_>) =
+            fresh.into_iter().enumerate().partition(|(i, _)| i % 2 == 1);
         let mut finishing = std::mem::take(&mut in_flight);
         finishing.extend(now.into_iter().map(|(_, d)| d));
         in_flight = keep.into_iter().map(|(_, d)| d).collect();
@@ -176,10 +177,7 @@ pub(crate) async fn a_waiting_delivery_holds_its_key_only<B: Backend>(case: Case
     // The first endpoint's k1 waits for its retry; its second endpoint and k2 go on.
     store.publish_raw(&[keyed(Some("k2"), 5)]).await.unwrap();
     let claimed = claim(store, 20).await;
-    let mut seen: Vec<(i64, i64)> = claimed
-        .iter()
-        .map(|d| (d.target.id.0, number(d)))
-        .collect();
+    let mut seen: Vec<(i64, i64)> = claimed.iter().map(|d| (d.target.id.0, number(d))).collect();
     seen.sort_unstable();
     assert_eq!(seen, [(first.0, 5), (second.0, 2), (second.0, 5)]);
     deliver_all(store, &claimed).await;
@@ -214,7 +212,11 @@ pub(crate) async fn a_failed_delivery_holds_or_skips_its_key<B: Backend>(case: C
         .await
         .unwrap();
     store
-        .publish_raw(&[keyed(Some("k"), 0), keyed(Some("k"), 1), keyed(Some("j"), 2)])
+        .publish_raw(&[
+            keyed(Some("k"), 0),
+            keyed(Some("k"), 1),
+            keyed(Some("j"), 2),
+        ])
         .await
         .unwrap();
     let claimed = claim(store, 10).await;
@@ -241,7 +243,11 @@ pub(crate) async fn a_failed_delivery_holds_or_skips_its_key<B: Backend>(case: C
         .unwrap();
     let claimed = claim(store, 10).await;
     assert_eq!(numbers(&claimed), [3]);
-    assert!(record(store, &claimed[0], AttemptOutcome::NoResponse).await.is_done());
+    assert!(
+        record(store, &claimed[0], AttemptOutcome::NoResponse)
+            .await
+            .is_done()
+    );
     assert!(claim(store, 10).await.is_empty());
     case.clock.advance(10);
     let purged = store.purge(case.clock.now().unix_seconds()).await.unwrap();
@@ -322,7 +328,9 @@ pub(crate) async fn bad_ordering_keys_are_refused<B: Backend>(case: Case<B>) {
         .await
         .unwrap();
     for key in ["", "line\nbreak"] {
-        let refused = store.publish_raw(&[keyed(None, 0), keyed(Some(key), 1)]).await;
+        let refused = store
+            .publish_raw(&[keyed(None, 0), keyed(Some(key), 1)])
+            .await;
         assert!(
             matches!(refused, Err(StoreError::Invalid { .. })),
             "{refused:?}"
@@ -330,5 +338,11 @@ pub(crate) async fn bad_ordering_keys_are_refused<B: Backend>(case: Case<B>) {
     }
     let long = "x".repeat(257);
     assert!(store.publish_raw(&[keyed(Some(&long), 2)]).await.is_err());
-    assert!(store.deliveries(&DeliveryQuery::new(10)).await.unwrap().is_empty());
+    assert!(
+        store
+            .deliveries(&DeliveryQuery::new(10))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -113,9 +113,8 @@ pub(super) fn claim(
             .filter(|(_, d)| due(d.state, d.run_at, now))
             .filter(|(_, d)| d.state == DeliveryState::Pending || d.attempts < max_attempts)
             .filter(|(id, d)| {
-                let others = of_endpoint().map(|(other, o)| {
-                    (*other, o.ordering_key.as_deref(), o.state, o.run_at)
-                });
+                let others = of_endpoint()
+                    .map(|(other, o)| (*other, o.ordering_key.as_deref(), o.state, o.run_at));
                 ordering::claimable(**id, d.ordering_key.as_deref(), others, hold, now)
             })
             .map(|(id, d)| (d.run_at, *id))

@@ -48,17 +48,21 @@ FROM json_each($1) l";
 /// expired lease was its schedule's last ($6: the policy's attempts; `ABANDON` fails those).
 /// Keeps per-key order ($7: whether a failed delivery holds its key; see `in_order!`).
 /// Returns the attempt's number as the log will show it (see `LEASED`).
-pub(super) const CLAIM_LANE: &str = concat!("\
+pub(super) const CLAIM_LANE: &str = concat!(
+    "\
 UPDATE hw_delivery
 SET state = 'in_flight', run_at = $1, lease_token = $2, attempts = attempts + 1, updated_at = $3
 WHERE id IN (SELECT d.id FROM hw_delivery d
              WHERE d.endpoint_id = $4 AND d.state IN ('pending', 'in_flight') AND d.run_at <= $3
                AND (d.state = 'pending' OR d.attempts < $6)
-               AND ", in_order!(), "
+               AND ",
+    in_order!(),
+    "
              ORDER BY d.run_at, d.id LIMIT $5)
 RETURNING id, webhook_id, event_pk,
           max(attempts, coalesce((SELECT max(a.attempt) FROM hw_attempt a
-                                  WHERE a.delivery_id = hw_delivery.id), 0) + 1)");
+                                  WHERE a.delivery_id = hw_delivery.id), 0) + 1)"
+);
 
 /// Poison work ends: a delivery in flight whose lease ran out after as many claims as the
 /// schedule allows ($2) is failed, with an `abandoned` entry in its log (first `ABANDON_LOG`,
