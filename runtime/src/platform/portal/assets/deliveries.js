@@ -110,7 +110,7 @@ function localInput(date) {
  * then calls `changed()`.
  */
 export function renderDeliveries(container, api, endpointId, changed) {
-  const list = el("div", { class: "deliveries", "aria-live": "polite" }, el("p", { class: "muted", text: "Loading deliveries…" }));
+  const list = el("div", { class: "deliveries" }, el("p", { class: "muted", text: "Loading deliveries…" }));
   const since = el("input", { id: "recover-since", type: "datetime-local", required: true, value: localInput(new Date(Date.now() - 86400000)) });
   const recoverButton = el("button", { type: "submit", class: "button", text: "Recover failed deliveries" });
   const recover = el("form", { class: "inline", "aria-label": "Recover failed deliveries" },
