@@ -90,6 +90,41 @@ mod sqlite_transactions {
             r#"{"type":"order.created","timestamp":"2023-11-14T22:13:20Z","data":{"order_id":"o-1"}}"#
         );
     }
+
+    /// `publish_with` gives a typed event its ordering key in the caller's transaction: the
+    /// second event of the key waits for the first, and listings show the key.
+    #[tokio::test]
+    async fn typed_events_take_an_ordering_key() {
+        use hookwire::outbox::{ClaimRequest, DeliveryQuery, PublishOptions};
+        let backend = Sqlite::new("typed_ordering");
+        let clock = Arc::new(FixedClock::new(outbox_conformance::T0));
+        let outbox = backend.open(clock, Policy::default()).await;
+        outbox
+            .add_endpoint(&NewEndpoint::new("http://127.0.0.1:9/", "whsec_c2VjcmV0"))
+            .await
+            .unwrap();
+        let options = PublishOptions::new().ordering_key("order-1");
+        let mut tx = outbox.begin().await.unwrap();
+        for n in 0..2 {
+            let event = Shop::OrderCreated(OrderCreated {
+                order_id: format!("o-{n}"),
+            });
+            outbox
+                .publish_with(&mut tx, &event, &options)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let listed = outbox.deliveries(&DeliveryQuery::new(10)).await.unwrap();
+        assert!(
+            listed
+                .iter()
+                .all(|d| d.ordering_key.as_deref() == Some("order-1"))
+        );
+        let claimed = outbox.claim(ClaimRequest::new(10)).await.unwrap();
+        assert_eq!(claimed.len(), 1);
+        assert!(claimed[0].payload.contains("\"o-0\""));
+    }
 }
 
 mod postgres_transactions {

@@ -201,7 +201,8 @@ pub(crate) async fn a_waiting_delivery_holds_its_key_only<B: Backend>(case: Case
 }
 
 /// A failed delivery (its schedule ran out) holds its key under `Hold` (the default) until
-/// it is retried or purged, and lets the key go on under `Skip`.
+/// it is retried or purged, and lets the key go on under `Skip` (where a retried one still
+/// waits for the one of its key in flight).
 pub(crate) async fn a_failed_delivery_holds_or_skips_its_key<B: Backend>(case: Case<B>) {
     let never = Policy::default().retry(RetryPolicy::never());
     assert_eq!(never.ordering_failure_mode(), OrderingFailure::Hold);
@@ -268,14 +269,21 @@ pub(crate) async fn a_failed_delivery_holds_or_skips_its_key<B: Backend>(case: C
     assert!(record(store, &claimed[0], response(500)).await.is_done());
     let next = claim(store, 10).await;
     assert_eq!(numbers(&next), [6]);
+    // Retried while a later one of its key is in flight, it waits for that one: never two of
+    // one key at once.
+    assert!(store.retry(claimed[0].lease.delivery).await.unwrap());
+    assert!(claim(store, 10).await.is_empty());
     deliver_all(store, &next).await;
+    let retried = claim(store, 10).await;
+    assert_eq!(numbers(&retried), [5]);
+    deliver_all(store, &retried).await;
     assert_eq!(
         store
             .deliveries(&DeliveryQuery::new(100).state(DeliveryState::Failed))
             .await
             .unwrap()
             .len(),
-        1
+        0
     );
 }
 

@@ -21,18 +21,22 @@ pub(crate) use lanes;
 
 /// Per-key ordering (`outbox` docs, "Ordering"), a term of both claims over their delivery
 /// `d`: a delivery with a key is claimable only when no earlier delivery (lower id) of its
-/// endpoint and key is unfinished ($7: whether a failed one holds the key back) and none of
-/// the key is in flight under a lease still running at $3. Index `hw_delivery_order` (the
-/// literal `state <> 'delivered'` lets SQLite match its partial index); a delivery without a
-/// key skips the check.
+/// endpoint and key is unfinished ($7: whether a failed one holds the key back; index
+/// `hw_delivery_order`, where the head of a key finds nothing below its id at once) and none
+/// of the key is in flight under a lease still running at $3 (index `hw_delivery_in_flight`:
+/// the endpoint's few attempts in flight). The literal `state` terms let SQLite match the
+/// partial indexes. A delivery without a key skips both checks.
 macro_rules! in_order {
     () => {
-        "(d.ordering_key IS NULL OR NOT EXISTS (
-             SELECT 1 FROM hw_delivery p
-             WHERE p.endpoint_id = d.endpoint_id AND p.ordering_key = d.ordering_key
-               AND p.state <> 'delivered' AND p.id <> d.id
-               AND ((p.id < d.id AND (p.state <> 'failed' OR $7))
-                 OR (p.state = 'in_flight' AND p.run_at > $3))))"
+        "(d.ordering_key IS NULL OR (
+             NOT EXISTS (SELECT 1 FROM hw_delivery p
+                         WHERE p.endpoint_id = d.endpoint_id AND p.ordering_key = d.ordering_key
+                           AND p.state <> 'delivered' AND p.id < d.id
+                           AND (p.state <> 'failed' OR $7))
+             AND NOT EXISTS (SELECT 1 FROM hw_delivery p
+                             WHERE p.endpoint_id = d.endpoint_id AND p.state = 'in_flight'
+                               AND p.run_at > $3 AND p.ordering_key = d.ordering_key
+                               AND p.id <> d.id)))"
     };
 }
 pub(crate) use in_order;
