@@ -82,6 +82,9 @@ enum Command {
     /// Add or list applications: your customers, each with its own endpoints and events
     #[command(after_help = durable::app::APP_EXAMPLES)]
     App(durable::app::AppArgs),
+    /// Run the Svix-compatible operator API, the customer portal and outbox workers
+    #[command(after_help = durable::server::SERVER_EXAMPLES)]
+    Server(durable::server::ServerArgs),
     /// Add or list the durable outbox's endpoints
     #[command(after_help = durable::ENDPOINT_EXAMPLES)]
     Endpoint(durable::EndpointArgs),
@@ -305,6 +308,7 @@ fn main() -> ExitCode {
         Command::Secret(args) => secret::run(args),
         Command::Generate(args) => generate::run(args),
         Command::App(args) => durable::app::run(args),
+        Command::Server(args) => durable::server::run(args),
         Command::Endpoint(args) => durable::endpoint(args),
         Command::Publish(args) => durable::publish(args),
         Command::Worker(args) => durable::worker(args),

@@ -127,14 +127,17 @@ fn json(value: &impl serde::Serialize) -> Result<String, CliError> {
         .map_err(|e| CliError::failed(format!("cannot print the applications: {e}")))
 }
 
-/// The application `--app` names: its id (`3`, `app_3`) or its uid. A missing one fails the
-/// command (exit 1) before anything is written.
+/// The application `--app` names: its id (`3`, `app_3`, or the API's `app_` and 27
+/// characters) or its uid. A missing one fails the command (exit 1) before anything is written.
 pub(crate) async fn resolve<S: ApplicationStore>(store: &S, text: &str) -> Result<AppId, CliError> {
-    let id = text
-        .strip_prefix("app_")
-        .unwrap_or(text)
-        .parse::<i64>()
-        .ok();
+    let id = hookwire::platform::parse_app_id(text)
+        .map(|id| id.0)
+        .or_else(|| {
+            text.strip_prefix("app_")
+                .unwrap_or(text)
+                .parse::<i64>()
+                .ok()
+        });
     let found = match id {
         Some(id) => store.application(AppId(id)).await,
         None => store.application_by_uid(text).await,

@@ -10,6 +10,7 @@ mod inspect;
 mod manage;
 mod operate;
 pub(crate) mod publish;
+pub(crate) mod server;
 mod stats;
 mod worker;
 

@@ -136,7 +136,7 @@ fn failure_line(attempt: &FinishedAttempt) -> Option<String> {
 }
 
 /// Completes on SIGINT or SIGTERM.
-async fn stop_signal() {
+pub(super) async fn stop_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -58,9 +58,9 @@ pub(crate) async fn rotate<S: ApplicationStore + 'static>(
     };
     let store = platform.store();
     let mut new = as_new(&endpoint);
-    new.secrets = endpoint.secrets.rotate(key, store.now(), overlap);
+    new.secrets = endpoint.secrets.rotate(key.clone(), store.now(), overlap);
     store.update_endpoint(endpoint.id, &new).await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    Ok(json(StatusCode::OK, &EndpointSecretOut { key }))
 }
 
 pub(crate) async fn recover<S: ApplicationStore + 'static>(

@@ -4,7 +4,7 @@
 use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::Value;
 
 use super::apps::json;
@@ -138,5 +138,5 @@ pub(crate) async fn resend<S: ApplicationStore + 'static>(
         .pop()
         .ok_or(ApiError::NotFound)?;
     store.retry(delivery.id).await?;
-    Ok(StatusCode::ACCEPTED.into_response())
+    Ok(json(StatusCode::ACCEPTED, &super::EmptyResponse {}))
 }

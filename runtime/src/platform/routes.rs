@@ -144,7 +144,7 @@ table! {
     PatchEndpoint => endpoints::patch, Application, 200;
     DeleteEndpoint => endpoints::delete, Application, 204;
     GetEndpointSecret => endpoint_extras::secret, Application, 200;
-    RotateEndpointSecret => endpoint_extras::rotate, Application, 204;
+    RotateEndpointSecret => endpoint_extras::rotate, Application, 200;
     RecoverEndpoint => endpoint_extras::recover, Application, 202;
     GetEndpointStats => endpoint_extras::stats, Application, 200;
     GetEndpointHeaders => endpoint_extras::headers, Application, 200;

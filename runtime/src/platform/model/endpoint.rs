@@ -322,3 +322,12 @@ impl RecoverOut {
         }
     }
 }
+
+/// An empty JSON object: the answer of `resend`.
+///
+/// ```
+/// assert_eq!(serde_json::to_string(&hookwire::platform::EmptyResponse {})?, "{}");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct EmptyResponse {}

@@ -7,9 +7,9 @@ mod message;
 
 pub use app::{ApplicationIn, ApplicationOut, ApplicationPatch};
 pub use endpoint::{
-    EndpointHeadersIn, EndpointHeadersOut, EndpointHeadersPatchIn, EndpointIn, EndpointOut,
-    EndpointPatch, EndpointSecretOut, EndpointSecretRotateIn, EndpointStatsOut, RecoverIn,
-    RecoverOut,
+    EmptyResponse, EndpointHeadersIn, EndpointHeadersOut, EndpointHeadersPatchIn, EndpointIn,
+    EndpointOut, EndpointPatch, EndpointSecretOut, EndpointSecretRotateIn, EndpointStatsOut,
+    RecoverIn, RecoverOut,
 };
 pub use event_type::{EventTypeIn, EventTypeOut, EventTypePatch, EventTypeUpdate};
 pub use message::{

@@ -284,7 +284,7 @@ pub struct GetEndpointSecret {
     pub endpoint_id: EndpointRef,
 }
 
-/// Rotates the secret: the previous one keeps signing for the grace period (24 hours by default), so deliveries carry both signatures meanwhile.
+/// Rotates the secret and answers the new one: the previous one keeps signing for the grace period (24 hours by default), so deliveries carry both signatures meanwhile.
 ///
 /// `POST /api/v1/app/{app_id}/endpoint/{endpoint_id}/secret/rotate`
 ///
@@ -295,7 +295,7 @@ pub struct GetEndpointSecret {
 /// assert_eq!(RotateEndpointSecret::PATH, "/api/v1/app/{app_id}/endpoint/{endpoint_id}/secret/rotate");
 /// ```
 #[derive(Debug, crate::Endpoint)]
-#[hookwire(crate = "crate", method = "POST", path = "/api/v1/app/{app_id}/endpoint/{endpoint_id}/secret/rotate", response = ())]
+#[hookwire(crate = "crate", method = "POST", path = "/api/v1/app/{app_id}/endpoint/{endpoint_id}/secret/rotate", response = EndpointSecretOut)]
 pub struct RotateEndpointSecret {
     /// The application's id or uid.
     #[hookwire(path)]

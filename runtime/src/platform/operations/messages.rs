@@ -139,7 +139,7 @@ pub struct ListAttemptsByMessage {
 /// assert_eq!(ResendMessage::PATH, "/api/v1/app/{app_id}/msg/{msg_id}/endpoint/{endpoint_id}/resend");
 /// ```
 #[derive(Debug, crate::Endpoint)]
-#[hookwire(crate = "crate", method = "POST", path = "/api/v1/app/{app_id}/msg/{msg_id}/endpoint/{endpoint_id}/resend", response = ())]
+#[hookwire(crate = "crate", method = "POST", path = "/api/v1/app/{app_id}/msg/{msg_id}/endpoint/{endpoint_id}/resend", response = EmptyResponse)]
 pub struct ResendMessage {
     /// The application's id or uid.
     #[hookwire(path)]
