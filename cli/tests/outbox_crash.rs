@@ -207,34 +207,38 @@ fn temp_db() -> (std::path::PathBuf, String) {
     support::temp_db("crash")
 }
 
+/// One soak on a fresh SQLite file.
+async fn on_sqlite(soak: Soak) {
+    let (dir, db) = temp_db();
+    crash_run(&db, soak).await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// One soak in a fresh PostgreSQL schema (skipped without `HOOKWIRE_TEST_POSTGRES_URL`).
+async fn on_postgres(schema: &str, soak: Soak) {
+    let Some(db) = stores::postgres_schema(schema).await else {
+        return;
+    };
+    let _schema = stores::PgSchemaGuard::new(&db);
+    crash_run(&db, soak).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkilled_workers_lose_nothing_on_sqlite() {
-    let (dir, db) = temp_db();
-    crash_run(&db, UNORDERED).await;
-    let _ = std::fs::remove_dir_all(dir);
+    on_sqlite(UNORDERED).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkilled_workers_never_reorder_a_key_on_sqlite() {
-    let (dir, db) = temp_db();
-    crash_run(&db, ORDERED).await;
-    let _ = std::fs::remove_dir_all(dir);
+    on_sqlite(ORDERED).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkilled_workers_lose_nothing_on_postgres() {
-    let Some(db) = stores::postgres_schema("crash").await else {
-        return;
-    };
-    let _schema = stores::PgSchemaGuard::new(&db);
-    crash_run(&db, UNORDERED).await;
+    on_postgres("crash", UNORDERED).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkilled_workers_never_reorder_a_key_on_postgres() {
-    let Some(db) = stores::postgres_schema("crash_ordered").await else {
-        return;
-    };
-    let _schema = stores::PgSchemaGuard::new(&db);
-    crash_run(&db, ORDERED).await;
+    on_postgres("crash_ordered", ORDERED).await;
 }

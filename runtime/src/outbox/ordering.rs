@@ -80,27 +80,46 @@ pub fn check_ordering_key(key: &str) -> Result<(), StoreError> {
     ))
 }
 
-/// Whether a delivery with `key` (of some endpoint, id `id`) may be claimed at `now`, given
-/// the other deliveries of that endpoint as `(id, key, state, run_at)`: the rule the SQL
-/// claims spell in their statements, for the memory outbox.
-pub(crate) fn claimable<'a>(
-    id: i64,
-    key: Option<&str>,
-    others: impl IntoIterator<Item = (i64, Option<&'a str>, crate::outbox::DeliveryState, i64)>,
-    hold: bool,
-    now: i64,
-) -> bool {
-    use crate::outbox::DeliveryState as S;
-    let Some(key) = key else {
-        return true;
-    };
-    !others.into_iter().any(|(other, other_key, state, run_at)| {
-        other != id
-            && other_key == Some(key)
-            && state != S::Delivered
-            && ((other < id && (state != S::Failed || hold))
-                || (state == S::InFlight && run_at > now))
-    })
+/// Where each key of one endpoint stands, read in one pass over its deliveries: the rule the
+/// SQL claims spell in their statements, for the memory outbox.
+#[derive(Debug, Default)]
+pub(crate) struct Keys<'a> {
+    /// Per key: the lowest id that holds the later ones back (unfinished, or failed under
+    /// hold), and the ids in flight under a lease still running.
+    keys: std::collections::HashMap<&'a str, (i64, Vec<i64>)>,
+}
+
+impl<'a> Keys<'a> {
+    /// From the endpoint's deliveries as `(id, key, state, run_at)`.
+    pub(crate) fn new(
+        deliveries: impl IntoIterator<Item = (i64, Option<&'a str>, crate::outbox::DeliveryState, i64)>,
+        hold: bool,
+        now: i64,
+    ) -> Self {
+        use crate::outbox::DeliveryState as S;
+        let mut keys: std::collections::HashMap<&str, (i64, Vec<i64>)> = Default::default();
+        for (id, key, state, run_at) in deliveries {
+            let Some(key) = key else { continue };
+            if state == S::Delivered || (state == S::Failed && !hold) {
+                continue;
+            }
+            let entry = keys.entry(key).or_insert((i64::MAX, Vec::new()));
+            entry.0 = entry.0.min(id);
+            if state == S::InFlight && run_at > now {
+                entry.1.push(id);
+            }
+        }
+        Self { keys }
+    }
+
+    /// Whether delivery `id` with `key` may be claimed: no earlier one of its key holds it
+    /// back, and no other one of its key is in flight.
+    pub(crate) fn allow(&self, id: i64, key: Option<&str>) -> bool {
+        let Some((first, in_flight)) = key.and_then(|key| self.keys.get(key)) else {
+            return true;
+        };
+        *first >= id && in_flight.iter().all(|other| *other == id)
+    }
 }
 
 #[cfg(test)]
@@ -108,45 +127,48 @@ mod tests {
     use super::*;
     use crate::outbox::DeliveryState as S;
 
+    fn allow<'a>(
+        id: i64,
+        key: Option<&str>,
+        others: impl IntoIterator<Item = (i64, Option<&'a str>, S, i64)>,
+        hold: bool,
+    ) -> bool {
+        Keys::new(others, hold, 10).allow(id, key)
+    }
+
     #[test]
     fn earlier_unfinished_deliveries_of_the_key_block() {
         let others = [
             (1, Some("k"), S::Pending, 50),
             (2, Some("j"), S::Pending, 0),
         ];
-        assert!(!claimable(3, Some("k"), others, true, 10));
-        assert!(claimable(
-            3,
-            Some("j"),
-            [(1, Some("k"), S::Pending, 0)],
-            true,
-            10
-        ));
-        assert!(claimable(3, None, others, true, 10));
+        assert!(!allow(3, Some("k"), others, true));
+        assert!(allow(3, Some("j"), [(1, Some("k"), S::Pending, 0)], true));
+        assert!(allow(3, None, others, true));
         let failed = [(1, Some("k"), S::Failed, 0)];
-        assert!(!claimable(3, Some("k"), failed, true, 10));
-        assert!(claimable(3, Some("k"), failed, false, 10));
-        assert!(claimable(
-            3,
-            Some("k"),
-            [(1, Some("k"), S::Delivered, 0)],
-            true,
-            10
-        ));
+        assert!(!allow(3, Some("k"), failed, true));
+        assert!(allow(3, Some("k"), failed, false));
+        assert!(allow(3, Some("k"), [(1, Some("k"), S::Delivered, 0)], true));
+        // The head itself, pending or with an expired lease, may go.
+        assert!(allow(3, Some("k"), [(3, Some("k"), S::InFlight, 10)], true));
         // A later one in flight under a live lease blocks an earlier one; an expired one not.
-        assert!(!claimable(
+        assert!(!allow(
             1,
             Some("k"),
-            [(3, Some("k"), S::InFlight, 11)],
-            true,
-            10
+            [
+                (1, Some("k"), S::Pending, 0),
+                (3, Some("k"), S::InFlight, 11)
+            ],
+            true
         ));
-        assert!(claimable(
+        assert!(allow(
             1,
             Some("k"),
-            [(3, Some("k"), S::InFlight, 10)],
-            true,
-            10
+            [
+                (1, Some("k"), S::Pending, 0),
+                (3, Some("k"), S::InFlight, 10)
+            ],
+            true
         ));
     }
 

@@ -200,6 +200,22 @@ pub(crate) async fn a_waiting_delivery_holds_its_key_only<B: Backend>(case: Case
     assert!(claim(store, 20).await.is_empty());
 }
 
+/// Publishes events `first` and `first + 1` of `key`, claims (only `first` comes), and ends
+/// its attempt with `outcome` (failing it, under a policy that never retries).
+async fn failed_head<S: OutboxStore>(
+    store: &S,
+    key: &str,
+    first: i64,
+    outcome: AttemptOutcome,
+) -> Claimed {
+    let events = [keyed(Some(key), first), keyed(Some(key), first + 1)];
+    store.publish_raw(&events).await.unwrap();
+    let claimed = claim(store, 10).await;
+    assert_eq!(numbers(&claimed), [first]);
+    assert!(record(store, &claimed[0], outcome).await.is_done());
+    claimed[0].clone()
+}
+
 /// A failed delivery (its schedule ran out) holds its key under `Hold` (the default) until
 /// it is retried or purged, and lets the key go on under `Skip` (where a retried one still
 /// waits for the one of its key in flight).
@@ -238,17 +254,7 @@ pub(crate) async fn a_failed_delivery_holds_or_skips_its_key<B: Backend>(case: C
     deliver_all(store, &claimed).await;
 
     // Purging the failed head ends the hold.
-    store
-        .publish_raw(&[keyed(Some("p"), 3), keyed(Some("p"), 4)])
-        .await
-        .unwrap();
-    let claimed = claim(store, 10).await;
-    assert_eq!(numbers(&claimed), [3]);
-    assert!(
-        record(store, &claimed[0], AttemptOutcome::NoResponse)
-            .await
-            .is_done()
-    );
+    failed_head(store, "p", 3, AttemptOutcome::NoResponse).await;
     assert!(claim(store, 10).await.is_empty());
     case.clock.advance(10);
     let purged = store.purge(case.clock.now().unix_seconds()).await.unwrap();
@@ -260,18 +266,12 @@ pub(crate) async fn a_failed_delivery_holds_or_skips_its_key<B: Backend>(case: C
     // Under Skip the key goes on past a failed delivery.
     let case = with_policy(case, never.ordering_failure(OrderingFailure::Skip)).await;
     let store = &case.store;
-    store
-        .publish_raw(&[keyed(Some("s"), 5), keyed(Some("s"), 6)])
-        .await
-        .unwrap();
-    let claimed = claim(store, 10).await;
-    assert_eq!(numbers(&claimed), [5]);
-    assert!(record(store, &claimed[0], response(500)).await.is_done());
+    let head = failed_head(store, "s", 5, response(500)).await;
     let next = claim(store, 10).await;
     assert_eq!(numbers(&next), [6]);
     // Retried while a later one of its key is in flight, it waits for that one: never two of
     // one key at once.
-    assert!(store.retry(claimed[0].lease.delivery).await.unwrap());
+    assert!(store.retry(head.lease.delivery).await.unwrap());
     assert!(claim(store, 10).await.is_empty());
     deliver_all(store, &next).await;
     let retried = claim(store, 10).await;

@@ -1,5 +1,5 @@
 //! Claims on the memory outbox: the same lanes, poison rule and fair dealing
-//! ([`lanes::allocate`]) and per-key ordering ([`ordering::claimable`]) as the SQL outboxes.
+//! ([`lanes::allocate`]) and per-key ordering ([`ordering::Keys`]) as the SQL outboxes.
 
 use std::collections::HashMap;
 
@@ -109,14 +109,15 @@ pub(super) fn claim(
                 .iter()
                 .filter(move |(_, d)| d.endpoint == endpoint)
         };
+        let keys = ordering::Keys::new(
+            of_endpoint().map(|(id, d)| (*id, d.ordering_key.as_deref(), d.state, d.run_at)),
+            hold,
+            now,
+        );
         let mut picks: Vec<(i64, i64)> = of_endpoint()
             .filter(|(_, d)| due(d.state, d.run_at, now))
             .filter(|(_, d)| d.state == DeliveryState::Pending || d.attempts < max_attempts)
-            .filter(|(id, d)| {
-                let others = of_endpoint()
-                    .map(|(other, o)| (*other, o.ordering_key.as_deref(), o.state, o.run_at));
-                ordering::claimable(**id, d.ordering_key.as_deref(), others, hold, now)
-            })
+            .filter(|(id, d)| keys.allow(**id, d.ordering_key.as_deref()))
             .map(|(id, d)| (d.run_at, *id))
             .collect();
         picks.sort_unstable();
