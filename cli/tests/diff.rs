@@ -2,7 +2,7 @@
 //! by editing its JSON (compatibly, then breakingly), and the binary run on both: exit codes,
 //! lines and the `--json` shape. Also every document form, a git revision, and usage errors.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! attempts: what the operator API does to an endpoint, from the command line, on a fresh
 //! SQLite outbox.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};

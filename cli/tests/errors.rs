@@ -1,6 +1,6 @@
 //! Bad input: the right exit code, a clear message, no panic, and never a secret in any output.
 
-mod support;
+use crate::support;
 
 use support::{Run, TempFile, run, run_stdin};
 

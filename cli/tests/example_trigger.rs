@@ -4,7 +4,7 @@
 //! event's schema; `trigger --url` into `hookwire listen` (which verifies the signature),
 //! `trigger --db` into a SQLite outbox; `--set` overrides, and bad paths refused with exit 2.
 
-mod support;
+use crate::support;
 
 #[path = "../../codegen/tests/support/corpora.rs"]
 mod corpora;

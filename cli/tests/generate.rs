@@ -2,7 +2,7 @@
 //! passes on a fresh file and fails (exit 1) on a stale one or a stale or missing file of the
 //! directory, bad input is a usage error (exit 2), fallbacks are reported with pointers.
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 

@@ -1,7 +1,7 @@
 //! `hookwire inbox stats|dead|retry` on a SQLite inbox a receiver left dead letters in: the
 //! output shapes scripts read, and the exit codes.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! schema) lists its pending migrations with `--status` (exit 1, nothing changed), is
 //! migrated, then lists every migration applied (exit 0), as text and JSON.
 
-mod support;
+use crate::support;
 
 use support::run;
 

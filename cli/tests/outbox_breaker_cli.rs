@@ -2,7 +2,7 @@
 //! `endpoint list` and `outbox stats` show `paused until ...`; `outbox recover` and
 //! `outbox retry` lift the pause and close the breaker, so their deliveries go out now.
 
-mod support;
+use crate::support;
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

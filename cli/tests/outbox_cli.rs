@@ -1,7 +1,7 @@
 //! `hookwire endpoint add|list`, `publish` and `outbox stats`: the output shapes scripts
 //! depend on, on a fresh SQLite outbox (the schema is created on first use).
 
-mod support;
+use crate::support;
 
 use support::{run, run_stdin};
 

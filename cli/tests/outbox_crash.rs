@@ -10,7 +10,7 @@
 //! Leases are short here (`--timeout 1 --lease 2`), so a killed worker's deliveries come back
 //! within seconds; in production they come back within 45 s.
 
-mod support;
+use crate::support;
 
 #[path = "../../runtime/tests/outbox_support/receiver.rs"]
 mod receiver;

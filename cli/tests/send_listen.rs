@@ -1,6 +1,6 @@
 //! `hookwire send` into `hookwire listen` on 127.0.0.1.
 
-mod support;
+use crate::support;
 
 use std::io::{Read as _, Write as _};
 

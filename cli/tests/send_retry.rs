@@ -2,7 +2,7 @@
 //! `410` is retried and ends delivered (exit 0); `410 Gone` stops at once (exit 1), and so
 //! does a status listed with `--stop-on`.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpListener;

@@ -1,6 +1,6 @@
 //! `hookwire sign` output, parsed and verified by the library.
 
-mod support;
+use crate::support;
 
 use hookwire::Timestamp;
 use hookwire::signature::{GitHub, Scheme, Shopify, Slack, StandardWebhooks, Stripe};

@@ -4,7 +4,7 @@
 //! `rediss://` through a TLS proxy in front of the local Redis, and database URLs whose
 //! password never appears in what a failing command prints.
 
-mod support;
+use crate::support;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -1,7 +1,7 @@
 //! The providers' published test vectors through `hookwire verify` and `hookwire sign`
 //! (sources in tests/fixtures/VECTORS.md and runtime/tests/signature_vectors.rs).
 
-mod support;
+use crate::support;
 
 use support::{TempFile, run, run_stdin};
 

@@ -3,7 +3,7 @@
 //! `scripts/ci-setup.sh`): attempts by outcome, durations, finished deliveries, and the sampled
 //! backlog per endpoint.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::process::{Command, Stdio};

@@ -2,7 +2,7 @@
 //! keywords and colliding names, `$ref` across files, tagged and untagged unions, `allOf`,
 //! nullability, maps; and what is not supported, reported with its JSON pointer.
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 

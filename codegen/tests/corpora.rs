@@ -2,7 +2,7 @@
 //! under the line budget) generate crates that pass `cargo check` with no warnings; the Svix document's examples parse into the generated types and
 //! serialize back to the same JSON.
 
-mod support;
+use crate::support;
 
 use std::time::Instant;
 

@@ -7,7 +7,7 @@
 //! falls back to the built payload when one does not validate: see
 //! cli/tests/example_trigger.rs.)
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! --json-schema` -> Rust types -> hookwire's OpenAPI builder -> the same document (the order
 //! of `required` lists aside).
 
-mod support;
+use crate::support;
 
 use hookwire::serde_json::{self, Value};
 use hookwire_codegen::{Options, generate};

@@ -4,7 +4,7 @@
 //! those a parse error. `format: date-time` members are `hookwire::Timestamp`, reading what
 //! providers send (`Z`, offsets, fractions) and writing RFC 3339 back.
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 

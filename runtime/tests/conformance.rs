@@ -14,21 +14,13 @@
 //! saying so, without them.
 //!
 //! Run one contract or one backend with a filter: `cargo test -p hookwire --features
-//! sqlite,postgres,redis,axum,outbox --test conformance -- feed::postgres`.
+//! sqlite,postgres,redis,axum,outbox --test it -- conformance::feed::postgres`.
 
-mod outbox_conformance;
-mod services;
-
-#[path = "conformance/fixtures.rs"]
 mod fixtures;
 
-#[path = "conformance/dedup.rs"]
 mod dedup;
-#[path = "conformance/feed.rs"]
 mod feed;
-#[path = "conformance/inbox.rs"]
 mod inbox;
-#[path = "conformance/outbox.rs"]
 mod outbox;
 
 /// One module per backend (`$backend`), each with one test per case: it opens a fresh store
@@ -40,7 +32,7 @@ macro_rules! per_backend {
             mod $backend {
                 #[allow(unused_imports)]
                 use super::*;
-                crate::cases!($run, $open, $cases);
+                crate::conformance::cases!($run, $open, $cases);
             }
         )*
     };

@@ -3,7 +3,7 @@
 //! same keys, reconnection after the server drops the connection, and purging expired ids. PostgreSQL and Redis tests read `HOOKWIRE_TEST_POSTGRES_URL`
 //! and `HOOKWIRE_TEST_REDIS_URL` and skip (saying so) without them.
 
-mod services;
+use crate::services;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! filters and cursors are the feed's conformance suite, run on every backend by
 //! `conformance.rs`. PostgreSQL tests read `HOOKWIRE_TEST_POSTGRES_URL` and skip without it.
 
-mod services;
+use crate::services;
 
 use std::collections::BTreeSet;
 

@@ -4,7 +4,7 @@
 //! stored, and `open::inbox`. PostgreSQL and Redis tests read `HOOKWIRE_TEST_POSTGRES_URL` and
 //! `HOOKWIRE_TEST_REDIS_URL` and skip (saying so) without them.
 
-mod services;
+use crate::services;
 
 use std::sync::Arc;
 use std::time::Duration;

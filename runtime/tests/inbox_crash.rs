@@ -8,7 +8,7 @@
 //! why. On SQLite always, and on PostgreSQL and Redis when `HOOKWIRE_TEST_POSTGRES_URL` /
 //! `HOOKWIRE_TEST_REDIS_URL` are set.
 
-mod receiver_support;
+use crate::receiver_support;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -116,7 +116,12 @@ impl Replica {
         let port_file = log.with_extension("port");
         let _ = std::fs::remove_file(&port_file);
         let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["crash_child", "--exact", "--ignored", "--test-threads=1"])
+            .args([
+                "inbox_crash::crash_child",
+                "--exact",
+                "--ignored",
+                "--test-threads=1",
+            ])
             .env("HOOKWIRE_CRASH_INBOX", url)
             .env("HOOKWIRE_CRASH_LOG", log)
             .env("HOOKWIRE_CRASH_PORT_FILE", &port_file)

@@ -4,7 +4,7 @@
 //! a fixed clock moved by the tests; PostgreSQL and Redis tests read
 //! `HOOKWIRE_TEST_POSTGRES_URL` / `HOOKWIRE_TEST_REDIS_URL` and skip (saying so) without them.
 
-mod receiver_support;
+use crate::receiver_support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -2,7 +2,7 @@
 //! the typed handlers later, retry failures with backoff, and end in dead letters that can be
 //! listed and retried. Time is a fixed clock moved by the tests.
 
-mod receiver_support;
+use crate::receiver_support;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

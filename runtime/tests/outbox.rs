@@ -4,9 +4,7 @@
 //! schema of its own per test (from `HOOKWIRE_TEST_POSTGRES_URL`; skipped with a message when
 //! it is unset).
 
-mod outbox_conformance;
-#[path = "outbox_support/receiver.rs"]
-mod receiver;
+use crate::outbox_conformance;
 
 use std::sync::Arc;
 
@@ -388,7 +386,7 @@ mod hostile_endpoint {
     use hookwire::outbox::{DeliveryQuery, DeliveryState, NewEndpoint, OutboxStore, RawEvent};
 
     use super::*;
-    use crate::receiver::Receiver;
+    use crate::outbox_support::receiver::Receiver;
 
     const EVENTS: usize = 5;
 

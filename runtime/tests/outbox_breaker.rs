@@ -9,8 +9,7 @@
 //! - An endpoint that fails every attempt is paused by the breaker, and while it is paused no
 //!   new attempt reaches it.
 
-#[path = "outbox_support/stores.rs"]
-mod stores;
+use crate::outbox_support::stores;
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher as _, RandomState};

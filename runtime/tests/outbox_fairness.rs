@@ -9,10 +9,8 @@
 //! never had more than 4 requests open; it prints the healthy endpoint's time with and without
 //! the hanging endpoint.
 
-#[path = "outbox_support/receiver.rs"]
-mod receiver;
-#[path = "outbox_support/stores.rs"]
-mod stores;
+use crate::outbox_support::receiver;
+use crate::outbox_support::stores;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

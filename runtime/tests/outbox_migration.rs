@@ -3,8 +3,7 @@
 //! breaker's columns (the line's `outbox_breaker` migration run), its endpoint still probing,
 //! on SQLite and PostgreSQL; opening it again changes nothing.
 
-#[path = "outbox_support/stores.rs"]
-mod stores;
+use crate::outbox_support::stores;
 
 use hookwire::outbox::{EndpointId, OutboxStore};
 use hookwire::postgres::PgOutbox;

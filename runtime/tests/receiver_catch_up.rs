@@ -4,7 +4,7 @@
 //! exactly the missed events. With an inbox, the catch-up stores the events for the workers.
 //! Handlers get the stored envelope's exact bytes; a forged feed reaches no handler.
 
-mod receiver_support;
+use crate::receiver_support;
 
 use std::sync::{Arc, Mutex};
 

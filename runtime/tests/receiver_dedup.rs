@@ -1,7 +1,7 @@
 //! Duplicate deliveries: sequential and concurrent copies, failures and retries, the store's
 //! time to live and size bound.
 
-mod receiver_support;
+use crate::receiver_support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -2,7 +2,7 @@
 //! with `Retry-After`, Slack deduplicated by `event_id`, errors that name the header, and a
 //! GitHub delivery without an id handled without deduplication.
 
-mod receiver_support;
+use crate::receiver_support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,7 +1,7 @@
 //! The extractors: verified bytes to parse later, the parsed `Webhook<E>` with its claim, and
 //! a user rule for the event type.
 
-mod receiver_support;
+use crate::receiver_support;
 
 use std::sync::{Arc, Mutex};
 

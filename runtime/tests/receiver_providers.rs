@@ -2,7 +2,7 @@
 //! from the providers' published samples (`tests/fixtures/`), signed here with hookwire's
 //! GitHub and Stripe schemes.
 
-mod receiver_support;
+use crate::receiver_support;
 
 use hookwire::Timestamp;
 use std::sync::{Arc, Mutex};

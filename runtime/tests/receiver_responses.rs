@@ -1,7 +1,7 @@
 //! Every response of the receiver, for every scheme, through `oneshot` and through a real
 //! server on 127.0.0.1.
 
-mod receiver_support;
+use crate::receiver_support;
 
 use hookwire::Timestamp;
 use std::sync::Arc;

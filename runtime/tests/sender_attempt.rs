@@ -2,7 +2,7 @@
 //! injected `reqwest::Client`: every verdict, the parsed `Retry-After`, the bounded excerpt,
 //! and a client whose DNS the caller controls.
 
-mod sender_support;
+use crate::sender_support;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! The sender against loopback servers: redirects, other schemes' headers, key rotation, and
 //! local errors that no retry fixes.
 
-mod sender_support;
+use crate::sender_support;
 
 use std::sync::Arc;
 use std::time::Duration;

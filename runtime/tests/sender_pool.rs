@@ -1,7 +1,7 @@
 //! Many deliveries at once: the bound on requests in flight, and graceful shutdown that
 //! finishes requests in flight and hands back everything else.
 
-mod sender_support;
+use crate::sender_support;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! `Retry-After`, 3xx, 4xx; the same id with fresh timestamps and valid signatures. No test
 //! sleeps beyond loopback round trips and one short timeout.
 
-mod sender_support;
+use crate::sender_support;
 
 use std::time::Duration;
 

@@ -15,18 +15,18 @@ use tower::ServiceExt;
 
 /// The tags of an item.
 #[derive(Serialize, Deserialize, JsonSchema)]
-pub struct Tags {
+pub(crate) struct Tags {
     /// Each tag.
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
 }
 
 /// Replaces an item's tags.
 #[derive(Endpoint)]
 #[hookwire(method = "POST", path = "/tags", response = Tags)]
-pub struct PutTags {
+pub(crate) struct PutTags {
     /// The new tags.
     #[hookwire(body)]
-    pub body: Tags,
+    pub(crate) body: Tags,
 }
 
 async fn put_tags(Api(request): Api<PutTags>) -> axum::Json<Tags> {

@@ -5,7 +5,7 @@
 //! retried as the schedule says. PostgreSQL (`sslmode=verify-full`) and Redis (`rediss://`)
 //! connect through TLS proxies in front of the local services.
 
-mod services;
+use crate::services;
 
 use std::str::FromStr;
 use std::sync::Arc;

@@ -8,8 +8,7 @@
 //! `HOOKWIRE_TEST_POSTGRES_URL`). Also: a second open changes nothing, concurrent first opens
 //! agree, and a database newer than this build is refused.
 
-#[path = "outbox_support/stores.rs"]
-mod stores;
+use crate::outbox_support::stores;
 
 use std::time::Duration;
 

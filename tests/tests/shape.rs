@@ -1,6 +1,7 @@
-//! The shape of the code base, checked: no source file over 500 lines of non-test code, and no
+//! The shape of the code base, checked: no source file over 500 lines of non-test code, no
 //! import circle between the runtime crate's top-level modules (a module may use another only if
-//! that one does not use it back, directly or through others).
+//! that one does not use it back, directly or through others), and one integration-test binary
+//! per package, naming every test file beside it.
 //!
 //! Both read the sources as text: comments and `#[cfg(test)] mod tests` blocks at the end of a
 //! file are not code here, so a doc link (`[Receiver](crate::receiver::Receiver)`) is no import.
@@ -329,4 +330,65 @@ fn no_two_public_types_share_a_name() {
         "public types declared twice under one name:\n{}",
         shared.join("\n")
     );
+}
+
+/// The workspace's members, as the root `Cargo.toml` lists them.
+fn members() -> Vec<String> {
+    let manifest = fs::read_to_string(workspace().join("Cargo.toml")).expect("Cargo.toml");
+    let line = manifest
+        .lines()
+        .find(|line| line.starts_with("members = ["))
+        .expect("a `members = [...]` line");
+    line.split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A package with several test files builds them as one binary, `tests/it.rs` (linking the
+/// package's dependencies once, not once per file): `autotests = false`, and each file beside
+/// `it.rs` is one of its modules, or it would never run.
+#[test]
+fn each_package_has_one_test_binary_that_runs_every_test_file() {
+    let mut wrong = Vec::new();
+    for member in members() {
+        let dir = workspace().join(&member);
+        let Ok(entries) = fs::read_dir(dir.join("tests")) else {
+            continue;
+        };
+        let mut files: Vec<String> = entries
+            .map(|entry| entry.expect("a directory entry").path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+            .filter_map(|path| Some(path.file_stem()?.to_str()?.to_owned()))
+            .collect();
+        files.sort();
+        if files.len() < 2 {
+            continue;
+        }
+        let manifest = fs::read_to_string(dir.join("Cargo.toml")).expect("a member's Cargo.toml");
+        let Ok(root) = fs::read_to_string(dir.join("tests/it.rs")) else {
+            wrong.push(format!(
+                "{member}/tests: several test files and no tests/it.rs"
+            ));
+            continue;
+        };
+        if !manifest.contains("autotests = false") {
+            wrong.push(format!(
+                "{member}/Cargo.toml: `autotests = false` is missing"
+            ));
+        }
+        let modules: BTreeSet<&str> = root
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("mod ")?.strip_suffix(';'))
+            .collect();
+        for file in files.iter().filter(|file| *file != "it") {
+            if !modules.contains(file.as_str()) {
+                wrong.push(format!(
+                    "{member}/tests/{file}.rs never runs: add `mod {file};` to {member}/tests/it.rs"
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

@@ -15,7 +15,7 @@
 //! Set `HOOKWIRE_SCHEMATHESIS_SEED` to try another seed. The report (JUnit XML) and the full
 //! output are kept under `target/tmp/schemathesis/`.
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -5,7 +5,7 @@
 //!
 //! Outside CI, without Chromium, the test prints that it skipped; under `CI=true` it fails.
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -7,7 +7,7 @@ use hookwire::postgres::PgDedup;
 use hookwire::redis::RedisDedup;
 use hookwire::sqlite::{SqliteDedup, SqliteStore};
 
-use crate::fixtures::{self, Open};
+use crate::conformance::fixtures::{self, Open};
 
 macro_rules! run {
     ($open:ident, $case:ident) => {
@@ -15,7 +15,7 @@ macro_rules! run {
     };
 }
 
-crate::per_backend!(
+crate::conformance::per_backend!(
     run,
     [
         claim_new_in_flight_done,

@@ -6,7 +6,7 @@ use hookwire::outbox::MemoryOutbox;
 use hookwire::postgres::{PgFeed, PgOutbox};
 use hookwire::sqlite::{SqliteFeed, SqliteOutbox};
 
-use crate::fixtures::{self, Open};
+use crate::conformance::fixtures::{self, Open};
 
 macro_rules! run {
     ($open:ident, $case:ident) => {{
@@ -15,7 +15,7 @@ macro_rules! run {
     }};
 }
 
-crate::per_backend!(
+crate::conformance::per_backend!(
     run,
     [
         empty_feed,

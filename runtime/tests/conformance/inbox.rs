@@ -6,7 +6,7 @@ use hookwire::postgres::PgInbox;
 use hookwire::redis::RedisInbox;
 use hookwire::sqlite::{SqliteInbox, SqliteStore};
 
-use crate::fixtures::{self, Open};
+use crate::conformance::fixtures::{self, Open};
 
 macro_rules! run {
     ($open:ident, $case:ident) => {
@@ -14,7 +14,7 @@ macro_rules! run {
     };
 }
 
-crate::per_backend!(
+crate::conformance::per_backend!(
     run,
     [
         push_is_unique_per_id,

@@ -26,7 +26,7 @@ mod apps {
     #[allow(unused_imports)]
     use super::*;
 
-    crate::per_backend!(
+    crate::conformance::per_backend!(
     run_apps,
     [
         applications_isolate_their_events,
@@ -49,7 +49,7 @@ mod ordering {
     #[allow(unused_imports)]
     use super::*;
 
-    crate::per_backend!(
+    crate::conformance::per_backend!(
     run,
     [
         keys_arrive_in_publish_order,
@@ -66,7 +66,7 @@ mod ordering {
     );
 }
 
-crate::per_backend!(
+crate::conformance::per_backend!(
     run,
     [
         fan_out_and_filters,
