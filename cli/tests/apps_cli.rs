@@ -1,7 +1,7 @@
 //! `hookwire app add|list` and `--app` on `endpoint add|list` and `publish`: each application's
 //! endpoints get only its own events, on a fresh SQLite outbox.
 
-mod support;
+use crate::support;
 
 use support::{run, run_stdin};
 

@@ -7,6 +7,7 @@
 
 mod support;
 
+mod apps_cli;
 mod closed_stdout;
 mod diff;
 mod endpoint_manage;
@@ -16,6 +17,7 @@ mod export_recipe;
 mod generate;
 mod inbox_cli;
 mod migrate_cli;
+mod ordering_cli;
 mod outbox_breaker_cli;
 mod outbox_cli;
 mod outbox_crash;

@@ -2,7 +2,7 @@
 //! them, and `outbox deliveries` showing the key (text: the last field, `-` without one; JSON:
 //! `ordering_key`).
 
-mod support;
+use crate::support;
 
 use support::{run, run_stdin};
 

@@ -6,11 +6,14 @@
 //! One file: `cargo test -p hookwire --test it -- outbox_breaker::`. See docs/guide/tests.md.
 
 // Helpers shared by several files.
+mod browser;
 mod outbox_conformance;
 mod outbox_support {
     pub(crate) mod receiver;
     pub(crate) mod stores;
 }
+mod platform_support;
+mod portal_support;
 mod receiver_support;
 mod sender_support;
 mod services;
@@ -28,11 +31,15 @@ mod outbox_breaker;
 mod outbox_fairness;
 mod outbox_migration;
 mod outbox_retention;
+mod platform_api;
+mod platform_isolation;
+mod portal;
 mod receive_only;
 mod receiver_catch_up;
 mod receiver_dedup;
 mod receiver_dedup_store;
 mod receiver_extract;
+mod receiver_metrics;
 mod receiver_providers;
 mod receiver_responses;
 mod schema_diff;

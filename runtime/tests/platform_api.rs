@@ -5,9 +5,8 @@
 //! with an overlap (both signatures verify), portal token isolation and revocation,
 //! `Idempotency-Key` replay, and `501` for a Svix route hookwire does not serve.
 
-mod platform_support;
-#[path = "outbox_support/stores.rs"]
-mod stores;
+use crate::outbox_support::stores;
+use crate::platform_support;
 
 use std::sync::Arc;
 

@@ -6,7 +6,7 @@
 //! objects are unchanged afterwards. A route added to the table without a sample body here
 //! fails the test, so no route skips the check.
 
-mod platform_support;
+use crate::platform_support;
 
 use std::sync::Arc;
 

@@ -8,8 +8,8 @@
 //! Outside CI, without Chromium and chromedriver, the tests print that they skipped; under
 //! `CI=true` they fail.
 
-mod browser;
-mod portal_support;
+use crate::browser;
+use crate::portal_support;
 
 use std::sync::Arc;
 use std::time::Duration;

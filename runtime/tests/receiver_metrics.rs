@@ -2,7 +2,7 @@
 //! them: rejections by reason, duplicate hits, inbox runs by outcome, backlog and dead letters.
 //! Its own test binary: it installs the process's metrics recorder.
 
-mod receiver_support;
+use crate::receiver_support;
 
 use std::sync::Arc;
 use std::time::Duration;
