@@ -117,6 +117,9 @@
 //! - **A held key stays held**: under [`Hold`](OrderingFailure::Hold) a failed delivery blocks
 //!   its key until someone acts (it shows as `failed`, and the later ones as `pending`); the
 //!   worker's retention, which purges failed deliveries after its period, ends the hold then.
+//! - **A held key costs its endpoint's claims**: its later deliveries stay due, and every
+//!   claim of the endpoint checks each of them again (one index probe each: a few
+//!   milliseconds per 10,000) until the key moves.
 //! - **Throughput per key is one attempt at a time**: a key's deliveries go out one after the
 //!   other, each waiting for the previous one's answer. Spread load over many keys.
 //!
