@@ -30,6 +30,8 @@ pub mod guide {
     pub mod outbox {}
     #[doc = include_str!("../docs/guide/applications.md")]
     pub mod applications {}
+    #[doc = include_str!("../docs/guide/server.md")]
+    pub mod server {}
     #[doc = include_str!("../docs/guide/api.md")]
     pub mod api {}
     #[doc = include_str!("../docs/guide/schemas.md")]

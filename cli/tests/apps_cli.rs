@@ -37,7 +37,11 @@ fn each_application_gets_only_its_events() {
     let b = json(&b.stdout);
     assert_eq!(b["name"], "Bolt");
     assert!(b["uid"].is_null());
-    let b_id = b["id"].to_string();
+    let b_id = b["id"].as_str().unwrap().to_owned();
+    assert!(
+        a.starts_with("app_") && b_id.starts_with("app_"),
+        "{a} {b_id}"
+    );
 
     let taken = run(&[
         "app",
@@ -75,9 +79,9 @@ fn each_application_gets_only_its_events() {
     );
     assert_eq!(listed.as_array().map(Vec::len), Some(2));
 
-    // By uid, by id, and by the API's `app_N` form.
+    // By uid, by the API's id, and by the number.
     let to_a = add_endpoint(&db, "merchant-a", "https://a.example.com/hooks");
-    let to_b = add_endpoint(&db, &format!("app_{b_id}"), "https://b.example.com/hooks");
+    let to_b = add_endpoint(&db, &b_id, "https://b.example.com/hooks");
     let single = run(&[
         "endpoint",
         "add",
@@ -131,7 +135,7 @@ fn each_application_gets_only_its_events() {
             "--db",
             &db,
             "--app",
-            "app_2",
+            "2",
             "--type",
             "order.created",
             "-",
@@ -180,7 +184,7 @@ fn each_application_gets_only_its_events() {
     let of_a = json(&of_a.stdout);
     assert_eq!(of_a.as_array().map(Vec::len), Some(1));
     assert_eq!(of_a[0]["id"].to_string(), to_a);
-    assert_eq!(of_a[0]["app"].to_string(), a);
+    assert_eq!(of_a[0]["app"], 1);
 
     // An update keeps what it does not name, the application included.
     run(&["endpoint", "update", "--db", &db, &to_a, "--rate", "5"]).expect(0);

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use hookwire::outbox::{AppId, Application, ApplicationStore, NewApplication};
+use hookwire::platform::{app_id_of, parse_app_id};
 
 use super::db::{self, OnStore};
 use super::{DbArgs, print};
@@ -16,7 +17,7 @@ Examples:
   hookwire endpoint add --db sqlite://outbox.db --app merchant-42 --url https://acme.example/hooks --secret \"$SECRET\"
   hookwire publish --db sqlite://outbox.db --app merchant-42 --type order.created order.json
 An application is one customer of yours: its endpoints receive only the events published for it.
---app takes its id (3 or app_3) or its uid.";
+--app takes its id (as the API writes it, app_..., or the number) or its uid.";
 
 /// `hookwire app ...`
 #[derive(Debug, Args)]
@@ -28,6 +29,7 @@ pub(crate) struct AppArgs {
 #[derive(Debug, Subcommand)]
 enum AppCommand {
     /// Add an application (a customer: its endpoints receive only its events); prints its id
+    /// (app_..., as the operator API and Svix's clients name it)
     Add(AppAddArgs),
     /// List the applications: id, uid (or -), name
     List(AppListArgs),
@@ -81,9 +83,9 @@ fn add(args: AppAddArgs) -> Result<ExitCode, CliError> {
     new.validate().map_err(db::failed)?;
     let app = db::run(&args.db.db, 0, Add(new))?;
     if args.json {
-        print(&format!("{}\n", json(&app)?))?;
+        print(&format!("{}\n", json(&public(&app))?))?;
     } else {
-        print(&format!("{}\n", app.id))?;
+        print(&format!("{}\n", app_id_of(app.id)))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -110,16 +112,24 @@ impl OnStore for List {
 fn list(args: AppListArgs) -> Result<ExitCode, CliError> {
     let apps = db::run(&args.db.db, 0, List)?;
     if args.json {
+        let apps: Vec<serde_json::Value> = apps.iter().map(public).collect();
         print(&format!("{}\n", json(&apps)?))?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut text = String::new();
     for app in &apps {
         let uid = app.uid.as_deref().unwrap_or("-");
-        text.push_str(&format!("{}\t{uid}\t{}\n", app.id, app.name));
+        text.push_str(&format!("{}\t{uid}\t{}\n", app_id_of(app.id), app.name));
     }
     print(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// An application as printed: its fields, with the id the operator API uses.
+fn public(app: &Application) -> serde_json::Value {
+    let mut value = serde_json::to_value(app).unwrap_or_default();
+    value["id"] = serde_json::Value::String(app_id_of(app.id));
+    value
 }
 
 fn json(value: &impl serde::Serialize) -> Result<String, CliError> {
@@ -127,17 +137,12 @@ fn json(value: &impl serde::Serialize) -> Result<String, CliError> {
         .map_err(|e| CliError::failed(format!("cannot print the applications: {e}")))
 }
 
-/// The application `--app` names: its id (`3`, `app_3`, or the API's `app_` and 27
-/// characters) or its uid. A missing one fails the command (exit 1) before anything is written.
+/// The application `--app` names: its id (`app_...` as the API writes it, or the number) or its
+/// uid. A missing one fails the command (exit 1) before anything is written.
 pub(crate) async fn resolve<S: ApplicationStore>(store: &S, text: &str) -> Result<AppId, CliError> {
-    let id = hookwire::platform::parse_app_id(text)
+    let id = parse_app_id(text)
         .map(|id| id.0)
-        .or_else(|| {
-            text.strip_prefix("app_")
-                .unwrap_or(text)
-                .parse::<i64>()
-                .ok()
-        });
+        .or_else(|| text.parse::<i64>().ok());
     let found = match id {
         Some(id) => store.application(AppId(id)).await,
         None => store.application_by_uid(text).await,

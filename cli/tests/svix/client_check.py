@@ -73,7 +73,8 @@ def verified(secret, deliveries):
     webhook = Webhook(secret)
     seen = []
     for body, headers in deliveries:
-        payload = webhook.verify(body, headers)
+        webhook.verify(body, headers)  # raises unless signed with `secret`
+        payload = json.loads(body)
         seen.append((headers.get("svix-id") or headers.get("webhook-id"), payload))
     return seen
 
