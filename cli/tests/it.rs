@@ -23,6 +23,7 @@ mod outbox_cli;
 mod outbox_crash;
 mod send_listen;
 mod send_retry;
+mod server_cli;
 mod sign_roundtrip;
 mod tls;
 mod vectors;

@@ -3,7 +3,7 @@
 //! `/metrics`; its workers deliver what the API accepts (to `hookwire listen`, which checks the
 //! signature); stops cleanly on SIGTERM.
 
-mod support;
+use crate::support;
 
 use std::io::{Read as _, Write as _};
 use std::process::{Child, Command, Stdio};
