@@ -45,6 +45,7 @@ fn sample(operation: &str) -> Option<Value> {
         | "resendMessage"
         | "listAttemptsByEndpoint"
         | "listAttemptsByMessage"
+        | "listAttemptedMessages"
         | "listEventTypes"
         | "getEventType"
         | "deleteEventType"

@@ -126,6 +126,7 @@ async fn a_customer_adds_an_endpoint_sees_a_delivery_and_resends_it() {
         event_type: "order.shipped".to_owned(),
         receiver_url: receiver.url.clone(),
         received: receiver.counter(),
+        fail: receiver.switch(),
     };
     let app = setup
         .api(

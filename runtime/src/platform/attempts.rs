@@ -1,4 +1,5 @@
-//! Attempts: by endpoint and by message, each delivery's attempt log in order.
+//! Attempts: by endpoint and by message, each delivery's attempt log in order; and the
+//! messages sent to an endpoint with their delivery's status and next attempt.
 
 use axum::Extension;
 use axum::extract::State;
@@ -8,9 +9,11 @@ use axum::response::Response;
 use super::apps::json;
 use super::extract::{Call, application, endpoint};
 use super::messages::message;
-use super::operations::{ListAttemptsByEndpoint, ListAttemptsByMessage};
-use super::{ApiError, Caller, ListIterator, ListResponse, MessageAttemptOut, Platform};
-use crate::outbox::{ApplicationStore, DeliveryId, DeliveryQuery};
+use super::operations::{ListAttemptedMessages, ListAttemptsByEndpoint, ListAttemptsByMessage};
+use super::{
+    ApiError, Caller, EndpointMessageOut, ListIterator, ListResponse, MessageAttemptOut, Platform,
+};
+use crate::outbox::{ApplicationStore, DeliveryId, DeliveryQuery, EventQuery};
 
 /// The attempts of one page of the deliveries `query` finds (`limit` deliveries; the
 /// iterator is the last delivery's id).
@@ -72,5 +75,54 @@ pub(crate) async fn by_message<S: ApplicationStore + 'static>(
         query = query.endpoint(endpoint(&platform, &app, reference).await?.id);
     }
     let out = page(&platform, query, limit, request.iterator.as_ref()).await?;
+    Ok(json(StatusCode::OK, &out))
+}
+
+/// How many of the application's messages one page of [`attempted_messages`] looks through at
+/// most: those not sent to the endpoint are skipped, so a page may hold fewer than `limit`
+/// while `done` is false.
+const SCAN: u32 = 1000;
+
+/// The messages sent to one endpoint, newest first: the application's messages (newest
+/// first) that have a delivery to it. The iterator is the last message's position.
+pub(crate) async fn attempted_messages<S: ApplicationStore + 'static>(
+    State(platform): State<Platform<S>>,
+    Extension(caller): Extension<Caller>,
+    Call(request): Call<ListAttemptedMessages>,
+) -> Result<Response, ApiError> {
+    let app = application(&platform, caller, &request.app_id).await?;
+    let endpoint = endpoint(&platform, &app, &request.endpoint_id).await?;
+    let limit = request.limit.unwrap_or_default().get() as usize;
+    let mut query = EventQuery::new(SCAN).app(app.id).newest_first();
+    if let Some(after) = request
+        .iterator
+        .as_ref()
+        .and_then(|i| i.as_str().parse::<i64>().ok())
+    {
+        query = query.after(after);
+    }
+    let store = platform.store();
+    let events = store.events(&query).await?;
+    let mut out = ListResponse {
+        data: Vec::new(),
+        iterator: None,
+        prev_iterator: None,
+        done: events.len() < SCAN as usize,
+    };
+    for event in &events {
+        let sent = DeliveryQuery::new(1)
+            .endpoint(endpoint.id)
+            .event(event.event_id.clone());
+        let Some(delivery) = store.deliveries(&sent).await?.pop() else {
+            out.iterator = Some(event.position.to_string());
+            continue;
+        };
+        if out.data.len() == limit {
+            out.done = false;
+            break;
+        }
+        out.data.push(EndpointMessageOut::of(event, &delivery));
+        out.iterator = Some(event.position.to_string());
+    }
     Ok(json(StatusCode::OK, &out))
 }

@@ -156,6 +156,7 @@ table! {
     ResendMessage => messages::resend, Application, 202;
     ListAttemptsByEndpoint => attempts::by_endpoint, Application, 200;
     ListAttemptsByMessage => attempts::by_message, Application, 200;
+    ListAttemptedMessages => attempts::attempted_messages, Application, 200;
     ListEventTypes => event_types::list, Shared, 200;
     CreateEventType => event_types::create, Operator, 201;
     GetEventType => event_types::get, Shared, 200;

@@ -26,12 +26,22 @@ pub struct Setup {
     pub receiver_url: String,
     /// How many requests the receiver got so far.
     pub received: Box<dyn Fn() -> usize + Send + Sync>,
+    /// Makes the receiver answer `500` (true) or `200` (false).
+    pub fail: Box<dyn Fn(bool) + Send + Sync>,
 }
 
 impl Setup {
     /// `GET /api/v1{path}` with the operator token.
     pub async fn get(&self, path: &str) -> Value {
         self.api(reqwest::Method::GET, path, None).await
+    }
+
+    /// Publishes a message of the test's event type to the application; its id.
+    pub async fn publish(&self, payload: Value) -> String {
+        let message = json!({ "eventType": self.event_type, "payload": payload });
+        let path = format!("/app/{}/msg", self.app);
+        let answer = self.api(reqwest::Method::POST, &path, Some(message)).await;
+        answer["id"].as_str().expect("a message id").to_owned()
     }
 
     /// Calls the API with the operator token; the JSON answer (`null` when empty).
@@ -168,14 +178,7 @@ pub async fn run(session: &Session, setup: &Setup) {
         .to_owned();
 
     // A message arrives and is listed with its attempt; resend it and see the second one.
-    let message = setup
-        .api(
-            reqwest::Method::POST,
-            &format!("/app/{}/msg", setup.app),
-            Some(json!({ "eventType": setup.event_type, "payload": { "order_id": "98765" } })),
-        )
-        .await;
-    let msg = message["id"].as_str().expect("a message id").to_owned();
+    let msg = setup.publish(json!({ "order_id": "98765" })).await;
     wait_for_received(session, setup, 1).await;
     session
         .wait_until("the delivery is listed", WAIT, || {
@@ -222,6 +225,8 @@ pub async fn run(session: &Session, setup: &Setup) {
         session.text_of(By::Css("#endpoint-secret")).await,
         rotated.as_str().unwrap()
     );
+    click_button(session, "Hide secret").await;
+    wait_for_text(session, "#endpoint-secret", "••••").await;
 
     // An example event reaches the receiver and the list.
     click_button(session, "Send example event").await;
@@ -231,6 +236,26 @@ pub async fn run(session: &Session, setup: &Setup) {
             (session.find_all(By::Css("li.delivery")).await.len() >= 2).then_some(())
         })
         .await;
+
+    // While the endpoint fails, its delivery waits for a retry: the page shows the answer and
+    // the next attempt. Resent once the endpoint is back, it succeeds.
+    (setup.fail)(true);
+    let failing = setup.publish(json!({ "order_id": "failing" })).await;
+    let card = format!("li.delivery[data-msg-id='{failing}']");
+    session
+        .wait_until(
+            "the failed attempt and the next one are shown",
+            WAIT,
+            || async {
+                let text = session.text_of(By::Css(&card)).await;
+                (text.contains("HTTP 500") && text.contains("Next attempt")).then_some(())
+            },
+        )
+        .await;
+    session.screenshot(&out.join("failing.png")).await;
+    (setup.fail)(false);
+    click_button(session, &format!("Resend message {failing}")).await;
+    wait_for_text(session, &format!("{card} > .row .badge"), "success").await;
 
     click_button(session, "Recover failed deliveries").await;
     wait_for_text(session, "#notice", "will be sent again").await;

@@ -6,9 +6,10 @@
 pub mod flow;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use axum::Router;
+use axum::http::StatusCode;
 use axum::routing::post;
 
 /// Serves `router` on a free loopback port; returns `http://127.0.0.1:P`.
@@ -19,26 +20,35 @@ pub async fn serve(router: Router) -> String {
     base
 }
 
-/// A receiver at `{url}` answering `200 {"ok":true}` to every POST, counting them.
+/// A receiver at `{url}` counting every POST: it answers `200 {"ok":true}`, or `500` while
+/// told to fail.
 pub struct Receiver {
     pub url: String,
     count: Arc<AtomicUsize>,
+    failing: Arc<AtomicBool>,
 }
 
 impl Receiver {
     pub async fn start() -> Receiver {
         let count = Arc::new(AtomicUsize::new(0));
-        let seen = Arc::clone(&count);
+        let failing = Arc::new(AtomicBool::new(false));
+        let (seen, down) = (Arc::clone(&count), Arc::clone(&failing));
         let router = Router::new().route(
             "/hook",
             post(move || {
                 seen.fetch_add(1, Ordering::SeqCst);
-                async { r#"{"ok":true}"# }
+                let answer = if down.load(Ordering::SeqCst) {
+                    (StatusCode::INTERNAL_SERVER_ERROR, "down for maintenance")
+                } else {
+                    (StatusCode::OK, r#"{"ok":true}"#)
+                };
+                async move { answer }
             }),
         );
         Receiver {
             url: format!("{}/hook", serve(router).await),
             count,
+            failing,
         }
     }
 
@@ -46,5 +56,11 @@ impl Receiver {
     pub fn counter(&self) -> Box<dyn Fn() -> usize + Send + Sync> {
         let count = Arc::clone(&self.count);
         Box::new(move || count.load(Ordering::SeqCst))
+    }
+
+    /// A function that makes the receiver fail (true) or answer (false).
+    pub fn switch(&self) -> Box<dyn Fn(bool) + Send + Sync> {
+        let failing = Arc::clone(&self.failing);
+        Box::new(move |fail| failing.store(fail, Ordering::SeqCst))
     }
 }

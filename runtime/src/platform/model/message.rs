@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::Timestamp;
-use crate::outbox::{AttemptLog, DeliveryInfo, EventInfo};
+use crate::outbox::{AttemptLog, DeliveryInfo, DeliveryState, EventInfo};
 use crate::platform::{ApplicationIn, EventTypeName, Uid, endpoint_id_of};
 
 /// A message to send to an application's endpoints.
@@ -159,4 +159,47 @@ pub struct AppPortalAccessOut {
     pub url: String,
     /// The application-scoped token (a `Bearer` token for this API).
     pub token: String,
+}
+
+/// A message sent to one endpoint, with its delivery's status there (Svix's
+/// `EndpointMessageOut`).
+///
+/// ```
+/// # fn demo(sent: hookwire::platform::EndpointMessageOut) {
+/// println!("{} {} next: {:?}", sent.message.id, sent.status_text, sent.next_attempt);
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointMessageOut {
+    /// The message.
+    #[serde(flatten)]
+    pub message: MessageOut,
+    /// 0 success, 1 pending (waiting for an attempt, or held while the endpoint is disabled),
+    /// 2 failed (the retry schedule ran out), 3 sending.
+    #[schemars(range(min = 0, max = 4))]
+    pub status: u8,
+    /// `success`, `pending`, `fail` or `sending`.
+    pub status_text: String,
+    /// When the next attempt is due, while one is scheduled.
+    pub next_attempt: Option<Timestamp>,
+}
+
+impl EndpointMessageOut {
+    /// `event` as delivered by `delivery`.
+    pub(crate) fn of(event: &EventInfo, delivery: &DeliveryInfo) -> Self {
+        let (status, text) = match delivery.state {
+            DeliveryState::Delivered => (0, "success"),
+            DeliveryState::Failed => (2, "fail"),
+            DeliveryState::InFlight => (3, "sending"),
+            DeliveryState::Pending | DeliveryState::Disabled => (1, "pending"),
+        };
+        EndpointMessageOut {
+            message: MessageOut::from(event),
+            status,
+            status_text: text.to_owned(),
+            next_attempt: (delivery.state == DeliveryState::Pending)
+                .then(|| Timestamp::from_unix(delivery.next_attempt_at)),
+        }
+    }
 }

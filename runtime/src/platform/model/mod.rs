@@ -13,7 +13,8 @@ pub use endpoint::{
 };
 pub use event_type::{EventTypeIn, EventTypeOut, EventTypePatch, EventTypeUpdate};
 pub use message::{
-    AppPortalAccessIn, AppPortalAccessOut, MessageAttemptOut, MessageIn, MessageOut,
+    AppPortalAccessIn, AppPortalAccessOut, EndpointMessageOut, MessageAttemptOut, MessageIn,
+    MessageOut,
 };
 
 use serde::{Deserialize, Deserializer};

@@ -363,3 +363,31 @@ pub struct ExpireAllTokens {
 #[derive(Debug, crate::Endpoint)]
 #[hookwire(crate = "crate", method = "GET", path = "/api/v1/health", response = ())]
 pub struct Health {}
+
+/// Lists the messages sent to an endpoint, newest first, each with its delivery's status and
+/// next attempt (Svix's "list attempted messages").
+///
+/// `GET /api/v1/app/{app_id}/endpoint/{endpoint_id}/msg`
+///
+/// ```
+/// use hookwire::Endpoint;
+/// use hookwire::platform::operations::ListAttemptedMessages;
+///
+/// assert_eq!(ListAttemptedMessages::PATH, "/api/v1/app/{app_id}/endpoint/{endpoint_id}/msg");
+/// ```
+#[derive(Debug, crate::Endpoint)]
+#[hookwire(crate = "crate", method = "GET", path = "/api/v1/app/{app_id}/endpoint/{endpoint_id}/msg", response = ListResponse<EndpointMessageOut>)]
+pub struct ListAttemptedMessages {
+    /// The application's id or uid.
+    #[hookwire(path)]
+    pub app_id: AppRef,
+    /// The endpoint's id or uid.
+    #[hookwire(path)]
+    pub endpoint_id: EndpointRef,
+    /// How many per page.
+    #[hookwire(query)]
+    pub limit: Option<Limit>,
+    /// Where the page starts.
+    #[hookwire(query)]
+    pub iterator: Option<ListIterator>,
+}

@@ -8,34 +8,59 @@ const STATUS = ["success", "pending", "fail", "sending", "canceled"];
 const statusText = (item) => item.statusText || STATUS[item.status] || "unknown";
 const EXCERPT = 600;
 
+const SHOWN = 25;
+const FALLBACK = [404, 405, 501];
+const byTime = (a, b) => String(a.timestamp).localeCompare(String(b.timestamp)) || String(a.id).localeCompare(String(b.id));
+
 /**
- * The messages sent to `endpointId` (newest first) with their attempts (oldest first).
- * Svix's `GET .../endpoint/{ep}/msg` gives each message's status and next attempt; a server
- * without it falls back to the application's messages that have an attempt here.
+ * The newest messages sent to `endpointId` with their attempts (oldest first), through Svix's
+ * `GET .../endpoint/{ep}/msg` (each message's status and next attempt) and the attempts of each
+ * message at this endpoint. `cache` keeps a message's attempts while its status and next attempt
+ * stay the same (a new attempt changes one of them), so a poll reads one list when nothing moved.
  */
-export async function loadDeliveries(api, endpointId) {
-  const attempts = await api.all("/attempt/endpoint" + seg(endpointId) + "?with_msg=true", false, 300);
+async function loadSent(api, endpointId, cache) {
+  const messages = (await api.get("/endpoint" + seg(endpointId) + "/msg?limit=" + SHOWN)).data || [];
+  const attempts = await Promise.all(messages.map(async (message) => {
+    const key = message.status + "|" + (message.nextAttempt || "");
+    const known = cache.get(message.id);
+    if (known && known.key === key) return known.attempts;
+    const list = await api.all("/attempt/msg" + seg(message.id) + "?endpoint_id=" + encodeURIComponent(endpointId), false, 100);
+    list.sort(byTime);
+    cache.set(message.id, { key, attempts: list });
+    return list;
+  }));
+  return messages.map((message, index) => ({ message, attempts: attempts[index] }));
+}
+
+/**
+ * A server without `GET .../endpoint/{ep}/msg`: the endpoint's attempts, grouped under the
+ * application's messages they belong to (no status or next attempt from the server).
+ */
+async function loadFromAttempts(api, endpointId) {
+  const attempts = await api.all("/attempt/endpoint" + seg(endpointId), false, 300);
   const byMessage = new Map();
   for (const attempt of attempts) {
     if (!byMessage.has(attempt.msgId)) byMessage.set(attempt.msgId, []);
     byMessage.get(attempt.msgId).push(attempt);
   }
-  for (const list of byMessage.values()) list.sort((a, b) => String(a.timestamp).localeCompare(String(b.timestamp)));
-  let messages;
-  try {
-    messages = (await api.get("/endpoint" + seg(endpointId) + "/msg?limit=50")).data || [];
-  } catch (error) {
-    if (![404, 405, 501].includes(error.status)) throw error;
-    const all = (await api.get("/msg?limit=100")).data || [];
-    messages = all.filter((message) => byMessage.has(message.id));
-  }
+  const messages = ((await api.get("/msg?limit=100")).data || []).filter((message) => byMessage.has(message.id));
   const known = new Set(messages.map((message) => message.id));
   for (const [msgId, list] of byMessage) {
     // An attempt whose message is older than the page of messages: show it from the attempt.
     if (!known.has(msgId)) messages.push(list[list.length - 1].msg || { id: msgId, timestamp: list[0].timestamp });
   }
-  messages.sort((a, b) => String(b.timestamp).localeCompare(String(a.timestamp)));
-  return messages.map((message) => ({ message, attempts: byMessage.get(message.id) || [] }));
+  messages.sort((a, b) => byTime(b, a));
+  return messages.slice(0, SHOWN).map((message) => ({ message, attempts: byMessage.get(message.id).sort(byTime) }));
+}
+
+/** The newest deliveries to `endpointId`, each a message with its attempts there. */
+export async function loadDeliveries(api, endpointId, cache = new Map()) {
+  try {
+    return await loadSent(api, endpointId, cache);
+  } catch (error) {
+    if (!FALLBACK.includes(error.status)) throw error;
+    return loadFromAttempts(api, endpointId);
+  }
 }
 
 function outcome(delivery) {
@@ -117,14 +142,22 @@ export function renderDeliveries(container, api, endpointId, changed) {
     el("label", { for: "recover-since", text: "Failed since" }), since, recoverButton);
   let last = null;
   let loading = null;
+  // Attempts per message; forgotten now and then, so a change the keys miss shows up too.
+  const cache = new Map();
+  let polls = 0;
+  const resent = (msgId) => {
+    cache.delete(msgId);
+    refresh();
+  };
   const refresh = () => {
-    loading = loading || loadDeliveries(api, endpointId).then((deliveries) => {
+    if (++polls % 8 === 0) cache.clear();
+    loading = loading || loadDeliveries(api, endpointId, cache).then((deliveries) => {
       const seen = JSON.stringify(deliveries);
       if (seen === last) return;
       if (last !== null) changed();
       last = seen;
       keepFocus(list, () => replace(list, deliveries.length
-        ? el("ul", { class: "delivery-list" }, deliveries.map((d) => renderDelivery(api, endpointId, d, refresh)))
+        ? el("ul", { class: "delivery-list" }, deliveries.map((d) => renderDelivery(api, endpointId, d, () => resent(d.message.id))))
         : el("p", { class: "empty", text: "Nothing has been sent to this endpoint yet." })));
     }, (error) => {
       last = null;
