@@ -25,6 +25,7 @@ mod send_listen;
 mod send_retry;
 mod server_cli;
 mod sign_roundtrip;
+mod svix_client;
 mod tls;
 mod vectors;
 mod worker_metrics;

@@ -7,7 +7,7 @@
 //! secret and with the old one. On SQLite, and on PostgreSQL when `HOOKWIRE_TEST_POSTGRES_URL`
 //! is set.
 
-mod support;
+use crate::support;
 
 #[path = "../../runtime/tests/outbox_support/stores.rs"]
 mod stores;
