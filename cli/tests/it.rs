@@ -6,6 +6,11 @@
 //! One file: `cargo test -p hookwire-cli --test it -- tls::`. See docs/guide/tests.md.
 
 mod support;
+// The runtime's outbox helpers: a loopback receiver, stores on SQLite and PostgreSQL.
+#[path = "../../runtime/tests/outbox_support/receiver.rs"]
+mod outbox_receiver;
+#[path = "../../runtime/tests/outbox_support/stores.rs"]
+mod outbox_stores;
 
 mod apps_cli;
 mod closed_stdout;

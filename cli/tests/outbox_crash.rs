@@ -12,10 +12,8 @@
 
 use crate::support;
 
-#[path = "../../runtime/tests/outbox_support/receiver.rs"]
-mod receiver;
-#[path = "../../runtime/tests/outbox_support/stores.rs"]
-mod stores;
+use crate::outbox_receiver as receiver;
+use crate::outbox_stores as stores;
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;

@@ -9,8 +9,7 @@
 
 use crate::support;
 
-#[path = "../../runtime/tests/outbox_support/stores.rs"]
-mod stores;
+use crate::outbox_stores as stores;
 
 use std::io::Read as _;
 use std::process::{Child, Command, Stdio};
