@@ -126,7 +126,7 @@ impl<S: ApplicationStore + 'static> Platform<S> {
         protected
             .merge(public)
             .with_state(self.clone())
-            .merge(portal::router())
+            .merge(portal::router_with(self.portal()))
     }
 }
 

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::auth::Keys;
 use super::event_types::CatalogEntry;
+use super::portal::PortalConfig;
 use crate::outbox::{ApplicationStore, StoreError};
 
 /// The operator API's state: cheap to clone (one `Arc`).
@@ -55,6 +56,7 @@ struct Inner<S> {
     allow_private: bool,
     rotation_overlap: Duration,
     portal_ttl: Duration,
+    portal: PortalConfig,
     catalog: Vec<CatalogEntry>,
 }
 
@@ -107,6 +109,7 @@ pub struct PlatformBuilder<S> {
     allow_private: bool,
     rotation_overlap: Duration,
     portal_ttl: Duration,
+    portal: PortalConfig,
     catalog: Vec<CatalogEntry>,
 }
 
@@ -132,6 +135,7 @@ impl<S: ApplicationStore + 'static> Platform<S> {
             allow_private: false,
             rotation_overlap: Duration::from_secs(24 * 3600),
             portal_ttl: Duration::from_secs(7 * 24 * 3600),
+            portal: PortalConfig::default(),
             catalog: Vec::new(),
         }
     }
@@ -194,6 +198,10 @@ impl<S: ApplicationStore> Platform<S> {
         self.inner.rotation_overlap
     }
 
+    pub(crate) fn portal(&self) -> &PortalConfig {
+        &self.inner.portal
+    }
+
     pub(crate) fn catalog(&self) -> &[CatalogEntry] {
         &self.inner.catalog
     }
@@ -238,6 +246,36 @@ impl<S: ApplicationStore + 'static> PlatformBuilder<S> {
     #[must_use]
     pub fn rotation_overlap(mut self, overlap: Duration) -> Self {
         self.rotation_overlap = overlap;
+        self
+    }
+
+    /// How the customer portal is served: which pages may show it in a frame (any, by
+    /// default; see [`PortalConfig::frame_ancestors`]).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use axum::body::Body;
+    /// use axum::http::Request;
+    /// use hookwire::outbox::MemoryOutbox;
+    /// use hookwire::platform::Platform;
+    /// use hookwire::platform::portal::PortalConfig;
+    /// use tower::ServiceExt;
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let platform = Platform::builder(Arc::new(MemoryOutbox::new()))
+    ///     .operator_token("an-operator-token-0001")
+    ///     .portal(PortalConfig::new().frame_ancestors("https://dashboard.example.com")?)
+    ///     .build()
+    ///     .await?;
+    /// let page = platform.router().oneshot(Request::get("/portal/").body(Body::empty())?).await?;
+    /// let policy = page.headers()["content-security-policy"].to_str()?;
+    /// assert!(policy.ends_with("frame-ancestors https://dashboard.example.com"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
+    #[must_use]
+    pub fn portal(mut self, config: PortalConfig) -> Self {
+        self.portal = config;
         self
     }
 
@@ -303,6 +341,7 @@ impl<S: ApplicationStore + 'static> PlatformBuilder<S> {
                 allow_private: self.allow_private,
                 rotation_overlap: self.rotation_overlap,
                 portal_ttl: self.portal_ttl,
+                portal: self.portal,
                 catalog: self.catalog,
             }),
         };

@@ -33,14 +33,17 @@
 //!
 //! # Serving it
 //!
-//! [`router`] serves `/portal/` (and its scripts and stylesheet under `/portal/`); merge it
-//! with the API's router. Every response carries a strict Content-Security-Policy (no inline
+//! [`Platform::router`](crate::platform::Platform::router) serves it at `/portal/` beside the
+//! API; [`router`] serves it alone (`/portal/` and its scripts and stylesheet under it), for a
+//! router of your own. Every response carries a strict Content-Security-Policy (no inline
 //! script or style, connections to its own origin only; see
 //! [`PortalConfig::content_security_policy`]), `X-Content-Type-Options: nosniff`,
 //! `Referrer-Policy: no-referrer`, and `Cache-Control: no-cache` with an `ETag` (the files are
 //! not fingerprinted, so a browser revalidates and gets `304 Not Modified` until the crate
 //! changes). Any page may frame it unless [`PortalConfig::frame_ancestors`] names the ones that
-//! may; use [`router_with`] then.
+//! may: give that configuration to
+//! [`PlatformBuilder::portal`](crate::platform::PlatformBuilder::portal) (whose router serves
+//! the portal beside the API), or serve [`router_with`] yourself.
 //!
 //! ```
 //! use axum::body::Body;
