@@ -200,15 +200,18 @@ export function renderExample(container, api, endpoint, catalog, sent) {
       const eventType = select.value;
       try {
         await api.post("/endpoint" + seg(endpoint.id) + "/send-example", { eventType });
+        notify("An example " + eventType + " event is on its way to this endpoint.");
       } catch (error) {
-        // Servers without Svix's send-example route: publish the example as a message.
+        // Servers without Svix's send-example route: publish the example as a message, which
+        // every endpoint subscribed to the type receives.
         if (![404, 405, 501].includes(error.status)) throw error;
         const type = catalog.find((candidate) => candidate.name === eventType);
         await api.post("/msg", { eventType, payload: examplePayload(type) });
+        notify("An example " + eventType + " event was sent to every endpoint subscribed to it.");
       }
-      notify("An example " + eventType + " event is on its way.");
       sent();
     });
   });
-  replace(container, el("h3", { text: "Send an example event" }), form);
+  replace(container, el("h3", { text: "Send an example event" }),
+    el("p", { class: "muted", text: "A payload built from the event type's schema." }), form);
 }
