@@ -185,7 +185,7 @@ pub use ordering::{ORDERING_KEY_LIMIT, OrderingFailure, check_ordering_key};
 pub use policy::{Decision, EndpointChange, EndpointDisabled, Policy};
 pub use raw_event::{PublishOptions, RawEvent};
 pub use secrets::Secrets;
-pub use tenancy::{ApplicationStore, EventInfo, EventQuery, KeyedRecord};
+pub use tenancy::{ApplicationStore, EventQuery, KeyedRecord, StoredEvent};
 #[cfg(feature = "reqwest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub use worker::{FinishedAttempt, Worker, WorkerBuilder, WorkerError, WorkerReport};

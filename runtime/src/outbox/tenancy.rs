@@ -82,7 +82,7 @@ impl EventQuery {
         self
     }
 
-    /// The page after `position` (an [`EventInfo::position`]).
+    /// The page after `position` (an [`StoredEvent::position`]).
     ///
     /// ```
     /// # use hookwire::outbox::EventQuery;
@@ -110,13 +110,13 @@ impl EventQuery {
 /// A published event as listed.
 ///
 /// ```
-/// # fn demo(event: &hookwire::outbox::EventInfo) {
+/// # fn demo(event: &hookwire::outbox::StoredEvent) {
 /// println!("{} {} {}", event.event_id, event.event_type, event.payload);
 /// # }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
-pub struct EventInfo {
+pub struct StoredEvent {
     /// Its position in publish order (for paging).
     pub position: i64,
     /// Its id (the deliveries' `webhook-id`).
@@ -291,7 +291,7 @@ pub trait ApplicationStore: OutboxStore {
     fn events<'a>(
         &'a self,
         query: &'a EventQuery,
-    ) -> BoxFuture<'a, Result<Vec<EventInfo>, StoreError>>;
+    ) -> BoxFuture<'a, Result<Vec<StoredEvent>, StoreError>>;
 
     /// Writes a keyed record in `space` (replacing one with the same key; its `created_at`
     /// stays). The operator API keeps its event types, idempotent responses and token

@@ -12,7 +12,7 @@ use super::extract::{Call, application, endpoint, find_application};
 use super::operations::{CreateMessage, GetMessage, ListMessages, ResendMessage};
 use super::{ApiError, Caller, ListResponse, MessageOut, MessageRef, Platform, parse_app_id};
 use crate::outbox::{
-    AppId, Application, ApplicationStore, DeliveryQuery, EventInfo, EventQuery, RawEvent,
+    AppId, Application, ApplicationStore, DeliveryQuery, EventQuery, RawEvent, StoredEvent,
 };
 
 /// The message `reference` names in `app`: its id, else its `eventId`.
@@ -20,7 +20,7 @@ pub(crate) async fn message<S: ApplicationStore>(
     platform: &Platform<S>,
     app: AppId,
     reference: &MessageRef,
-) -> Result<EventInfo, ApiError> {
+) -> Result<StoredEvent, ApiError> {
     let store = platform.store();
     let by_id = EventQuery::new(1).app(app).event(reference.as_str());
     if let Some(event) = store.events(&by_id).await?.pop() {

@@ -6,8 +6,8 @@ use super::MemoryOutbox;
 use super::state::State;
 use crate::BoxFuture;
 use crate::outbox::{
-    AppId, Application, ApplicationStore, EndpointId, Erased, EventInfo, EventQuery, KeyedRecord,
-    NewApplication, NewEndpoint, OutboxStore, RawEvent, StoreError, WebhookEndpoint,
+    AppId, Application, ApplicationStore, EndpointId, Erased, EventQuery, KeyedRecord,
+    NewApplication, NewEndpoint, OutboxStore, RawEvent, StoreError, StoredEvent, WebhookEndpoint,
 };
 
 /// An application as kept.
@@ -290,7 +290,7 @@ impl ApplicationStore for MemoryOutbox {
     fn events<'a>(
         &'a self,
         query: &'a EventQuery,
-    ) -> BoxFuture<'a, Result<Vec<EventInfo>, StoreError>> {
+    ) -> BoxFuture<'a, Result<Vec<StoredEvent>, StoreError>> {
         Box::pin(async move {
             let state = self.state.lock().await;
             let app = query.app.map(|app| app.0);
@@ -309,7 +309,7 @@ impl ApplicationStore for MemoryOutbox {
                         }
                     })
             };
-            let info = |(pk, e): (&i64, &super::state::Event)| EventInfo {
+            let info = |(pk, e): (&i64, &super::state::Event)| StoredEvent {
                 position: *pk,
                 event_id: e.event_id.clone(),
                 event_type: e.event_type.clone(),

@@ -7,8 +7,8 @@ use super::{Arg, Dialect, SqlOutbox, db};
 use crate::BoxFuture;
 use crate::outbox::application::{metadata_from, metadata_json};
 use crate::outbox::{
-    AppId, Application, ApplicationStore, EndpointId, Erased, EventInfo, EventQuery, KeyedRecord,
-    NewApplication, OutboxStore, StoreError, WebhookEndpoint,
+    AppId, Application, ApplicationStore, EndpointId, Erased, EventQuery, KeyedRecord,
+    NewApplication, OutboxStore, StoreError, StoredEvent, WebhookEndpoint,
 };
 
 macro_rules! app_columns {
@@ -134,8 +134,8 @@ fn record_row<D: Dialect>(row: &D::Row) -> Result<KeyedRecord, StoreError> {
     })
 }
 
-fn event_row<D: Dialect>(row: &D::Row) -> Result<EventInfo, StoreError> {
-    Ok(EventInfo {
+fn event_row<D: Dialect>(row: &D::Row) -> Result<StoredEvent, StoreError> {
+    Ok(StoredEvent {
         position: D::int(row, 0)?,
         event_id: D::text(row, 1)?,
         event_type: D::text(row, 2)?,
@@ -247,7 +247,7 @@ impl<D: Dialect> SqlOutbox<D> {
         with_types(self, endpoints).await
     }
 
-    async fn list_events(&self, query: &EventQuery) -> Result<Vec<EventInfo>, StoreError> {
+    async fn list_events(&self, query: &EventQuery) -> Result<Vec<StoredEvent>, StoreError> {
         let (sql, start) = if query.newest_first {
             (EVENTS_NEWEST, i64::MAX)
         } else {
@@ -408,7 +408,7 @@ impl<D: Dialect> ApplicationStore for SqlOutbox<D> {
     fn events<'a>(
         &'a self,
         query: &'a EventQuery,
-    ) -> BoxFuture<'a, Result<Vec<EventInfo>, StoreError>> {
+    ) -> BoxFuture<'a, Result<Vec<StoredEvent>, StoreError>> {
         Box::pin(self.list_events(query))
     }
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::Timestamp;
-use crate::outbox::{AttemptLog, DeliveryInfo, DeliveryState, EventInfo};
+use crate::outbox::{AttemptLog, DeliveryInfo, DeliveryState, StoredEvent};
 use crate::platform::{ApplicationIn, EventTypeName, Uid, endpoint_id_of};
 
 /// A message to send to an application's endpoints.
@@ -58,8 +58,8 @@ pub struct MessageOut {
     pub timestamp: Timestamp,
 }
 
-impl From<&EventInfo> for MessageOut {
-    fn from(event: &EventInfo) -> Self {
+impl From<&StoredEvent> for MessageOut {
+    fn from(event: &StoredEvent) -> Self {
         MessageOut {
             id: event.event_id.clone(),
             event_type: event.event_type.clone(),
