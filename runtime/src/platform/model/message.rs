@@ -187,7 +187,7 @@ pub struct EndpointMessageOut {
 
 impl EndpointMessageOut {
     /// `event` as delivered by `delivery`.
-    pub(crate) fn of(event: &EventInfo, delivery: &DeliveryInfo) -> Self {
+    pub(crate) fn of(event: &StoredEvent, delivery: &DeliveryInfo) -> Self {
         let (status, text) = match delivery.state {
             DeliveryState::Delivered => (0, "success"),
             DeliveryState::Failed => (2, "fail"),
