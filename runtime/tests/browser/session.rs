@@ -118,7 +118,8 @@ impl Session {
         }
     }
 
-    async fn displayed(&self, element: &Element) -> bool {
+    /// Whether `element` is shown (not in a hidden part of the page).
+    pub async fn displayed(&self, element: &Element) -> bool {
         self.send(
             reqwest::Method::GET,
             &format!("/element/{}/displayed", element.0),
@@ -214,6 +215,12 @@ impl Session {
     pub async fn attribute(&self, element: &Element, name: &str) -> Option<String> {
         self.element_string(element, &format!("attribute/{name}"))
             .await
+    }
+
+    /// The element's HTML, for failure messages.
+    pub async fn outer_html(&self, element: &Element) -> String {
+        let html = self.element_string(element, "property/outerHTML").await;
+        html.unwrap_or_default()
     }
 
     /// The accessible name the browser computed for `element`.

@@ -123,6 +123,27 @@ async fn submit_url(session: &Session, url: &str, submit: &str) {
     click_button(session, submit).await;
 }
 
+/// Every control shown (buttons, fields, menus, disclosure summaries) has an accessible name,
+/// as a screen reader would announce it.
+async fn assert_everything_is_named(session: &Session) {
+    let controls = session
+        .find_all(By::Css("button, input, select, textarea, summary, a[href]"))
+        .await;
+    assert!(controls.len() > 20, "only {} controls", controls.len());
+    for control in &controls {
+        if !session.displayed(control).await {
+            continue;
+        }
+        let name = session.accessible_name(control).await;
+        if name.trim().is_empty() {
+            panic!(
+                "a control without a name: {}",
+                session.outer_html(control).await
+            );
+        }
+    }
+}
+
 pub async fn run(session: &Session, setup: &Setup) {
     let out = output_dir("portal");
     session.goto(&setup.portal_url).await;
@@ -157,6 +178,13 @@ pub async fn run(session: &Session, setup: &Setup) {
         tabs >= 3,
         "the page's first stops are its navigation: {tabs} tabs"
     );
+    let ring = session
+        .execute(
+            "return getComputedStyle(document.activeElement).outlineStyle",
+            json!([]),
+        )
+        .await;
+    assert_ne!(ring, "none", "the focused button shows no focus ring");
     session.keys(ENTER).await;
     assert_eq!(session.focused_name().await, "Endpoint URL");
     session
@@ -253,6 +281,7 @@ pub async fn run(session: &Session, setup: &Setup) {
         )
         .await;
     session.screenshot(&out.join("failing.png")).await;
+    assert_everything_is_named(session).await;
     (setup.fail)(false);
     click_button(session, &format!("Resend message {failing}")).await;
     wait_for_text(session, &format!("{card} > .row .badge"), "success").await;
