@@ -108,6 +108,26 @@ fn a_paused_endpoint_is_shown_and_released_by_recover_and_retry() {
     let missing = run(&["outbox", "retry", "--db", &db, "3", "999999"]).expect(1);
     assert_eq!(missing.stdout, "3\n");
     assert!(missing.stderr.contains("999999"), "{}", missing.stderr);
+    let as_json = run(&["outbox", "retry", "--db", &db, "4", "999999", "--json"]).expect(1);
+    let as_json: serde_json::Value = serde_json::from_str(&as_json.stdout).unwrap();
+    assert_eq!(
+        as_json,
+        serde_json::json!({"retried": [4], "refused": [999999]})
+    );
+    let recovered = run(&[
+        "outbox",
+        "recover",
+        "--db",
+        &db,
+        "--endpoint",
+        "1",
+        "--json",
+    ]);
+    let recovered: serde_json::Value = serde_json::from_str(&recovered.expect(0).stdout).unwrap();
+    assert_eq!(
+        recovered,
+        serde_json::json!({"endpoint": 1, "recovered": 0})
+    );
     let unknown = run(&["outbox", "recover", "--db", &db, "--endpoint", "7"]).expect(1);
     assert!(
         unknown.stderr.contains("no endpoint 7"),

@@ -292,6 +292,9 @@ struct RetryArgs {
     /// The delivery ids (not in flight)
     #[arg(value_name = "ID", required = true)]
     ids: Vec<i64>,
+    /// Print {"retried": [ids], "refused": [ids]}
+    #[arg(long)]
+    json: bool,
 }
 
 /// `hookwire outbox recover`: also lifts the endpoint's pause and closes its circuit breaker.
@@ -305,6 +308,9 @@ struct RecoverArgs {
     /// Only deliveries created at or after this time: RFC 3339 or Unix seconds [default: all]
     #[arg(long, value_name = "TIME")]
     since: Option<String>,
+    /// Print {"endpoint": ID, "recovered": N}
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -42,11 +42,16 @@ impl OnStore for Retry {
     }
 }
 
-/// Prints each delivery id scheduled again; exits 1 naming those that were not (in flight, or
-/// no such delivery).
+/// Prints each delivery id scheduled again (or, with `--json`, `{"retried": [...], "refused":
+/// [...]}`); exits 1 naming those that were not (in flight, or no such delivery).
 pub(crate) fn retry(args: RetryArgs) -> Result<ExitCode, CliError> {
     let (done, refused) = db::run(&args.db.db, 0, Retry(args.ids))?;
-    print(&done.iter().map(|id| format!("{id}\n")).collect::<String>())?;
+    if args.json {
+        let value = serde_json::json!({ "retried": done, "refused": refused });
+        print(&format!("{value}\n"))?;
+    } else {
+        print(&done.iter().map(|id| format!("{id}\n")).collect::<String>())?;
+    }
     if !refused.is_empty() {
         let ids: Vec<String> = refused.iter().map(ToString::to_string).collect();
         return Err(CliError::failed(format!(
@@ -157,7 +162,8 @@ pub(crate) fn purge(args: PurgeArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Prints how many failed deliveries of the endpoint were scheduled again.
+/// Prints how many failed deliveries of the endpoint were scheduled again (with `--json`,
+/// `{"endpoint": ID, "recovered": N}`).
 pub(crate) fn recover(args: RecoverArgs) -> Result<ExitCode, CliError> {
     let since = args.since.as_deref().map_or(Ok(0), since)?;
     let command = Recover {
@@ -165,6 +171,11 @@ pub(crate) fn recover(args: RecoverArgs) -> Result<ExitCode, CliError> {
         since,
     };
     match db::run(&args.db.db, 0, command)? {
+        Some(count) if args.json => {
+            let value = serde_json::json!({ "endpoint": args.endpoint, "recovered": count });
+            print(&format!("{value}\n"))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(count) => {
             print(&format!("{count}\n"))?;
             Ok(ExitCode::SUCCESS)
