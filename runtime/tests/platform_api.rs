@@ -505,12 +505,30 @@ async fn private_endpoint_urls_are_refused_with_422() {
     assert_eq!(status, 201);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attempted_messages_on_the_memory_store() {
+    attempted_messages(MemoryOutbox::new()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attempted_messages_on_sqlite() {
+    attempted_messages(stores::sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attempted_messages_on_postgres() {
+    let Some(url) = stores::postgres_schema("platform_attempted").await else {
+        return;
+    };
+    attempted_messages(stores::postgres_at(&url).await).await;
+    stores::drop_postgres_schema(&url).await;
+}
+
 /// `GET .../endpoint/{endpoint_id}/msg`: the messages sent to that endpoint, newest first,
 /// each with its delivery's status there and, while a retry is scheduled, the next attempt;
 /// paged by `iterator`; an endpoint that was sent nothing lists nothing.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn attempted_messages_carry_each_deliverys_status_and_next_attempt() {
-    let store = Arc::new(MemoryOutbox::new());
+async fn attempted_messages<S: ApplicationStore + 'static>(store: S) {
+    let store = Arc::new(store);
     let platform = Platform::builder(Arc::clone(&store))
         .operator_token(OPERATOR)
         .allow_private_endpoints(true)
