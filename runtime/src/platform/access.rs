@@ -65,9 +65,8 @@ async fn link<S: ApplicationStore + 'static>(
     platform: &Platform<S>,
     headers: &HeaderMap,
     app: &Application,
-    expiry: Option<u32>,
+    ttl: Option<Duration>,
 ) -> Result<Response, ApiError> {
-    let ttl = expiry.map(|seconds| Duration::from_secs(u64::from(seconds)));
     let token = platform.portal_token_within(app.id, ttl).await?;
     let url = format!(
         "{}/portal/#app={}&token={}",
@@ -92,7 +91,11 @@ pub(crate) async fn portal_access<S: ApplicationStore + 'static>(
     )
     .await?;
     caller.operator()?;
-    link(&platform, &headers, &app, request.body.expiry).await
+    let expiry = request
+        .body
+        .expiry
+        .map(|seconds| Duration::from_secs(seconds.get()));
+    link(&platform, &headers, &app, expiry).await
 }
 
 pub(crate) async fn dashboard_access<S: ApplicationStore + 'static>(

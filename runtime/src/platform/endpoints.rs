@@ -29,7 +29,7 @@ pub(crate) fn new_secret() -> Result<String, ApiError> {
 /// `allow_private`) naming a loopback, private or link-local address.
 pub(crate) fn check_url(url: &str, allow_private: bool) -> Result<(), ApiError> {
     let refuse = |why: String| ApiError::invalid(["body", "url"], why);
-    if !super::url_rule::matches(url) {
+    if url.len() > 65536 || !super::url_rule::matches(url) {
         return Err(refuse(format!(
             "`{}` is not an http:// or https:// URL with a host name or IPv4 address",
             url.escape_default()
@@ -61,24 +61,22 @@ fn to_new(
 ) -> Result<NewEndpoint, ApiError> {
     check_url(&body.url, platform.allow_private())?;
     let secrets = match (&body.secret, secrets) {
-        (Some(secret), _) => Secrets::new([secret.clone()]),
+        (Some(secret), _) => Secrets::new([secret.as_str()]),
         (None, Some(kept)) => kept,
         (None, None) => Secrets::new([new_secret()?]),
     };
     let mut new = NewEndpoint::new(body.url.clone(), String::new())
         .app(app.id)
-        .description(body.description.clone())
+        .description(body.description.as_str())
         .allow_private(platform.allow_private());
     new.secrets = secrets;
     new.uid = body.uid.as_ref().map(|uid| uid.as_str().to_owned());
     new.metadata = body.metadata.clone();
-    for (name, value) in &body.headers {
-        new = new.header(name.clone(), value.clone());
-    }
+    new.headers = (*body.headers).clone();
     new.types = types(body.event_types.as_deref());
     new.rate_per_second = body
         .throttle_rate
-        .map(|rate| u32::from(rate.max(1)))
+        .map(super::model::rate)
         .or(app.rate_limit);
     Ok(new)
 }
@@ -214,7 +212,7 @@ pub(crate) async fn patch<S: ApplicationStore + 'static>(
         new.url = url;
     }
     if let Some(description) = patch.description {
-        new.description = description;
+        new.description = description.as_str().to_owned();
     }
     if let Some(uid) = patch.uid {
         new.uid = uid.map(|uid| uid.as_str().to_owned());
@@ -223,7 +221,7 @@ pub(crate) async fn patch<S: ApplicationStore + 'static>(
         new.types = types(names.as_deref());
     }
     if let Some(rate) = patch.throttle_rate {
-        new.rate_per_second = rate.map(|rate| u32::from(rate.max(1)));
+        new.rate_per_second = rate.map(super::model::rate);
     }
     if let Some(metadata) = patch.metadata {
         new.metadata = metadata;

@@ -141,7 +141,7 @@ pub(crate) async fn create<S: ApplicationStore + 'static>(
     let body = request.body;
     let store = platform.store();
     let stored = Stored {
-        description: body.description,
+        description: body.description.as_str().to_owned(),
         archived: body.archived,
         deprecated: body.deprecated,
         schemas: body.schemas,
@@ -192,7 +192,7 @@ pub(crate) async fn update<S: ApplicationStore + 'static>(
     let store = platform.store();
     let existing = store.record_of(SPACE, name).await?;
     let stored = Stored {
-        description: body.description,
+        description: body.description.as_str().to_owned(),
         archived: body.archived,
         deprecated: body.deprecated,
         schemas: body.schemas,
@@ -222,7 +222,7 @@ pub(crate) async fn patch<S: ApplicationStore + 'static>(
     let mut stored = read(&record)?;
     let patch = request.body;
     if let Some(description) = patch.description {
-        stored.description = description;
+        stored.description = description.as_str().to_owned();
     }
     if let Some(archived) = patch.archived {
         stored.archived = archived;

@@ -35,6 +35,13 @@ impl<S: Send + Sync, E: Endpoint> FromRequest<S> for Call<E> {
         let bytes = axum::body::to_bytes(body, BODY_LIMIT)
             .await
             .map_err(|_| ApiError::invalid(["body"], "the body is over 1 MiB or was cut off"))?;
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        if first.is_some_and(|b| *b != b'{') {
+            return Err(ApiError::invalid(
+                ["body"],
+                "the body must be a JSON object",
+            ));
+        }
         let mut incoming = Incoming::new()
             .with_query(parts.uri.query().unwrap_or(""))
             .with_headers(&parts.headers)

@@ -1,7 +1,7 @@
 //! `Idempotency-Key` on `POST`s, as Svix: the first request with a key runs, and its answer
-//! is kept for 24 hours; a repeat (same caller, same path, same key) gets that answer again
-//! without running, and a repeat while the first still runs gets `409`. Answers of `5xx`
-//! are not kept, so a retry after a failure runs again. Keys are kept as keyed records
+//! is kept for 24 hours; a repeat (same caller, path, body and key) gets that answer again
+//! without running, and a repeat while the first still runs gets `409`. Only successes are
+//! kept, so a retry after a refusal or a failure runs again. Keys are kept as keyed records
 //! (space `idempotency`), so servers sharing a database share them.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -35,17 +35,18 @@ struct Kept {
 /// Requests seen, to purge old keys now and then.
 static SEEN: AtomicU64 = AtomicU64::new(0);
 
-/// The record key of a request: a digest of the caller's credentials, the path and the key
-/// (so one caller's key never answers another's request, and no token is stored).
-fn record_key(request: &Request, key: &str) -> String {
+/// The record key of a request: a digest of the caller's credentials, the path, the body and
+/// the key (so one caller's key never answers another's request, and no token is stored).
+fn record_key(parts: &axum::http::request::Parts, body: &[u8], key: &str) -> String {
     let mut hasher = Sha256::new();
-    if let Some(authorization) = request.headers().get(header::AUTHORIZATION) {
+    if let Some(authorization) = parts.headers.get(header::AUTHORIZATION) {
         hasher.update(authorization.as_bytes());
     }
-    hasher.update(b"\0");
-    hasher.update(request.uri().path().as_bytes());
-    hasher.update(b"\0");
-    hasher.update(key.as_bytes());
+    for part in [parts.uri.path().as_bytes(), body, key.as_bytes()] {
+        hasher.update(b"\0");
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
     hasher
         .finalize()
         .iter()
@@ -61,7 +62,7 @@ pub(crate) async fn idempotency<S: ApplicationStore + 'static>(
 ) -> Response {
     let key = match request.headers().get("idempotency-key") {
         Some(value) if request.method() == Method::POST => match value.to_str() {
-            Ok(key) if !key.is_empty() && key.len() <= 256 => key.to_owned(),
+            Ok(key) if super::IdempotencyKey::valid(key) => key.to_owned(),
             _ => {
                 return ApiError::invalid(
                     ["header", "idempotency-key"],
@@ -80,7 +81,13 @@ pub(crate) async fn idempotency<S: ApplicationStore + 'static>(
     {
         tracing::warn!(%error, "could not purge old idempotency keys");
     }
-    let record = record_key(&request, &key);
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, ANSWER_LIMIT).await else {
+        return ApiError::invalid(["body"], "the body is over 1 MiB or was cut off")
+            .into_response();
+    };
+    let record = record_key(&parts, &body, &key);
+    let request = Request::from_parts(parts, Body::from(body));
     match store.insert_record(SPACE, &record, RUNNING).await {
         Err(error) => ApiError::from(error).into_response(),
         Ok(Some(existing)) if existing.value == RUNNING => {
@@ -100,7 +107,7 @@ pub(crate) async fn idempotency<S: ApplicationStore + 'static>(
     }
 }
 
-/// Keeps `response` under `record` (or forgets the key for a `5xx`) and answers it.
+/// Keeps `response` under `record` (or forgets the key unless it is a success) and answers it.
 async fn keep<S: ApplicationStore>(store: &S, record: &str, response: Response) -> Response {
     let (parts, body) = response.into_parts();
     let bytes = match axum::body::to_bytes(body, ANSWER_LIMIT).await {
@@ -110,7 +117,7 @@ async fn keep<S: ApplicationStore>(store: &S, record: &str, response: Response) 
             return ApiError::Internal("an answer over 1 MiB".to_owned()).into_response();
         }
     };
-    let outcome = if parts.status.is_server_error() {
+    let outcome = if !parts.status.is_success() {
         store
             .delete_records(SPACE, Some(record), i64::MAX)
             .await

@@ -62,6 +62,7 @@ mod endpoints;
 mod errors;
 mod event_types;
 mod extract;
+mod fields;
 mod idempotency;
 mod ids;
 mod messages;
@@ -76,6 +77,7 @@ mod url_rule;
 
 pub use auth::Caller;
 pub use errors::{ApiError, HttpErrorOut, HttpValidationError, ValidationError};
+pub use fields::{Bounded, Headers, HeadersPatch, IdempotencyKey, Name, SigningSecret, Text};
 pub use ids::{app_id_of, endpoint_id_of, parse_app_id, parse_endpoint_id};
 pub use model::*;
 pub use openapi::openapi;

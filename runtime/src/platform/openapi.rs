@@ -61,11 +61,21 @@ pub fn openapi() -> Result<Value, OpenApiError> {
 }
 
 fn add_schema<T: schemars::JsonSchema>(schemas: &mut Map<String, Value>, name: &str) {
-    let mut generator = crate::schema::settings().into_generator();
-    let mut schema = generator.root_schema_for::<T>().to_value();
+    let mut generator = crate::schema::settings()
+        .with(|settings| {
+            settings.definitions_path = "/components/schemas".into();
+            settings.meta_schema = None;
+        })
+        .into_generator();
+    let schema = generator.root_schema_for::<T>().to_value();
+    for (name, definition) in generator.take_definitions(true) {
+        schemas.entry(name).or_insert(definition);
+    }
+    let mut schema = schema;
     if let Some(object) = schema.as_object_mut() {
         object.remove("$schema");
         object.remove("title");
+        object.remove("$defs");
     }
     schemas.insert(name.to_owned(), schema);
 }

@@ -235,9 +235,21 @@ checked_text!(
 /// assert_eq!(iterator.as_str(), "app_1");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct ListIterator(String);
+
+impl<'de> Deserialize<'de> for ListIterator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        if text.chars().count() > 256 {
+            return Err(serde::de::Error::custom(
+                "an iterator is at most 256 characters",
+            ));
+        }
+        Ok(ListIterator(text))
+    }
+}
 
 impl ListIterator {
     /// The text.

@@ -8,21 +8,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::Timestamp;
 use crate::outbox::{Application, NewApplication};
-use crate::platform::Uid;
+use crate::platform::{Bounded, Name, Uid};
 
 /// A new application, or its new fields for `PUT`.
 ///
 /// ```
 /// let app: hookwire::platform::ApplicationIn = serde_json::from_str(r#"{"name": "Acme", "uid": "m-1"}"#)?;
-/// assert_eq!(app.name, "Acme");
+/// assert_eq!(app.name.as_str(), "Acme");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationIn {
     /// A name for people.
-    #[schemars(length(min = 1, max = 256), regex(pattern = r"\S"))]
-    pub name: String,
+    pub name: Name,
     /// The id of your choosing (a merchant id).
     #[serde(default)]
     pub uid: Option<Uid>,
@@ -31,8 +30,7 @@ pub struct ApplicationIn {
     pub metadata: BTreeMap<String, String>,
     /// Attempts per second its new endpoints start at most.
     #[serde(default, alias = "rateLimit")]
-    #[schemars(range(min = 1))]
-    pub throttle_rate: Option<u16>,
+    pub throttle_rate: Option<Bounded<1, 65535>>,
 }
 
 /// Changes to an application: the fields given replace the stored ones.
@@ -47,8 +45,7 @@ pub struct ApplicationIn {
 pub struct ApplicationPatch {
     /// A new name.
     #[serde(default)]
-    #[schemars(length(min = 1, max = 256), regex(pattern = r"\S"))]
-    pub name: Option<String>,
+    pub name: Option<Name>,
     /// A new uid (`null` removes it).
     #[serde(default, deserialize_with = "super::double_option")]
     pub uid: Option<Option<Uid>>,
@@ -61,8 +58,7 @@ pub struct ApplicationPatch {
         alias = "rateLimit",
         deserialize_with = "super::double_option"
     )]
-    #[schemars(range(min = 1))]
-    pub throttle_rate: Option<Option<u16>>,
+    pub throttle_rate: Option<Option<Bounded<1, 65535>>>,
 }
 
 /// An application as the API shows it.
@@ -111,10 +107,10 @@ impl From<&Application> for ApplicationOut {
 impl ApplicationIn {
     /// As the store takes it.
     pub(crate) fn to_new(&self) -> NewApplication {
-        let mut new = NewApplication::new(self.name.clone());
+        let mut new = NewApplication::new(self.name.as_str());
         new.uid = self.uid.as_ref().map(|uid| uid.as_str().to_owned());
         new.metadata = self.metadata.clone();
-        new.rate_limit = self.throttle_rate.map(|rate| u32::from(rate.max(1)));
+        new.rate_limit = self.throttle_rate.map(rate);
         new
     }
 }
@@ -122,7 +118,8 @@ impl ApplicationIn {
 impl ApplicationPatch {
     /// `app` with the patch applied.
     pub(crate) fn apply(&self, app: &Application) -> NewApplication {
-        let mut new = NewApplication::new(self.name.clone().unwrap_or_else(|| app.name.clone()));
+        let name = self.name.as_ref().map_or(app.name.as_str(), Name::as_str);
+        let mut new = NewApplication::new(name);
         new.uid = match &self.uid {
             Some(uid) => uid.as_ref().map(|uid| uid.as_str().to_owned()),
             None => app.uid.clone(),
@@ -132,9 +129,14 @@ impl ApplicationPatch {
             .clone()
             .unwrap_or_else(|| app.metadata.clone());
         new.rate_limit = match self.throttle_rate {
-            Some(rate) => rate.map(|rate| u32::from(rate.max(1))),
+            Some(limit) => limit.map(rate),
             None => app.rate_limit,
         };
         new
     }
+}
+
+/// A rate limit as the store keeps it.
+pub(crate) fn rate(limit: Bounded<1, 65535>) -> u32 {
+    u32::try_from(limit.get()).unwrap_or(u32::MAX)
 }

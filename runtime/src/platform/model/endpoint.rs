@@ -8,14 +8,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::Timestamp;
 use crate::outbox::{EndpointId, WebhookEndpoint};
-use crate::platform::{EventTypeName, Uid, endpoint_id_of};
+use crate::platform::{
+    Bounded, EventTypeName, Headers, HeadersPatch, SigningSecret, Text, Uid, endpoint_id_of,
+};
 
 /// The pattern of an endpoint's URL the API accepts: `http` or `https`, a host name whose last
 /// label starts with a letter or an IPv4 address, an optional port (1 to 65535) and path.
 pub(crate) const URL_PATTERN: &str = r"^https?://(([A-Za-z0-9\-]+\.)*[A-Za-z][A-Za-z0-9\-]*|((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9]))(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?(/[^\s]*)?$";
-
-/// A signing secret's pattern: `whsec_` (optional) and 32 to 100 base64 characters.
-pub(crate) const SECRET_PATTERN: &str = r"^(whsec_)?[A-Za-z0-9+/]{32,100}={0,2}$";
 
 /// A new endpoint (`POST`), or an endpoint's fields (`PUT`).
 ///
@@ -33,8 +32,7 @@ pub struct EndpointIn {
     pub url: String,
     /// A description for people.
     #[serde(default)]
-    #[schemars(length(max = 4096))]
-    pub description: String,
+    pub description: Text<4096>,
     /// The id of your choosing.
     #[serde(default)]
     pub uid: Option<Uid>,
@@ -43,22 +41,19 @@ pub struct EndpointIn {
     pub disabled: bool,
     /// The event types it receives (absent or `null`: all).
     #[serde(default, alias = "filterTypes")]
-    #[schemars(length(min = 1, max = 256))]
     pub event_types: Option<Vec<EventTypeName>>,
     /// Attempts per second at most.
     #[serde(default, alias = "rateLimit")]
-    #[schemars(range(min = 1))]
-    pub throttle_rate: Option<u16>,
+    pub throttle_rate: Option<Bounded<1, 65535>>,
     /// The signing secret (`whsec_` and base64); generated when absent.
     #[serde(default)]
-    #[schemars(regex(pattern = SECRET_PATTERN))]
-    pub secret: Option<String>,
+    pub secret: Option<SigningSecret>,
     /// Free-form metadata.
     #[serde(default)]
     pub metadata: BTreeMap<String, String>,
     /// Extra headers sent with each delivery.
     #[serde(default)]
-    pub headers: BTreeMap<String, String>,
+    pub headers: Headers,
 }
 
 /// Changes to an endpoint: the fields given replace the stored ones.
@@ -77,8 +72,7 @@ pub struct EndpointPatch {
     pub url: Option<String>,
     /// A new description.
     #[serde(default)]
-    #[schemars(length(max = 4096))]
-    pub description: Option<String>,
+    pub description: Option<Text<4096>>,
     /// A new uid (`null` removes it).
     #[serde(default, deserialize_with = "super::double_option")]
     pub uid: Option<Option<Uid>>,
@@ -91,7 +85,6 @@ pub struct EndpointPatch {
         alias = "filterTypes",
         deserialize_with = "super::double_option"
     )]
-    #[schemars(length(max = 256))]
     pub event_types: Option<Option<Vec<EventTypeName>>>,
     /// A new rate limit (`null` removes it).
     #[serde(
@@ -99,8 +92,7 @@ pub struct EndpointPatch {
         alias = "rateLimit",
         deserialize_with = "super::double_option"
     )]
-    #[schemars(range(min = 1))]
-    pub throttle_rate: Option<Option<u16>>,
+    pub throttle_rate: Option<Option<Bounded<1, 65535>>>,
     /// New metadata.
     #[serde(default)]
     pub metadata: Option<BTreeMap<String, String>>,
@@ -200,12 +192,10 @@ pub struct EndpointSecretOut {
 pub struct EndpointSecretRotateIn {
     /// The new secret.
     #[serde(default)]
-    #[schemars(regex(pattern = SECRET_PATTERN))]
-    pub key: Option<String>,
+    pub key: Option<SigningSecret>,
     /// Seconds the previous secret keeps signing (0 to 7 days; default 24 hours).
     #[serde(default)]
-    #[schemars(range(max = 604800))]
-    pub grace_period_seconds: Option<u32>,
+    pub grace_period_seconds: Option<Bounded<0, 604800>>,
 }
 
 /// An endpoint's extra headers, to set.
@@ -218,7 +208,7 @@ pub struct EndpointSecretRotateIn {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct EndpointHeadersIn {
     /// Header names and values.
-    pub headers: BTreeMap<String, String>,
+    pub headers: Headers,
 }
 
 /// Changes to an endpoint's headers: `null` or `deleteHeaders` remove one.
@@ -232,7 +222,7 @@ pub struct EndpointHeadersIn {
 #[serde(rename_all = "camelCase")]
 pub struct EndpointHeadersPatchIn {
     /// Headers to set (a value) or remove (`null`).
-    pub headers: BTreeMap<String, Option<String>>,
+    pub headers: HeadersPatch,
     /// Headers to remove.
     #[serde(default)]
     pub delete_headers: Vec<String>,

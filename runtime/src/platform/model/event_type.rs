@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::Timestamp;
-use crate::platform::EventTypeName;
+use crate::platform::{EventTypeName, Text};
 
 /// A new event type.
 ///
@@ -21,8 +21,7 @@ pub struct EventTypeIn {
     /// Its name.
     pub name: EventTypeName,
     /// What it means.
-    #[schemars(length(max = 4096))]
-    pub description: String,
+    pub description: Text<4096>,
     /// Hidden from lists unless asked for.
     #[serde(default)]
     pub archived: bool,
@@ -41,15 +40,14 @@ pub struct EventTypeIn {
 ///
 /// ```
 /// let update: hookwire::platform::EventTypeUpdate = serde_json::from_str(r#"{"description": "Paid."}"#)?;
-/// assert_eq!(update.description, "Paid.");
+/// assert_eq!(update.description.as_str(), "Paid.");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EventTypeUpdate {
     /// What it means.
-    #[schemars(length(max = 4096))]
-    pub description: String,
+    pub description: Text<4096>,
     /// Hidden from lists unless asked for.
     #[serde(default)]
     pub archived: bool,
@@ -76,8 +74,7 @@ pub struct EventTypeUpdate {
 pub struct EventTypePatch {
     /// A new description.
     #[serde(default)]
-    #[schemars(length(max = 4096))]
-    pub description: Option<String>,
+    pub description: Option<Text<4096>>,
     /// Archives or restores it.
     #[serde(default)]
     pub archived: Option<bool>,

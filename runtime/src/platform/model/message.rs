@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::Timestamp;
 use crate::outbox::{AttemptLog, DeliveryInfo, DeliveryState, StoredEvent};
-use crate::platform::{ApplicationIn, EventTypeName, Uid, endpoint_id_of};
+use crate::platform::{ApplicationIn, Bounded, EventTypeName, Uid, endpoint_id_of};
 
 /// A message to send to an application's endpoints.
 ///
@@ -142,8 +142,7 @@ pub struct AppPortalAccessIn {
     pub application: Option<ApplicationIn>,
     /// Seconds the token is valid (at most the platform's token lifetime).
     #[serde(default)]
-    #[schemars(range(min = 1, max = 31536000))]
-    pub expiry: Option<u32>,
+    pub expiry: Option<Bounded<1, 31536000>>,
 }
 
 /// A portal link and its token.

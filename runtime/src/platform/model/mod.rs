@@ -5,6 +5,7 @@ mod endpoint;
 mod event_type;
 mod message;
 
+pub(crate) use app::rate;
 pub use app::{ApplicationIn, ApplicationOut, ApplicationPatch};
 pub use endpoint::{
     EmptyResponse, EndpointHeadersIn, EndpointHeadersOut, EndpointHeadersPatchIn, EndpointIn,

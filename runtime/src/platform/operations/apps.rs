@@ -41,7 +41,7 @@ pub struct CreateApplication {
     pub get_if_exists: Option<bool>,
     /// Answers a repeated request with the first answer.
     #[hookwire(header = "idempotency-key")]
-    pub idempotency_key: Option<String>,
+    pub idempotency_key: Option<IdempotencyKey>,
     /// The application.
     #[hookwire(body)]
     pub body: ApplicationIn,
@@ -167,7 +167,7 @@ pub struct CreateEndpoint {
     pub app_id: AppRef,
     /// Answers a repeated request with the first answer.
     #[hookwire(header = "idempotency-key")]
-    pub idempotency_key: Option<String>,
+    pub idempotency_key: Option<IdempotencyKey>,
     /// The endpoint.
     #[hookwire(body)]
     pub body: EndpointIn,
@@ -305,7 +305,7 @@ pub struct RotateEndpointSecret {
     pub endpoint_id: EndpointRef,
     /// Answers a repeated request with the first answer.
     #[hookwire(header = "idempotency-key")]
-    pub idempotency_key: Option<String>,
+    pub idempotency_key: Option<IdempotencyKey>,
     /// The new secret and grace period.
     #[hookwire(body)]
     pub body: EndpointSecretRotateIn,
@@ -332,7 +332,7 @@ pub struct RecoverEndpoint {
     pub endpoint_id: EndpointRef,
     /// Answers a repeated request with the first answer.
     #[hookwire(header = "idempotency-key")]
-    pub idempotency_key: Option<String>,
+    pub idempotency_key: Option<IdempotencyKey>,
     /// Since when.
     #[hookwire(body)]
     pub body: RecoverIn,

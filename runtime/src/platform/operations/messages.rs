@@ -44,7 +44,7 @@ pub struct CreateMessage {
     pub app_id: AppRef,
     /// Answers a repeated request with the first answer.
     #[hookwire(header = "idempotency-key")]
-    pub idempotency_key: Option<String>,
+    pub idempotency_key: Option<IdempotencyKey>,
     /// The message.
     #[hookwire(body)]
     pub body: MessageIn,
@@ -152,7 +152,7 @@ pub struct ResendMessage {
     pub endpoint_id: EndpointRef,
     /// Answers a repeated request with the first answer.
     #[hookwire(header = "idempotency-key")]
-    pub idempotency_key: Option<String>,
+    pub idempotency_key: Option<IdempotencyKey>,
 }
 
 /// Lists event types (with their schemas when `with_content=true`).
@@ -197,7 +197,7 @@ pub struct ListEventTypes {
 pub struct CreateEventType {
     /// Answers a repeated request with the first answer.
     #[hookwire(header = "idempotency-key")]
-    pub idempotency_key: Option<String>,
+    pub idempotency_key: Option<IdempotencyKey>,
     /// The event type.
     #[hookwire(body)]
     pub body: EventTypeIn,
@@ -263,7 +263,7 @@ pub struct PatchEventType {
     pub body: EventTypePatch,
 }
 
-/// Archives an event type (`expunge=true` deletes it).
+/// Deletes an event type (`expunge` is accepted and changes nothing).
 ///
 /// `DELETE /api/v1/event-type/{event_type_name}`
 ///
@@ -302,7 +302,7 @@ pub struct AppPortalAccess {
     pub app_id: AppRef,
     /// Answers a repeated request with the first answer.
     #[hookwire(header = "idempotency-key")]
-    pub idempotency_key: Option<String>,
+    pub idempotency_key: Option<IdempotencyKey>,
     /// Options.
     #[hookwire(body)]
     pub body: AppPortalAccessIn,
@@ -326,7 +326,7 @@ pub struct DashboardAccess {
     pub app_id: AppRef,
     /// Answers a repeated request with the first answer.
     #[hookwire(header = "idempotency-key")]
-    pub idempotency_key: Option<String>,
+    pub idempotency_key: Option<IdempotencyKey>,
 }
 
 /// Revokes every portal token of the application.
@@ -347,7 +347,7 @@ pub struct ExpireAllTokens {
     pub app_id: AppRef,
     /// Answers a repeated request with the first answer.
     #[hookwire(header = "idempotency-key")]
-    pub idempotency_key: Option<String>,
+    pub idempotency_key: Option<IdempotencyKey>,
 }
 
 /// Answers 204 while the server runs.
