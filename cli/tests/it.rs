@@ -29,6 +29,7 @@ mod outbox_crash;
 mod send_listen;
 mod send_retry;
 mod server_cli;
+mod server_schemathesis;
 mod sign_roundtrip;
 mod svix_client;
 mod tls;
