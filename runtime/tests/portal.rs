@@ -1,6 +1,7 @@
 //! The customer portal in headless Chromium, driven through WebDriver (`browser/`): the page
-//! the crate serves loads under its own Content-Security-Policy with nothing blocked and works
-//! at phone width; and, against the real operator API with a memory outbox and a worker, a
+//! the crate serves loads under its own Content-Security-Policy with nothing blocked, works at
+//! phone width and shows the API's reason for refusing a private endpoint URL; and, against the
+//! real operator API with a memory outbox and a worker, a
 //! customer opens the link `app-portal-access` gave, adds an endpoint, sees a delivery arrive,
 //! resends it and sees the second attempt (`portal_support/flow.rs` has every step).
 //! Screenshots are kept under `target/tmp/portal/`.
@@ -16,7 +17,7 @@ use std::time::Duration;
 
 use browser::{By, Driver, browser_tools, output_dir};
 use hookwire::outbox::{MemoryOutbox, Worker};
-use hookwire::platform::{Platform, portal};
+use hookwire::platform::Platform;
 use hookwire::{Event, Events, JsonSchema, schemars};
 use portal_support::flow::{self, Setup};
 use portal_support::{Receiver, serve};
@@ -26,14 +27,22 @@ use serde_json::json;
 const WAIT: Duration = Duration::from_secs(30);
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_page_loads_under_its_policy_and_fits_a_phone() {
+async fn the_page_loads_under_its_policy_fits_a_phone_and_shows_a_refusal() {
     let Some((chromium, chromedriver)) = browser_tools("portal") else {
         return;
     };
     let out = output_dir("portal");
-    let base = serve(portal::router()).await;
+    let (setup, _receiver) = platform(false).await;
+    let base = &setup.base;
     let driver = Driver::start(&chromedriver, &out.join("chromedriver-page.log")).await;
     let session = driver.session(&chromium, 390, 844).await;
+    // `--window-size` is not taken below 500 pixels wide; the window's own size is.
+    session.resize(390, 844).await;
+    let width = session.execute("return window.innerWidth", json!([])).await;
+    assert!(
+        width.as_u64().is_some_and(|w| w <= 400),
+        "a phone is narrower than {width}"
+    );
 
     // Without a link's token the page says so (and its scripts ran: the view is theirs).
     session.goto(&format!("{base}/portal")).await;
@@ -62,6 +71,34 @@ async fn the_page_loads_under_its_policy_and_fits_a_phone() {
         .filter(|line| line.contains("Content Security Policy") || line.starts_with("SEVERE"))
         .collect();
     assert!(blocked.is_empty(), "the browser reported: {blocked:#?}");
+
+    // With the link, on a server that refuses private addresses: the API's reason is shown
+    // next to the field.
+    session.goto(&setup.portal_url).await;
+    session
+        .wait_for(By::Css("body[data-ready='true']"), WAIT)
+        .await;
+    flow::click_button(&session, "Add endpoint").await;
+    let url = session.wait_for(By::Css("#endpoint-url"), WAIT).await;
+    session.type_into(&url, "http://10.0.0.1/hook").await;
+    flow::click_button(&session, "Create endpoint").await;
+    session
+        .wait_until("the refusal is shown", WAIT, || async {
+            let error = session.text_of(By::Css("#endpoint-form-error")).await;
+            error
+                .contains("private addresses are refused")
+                .then_some(())
+        })
+        .await;
+    assert_eq!(
+        session.attribute(&url, "aria-invalid").await.as_deref(),
+        Some("true")
+    );
+    session
+        .screenshot(&out.join("refused-private-phone.png"))
+        .await;
+    let left = setup.get(&format!("/app/{}/endpoint", setup.app)).await;
+    assert_eq!(left["data"], json!([]));
     session.quit().await;
 }
 
@@ -97,15 +134,13 @@ enum ShopEvent {
 
 const OPERATOR: &str = "portal-test-operator-token";
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_customer_adds_an_endpoint_sees_a_delivery_and_resends_it() {
-    let Some((chromium, chromedriver)) = browser_tools("portal") else {
-        return;
-    };
+/// The operator API with a memory outbox and a worker on a loopback port (private endpoint
+/// addresses allowed or not), an application, its portal link, and a loopback receiver.
+async fn platform(allow_private: bool) -> (Setup, Receiver) {
     let store = Arc::new(MemoryOutbox::new());
     let platform = Platform::builder(Arc::clone(&store))
         .operator_token(OPERATOR)
-        .allow_private_endpoints(true)
+        .allow_private_endpoints(allow_private)
         .catalog::<ShopEvent>()
         .build()
         .await
@@ -149,7 +184,15 @@ async fn a_customer_adds_an_endpoint_sees_a_delivery_and_resends_it() {
             .portal_url
             .starts_with(&format!("{base}/portal/#app={}&token=", setup.app))
     );
+    (setup, receiver)
+}
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_customer_adds_an_endpoint_sees_a_delivery_and_resends_it() {
+    let Some((chromium, chromedriver)) = browser_tools("portal") else {
+        return;
+    };
+    let (setup, _receiver) = platform(true).await;
     let out = output_dir("portal");
     let driver = Driver::start(&chromedriver, &out.join("chromedriver.log")).await;
     let session = driver.session(&chromium, 1280, 1000).await;

@@ -112,4 +112,9 @@ async function start() {
   document.body.dataset.ready = "true";
 }
 
+// A new link opened in this tab changes only the fragment, which loads nothing: start over.
+window.addEventListener("hashchange", () => {
+  if (/(^#|&)token=/.test(location.hash)) location.reload();
+});
+
 start();
