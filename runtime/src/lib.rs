@@ -48,6 +48,7 @@
 //! | serve and read the events feed (catching up) | [`feed`]: [`feed::router`], [`FeedClient`](feed::FeedClient), [`Receiver::catch_up`](receiver::Receiver::catch_up) | `outbox` (`axum` to serve, `reqwest` to read) | `several-machines.md` |
 //! | the API: typed client | [`Endpoint`](derive@Endpoint) (derive), [`client::ApiClient`] | `schema` and `reqwest` | `api.md` |
 //! | the API: server routes checked against the document, `/docs` | [`server::EndpointRouter`], [`server::docs_router`], [`problem::Problem`] | `axum` | `api.md` |
+//! | webhooks as a product: the Svix-compatible operator API, portal tokens, the customer portal | [`platform`]: [`Platform`](platform::Platform), [`routes`](platform::routes), [`portal`](platform::portal) | `platform` | `server.md` |
 //! | schemas, OpenAPI 3.1/3.0, AsyncAPI, export | [`schema`]: [`OpenApi`](schema::OpenApi), [`Export`](schema::Export), [`AsyncApi`](schema::AsyncApi), `JsonSchema` | `schema` | `schemas.md` |
 //! | breaking changes between two versions | [`schema::diff`], or `hookwire diff` | `schema` | `schemas.md` |
 //! | generate types from a provider's description | the `hookwire-codegen` crate, or `hookwire generate` | | `generate.md` |
@@ -83,7 +84,8 @@
         feature = "sqlite",
         feature = "postgres",
         feature = "redis",
-        feature = "metrics"
+        feature = "metrics",
+        feature = "platform"
     )),
     allow(rustdoc::broken_intra_doc_links)
 )]
