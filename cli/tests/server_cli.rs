@@ -6,11 +6,11 @@
 use crate::support;
 
 use std::io::{Read as _, Write as _};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use support::{Listener, run_env, temp_db};
+use support::{Listener, Server, run_env, temp_db};
 
 const TOKEN: &str = "operator-token-for-the-cli-test";
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -47,44 +47,6 @@ fn http(
     (status, value)
 }
 
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(db: &str, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hookwire"))
-            .args(["server", "--db", db, "--port", "0"])
-            .args(extra)
-            .env("HOOKWIRE_API_TOKEN", TOKEN)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn hookwire server");
-        let mut stdout = child.stdout.take().unwrap();
-        let mut line = Vec::new();
-        let mut byte = [0u8; 1];
-        while stdout.read(&mut byte).unwrap() == 1 && byte[0] != b'\n' {
-            line.push(byte[0]);
-        }
-        let line = String::from_utf8(line).unwrap();
-        let base = line
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
-            .to_owned();
-        Server { child, base }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn the_server_refuses_to_start_without_an_operator_token() {
     let (_dir, db) = temp_db("server-no-token");
@@ -105,7 +67,7 @@ fn the_server_refuses_to_start_without_an_operator_token() {
 #[test]
 fn the_server_serves_the_api_the_portal_and_metrics_and_delivers() {
     let (_dir, db) = temp_db("server");
-    let mut server = Server::start(&db, &["--workers", "2", "--allow-private-endpoints"]);
+    let mut server = Server::start(&db, TOKEN, &["--workers", "2", "--allow-private-endpoints"]);
     let base = server.base.clone();
     let mut listener = Listener::start(&["--secret", SECRET]);
 

@@ -10,6 +10,7 @@
 //! `HOOKWIRE_SCHEMATHESIS_SEED` the seed; the report and output are kept under
 //! `target/tmp/schemathesis-server/`.
 
+use crate::support::Server;
 use std::io::Read as _;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -55,34 +56,8 @@ fn schemathesis_finds_no_failure_in_the_operator_api() {
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out).unwrap();
     let db = format!("sqlite://{}", out.join("server.db").display());
-    let mut server = Command::new(env!("CARGO_BIN_EXE_hookwire"))
-        .args([
-            "server",
-            "--db",
-            &db,
-            "--port",
-            "0",
-            "--workers",
-            "0",
-            "--allow-private-endpoints",
-        ])
-        .env("HOOKWIRE_API_TOKEN", TOKEN)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn hookwire server");
-    let mut stdout = server.stdout.take().unwrap();
-    let mut line = Vec::new();
-    let mut byte = [0u8; 1];
-    while stdout.read(&mut byte).unwrap() == 1 && byte[0] != b'\n' {
-        line.push(byte[0]);
-    }
-    let line = String::from_utf8(line).unwrap();
-    let base = line
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("{line}"))
-        .to_owned();
+    let server = Server::start(&db, TOKEN, &["--workers", "0", "--allow-private-endpoints"]);
+    let base = server.base.clone();
 
     let cases = std::env::var("HOOKWIRE_SCHEMATHESIS_CASES").unwrap_or_else(|_| "200".into());
     let seed = std::env::var("HOOKWIRE_SCHEMATHESIS_SEED").unwrap_or_else(|_| "20261207".into());
@@ -124,8 +99,7 @@ fn schemathesis_finds_no_failure_in_the_operator_api() {
         std::thread::sleep(Duration::from_millis(200));
     };
     output.push_str(&reader.join().unwrap());
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     std::fs::write(out.join("output.txt"), &output).unwrap();
     let summary: Vec<&str> = output
         .lines()

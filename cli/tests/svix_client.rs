@@ -11,8 +11,9 @@ use crate::support;
 
 use crate::outbox_stores as stores;
 
-use std::io::Read as _;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
+
+use support::Server;
 
 const TOKEN: &str = "operator-token-for-the-svix-client";
 
@@ -27,47 +28,8 @@ fn python() -> Option<String> {
     }
 }
 
-/// `hookwire server` on a free port of 127.0.0.1, killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(db: &str) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hookwire"))
-            .args(["server", "--db", db, "--port", "0", "--workers", "2"])
-            .arg("--allow-private-endpoints")
-            .env("HOOKWIRE_API_TOKEN", TOKEN)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn hookwire server");
-        let mut stdout = child.stdout.take().expect("its stdout");
-        let mut line = Vec::new();
-        let mut byte = [0u8; 1];
-        while stdout.read(&mut byte).unwrap_or(0) == 1 && byte[0] != b'\n' {
-            line.push(byte[0]);
-        }
-        let line = String::from_utf8(line).expect("UTF-8");
-        let base = line
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
-            .to_owned();
-        Server { child, base }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn drive(python: &str, db: &str) {
-    let server = Server::start(db);
+    let server = Server::start(db, TOKEN, &["--workers", "2", "--allow-private-endpoints"]);
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/svix/client_check.py");
     let output = Command::new(python)
         .args([script, &server.base, TOKEN])

@@ -218,3 +218,43 @@ impl Drop for Listener {
         let _ = self.child.wait();
     }
 }
+
+/// `hookwire server --db DB --port 0 EXTRA...` with `HOOKWIRE_API_TOKEN=token`, its address
+/// read from the first line it prints; killed when dropped.
+pub struct Server {
+    pub child: Child,
+    /// `http://127.0.0.1:P`.
+    pub base: String,
+}
+
+impl Server {
+    pub fn start(db: &str, token: &str, extra: &[&str]) -> Server {
+        let mut child = command(&["server", "--db", db, "--port", "0"])
+            .args(extra)
+            .env("HOOKWIRE_API_TOKEN", token)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn hookwire server");
+        let mut stdout = child.stdout.take().expect("its stdout");
+        let mut line = Vec::new();
+        let mut byte = [0u8; 1];
+        while std::io::Read::read(&mut stdout, &mut byte).unwrap_or(0) == 1 && byte[0] != b'\n' {
+            line.push(byte[0]);
+        }
+        let line = String::from_utf8(line).expect("UTF-8");
+        let base = line
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+            .to_owned();
+        Server { child, base }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -43,6 +43,25 @@ struct Stored {
 }
 
 impl Stored {
+    /// An event type with these fields, changed at `now`.
+    fn of(
+        description: &super::Text<4096>,
+        archived: bool,
+        deprecated: bool,
+        schemas: Option<Map<String, Value>>,
+        group: Option<&super::EventTypeName>,
+        now: i64,
+    ) -> Self {
+        Stored {
+            description: description.as_str().to_owned(),
+            archived,
+            deprecated,
+            schemas,
+            group_name: group.map(|name| name.as_str().to_owned()),
+            updated_at: now,
+        }
+    }
+
     fn out(&self, name: &str, created_at: i64, with_content: bool) -> EventTypeOut {
         EventTypeOut {
             name: name.to_owned(),
@@ -140,14 +159,14 @@ pub(crate) async fn create<S: ApplicationStore + 'static>(
     caller.operator()?;
     let body = request.body;
     let store = platform.store();
-    let stored = Stored {
-        description: body.description.as_str().to_owned(),
-        archived: body.archived,
-        deprecated: body.deprecated,
-        schemas: body.schemas,
-        group_name: body.group_name.map(|name| name.as_str().to_owned()),
-        updated_at: store.now(),
-    };
+    let stored = Stored::of(
+        &body.description,
+        body.archived,
+        body.deprecated,
+        body.schemas,
+        body.group_name.as_ref(),
+        store.now(),
+    );
     let name = body.name.as_str();
     if store
         .insert_record(SPACE, name, &stored.text())
@@ -191,14 +210,14 @@ pub(crate) async fn update<S: ApplicationStore + 'static>(
     let body = request.body;
     let store = platform.store();
     let existing = store.record_of(SPACE, name).await?;
-    let stored = Stored {
-        description: body.description.as_str().to_owned(),
-        archived: body.archived,
-        deprecated: body.deprecated,
-        schemas: body.schemas,
-        group_name: body.group_name.map(|name| name.as_str().to_owned()),
-        updated_at: store.now(),
-    };
+    let stored = Stored::of(
+        &body.description,
+        body.archived,
+        body.deprecated,
+        body.schemas,
+        body.group_name.as_ref(),
+        store.now(),
+    );
     store.put_record(SPACE, name, &stored.text()).await?;
     let (status, created_at) = match existing {
         Some(record) => (StatusCode::OK, record.created_at),

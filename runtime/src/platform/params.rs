@@ -118,6 +118,8 @@ macro_rules! checked_text {
 
         impl $name {
             /// The text.
+            ///
+            #[doc = concat!("```\nlet value = hookwire::platform::", stringify!($name), "::parse(", stringify!($example), ").unwrap();\nassert_eq!(value.as_str(), ", stringify!($example), ");\n```")]
             pub fn as_str(&self) -> &str {
                 &self.0
             }
@@ -126,6 +128,8 @@ macro_rules! checked_text {
             ///
             /// # Errors
             /// A message naming what is accepted.
+            ///
+            #[doc = concat!("```\nassert!(hookwire::platform::", stringify!($name), "::parse(\"a b\").is_err());\n```")]
             pub fn parse(text: &str) -> Result<Self, String> {
                 let valid = (1..=$max).contains(&text.len()) && matches_rule(text, $pattern);
                 if valid {

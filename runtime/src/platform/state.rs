@@ -125,7 +125,9 @@ impl<S> std::fmt::Debug for PlatformBuilder<S> {
 impl<S: ApplicationStore + 'static> Platform<S> {
     /// Starts building a platform on `store`.
     ///
-    /// See [`PlatformBuilder`].
+    /// ```
+    /// let builder = hookwire::platform::Platform::builder(std::sync::Arc::new(hookwire::outbox::MemoryOutbox::new()));
+    /// ```
     pub fn builder(store: Arc<S>) -> PlatformBuilder<S> {
         PlatformBuilder {
             store,
@@ -210,6 +212,11 @@ impl<S: ApplicationStore> Platform<S> {
 impl<S: ApplicationStore + 'static> PlatformBuilder<S> {
     /// Accepts `token` (at least 16 characters) as an operator token: full access. Call it
     /// again to accept several (a rotation).
+    ///
+    /// ```
+    /// # let builder = hookwire::platform::Platform::builder(std::sync::Arc::new(hookwire::outbox::MemoryOutbox::new()));
+    /// let builder = builder.operator_token("an-operator-token-0001");
+    /// ```
     #[must_use]
     pub fn operator_token(mut self, token: impl Into<String>) -> Self {
         self.operators.push(token.into());
@@ -218,6 +225,11 @@ impl<S: ApplicationStore + 'static> PlatformBuilder<S> {
 
     /// Signs portal tokens with `key` instead of a key derived from the first operator token.
     /// Servers that share a database must share it (or the operator token).
+    ///
+    /// ```
+    /// # let builder = hookwire::platform::Platform::builder(std::sync::Arc::new(hookwire::outbox::MemoryOutbox::new()));
+    /// let builder = builder.portal_key([7; 32]);
+    /// ```
     #[must_use]
     pub fn portal_key(mut self, key: [u8; 32]) -> Self {
         self.portal_key = Some(key);
@@ -227,6 +239,11 @@ impl<S: ApplicationStore + 'static> PlatformBuilder<S> {
     /// The URL the API is reached at (`https://hooks.example.com`, or with the prefix it is
     /// nested under), for the portal links `app-portal-access` returns. Without it, links are
     /// built from the request's `Host` header.
+    ///
+    /// ```
+    /// # let builder = hookwire::platform::Platform::builder(std::sync::Arc::new(hookwire::outbox::MemoryOutbox::new()));
+    /// let builder = builder.base_url("https://hooks.example.com");
+    /// ```
     #[must_use]
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into().trim_end_matches('/').to_owned());
@@ -235,6 +252,11 @@ impl<S: ApplicationStore + 'static> PlatformBuilder<S> {
 
     /// Lets endpoints created through the API use loopback, private and link-local addresses
     /// (tests, internal networks). Off by default: such URLs are refused with `422`.
+    ///
+    /// ```
+    /// # let builder = hookwire::platform::Platform::builder(std::sync::Arc::new(hookwire::outbox::MemoryOutbox::new()));
+    /// let builder = builder.allow_private_endpoints(true);
+    /// ```
     #[must_use]
     pub fn allow_private_endpoints(mut self, allow: bool) -> Self {
         self.allow_private = allow;
@@ -243,6 +265,11 @@ impl<S: ApplicationStore + 'static> PlatformBuilder<S> {
 
     /// How long the previous secret keeps signing after `secret/rotate` when the request does
     /// not say (default 24 hours, as Svix).
+    ///
+    /// ```
+    /// # let builder = hookwire::platform::Platform::builder(std::sync::Arc::new(hookwire::outbox::MemoryOutbox::new()));
+    /// let builder = builder.rotation_overlap(std::time::Duration::from_secs(3600));
+    /// ```
     #[must_use]
     pub fn rotation_overlap(mut self, overlap: Duration) -> Self {
         self.rotation_overlap = overlap;
@@ -280,6 +307,11 @@ impl<S: ApplicationStore + 'static> PlatformBuilder<S> {
     }
 
     /// How long a portal token is valid (default 7 days).
+    ///
+    /// ```
+    /// # let builder = hookwire::platform::Platform::builder(std::sync::Arc::new(hookwire::outbox::MemoryOutbox::new()));
+    /// let builder = builder.portal_token_ttl(std::time::Duration::from_secs(900));
+    /// ```
     #[must_use]
     pub fn portal_token_ttl(mut self, ttl: Duration) -> Self {
         self.portal_ttl = ttl;
@@ -288,6 +320,22 @@ impl<S: ApplicationStore + 'static> PlatformBuilder<S> {
 
     /// Registers every event of catalog `C`, with its description and JSON Schema, as an
     /// event type (created when the platform is built, unless it exists).
+    ///
+    /// ```
+    /// use hookwire::{Event, Events, JsonSchema, schemars};
+    /// use serde::{Deserialize, Serialize};
+    ///
+    /// /// An invoice was paid.
+    /// #[derive(Serialize, Deserialize, JsonSchema, Event)]
+    /// #[hookwire(event = "invoice.paid")]
+    /// struct InvoicePaid { id: String }
+    ///
+    /// #[derive(Events)]
+    /// enum Billing { InvoicePaid(InvoicePaid) }
+    ///
+    /// # let builder = hookwire::platform::Platform::builder(std::sync::Arc::new(hookwire::outbox::MemoryOutbox::new()));
+    /// let builder = builder.catalog::<Billing>();
+    /// ```
     #[must_use]
     pub fn catalog<C: crate::DescribeEvents>(mut self) -> Self {
         let infos = crate::schema::events::<C>();
@@ -304,6 +352,11 @@ impl<S: ApplicationStore + 'static> PlatformBuilder<S> {
 
     /// Registers one event type with its description and JSON Schema (from a
     /// `hookwire::schema` export, say).
+    ///
+    /// ```
+    /// # let builder = hookwire::platform::Platform::builder(std::sync::Arc::new(hookwire::outbox::MemoryOutbox::new()));
+    /// let builder = builder.event_type("invoice.paid", "Paid.", serde_json::json!({"type": "object"}));
+    /// ```
     #[must_use]
     pub fn event_type(
         mut self,
@@ -326,6 +379,14 @@ impl<S: ApplicationStore + 'static> PlatformBuilder<S> {
     /// # Errors
     /// [`PlatformError::NoOperatorToken`] or [`PlatformError::WeakOperatorToken`]; the store
     /// failing to register the catalog.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let builder = hookwire::platform::Platform::builder(std::sync::Arc::new(hookwire::outbox::MemoryOutbox::new()));
+    /// let error = builder.build().await.unwrap_err();
+    /// assert!(matches!(error, hookwire::platform::PlatformError::NoOperatorToken));
+    /// # });
+    /// ```
     pub async fn build(self) -> Result<Platform<S>, PlatformError> {
         if self.operators.is_empty() {
             return Err(PlatformError::NoOperatorToken);
