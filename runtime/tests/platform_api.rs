@@ -181,8 +181,10 @@ async fn scenario<S: ApplicationStore + NeverRetrying + 'static>(store: S) {
         (status, by_key["id"].as_str()),
         (200, Some(sent_a[1].as_str()))
     );
-    let (_, attempts) = api
-        .op("GET", "/api/v1/app/merchant-a/attempt/endpoint/main", None)
+    let attempts = api
+        .until("/api/v1/app/merchant-a/attempt/endpoint/main", |page| {
+            page["data"].as_array().is_some_and(|data| data.len() == 2)
+        })
         .await;
     let attempts = attempts["data"].as_array().unwrap().clone();
     assert_eq!(attempts.len(), 2, "{attempts:?}");
@@ -304,13 +306,8 @@ async fn scenario<S: ApplicationStore + NeverRetrying + 'static>(store: S) {
             got.iter().any(|g| g.id() == failed_id)
         })
         .await;
-    let (_, stats) = api
-        .op(
-            "GET",
-            &format!("/api/v1/app/merchant-b/endpoint/{ep_b_id}/stats"),
-            None,
-        )
-        .await;
+    let stats_path = format!("/api/v1/app/merchant-b/endpoint/{ep_b_id}/stats");
+    let stats = api.until(&stats_path, |stats| stats["sending"] == 0).await;
     assert_eq!(stats["success"], 3, "{stats}");
 
     // Portal tokens: one application's token sees only its own objects.
@@ -568,6 +565,13 @@ async fn attempted_messages<S: ApplicationStore + 'static>(store: S) {
     receiver
         .wait("three deliveries", |got| got.len() == 3)
         .await;
+    // The receiver sees each delivery before the worker records it.
+    api.until("/api/v1/app/a/endpoint/ok/msg", |page| {
+        page["data"]
+            .as_array()
+            .is_some_and(|data| data.len() == 3 && data.iter().all(|m| m["status"] == 0))
+    })
+    .await;
     let (status, _) = api
         .op(
             "POST",
@@ -618,4 +622,37 @@ async fn attempted_messages<S: ApplicationStore + 'static>(store: S) {
     let (_, late) = api.op("GET", "/api/v1/app/a/endpoint/late/msg", None).await;
     assert_eq!(late["data"], json!([]));
     assert_eq!(late["done"], true);
+}
+
+/// Channels (which hookwire does not have) are refused rather than ignored, on endpoints and
+/// messages, so nothing is sent where Svix's channels would not send it.
+#[tokio::test]
+async fn channels_are_refused_with_422() {
+    let store = Arc::new(MemoryOutbox::new());
+    let platform = Platform::builder(Arc::clone(&store))
+        .operator_token(OPERATOR)
+        .build()
+        .await
+        .unwrap();
+    let api = Served::start(platform, store).await;
+    api.op(
+        "POST",
+        "/api/v1/app",
+        Some(json!({"name": "A", "uid": "a"})),
+    )
+    .await;
+    let endpoint = json!({"url": "https://hooks.example.com/x", "channels": ["project-1"]});
+    let (status, body) = api
+        .op("POST", "/api/v1/app/a/endpoint", Some(endpoint))
+        .await;
+    assert_eq!(
+        (status, &body["detail"][0]["loc"]),
+        (422, &json!(["body", "channels"]))
+    );
+    let message = json!({"eventType": "a.b", "payload": {}, "channels": ["project-1"]});
+    let (status, _) = api.op("POST", "/api/v1/app/a/msg", Some(message)).await;
+    assert_eq!(status, 422);
+    let message = json!({"eventType": "a.b", "payload": {}, "channels": null});
+    let (status, _) = api.op("POST", "/api/v1/app/a/msg", Some(message)).await;
+    assert_eq!(status, 202, "null is no channel");
 }

@@ -52,6 +52,17 @@ pub(crate) fn check_url(url: &str, allow_private: bool) -> Result<(), ApiError> 
     })
 }
 
+/// Refuses channels: hookwire has none, and ignoring them would send more than asked.
+pub(crate) fn no_channels(channels: Option<&[String]>) -> Result<(), ApiError> {
+    match channels {
+        Some(list) if !list.is_empty() => Err(ApiError::invalid(
+            ["body", "channels"],
+            "hookwire has no channels: leave `channels` out (event types filter endpoints)",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The endpoint `body` describes, for `app`, keeping `secrets` when the body gives none.
 fn to_new(
     platform: &Platform<impl ApplicationStore>,
@@ -60,6 +71,7 @@ fn to_new(
     secrets: Option<Secrets>,
 ) -> Result<NewEndpoint, ApiError> {
     check_url(&body.url, platform.allow_private())?;
+    no_channels(body.channels.as_deref())?;
     let secrets = match (&body.secret, secrets) {
         (Some(secret), _) => Secrets::new([secret.as_str()]),
         (None, Some(kept)) => kept,
@@ -206,6 +218,7 @@ pub(crate) async fn patch<S: ApplicationStore + 'static>(
     let app = application(&platform, caller, &request.app_id).await?;
     let existing = endpoint(&platform, &app, &request.endpoint_id).await?;
     let patch = request.body;
+    no_channels(patch.channels.as_deref())?;
     let mut new = as_new(&existing);
     if let Some(url) = patch.url {
         check_url(&url, platform.allow_private())?;

@@ -106,6 +106,10 @@ impl<const MAX: usize> JsonSchema for Text<MAX> {
     }
 }
 
+/// A character that is not Unicode `White_Space` (what `str::trim` removes), spelled out so
+/// every regex engine reads it alike.
+const NOT_ONLY_SPACES: &str = "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+
 /// A name for people: 1 to 256 characters, not only spaces.
 ///
 /// ```
@@ -145,7 +149,12 @@ impl JsonSchema for Name {
     }
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({ "type": "string", "minLength": 1, "maxLength": 256, "pattern": "\\S" })
+        json_schema!({
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 256,
+            "pattern": NOT_ONLY_SPACES
+        })
     }
 }
 

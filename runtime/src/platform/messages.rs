@@ -58,6 +58,7 @@ pub(crate) async fn create<S: ApplicationStore + 'static>(
     Extension(caller): Extension<Caller>,
     Call(request): Call<CreateMessage>,
 ) -> Result<Response, ApiError> {
+    super::endpoints::no_channels(request.body.channels.as_deref())?;
     let app = target(&platform, caller, &request).await?;
     let body = &request.body;
     let payload = Value::Object(body.payload.clone());

@@ -3,7 +3,7 @@
 
 /// Whether `url` matches the documented pattern: `http://` or `https://`; a host name whose
 /// labels are `A-Za-z0-9-` and whose last label starts with a letter, or a dotted IPv4
-/// address; an optional port from 1 to 65535 (no leading zero); an optional path of non-space characters
+/// address; an optional port from 1 to 65535 (no leading zero); an optional path of visible ASCII
 /// starting with `/`.
 pub(crate) fn matches(url: &str) -> bool {
     let Some(rest) = url
@@ -16,7 +16,7 @@ pub(crate) fn matches(url: &str) -> bool {
         Some(at) => rest.split_at(at),
         None => (rest, ""),
     };
-    if path.chars().any(char::is_whitespace) {
+    if !path.bytes().all(|b| (b'!'..=b'~').contains(&b)) {
         return false;
     }
     let (host, port) = match authority.split_once(':') {
@@ -87,6 +87,8 @@ mod tests {
             "https://[::1]/",
             "https://a..b",
             "https://example.com/a b",
+            "https://example.com/\u{85}",
+            "https://example.com/é",
         ] {
             assert!(!matches(bad), "{bad}");
         }

@@ -194,6 +194,23 @@ impl Served {
     pub async fn op(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
         self.call(OPERATOR, method, path, body).await
     }
+
+    /// `GET path` with the operator token until `done` holds for the answer (at most 20 s):
+    /// a receiver sees a delivery before the worker records its result.
+    pub async fn until(&self, path: &str, done: impl Fn(&Value) -> bool) -> Value {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let (_, answer) = self.op("GET", path, None).await;
+            if done(&answer) {
+                return answer;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "timed out waiting on {path}: {answer}"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
 }
 
 impl Drop for Served {

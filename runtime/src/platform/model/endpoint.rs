@@ -13,8 +13,8 @@ use crate::platform::{
 };
 
 /// The pattern of an endpoint's URL the API accepts: `http` or `https`, a host name whose last
-/// label starts with a letter or an IPv4 address, an optional port (1 to 65535) and path.
-pub(crate) const URL_PATTERN: &str = r"^https?://(([A-Za-z0-9\-]+\.)*[A-Za-z][A-Za-z0-9\-]*|((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9]))(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?(/[^\s]*)?$";
+/// label starts with a letter or an IPv4 address, an optional port (1 to 65535) and a path of visible ASCII (percent-encode the rest).
+pub(crate) const URL_PATTERN: &str = r"^https?://(([A-Za-z0-9\-]+\.)*[A-Za-z][A-Za-z0-9\-]*|((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9]))(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?(/[!-~]*)?$";
 
 /// A new endpoint (`POST`), or an endpoint's fields (`PUT`).
 ///
@@ -54,6 +54,11 @@ pub struct EndpointIn {
     /// Extra headers sent with each delivery.
     #[serde(default)]
     pub headers: Headers,
+    /// Svix's channels, which hookwire does not have: a list that is not empty is refused
+    /// (`422`) rather than ignored, so no delivery goes where channels would not send it.
+    #[serde(default, skip_serializing)]
+    #[schemars(skip)]
+    pub channels: Option<Vec<String>>,
 }
 
 /// Changes to an endpoint: the fields given replace the stored ones.
@@ -96,6 +101,11 @@ pub struct EndpointPatch {
     /// New metadata.
     #[serde(default)]
     pub metadata: Option<BTreeMap<String, String>>,
+    /// Svix's channels, which hookwire does not have: a list that is not empty is refused
+    /// (`422`) rather than ignored, so no delivery goes where channels would not send it.
+    #[serde(default, skip_serializing)]
+    #[schemars(skip)]
+    pub channels: Option<Vec<String>>,
 }
 
 /// An endpoint as the API shows it (with Svix's older field names beside the new ones).

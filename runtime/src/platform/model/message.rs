@@ -31,6 +31,11 @@ pub struct MessageIn {
     /// Creates the application (with the path's uid) when it does not exist.
     #[serde(default)]
     pub application: Option<ApplicationIn>,
+    /// Svix's channels, which hookwire does not have: a list that is not empty is refused
+    /// (`422`) rather than ignored, so no delivery goes where channels would not send it.
+    #[serde(default, skip_serializing)]
+    #[schemars(skip)]
+    pub channels: Option<Vec<String>>,
 }
 
 /// A message as the API shows it. Its id is the `webhook-id` (and `svix-id`) of every
