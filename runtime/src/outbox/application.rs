@@ -45,7 +45,8 @@ pub struct NewApplication {
     pub uid: Option<String>,
     /// Free-form key-value metadata.
     pub metadata: BTreeMap<String, String>,
-    /// The attempts per second its new endpoints start at most, unless they set their own.
+    /// The attempts per second its endpoints start at most, for those added without a rate of
+    /// their own (the default is copied when the endpoint is added).
     pub rate_limit: Option<u32>,
 }
 

@@ -11,9 +11,10 @@ use axum::response::{IntoResponse, Response};
 use super::apps::json;
 use super::auth::{GENERATION_SPACE, generation};
 use super::extract::{Call, application, find_application};
-use super::operations::{AppPortalAccess, DashboardAccess, ExpireAllTokens, Health};
+use super::operations::{AppPortalAccess, DashboardAccess, ExpireAllTokens, HealthCheck};
 use super::{
-    ApiError, AppPortalAccessOut, AppRef, ApplicationIn, Caller, Platform, app_id_of, parse_app_id,
+    AppPortalAccessOut, AppRef, ApplicationIn, Caller, OperatorError, Platform, app_id_of,
+    parse_app_id,
 };
 use crate::outbox::{Application, ApplicationStore};
 
@@ -48,7 +49,7 @@ async fn link_target<S: ApplicationStore>(
     caller: Caller,
     reference: &AppRef,
     new: Option<&ApplicationIn>,
-) -> Result<Application, ApiError> {
+) -> Result<Application, OperatorError> {
     if let (Some(new), Caller::Operator) = (new, caller)
         && find_application(platform, reference).await?.is_none()
         && parse_app_id(reference.as_str()).is_none()
@@ -66,7 +67,7 @@ async fn link<S: ApplicationStore + 'static>(
     headers: &HeaderMap,
     app: &Application,
     ttl: Option<Duration>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let token = platform.portal_token_within(app.id, ttl).await?;
     let url = format!(
         "{}/portal/#app={}&token={}",
@@ -82,7 +83,7 @@ pub(crate) async fn portal_access<S: ApplicationStore + 'static>(
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     Call(request): Call<AppPortalAccess>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = link_target(
         &platform,
         caller,
@@ -103,7 +104,7 @@ pub(crate) async fn dashboard_access<S: ApplicationStore + 'static>(
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     Call(request): Call<DashboardAccess>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     caller.operator()?;
     link(&platform, &headers, &app, None).await
@@ -113,7 +114,7 @@ pub(crate) async fn expire_all<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<ExpireAllTokens>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     caller.operator()?;
     let store = platform.store();
@@ -127,7 +128,7 @@ pub(crate) async fn expire_all<S: ApplicationStore + 'static>(
 
 pub(crate) async fn health<S: ApplicationStore + 'static>(
     State(_platform): State<Platform<S>>,
-    Call(_request): Call<Health>,
-) -> Result<Response, ApiError> {
+    Call(_request): Call<HealthCheck>,
+) -> Result<Response, OperatorError> {
     Ok(StatusCode::NO_CONTENT.into_response())
 }

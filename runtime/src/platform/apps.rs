@@ -11,7 +11,9 @@ use super::operations::{
     CreateApplication, DeleteApplication, GetApplication, ListApplications, PatchApplication,
     UpdateApplication,
 };
-use super::{ApiError, ApplicationOut, Caller, ListResponse, Platform, app_id_of, parse_app_id};
+use super::{
+    ApplicationOut, Caller, ListResponse, OperatorError, Platform, app_id_of, parse_app_id,
+};
 use crate::outbox::{Application, ApplicationStore, StoreError};
 
 /// `200` (or `status`) with `body` as JSON.
@@ -23,7 +25,7 @@ pub(crate) async fn list<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<ListApplications>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let limit = request.limit.unwrap_or_default().get();
     let after = request
         .iterator
@@ -48,7 +50,7 @@ pub(crate) async fn create<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<CreateApplication>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     caller.operator()?;
     let new = request.body.to_new();
     match platform.store().add_application(&new).await {
@@ -59,7 +61,7 @@ pub(crate) async fn create<S: ApplicationStore + 'static>(
                 .store()
                 .application_by_uid(uid)
                 .await?
-                .ok_or(ApiError::NotFound)?;
+                .ok_or(OperatorError::NotFound)?;
             Ok(json(StatusCode::OK, &ApplicationOut::from(&app)))
         }
         Err(error) => Err(error.into()),
@@ -70,7 +72,7 @@ pub(crate) async fn get<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<GetApplication>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     Ok(json(StatusCode::OK, &ApplicationOut::from(&app)))
 }
@@ -79,7 +81,7 @@ pub(crate) async fn update<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<UpdateApplication>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let mut new = request.body.to_new();
     match find_application(&platform, &request.app_id).await? {
         Some(app) if caller.may_see(app.id) => {
@@ -87,11 +89,11 @@ pub(crate) async fn update<S: ApplicationStore + 'static>(
             let app = platform.store().update_application(app.id, &new).await?;
             Ok(json(StatusCode::OK, &ApplicationOut::from(&app)))
         }
-        Some(_) => Err(ApiError::NotFound),
+        Some(_) => Err(OperatorError::NotFound),
         None => {
-            caller.operator().map_err(|_| ApiError::NotFound)?;
+            caller.operator().map_err(|_| OperatorError::NotFound)?;
             if parse_app_id(request.app_id.as_str()).is_some() {
-                return Err(ApiError::NotFound);
+                return Err(OperatorError::NotFound);
             }
             new.uid = Some(request.app_id.as_str().to_owned());
             let app = platform.store().add_application(&new).await?;
@@ -104,7 +106,7 @@ pub(crate) async fn patch<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<PatchApplication>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     caller.operator()?;
     let new = request.body.apply(&app);
@@ -116,7 +118,7 @@ pub(crate) async fn delete<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<DeleteApplication>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     caller.operator()?;
     platform.store().delete_application(app.id).await?;

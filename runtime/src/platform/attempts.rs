@@ -11,7 +11,8 @@ use super::extract::{Call, application, endpoint};
 use super::messages::message;
 use super::operations::{ListAttemptedMessages, ListAttemptsByEndpoint, ListAttemptsByMessage};
 use super::{
-    ApiError, Caller, EndpointMessageOut, ListIterator, ListResponse, MessageAttemptOut, Platform,
+    Caller, EndpointMessageOut, ListIterator, ListResponse, MessageAttemptOut, OperatorError,
+    Platform,
 };
 use crate::outbox::{ApplicationStore, DeliveryId, DeliveryQuery, EventQuery};
 
@@ -22,7 +23,7 @@ async fn page<S: ApplicationStore>(
     mut query: DeliveryQuery,
     limit: u32,
     iterator: Option<&ListIterator>,
-) -> Result<ListResponse<MessageAttemptOut>, ApiError> {
+) -> Result<ListResponse<MessageAttemptOut>, OperatorError> {
     if let Some(after) = iterator.and_then(|i| i.as_str().parse::<i64>().ok()) {
         query = query.after(DeliveryId(after));
     }
@@ -53,7 +54,7 @@ pub(crate) async fn by_endpoint<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<ListAttemptsByEndpoint>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     let endpoint = endpoint(&platform, &app, &request.endpoint_id).await?;
     let limit = request.limit.unwrap_or_default().get();
@@ -66,7 +67,7 @@ pub(crate) async fn by_message<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<ListAttemptsByMessage>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     let event = message(&platform, app.id, &request.msg_id).await?;
     let limit = request.limit.unwrap_or_default().get();
@@ -89,7 +90,7 @@ pub(crate) async fn attempted_messages<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<ListAttemptedMessages>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     let endpoint = endpoint(&platform, &app, &request.endpoint_id).await?;
     let limit = request.limit.unwrap_or_default().get() as usize;

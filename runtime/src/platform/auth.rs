@@ -18,7 +18,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use super::errors::ApiError;
+use super::errors::OperatorError;
 use super::state::Platform;
 use crate::outbox::{AppId, ApplicationStore};
 
@@ -57,17 +57,17 @@ impl Caller {
         }
     }
 
-    /// `Ok` for an operator, [`ApiError::Forbidden`] for a portal token.
+    /// `Ok` for an operator, [`OperatorError::Forbidden`] for a portal token.
     ///
     /// ```
     /// # use hookwire::{outbox::AppId, platform::Caller};
     /// assert!(Caller::Operator.operator().is_ok());
     /// assert!(Caller::Application(AppId(1)).operator().is_err());
     /// ```
-    pub fn operator(self) -> Result<(), ApiError> {
+    pub fn operator(self) -> Result<(), OperatorError> {
         match self {
             Caller::Operator => Ok(()),
-            Caller::Application(_) => Err(ApiError::Forbidden),
+            Caller::Application(_) => Err(OperatorError::Forbidden),
         }
     }
 }
@@ -156,7 +156,7 @@ fn digest(bytes: &[u8]) -> [u8; 32] {
 pub(crate) async fn generation<S: ApplicationStore>(
     store: &S,
     app: AppId,
-) -> Result<u64, ApiError> {
+) -> Result<u64, OperatorError> {
     let record = store
         .record_of(GENERATION_SPACE, &app.0.to_string())
         .await?;
@@ -167,7 +167,7 @@ pub(crate) async fn generation<S: ApplicationStore>(
 pub(crate) async fn caller<S: ApplicationStore>(
     platform: &Platform<S>,
     authorization: Option<&str>,
-) -> Result<Caller, ApiError> {
+) -> Result<Caller, OperatorError> {
     let token = authorization
         .and_then(|value| {
             let (scheme, token) = value.split_once(' ')?;
@@ -175,17 +175,17 @@ pub(crate) async fn caller<S: ApplicationStore>(
                 .eq_ignore_ascii_case("bearer")
                 .then_some(token.trim())
         })
-        .ok_or(ApiError::Unauthorized)?;
+        .ok_or(OperatorError::Unauthorized)?;
     let keys = platform.keys();
     if keys.is_operator(token) {
         return Ok(Caller::Operator);
     }
     let (app, token_generation, expires) = keys
         .read_portal_token(token)
-        .ok_or(ApiError::Unauthorized)?;
+        .ok_or(OperatorError::Unauthorized)?;
     let store = platform.store();
     if expires <= store.now() || generation(store, app).await? != token_generation {
-        return Err(ApiError::Unauthorized);
+        return Err(OperatorError::Unauthorized);
     }
     Ok(Caller::Application(app))
 }

@@ -15,7 +15,8 @@ use super::operations::{
     RotateEndpointSecret, UpdateEndpointHeaders,
 };
 use super::{
-    ApiError, Caller, EndpointHeadersOut, EndpointSecretOut, EndpointStatsOut, Platform, RecoverOut,
+    Caller, EndpointHeadersOut, EndpointSecretOut, EndpointStatsOut, OperatorError, Platform,
+    RecoverOut,
 };
 use crate::outbox::{ApplicationStore, DeliveryQuery, DeliveryState};
 
@@ -23,7 +24,7 @@ pub(crate) async fn secret<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<GetEndpointSecret>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     let endpoint = endpoint(&platform, &app, &request.endpoint_id).await?;
     let key = endpoint
@@ -39,7 +40,7 @@ pub(crate) async fn rotate<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<RotateEndpointSecret>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     let endpoint = endpoint(&platform, &app, &request.endpoint_id).await?;
     let overlap = match request.body.grace_period_seconds {
@@ -61,7 +62,7 @@ pub(crate) async fn recover<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<RecoverEndpoint>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     let endpoint = endpoint(&platform, &app, &request.endpoint_id).await?;
     let store = platform.store();
@@ -81,7 +82,7 @@ pub(crate) async fn stats<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<GetEndpointStats>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     let endpoint = endpoint(&platform, &app, &request.endpoint_id).await?;
     let mut out = EndpointStatsOut::default();
@@ -108,7 +109,7 @@ pub(crate) async fn headers<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<GetEndpointHeaders>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     let endpoint = endpoint(&platform, &app, &request.endpoint_id).await?;
     let out = EndpointHeadersOut {
@@ -122,7 +123,7 @@ pub(crate) async fn set_headers<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<UpdateEndpointHeaders>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     let endpoint = endpoint(&platform, &app, &request.endpoint_id).await?;
     let mut new = as_new(&endpoint);
@@ -135,7 +136,7 @@ pub(crate) async fn patch_headers<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<PatchEndpointHeaders>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     let endpoint = endpoint(&platform, &app, &request.endpoint_id).await?;
     let mut new = as_new(&endpoint);

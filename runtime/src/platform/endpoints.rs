@@ -12,23 +12,25 @@ use super::extract::{Call, application, endpoint};
 use super::operations::{
     CreateEndpoint, DeleteEndpoint, GetEndpoint, ListEndpoints, PatchEndpoint, UpdateEndpoint,
 };
-use super::{ApiError, Caller, EndpointIn, EndpointOut, ListResponse, Platform, parse_endpoint_id};
+use super::{
+    Caller, EndpointIn, EndpointOut, ListResponse, OperatorError, Platform, parse_endpoint_id,
+};
 use crate::outbox::{
     Application, ApplicationStore, NewEndpoint, Secrets, TypeFilter, WebhookEndpoint,
 };
 
 /// A new secret: `whsec_` and 32 random bytes in base64.
-pub(crate) fn new_secret() -> Result<String, ApiError> {
+pub(crate) fn new_secret() -> Result<String, OperatorError> {
     let secret = crate::signature::StandardKey::generate_hmac_secret()
-        .map_err(|e| ApiError::Internal(format!("no randomness for a secret: {e}")))?;
+        .map_err(|e| OperatorError::Internal(format!("no randomness for a secret: {e}")))?;
     String::from_utf8(secret.expose_secret().to_vec())
-        .map_err(|_| ApiError::Internal("a generated secret is not text".to_owned()))
+        .map_err(|_| OperatorError::Internal("a generated secret is not text".to_owned()))
 }
 
 /// Refuses a URL the API does not take: not matching the documented pattern, or (unless
 /// `allow_private`) naming a loopback, private or link-local address.
-pub(crate) fn check_url(url: &str, allow_private: bool) -> Result<(), ApiError> {
-    let refuse = |why: String| ApiError::invalid(["body", "url"], why);
+pub(crate) fn check_url(url: &str, allow_private: bool) -> Result<(), OperatorError> {
+    let refuse = |why: String| OperatorError::invalid(["body", "url"], why);
     if url.len() > 65536 || !super::url_rule::matches(url) {
         return Err(refuse(format!(
             "`{}` is not an http:// or https:// URL with a host name or IPv4 address",
@@ -53,9 +55,9 @@ pub(crate) fn check_url(url: &str, allow_private: bool) -> Result<(), ApiError> 
 }
 
 /// Refuses channels: hookwire has none, and ignoring them would send more than asked.
-pub(crate) fn no_channels(channels: Option<&[String]>) -> Result<(), ApiError> {
+pub(crate) fn no_channels(channels: Option<&[String]>) -> Result<(), OperatorError> {
     match channels {
-        Some(list) if !list.is_empty() => Err(ApiError::invalid(
+        Some(list) if !list.is_empty() => Err(OperatorError::invalid(
             ["body", "channels"],
             "hookwire has no channels: leave `channels` out (event types filter endpoints)",
         )),
@@ -69,7 +71,7 @@ fn to_new(
     app: &Application,
     body: &EndpointIn,
     secrets: Option<Secrets>,
-) -> Result<NewEndpoint, ApiError> {
+) -> Result<NewEndpoint, OperatorError> {
     check_url(&body.url, platform.allow_private())?;
     no_channels(body.channels.as_deref())?;
     let secrets = match (&body.secret, secrets) {
@@ -123,20 +125,20 @@ async fn add<S: ApplicationStore>(
     platform: &Platform<S>,
     new: &NewEndpoint,
     disabled: bool,
-) -> Result<WebhookEndpoint, ApiError> {
+) -> Result<WebhookEndpoint, OperatorError> {
     let store = platform.store();
     let id = store.add_endpoint(new).await?;
     if disabled {
         store.set_enabled(id, false).await?;
     }
-    store.endpoint(id).await?.ok_or(ApiError::NotFound)
+    store.endpoint(id).await?.ok_or(OperatorError::NotFound)
 }
 
 pub(crate) async fn list<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<ListEndpoints>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     let limit = request.limit.unwrap_or_default().get();
     let after = request
@@ -156,7 +158,7 @@ pub(crate) async fn create<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<CreateEndpoint>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     let new = to_new(&platform, &app, &request.body, None)?;
     let endpoint = add(&platform, &new, request.body.disabled).await?;
@@ -167,7 +169,7 @@ pub(crate) async fn get<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<GetEndpoint>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     let endpoint = endpoint(&platform, &app, &request.endpoint_id).await?;
     Ok(json(StatusCode::OK, &EndpointOut::from(&endpoint)))
@@ -177,7 +179,7 @@ pub(crate) async fn update<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<UpdateEndpoint>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     let store = platform.store();
     match endpoint(&platform, &app, &request.endpoint_id).await {
@@ -197,10 +199,12 @@ pub(crate) async fn update<S: ApplicationStore + 'static>(
             let endpoint = store
                 .endpoint(existing.id)
                 .await?
-                .ok_or(ApiError::NotFound)?;
+                .ok_or(OperatorError::NotFound)?;
             Ok(json(StatusCode::OK, &EndpointOut::from(&endpoint)))
         }
-        Err(ApiError::NotFound) if parse_endpoint_id(request.endpoint_id.as_str()).is_none() => {
+        Err(OperatorError::NotFound)
+            if parse_endpoint_id(request.endpoint_id.as_str()).is_none() =>
+        {
             let mut new = to_new(&platform, &app, &request.body, None)?;
             new.uid = Some(request.endpoint_id.as_str().to_owned());
             let endpoint = add(&platform, &new, request.body.disabled).await?;
@@ -214,7 +218,7 @@ pub(crate) async fn patch<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<PatchEndpoint>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     let existing = endpoint(&platform, &app, &request.endpoint_id).await?;
     let patch = request.body;
@@ -249,7 +253,7 @@ pub(crate) async fn patch<S: ApplicationStore + 'static>(
     let endpoint = store
         .endpoint(existing.id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(OperatorError::NotFound)?;
     Ok(json(StatusCode::OK, &EndpointOut::from(&endpoint)))
 }
 
@@ -257,7 +261,7 @@ pub(crate) async fn delete<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<DeleteEndpoint>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     let endpoint = endpoint(&platform, &app, &request.endpoint_id).await?;
     platform.store().delete_endpoint(endpoint.id).await?;

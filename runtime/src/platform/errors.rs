@@ -63,16 +63,16 @@ pub struct HttpValidationError {
 ///
 /// ```
 /// use axum::response::IntoResponse;
-/// use hookwire::platform::ApiError;
+/// use hookwire::platform::OperatorError;
 ///
-/// let response = ApiError::NotFound.into_response();
+/// let response = OperatorError::NotFound.into_response();
 /// assert_eq!(response.status(), 404);
-/// let response = ApiError::invalid(["body", "url"], "not an http(s) URL").into_response();
+/// let response = OperatorError::invalid(["body", "url"], "not an http(s) URL").into_response();
 /// assert_eq!(response.status(), 422);
 /// ```
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum ApiError {
+pub enum OperatorError {
     /// No such object, or not one the caller may see: `404 not_found`.
     NotFound,
     /// A uid or `eventId` already taken, or a request with the same `Idempotency-Key` still
@@ -91,15 +91,15 @@ pub enum ApiError {
     Internal(String),
 }
 
-impl ApiError {
+impl OperatorError {
     /// One validation error at `loc`.
     ///
     /// ```
-    /// let error = hookwire::platform::ApiError::invalid(["query", "limit"], "at most 250");
-    /// assert!(matches!(error, hookwire::platform::ApiError::Invalid(errors) if errors.len() == 1));
+    /// let error = hookwire::platform::OperatorError::invalid(["query", "limit"], "at most 250");
+    /// assert!(matches!(error, hookwire::platform::OperatorError::Invalid(errors) if errors.len() == 1));
     /// ```
     pub fn invalid<'a>(loc: impl IntoIterator<Item = &'a str>, msg: impl Into<String>) -> Self {
-        ApiError::Invalid(vec![ValidationError {
+        OperatorError::Invalid(vec![ValidationError {
             loc: loc.into_iter().map(str::to_owned).collect(),
             msg: msg.into(),
             kind: "value_error".to_owned(),
@@ -108,44 +108,46 @@ impl ApiError {
 
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
-            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
-            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
-            ApiError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
-            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "authentication_failed"),
-            ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
-            ApiError::NotImplemented(_) => (StatusCode::NOT_IMPLEMENTED, "not_implemented"),
-            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "server_error"),
+            OperatorError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            OperatorError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            OperatorError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
+            OperatorError::Unauthorized => (StatusCode::UNAUTHORIZED, "authentication_failed"),
+            OperatorError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            OperatorError::NotImplemented(_) => (StatusCode::NOT_IMPLEMENTED, "not_implemented"),
+            OperatorError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "server_error"),
         }
     }
 }
 
-impl std::fmt::Display for ApiError {
+impl std::fmt::Display for OperatorError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ApiError::NotFound => f.write_str("Entity not found"),
-            ApiError::Conflict(detail) | ApiError::NotImplemented(detail) => f.write_str(detail),
-            ApiError::Invalid(errors) => {
+            OperatorError::NotFound => f.write_str("Entity not found"),
+            OperatorError::Conflict(detail) | OperatorError::NotImplemented(detail) => {
+                f.write_str(detail)
+            }
+            OperatorError::Invalid(errors) => {
                 let first = errors.first().map_or("", |e| e.msg.as_str());
                 write!(f, "invalid request: {first}")
             }
-            ApiError::Unauthorized => f.write_str("Invalid or missing token"),
-            ApiError::Forbidden => f.write_str("Insufficient access for the given operation"),
-            ApiError::Internal(_) => f.write_str("Internal server error"),
+            OperatorError::Unauthorized => f.write_str("Invalid or missing token"),
+            OperatorError::Forbidden => f.write_str("Insufficient access for the given operation"),
+            OperatorError::Internal(_) => f.write_str("Internal server error"),
         }
     }
 }
 
-impl std::error::Error for ApiError {}
+impl std::error::Error for OperatorError {}
 
-impl IntoResponse for ApiError {
+impl IntoResponse for OperatorError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
         match self {
-            ApiError::Invalid(detail) => {
+            OperatorError::Invalid(detail) => {
                 (status, axum::Json(HttpValidationError { detail })).into_response()
             }
             other => {
-                if let ApiError::Internal(cause) = &other {
+                if let OperatorError::Internal(cause) = &other {
                     tracing::error!(%cause, "operator API request failed");
                 }
                 let body = HttpErrorOut {
@@ -158,23 +160,25 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<StoreError> for ApiError {
+impl From<StoreError> for OperatorError {
     fn from(error: StoreError) -> Self {
         match error {
-            StoreError::NotFound { .. } => ApiError::NotFound,
+            StoreError::NotFound { .. } => OperatorError::NotFound,
             StoreError::Conflict { what, key } => {
-                ApiError::Conflict(format!("{what} `{key}` already exists"))
+                OperatorError::Conflict(format!("{what} `{key}` already exists"))
             }
-            StoreError::Invalid { field, reason } => ApiError::invalid(["body", field], reason),
+            StoreError::Invalid { field, reason } => {
+                OperatorError::invalid(["body", field], reason)
+            }
             error @ StoreError::InvalidSecret { .. } => {
-                ApiError::invalid(["body", "secret"], error.to_string())
+                OperatorError::invalid(["body", "secret"], error.to_string())
             }
-            other => ApiError::Internal(other.to_string()),
+            other => OperatorError::Internal(other.to_string()),
         }
     }
 }
 
-impl From<ParamError> for ApiError {
+impl From<ParamError> for OperatorError {
     fn from(error: ParamError) -> Self {
         let loc = match (&error, error.name()) {
             (
@@ -190,7 +194,7 @@ impl From<ParamError> for ApiError {
             }
             _ => vec!["body".to_owned()],
         };
-        ApiError::Invalid(vec![ValidationError {
+        OperatorError::Invalid(vec![ValidationError {
             loc,
             msg: error.to_string(),
             kind: "value_error".to_owned(),

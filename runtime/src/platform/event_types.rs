@@ -14,7 +14,7 @@ use super::extract::Call;
 use super::operations::{
     CreateEventType, DeleteEventType, GetEventType, ListEventTypes, PatchEventType, UpdateEventType,
 };
-use super::{ApiError, Caller, EventTypeOut, ListResponse, Platform};
+use super::{Caller, EventTypeOut, ListResponse, OperatorError, Platform};
 use crate::Timestamp;
 use crate::outbox::{ApplicationStore, KeyedRecord, StoreError};
 
@@ -85,9 +85,9 @@ impl Stored {
     }
 }
 
-fn read(record: &KeyedRecord) -> Result<Stored, ApiError> {
+fn read(record: &KeyedRecord) -> Result<Stored, OperatorError> {
     serde_json::from_str(&record.value).map_err(|e| {
-        ApiError::Internal(format!(
+        OperatorError::Internal(format!(
             "event type `{}` is stored unreadably: {e}",
             record.key
         ))
@@ -120,7 +120,7 @@ pub(crate) async fn register_catalog<S: ApplicationStore>(
 pub(crate) async fn list<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Call(request): Call<ListEventTypes>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let limit = request.limit.unwrap_or_default().get();
     let with_content = request.with_content.unwrap_or(false);
     let include_archived = request.include_archived.unwrap_or(false);
@@ -155,7 +155,7 @@ pub(crate) async fn create<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<CreateEventType>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     caller.operator()?;
     let body = request.body;
     let store = platform.store();
@@ -173,7 +173,7 @@ pub(crate) async fn create<S: ApplicationStore + 'static>(
         .await?
         .is_some()
     {
-        return Err(ApiError::Conflict(format!(
+        return Err(OperatorError::Conflict(format!(
             "event type `{name}` already exists"
         )));
     }
@@ -186,13 +186,13 @@ pub(crate) async fn create<S: ApplicationStore + 'static>(
 pub(crate) async fn get<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Call(request): Call<GetEventType>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let name = request.event_type_name.as_str();
     let record = platform
         .store()
         .record_of(SPACE, name)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(OperatorError::NotFound)?;
     let stored = read(&record)?;
     Ok(json(
         StatusCode::OK,
@@ -204,7 +204,7 @@ pub(crate) async fn update<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<UpdateEventType>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     caller.operator()?;
     let name = request.event_type_name.as_str();
     let body = request.body;
@@ -230,14 +230,14 @@ pub(crate) async fn patch<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<PatchEventType>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     caller.operator()?;
     let name = request.event_type_name.as_str();
     let store = platform.store();
     let record = store
         .record_of(SPACE, name)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(OperatorError::NotFound)?;
     let mut stored = read(&record)?;
     let patch = request.body;
     if let Some(description) = patch.description {
@@ -267,14 +267,14 @@ pub(crate) async fn delete<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<DeleteEventType>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     caller.operator()?;
     let name = request.event_type_name.as_str();
     let store = platform.store();
     let record = store
         .record_of(SPACE, name)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(OperatorError::NotFound)?;
     if request.expunge == Some(true) {
         store.delete_records(SPACE, Some(name), i64::MAX).await?;
     } else {

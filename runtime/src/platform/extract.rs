@@ -3,7 +3,7 @@
 
 use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 
-use super::errors::ApiError;
+use super::errors::OperatorError;
 use super::state::Platform;
 use super::{AppRef, Caller, EndpointRef, parse_app_id, parse_endpoint_id};
 use crate::endpoint::{Endpoint, Incoming};
@@ -19,9 +19,9 @@ const BODY_LIMIT: usize = 1024 * 1024;
 pub(crate) struct Call<E>(pub(crate) E);
 
 impl<S: Send + Sync, E: Endpoint> FromRequest<S> for Call<E> {
-    type Rejection = ApiError;
+    type Rejection = OperatorError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(request: Request, state: &S) -> Result<Self, OperatorError> {
         let (mut parts, body) = request.into_parts();
         let params: Vec<(String, String)> = RawPathParams::from_request_parts(&mut parts, state)
             .await
@@ -32,12 +32,12 @@ impl<S: Send + Sync, E: Endpoint> FromRequest<S> for Call<E> {
                     .collect()
             })
             .unwrap_or_default();
-        let bytes = axum::body::to_bytes(body, BODY_LIMIT)
-            .await
-            .map_err(|_| ApiError::invalid(["body"], "the body is over 1 MiB or was cut off"))?;
+        let bytes = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
+            OperatorError::invalid(["body"], "the body is over 1 MiB or was cut off")
+        })?;
         let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
         if first.is_some_and(|b| *b != b'{') {
-            return Err(ApiError::invalid(
+            return Err(OperatorError::invalid(
                 ["body"],
                 "the body must be a JSON object",
             ));
@@ -54,23 +54,23 @@ impl<S: Send + Sync, E: Endpoint> FromRequest<S> for Call<E> {
 }
 
 /// The application `reference` names (its id, else its uid), if `caller` may see it;
-/// otherwise [`ApiError::NotFound`], as if it did not exist.
+/// otherwise [`OperatorError::NotFound`], as if it did not exist.
 pub(crate) async fn application<S: ApplicationStore>(
     platform: &Platform<S>,
     caller: Caller,
     reference: &AppRef,
-) -> Result<Application, ApiError> {
+) -> Result<Application, OperatorError> {
     find_application(platform, reference)
         .await?
         .filter(|app| caller.may_see(app.id))
-        .ok_or(ApiError::NotFound)
+        .ok_or(OperatorError::NotFound)
 }
 
 /// The application `reference` names, whoever asks.
 pub(crate) async fn find_application<S: ApplicationStore>(
     platform: &Platform<S>,
     reference: &AppRef,
-) -> Result<Option<Application>, ApiError> {
+) -> Result<Option<Application>, OperatorError> {
     let store = platform.store();
     if let Some(id) = parse_app_id(reference.as_str())
         && let Some(app) = store.application(id).await?
@@ -85,7 +85,7 @@ pub(crate) async fn endpoint<S: ApplicationStore>(
     platform: &Platform<S>,
     app: &Application,
     reference: &EndpointRef,
-) -> Result<WebhookEndpoint, ApiError> {
+) -> Result<WebhookEndpoint, OperatorError> {
     let store = platform.store();
     if let Some(id) = parse_endpoint_id(reference.as_str())
         && let Some(endpoint) = store.endpoint(id).await?
@@ -96,5 +96,5 @@ pub(crate) async fn endpoint<S: ApplicationStore>(
     store
         .endpoint_by_uid(app.id, reference.as_str())
         .await?
-        .ok_or(ApiError::NotFound)
+        .ok_or(OperatorError::NotFound)
 }

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::errors::ApiError;
+use super::errors::OperatorError;
 use super::state::Platform;
 use crate::outbox::ApplicationStore;
 
@@ -64,7 +64,7 @@ pub(crate) async fn idempotency<S: ApplicationStore + 'static>(
         Some(value) if request.method() == Method::POST => match value.to_str() {
             Ok(key) if super::IdempotencyKey::valid(key) => key.to_owned(),
             _ => {
-                return ApiError::invalid(
+                return OperatorError::invalid(
                     ["header", "idempotency-key"],
                     "1 to 256 visible ASCII characters",
                 )
@@ -83,22 +83,21 @@ pub(crate) async fn idempotency<S: ApplicationStore + 'static>(
     }
     let (parts, body) = request.into_parts();
     let Ok(body) = axum::body::to_bytes(body, ANSWER_LIMIT).await else {
-        return ApiError::invalid(["body"], "the body is over 1 MiB or was cut off")
+        return OperatorError::invalid(["body"], "the body is over 1 MiB or was cut off")
             .into_response();
     };
     let record = record_key(&parts, &body, &key);
     let request = Request::from_parts(parts, Body::from(body));
     match store.insert_record(SPACE, &record, RUNNING).await {
-        Err(error) => ApiError::from(error).into_response(),
-        Ok(Some(existing)) if existing.value == RUNNING => {
-            ApiError::Conflict("a request with this Idempotency-Key is still running".to_owned())
-                .into_response()
-        }
+        Err(error) => OperatorError::from(error).into_response(),
+        Ok(Some(existing)) if existing.value == RUNNING => OperatorError::Conflict(
+            "a request with this Idempotency-Key is still running".to_owned(),
+        )
+        .into_response(),
         Ok(Some(existing)) => match serde_json::from_str::<Kept>(&existing.value) {
             Ok(kept) => replay(kept),
-            Err(error) => {
-                ApiError::Internal(format!("a kept answer is unreadable: {error}")).into_response()
-            }
+            Err(error) => OperatorError::Internal(format!("a kept answer is unreadable: {error}"))
+                .into_response(),
         },
         Ok(None) => {
             let response = next.run(request).await;
@@ -114,7 +113,7 @@ async fn keep<S: ApplicationStore>(store: &S, record: &str, response: Response) 
         Ok(bytes) => bytes,
         Err(_) => {
             let _ = store.delete_records(SPACE, Some(record), i64::MAX).await;
-            return ApiError::Internal("an answer over 1 MiB".to_owned()).into_response();
+            return OperatorError::Internal("an answer over 1 MiB".to_owned()).into_response();
         }
     };
     let outcome = if !parts.status.is_success() {

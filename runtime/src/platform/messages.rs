@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::apps::json;
 use super::extract::{Call, application, endpoint, find_application};
 use super::operations::{CreateMessage, GetMessage, ListMessages, ResendMessage};
-use super::{ApiError, Caller, ListResponse, MessageOut, MessageRef, Platform, parse_app_id};
+use super::{Caller, ListResponse, MessageOut, MessageRef, OperatorError, Platform, parse_app_id};
 use crate::outbox::{
     AppId, Application, ApplicationStore, DeliveryQuery, EventQuery, RawEvent, StoredEvent,
 };
@@ -20,14 +20,18 @@ pub(crate) async fn message<S: ApplicationStore>(
     platform: &Platform<S>,
     app: AppId,
     reference: &MessageRef,
-) -> Result<StoredEvent, ApiError> {
+) -> Result<StoredEvent, OperatorError> {
     let store = platform.store();
     let by_id = EventQuery::new(1).app(app).event(reference.as_str());
     if let Some(event) = store.events(&by_id).await?.pop() {
         return Ok(event);
     }
     let by_key = EventQuery::new(1).app(app).dedupe_key(reference.as_str());
-    store.events(&by_key).await?.pop().ok_or(ApiError::NotFound)
+    store
+        .events(&by_key)
+        .await?
+        .pop()
+        .ok_or(OperatorError::NotFound)
 }
 
 /// The path's application, or (for an operator sending `application`) a new one with the
@@ -36,14 +40,14 @@ async fn target<S: ApplicationStore>(
     platform: &Platform<S>,
     caller: Caller,
     request: &CreateMessage,
-) -> Result<Application, ApiError> {
+) -> Result<Application, OperatorError> {
     match (&request.body.application, caller) {
         (Some(new), Caller::Operator) => {
             if let Some(app) = find_application(platform, &request.app_id).await? {
                 return Ok(app);
             }
             if parse_app_id(request.app_id.as_str()).is_some() {
-                return Err(ApiError::NotFound);
+                return Err(OperatorError::NotFound);
             }
             let mut new = new.to_new();
             new.uid = Some(request.app_id.as_str().to_owned());
@@ -57,7 +61,7 @@ pub(crate) async fn create<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<CreateMessage>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     super::endpoints::no_channels(request.body.channels.as_deref())?;
     let app = target(&platform, caller, &request).await?;
     let body = &request.body;
@@ -71,12 +75,12 @@ pub(crate) async fn create<S: ApplicationStore + 'static>(
         .publish_raw(std::slice::from_ref(&event))
         .await?
         .pop()
-        .ok_or_else(|| ApiError::Internal("publishing returned no id".to_owned()))?;
+        .ok_or_else(|| OperatorError::Internal("publishing returned no id".to_owned()))?;
     let stored = store
         .events(&EventQuery::new(1).app(app.id).event(id))
         .await?
         .pop()
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(OperatorError::NotFound)?;
     Ok(json(StatusCode::ACCEPTED, &MessageOut::from(&stored)))
 }
 
@@ -84,7 +88,7 @@ pub(crate) async fn get<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<GetMessage>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     let event = message(&platform, app.id, &request.msg_id).await?;
     Ok(json(StatusCode::OK, &MessageOut::from(&event)))
@@ -94,7 +98,7 @@ pub(crate) async fn list<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<ListMessages>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     let limit = request.limit.unwrap_or_default().get();
     let mut query = EventQuery::new(limit + 1).app(app.id).newest_first();
@@ -125,7 +129,7 @@ pub(crate) async fn resend<S: ApplicationStore + 'static>(
     State(platform): State<Platform<S>>,
     Extension(caller): Extension<Caller>,
     Call(request): Call<ResendMessage>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     let event = message(&platform, app.id, &request.msg_id).await?;
     let endpoint = endpoint(&platform, &app, &request.endpoint_id).await?;
@@ -137,7 +141,7 @@ pub(crate) async fn resend<S: ApplicationStore + 'static>(
         .deliveries(&query)
         .await?
         .pop()
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(OperatorError::NotFound)?;
     store.retry(delivery.id).await?;
     Ok(json(StatusCode::ACCEPTED, &super::EmptyResponse {}))
 }

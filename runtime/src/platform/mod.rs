@@ -76,7 +76,7 @@ mod state;
 mod url_rule;
 
 pub use auth::Caller;
-pub use errors::{ApiError, HttpErrorOut, HttpValidationError, ValidationError};
+pub use errors::{HttpErrorOut, HttpValidationError, OperatorError, ValidationError};
 pub use fields::{Bounded, Headers, HeadersPatch, IdempotencyKey, Name, SigningSecret, Text};
 pub use ids::{app_id_of, endpoint_id_of, parse_app_id, parse_endpoint_id};
 pub use model::*;
@@ -119,7 +119,9 @@ impl<S: ApplicationStore + 'static> Platform<S> {
                         match document {
                             Ok(bytes) => ([(header::CONTENT_TYPE, "application/json")], bytes)
                                 .into_response(),
-                            Err(error) => ApiError::Internal(error.to_string()).into_response(),
+                            Err(error) => {
+                                OperatorError::Internal(error.to_string()).into_response()
+                            }
                         }
                     }
                 }),
@@ -134,7 +136,7 @@ impl<S: ApplicationStore + 'static> Platform<S> {
 
 /// The answer to a Svix route hookwire does not serve.
 async fn not_implemented() -> Response {
-    let error = ApiError::NotImplemented(
+    let error = OperatorError::NotImplemented(
         "hookwire does not implement this Svix route; see hookwire::platform::routes() for those it serves"
             .to_owned(),
     );

@@ -166,5 +166,5 @@ table! {
     AppPortalAccess => access::portal_access, Application, 200;
     DashboardAccess => access::dashboard_access, Application, 200;
     ExpireAllTokens => access::expire_all, Application, 204;
-    Health => access::health, Public, 204;
+    HealthCheck => access::health, Public, 204;
 }

@@ -162,12 +162,15 @@ impl<S: ApplicationStore> Platform<S> {
     /// The store failed reading the application's token generation.
     ///
     /// ```
-    /// # async fn demo(platform: hookwire::platform::Platform<hookwire::outbox::MemoryOutbox>) -> Result<(), hookwire::platform::ApiError> {
+    /// # async fn demo(platform: hookwire::platform::Platform<hookwire::outbox::MemoryOutbox>) -> Result<(), hookwire::platform::OperatorError> {
     /// let token = platform.portal_token(hookwire::outbox::AppId(1)).await?;
     /// assert!(token.starts_with("hwpt_"));
     /// # Ok(()) }
     /// ```
-    pub async fn portal_token(&self, app: crate::outbox::AppId) -> Result<String, super::ApiError> {
+    pub async fn portal_token(
+        &self,
+        app: crate::outbox::AppId,
+    ) -> Result<String, super::OperatorError> {
         self.portal_token_within(app, None).await
     }
 
@@ -176,7 +179,7 @@ impl<S: ApplicationStore> Platform<S> {
         &self,
         app: crate::outbox::AppId,
         ttl: Option<Duration>,
-    ) -> Result<String, super::ApiError> {
+    ) -> Result<String, super::OperatorError> {
         let generation = super::auth::generation(self.store(), app).await?;
         let ttl = ttl.map_or(self.inner.portal_ttl, |ttl| ttl.min(self.inner.portal_ttl));
         let ttl = i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX);

@@ -92,6 +92,27 @@ pub(crate) async fn applications_isolate_their_events<B: Backend>(case: Case<B>)
     ));
     assert_eq!(store.app_endpoints(a, None, 10).await.unwrap().len(), 1);
     assert_eq!(store.app_endpoints(a, None, 10).await.unwrap()[0].id, to_a);
+
+    // An application's rate limit is the default of the endpoints added without one.
+    let limited = store
+        .add_application(&NewApplication::new("C").rate_limit(7))
+        .await
+        .unwrap()
+        .id;
+    let default = endpoint("http://127.0.0.1:9/c").app(limited);
+    let id = store.add_endpoint(&default).await.unwrap();
+    let own = store
+        .add_endpoint(
+            &endpoint("http://127.0.0.1:9/c2")
+                .app(limited)
+                .rate_per_second(3),
+        )
+        .await
+        .unwrap();
+    let rate = |id| async move { store.endpoint(id).await.unwrap().unwrap().rate_per_second };
+    assert_eq!(rate(id).await, Some(7));
+    assert_eq!(rate(own).await, Some(3));
+    assert_eq!(rate(to_b).await, None);
 }
 
 /// Applications: uids unique and checked, found by id and uid, updated, listed in pages.

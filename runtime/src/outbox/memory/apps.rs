@@ -106,6 +106,11 @@ impl State {
         Ok(())
     }
 
+    /// The default rate limit of application `app`'s endpoints.
+    pub(super) fn app_rate_limit(&self, app: i64) -> Option<u32> {
+        self.apps.get(&app).and_then(|kept| kept.rate_limit)
+    }
+
     fn uid_taken(&self, uid: Option<&str>, except: Option<i64>) -> Result<(), StoreError> {
         match uid {
             Some(uid)

@@ -188,6 +188,10 @@ impl State {
             updated_at: now,
         };
         endpoint.set(new);
+        if endpoint.rate_per_second.is_none() {
+            // Without a rate of its own it takes its application's default.
+            endpoint.rate_per_second = endpoint.app.and_then(|app| self.app_rate_limit(app));
+        }
         self.endpoints.insert(endpoint.id, endpoint);
         self.next_endpoint
     }

@@ -98,10 +98,13 @@ pub(crate) const LOG_ATTEMPT: &str = "\
 INSERT INTO hw_attempt (delivery_id, attempt, at, outcome, status, duration_ms, excerpt)
 VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
+/// A new endpoint; without a rate of its own it takes its application's default.
 pub(crate) const INSERT_ENDPOINT: &str = "\
 INSERT INTO hw_endpoint (url, secrets, all_types, allow_private, max_in_flight, rate_per_second,
                          description, uid, metadata, headers, created_at, updated_at, app_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id";
+VALUES ($1, $2, $3, $4, $5,
+        coalesce(CAST($6 AS BIGINT), (SELECT rate_limit FROM hw_application WHERE id = $12)),
+        $7, $8, $9, $10, $11, $11, $12) RETURNING id";
 
 /// An endpoint's new settings (its application stays).
 pub(crate) const UPDATE_ENDPOINT: &str = "\

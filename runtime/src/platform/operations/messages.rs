@@ -356,13 +356,13 @@ pub struct ExpireAllTokens {
 ///
 /// ```
 /// use hookwire::Endpoint;
-/// use hookwire::platform::operations::Health;
+/// use hookwire::platform::operations::HealthCheck;
 ///
-/// assert_eq!(Health::PATH, "/api/v1/health");
+/// assert_eq!(HealthCheck::PATH, "/api/v1/health");
 /// ```
 #[derive(Debug, crate::Endpoint)]
-#[hookwire(crate = "crate", method = "GET", path = "/api/v1/health", response = ())]
-pub struct Health {}
+#[hookwire(crate = "crate", method = "GET", path = "/api/v1/health", response = (), operation_id = "health")]
+pub struct HealthCheck {}
 
 /// Lists the messages sent to an endpoint, newest first, each with its delivery's status and
 /// next attempt (Svix's "list attempted messages").

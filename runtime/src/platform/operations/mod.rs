@@ -22,7 +22,7 @@ pub use apps::{
 };
 pub use messages::{
     AppPortalAccess, CreateEventType, CreateMessage, DashboardAccess, DeleteEventType,
-    ExpireAllTokens, GetEventType, GetMessage, Health, ListAttemptedMessages,
+    ExpireAllTokens, GetEventType, GetMessage, HealthCheck, ListAttemptedMessages,
     ListAttemptsByEndpoint, ListAttemptsByMessage, ListEventTypes, ListMessages, PatchEventType,
     ResendMessage, UpdateEventType,
 };
