@@ -32,6 +32,7 @@ mod outbox_fairness;
 mod outbox_migration;
 mod outbox_retention;
 mod platform_api;
+mod platform_attempted;
 mod platform_isolation;
 mod portal;
 mod receive_only;
