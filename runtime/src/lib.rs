@@ -111,6 +111,7 @@ pub mod retry;
 pub mod schema;
 pub mod signature;
 mod timestamp;
+pub mod trace;
 
 #[doc(hidden)]
 #[path = "__private.rs"]

@@ -55,4 +55,5 @@ mod signature_props;
 mod signature_strict;
 mod signature_vectors;
 mod tls;
+mod trace;
 mod upgrade;

@@ -203,6 +203,8 @@ pub struct Claimed {
     pub lease_until: i64,
     /// Where it goes.
     pub target: Target,
+    /// The trace its event continues ([`crate::trace`]): the parent of the attempt's span.
+    pub trace: Option<crate::trace::TraceContext>,
 }
 
 /// What one attempt led to, as the worker saw it.

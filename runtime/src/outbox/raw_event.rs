@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::outbox::{AppId, StoreError};
+use crate::trace::TraceContext;
 
 /// An event given as its type and JSON `data`, for publishing without a Rust type (the CLI,
 /// relays, the operator API). The store wraps it in the Standard Webhooks envelope with the
@@ -31,6 +32,7 @@ pub struct RawEvent {
     app: Option<AppId>,
     dedupe_key: Option<String>,
     ordering_key: Option<String>,
+    trace: Option<TraceContext>,
     as_given: bool,
 }
 
@@ -60,6 +62,7 @@ impl RawEvent {
             app: None,
             dedupe_key: None,
             ordering_key: None,
+            trace: None,
             as_given: false,
         })
     }
@@ -127,6 +130,35 @@ impl RawEvent {
     pub fn ordering_key(mut self, key: impl Into<String>) -> Self {
         self.ordering_key = Some(key.into());
         self
+    }
+
+    /// Continues the trace of `context` (see [`crate::trace`]): stored with the event, the
+    /// parent of every attempt's span, sent as `traceparent`. Without it, publishing with the
+    /// `otel` feature stores the current span's context.
+    ///
+    /// ```
+    /// # use hookwire::outbox::RawEvent;
+    /// use hookwire::trace::TraceContext;
+    /// let context = TraceContext::parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", None).unwrap();
+    /// let event = RawEvent::new("a.b", serde_json::Value::Null)?.trace(context.clone());
+    /// assert_eq!(event.trace_context(), Some(&context));
+    /// # Ok::<(), hookwire::outbox::StoreError>(())
+    /// ```
+    #[must_use]
+    pub fn trace(mut self, context: TraceContext) -> Self {
+        self.trace = Some(context);
+        self
+    }
+
+    /// The trace context given with [`trace`](Self::trace).
+    ///
+    /// ```
+    /// # use hookwire::outbox::RawEvent;
+    /// assert_eq!(RawEvent::new("a.b", serde_json::Value::Null)?.trace_context(), None);
+    /// # Ok::<(), hookwire::outbox::StoreError>(())
+    /// ```
+    pub fn trace_context(&self) -> Option<&TraceContext> {
+        self.trace.as_ref()
     }
 
     /// Its ordering key.
@@ -235,6 +267,7 @@ impl RawEvent {
 pub struct PublishOptions {
     app: Option<AppId>,
     ordering_key: Option<String>,
+    trace: Option<TraceContext>,
 }
 
 impl PublishOptions {
@@ -270,6 +303,31 @@ impl PublishOptions {
     pub fn ordering_key(mut self, key: impl Into<String>) -> Self {
         self.ordering_key = Some(key.into());
         self
+    }
+
+    /// Continues the trace of `context` ([`RawEvent::trace`]); without it, publishing with
+    /// the `otel` feature stores the current span's context.
+    ///
+    /// ```
+    /// # use hookwire::outbox::PublishOptions;
+    /// use hookwire::trace::TraceContext;
+    /// let context = TraceContext::parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", None).unwrap();
+    /// assert_eq!(PublishOptions::new().trace(context.clone()).trace_context(), Some(&context));
+    /// ```
+    #[must_use]
+    pub fn trace(mut self, context: TraceContext) -> Self {
+        self.trace = Some(context);
+        self
+    }
+
+    /// The trace context given with [`trace`](Self::trace).
+    ///
+    /// ```
+    /// # use hookwire::outbox::PublishOptions;
+    /// assert_eq!(PublishOptions::new().trace_context(), None);
+    /// ```
+    pub fn trace_context(&self) -> Option<&TraceContext> {
+        self.trace.as_ref()
     }
 
     /// The application.

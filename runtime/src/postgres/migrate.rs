@@ -30,6 +30,7 @@ pub(super) const LINE: Line = Line {
         Step::new(6, "retire_hw_meta", include_str!("migrations/0006_retire_hw_meta.sql")),
         Step::new(7, "applications", include_str!("migrations/0007_applications.sql")),
         Step::new(8, "ordering", include_str!("migrations/0008_ordering.sql")),
+        Step::new(9, "trace", include_str!("migrations/0009_trace.sql")),
     ],
 };
 

@@ -51,6 +51,9 @@ impl<S: Clone + Send + Sync + 'static> Receiver<S> {
             event_type = Empty,
         );
         let (parts, body) = request.into_parts();
+        // With `otel`, the span (the handler's, when it runs now) continues the sender's trace.
+        #[cfg(feature = "otel")]
+        continue_trace(&span, &parts.headers);
         // Boxed on its own: the outer future holds a pointer (awaiting a future the block
         // captured would hold it twice).
         let handled = Box::pin(self.handle(parts, body, state));
@@ -102,6 +105,17 @@ impl<S: Clone + Send + Sync + 'static> Receiver<S> {
         // 6. parse and 7. dispatch
         let shape = inner.format.shape();
         Box::pin(dispatch(inner, &*route, shape, head, parts, state, claim)).await
+    }
+}
+
+/// Makes the request's `traceparent` (if valid) the parent of `span`.
+#[cfg(feature = "otel")]
+fn continue_trace(span: &tracing::Span, headers: &axum::http::HeaderMap) {
+    let pairs = headers
+        .iter()
+        .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)));
+    if let Some(context) = crate::trace::TraceContext::from_headers(pairs) {
+        context.parent_of(span);
     }
 }
 

@@ -35,6 +35,7 @@ pub(super) const LINE: Line = Line {
             include_str!("migrations/0006_applications.sql"),
         ),
         Step::new(7, "ordering", include_str!("migrations/0007_ordering.sql")),
+        Step::new(8, "trace", include_str!("migrations/0008_trace.sql")),
     ],
 };
 

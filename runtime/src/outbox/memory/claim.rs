@@ -158,6 +158,7 @@ pub(super) fn claim(
                 attempt: u32::try_from(number).unwrap_or(u32::MAX),
                 lease_until,
                 target: target.clone(),
+                trace: event.trace.clone(),
             });
         }
     }

@@ -137,6 +137,7 @@ impl MemoryOutbox {
                 app: event.application().map(|app| app.0),
                 dedupe_key: event.dedupe().map(str::to_owned),
                 ordering_key: event.ordering().map(str::to_owned),
+                trace: crate::trace::TraceContext::for_publish(event.trace_context()),
                 is_message: event.is_message(),
                 created_at: now,
             };

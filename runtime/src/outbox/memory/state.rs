@@ -55,6 +55,7 @@ pub(super) struct Event {
     pub(super) app: Option<i64>,
     pub(super) dedupe_key: Option<String>,
     pub(super) ordering_key: Option<String>,
+    pub(super) trace: Option<crate::trace::TraceContext>,
     pub(super) is_message: bool,
     pub(super) created_at: i64,
 }

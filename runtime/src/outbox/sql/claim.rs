@@ -101,6 +101,7 @@ async fn claim_in<D: Dialect>(
             payload,
             lease_until,
             target: target.clone(),
+            trace: row.trace,
         });
     }
     for lane in lanes.iter().filter(|lane| lane.rate_per_second.is_some()) {

@@ -63,6 +63,8 @@ pub struct ClaimedRow {
     pub attempt: i64,
     /// The event's id, type and envelope.
     pub event: (String, String, String),
+    /// The event's trace context.
+    pub trace: Option<crate::trace::TraceContext>,
 }
 
 /// What one claim asks of the lanes: `takes` is `(endpoint, how many)`.
@@ -101,6 +103,8 @@ pub struct NewEvent<'a> {
     pub ordering_key: Option<&'a str>,
     /// Whether the body is a message's payload as given.
     pub is_message: bool,
+    /// The trace it continues (`traceparent` and `tracestate` columns).
+    pub trace: Option<&'a crate::trace::TraceContext>,
 }
 
 mod sealed {

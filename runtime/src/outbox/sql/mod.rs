@@ -32,6 +32,7 @@ use crate::outbox::{
     PublishOptions, Purged, RawEvent, Recorded, StoreError, WebhookEndpoint, id,
 };
 use crate::timestamp::Timestamp;
+use crate::trace::TraceContext;
 
 /// The outbox on a SQL database: [`SqliteOutbox`](crate::sqlite::SqliteOutbox) or
 /// [`PgOutbox`](crate::postgres::PgOutbox). Cheap to clone: clones share the pool,
@@ -189,6 +190,7 @@ impl<D: Dialect> SqlOutbox<D> {
             table: "hw_event",
             reason: format!("the envelope is not UTF-8: {e}"),
         })?;
+        let trace = TraceContext::for_publish(options.trace_context());
         let event = NewEvent {
             event_id: "",
             event_type: event.event_type(),
@@ -198,6 +200,7 @@ impl<D: Dialect> SqlOutbox<D> {
             dedupe_key: None,
             ordering_key: options.ordering(),
             is_message: false,
+            trace: trace.as_ref(),
         };
         self.insert_event(conn, event).await
     }
@@ -221,6 +224,7 @@ impl<D: Dialect> SqlOutbox<D> {
     ) -> Result<String, StoreError> {
         let now = self.clock.now().unix_seconds();
         let payload = event.envelope(Timestamp::from_unix(now))?;
+        let trace = TraceContext::for_publish(event.trace_context());
         let new = NewEvent {
             event_id: "",
             event_type: event.event_type(),
@@ -230,6 +234,7 @@ impl<D: Dialect> SqlOutbox<D> {
             dedupe_key: event.dedupe(),
             ordering_key: event.ordering(),
             is_message: event.is_message(),
+            trace: trace.as_ref(),
         };
         self.insert_event(conn, new).await
     }

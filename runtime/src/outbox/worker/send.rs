@@ -1,14 +1,17 @@
 //! One claimed delivery: check the destination, sign with the endpoint's secrets, make one
 //! attempt with the sender's one-attempt function, and turn what happened into the result the
-//! store records.
+//! store records. With `otel`, the attempt runs in a `webhook_attempt` span whose parent is the
+//! event's stored trace context, and sends that span's `traceparent` ([`crate::trace`]).
 
 use bytes::Bytes;
+use tracing::Instrument;
 
 use crate::outbox::{AttemptOutcome, AttemptResult, Claimed};
 use crate::sender::{Attempt, AttemptOptions, Message, Verdict, attempt};
 use crate::signature::StandardWebhooks;
 use crate::ssrf;
 use crate::timestamp::Timestamp;
+use crate::trace::{TRACEPARENT, TRACESTATE, TraceContext};
 
 /// The HTTP clients a worker sends with.
 #[derive(Debug, Clone)]
@@ -27,6 +30,7 @@ pub(crate) async fn deliver(
     now: i64,
 ) -> AttemptResult {
     let lease = claimed.lease;
+    let (span, trace) = attempt_span(&claimed);
     let refused =
         |reason: String| AttemptResult::new(lease, AttemptOutcome::Refused).excerpt(reason);
     let target = claimed.target;
@@ -43,6 +47,16 @@ pub(crate) async fn deliver(
             .try_fold(message, |message, (name, value)| {
                 message.with_header(name, value)
             })
+    })
+    .and_then(|message| match &trace {
+        Some(context) => {
+            let message = message.with_header(TRACEPARENT, context.traceparent())?;
+            match context.tracestate() {
+                Some(state) => message.with_header(TRACESTATE, state),
+                None => Ok(message),
+            }
+        }
+        None => Ok(message),
     });
     let message = match message {
         Ok(message) => message,
@@ -67,8 +81,32 @@ pub(crate) async fn deliver(
         Timestamp::from_unix(now),
         options,
     )
+    .instrument(span)
     .await;
     result(lease, &attempt)
+}
+
+/// The attempt's span, and the trace context to send: with `otel`, the span is a child of the
+/// event's stored context and the context sent is the span's own (the stored one when no
+/// OpenTelemetry layer gives the span a context); without, the stored context as is.
+fn attempt_span(claimed: &Claimed) -> (tracing::Span, Option<TraceContext>) {
+    let span = tracing::info_span!(
+        "webhook_attempt",
+        webhook_id = %claimed.webhook_id,
+        event_type = %claimed.event_type,
+        endpoint = claimed.target.id.0,
+        attempt = claimed.attempt,
+    );
+    #[cfg(feature = "otel")]
+    {
+        if let Some(stored) = &claimed.trace {
+            stored.parent_of(&span);
+        }
+        if let Some(own) = TraceContext::of_span(&span) {
+            return (span, Some(own));
+        }
+    }
+    (span, claimed.trace.clone())
 }
 
 /// Standard Webhooks with every secret of the endpoint still valid (newest first): during a

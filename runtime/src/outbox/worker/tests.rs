@@ -35,6 +35,7 @@ struct Scripted {
 
 fn claimed(n: i64, url: &str, allow_private: bool) -> Claimed {
     Claimed {
+        trace: None,
         lease: Lease {
             delivery: DeliveryId(n),
             token: 100 + n,

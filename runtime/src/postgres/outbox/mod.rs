@@ -36,6 +36,7 @@ use crate::outbox::sql::{
     Arg, ClaimLanes, ClaimedRow, Delivered, Dialect, Exec, NewEvent, SqlOutbox, Statements, db,
 };
 use crate::outbox::{AttemptResult, Lease, StoreError};
+use crate::trace::TraceContext;
 
 /// The outbox on a PostgreSQL database (see the `hookwire::postgres` module documentation).
 ///
@@ -159,6 +160,8 @@ impl Dialect for Postgres {
                 Arg::MaybeText(event.dedupe_key),
                 Arg::Flag(event.is_message),
                 Arg::MaybeText(event.ordering_key),
+                Arg::MaybeText(event.trace.map(TraceContext::traceparent)),
+                Arg::MaybeText(event.trace.and_then(TraceContext::tracestate)),
             ];
             Postgres::execute(conn, sql::PUBLISH, &args).await?;
             Ok(())
@@ -207,6 +210,10 @@ impl Dialect for Postgres {
                             Postgres::text(row, 4)?,
                             Postgres::text(row, 5)?,
                             Postgres::text(row, 6)?,
+                        ),
+                        trace: TraceContext::from_stored(
+                            Postgres::maybe_text(row, 7)?,
+                            Postgres::maybe_text(row, 8)?,
                         ),
                     })
                 })

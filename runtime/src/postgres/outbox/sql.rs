@@ -27,8 +27,8 @@ pub(super) const CURRENT_SCHEMA: &str = "SELECT current_schema()";
 pub(super) const PUBLISH: &str = "\
 WITH ev AS (
     INSERT INTO hw_event (event_id, event_type, payload, created_at, app_id, dedupe_key, is_message,
-                          ordering_key)
-    VALUES ($1, $2, $3, $4, $6, $7, $8, $9) RETURNING id
+                          ordering_key, traceparent, tracestate)
+    VALUES ($1, $2, $3, $4, $6, $7, $8, $9, $10, $11) RETURNING id
 ), notified AS (
     SELECT pg_notify($5, '') AS sent
 )
@@ -76,7 +76,7 @@ FROM picked, hw_event v
 WHERE d.id = picked.id AND v.id = d.event_pk
 RETURNING d.id, d.webhook_id, d.endpoint_id,
           greatest(d.attempts, coalesce((SELECT max(a.attempt) FROM hw_attempt a WHERE a.delivery_id = d.id), 0) + 1),
-          v.event_id, v.event_type, v.payload");
+          v.event_id, v.event_type, v.payload, v.traceparent, v.tracestate");
 
 /// Poison work ends: deliveries in flight whose lease ran out after as many claims as the
 /// schedule allows ($2) are failed, each with an `abandoned` entry in its log (at most 100 per

@@ -44,6 +44,16 @@ pub(crate) fn run<S: Clone + Send + Sync + 'static>(
         attempt = claimed.attempt,
         recovered = claimed.recovered,
     );
+    // With `otel`, the run continues the trace of the request it was stored from (its headers
+    // are stored with it).
+    #[cfg(feature = "otel")]
+    {
+        let pairs = claimed.item.headers.iter();
+        let pairs = pairs.map(|(name, value)| (name.as_str(), value.as_str()));
+        if let Some(context) = crate::trace::TraceContext::from_headers(pairs) {
+            context.parent_of(&span);
+        }
+    }
     async move {
         let Some(queue) = receiver.inbox.clone() else {
             return;
@@ -122,7 +132,8 @@ async fn execute<S: Clone + Send + Sync + 'static>(
         Err(error @ ReceiveError::MalformedPayload(_)) => return Outcome::Dead(error.to_string()),
         Err(error) => return Outcome::Failed(error.to_string()),
     };
-    let mut handler = tokio::spawn(future);
+    // In the run's span, so the handler's logs and spans are the run's children.
+    let mut handler = tokio::spawn(future.instrument(tracing::Span::current()));
     let clock = &*receiver.config.inner().clock;
     match deadline::within(clock, deadline, &mut handler).await {
         Some(Ok(Ok(()))) => Outcome::Handled,

@@ -49,6 +49,7 @@ use crate::outbox::sql::{
 };
 use crate::outbox::{AttemptResult, Lease, StoreError};
 use crate::sqlite::pool as sqlite_pool;
+use crate::trace::TraceContext;
 
 /// The outbox on a SQLite database file (see the `hookwire::sqlite` module documentation).
 ///
@@ -154,6 +155,8 @@ impl Dialect for Sqlite {
                 Arg::MaybeText(event.dedupe_key),
                 Arg::Flag(event.is_message),
                 Arg::MaybeText(event.ordering_key),
+                Arg::MaybeText(event.trace.map(TraceContext::traceparent)),
+                Arg::MaybeText(event.trace.and_then(TraceContext::tracestate)),
             ];
             let Some(row) = Sqlite::fetch_optional(&mut tx, sql::INSERT_EVENT, &args).await? else {
                 return Err(db(sqlx::Error::RowNotFound));
@@ -208,6 +211,7 @@ impl Dialect for Sqlite {
                         endpoint,
                         attempt: Sqlite::int(&row, 3)?,
                         event: Default::default(),
+                        trace: None,
                     };
                     picked.push((Sqlite::int(&row, 2)?, delivery));
                 }
@@ -225,7 +229,11 @@ impl Dialect for Sqlite {
                     Sqlite::text(&row, 2)?,
                     Sqlite::text(&row, 3)?,
                 );
-                events.insert(Sqlite::int(&row, 0)?, event);
+                let trace = TraceContext::from_stored(
+                    Sqlite::maybe_text(&row, 4)?,
+                    Sqlite::maybe_text(&row, 5)?,
+                );
+                events.insert(Sqlite::int(&row, 0)?, (event, trace));
             }
             picked
                 .into_iter()
@@ -239,7 +247,8 @@ impl Dialect for Sqlite {
                             ),
                         });
                     };
-                    delivery.event = event.clone();
+                    delivery.event = event.0.clone();
+                    delivery.trace = event.1.clone();
                     Ok(delivery)
                 })
                 .collect()

@@ -16,8 +16,9 @@ pub(super) const STATEMENTS: Statements = Statements {
 };
 
 pub(super) const INSERT_EVENT: &str = "INSERT INTO hw_event \
-     (event_id, event_type, payload, created_at, app_id, dedupe_key, is_message, ordering_key) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+     (event_id, event_type, payload, created_at, app_id, dedupe_key, is_message, ordering_key, \
+      traceparent, tracestate) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
 
 /// Fan-out: one delivery per endpoint subscribed to the type ($3), held (`disabled`) for a
 /// disabled endpoint. Its `webhook-id` is the event id (as Svix's message id and Stripe's
@@ -86,7 +87,7 @@ WHERE id IN (SELECT id FROM hw_delivery
              ORDER BY id LIMIT 100)";
 
 pub(super) const CLAIMED_EVENTS: &str = "\
-SELECT id, event_id, event_type, payload FROM hw_event
+SELECT id, event_id, event_type, payload, traceparent, tracestate FROM hw_event
 WHERE id IN (SELECT value FROM json_each($1))";
 
 /// The leased delivery and its endpoint's health; no row: the lease is stale. The last column
