@@ -3,7 +3,7 @@
 //! are linked once, not once per file. A new file runs only once it is listed below
 //! (`tests/tests/shape.rs` fails naming a file that is not); its helpers come from
 //! `support` (`use crate::support;`).
-//! One file: `cargo test -p hookwire-codegen --test it -- corpora::`. See docs/guide/tests.md.
+//! One file: `cargo test -p hookwire-codegen --test codegen -- corpora::`. See docs/guide/tests.md.
 
 mod support;
 

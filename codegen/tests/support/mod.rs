@@ -1,6 +1,7 @@
-//! Temporary crates that depend on hookwire by path, checked or run with cargo in a target
-//! directory kept under the workspace's, so hookwire and its dependencies build once; and
-//! where the shared provider corpora are (`corpora`).
+//! Temporary crates that depend on hookwire by path, checked or run with cargo in the
+//! workspace's own target directory (cargo holds no lock on it while tests run), so the
+//! dependencies the workspace's build or clippy already compiled with the same features are
+//! reused, and what they add builds once; and where the shared provider corpora are (`corpora`).
 
 #![allow(dead_code, unreachable_pub)]
 
@@ -67,7 +68,7 @@ impl TempCrate {
             .args(args)
             .arg("--message-format=short")
             .current_dir(&self.dir)
-            .env("CARGO_TARGET_DIR", target().join("codegen-check"))
+            .env("CARGO_TARGET_DIR", target())
             .env_remove("RUSTFLAGS")
             .env_remove("CARGO_ENCODED_RUSTFLAGS")
             .output()
