@@ -1,9 +1,10 @@
-//! hookwire's integration tests, one binary (`autotests = false` in `Cargo.toml`): each file
-//! beside this one is a module here, its tests named `<file>::<test>`, so the dependencies
-//! are linked once, not once per file. A new file runs only once it is listed below
-//! (`tests/tests/shape.rs` fails naming a file that is not); its helpers come from the shared modules
-//! (`use crate::receiver_support;`), never a `mod` of its own.
+//! hookwire's integration tests, one binary (`autotests = false` in `Cargo.toml`): each file beside
+//! this one is a module here, its tests named `<file>::<test>`, so the dependencies are linked
+//! once, not once per file. A new file runs only once it is listed below (`tests/tests/shape.rs`
+//! fails naming a file that is not); its helpers come from the shared modules (`use
+//! crate::receiver_support;`), never a `mod` of its own.
 //! One file: `cargo test -p hookwire --test it -- outbox_breaker::`. See docs/guide/tests.md.
+//! `receiver_metrics.rs` is a binary of its own (`Cargo.toml`): it installs the metrics recorder.
 
 // Helpers shared by several files.
 mod browser;
@@ -40,7 +41,6 @@ mod receiver_catch_up;
 mod receiver_dedup;
 mod receiver_dedup_store;
 mod receiver_extract;
-mod receiver_metrics;
 mod receiver_providers;
 mod receiver_responses;
 mod schema_diff;

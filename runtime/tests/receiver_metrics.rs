@@ -2,7 +2,7 @@
 //! them: rejections by reason, duplicate hits, inbox runs by outcome, backlog and dead letters.
 //! Its own test binary: it installs the process's metrics recorder.
 
-use crate::receiver_support;
+mod receiver_support;
 
 use std::sync::Arc;
 use std::time::Duration;
