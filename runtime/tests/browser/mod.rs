@@ -112,6 +112,7 @@ impl Driver {
             .expect("a session id")
             .to_owned();
         Session {
+            closed: false,
             http: self.http.clone(),
             url: format!("{}/session/{id}", self.base),
         }

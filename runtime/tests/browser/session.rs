@@ -27,6 +27,9 @@ pub enum By<'a> {
 pub struct Session {
     pub(super) http: reqwest::Client,
     pub(super) url: String,
+    /// Whether [`Session::quit`] closed the browser; if not (a test panicked), dropping the
+    /// session closes it, so no Chromium outlives its test.
+    pub(super) closed: bool,
 }
 
 impl Session {
@@ -282,7 +285,36 @@ impl Session {
     }
 
     /// Closes the browser.
-    pub async fn quit(self) {
+    pub async fn quit(mut self) {
         let _ = self.send(reqwest::Method::DELETE, "", None).await;
+        self.closed = true;
+    }
+}
+
+impl Drop for Session {
+    /// `DELETE /session/{id}` over a plain blocking connection (no runtime is guaranteed while
+    /// a panicking test unwinds); chromedriver closes the browser before it answers.
+    fn drop(&mut self) {
+        use std::io::{Read, Write};
+        if self.closed {
+            return;
+        }
+        let Some(rest) = self.url.strip_prefix("http://") else {
+            return;
+        };
+        let Some((host, path)) = rest.split_once('/') else {
+            return;
+        };
+        let Ok(mut stream) = std::net::TcpStream::connect(host) else {
+            return;
+        };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(20)));
+        let request = format!(
+            "DELETE /{path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        if stream.write_all(request.as_bytes()).is_ok() {
+            // The answer comes once the browser is closed; its first bytes are enough.
+            let _ = stream.read(&mut [0_u8; 512]);
+        }
     }
 }
