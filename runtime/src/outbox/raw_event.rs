@@ -305,22 +305,7 @@ impl PublishOptions {
         self
     }
 
-    /// Continues the trace of `context` ([`RawEvent::trace`]); without it, publishing with
-    /// the `otel` feature stores the current span's context.
-    ///
-    /// ```
-    /// # use hookwire::outbox::PublishOptions;
-    /// use hookwire::trace::TraceContext;
-    /// let context = TraceContext::parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", None).unwrap();
-    /// assert_eq!(PublishOptions::new().trace(context.clone()).trace_context(), Some(&context));
-    /// ```
-    #[must_use]
-    pub fn trace(mut self, context: TraceContext) -> Self {
-        self.trace = Some(context);
-        self
-    }
-
-    /// The trace context given with [`trace`](Self::trace).
+    /// The trace context given with [`trace`](Self::trace), if any.
     ///
     /// ```
     /// # use hookwire::outbox::PublishOptions;
@@ -328,6 +313,25 @@ impl PublishOptions {
     /// ```
     pub fn trace_context(&self) -> Option<&TraceContext> {
         self.trace.as_ref()
+    }
+
+    /// Continues the trace of `context` ([`RawEvent::trace`]); without it, publishing with
+    /// the `otel` feature stores the current span's context.
+    ///
+    /// ```
+    /// # use hookwire::outbox::PublishOptions;
+    /// # use hookwire::trace::TraceContext;
+    /// let parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    /// let options = PublishOptions::new().trace(TraceContext::parse(parent, None).unwrap());
+    /// let trace_id = options.trace_context().map(TraceContext::trace_id);
+    /// assert_eq!(trace_id, Some("4bf92f3577b34da6a3ce929d0e0e4736"));
+    /// ```
+    #[must_use]
+    pub fn trace(self, context: TraceContext) -> Self {
+        Self {
+            trace: Some(context),
+            ..self
+        }
     }
 
     /// The application.
