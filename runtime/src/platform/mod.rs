@@ -63,6 +63,7 @@ mod errors;
 mod event_types;
 mod extract;
 mod fields;
+mod headers;
 mod idempotency;
 mod ids;
 mod messages;
@@ -77,7 +78,8 @@ mod url_rule;
 
 pub use auth::Caller;
 pub use errors::{HttpErrorOut, HttpValidationError, OperatorError, ValidationError};
-pub use fields::{Bounded, Headers, HeadersPatch, IdempotencyKey, Name, SigningSecret, Text};
+pub use fields::{Bounded, IdempotencyKey, Name, SigningSecret, Text};
+pub use headers::{Headers, HeadersPatch};
 pub use ids::{app_id_of, endpoint_id_of, parse_app_id, parse_endpoint_id};
 pub use model::*;
 pub use openapi::openapi;

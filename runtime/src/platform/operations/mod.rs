@@ -12,13 +12,17 @@
 //! ```
 
 mod apps;
+mod endpoints;
 mod messages;
 
 pub use apps::{
-    CreateApplication, CreateEndpoint, DeleteApplication, DeleteEndpoint, GetApplication,
-    GetEndpoint, GetEndpointHeaders, GetEndpointSecret, GetEndpointStats, ListApplications,
-    ListEndpoints, PatchApplication, PatchEndpoint, PatchEndpointHeaders, RecoverEndpoint,
-    RotateEndpointSecret, UpdateApplication, UpdateEndpoint, UpdateEndpointHeaders,
+    CreateApplication, DeleteApplication, GetApplication, ListApplications, PatchApplication,
+    UpdateApplication,
+};
+pub use endpoints::{
+    CreateEndpoint, DeleteEndpoint, GetEndpoint, GetEndpointHeaders, GetEndpointSecret,
+    GetEndpointStats, ListEndpoints, PatchEndpoint, PatchEndpointHeaders, RecoverEndpoint,
+    RotateEndpointSecret, UpdateEndpoint, UpdateEndpointHeaders,
 };
 pub use messages::{
     AppPortalAccess, CreateEventType, CreateMessage, DashboardAccess, DeleteEventType,
