@@ -359,3 +359,37 @@ async fn a_rotated_secret_signs_only_during_its_overlap() {
     };
     assert_eq!(statuses, [(1, status(204)), (2, status(401))]);
 }
+
+/// With no OpenTelemetry layer giving the attempt's span a context (always so without `otel`),
+/// the stored trace context is sent as is; a delivery without one sends no `traceparent`.
+#[tokio::test]
+async fn sends_the_stored_trace_context_as_is_without_a_layer() {
+    let seen: Arc<Mutex<Vec<(Option<String>, Option<String>)>>> = Arc::default();
+    let record = Arc::clone(&seen);
+    let app = Router::new().route(
+        "/",
+        post(move |headers: HeaderMap| async move {
+            let get = |name| headers.get(name).map(|v| v.to_str().unwrap().to_owned());
+            record
+                .lock()
+                .unwrap()
+                .push((get("traceparent"), get("tracestate")));
+            StatusCode::NO_CONTENT
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    let mut traced = claimed(1, &url, true);
+    traced.trace = crate::trace::TraceContext::parse(parent, Some("congo=t61rcWkgMzE"));
+    let store = Scripted::with([traced, claimed(2, &url, true)]);
+    run_for(&store, 1, Duration::from_millis(300)).await;
+
+    let seen = seen.lock().unwrap().clone();
+    let expected = (
+        Some(parent.to_owned()),
+        Some("congo=t61rcWkgMzE".to_owned()),
+    );
+    assert_eq!(seen, [expected, (None, None)]);
+}
