@@ -6,7 +6,7 @@
 //! coverage, fuzzing, stateful), with an operator token. The run must end with no failure.
 //!
 //! Outside CI, without schemathesis, the test prints that it skipped; under `CI=true` it fails.
-//! `HOOKWIRE_SCHEMATHESIS_CASES` (default 200) sets the cases per operation and
+//! `HOOKWIRE_SCHEMATHESIS_CASES` (default 50) sets the cases per operation and
 //! `HOOKWIRE_SCHEMATHESIS_SEED` the seed; the report and output are kept under
 //! `target/tmp/schemathesis-server/`.
 
@@ -59,7 +59,7 @@ fn schemathesis_finds_no_failure_in_the_operator_api() {
     let server = Server::start(&db, TOKEN, &["--workers", "0", "--allow-private-endpoints"]);
     let base = server.base.clone();
 
-    let cases = std::env::var("HOOKWIRE_SCHEMATHESIS_CASES").unwrap_or_else(|_| "200".into());
+    let cases = std::env::var("HOOKWIRE_SCHEMATHESIS_CASES").unwrap_or_else(|_| "50".into());
     let seed = std::env::var("HOOKWIRE_SCHEMATHESIS_SEED").unwrap_or_else(|_| "20261207".into());
     let mut child = Command::new(&binary)
         .arg("run")
