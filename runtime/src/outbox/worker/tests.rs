@@ -360,11 +360,14 @@ async fn a_rotated_secret_signs_only_during_its_overlap() {
     assert_eq!(statuses, [(1, status(204)), (2, status(401))]);
 }
 
+/// The `traceparent` and `tracestate` a request carried.
+type TraceHeaders = (Option<String>, Option<String>);
+
 /// With no OpenTelemetry layer giving the attempt's span a context (always so without `otel`),
 /// the stored trace context is sent as is; a delivery without one sends no `traceparent`.
 #[tokio::test]
 async fn sends_the_stored_trace_context_as_is_without_a_layer() {
-    let seen: Arc<Mutex<Vec<(Option<String>, Option<String>)>>> = Arc::default();
+    let seen: Arc<Mutex<Vec<TraceHeaders>>> = Arc::default();
     let record = Arc::clone(&seen);
     let app = Router::new().route(
         "/",
