@@ -4,6 +4,9 @@
 //! codes, content types, response schemas, schema-violating data refused, schema-valid data
 //! accepted, unsupported methods, deleted resources gone, ...) in all its phases (examples,
 //! coverage, fuzzing, stateful), with an operator token. The run must end with no failure.
+//! One check is left out, `ensure_resource_availability` (ST302, "created resource not
+//! found"): schemathesis reuses `Idempotency-Key` values, and a repeated key with the same body
+//! is answered with the first answer, as Svix does, which may name an object deleted since.
 //!
 //! Outside CI, without schemathesis, the test prints that it skipped; under `CI=true` it fails.
 //! `HOOKWIRE_SCHEMATHESIS_CASES` (default 50) sets the cases per operation and
@@ -65,6 +68,7 @@ fn schemathesis_finds_no_failure_in_the_operator_api() {
         .arg("run")
         .arg(format!("{base}/api/v1/openapi.json"))
         .args(["--checks", "all"])
+        .args(["--exclude-checks", "ensure_resource_availability"])
         .args(["--max-examples", &cases])
         .args(["--seed", &seed])
         .args(["--generation-database", "none"])
@@ -74,7 +78,11 @@ fn schemathesis_finds_no_failure_in_the_operator_api() {
         .arg(&out)
         .arg("--no-color")
         .current_dir(&out)
-        .env("SCHEMATHESIS_HOOKS", "")
+        .env("SCHEMATHESIS_HOOKS", "hooks")
+        .env(
+            "PYTHONPATH",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/schemathesis"),
+        )
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

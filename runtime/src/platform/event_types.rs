@@ -271,17 +271,8 @@ pub(crate) async fn delete<S: ApplicationStore + 'static>(
     caller.operator()?;
     let name = request.event_type_name.as_str();
     let store = platform.store();
-    let record = store
-        .record_of(SPACE, name)
-        .await?
-        .ok_or(OperatorError::NotFound)?;
-    if request.expunge == Some(true) {
-        store.delete_records(SPACE, Some(name), i64::MAX).await?;
-    } else {
-        let mut stored = read(&record)?;
-        stored.archived = true;
-        stored.updated_at = store.now();
-        store.put_record(SPACE, name, &stored.text()).await?;
+    if store.delete_records(SPACE, Some(name), i64::MAX).await? == 0 {
+        return Err(OperatorError::NotFound);
     }
     Ok(StatusCode::NO_CONTENT.into_response())
 }
