@@ -534,3 +534,41 @@ async fn channels_are_refused_with_422() {
     let (status, _) = api.op("POST", "/api/v1/app/a/msg", Some(message)).await;
     assert_eq!(status, 202, "null is no channel");
 }
+
+/// Event types: created, listed with their schemas on request, deleted (then gone).
+#[tokio::test]
+async fn event_types_are_created_listed_and_deleted() {
+    let store = Arc::new(MemoryOutbox::new());
+    let platform = Platform::builder(Arc::clone(&store))
+        .operator_token(OPERATOR)
+        .event_type("invoice.paid", "Paid.", json!({"type": "object"}))
+        .build()
+        .await
+        .unwrap();
+    let api = Served::start(platform, store).await;
+    let new = json!({"name": "invoice.void", "description": "Voided."});
+    let (status, _) = api
+        .op("POST", "/api/v1/event-type", Some(new.clone()))
+        .await;
+    assert_eq!(status, 201);
+    let (status, _) = api.op("POST", "/api/v1/event-type", Some(new)).await;
+    assert_eq!(status, 409);
+    let (_, list) = api
+        .op("GET", "/api/v1/event-type?with_content=true", None)
+        .await;
+    assert_eq!(
+        list["data"][0]["name"], "invoice.paid",
+        "the catalog, registered"
+    );
+    assert_eq!(list["data"][0]["schemas"]["1"], json!({"type": "object"}));
+    let (status, _) = api
+        .op("DELETE", "/api/v1/event-type/invoice.void", None)
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = api.op("GET", "/api/v1/event-type/invoice.void", None).await;
+    assert_eq!(status, 404);
+    let (status, _) = api
+        .op("DELETE", "/api/v1/event-type/invoice.void", None)
+        .await;
+    assert_eq!(status, 404);
+}
