@@ -149,6 +149,7 @@ impl TraceContext {
 
     /// The context as stored: two nullable columns, either read back (`None` when the stored
     /// `traceparent` is absent or not valid).
+    #[cfg(all(feature = "outbox", any(feature = "sqlite", feature = "postgres")))]
     pub(crate) fn from_stored(
         traceparent: Option<String>,
         tracestate: Option<String>,
@@ -158,6 +159,7 @@ impl TraceContext {
 
     /// The context to store with an event: `explicit` when given, otherwise (with `otel`) the
     /// current span's.
+    #[cfg(feature = "outbox")]
     pub(crate) fn for_publish(explicit: Option<&TraceContext>) -> Option<Self> {
         match explicit {
             Some(context) => Some(context.clone()),
