@@ -460,13 +460,7 @@ async fn the_api_on_postgres() {
 /// Endpoints created through the API refuse private addresses unless the platform allows them.
 #[tokio::test]
 async fn private_endpoint_urls_are_refused_with_422() {
-    let store = Arc::new(MemoryOutbox::new());
-    let platform = Platform::builder(Arc::clone(&store))
-        .operator_token(OPERATOR)
-        .build()
-        .await
-        .unwrap();
-    let api = Served::start(platform, store).await;
+    let api = platform_support::on_memory(|builder| builder).await;
     api.op(
         "POST",
         "/api/v1/app",
@@ -506,13 +500,7 @@ async fn private_endpoint_urls_are_refused_with_422() {
 /// messages, so nothing is sent where Svix's channels would not send it.
 #[tokio::test]
 async fn channels_are_refused_with_422() {
-    let store = Arc::new(MemoryOutbox::new());
-    let platform = Platform::builder(Arc::clone(&store))
-        .operator_token(OPERATOR)
-        .build()
-        .await
-        .unwrap();
-    let api = Served::start(platform, store).await;
+    let api = platform_support::on_memory(|builder| builder).await;
     api.op(
         "POST",
         "/api/v1/app",
@@ -538,14 +526,10 @@ async fn channels_are_refused_with_422() {
 /// Event types: created, listed with their schemas on request, deleted (then gone).
 #[tokio::test]
 async fn event_types_are_created_listed_and_deleted() {
-    let store = Arc::new(MemoryOutbox::new());
-    let platform = Platform::builder(Arc::clone(&store))
-        .operator_token(OPERATOR)
-        .event_type("invoice.paid", "Paid.", json!({"type": "object"}))
-        .build()
-        .await
-        .unwrap();
-    let api = Served::start(platform, store).await;
+    let api = platform_support::on_memory(|builder| {
+        builder.event_type("invoice.paid", "Paid.", json!({"type": "object"}))
+    })
+    .await;
     let new = json!({"name": "invoice.void", "description": "Voided."});
     let (status, _) = api
         .op("POST", "/api/v1/event-type", Some(new.clone()))

@@ -213,6 +213,18 @@ impl Served {
     }
 }
 
+/// The router on a fresh memory store with the operator token, set up further by `setup`.
+pub async fn on_memory(
+    setup: impl FnOnce(
+        hookwire::platform::PlatformBuilder<hookwire::outbox::MemoryOutbox>,
+    ) -> hookwire::platform::PlatformBuilder<hookwire::outbox::MemoryOutbox>,
+) -> Served {
+    let store = Arc::new(hookwire::outbox::MemoryOutbox::new());
+    let builder = Platform::builder(Arc::clone(&store)).operator_token(OPERATOR);
+    let platform = setup(builder).build().await.unwrap();
+    Served::start(platform, store).await
+}
+
 impl Drop for Served {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
