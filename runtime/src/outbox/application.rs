@@ -198,12 +198,14 @@ pub struct Erased {
     pub deliveries: u64,
 }
 
-/// Metadata as stored: a JSON object of strings.
+/// Metadata as stored: a JSON object of strings (the SQL backends' column).
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) fn metadata_json(metadata: &BTreeMap<String, String>) -> String {
     serde_json::to_string(metadata).unwrap_or_else(|_| "{}".to_owned())
 }
 
 /// Metadata read back; `table` names where, should the text not be a JSON object of strings.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) fn metadata_from(
     table: &'static str,
     text: &str,
