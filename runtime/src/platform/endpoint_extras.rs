@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::apps::json;
-use super::endpoints::{as_new, new_secret};
+use super::endpoints::new_secret;
 use super::extract::{Call, application, endpoint};
 use super::operations::{
     GetEndpointHeaders, GetEndpointSecret, GetEndpointStats, PatchEndpointHeaders, RecoverEndpoint,
@@ -52,7 +52,7 @@ pub(crate) async fn rotate<S: ApplicationStore + 'static>(
         None => new_secret()?,
     };
     let store = platform.store();
-    let mut new = as_new(&endpoint);
+    let mut new = endpoint.settings();
     new.secrets = endpoint.secrets.rotate(key.clone(), store.now(), overlap);
     store.update_endpoint(endpoint.id, &new).await?;
     Ok(json(StatusCode::OK, &EndpointSecretOut { key }))
@@ -126,7 +126,7 @@ pub(crate) async fn set_headers<S: ApplicationStore + 'static>(
 ) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     let endpoint = endpoint(&platform, &app, &request.endpoint_id).await?;
-    let mut new = as_new(&endpoint);
+    let mut new = endpoint.settings();
     new.headers = (*request.body.headers).clone();
     platform.store().update_endpoint(endpoint.id, &new).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -139,7 +139,7 @@ pub(crate) async fn patch_headers<S: ApplicationStore + 'static>(
 ) -> Result<Response, OperatorError> {
     let app = application(&platform, caller, &request.app_id).await?;
     let endpoint = endpoint(&platform, &app, &request.endpoint_id).await?;
-    let mut new = as_new(&endpoint);
+    let mut new = endpoint.settings();
     for name in &request.body.delete_headers {
         new.headers.remove(&name.to_ascii_lowercase());
     }

@@ -104,22 +104,6 @@ pub(crate) fn types(names: Option<&[super::EventTypeName]>) -> Vec<TypeFilter> {
         .collect()
 }
 
-/// `endpoint` as a [`NewEndpoint`], to change some fields and write back.
-pub(crate) fn as_new(endpoint: &WebhookEndpoint) -> NewEndpoint {
-    let mut new = NewEndpoint::new(endpoint.url.clone(), String::new())
-        .description(endpoint.description.clone())
-        .allow_private(endpoint.allow_private)
-        .max_in_flight(endpoint.max_in_flight);
-    new.secrets = endpoint.secrets.clone();
-    new.types = endpoint.types.clone();
-    new.rate_per_second = endpoint.rate_per_second;
-    new.app = endpoint.app;
-    new.uid = endpoint.uid.clone();
-    new.metadata = endpoint.metadata.clone();
-    new.headers = endpoint.headers.clone();
-    new
-}
-
 /// Adds `new`, disabled if asked, and answers it.
 async fn add<S: ApplicationStore>(
     platform: &Platform<S>,
@@ -223,7 +207,7 @@ pub(crate) async fn patch<S: ApplicationStore + 'static>(
     let existing = endpoint(&platform, &app, &request.endpoint_id).await?;
     let patch = request.body;
     no_channels(patch.channels.as_deref())?;
-    let mut new = as_new(&existing);
+    let mut new = existing.settings();
     if let Some(url) = patch.url {
         check_url(&url, platform.allow_private())?;
         new.url = url;

@@ -2,8 +2,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::MemoryOutbox;
 use super::state::State;
+use super::{MemoryOutbox, limit_of};
 use crate::BoxFuture;
 use crate::outbox::{
     AppId, Application, ApplicationStore, EndpointId, Erased, EventQuery, KeyedRecord,
@@ -48,20 +48,20 @@ fn no_app(id: i64) -> StoreError {
 }
 
 impl State {
-    /// Refuses an endpoint of an application that does not exist, or whose uid its
-    /// application's other endpoints (not `except`) already use.
+    /// Refuses an endpoint of application `app` when it does not exist, or when `endpoint`'s
+    /// uid is used by another endpoint (not `except`) of that application.
     pub(super) fn check_endpoint(
         &self,
+        app: Option<i64>,
         endpoint: &NewEndpoint,
         except: Option<i64>,
     ) -> Result<(), StoreError> {
-        if let Some(app) = endpoint.app
-            && !self.apps.contains_key(&app.0)
+        if let Some(app) = app
+            && !self.apps.contains_key(&app)
         {
-            return Err(no_app(app.0));
+            return Err(no_app(app));
         }
         if let Some(uid) = &endpoint.uid {
-            let app = endpoint.app.map(|app| app.0);
             let taken = self.endpoints.values().any(|e| {
                 Some(e.id) != except && e.app == app && e.uid.as_deref() == Some(uid.as_str())
             });
@@ -164,10 +164,6 @@ impl State {
             deliveries: (before - self.deliveries.len()) as u64,
         }
     }
-}
-
-fn limit_of(limit: u32) -> usize {
-    usize::try_from(limit.clamp(1, 1000)).unwrap_or(1000)
 }
 
 impl ApplicationStore for MemoryOutbox {

@@ -231,7 +231,7 @@ impl OutboxStore for MemoryOutbox {
             endpoint.validate()?;
             let now = self.now_seconds();
             let mut state = self.state.lock().await;
-            state.check_endpoint(endpoint, None)?;
+            state.check_endpoint(endpoint.app.map(|app| app.0), endpoint, None)?;
             Ok(EndpointId(state.add_endpoint(endpoint, now)))
         })
     }
@@ -245,14 +245,9 @@ impl OutboxStore for MemoryOutbox {
             endpoint.validate()?;
             let now = self.now_seconds();
             let mut state = self.state.lock().await;
-            let app = state
-                .endpoints
-                .get(&id.0)
-                .map(|e| e.app.map(crate::outbox::AppId));
-            if let Some(app) = app {
-                let mut moved = endpoint.clone();
-                moved.app = app;
-                state.check_endpoint(&moved, Some(id.0))?;
+            // An endpoint stays in its application: its uid is checked there.
+            if let Some(app) = state.endpoints.get(&id.0).map(|e| e.app) {
+                state.check_endpoint(app, endpoint, Some(id.0))?;
             }
             match state.endpoints.get_mut(&id.0) {
                 Some(stored) => {
@@ -285,7 +280,7 @@ impl OutboxStore for MemoryOutbox {
         Box::pin(async move {
             let state = self.state.lock().await;
             let from = after.map_or(0, |id| id.0).saturating_add(1);
-            let limit = usize::try_from(limit.clamp(1, 1000)).unwrap_or(1000);
+            let limit = limit_of(limit);
             Ok(state
                 .endpoints
                 .range(from..)
@@ -349,7 +344,7 @@ impl OutboxStore for MemoryOutbox {
         Box::pin(async move {
             let state = self.state.lock().await;
             let from = query.after.map_or(0, |id| id.0).saturating_add(1);
-            let limit = usize::try_from(query.limit.clamp(1, 1000)).unwrap_or(1000);
+            let limit = limit_of(query.limit);
             Ok(state
                 .deliveries
                 .range(from..)
@@ -395,6 +390,11 @@ impl OutboxStore for MemoryOutbox {
     fn stats(&self) -> BoxFuture<'_, Result<OutboxStats, StoreError>> {
         Box::pin(async move { Ok(self.stats_now().await) })
     }
+}
+
+/// A listing's `limit` as a count: 1 to 1000.
+fn limit_of(limit: u32) -> usize {
+    usize::try_from(limit.clamp(1, 1000)).unwrap_or(1000)
 }
 
 /// A published event as the events feed reads it.
